@@ -1,0 +1,3 @@
+from projection.cli import main
+
+raise SystemExit(main())

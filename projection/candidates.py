@@ -1,0 +1,125 @@
+"""Target candidate spans for each source entity.
+
+An extractor returns, for every source entity, the list of ``(start, end)`` target spans it may be
+projected to. Spans with a zero score are dropped later, so extractors may be generous.
+
+- ``ngrams.v1``: every span of 1..``max_len`` words (``max_len=None``: every O(n²) span, as the paper),
+  minus spans containing a stop token (``!``/``?``, as the paper).
+- ``aligned.v1``: only spans inside the range of target words aligned to the entity. For the
+  alignment score this loses no optimum: a word outside that range carries no link, so adding it only
+  lowers 2·links/(|s|+|t|), and every positive-score span lies within the range.
+- ``ner.v1``: the spans an NER model predicted on the target (``ProjectionInput.target_spans``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+from projection.registry import Registry
+from projection.types import ProjectionInput, Span
+
+SpanList = Sequence[tuple[int, int]]
+
+CANDIDATES: Registry["CandidateExtractor"] = Registry("candidate extractor")
+STOP_TOKENS = frozenset({"!", "?"})
+
+
+class CandidateExtractor(ABC):
+    name: str = ""
+
+    @abstractmethod
+    def extract(self, inp: ProjectionInput, entities: Sequence[Span], targets: Sequence[list[int]]) -> list[SpanList]:
+        """One span list per entity. ``targets[e]`` lists the target word of each link of entity e."""
+
+    def signature(self) -> str:
+        return self.name
+
+
+def _check_max_len(max_len: int | None) -> None:
+    if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
+        raise ValueError(f"max_len must be a positive integer or None (unbounded), got {max_len!r}")
+
+
+def ngram_spans(tokens: Sequence[str], max_len: int | None, stop: frozenset[str] = STOP_TOKENS) -> list[tuple[int, int]]:
+    """All spans of length ≤ max_len that contain no stop token, ordered by start then end."""
+    n = len(tokens)
+    limit = n if max_len is None else max_len
+    out = []
+    for a in range(n):
+        if tokens[a] in stop:
+            continue
+        for b in range(a + 1, min(n, a + limit) + 1):
+            if tokens[b - 1] in stop:
+                break
+            out.append((a, b))
+    return out
+
+
+@CANDIDATES.register("ngrams.v1", alias="ngrams")
+class NgramCandidates(CandidateExtractor):
+    name = "ngrams.v1"
+
+    def __init__(self, max_len: int | None = 10) -> None:
+        _check_max_len(max_len)
+        self.max_len = max_len
+
+    def extract(self, inp, entities, targets):
+        spans = ngram_spans(inp.target_tokens, self.max_len)
+        return [spans] * len(entities)
+
+    def signature(self) -> str:
+        return f"{self.name}(max={self.max_len if self.max_len is not None else 'inf'})"
+
+
+@CANDIDATES.register("aligned.v1", alias="aligned")
+class AlignedCandidates(CandidateExtractor):
+    name = "aligned.v1"
+
+    def __init__(self, max_len: int | None = None) -> None:
+        _check_max_len(max_len)
+        self.max_len = max_len
+
+    def extract(self, inp, entities, targets):
+        tokens = inp.target_tokens
+        out: list[SpanList] = []
+        for js in targets:
+            if not js:
+                out.append([])
+                continue
+            lo, hi = min(js), max(js) + 1
+            limit = hi - lo if self.max_len is None else self.max_len
+            spans = []
+            for a in range(lo, hi):
+                if tokens[a] in STOP_TOKENS:
+                    continue
+                for b in range(a + 1, min(hi, a + limit) + 1):
+                    if tokens[b - 1] in STOP_TOKENS:
+                        break
+                    spans.append((a, b))
+            out.append(spans)
+        return out
+
+    def signature(self) -> str:
+        return self.name if self.max_len is None else f"{self.name}(max={self.max_len})"
+
+
+@CANDIDATES.register("ner.v1", alias="ner")
+class NerCandidates(CandidateExtractor):
+    """Spans predicted on the target by an NER model; the neural pipeline fills ``target_spans``."""
+
+    name = "ner.v1"
+
+    def extract(self, inp, entities, targets):
+        if inp.target_spans is None:
+            raise ValueError(
+                "the ner.v1 candidates need spans predicted on the target sentence "
+                "(ProjectionInput.target_spans); use translate-test/translate-train with --candidates ner, "
+                "or choose --candidates aligned|ngrams"
+            )
+        spans = sorted(set(inp.target_spans))
+        return [spans] * len(entities)
+
+
+def get_candidates(name: str, **kwargs) -> CandidateExtractor:
+    return CANDIDATES.create(name, **kwargs)

@@ -1,0 +1,50 @@
+"""``silver-ner`` command line. Each subcommand lives in its own module with ``add_parser`` and ``run``.
+
+Errors in the user's input print one line ``silver-ner: error: …`` and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from projection.version import __version__
+
+#: subcommand modules, in the order ``--help`` lists them
+SUBCOMMANDS = ("demo", "project", "neural")
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported on one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silver-ner",
+        description="Projected silver NER data: project entity labels across a translation.",
+    )
+    parser.add_argument("--version", action="version", version=f"silver-ner {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"projection.cli.{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"projection.cli.{name}":
+                continue
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except (UsageError, ValueError, FileNotFoundError, ImportError) as err:
+        print(f"silver-ner: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("silver-ner: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,50 @@
+"""``ilp.v1``: the paper's integer linear program modelled with pulp and solved by HiGHS in-process.
+
+Variables x[s,t] ∈ {0,1}; maximise Σ c·x; Σ_t x[s,t] ≤ 1 per entity; for every target word w,
+Σ over pairs whose span covers w of x ≤ 1 (equivalent to pairwise non-overlap for intervals, and
+linear in size). Slower than ``exact.v1`` (model building per sentence) but a direct, independent
+statement of the problem: the tests check both agree.
+"""
+
+from __future__ import annotations
+
+from projection.extras import require
+from projection.match.base import MATCHERS, Matcher, MatchProblem
+from projection.types import Match
+
+
+def ilp_match(problem: MatchProblem) -> list[Match]:
+    pulp = require("pulp", purpose="the ilp.v1 matcher")
+    require("highspy", purpose="solving the ILP in-process with HiGHS")
+    pairs = problem.pairs
+    if not pairs:
+        return []
+    model = pulp.LpProblem("projection", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x{k}", cat="Binary") for k in range(len(pairs))]
+    model += pulp.lpSum(p[3] * v for p, v in zip(pairs, x))
+    by_entity: dict[int, list] = {}
+    by_word: dict[int, list] = {}
+    for p, v in zip(pairs, x):
+        by_entity.setdefault(p[0], []).append(v)
+        for w in range(p[1], p[2]):
+            by_word.setdefault(w, []).append(v)
+    for e, vs in sorted(by_entity.items()):
+        if len(vs) > 1:
+            model += pulp.lpSum(vs) <= 1, f"entity_{e}"
+    for w, vs in sorted(by_word.items()):
+        if len(vs) > 1:
+            model += pulp.lpSum(vs) <= 1, f"word_{w}"
+    status = model.solve(pulp.HiGHS(msg=False))
+    if pulp.LpStatus[status] != "Optimal":
+        raise RuntimeError(f"HiGHS did not solve a matching problem to optimality: {pulp.LpStatus[status]}")
+    out = [Match(p[0], p[1], p[2], p[3]) for p, v in zip(pairs, x) if (v.value() or 0) > 0.5]
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+@MATCHERS.register("ilp.v1", alias="ilp")
+class IlpMatcher(Matcher):
+    name = "ilp.v1"
+
+    def match(self, problem: MatchProblem) -> list[Match]:
+        return ilp_match(problem)

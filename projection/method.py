@@ -1,0 +1,93 @@
+"""Projection methods: one sentence pair in, projected target spans out (pure, no I/O).
+
+- ``CandidateMethod``: candidates → pair scores → matcher (greedy / exact / ilp): the paper's
+  formalised projection.
+- ``HeuristicMethod``: the word-alignment heuristic.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+from projection.candidates import CandidateExtractor
+from projection.match.base import Matcher, MatchProblem
+from projection.match.heuristic import heuristic_project
+from projection.scores import ScoreConfig, score_pairs
+from projection.types import Match, ProjectedSentence, ProjectionInput, Span
+
+
+def entity_targets(inp: ProjectionInput, entities: Sequence[Span]) -> list[list[int]]:
+    """For each entity, the target word of every link from one of its words (with repeats)."""
+    by_src: dict[int, list[int]] = {}
+    for i, j in inp.alignment.pairs:
+        by_src.setdefault(i, []).append(j)
+    out = []
+    for ent in entities:
+        js: list[int] = []
+        for i in range(ent.start, ent.end):
+            js.extend(by_src.get(i, ()))
+        out.append(js)
+    return out
+
+
+class Method(ABC):
+    @abstractmethod
+    def project(self, inp: ProjectionInput) -> ProjectedSentence:
+        """Target spans for the source entities of ``inp``."""
+
+    @abstractmethod
+    def signature(self) -> str: ...
+
+
+class CandidateMethod(Method):
+    def __init__(self, candidates: CandidateExtractor, matcher: Matcher, score: ScoreConfig = ScoreConfig()) -> None:
+        self.candidates = candidates
+        self.matcher = matcher
+        self.score = score
+
+    def problem(self, inp: ProjectionInput) -> tuple[list[Span], MatchProblem]:
+        entities = inp.entities
+        targets = entity_targets(inp, entities)
+        cand_lists = self.candidates.extract(inp, entities, targets)
+        tokens = inp.target_tokens
+        src_tokens = inp.source.tokens
+        pairs = []
+        for e, (ent, js, spans) in enumerate(zip(entities, targets, cand_lists)):
+            if not spans:
+                continue
+            text = " ".join(src_tokens[ent.start : ent.end]) if self.score.char else ""
+            for (a, b), s in zip(spans, score_pairs(text, js, len(ent), spans, tokens, self.score)):
+                if s > 0:
+                    pairs.append((e, a, b, s))
+        return entities, MatchProblem(len(entities), tuple(pairs))
+
+    def project(self, inp: ProjectionInput) -> ProjectedSentence:
+        entities, problem = self.problem(inp)
+        matches = self.matcher.match(problem) if problem.pairs else []
+        spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
+        return ProjectedSentence(spans, tuple(matches), len(entities))
+
+    def signature(self) -> str:
+        return f"cand:{self.candidates.signature()}|score:{self.score.signature()[6:-1]}|match:{self.matcher.signature()}"
+
+
+class HeuristicMethod(Method):
+    def __init__(self, merge_distance: int = 1, ratio: float = 0.8) -> None:
+        if merge_distance < 0:
+            raise ValueError(f"merge_distance must be ≥ 0, got {merge_distance}")
+        if not 0 <= ratio < 10:
+            raise ValueError(f"ratio must be in [0, 10), got {ratio}")
+        self.merge_distance = merge_distance
+        self.ratio = ratio
+
+    def project(self, inp: ProjectionInput) -> ProjectedSentence:
+        entities = inp.entities
+        targets = entity_targets(inp, entities)
+        kept = heuristic_project(targets, [len(e) for e in entities], self.merge_distance, self.ratio)
+        spans = tuple(Span(a, b, entities[e].label) for e, a, b, _ in kept)
+        matches = tuple(Match(e, a, b, float(links)) for e, a, b, links in kept)
+        return ProjectedSentence(spans, matches, len(entities))
+
+    def signature(self) -> str:
+        return f"match:heuristic.v1(gap={self.merge_distance},ratio={self.ratio:g})"

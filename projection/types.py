@@ -1,0 +1,130 @@
+"""The typed vocabulary that passes between stages.
+
+Only these frozen dataclasses cross stage boundaries: no free-form dicts.
+Token indices are 0-based; span ends are exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A labelled token span ``[start, end)``."""
+
+    start: int
+    end: int
+    label: str
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"Span needs 0 <= start < end, got [{self.start}, {self.end})")
+        if not self.label:
+            raise ValueError("Span label must be a non-empty string")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A tokenised sentence with optional IOB2 tags (``None`` when the file had no tags)."""
+
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...] | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.tags is not None and len(self.tags) != len(self.tokens):
+            raise ValueError(
+                f"sentence {self.id!r}: {len(self.tokens)} tokens but {len(self.tags)} tags"
+            )
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def spans(self) -> list[Span]:
+        from projection.tags import bio_to_spans
+
+        return bio_to_spans(self.tags) if self.tags is not None else []
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Word alignment links as sorted, unique, 0-based ``(i, j)`` pairs (i: source word, j: target word)."""
+
+    pairs: tuple[tuple[int, int], ...] = ()
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[int, int]]) -> "Alignment":
+        return cls(tuple(sorted(set((int(i), int(j)) for i, j in pairs))))
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def to_pharaoh(self) -> str:
+        """``"0-0 1-2 ..."`` (Pharaoh format)."""
+        return " ".join(f"{i}-{j}" for i, j in self.pairs)
+
+    @classmethod
+    def from_pharaoh(cls, line: str, *, where: str = "<string>") -> "Alignment":
+        """Parse ``"i-j i-j ..."``; ``where`` (e.g. ``path:line``) is named in errors."""
+        pairs = []
+        for item in line.split():
+            left, sep, right = item.partition("-")
+            if not sep or not left.isdigit() or not right.isdigit():
+                raise ValueError(f"{where}: expected Pharaoh links like '3-4', got {item!r}")
+            pairs.append((int(left), int(right)))
+        return cls.of(pairs)
+
+    def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
+        for i, j in self.pairs:
+            if i >= n_src or j >= n_tgt:
+                raise ValueError(
+                    f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectionInput:
+    """One sentence pair to project: labelled source, target tokens, their alignment."""
+
+    source: Sentence
+    target_tokens: tuple[str, ...]
+    alignment: Alignment
+    #: spans ``(start, end)`` an NER model predicted on the target (class discarded), for NER candidates
+    target_spans: tuple[tuple[int, int], ...] | None = None
+
+    @property
+    def entities(self) -> list[Span]:
+        return self.source.spans
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Entity ``entity`` (index into the source spans) projected to target span ``[start, end)``."""
+
+    entity: int
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedSentence:
+    """The projection of one sentence pair: target spans and how each source entity fared."""
+
+    spans: tuple[Span, ...]
+    matches: tuple[Match, ...] = field(default=())
+    n_source_entities: int = 0
+
+    def tags(self, n_tokens: int) -> list[str]:
+        from projection.tags import spans_to_bio
+
+        return spans_to_bio(self.spans, n_tokens)
