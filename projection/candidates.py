@@ -5,9 +5,11 @@ projected to. Spans with a zero score are dropped later, so extractors may be ge
 
 - ``ngrams.v1``: every span of 1..``max_len`` words (``max_len=None``: every O(n²) span, as the paper),
   minus spans containing a stop token (``!``/``?``, as the paper).
-- ``aligned.v1``: only spans inside the range of target words aligned to the entity. For the
-  alignment score this loses no optimum: a word outside that range carries no link, so adding it only
-  lowers 2·links/(|s|+|t|), and every positive-score span lies within the range.
+- ``aligned.v1``: only spans inside the range of target words aligned to the entity, widened by
+  ``window`` words on each side (default 0). For the alignment score this loses no optimum: a word
+  outside that range carries no link, so adding it only lowers 2·links/(|s|+|t|), and every span with
+  a positive score overlaps the range, where its trimmed part scores at least as high. A window lets
+  the character-similarity term extend a span to an unaligned neighbour.
 - ``ner.v1``: the spans an NER model predicted on the target (``ProjectionInput.target_spans``).
 """
 
@@ -76,9 +78,12 @@ class NgramCandidates(CandidateExtractor):
 class AlignedCandidates(CandidateExtractor):
     name = "aligned.v1"
 
-    def __init__(self, max_len: int | None = None) -> None:
+    def __init__(self, max_len: int | None = None, window: int = 0) -> None:
         _check_max_len(max_len)
+        if not isinstance(window, int) or window < 0:
+            raise ValueError(f"window must be a non-negative integer, got {window!r}")
         self.max_len = max_len
+        self.window = window
 
     def extract(self, inp, entities, targets):
         tokens = inp.target_tokens
@@ -87,7 +92,7 @@ class AlignedCandidates(CandidateExtractor):
             if not js:
                 out.append([])
                 continue
-            lo, hi = min(js), max(js) + 1
+            lo, hi = max(0, min(js) - self.window), min(len(tokens), max(js) + 1 + self.window)
             limit = hi - lo if self.max_len is None else self.max_len
             spans = []
             for a in range(lo, hi):
@@ -101,7 +106,10 @@ class AlignedCandidates(CandidateExtractor):
         return out
 
     def signature(self) -> str:
-        return self.name if self.max_len is None else f"{self.name}(max={self.max_len})"
+        opts = [f"max={self.max_len}"] if self.max_len is not None else []
+        if self.window:
+            opts.append(f"window={self.window}")
+        return f"{self.name}({','.join(opts)})" if opts else self.name
 
 
 @CANDIDATES.register("ner.v1", alias="ner")

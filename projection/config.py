@@ -62,12 +62,21 @@ class ProjectionConfig:
         import projection.align.registered  # noqa: F401
         import projection.match.registered  # noqa: F401
 
+        if isinstance(self.drop_labels, str):
+            raise ValueError(
+                f"drop_labels must be a sequence of labels such as ('MISC',), got the string {self.drop_labels!r}"
+            )
         object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
         ALIGNERS.resolve(self.aligner)
-        if self.matcher.split(".")[0] not in MATCHER_NAMES:
-            raise ValueError(f"unknown matcher {self.matcher!r}; valid: {', '.join(MATCHER_NAMES)}")
-        if not self.is_heuristic:
+        valid = ["heuristic", "heuristic.v1", *MATCHERS.names()]
+        if self.matcher not in valid:
+            raise ValueError(f"unknown matcher {self.matcher!r}; valid: {', '.join(valid)}")
+        if self.is_heuristic:
+            from projection.method import HeuristicMethod
+
+            HeuristicMethod(self.merge_distance, self.ratio)  # validates both settings
+        else:
             MATCHERS.resolve(self.matcher)
             CANDIDATES.resolve(self.candidates)
         if self.max_len is not None and self.max_len < 1:

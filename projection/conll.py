@@ -40,6 +40,21 @@ def _columns(line: str) -> list[str]:
     return line.split(" ")
 
 
+def _is_token_line(line: str, tag_col: int | None, has_tags: bool | None) -> bool:
+    """``#<sep>O`` is a token line (PAN-X zh/ja, MasakhaNER2 use ``#`` as a token); ``# text = …`` is a
+    comment. In an untagged file only a lone ``#`` counts as a token."""
+    cols = _columns(line.rstrip())
+    if tag_col is None or has_tags is False:
+        return cols == ["#"]
+    if len(cols) < 2:
+        return False
+    try:
+        check_tag(cols[tag_col].strip())
+    except (ValueError, IndexError):
+        return False
+    return True
+
+
 def read_conll(
     path: str | os.PathLike,
     *,
@@ -84,7 +99,7 @@ def read_conll(
             flush()
             continue
         stripped = line.strip()
-        if stripped.startswith("#") and not tokens:
+        if stripped.startswith("#") and not tokens and not _is_token_line(line, tag_col, has_tags):
             continue
         if stripped.startswith("-DOCSTART-"):
             flush()
@@ -171,11 +186,17 @@ def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Seq
     """Write ``token<TAB>tag`` lines, a blank line after each sentence; atomic (temp file + rename)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for tokens, tags in rows:
-            if len(tokens) != len(tags):
-                raise ValueError(f"{len(tokens)} tokens but {len(tags)} tags")
-            for token, tag in zip(tokens, tags):
-                fh.write(f"{token}\t{tag}\n")
-            fh.write("\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for k, (tokens, tags) in enumerate(rows):
+                if len(tokens) != len(tags):
+                    raise ValueError(f"sentence {k + 1}: {len(tokens)} tokens but {len(tags)} tags")
+                for token, tag in zip(tokens, tags):
+                    if not token or any(c in token for c in "\t\n"):
+                        raise ValueError(f"sentence {k + 1}: token {token!r} cannot be written to CoNLL")
+                    fh.write(f"{token}\t{tag}\n")
+                fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -3,6 +3,7 @@ projection rate."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -47,7 +48,9 @@ def evaluate(
     lm = LabelMap(frozenset(ignore))
     y_true = [lm.apply(g) for g in gold]
     y_pred = [lm.apply(p) for p in pred]
-    report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
+    with warnings.catch_warnings():  # seqeval warns on empty classes; zero_division covers them
+        warnings.simplefilter("ignore")
+        report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
     micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
     per_type = {
         label: {

@@ -17,18 +17,23 @@ from projection.scores import ScoreConfig, score_pairs
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 
 
-def entity_targets(inp: ProjectionInput, entities: Sequence[Span]) -> list[list[int]]:
-    """For each entity, the target word of every link from one of its words (with repeats)."""
-    by_src: dict[int, list[int]] = {}
+def entity_targets(
+    inp: ProjectionInput, entities: Sequence[Span], possible_weight: float = 0.0
+) -> tuple[list[list[int]], list[list[float]]]:
+    """For each entity, the target word of every link from one of its words (with repeats), and the
+    weight of each link: 1 for a sure link, ``possible_weight`` for a possible one (dropped when 0)."""
+    by_src: dict[int, list[tuple[int, float]]] = {}
     for i, j in inp.alignment.pairs:
-        by_src.setdefault(i, []).append(j)
-    out = []
+        by_src.setdefault(i, []).append((j, 1.0))
+    if possible_weight > 0:
+        for i, j in inp.alignment.possible:
+            by_src.setdefault(i, []).append((j, possible_weight))
+    targets, weights = [], []
     for ent in entities:
-        js: list[int] = []
-        for i in range(ent.start, ent.end):
-            js.extend(by_src.get(i, ()))
-        out.append(js)
-    return out
+        links = [link for i in range(ent.start, ent.end) for link in by_src.get(i, ())]
+        targets.append([j for j, _ in links])
+        weights.append([w for _, w in links])
+    return targets, weights
 
 
 class Method(ABC):
@@ -48,16 +53,16 @@ class CandidateMethod(Method):
 
     def problem(self, inp: ProjectionInput) -> tuple[list[Span], MatchProblem]:
         entities = inp.entities
-        targets = entity_targets(inp, entities)
+        targets, weights = entity_targets(inp, entities, self.score.possible)
         cand_lists = self.candidates.extract(inp, entities, targets)
         tokens = inp.target_tokens
         src_tokens = inp.source.tokens
         pairs = []
-        for e, (ent, js, spans) in enumerate(zip(entities, targets, cand_lists)):
+        for e, (ent, js, ws, spans) in enumerate(zip(entities, targets, weights, cand_lists)):
             if not spans:
                 continue
             text = " ".join(src_tokens[ent.start : ent.end]) if self.score.char else ""
-            for (a, b), s in zip(spans, score_pairs(text, js, len(ent), spans, tokens, self.score)):
+            for (a, b), s in zip(spans, score_pairs(text, js, len(ent), spans, tokens, self.score, ws)):
                 if s > 0:
                     pairs.append((e, a, b, s))
         return entities, MatchProblem(len(entities), tuple(pairs))
@@ -83,7 +88,7 @@ class HeuristicMethod(Method):
 
     def project(self, inp: ProjectionInput) -> ProjectedSentence:
         entities = inp.entities
-        targets = entity_targets(inp, entities)
+        targets, _ = entity_targets(inp, entities)
         kept = heuristic_project(targets, [len(e) for e in entities], self.merge_distance, self.ratio)
         spans = tuple(Span(a, b, entities[e].label) for e, a, b, _ in kept)
         matches = tuple(Match(e, a, b, float(links)) for e, a, b, links in kept)

@@ -57,34 +57,44 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """Word alignment links as sorted, unique, 0-based ``(i, j)`` pairs (i: source word, j: target word)."""
+    """Word alignment links as sorted, unique, 0-based ``(i, j)`` pairs (i: source word, j: target word).
+
+    ``pairs`` are the sure links. ``possible`` holds weaker links (e.g. those only one alignment direction
+    found), disjoint from ``pairs``; scores may weight them less. In Pharaoh text a sure link is ``i-j``
+    and a possible one ``ipj`` (the convention of gold alignment files).
+    """
 
     pairs: tuple[tuple[int, int], ...] = ()
+    possible: tuple[tuple[int, int], ...] = ()
 
     @classmethod
-    def of(cls, pairs: Iterable[tuple[int, int]]) -> "Alignment":
-        return cls(tuple(sorted(set((int(i), int(j)) for i, j in pairs))))
+    def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
+        sure = set((int(i), int(j)) for i, j in pairs)
+        weak = set((int(i), int(j)) for i, j in possible) - sure
+        return cls(tuple(sorted(sure)), tuple(sorted(weak)))
 
     def __len__(self) -> int:
         return len(self.pairs)
 
     def to_pharaoh(self) -> str:
-        """``"0-0 1-2 ..."`` (Pharaoh format)."""
-        return " ".join(f"{i}-{j}" for i, j in self.pairs)
+        """``"0-0 1p2 ..."`` (Pharaoh format; ``p`` marks a possible link), sorted by (i, j)."""
+        links = [(i, j, "-") for i, j in self.pairs] + [(i, j, "p") for i, j in self.possible]
+        return " ".join(f"{i}{sep}{j}" for i, j, sep in sorted(links))
 
     @classmethod
     def from_pharaoh(cls, line: str, *, where: str = "<string>") -> "Alignment":
-        """Parse ``"i-j i-j ..."``; ``where`` (e.g. ``path:line``) is named in errors."""
-        pairs = []
+        """Parse ``"i-j i-j ipj ..."``; ``where`` (e.g. ``path:line``) is named in errors."""
+        sure, weak = [], []
         for item in line.split():
-            left, sep, right = item.partition("-")
-            if not sep or not left.isdigit() or not right.isdigit():
-                raise ValueError(f"{where}: expected Pharaoh links like '3-4', got {item!r}")
-            pairs.append((int(left), int(right)))
-        return cls.of(pairs)
+            sep = "-" if "-" in item else "p"
+            left, found, right = item.partition(sep)
+            if not found or not left.isdigit() or not right.isdigit():
+                raise ValueError(f"{where}: expected Pharaoh links like '3-4' (or '3p4' for possible), got {item!r}")
+            (sure if sep == "-" else weak).append((int(left), int(right)))
+        return cls.of(sure, weak)
 
     def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
-        for i, j in self.pairs:
+        for i, j in self.pairs + self.possible:
             if i >= n_src or j >= n_tgt:
                 raise ValueError(
                     f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"

@@ -12,7 +12,7 @@ spans. Algorithm, and why it is exact:
    ``max( f(next start after p, U), max over pairs (s, [p, q)) with s ∉ U: c + f(q, U ∪ {s}) )``.
    Every feasible selection, listed by start, is one path of this recursion (its spans are disjoint,
    so each starts at or after the previous end, and no entity repeats), and every path is feasible;
-   hence the maximum over paths is the ILP optimum. States are memoised; a group of k entities has at
+   hence the maximum over paths is the ILP optimum. The table is filled right to left over reachable states; a group of k entities has at
    most (#starts) · 2^k states.
 3. A group with more than ``max_dp_entities`` entities (rare: a chain of many overlapping entities) is
    solved as the ILP with HiGHS in-process through ``scipy.optimize.milp``.
@@ -65,27 +65,45 @@ def _solve_dp(pairs: Sequence[Pair]) -> list[int]:
     by_start: dict[int, list[int]] = {}
     for k, p in enumerate(pairs):
         by_start.setdefault(p[1], []).append(k)
-    memo: dict[tuple[int, int], tuple[float, tuple[int, ...]]] = {}
+    # f(si, used) filled from the last start to the first, over the used-sets reachable from {} —
+    # iterative so that long sentences cannot exhaust the recursion limit.
+    n = len(starts)
+    nxt = {k: bisect_left(starts, pairs[k][2]) for k in range(len(pairs))}
+    reach: list[set[int]] = [set() for _ in range(n + 1)]
+    reach[0].add(0)
+    for si in range(n):
+        for used in reach[si]:
+            reach[si + 1].add(used)
+            for k in by_start[starts[si]]:
+                if not used & bit[pairs[k][0]]:
+                    reach[nxt[k]].add(used | bit[pairs[k][0]])
+    table: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]  # value, pair, next used
+    for used in reach[n]:
+        table[n][used] = (0.0, -1, used)
 
-    def f(si: int, used: int) -> tuple[float, tuple[int, ...]]:
-        if si >= len(starts):
-            return 0.0, ()
-        key = (si, used)
-        hit = memo.get(key)
-        if hit is not None:
-            return hit
-        best = f(si + 1, used)
-        for k in by_start[starts[si]]:
-            e, _, q, c = pairs[k]
-            if used & bit[e]:
-                continue
-            rest_val, rest = f(bisect_left(starts, q), used | bit[e])
-            if c + rest_val > best[0] + 1e-12:
-                best = (c + rest_val, (k,) + rest)
-        memo[key] = best
-        return best
+    def value(si: int, used: int) -> float:
+        return table[si][used][0]
 
-    return list(f(0, 0)[1])
+    for si in range(n - 1, -1, -1):
+        for used in reach[si]:
+            best = (value(si + 1, used), -1, used)
+            for k in by_start[starts[si]]:
+                e, _, _, c = pairs[k]
+                if used & bit[e]:
+                    continue
+                total = c + value(nxt[k], used | bit[e])
+                if total > best[0] + 1e-12:
+                    best = (total, k, used | bit[e])
+            table[si][used] = best
+    chosen, si, used = [], 0, 0
+    while si < n:
+        _, k, new_used = table[si][used]
+        if k < 0:
+            si += 1
+        else:
+            chosen.append(k)
+            si, used = nxt[k], new_used
+    return chosen
 
 
 def _solve_milp(pairs: Sequence[Pair]) -> list[int]:
@@ -105,7 +123,13 @@ def _solve_milp(pairs: Sequence[Pair]) -> list[int]:
         for j in range(a, b):  # each target word covered at most once <=> no overlap
             A[p_row[j], k] = 1
     c = -np.array([p[3] for p in pairs])
-    res = milp(c, constraints=LinearConstraint(A.tocsr(), -np.inf, 1), integrality=np.ones(n), bounds=Bounds(0, 1))
+    res = milp(
+        c,
+        constraints=LinearConstraint(A.tocsr(), -np.inf, 1),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0.0},
+    )
     if res.x is None:
         raise RuntimeError(f"HiGHS found no solution for a matching problem ({res.message})")
     return [k for k in range(n) if res.x[k] > 0.5]

@@ -8,6 +8,8 @@ statement of the problem: the tests check both agree.
 
 from __future__ import annotations
 
+import warnings
+
 from projection.extras import require
 from projection.match.base import MATCHERS, Matcher, MatchProblem
 from projection.types import Match
@@ -20,7 +22,9 @@ def ilp_match(problem: MatchProblem) -> list[Match]:
     if not pairs:
         return []
     model = pulp.LpProblem("projection", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{k}", cat="Binary") for k in range(len(pairs))]
+    with warnings.catch_warnings():  # pulp 3.3 deprecates LpVariable(); the extra pins pulp < 4
+        warnings.simplefilter("ignore", DeprecationWarning)
+        x = [pulp.LpVariable(f"x{k}", cat="Binary") for k in range(len(pairs))]
     model += pulp.lpSum(p[3] * v for p, v in zip(pairs, x))
     by_entity: dict[int, list] = {}
     by_word: dict[int, list] = {}
@@ -34,7 +38,7 @@ def ilp_match(problem: MatchProblem) -> list[Match]:
     for w, vs in sorted(by_word.items()):
         if len(vs) > 1:
             model += pulp.lpSum(vs) <= 1, f"word_{w}"
-    status = model.solve(pulp.HiGHS(msg=False))
+    status = model.solve(pulp.HiGHS(msg=False, gapRel=0.0))
     if pulp.LpStatus[status] != "Optimal":
         raise RuntimeError(f"HiGHS did not solve a matching problem to optimality: {pulp.LpStatus[status]}")
     out = [Match(p[0], p[1], p[2], p[3]) for p, v in zip(pairs, x) if (v.value() or 0) > 0.5]

@@ -1,0 +1,24 @@
+"""Root test configuration: everything runs offline, with a throw-away cache directory per session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def pytest_configure(config) -> None:
+    # Set before any test module imports huggingface_hub / datasets / transformers (they read these once).
+    os.environ.update(_OFFLINE)
+    cache = tempfile.mkdtemp(prefix="silver-ner-test-cache-")
+    os.environ["SILVER_NER_CACHE"] = cache
+    config._silver_ner_cache = cache  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config) -> None:
+    import shutil
+
+    cache = getattr(config, "_silver_ner_cache", None)
+    if cache:
+        shutil.rmtree(cache, ignore_errors=True)

@@ -1,0 +1,159 @@
+"""ProjectionConfig validation, the method it builds, and golden signatures written by hand from the spec."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pytest
+
+import projection.align.registered  # noqa: F401  (registers the built-in aligners)
+from projection.align.base import ALIGNERS
+from projection.candidates import AlignedCandidates, NerCandidates, NgramCandidates
+from projection.config import ProjectionConfig, freeze_options
+from projection.match.exact import ExactMatcher
+from projection.match.greedy import GreedyMatcher
+from projection.method import CandidateMethod, HeuristicMethod
+from projection.scores import ScoreConfig
+from projection.signature import content_hash, format_signature, parse_signature, signature_hash
+from projection.version import __version__
+
+V = __version__
+needs_eflomal = pytest.mark.skipif(
+    "eflomal.v1" not in ALIGNERS, reason="eflomal.v1 is not registered yet (projection/align/registered.py)"
+)
+
+
+def fixed(**kwargs) -> ProjectionConfig:
+    """A config on the always-registered ``fixed.v1`` aligner (no options)."""
+    return ProjectionConfig(aligner="fixed.v1", aligner_options=(), **kwargs)
+
+
+@needs_eflomal
+def test_default_config_signature_golden():
+    assert ProjectionConfig().signature() == (
+        f"aligner:eflomal.v1(stem=4,symmetrize=intersection)|cand:aligned.v1|score:align=1,char=0.5"
+        f"|match:greedy.v1|version:{V}"
+    )
+
+
+@needs_eflomal
+def test_default_config_with_the_built_aligners_signature():
+    sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)")
+    assert sig == (
+        f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:aligned.v1|score:align=1,char=0.5"
+        f"|match:greedy.v1|version:{V}"
+    )
+
+
+def test_heuristic_config_signature_golden():
+    assert fixed(matcher="heuristic").signature() == f"aligner:fixed.v1|match:heuristic.v1(gap=1,ratio=0.8)|version:{V}"
+    cfg = fixed(matcher="heuristic", merge_distance=2, ratio=0.5, drop_labels=("MISC", "DATE", "MISC"))
+    assert cfg.signature() == f"aligner:fixed.v1|match:heuristic.v1(gap=2,ratio=0.5)|drop:DATE+MISC|version:{V}"
+
+
+def test_exact_ngrams_config_signature_golden():
+    cfg = fixed(matcher="exact", candidates="ngrams", max_len=10, score=ScoreConfig())
+    assert cfg.signature() == f"aligner:fixed.v1|cand:ngrams.v1(max=10)|score:align=1|match:exact.v1|version:{V}"
+    cfg = fixed(matcher="ilp.v1", candidates="ngrams.v1", score=ScoreConfig(min_score=0.1))
+    assert cfg.signature() == (
+        f"aligner:fixed.v1|cand:ngrams.v1(max=inf)|score:align=1,min=0.1|match:ilp.v1|version:{V}"
+    )
+
+
+def test_aliases_and_full_names_give_the_same_signature():
+    a = fixed(matcher="greedy", candidates="aligned")
+    b = fixed(matcher="greedy.v1", candidates="aligned.v1")
+    assert a.signature() == b.signature()
+
+
+def test_signature_tracks_exactly_what_changes_the_output():
+    base = fixed(matcher="heuristic")
+    # the heuristic ignores candidates and scores ...
+    assert fixed(matcher="heuristic", score=ScoreConfig(char=1.0)).signature() == base.signature()
+    # ... but not its own settings
+    assert fixed(matcher="heuristic", ratio=0.7).signature() != base.signature()
+    assert fixed(matcher="greedy", max_len=3).signature() != fixed(matcher="greedy").signature()
+
+
+@pytest.mark.parametrize(
+    "kwargs, valid",
+    [
+        ({"matcher": "hungarian"}, "heuristic"),
+        ({"matcher": "hungarian"}, "greedy"),
+        ({"matcher": "hungarian"}, "exact"),
+        ({"matcher": "hungarian"}, "ilp"),
+        ({"matcher": "exact.v9"}, "exact.v1"),
+        ({"matcher": "greedy", "candidates": "bigrams.v1"}, "aligned.v1"),
+        ({"aligner": "giza.v1"}, "fixed.v1"),
+    ],
+)
+def test_unknown_names_list_the_valid_ones(kwargs, valid):
+    kwargs = {"aligner": "fixed.v1", "aligner_options": (), **kwargs}
+    with pytest.raises(ValueError, match="valid: .*" + valid.replace(".", r"\.")):
+        ProjectionConfig(**kwargs)
+
+
+def test_unknown_heuristic_version_is_rejected():
+    with pytest.raises(ValueError, match="heuristic"):
+        fixed(matcher="heuristic.v9")
+
+
+def test_drop_labels_string_is_not_split_into_characters():
+    try:
+        cfg = fixed(drop_labels="MISC")
+    except ValueError:
+        return
+    assert cfg.drop_labels == ("MISC",)
+
+
+@pytest.mark.parametrize("kwargs", [{"ratio": -1.0}, {"merge_distance": -1}])
+def test_heuristic_settings_are_validated_at_construction(kwargs):
+    with pytest.raises(ValueError, match="merge_distance|ratio"):
+        fixed(matcher="heuristic", **kwargs)
+
+
+@pytest.mark.parametrize("bad", [0, -3])
+def test_max_len_validation(bad):
+    with pytest.raises(ValueError, match="max_len"):
+        fixed(max_len=bad)
+
+
+def test_options_are_frozen_sorted_and_hashable():
+    cfg = ProjectionConfig(aligner="fixed.v1", aligner_options={"b": 2, "a": "x"}, drop_labels=["MISC", "DATE"])
+    assert cfg.aligner_options == (("a", "x"), ("b", 2))
+    assert cfg.drop_labels == ("DATE", "MISC")
+    assert hash(cfg) == hash(ProjectionConfig(aligner="fixed.v1", aligner_options=(("b", 2), ("a", "x")),
+                                              drop_labels=("DATE", "MISC")))  # fmt: skip
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.matcher = "exact"  # type: ignore[misc]
+    assert freeze_options(None) == ()
+
+
+def test_build_method():
+    h = fixed(matcher="heuristic", merge_distance=2, ratio=0.6).build_method()
+    assert isinstance(h, HeuristicMethod) and (h.merge_distance, h.ratio) == (2, 0.6)
+    m = fixed(matcher="exact", candidates="ngrams", max_len=4).build_method()
+    assert isinstance(m, CandidateMethod)
+    assert isinstance(m.candidates, NgramCandidates) and m.candidates.max_len == 4
+    assert isinstance(m.matcher, ExactMatcher)
+    g = fixed(matcher="greedy", score=ScoreConfig(char=0.3)).build_method()
+    assert isinstance(g.candidates, AlignedCandidates) and g.candidates.max_len is None
+    assert isinstance(g.matcher, GreedyMatcher) and g.score == ScoreConfig(char=0.3)
+    assert isinstance(fixed(matcher="greedy", candidates="ner").build_method().candidates, NerCandidates)
+
+
+def test_format_and_parse_signature():
+    sig = format_signature({"aligner": "a(x=1)", "cand": None, "score": "", "match": "m", "version": "0"}, version="9")
+    assert sig == "aligner:a(x=1)|match:m|version:9"
+    assert parse_signature(sig) == {"aligner": "a(x=1)", "match": "m", "version": "9"}
+    with pytest.raises(ValueError, match="key:value"):
+        parse_signature("aligner:a|oops")
+
+
+def test_hashes():
+    sig = "aligner:x|version:1"
+    assert signature_hash(sig) == hashlib.sha256(sig.encode()).hexdigest()[:12]
+    assert len(signature_hash(sig, n=8)) == 8
+    assert content_hash("ab", "c") != content_hash("a", "bc")
+    assert content_hash("ab", "c") == content_hash(b"ab", b"c")

@@ -1,0 +1,115 @@
+"""heuristic.v1 (García-Ferrero et al. 2022 as the paper re-implemented it): hand-computed projections."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.match.heuristic import aligned_runs, heuristic_project
+from projection.method import HeuristicMethod
+from projection.types import Alignment, Match, ProjectionInput, Sentence, Span
+
+
+@pytest.mark.parametrize(
+    "js, gap, runs",
+    [
+        ([], 1, []),
+        ([3], 1, [(3, 4)]),
+        ([2, 4], 1, [(2, 5)]),  # one unaligned word in between: merged
+        ([2, 5], 1, [(2, 3), (5, 6)]),  # two unaligned words: not merged
+        ([0, 2, 4], 1, [(0, 5)]),  # merges chain
+        ([5, 3, 4, 4, 3], 1, [(3, 6)]),  # order and repeats do not matter
+        ([2, 4], 0, [(2, 3), (4, 5)]),
+        ([2, 3], 0, [(2, 4)]),  # adjacent words form one run even without merging
+        ([2, 5], 2, [(2, 6)]),
+        ([1, 5, 9], 2, [(1, 2), (5, 6), (9, 10)]),
+    ],
+)
+def test_aligned_runs(js, gap, runs):
+    assert aligned_runs(js, gap) == runs
+
+
+@pytest.mark.parametrize(
+    "n_words, js, kept",
+    [
+        (1, [3], [(0, 3, 4, 1)]),  # 1/1 = 1 > 0.8: kept
+        (2, [3], []),  # 1/2 = 0.5: dropped
+        (2, [3, 3], []),  # two links, still a 1-word run: 0.5, dropped
+        (5, [0, 1, 2, 3], []),  # 4/5 = 0.8 is NOT > 0.8: dropped
+        (5, [0, 1, 2, 3, 4], [(0, 0, 5, 5)]),  # 5/5: kept
+        (6, [0, 1, 2, 3, 4], [(0, 0, 5, 5)]),  # 5/6 ≈ 0.83: kept
+        (5, [0, 1, 3, 4], [(0, 0, 5, 4)]),  # gap word counts in the run's length: 5/5, 4 links
+        (2, [0, 2], [(0, 0, 3, 2)]),  # merged run longer than the entity: 3/2, kept
+        (1, [1, 5], [(0, 1, 2, 1), (0, 5, 6, 1)]),  # no top-k: every kept run is a projection
+        (3, [1, 5, 6, 7], [(0, 5, 8, 3)]),  # the stray 1-word run (1/3) is dropped, the 3-word run kept
+    ],
+)
+def test_ratio_filter_single_entity(n_words, js, kept):
+    assert heuristic_project([js], [n_words]) == kept
+
+
+def test_ratio_and_gap_parameters():
+    assert heuristic_project([[3]], [2], ratio=0.4) == [(0, 3, 4, 1)]  # 0.5 > 0.4
+    assert heuristic_project([[3]], [2], ratio=0.5) == []  # 0.5 is not > 0.5
+    assert heuristic_project([[0, 3]], [1], merge_distance=2) == [(0, 0, 4, 2)]
+    assert heuristic_project([[0, 3]], [1], merge_distance=1) == [(0, 0, 1, 1), (0, 3, 4, 1)]
+
+
+def test_collision_more_links_wins():
+    # e0 (2 words) -> run [1,3), 2 links; e1 (3 words) -> run [2,5), 3 links; they overlap: e1 wins
+    assert heuristic_project([[1, 2], [2, 3, 4]], [2, 3]) == [(1, 2, 5, 3)]
+    # the winner does not depend on entity order
+    assert heuristic_project([[2, 3, 4], [1, 2]], [3, 2]) == [(0, 2, 5, 3)]
+
+
+def test_collision_equal_links_longer_run_wins():
+    # e0 (2 words) -> [1,3), 2 links; e1 (2 words) links to 2 and 4 -> merged [2,5), 2 links, longer
+    assert heuristic_project([[1, 2], [2, 4]], [2, 2]) == [(1, 2, 5, 2)]
+
+
+def test_collision_full_tie_first_entity_wins():
+    # both 2-word entities -> 2-link, 2-word runs [1,3) and [2,4): the first entity wins
+    # (the original code let the later entity overwrite the earlier one)
+    assert heuristic_project([[1, 2], [2, 3]], [2, 2]) == [(0, 1, 3, 2)]
+    assert heuristic_project([[2, 3], [1, 2]], [2, 2]) == [(0, 2, 4, 2)]
+
+
+def test_collision_a_dropped_run_blocks_nothing():
+    # e0 [0,3) 3 links wins; e1 [2,4) overlaps it and is dropped; e2 [3,5) only overlaps the dropped e1: kept
+    got = heuristic_project([[0, 1, 2], [2, 3], [3, 4]], [3, 2, 2])
+    assert got == [(0, 0, 3, 3), (2, 3, 5, 2)]
+
+
+def sentence_pair():
+    src = Sentence(
+        ("Angela", "Merkel", "visited", "New", "York", "today"),
+        ("B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O"),
+    )
+    tgt = ("Heute", "besuchte", "Angela", "Merkel", "New", "York")
+    links = Alignment.of([(0, 2), (1, 3), (2, 1), (3, 4), (4, 5), (5, 0)])
+    return ProjectionInput(src, tgt, links)
+
+
+def test_heuristic_method_projects_a_sentence():
+    out = HeuristicMethod().project(sentence_pair())
+    assert out.spans == (Span(2, 4, "PER"), Span(4, 6, "LOC"))
+    assert out.matches == (Match(0, 2, 4, 2.0), Match(1, 4, 6, 2.0))
+    assert out.n_source_entities == 2
+    assert out.tags(6) == ["O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+
+
+def test_heuristic_method_drops_a_half_aligned_entity():
+    x = sentence_pair()
+    # "York" loses its link: LOC has one aligned word for two source words (1/2) and is dropped
+    partial = ProjectionInput(x.source, x.target_tokens, Alignment.of([(0, 2), (1, 3), (3, 4)]))
+    assert HeuristicMethod().project(partial).spans == (Span(2, 4, "PER"),)
+    assert HeuristicMethod(ratio=0.4).project(partial).spans == (Span(2, 4, "PER"), Span(4, 5, "LOC"))
+
+
+def test_heuristic_method_validation_and_signature():
+    with pytest.raises(ValueError, match="merge_distance"):
+        HeuristicMethod(merge_distance=-1)
+    for bad in (-0.1, 10):
+        with pytest.raises(ValueError, match="ratio"):
+            HeuristicMethod(ratio=bad)
+    assert HeuristicMethod().signature() == "match:heuristic.v1(gap=1,ratio=0.8)"
+    assert HeuristicMethod(2, 0.5).signature() == "match:heuristic.v1(gap=2,ratio=0.5)"

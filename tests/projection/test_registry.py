@@ -1,0 +1,64 @@
+"""Registry: versioned names, aliases, errors listing the valid names; the built-in registries' contents."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.candidates import CANDIDATES
+from projection.match.base import MATCHERS, get_matcher
+from projection.registry import Registry, RegistryError
+
+
+def make() -> Registry:
+    reg: Registry = Registry("widget")
+
+    @reg.register("round.v1")
+    def round_v1(size: int = 1):
+        return ("round.v1", size)
+
+    @reg.register("round.v2", alias="round")
+    def round_v2(size: int = 1):
+        return ("round.v2", size)
+
+    @reg.register("square.v1", alias="square")
+    def square_v1():
+        return ("square.v1",)
+
+    return reg
+
+
+def test_full_names_and_aliases():
+    reg = make()
+    assert reg.create("round.v1", size=3) == ("round.v1", 3)
+    assert reg.create("round") == ("round.v2", 1)  # the alias points at the version registered with it
+    assert reg.resolve("square") == "square.v1"
+    assert reg.resolve("round.v1") == "round.v1"
+    assert "round" in reg and "round.v2" in reg and "round.v3" not in reg
+    assert reg.names() == ["round", "round.v1", "round.v2", "square", "square.v1"]
+
+
+def test_unknown_name_lists_the_valid_ones():
+    reg = make()
+    with pytest.raises(RegistryError) as info:
+        reg.create("triangle.v1")
+    msg = str(info.value)
+    assert "unknown widget 'triangle.v1'" in msg
+    assert msg.endswith("valid: round, round.v1, round.v2, square, square.v1")
+    assert isinstance(info.value, ValueError)  # the CLI turns ValueError into a one-line error
+    with pytest.raises(RegistryError):
+        reg.get("round.v3")
+
+
+def test_registering_a_name_twice_is_an_error():
+    reg = make()
+    with pytest.raises(RegistryError, match="registered twice"):
+        reg.register("round.v1")(lambda: None)
+
+
+def test_built_in_matchers_and_candidates():
+    get_matcher("greedy")  # imports every matcher
+    assert {"greedy.v1", "exact.v1", "ilp.v1", "greedy", "exact", "ilp"} <= set(MATCHERS.names())
+    assert {"aligned.v1", "ngrams.v1", "ner.v1", "aligned", "ngrams", "ner"} <= set(CANDIDATES.names())
+    for name in MATCHERS.names():
+        full = MATCHERS.resolve(name)
+        assert full.rsplit(".", 1)[1].startswith("v") and get_matcher(name).signature() == full

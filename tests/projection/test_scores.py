@@ -1,0 +1,83 @@
+"""Pair scores: the paper's alignment score, character trigram similarity, their fusion (hand-computed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.scores import ScoreConfig, alignment_scores, char_similarity, score_pairs
+
+
+def test_alignment_score_hand_computed():
+    # a 2-word entity whose words link to target words 3 and 4
+    spans = [(3, 5), (3, 4), (2, 5), (0, 1), (4, 6)]
+    got = alignment_scores([3, 4], 2, spans, 6)
+    # 2·2/(2+2), 2·1/(2+1), 2·2/(2+3), 0, 2·1/(2+2)
+    assert got == pytest.approx([1.0, 2 / 3, 0.8, 0.0, 0.5])
+
+
+def test_alignment_score_counts_links_not_words():
+    # both words of a 2-word entity link to target word 3: two links into a 1-word span
+    assert alignment_scores([3, 3], 2, [(3, 4)], 5) == pytest.approx([2 * 2 / (2 + 1)])
+    # three links from a 1-word entity into a 2-word span (many-to-many), score above 1
+    assert alignment_scores([0, 1, 1], 1, [(0, 2)], 2) == pytest.approx([2 * 3 / (1 + 2)])
+
+
+def test_alignment_score_without_links_is_zero():
+    assert alignment_scores([], 3, [(0, 1), (0, 4)], 4) == [0.0, 0.0]
+
+
+def test_adding_an_unaligned_word_lowers_the_score():
+    base, wider = alignment_scores([1, 2], 2, [(1, 3), (1, 4)], 5)
+    assert wider < base
+
+
+def test_char_similarity_hand_computed():
+    assert char_similarity("Berlin", "BERLIN") == 1.0  # lowercased
+    # "  ab " -> {"  a", " ab", "ab "}; "  abc " -> {"  a", " ab", "abc", "bc "}; 2 shared: 2·2/(3+4)
+    assert char_similarity("ab", "abc") == pytest.approx(4 / 7)
+    assert char_similarity("xyz", "abc") == 0.0
+    assert char_similarity("ab", "abc") == char_similarity("abc", "ab")
+
+
+def test_score_config_validation_and_signature():
+    with pytest.raises(ValueError, match="≥ 0"):
+        ScoreConfig(align=-1.0)
+    with pytest.raises(ValueError, match="positive"):
+        ScoreConfig(align=0.0, char=0.0)
+    assert ScoreConfig().signature() == "score(align=1)"
+    assert ScoreConfig(align=1.0, char=0.5).signature() == "score(align=1,char=0.5)"
+    assert ScoreConfig(align=0.5, char=1.0, char_alone=True, min_score=0.1).signature() == (
+        "score(align=0.5,char=1+alone,min=0.1)"
+    )
+
+
+TOKENS = ("in", "New", "York", "City")
+SPANS = [(1, 3), (0, 1), (2, 3)]
+
+
+def test_score_pairs_alignment_only():
+    got = score_pairs("New York", [1, 2], 2, SPANS, TOKENS, ScoreConfig())
+    assert got == pytest.approx([1.0, 0.0, 2 * 1 / 3])
+    doubled = score_pairs("New York", [1, 2], 2, SPANS, TOKENS, ScoreConfig(align=2.0))
+    assert doubled == pytest.approx([2.0, 0.0, 4 / 3])
+
+
+def test_score_pairs_char_term_only_where_aligned():
+    cfg = ScoreConfig(align=1.0, char=0.5)
+    got = score_pairs("New York", [1, 2], 2, SPANS, TOKENS, cfg)
+    # "new york" vs "york": trigrams of "  york " = {"  y"," yo","yor","ork","rk "} (5), of "  new york " 9,
+    # shared {" yo","yor","ork","rk "}: Dice 2·4/14 = 4/7
+    assert got == pytest.approx([1.0 + 0.5 * 1.0, 0.0, 2 / 3 + 0.5 * 4 / 7])
+
+
+def test_score_pairs_char_alone_scores_unaligned_spans():
+    cfg = ScoreConfig(align=1.0, char=0.5, char_alone=True)
+    got = score_pairs("New York", [], 2, [(2, 3), (0, 1)], TOKENS, cfg)
+    assert got == pytest.approx([0.5 * 4 / 7, 0.0])
+
+
+def test_score_pairs_min_score_is_strict():
+    cfg = ScoreConfig(min_score=0.5)
+    # alignment scores 1.0, 0.5 (2·1/(2+2)), 2/3: 0.5 is not above the threshold
+    got = score_pairs("x y", [1, 2], 2, [(1, 3), (2, 4), (2, 3)], TOKENS, cfg)
+    assert got == pytest.approx([1.0, 0.0, 2 / 3])
