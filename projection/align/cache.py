@@ -1,0 +1,101 @@
+"""A disk cache of alignments keyed by the aligner's signature and every token of the batch.
+
+This is what makes sampling aligners (eflomal) reproducible in practice: the first run's links are stored
+and a second run over the same inputs with the same settings reuses them instead of re-sampling.
+Entries are JSON files ``<root>/<key[:2]>/<key>.json`` written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+from projection.align.base import Aligner, Tokens
+from projection.align.pharaoh import atomic_write_text
+from projection.align.text import check_batch
+from projection.signature import content_hash
+from projection.types import Alignment
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "SILVER_NER_CACHE"
+_FORMAT = 1
+
+
+def default_cache_root() -> Path:
+    """``$SILVER_NER_CACHE/alignments`` if set, else ``~/.cache/silver-ner/alignments``."""
+    root = os.environ.get(ENV_VAR)
+    base = Path(root).expanduser() if root else Path.home() / ".cache" / "silver-ner"
+    return base / "alignments"
+
+
+def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> str:
+    """sha256 over the aligner signature and every source and target token sequence (in order)."""
+    check_batch(src, tgt)
+    chunks = [f"alignments/{_FORMAT}", signature, str(len(src))]
+    for s, t in zip(src, tgt):
+        chunks.append(json.dumps(list(s), ensure_ascii=False))
+        chunks.append(json.dumps(list(t), ensure_ascii=False))
+    return content_hash(*chunks)
+
+
+class AlignmentCache:
+    """Stored alignments, one JSON file per key (see ``cache_key``)."""
+
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = Path(root) if root is not None else default_cache_root()
+
+    def path(self, key: str) -> Path:
+        if len(key) < 3 or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"cache keys are lowercase hex digests (see cache_key), got {key!r}")
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Alignment] | None:
+        """The stored alignments, or None when absent (an unreadable entry is logged and treated as absent)."""
+        path = self.path(key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != _FORMAT:
+                raise ValueError(f"format {data.get('format')!r}")
+            return [Alignment.from_pharaoh(line, where=f"{path}:{n}") for n, line in enumerate(data["links"])]
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            logger.warning("ignoring unreadable alignment cache entry %s (%s); it will be rewritten", path, err)
+            return None
+
+    def put(self, key: str, alignments: Sequence[Alignment], *, signature: str = "") -> Path:
+        """Store ``alignments`` atomically under ``key``; returns the file."""
+        path = self.path(key)
+        payload = {"format": _FORMAT, "signature": signature, "links": [a.to_pharaoh() for a in alignments]}
+        atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
+        return path
+
+
+def align_cached(
+    aligner: Aligner, src: Sequence[Tokens], tgt: Sequence[Tokens], cache: AlignmentCache | None
+) -> list[Alignment]:
+    """``aligner.align(src, tgt)``, reusing (and filling) ``cache`` when one is given."""
+    check_batch(src, tgt)
+    if cache is None:
+        return _checked(aligner.align(src, tgt), src, tgt, aligner.signature())
+    signature = aligner.signature()
+    key = cache_key(signature, src, tgt)
+    hit = cache.get(key)
+    if hit is not None and len(hit) == len(src):
+        logger.info("alignment cache hit for %s (%d pairs)", signature, len(src))
+        return _checked(hit, src, tgt, f"cached {signature}")
+    alignments = _checked(aligner.align(src, tgt), src, tgt, signature)
+    cache.put(key, alignments, signature=signature)
+    return alignments
+
+
+def _checked(alignments: list[Alignment], src: Sequence[Tokens], tgt: Sequence[Tokens], who: str) -> list[Alignment]:
+    if len(alignments) != len(src):
+        raise ValueError(f"{who} returned {len(alignments)} alignments for {len(src)} sentence pairs")
+    for k, (a, s, t) in enumerate(zip(alignments, src, tgt)):
+        a.check_bounds(len(s), len(t), where=f"{who}, pair {k}")
+    return list(alignments)

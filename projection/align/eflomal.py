@@ -1,0 +1,126 @@
+"""``eflomal.v1``: the eflomal aligner (Östling & Tiedemann 2016) through the PyPI ``eflomal`` 2.x package.
+
+eflomal is a Bayesian HMM+fertility aligner trained by Gibbs sampling on the batch itself (no download).
+It seeds from the system's entropy source, so two runs may give slightly different links
+(``deterministic = False``): use ``projection.align.cache.align_cached`` to reuse a first run's links.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from typing import Sequence
+
+from projection.align.base import ALIGNERS, Aligner, Tokens
+from projection.align.pharaoh import read_alignments
+from projection.align.symmetrize import check_symmetrization, symmetrize
+from projection.align.text import check_batch, check_stem, corpus_digest, stem_tokens
+from projection.extras import require
+from projection.types import Alignment
+
+logger = logging.getLogger(__name__)
+
+#: eflomal's models: 1 = IBM1, 2 = + HMM distortion, 3 = + fertility
+_MODELS = (1, 2, 3)
+
+
+def _line(tokens: Sequence[str], n: int | None) -> str:
+    # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds
+    return " ".join("_".join(t.split()) or "<empty>" for t in stem_tokens(tokens, n))
+
+
+@ALIGNERS.register("eflomal.v1", alias="eflomal")
+class EflomalAligner(Aligner):
+    """eflomal trained on the batch (plus ``extra`` pairs); both directions, then symmetrised."""
+
+    name = "eflomal.v1"
+    deterministic = False
+
+    def __init__(
+        self,
+        symmetrize: str = "intersection",
+        stem: int | None = 4,
+        extra: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
+        model: int = 3,
+        n_samplers: int = 3,
+        rel_iterations: float = 1.0,
+        iterations: tuple[int, int, int] | None = None,
+        null_prior: float = 0.2,
+    ) -> None:
+        self.symmetrize = check_symmetrization(symmetrize)
+        self.stem = check_stem(stem)
+        self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
+        if self.extra is not None:
+            check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
+        self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
+        if model not in _MODELS:
+            raise ValueError(f"eflomal model must be 1 (IBM1), 2 (HMM) or 3 (HMM+fertility), got {model!r}")
+        if n_samplers < 1 or rel_iterations <= 0:
+            raise ValueError("n_samplers must be >= 1 and rel_iterations > 0")
+        if iterations is not None and (len(iterations) != 3 or min(iterations) < 0):
+            raise ValueError("iterations must be None (automatic) or 3 non-negative counts (IBM1, HMM, fertility)")
+        if not 0.0 < null_prior < 1.0:
+            raise ValueError(f"null_prior must be in (0, 1), got {null_prior}")
+        self.model = model
+        self.n_samplers = n_samplers
+        self.rel_iterations = rel_iterations
+        self.iterations = tuple(iterations) if iterations is not None else None
+        self.null_prior = null_prior
+
+    def signature(self) -> str:
+        its = "auto" if self.iterations is None else "/".join(map(str, self.iterations))
+        return (
+            f"{self.name}(sym={self.symmetrize},stem={self.stem},model={self.model},samplers={self.n_samplers},"
+            f"rel_it={self.rel_iterations:g},it={its},null={self.null_prior:g},extra={self._extra_digest})"
+        )
+
+    def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
+        return [
+            symmetrize(self.symmetrize, fwd, rev, len(s), len(t))
+            for (fwd, rev), s, t in zip(self.directional(src, tgt), src, tgt)
+        ]
+
+    def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
+        """Per pair, eflomal's (forward, reverse) links before symmetrisation, both as (source, target).
+
+        One sampling run; pairs with an empty side get no links.
+        """
+        check_batch(src, tgt)
+        eflomal = require("eflomal", purpose="the eflomal aligner")
+        pairs = list(zip(src, tgt)) + (self.extra or [])
+        used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
+        out = [(Alignment(), Alignment()) for _ in src]
+        if not any(k < len(src) for k in used):
+            return out
+        aligner = eflomal.Aligner(
+            model=self.model,
+            n_iterations=self.iterations,
+            n_samplers=self.n_samplers,
+            rel_iterations=self.rel_iterations,
+            null_prior=self.null_prior,
+        )
+        with tempfile.TemporaryDirectory(prefix="silver-ner-eflomal-") as tmp:
+            fwd_path, rev_path = os.path.join(tmp, "fwd"), os.path.join(tmp, "rev")
+            aligner.align(
+                [_line(pairs[k][0], self.stem) for k in used],
+                [_line(pairs[k][1], self.stem) for k in used],
+                links_filename_fwd=fwd_path,
+                links_filename_rev=rev_path,
+                quiet=True,
+            )
+            fwd, rev = read_alignments(fwd_path), read_alignments(rev_path)
+        if len(fwd) != len(used) or len(rev) != len(used):
+            raise RuntimeError(
+                f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(used)} pairs; "
+                "check the eflomal installation (pip install eflomal)"
+            )
+        logger.info("eflomal: aligned %d training pairs", len(used))
+        for row, k in enumerate(used):
+            if k >= len(src):
+                break
+            n_src, n_tgt = len(src[k]), len(tgt[k])
+            fwd[row].check_bounds(n_src, n_tgt, where=f"eflomal forward links, pair {k}")
+            rev[row].check_bounds(n_src, n_tgt, where=f"eflomal reverse links, pair {k}")
+            out[k] = (fwd[row], rev[row])
+        return out

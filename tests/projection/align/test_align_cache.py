@@ -1,0 +1,95 @@
+"""Alignment cache: same inputs and settings reuse stored links."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+
+from projection.align.base import Aligner
+from projection.align.cache import AlignmentCache, align_cached, cache_key, default_cache_root
+from projection.types import Alignment
+
+
+class CountingRandomAligner(Aligner):
+    """Returns different links on every call (like a sampler) and counts its calls."""
+
+    name = "fake-random.v1"
+    deterministic = False
+
+    def __init__(self, setting: int = 0) -> None:
+        self.setting = setting
+        self.calls = 0
+        self._counter = itertools.count()
+
+    def align(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> list[Alignment]:
+        self.calls += 1
+        shift = next(self._counter)
+        return [
+            Alignment.of([((shift + k) % len(s), 0)]) if s and t else Alignment()
+            for k, (s, t) in enumerate(zip(src, tgt))
+        ]
+
+    def signature(self) -> str:
+        return f"{self.name}(setting={self.setting})"
+
+
+SRC = [["a", "b", "c"], ["d", "e"], []]
+TGT = [["x"], ["y", "z"], ["w"]]
+
+
+def test_second_call_reuses_first_links(tmp_path: Path) -> None:
+    cache = AlignmentCache(tmp_path)
+    aligner = CountingRandomAligner()
+    first = align_cached(aligner, SRC, TGT, cache)
+    second = align_cached(aligner, SRC, TGT, cache)
+    assert first == second and aligner.calls == 1
+    assert aligner.align(SRC, TGT) != first  # without the cache the links would change
+    fresh = CountingRandomAligner()
+    assert align_cached(fresh, SRC, TGT, AlignmentCache(tmp_path)) == first and fresh.calls == 0
+
+
+def test_changed_setting_or_tokens_miss(tmp_path: Path) -> None:
+    cache = AlignmentCache(tmp_path)
+    align_cached(CountingRandomAligner(setting=0), SRC, TGT, cache)
+    other = CountingRandomAligner(setting=1)
+    align_cached(other, SRC, TGT, cache)
+    assert other.calls == 1
+    sig = other.signature()
+    assert cache_key(sig, SRC, TGT) != cache_key(sig, [["a", "b c"], ["d", "e"], []], TGT)
+    assert cache_key(sig, SRC, TGT) != cache_key(sig, TGT, SRC)
+
+
+def test_get_put_and_unreadable_entries(tmp_path: Path) -> None:
+    cache = AlignmentCache(tmp_path)
+    key = cache_key("s", SRC, TGT)
+    assert cache.get(key) is None
+    links = [Alignment.of([(0, 0)]), Alignment(), Alignment()]
+    path = cache.put(key, links, signature="s")
+    assert cache.get(key) == links and path.parent.parent == tmp_path
+    path.write_text("{not json", encoding="utf-8")
+    assert cache.get(key) is None
+    with pytest.raises(ValueError, match="hex"):
+        cache.get("../etc")
+
+
+def test_no_cache_and_bad_aligner_output(tmp_path: Path) -> None:
+    assert len(align_cached(CountingRandomAligner(), SRC, TGT, None)) == 3
+
+    class Broken(CountingRandomAligner):
+        def align(self, src, tgt):
+            return [Alignment.of([(5, 5)])] * len(src)
+
+    with pytest.raises(ValueError, match="outside"):
+        align_cached(Broken(), SRC, TGT, AlignmentCache(tmp_path))
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_default_root_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path))
+    assert default_cache_root() == tmp_path / "alignments"
+    assert AlignmentCache().root == tmp_path / "alignments"
+    monkeypatch.delenv("SILVER_NER_CACHE")
+    assert default_cache_root() == Path.home() / ".cache" / "silver-ner" / "alignments"

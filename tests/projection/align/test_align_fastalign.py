@@ -1,0 +1,109 @@
+"""The deterministic numpy fast_align (``fastalign.v1``)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from projection.align import get_aligner
+from projection.align.aer import alignment_scores, diagonal_alignment
+from projection.align.ibm import FastAlignAligner, FastAlignConfig, digamma
+from projection.types import Alignment
+
+TOY_SRC = [["das", "haus"], ["das", "buch"], ["ein", "buch"], ["ein", "haus", "ist", "klein"], ["klein"]]
+TOY_TGT = [["the", "house"], ["the", "book"], ["a", "book"], ["a", "house", "is", "small"], ["small"]]
+
+
+def test_registry_and_signature() -> None:
+    aligner = get_aligner("fastalign", symmetrize="gdfa", stem=None)
+    assert isinstance(aligner, FastAlignAligner) and aligner.deterministic
+    assert aligner.signature() == (
+        "fastalign.v1(sym=grow-diag-final-and,stem=None,ibm1=0,it=5,p0=0.08,lam=4,tune=0,vb=0.01,extra=none)"
+    )
+    with_extra = FastAlignAligner(extra=[(["a"], ["b"])]).signature()
+    assert "extra=none" not in with_extra and with_extra.startswith("fastalign.v1(sym=intersection,stem=4,")
+    with pytest.raises(ValueError, match="symmetrization"):
+        FastAlignAligner(symmetrize="diag")
+    with pytest.raises(ValueError, match="p0"):
+        FastAlignConfig(p0=1.5)
+
+
+def test_toy_corpus_links() -> None:
+    out = FastAlignAligner(stem=None).align(TOY_SRC, TOY_TGT)
+    assert out[0] == Alignment.of([(0, 0), (1, 1)])
+    assert out[3] == Alignment.of([(0, 0), (1, 1), (2, 2), (3, 3)])
+    assert out[4] == Alignment.of([(0, 0)])
+
+
+def test_empty_sentences_and_extra_corpus() -> None:
+    src, tgt = [["das", "haus"], [], ["klein"]], [["the", "house"], ["x"], []]
+    aligner = FastAlignAligner(stem=None, extra=list(zip(TOY_SRC, TOY_TGT)))
+    out = aligner.align(src, tgt)
+    assert len(out) == 3  # links only for the real batch, not for the extra pairs
+    assert out[0] == Alignment.of([(0, 0), (1, 1)]) and out[1] == Alignment() and out[2] == Alignment()
+    assert FastAlignAligner().align([], []) == []
+    with pytest.raises(ValueError, match="2 source sentences but 1 target"):
+        aligner.align(src[:2], tgt[:1])
+
+
+def test_same_input_same_links(hansards) -> None:
+    src, tgt = hansards.src[:150], hansards.tgt[:150]
+    first = FastAlignAligner(symmetrize="grow-diag-final-and").align(src, tgt)
+    again = FastAlignAligner(symmetrize="grow-diag-final-and").align(src, tgt)
+    assert first == again
+    for k, a in enumerate(first):
+        a.check_bounds(len(src[k]), len(tgt[k]))
+
+
+def test_better_than_diagonal_on_hansards(hansards) -> None:
+    # Measured on the 447 shipped pairs: diagonal baseline AER 0.538; fastalign intersection
+    # 0.212 (grow-diag-final-and 0.257). Training sees only these 447 pairs, hence the high absolute AER
+    # (the C++ fast_align gets 0.246 with grow-diag-final-and here). Bounds leave ~0.05 of margin.
+    sure = [g.sure for g in hansards.gold]
+    possible = [g.possible for g in hansards.gold]
+    diag = alignment_scores([diagonal_alignment(len(s), len(t)) for s, t in zip(hansards.src, hansards.tgt)],
+                            sure, possible)
+    assert diag.aer > 0.5
+    inter = alignment_scores(FastAlignAligner().align(hansards.src, hansards.tgt), sure, possible)
+    gdfa = alignment_scores(
+        FastAlignAligner(symmetrize="grow-diag-final-and").align(hansards.src, hansards.tgt), sure, possible
+    )
+    assert inter.aer < 0.26 and inter.precision > 0.8
+    assert gdfa.aer < 0.31 and gdfa.recall > inter.recall
+
+
+def test_digamma_matches_known_values() -> None:
+    x = np.array([0.01, 0.5, 1.0, 2.0, 10.0, 123.4])
+    # ψ(1) = -γ, ψ(0.5) = -γ - 2 ln 2, ψ(x + 1) = ψ(x) + 1/x
+    gamma = 0.5772156649015329
+    got = digamma(x)
+    assert got[2] == pytest.approx(-gamma, abs=1e-9)
+    assert got[1] == pytest.approx(-gamma - 2 * np.log(2), abs=1e-9)
+    assert got[3] == pytest.approx(got[2] + 1.0, abs=1e-9)
+    assert digamma(np.array([1.01]))[0] == pytest.approx(got[0] + 1 / 0.01, abs=1e-7)
+
+
+@pytest.mark.slow
+def test_5000_pairs_of_30_words_in_well_under_a_minute() -> None:
+    rng = np.random.default_rng(0)
+    src = [[f"s{x}" for x in rng.zipf(1.3, size=rng.integers(20, 40)) % 20000] for _ in range(5000)]
+    tgt = [[f"t{x}" for x in rng.zipf(1.3, size=rng.integers(20, 40)) % 20000] for _ in range(5000)]
+    start = time.perf_counter()
+    out = FastAlignAligner(symmetrize="grow-diag-final-and").align(src, tgt)
+    assert len(out) == 5000
+    assert time.perf_counter() - start < 45  # ~11 s measured on one core
+
+
+def test_directional_links_and_symmetrisation(hansards) -> None:
+    from projection.align.symmetrize import symmetrize
+
+    src, tgt = hansards.src[:60], hansards.tgt[:60]
+    aligner = FastAlignAligner(symmetrize="union")
+    pairs = aligner.directional(src, tgt)
+    for fwd, rev in pairs:
+        assert len({j for _, j in fwd.pairs}) == len(fwd)  # forward: one source word per target word
+        assert len({i for i, _ in rev.pairs}) == len(rev)  # reverse: one target word per source word
+    expected = [symmetrize("union", f, r, len(s), len(t)) for (f, r), s, t in zip(pairs, src, tgt)]
+    assert aligner.align(src, tgt) == expected

@@ -1,0 +1,46 @@
+"""Rule tokenizer and prefix stemming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from projection.align.text import corpus_digest, read_bitext, stem, stem_tokens, tokenize
+
+
+def test_tokenize_splits_punctuation_keeps_inner_joiners() -> None:
+    assert tokenize("Hello, world! It's 3.5 km—Müller's e-mail (1,000).") == [
+        "Hello", ",", "world", "!", "It's", "3.5", "km", "—", "Müller's", "e-mail", "(", "1,000", ")", ".",
+    ]
+
+
+def test_tokenize_unicode_scripts() -> None:
+    # Devanagari vowel signs are combining marks: they stay inside the word
+    assert tokenize("नमस्ते दुनिया।") == ["नमस्ते", "दुनिया", "।"]
+    assert tokenize("«Ça va ?»") == ["«", "Ça", "va", "?", "»"]
+    assert tokenize("   ") == []
+
+
+def test_stem() -> None:
+    assert stem("Häuser", 4) == "häus"
+    assert stem("Häuser", None) == "häuser"
+    assert stem("ab", 4) == "ab"
+    assert stem_tokens(["The", "Houses"], 3) == ["the", "hou"]
+    with pytest.raises(ValueError, match="positive integer or None"):
+        stem("x", 0)
+
+
+def test_read_bitext(tmp_path: Path) -> None:
+    path = tmp_path / "bi.txt"
+    path.write_text("a b ||| c\n ||| d\n", encoding="utf-8")
+    assert read_bitext(path) == [(["a", "b"], ["c"]), ([], ["d"])]
+    path.write_text("a b c\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bi\.txt:1:"):
+        read_bitext(path)
+
+
+def test_corpus_digest() -> None:
+    assert corpus_digest(None) == "none"
+    assert len(corpus_digest([(["a"], ["b"])])) == 8
+    assert corpus_digest([(["a b"], ["c"])]) != corpus_digest([(["a", "b"], ["c"])])
