@@ -1,0 +1,49 @@
+"""Back-translation refinement (EasyProject markers): labelled English -> labelled sentence in the target language.
+
+English entities are wrapped in ``[ ]`` and translated with a marker-trained model
+(``ychenNLP/nllb-200-3.3B-easyproject``, with the original NLLB tokenizer); every entity is also translated
+alone; the markers are read back (``projection.neural.markers``). The result is a labelled target-language
+sentence that is then aligned to the target tokens (same-language alignment) and projected.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+from projection.neural.markers import decode_markers, mark_entities
+from projection.neural.text import detokenize, split_words
+from projection.types import Sentence
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BT_MODEL = "ychenNLP/nllb-200-3.3B-easyproject"
+DEFAULT_BT_TOKENIZER = "facebook/nllb-200-3.3B"
+
+
+@dataclass(frozen=True)
+class BackTranslation:
+    sentences: tuple[Sentence, ...]
+    markers: int
+    matched: int
+    lost: int
+
+
+def back_translate(english: Sequence[Sentence], lang: str, translator, *, threshold: float = 0.5) -> BackTranslation:
+    """Labelled sentences in ``lang`` for labelled English sentences (``translator``: a ``Translator``)."""
+    marked = [detokenize(mark_entities(s.tokens, s.spans), "en") if s.tokens else "" for s in english]
+    entity_texts = [[detokenize(s.tokens[sp.start : sp.end], "en") for sp in s.spans] for s in english]
+    unique = sorted({t for texts in entity_texts for t in texts})
+    translated = translator.translate(marked, "en", lang)
+    alone = dict(zip(unique, translator.translate(unique, "en", lang)))
+    out: list[Sentence] = []
+    markers = matched = lost = 0
+    for s, text, ents in zip(english, translated, entity_texts):
+        decoded = decode_markers(text, [alone[e] for e in ents], [sp.label for sp in s.spans],
+                                 lambda t: split_words(t, lang), threshold=threshold, sentence_id=s.id)
+        out.append(decoded.sentence)
+        markers, matched, lost = markers + decoded.markers, matched + decoded.matched, lost + decoded.lost
+    if lost:
+        logger.info("back-translation: %d of %d entities did not come back with their markers", lost, matched + lost)
+    return BackTranslation(tuple(out), markers, matched, lost)

@@ -1,0 +1,66 @@
+"""On-disk translation cache: (model, source language, target language, text) -> translation.
+
+One folder per (model, src, tgt); every batch of new translations is written as one JSON file with a temp
+file + ``os.replace`` (atomic: a crash loses at most the batch in flight, never a half-written file). Files
+are only ever added, so concurrent runs do not overwrite each other. Every method and mode reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from projection.signature import content_hash
+
+logger = logging.getLogger(__name__)
+
+
+def default_cache_dir() -> Path:
+    """``$SILVER_NER_CACHE`` or ``$XDG_CACHE_HOME/silver-ner`` (``~/.cache/silver-ner``)."""
+    if os.environ.get("SILVER_NER_CACHE"):
+        return Path(os.environ["SILVER_NER_CACHE"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "silver-ner"
+
+
+class TranslationCache:
+    def __init__(self, root: str | os.PathLike | None = None) -> None:
+        self.root = Path(root) if root is not None else default_cache_dir() / "translations"
+        self._loaded: dict[str, dict[str, str]] = {}
+
+    def _folder(self, model: str, src: str, tgt: str) -> Path:
+        return self.root / content_hash(model, src, tgt)[:16]
+
+    def _table(self, model: str, src: str, tgt: str) -> dict[str, str]:
+        folder = self._folder(model, src, tgt)
+        key = str(folder)
+        if key not in self._loaded:
+            table: dict[str, str] = {}
+            for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+                try:
+                    data = json.loads(file.read_text(encoding="utf-8"))
+                    table.update(data["translations"])
+                except (OSError, ValueError, KeyError) as err:
+                    logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
+            self._loaded[key] = table
+        return self._loaded[key]
+
+    def get_many(self, model: str, src: str, tgt: str, texts: Iterable[str]) -> dict[str, str]:
+        """The cached translations among ``texts``."""
+        table = self._table(model, src, tgt)
+        return {t: table[t] for t in texts if t in table}
+
+    def put_many(self, model: str, src: str, tgt: str, translations: Mapping[str, str]) -> None:
+        if not translations:
+            return
+        folder = self._folder(model, src, tgt)
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = {"model": model, "src": src, "tgt": tgt, "translations": dict(translations)}
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        name = content_hash(text)[:16] + ".json"
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, folder / name)
+        self._table(model, src, tgt).update(translations)

@@ -1,0 +1,142 @@
+"""Sub-word hidden states of a multilingual encoder (mBERT, XLM-R …) for the neural aligners.
+
+``SubwordEncoder`` is the model wrapper (loaded lazily, batched); ``EncoderAligner`` maps a pure link
+function over sub-word vectors to word alignments. The algorithms themselves live in
+``projection.align.simalign`` and ``projection.align.awesome`` as numpy functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Sequence
+
+import numpy as np
+
+from projection.align.base import Aligner
+from projection.extras import require
+from projection.neural.hub import check_model, load_error, model_identity, pick_device
+from projection.types import Alignment
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ALIGN_MODEL = "bert-base-multilingual-cased"
+
+#: (vectors [n_subwords, dim], word index of each sub-word)
+Encoded = tuple[np.ndarray, np.ndarray]
+
+
+class SubwordEncoder:
+    def __init__(self, model: str = DEFAULT_ALIGN_MODEL, layer: int = 8, *, device: str | None = None,
+                 batch_size: int = 32, option: str = "--align-model") -> None:
+        if not isinstance(layer, int) or layer < 0:
+            raise ValueError(f"layer must be a non-negative integer, got {layer!r}")
+        self.model_name = check_model(model, role="alignment", option=option)
+        self.layer, self.device, self.batch_size, self.option = layer, device, batch_size, option
+        self._model = None
+        self._tok = None
+        self.truncated = 0
+
+    def signature(self) -> str:
+        return model_identity(self.model_name)
+
+    def validate(self) -> None:
+        """Check ``layer`` against the model's configuration (cheap: reads config.json only)."""
+        transformers = require("transformers", purpose="neural word alignment")
+        try:
+            config = transformers.AutoConfig.from_pretrained(self.model_name)
+        except OSError as err:
+            raise load_error(self.model_name, "alignment", self.option, err) from err
+        n_layers = getattr(config, "num_hidden_layers", None)
+        if n_layers is not None and self.layer > n_layers:
+            raise ValueError(
+                f"alignment layer {self.layer} was asked for but {self.model_name} has {n_layers} layers; "
+                f"choose a layer between 0 (embeddings) and {n_layers} (--align-layer)"
+            )
+
+    def _load(self):
+        if self._model is None:
+            require("torch", purpose="neural word alignment")
+            transformers = require("transformers", purpose="neural word alignment")
+            self.validate()
+            self.device = pick_device(self.device)
+            try:
+                self._tok = transformers.AutoTokenizer.from_pretrained(self.model_name)
+                model = transformers.AutoModel.from_pretrained(self.model_name)
+            except OSError as err:
+                raise load_error(self.model_name, "alignment", self.option, err) from err
+            if not getattr(self._tok, "is_fast", False):
+                raise ValueError(f"alignment model {self.model_name} needs a fast tokenizer (tokenizer.json)")
+            self._model = model.to(self.device).eval()
+        return self._model, self._tok
+
+    def encode(self, sentences: Sequence[Sequence[str]]) -> list[Encoded]:
+        """Layer-``layer`` vectors of every sub-word (special tokens dropped) and the word each belongs to."""
+        import torch
+
+        model, tok = self._load()
+        limit = min(int(tok.model_max_length) if tok.model_max_length < 1_000_000 else 512,
+                    int(getattr(model.config, "max_position_embeddings", 512)))
+        out: list[Encoded | None] = [None] * len(sentences)
+        order = sorted((k for k in range(len(sentences)) if sentences[k]), key=lambda k: -len(sentences[k]))
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            words = [list(sentences[k]) for k in idx]
+            enc = tok(words, is_split_into_words=True, truncation=True, max_length=limit, padding=True,
+                      return_tensors="pt")
+            with torch.inference_mode():
+                states = model(**enc.to(self.device), output_hidden_states=True).hidden_states[self.layer]
+            states = states.float().cpu().numpy()
+            for row, k in enumerate(idx):
+                ids = enc.word_ids(row)
+                keep = [p for p, w in enumerate(ids) if w is not None]
+                word_of = np.array([ids[p] for p in keep], dtype=np.int64)
+                if len(set(word_of.tolist())) < len(sentences[k]):
+                    self.truncated += 1
+                out[k] = (states[row, keep], word_of)
+        empty = (np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=np.int64))
+        return [e if e is not None else empty for e in out]
+
+
+def subword_links_to_words(links: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -> Alignment:
+    """Word pairs with at least one linked sub-word pair (``links``: boolean [n_src_sub, n_tgt_sub])."""
+    rows, cols = np.nonzero(links)
+    return Alignment.of(zip(src_words[rows].tolist(), tgt_words[cols].tolist()))
+
+
+def mean_by_word(vectors: np.ndarray, word_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Average the sub-word vectors of each word: (vectors [n_words_seen, dim], word indices)."""
+    words = np.unique(word_of)
+    return np.stack([vectors[word_of == w].mean(0) for w in words]) if len(words) else vectors[:0], words
+
+
+class EncoderAligner(Aligner):
+    """An aligner over encoder vectors; subclasses give ``links(src_vecs, tgt_vecs) -> bool matrix``."""
+
+    unit = "bpe"
+
+    def __init__(self, model: str, layer: int, device: str | None, batch_size: int,
+                 encoder: SubwordEncoder | None = None) -> None:
+        self.encoder = encoder or SubwordEncoder(model, layer, device=device, batch_size=batch_size)
+
+    def links(self, src: np.ndarray, tgt: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def validate(self) -> None:
+        self.encoder.validate()
+
+    def align(self, src, tgt) -> list[Alignment]:
+        if len(src) != len(tgt):
+            raise ValueError(f"{len(src)} source sentences but {len(tgt)} target sentences")
+        encoded = self.encoder.encode(list(src) + list(tgt))
+        out = []
+        for (sv, sw), (tv, tw) in zip(encoded[: len(src)], encoded[len(src) :]):
+            if len(sw) == 0 or len(tw) == 0:
+                out.append(Alignment())
+                continue
+            if self.unit == "word":
+                (sv, sw), (tv, tw) = mean_by_word(sv, sw), mean_by_word(tv, tw)
+            out.append(subword_links_to_words(self.links(sv, tv), sw, tw))
+        if self.encoder.truncated:
+            logger.warning("%d sentences were longer than the alignment model's limit: their tail is unaligned",
+                           self.encoder.truncated)
+        return out

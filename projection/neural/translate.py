@@ -1,0 +1,184 @@
+"""Translation stage: transformers seq2seq ``generate`` with ``forced_bos_token_id`` (NLLB / M2M100).
+
+Loaded lazily on the first call; batched by length; bf16 on GPU; sentences over the model's input limit are
+split at spaces (or between characters) and translated in pieces, and counted; results cached on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+from projection.extras import require
+from projection.neural.cache import TranslationCache
+from projection.neural.hub import check_model, load_error, model_identity, pick_device
+from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
+from projection.neural.text import split_to_fit
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MT_MODEL = "facebook/nllb-200-3.3B"
+
+
+@dataclass
+class TranslationStats:
+    """Counts of one ``translate`` call (mutable on purpose: filled while translating)."""
+
+    texts: int = 0
+    cached: int = 0
+    translated: int = 0
+    split_long: int = 0
+    empty: int = 0
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="sent", leave=False, disable=not enabled)
+
+
+class Translator:
+    """Translate between dataset languages (``swa``, ``en``, ``zh`` …) with an NLLB or M2M100 model.
+
+    ``lang_codes`` overrides the model code of a dataset language (``{"pcm": "xyz_Latn"}``).
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MT_MODEL,
+        *,
+        tokenizer: str | None = None,
+        device: str | None = None,
+        batch_size: int = 16,
+        num_beams: int | None = None,
+        cache: TranslationCache | None = None,
+        lang_codes: tuple[tuple[str, str], ...] = (),
+        option: str = "--mt-model",
+        role: str = "translation",
+        progress: bool = True,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be ≥ 1, got {batch_size}")
+        self.model_name = check_model(model, role=role, option=option)
+        self.tokenizer_name = check_model(tokenizer, role=f"{role} tokenizer", option=option) if tokenizer else None
+        self.device = device
+        self.batch_size = batch_size
+        self.num_beams = num_beams
+        self.cache = cache
+        self.lang_codes = dict(lang_codes)
+        self.option, self.role, self.progress = option, role, progress
+        self._model = None
+        self._tok = None
+        self.last_stats = TranslationStats()
+
+    def signature(self) -> str:
+        sig = model_identity(self.model_name)
+        if self.tokenizer_name:
+            sig += f"+tok={model_identity(self.tokenizer_name)}"
+        return sig + (f"(beams={self.num_beams})" if self.num_beams else "")
+
+    def check_language(self, lang: str) -> None:
+        """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""
+        if lang not in self.lang_codes and "m2m100" not in self.model_name.lower() and nllb_code(lang) is None:
+            raise ValueError(missing_language_message(lang, self.model_name))
+
+    # -- lazy loading -------------------------------------------------------------------------------
+    def _load(self):
+        if self._model is None:
+            torch = require("torch", purpose="translation")
+            transformers = require("transformers", purpose="translation")
+            self.device = pick_device(self.device)
+            try:
+                self._tok = transformers.AutoTokenizer.from_pretrained(self.tokenizer_name or self.model_name)
+                dtype = torch.bfloat16 if self.device.startswith("cuda") else torch.float32
+                model = transformers.AutoModelForSeq2SeqLM.from_pretrained(self.model_name, dtype=dtype)
+            except OSError as err:
+                raise load_error(self.model_name, self.role, self.option, err) from err
+            self._model = model.to(self.device).eval()
+        return self._model, self._tok
+
+    def model_code(self, lang: str) -> str:
+        """The code the loaded tokenizer uses for ``lang``; an error naming the ways out when it has none."""
+        _, tok = self._load()
+        if lang in self.lang_codes:
+            code = self.lang_codes[lang]
+        elif hasattr(tok, "get_lang_id"):  # M2M100
+            code = m2m100_code(lang)
+        else:
+            code = nllb_code(lang) or ""
+        token = f"__{code}__" if hasattr(tok, "get_lang_id") else code
+        if not code or tok.convert_tokens_to_ids(token) in (None, tok.unk_token_id):
+            raise ValueError(missing_language_message(lang, self.model_name))
+        return code
+
+    def _lang_id(self, code: str) -> int:
+        tok = self._tok
+        return tok.get_lang_id(code) if hasattr(tok, "get_lang_id") else tok.convert_tokens_to_ids(code)
+
+    def input_limit(self) -> int:
+        model, tok = self._load()
+        limits = [int(model.config.max_position_embeddings)]
+        if tok.model_max_length and tok.model_max_length < 1_000_000:
+            limits.append(int(tok.model_max_length))
+        return min(limits)
+
+    # -- translation --------------------------------------------------------------------------------
+    def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[str]:
+        """One translation per text (empty text -> empty translation)."""
+        stats = TranslationStats(texts=len(texts))
+        self.last_stats = stats
+        sig = self.signature()
+        src_code, tgt_code = (self.lang_codes.get(src) or src), (self.lang_codes.get(tgt) or tgt)
+        unique = sorted({t for t in texts if t.strip()})
+        done = self.cache.get_many(sig, src_code, tgt_code, unique) if self.cache else {}
+        stats.cached = sum(t in done for t in texts if t.strip())
+        todo = [t for t in unique if t not in done]
+        if todo:
+            model, tok = self._load()
+            tok.src_lang = self.model_code(src)
+            forced = self._lang_id(self.model_code(tgt))
+            limit = self.input_limit()
+            pieces: dict[str, list[str]] = {}
+            joiner = "" if src in NO_SPACE_LANGS else " "
+            for text in todo:
+                parts = split_to_fit(text, lambda s: len(tok(s, verbose=False).input_ids), limit, joiner=joiner)
+                if len(parts) > 1:
+                    stats.split_long += 1
+                pieces[text] = parts
+            if stats.split_long:
+                logger.warning("%d sentences exceed the %d-token input limit of %s: translated in pieces",
+                               stats.split_long, limit, self.model_name)
+            flat = sorted({p for parts in pieces.values() for p in parts}, key=lambda s: (-len(tok(s, verbose=False).input_ids), s))
+            owners: dict[str, list[str]] = {}
+            for text, parts in pieces.items():
+                for p in parts:
+                    owners.setdefault(p, []).append(text)
+            out: dict[str, str] = {}
+            glue = "" if tgt in NO_SPACE_LANGS else " "
+            bar = _progress(len(flat), f"translating {src}->{tgt}", self.progress)
+            for k in range(0, len(flat), self.batch_size):
+                batch = flat[k : k + self.batch_size]
+                out.update(zip(batch, self._generate(batch, forced, limit)))
+                bar.update(len(batch))
+                ready = {t for p in batch for t in owners[p] if all(q in out for q in pieces[t])}
+                new = {t: glue.join(out[p] for p in pieces[t]).strip() for t in sorted(ready)}
+                if self.cache:
+                    self.cache.put_many(sig, src_code, tgt_code, new)
+                done.update(new)
+            bar.close()
+            stats.translated = len(todo)
+        result = [done.get(t, "") if t.strip() else "" for t in texts]
+        stats.empty = sum(not r for r in result)
+        return result
+
+    def _generate(self, batch: list[str], forced: int, limit: int) -> list[str]:
+        import torch
+
+        model, tok = self._model, self._tok
+        enc = tok(batch, return_tensors="pt", padding=True, truncation=True, max_length=limit).to(self.device)
+        max_new = min(limit, 2 * enc["input_ids"].shape[1] + 10)
+        kwargs = {"num_beams": self.num_beams} if self.num_beams else {}
+        with torch.inference_mode():
+            ids = model.generate(**enc, forced_bos_token_id=forced, max_new_tokens=max_new, **kwargs)
+        return [t.strip() for t in tok.batch_decode(ids, skip_special_tokens=True)]

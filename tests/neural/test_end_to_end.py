@@ -1,0 +1,103 @@
+"""Both modes end to end through the CLI with tiny local models (the code path a user runs)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from projection.cli import main
+from projection.conll import read_conll
+from projection.sources import load_sentences
+from projection.tags import check_tag, repair_iob2
+
+pytestmark = pytest.mark.neural
+
+
+def _model_args(m, ner="ner"):
+    return ["--mt-model", str(m["mt"]), "--ner-model", str(m[ner]), "--align-model", str(m["enc"]),
+            "--align-layer", "2", "--no-progress", "--batch-size", "2"]
+
+
+def _valid_iob2(tags):
+    for t in tags:
+        check_tag(t)
+    return repair_iob2(tags)[1] == 0
+
+
+@pytest.mark.parametrize("dataset,lang,split", [("masakhaner2", "swa", "test"), ("xtreme", "de", "dev")])
+def test_translate_test_keeps_tokens_and_scores(tiny_models, data_dir, tmp_path, dataset, lang, split):
+    out, report = tmp_path / "out.conll", tmp_path / "report.json"
+    code = main(["translate-test", "--dataset", dataset, "--lang", lang, "--split", split,
+                 "--data-dir", str(data_dir / dataset), *_model_args(tiny_models),
+                 "--cache-dir", str(tmp_path / "cache"), "--out", str(out), "--report", str(report)])
+    assert code == 0
+    gold = load_sentences(dataset, lang, split, data_dir=str(data_dir / dataset))
+    got = read_conll(out).sentences
+    assert [s.tokens for s in got] == [s.tokens for s in gold]
+    assert all(_valid_iob2(s.tags) for s in got)
+    rep = json.loads(report.read_text())
+    assert rep["sentences"] == len(gold) == 4
+    for key in ("precision", "recall", "f1"):
+        assert 0.0 <= rep[key] <= 1.0
+    assert "mode:translate-test" in rep["signature"] and "aligner:simalign.v1" in rep["signature"]
+    assert "mt:mt@" in rep["signature"] and "ner:ner@" in rep["signature"]
+
+
+def test_translate_test_with_a_known_ner_answer(tiny_models, data_dir, tmp_path):
+    """An NER model that says I-PER for every word (IOB1 start) labels the whole English translation as one
+    PER entity; with NER candidates the projection can only produce PER spans on the gold tokens."""
+    out = tmp_path / "out.conll"
+    code = main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+                 str(data_dir / "masakhaner2"), *_model_args(tiny_models, ner="ner_per"), "--candidates", "ner.v1",
+                 "--cache-dir", str(tmp_path / "cache"), "--out", str(out)])
+    assert code == 0
+    tags = [t for s in read_conll(out).sentences for t in s.tags]
+    assert {t[2:] for t in tags if t != "O"} <= {"PER"}
+    # the NER model marks every target word as one PER candidate span, so whatever is projected is a B-PER
+    # at the first token followed by I-PER
+    for s in read_conll(out).sentences:
+        if any(t != "O" for t in s.tags):
+            assert s.tags[0] == "B-PER" and all(t == "I-PER" for t in s.tags[1:])
+
+
+def test_translate_train_writes_silver_target(tiny_models, data_dir, tmp_path):
+    out, report = tmp_path / "silver.conll", tmp_path / "report.json"
+    code = main(["translate-train", "--source", "conll2003", "--data-dir", str(data_dir / "conll2003"),
+                 "--lang", "swa", *_model_args(tiny_models), "--cache-dir", str(tmp_path / "cache"),
+                 "--out", str(out), "--report", str(report)])
+    assert code == 0
+    got = read_conll(out).sentences
+    rep = json.loads(report.read_text())
+    assert rep["sentences"] == len(got) and rep["source_sentences"] == 4
+    assert all(_valid_iob2(s.tags) for s in got)
+    assert not any(t.endswith("MISC") for s in got for t in s.tags)
+    assert "mode:translate-train" in rep["signature"]
+
+
+def test_translations_are_cached_and_reused(tiny_models, data_dir, tmp_path):
+    args = ["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+            str(data_dir / "masakhaner2"), *_model_args(tiny_models), "--cache-dir", str(tmp_path / "cache")]
+    assert main([*args, "--out", str(tmp_path / "a.conll"), "--report", str(tmp_path / "a.json")]) == 0
+    assert main([*args, "--aligner", "awesome.v1", "--out", str(tmp_path / "b.conll"),
+                 "--report", str(tmp_path / "b.json")]) == 0
+    first = json.loads((tmp_path / "a.json").read_text())["counts"]
+    second = json.loads((tmp_path / "b.json").read_text())["counts"]
+    assert first["translations_cached"] == 0 and second["translations_cached"] == 4
+    assert "aligner:awesome.v1" in json.loads((tmp_path / "b.json").read_text())["signature"]
+
+
+def test_back_translation_runs_end_to_end(tiny_models, data_dir, tmp_path):
+    out, report = tmp_path / "bt.conll", tmp_path / "bt.json"
+    code = main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+                 str(data_dir / "masakhaner2"), *_model_args(tiny_models, ner="ner_per"), "--back-translation",
+                 "--bt-model", str(tiny_models["mt"]), "--bt-tokenizer", str(tiny_models["mt"]),
+                 "--cache-dir", str(tmp_path / "cache"), "--out", str(out), "--report", str(report)])
+    assert code == 0
+    gold = load_sentences("masakhaner2", "swa", "test", data_dir=str(data_dir / "masakhaner2"))
+    got = read_conll(out).sentences
+    assert [s.tokens for s in got] == [s.tokens for s in gold]
+    rep = json.loads(report.read_text())
+    assert "bt:mt@" in rep["signature"]
+    counts = rep["counts"]
+    assert counts["bt_matched"] + counts["bt_lost"] >= 1  # every sentence had one English PER entity

@@ -1,0 +1,64 @@
+"""Language codes against NLLB's own code list, detokenisation, word splitting, splitting long inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.neural.langs import MASAKHANER2_NLLB, XTREME_NLLB, missing_language_message, nllb_code
+from projection.neural.text import detokenize, english_words, split_to_fit, split_words
+from projection.sources import MASAKHANER2_LANGS, XTREME_LANGS
+
+
+def test_every_language_has_a_code_in_nllbs_list_except_bbj_and_pcm():
+    nllb = pytest.importorskip("transformers.models.nllb.tokenization_nllb")
+    codes = set(nllb.FAIRSEQ_LANGUAGE_CODES)
+    assert set(XTREME_NLLB) == set(XTREME_LANGS) and len(XTREME_LANGS) == 40
+    assert set(MASAKHANER2_NLLB) == set(MASAKHANER2_LANGS) and len(MASAKHANER2_LANGS) == 20
+    for lang in XTREME_LANGS + MASAKHANER2_LANGS:
+        if lang in ("bbj", "pcm"):
+            assert nllb_code(lang) is None
+        else:
+            assert nllb_code(lang) in codes, lang
+
+
+@pytest.mark.parametrize("lang,code", [("swa", "swh_Latn"), ("sw", "swh_Latn"), ("fa", "pes_Arab"),
+                                       ("ms", "zsm_Latn"), ("zh", "zho_Hans"), ("ar", "arb_Arab"),
+                                       ("en", "eng_Latn"), ("yor", "yor_Latn")])
+def test_known_codes(lang, code):
+    assert nllb_code(lang) == code
+
+
+def test_unknown_language_lists_valid_ones():
+    with pytest.raises(ValueError, match="unknown language 'xx'; valid: af,"):
+        nllb_code("xx")
+
+
+def test_missing_language_message_offers_ways_out():
+    msg = missing_language_message("pcm", "facebook/nllb-200-3.3B")
+    assert "pcm" in msg and "Nigerian Pidgin" in msg and "--translations FILE" in msg and "--mt-lang-code" in msg
+
+
+def test_detokenize():
+    assert detokenize(["Angela", "Merkel", "visited", "Paris", ",", "she", "said", "."], "en") == \
+        "Angela Merkel visited Paris, she said."
+    assert detokenize(["東", "京", "は", "日", "本"], "ja") == "東京は日本"
+    assert detokenize(["ก", "ข"], "th") == "กข"
+
+
+def test_english_words_need_no_downloaded_data():
+    assert english_words("Merkel didn't visit Paris, (AP) said.") == \
+        ["Merkel", "didn", "'t", "visit", "Paris", ",", "(", "AP", ")", "said", "."]
+    assert english_words("   ") == []
+
+
+def test_no_space_languages_split_by_character_keeping_latin_words():
+    assert split_words("東京は Tokyo です。", "ja") == ["東", "京", "は", "Tokyo", "で", "す", "。"]
+
+
+def test_split_to_fit_cuts_at_spaces_then_characters():
+    assert split_to_fit("a b c", len, 10) == ["a b c"]
+    assert split_to_fit("aa bb cc dd", len, 5) == ["aa bb", "cc dd"]
+    assert split_to_fit("abcdefghij", len, 4) == ["abcd", "efgh", "ij"]
+    assert split_to_fit("東京は日本の首都", len, 3, joiner="") == ["東京は", "日本の", "首都"]
+    pieces = split_to_fit("one two threeeeeeee four", len, 6)
+    assert all(len(p) <= 6 for p in pieces) and "".join(pieces).replace(" ", "") == "onetwothreeeeeeeefour"

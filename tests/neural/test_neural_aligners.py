@@ -1,0 +1,107 @@
+"""SimAlign and AWESoME algorithms on hand-made matrices, brute force, and the model wrapper."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from projection.align.awesome import softmax_links
+from projection.align.simalign import argmax_links, cosine_similarity, itermax_links, match_links
+from projection.neural.encoder import subword_links_to_words
+
+SIM = np.array([[0.9, 0.1, 0.2], [0.8, 0.3, 0.1], [0.1, 0.2, 0.7]])
+
+
+def pairs(links):
+    return sorted(zip(*map(list, np.nonzero(links))))
+
+
+def test_argmax_is_the_intersection_of_both_directions():
+    # row bests: 0->0, 1->0, 2->2; column bests: 0->0, 1->2, 2->2  => {(0,0), (2,2)}
+    assert pairs(argmax_links(SIM)) == [(0, 0), (2, 2)]
+
+
+def test_itermax_adds_a_discounted_link_for_an_unaligned_word():
+    # round 2: row 1 is free; weights: (1,0)=0.8*0.9, (1,1)=0.3*1, (1,2)=0.1*0.9 -> row best col 0;
+    # column 0 sees only row 1 (rows 0, 2 and column 0 aligned -> weight 0) -> (1,0) is mutual
+    assert pairs(itermax_links(SIM)) == [(0, 0), (1, 0), (2, 2)]
+
+
+def test_itermax_keeps_argmax_on_tiny_matrices():
+    sim = np.array([[0.9, 0.8], [0.7, 0.1]])
+    assert pairs(itermax_links(sim)) == pairs(argmax_links(sim)) == [(0, 0)]
+
+
+def test_match_is_a_maximum_weight_matching_brute_force():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        sim = rng.random((4, 3))
+        best = max(
+            sum(sim[i, j] for i, j in zip(rows, cols))
+            for rows in itertools.permutations(range(4), 3)
+            for cols in [range(3)]
+        )
+        got = match_links(sim)
+        assert got.sum(0).max() <= 1 and got.sum(1).max() <= 1
+        assert abs(sim[got].sum() - best) < 1e-9
+
+
+def test_cosine_similarity_rescaled():
+    a = np.array([[1.0, 0.0], [0.0, 2.0]])
+    b = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    assert np.allclose(cosine_similarity(a, b), [[1.0, 0.0], [0.5, 0.5]])
+
+
+def test_softmax_links_by_hand():
+    # scores = [[10, 0], [0, 0]]: row 0 softmax (1, 4.5e-5) -> (0,1) below 0.001; row 1 (.5, .5);
+    # column 0 (1, 4.5e-5) -> (1,0) below; column 1 (.5, .5)  => links (0,0) and (1,1)
+    src = np.array([[10.0, 0.0], [0.0, 0.0]])
+    tgt = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert pairs(softmax_links(src, tgt, 0.001)) == [(0, 0), (1, 1)]
+    assert pairs(softmax_links(src, tgt, 0.6)) == [(0, 0)]
+
+
+def test_subword_links_map_to_words():
+    links = np.zeros((3, 2), dtype=bool)
+    links[0, 1] = links[1, 1] = links[2, 0] = True  # sub-words 0, 1 belong to word 0
+    got = subword_links_to_words(links, np.array([0, 0, 1]), np.array([0, 1]))
+    assert got.pairs == ((0, 1), (1, 0))
+
+
+@pytest.mark.neural
+def test_layer_is_validated_against_the_model(tiny_models):
+    from projection.align.base import get_aligner
+    import projection.align.neural_registered  # noqa: F401
+
+    aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]))
+    with pytest.raises(ValueError, match=r"layer 8 .* has 2 layers; choose a layer between 0 .* and 2"):
+        aligner.validate()
+
+
+@pytest.mark.neural
+@pytest.mark.parametrize("name", ["simalign.v1", "awesome.v1"])
+def test_neural_aligners_on_the_tiny_encoder(tiny_models, name):
+    from projection.align.base import get_aligner
+    import projection.align.neural_registered  # noqa: F401
+
+    aligner = get_aligner(name, model=str(tiny_models["enc"]), layer=2)
+    src = [("Angela", "Merkel", "visited", "Paris"), (), ("a",)]
+    tgt = [("Angela", "Merkel", "alitembelea", "Parisi", "."), ("x",), ()]
+    out = aligner.align(src, tgt)
+    assert len(out) == 3 and out[1].pairs == () and out[2].pairs == ()
+    out[0].check_bounds(4, 5)
+    assert "model=enc@" in aligner.signature() and "layer=2" in aligner.signature()
+
+
+@pytest.mark.neural
+@pytest.mark.parametrize("method", ["argmax", "itermax", "match"])
+def test_simalign_aligns_a_sentence_with_itself_on_the_diagonal(tiny_models, method):
+    """Same words in the same context have identical vectors: cosine 1 on the diagonal, the unique maximum."""
+    from projection.align.base import get_aligner
+    import projection.align.neural_registered  # noqa: F401
+
+    words = ("Angela", "Merkel", "visited", "Paris", "and", "Berlin", ".")
+    aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, method=method, unit="word")
+    assert aligner.align([words], [words])[0].pairs == tuple((k, k) for k in range(len(words)))

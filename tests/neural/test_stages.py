@@ -1,0 +1,103 @@
+"""Translation, NER, sources and cache stages with tiny local models and hand-made inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from projection.cli import main
+from projection.conll import read_conll
+from projection.neural.cache import TranslationCache
+from projection.neural.ner import to_iob2_label, windows
+from projection.sources import load_sentences
+
+
+def test_windows_pack_whole_words():
+    assert windows([2, 2, 2, 2], 4) == [(0, 2), (2, 4)]
+    assert windows([5, 1], 4) == [(0, 1), (1, 2)]  # an over-long word gets a window of its own
+    assert windows([], 4) == []
+
+
+def test_labels_to_iob2():
+    assert [to_iob2_label(x) for x in ("O", "B-PER", "I-LOC", "S-ORG", "E-ORG", "MISC")] == \
+        ["O", "B-PER", "I-LOC", "B-ORG", "I-ORG", "I-MISC"]
+    with pytest.raises(ValueError, match="id2label"):
+        to_iob2_label("LABEL_3")
+
+
+@pytest.mark.neural
+def test_ner_repairs_iob1_and_windows_long_sentences(tiny_models):
+    """The I-PER model: every word I-PER -> repaired to one B-PER span, also across windows (limit 36)."""
+    from projection.neural.ner import WordNer
+
+    ner = WordNer(str(tiny_models["ner_per"]), progress=False)
+    long = ["Brussels"] * 40
+    tags = ner.predict([["Angela", "Merkel"], [], long])
+    assert tags[0] == ["B-PER", "I-PER"] and tags[1] == []
+    assert tags[2] == ["B-PER"] + ["I-PER"] * 39
+    assert ner.windowed == 1
+
+
+@pytest.mark.neural
+def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
+    from projection.neural.translate import Translator
+
+    cache = TranslationCache(tmp_path / "c")
+    mt = Translator(str(tiny_models["mt"]), cache=cache, progress=False, batch_size=2)
+    texts = ["Nairobi ni mji mkuu .", "", " ".join(["Kenya"] * 80), "Nairobi ni mji mkuu ."]
+    out = mt.translate(texts, "swa", "en")
+    assert len(out) == 4 and out[1] == "" and out[0] == out[3]
+    assert mt.last_stats.split_long == 1 and mt.last_stats.translated == 2
+    again = Translator(str(tiny_models["mt"]), cache=TranslationCache(tmp_path / "c"), progress=False)
+    assert again.translate(texts, "swa", "en") == out and again.last_stats.cached == 3
+    assert again._model is None  # everything came from the cache: the model was never loaded
+
+
+def test_cache_files_are_whole_json(tmp_path):
+    cache = TranslationCache(tmp_path)
+    cache.put_many("m", "swa", "en", {"a": "A"})
+    cache.put_many("m", "swa", "en", {"b": "B"})
+    files = list(tmp_path.rglob("*.json"))
+    assert len(files) == 2 and not list(tmp_path.rglob("*.tmp"))
+    assert all(json.loads(f.read_text())["src"] == "swa" for f in files)
+    fresh = TranslationCache(tmp_path)
+    assert fresh.get_many("m", "swa", "en", ["a", "b", "c"]) == {"a": "A", "b": "B"}
+    assert fresh.get_many("m", "swa", "fr", ["a"]) == {}
+
+
+def test_sources_from_disk(data_dir):
+    swa = load_sentences("masakhaner2", "swa", "test", data_dir=str(data_dir / "masakhaner2"), limit=2)
+    assert len(swa) == 2 and swa[0].tokens[:3] == ("Shujaa", "Mwakilishi", "wa")
+    assert swa[0].tags[6:8] == ("B-PER", "I-PER")
+    en = load_sentences("conll2003", "en", "train", data_dir=str(data_dir / "conll2003"))
+    assert en[0].tokens[:2] == ("EU", "rejects") and len(en) == 4  # -DOCSTART- skipped
+    de = load_sentences("xtreme", "de", "dev", data_dir=str(data_dir / "xtreme"))
+    assert de[0].tags == ("B-PER", "I-PER", "I-PER", "I-PER", "O")
+
+
+def test_sources_errors(data_dir):
+    with pytest.raises(ValueError, match="no language 'xx'; valid: bam, bbj"):
+        load_sentences("masakhaner2", "xx", "test")
+    with pytest.raises(ValueError, match="unknown split 'tst'; valid: train, dev, test"):
+        load_sentences("xtreme", "de", "tst")
+    with pytest.raises(FileNotFoundError, match=r"test-de\.tsv \(found: dev-de\.tsv\)"):
+        load_sentences("xtreme", "de", "test", data_dir=str(data_dir / "xtreme"))
+
+
+@pytest.mark.neural
+def test_pcm_needs_a_way_out_then_works_with_translations_file(tiny_models, data_dir, tmp_path, capsys):
+    common = ["translate-test", "--dataset", "masakhaner2", "--lang", "pcm", "--data-dir", str(data_dir / "masakhaner2"),
+              "--ner-model", str(tiny_models["ner_per"]), "--align-model", str(tiny_models["enc"]), "--align-layer",
+              "2", "--no-progress", "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o.conll")]
+    assert main([*common, "--mt-model", str(tiny_models["mt"])]) == 2
+    err = capsys.readouterr().err
+    assert "no language code for pcm" in err and "--translations FILE" in err
+    file = tmp_path / "en.txt"
+    file.write_text("He said he has something to do in the city .\nNigerians have criticised the FG\n")
+    assert main([*common, "--translations", str(file)]) == 0
+    got = read_conll(tmp_path / "o.conll").sentences
+    assert [s.tokens[:2] for s in got] == [("But", "e"), ("Naija", "pipo")]
+    file.write_text("only one line\n")
+    assert main([*common, "--translations", str(file)]) == 2
+    assert "1 lines but 2 sentences" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""Build tiny random-weight models (NLLB-architecture MT, XLM-R NER, BERT encoder) with tokenizers trained
+locally on a few sentences, saved as ordinary Hugging Face model directories. No download is involved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: labels as the CoNLL-03 XLM-R model emits them (IOB1-style: an entity may start with I-)
+CONLL_LABELS = ("O", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+
+CORPUS = (
+    "The European Union met in Brussels on Monday .",
+    "Angela Merkel visited Paris and Berlin last week .",
+    "Die Europäische Union traf sich am Montag in Brüssel .",
+    "Nairobi ni mji mkuu wa Kenya na Uganda .",
+    "Rais wa Tanzania alitembelea Nairobi jana .",
+    "Le président français a visité Berlin .",
+    "EU rejects German call to boycott British lamb .",
+    "Peter Blackburn works for the United Nations in Geneva .",
+    "[ Angela Merkel ] visited [ Paris ] .",
+)
+
+
+def _train(model, trainer, pre_tokenizer) -> dict:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer(model)
+    tok.pre_tokenizer = pre_tokenizer
+    tok.train_from_iterator(CORPUS, trainer)
+    return json.loads(tok.to_str())["model"]
+
+
+def build_mt(path: Path, *, max_positions: int = 64) -> Path:
+    """NLLB tokenizer (every FAIRSEQ language code is a special token) + M2M100 model, d_model 16, 1+1 layers."""
+    import torch
+    from tokenizers import models, pre_tokenizers, trainers
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    spec = _train(
+        models.BPE(unk_token="<unk>"),
+        trainers.BpeTrainer(vocab_size=400, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False),
+        pre_tokenizers.Metaspace(),
+    )
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split()) for m in spec["merges"]]
+    tok = NllbTokenizer(vocab=spec["vocab"], merges=merges, model_max_length=max_positions)
+    config = M2M100Config(
+        vocab_size=len(tok), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=max_positions,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+    )
+    torch.manual_seed(0)
+    model = M2M100ForConditionalGeneration(config)
+    path.mkdir(parents=True, exist_ok=True)
+    tok.save_pretrained(path)
+    model.save_pretrained(path)
+    return path
+
+
+def build_ner(path: Path, *, favour: str | None = None) -> Path:
+    """XLM-R tokenizer (Unigram) + XLMRobertaForTokenClassification, hidden 16, 1 layer, CoNLL labels.
+
+    ``favour``: a label whose classifier bias is raised so that the model predicts it for every word
+    (a known answer for tests); None keeps the random weights.
+    """
+    import torch
+    from tokenizers import models, pre_tokenizers, trainers
+    from transformers import XLMRobertaConfig, XLMRobertaForTokenClassification, XLMRobertaTokenizer
+
+    spec = _train(
+        models.Unigram(),
+        trainers.UnigramTrainer(
+            vocab_size=200, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>",
+            show_progress=False,
+        ),
+        pre_tokenizers.Metaspace(),
+    )
+    tok = XLMRobertaTokenizer(vocab=[tuple(v) for v in spec["vocab"]], model_max_length=512)
+    config = XLMRobertaConfig(
+        vocab_size=len(tok), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+        max_position_embeddings=40, pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, num_labels=len(CONLL_LABELS),
+        id2label=dict(enumerate(CONLL_LABELS)), label2id={l: i for i, l in enumerate(CONLL_LABELS)},
+    )
+    torch.manual_seed(0)
+    model = XLMRobertaForTokenClassification(config)
+    if favour is not None:
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.zero_()
+            model.classifier.bias[CONLL_LABELS.index(favour)] = 5.0
+    path.mkdir(parents=True, exist_ok=True)
+    tok.save_pretrained(path)
+    model.save_pretrained(path)
+    return path
+
+
+def build_encoder(path: Path) -> Path:
+    """BERT tokenizer (WordPiece, cased) + BertModel, hidden 16, 2 layers."""
+    import torch
+    from tokenizers import models, pre_tokenizers, trainers
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    spec = _train(
+        models.WordPiece(unk_token="[UNK]"),
+        trainers.WordPieceTrainer(
+            vocab_size=300, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
+        ),
+        pre_tokenizers.BertPreTokenizer(),
+    )
+    tok = BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
+    config = BertConfig(
+        vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
+        max_position_embeddings=128,
+    )
+    torch.manual_seed(0)
+    model = BertModel(config)
+    path.mkdir(parents=True, exist_ok=True)
+    tok.save_pretrained(path)
+    model.save_pretrained(path)
+    return path
