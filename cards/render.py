@@ -1,0 +1,206 @@
+"""The dataset card: YAML metadata + a Markdown body, rendered by pure functions from ``ConfigCard`` records.
+
+The YAML carries what the Hub and ``datasets`` read (``configs`` with ``data_files`` per split,
+``dataset_info`` with the ClassLabel names, licences, languages, task categories) plus a ``silver_ner``
+section with one machine-readable record per config (signature, metrics), so that a later push can merge
+its configs into an existing card without losing the others (``records_from_card``).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Sequence
+
+PRETTY_NAME = "Silver NER: projected named-entity labels for XTREME PAN-X, MasakhaNER 2.0 and parallel gold data"
+TASK_CATEGORIES = ("token-classification",)
+TASK_IDS = ("named-entity-recognition",)
+
+
+def _yaml():
+    from projection.extras import require
+
+    return require("yaml", purpose="dataset cards")
+
+
+@dataclass(frozen=True)
+class ConfigCard:
+    """Everything the card says about one config."""
+
+    name: str
+    kind: str
+    languages: tuple[str, ...]
+    license: str
+    source_datasets: tuple[str, ...]
+    signature: str
+    #: split name -> ``SplitMetrics.as_dict()``
+    metrics: dict[str, dict[str, Any]]
+    #: split name -> path pattern inside the repo, e.g. ``europarl-ner.de/test-*.parquet``
+    data_files: dict[str, str]
+    license_note: str = ""
+    citation: str = ""
+    #: the ``dataset_info`` YAML entry (features, splits) or ``None``
+    dataset_info: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.data_files:
+            raise ValueError(f"config card {self.name!r} needs a name and at least one split in data_files")
+        for split, path in self.data_files.items():
+            if not path.startswith(self.name + "/"):
+                raise ValueError(f"config {self.name!r}: data file pattern {path!r} must lie under {self.name}/")
+
+    def record(self) -> dict[str, Any]:
+        """The ``silver_ner`` YAML record (everything not already in ``configs``/``dataset_info``)."""
+        return {
+            "kind": self.kind,
+            "languages": list(self.languages),
+            "license": self.license,
+            "license_note": self.license_note,
+            "source_datasets": list(self.source_datasets),
+            "signature": self.signature,
+            "metrics": self.metrics,
+            "citation": self.citation,
+        }
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(YAML metadata, body) of a card; a card without ``---`` front matter has empty metadata."""
+    if not text.startswith("---"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end < 0:
+        raise ValueError("README.md: the YAML front matter opened by '---' on line 1 is never closed by '---'")
+    meta = _yaml().safe_load(text[3:end]) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("README.md: the YAML front matter is not a mapping")
+    body = text[end + 4 :].lstrip("\n")
+    return meta, body
+
+
+def records_from_card(text: str) -> tuple[list[ConfigCard], list[dict], list[dict]]:
+    """The silver-ner configs of an existing card, and the ``configs``/``dataset_info`` entries of any other
+    configs (kept as they are when the card is re-rendered)."""
+    meta, _ = split_front_matter(text)
+    records = meta.get("silver_ner") or {}
+    infos = {d.get("config_name"): d for d in meta.get("dataset_info") or [] if isinstance(d, dict)}
+    if isinstance(meta.get("dataset_info"), dict):
+        infos = {meta["dataset_info"].get("config_name", "default"): meta["dataset_info"]}
+    cards, foreign_configs = [], []
+    for entry in meta.get("configs") or []:
+        name = entry.get("config_name")
+        rec = records.get(name)
+        if rec is None:
+            foreign_configs.append(entry)
+            continue
+        files = entry.get("data_files") or []
+        if isinstance(files, str):
+            files = [{"split": "train", "path": files}]
+        cards.append(
+            ConfigCard(
+                name=name,
+                kind=rec.get("kind", ""),
+                languages=tuple(rec.get("languages") or ()),
+                license=rec.get("license", "unknown"),
+                source_datasets=tuple(rec.get("source_datasets") or ()),
+                signature=rec.get("signature", ""),
+                metrics=dict(rec.get("metrics") or {}),
+                data_files={f["split"]: f["path"] if isinstance(f["path"], str) else f["path"][0] for f in files},
+                license_note=rec.get("license_note", ""),
+                citation=rec.get("citation", ""),
+                dataset_info=infos.get(name),
+            )
+        )
+    mine = {c.name for c in cards}
+    foreign_infos = [d for n, d in infos.items() if n not in mine]
+    return cards, foreign_configs, foreign_infos
+
+
+def merge_cards(existing: Sequence[ConfigCard], new: Sequence[ConfigCard]) -> list[ConfigCard]:
+    """Configs of both, the new record winning on a name clash; sorted by name."""
+    merged = {c.name: c for c in existing}
+    merged.update({c.name: c for c in new})
+    return [merged[k] for k in sorted(merged)]
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}"
+
+
+def metrics_table(configs: Sequence[ConfigCard]) -> str:
+    rows = []
+    for c in configs:
+        for split in sorted(c.metrics):
+            m = c.metrics[split]
+            ignored = ", ".join(m.get("ignored_types") or ()) or "–"
+            rows.append(
+                f"| `{c.name}` | {split} | {m.get('sentences', 0)} | {_fmt(m.get('precision'))} | "
+                f"{_fmt(m.get('recall'))} | {_fmt(m.get('f1'))} | {_fmt(m.get('projection_rate'))} | {ignored} |"
+            )
+    return "\n".join(rows) if rows else "| – | – | – | – | – | – | – | – |"
+
+
+def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()) -> dict[str, Any]:
+    """The YAML front matter as a dict (key order is kept when dumped)."""
+    licenses = sorted({c.license for c in configs})
+    meta: dict[str, Any] = {
+        "pretty_name": PRETTY_NAME,
+        "language": sorted({lang for c in configs for lang in c.languages}),
+        "license": licenses[0] if len(licenses) == 1 else licenses,
+    }
+    if "other" in licenses:
+        meta["license_name"] = "source-terms-see-card"
+    meta.update(
+        annotations_creators=["machine-generated"],
+        language_creators=["found", "machine-generated"],
+        multilinguality=["multilingual"],
+        source_datasets=sorted({f"extended|{s}" for c in configs for s in c.source_datasets}),
+        task_categories=list(TASK_CATEGORIES),
+        task_ids=list(TASK_IDS),
+        tags=["silver-data", "annotation-projection", "cross-lingual", "ner"],
+    )
+    entries = [
+        {
+            "config_name": c.name,
+            "data_files": [{"split": s, "path": c.data_files[s]} for s in sorted(c.data_files)],
+        }
+        for c in configs
+    ]
+    meta["configs"] = sorted(entries + list(foreign_configs), key=lambda e: e["config_name"])
+    infos = [c.dataset_info for c in configs if c.dataset_info] + list(foreign_infos)
+    if infos:
+        meta["dataset_info"] = sorted(infos, key=lambda d: d.get("config_name", ""))
+    meta["silver_ner"] = {c.name: c.record() for c in configs}
+    return meta
+
+
+def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=(), foreign_infos=()) -> str:
+    """``README.md`` text: YAML front matter and the body of ``cards/template.md``."""
+    if not configs:
+        raise ValueError("a card needs at least one config")
+    configs = sorted(configs, key=lambda c: c.name)
+    yaml = _yaml()
+    meta = metadata(configs, foreign_configs, foreign_infos)
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    template = string.Template((resources.files("cards") / "template.md").read_text(encoding="utf-8"))
+    first = configs[0]
+    citations = []
+    for c in configs:
+        for block in c.citation.split("\n\n"):
+            if block.strip() and block.strip() not in citations:
+                citations.append(block.strip())
+    notes = sorted({f"`{c.name}`: {c.license}" + (f" ({c.license_note})" if c.license_note else "") for c in configs})
+    body = template.substitute(
+        pretty_name=PRETTY_NAME,
+        n_configs=len(configs),
+        n_languages=len(meta["language"]),
+        signatures="\n".join(f"- `{c.name}`: `{c.signature}`" for c in configs),
+        metrics_table=metrics_table(configs),
+        repo_id=repo_id,
+        example_config=first.name,
+        example_split=sorted(first.data_files)[0],
+        config_list=", ".join(f"`{c.name}`" for c in configs),
+        licence_list="; ".join(notes),
+        citations="\n\n".join(citations),
+    )
+    return f"---\n{front}---\n\n{body}"

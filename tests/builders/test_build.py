@@ -1,0 +1,77 @@
+"""Build parallel-gold configs offline and check the rows against the gold files."""
+
+from __future__ import annotations
+
+import pytest
+
+from builders.make import build
+from builders.silver_ner import SilverNER, build_summary
+from projection.types import Alignment
+
+from builder_helpers import CONLL_LABELS, DATA, EUROPARL, conll_rows
+
+N = 40
+
+
+def _decode(ds, column):
+    names = ds.features[column].feature.names
+    return [[names[i] for i in row] for row in ds[column]]
+
+
+def test_europarl_de_rows_carry_gold_source_and_audit_columns(caches):
+    built = build(
+        "europarl-ner.de", aligner="fastalign.v1", limit=N, cache_dir=caches.datasets(),
+        alignment_cache_dir=caches.alignments, progress=False,
+    )  # fmt: skip
+    test = built.splits["test"]
+    de, en = conll_rows(EUROPARL / "de.conll", N), conll_rows(EUROPARL / "en.conll", N)
+    assert len(test) == N
+    for column in ("ner_tags", "silver_ner_tags", "source_ner_tags"):
+        assert test.features[column].feature.names == CONLL_LABELS
+    assert test["tokens"] == [t for t, _ in de]
+    assert _decode(test, "ner_tags") == [g for _, g in de]
+    assert test["source_tokens"] == [t for t, _ in en]
+    assert _decode(test, "source_ner_tags") == [g for _, g in en]
+    n_source = sum(tag.startswith("B-") for _, tags in en for tag in tags)
+    assert sum(test["source_entities"]) == n_source
+    silver = _decode(test, "silver_ner_tags")
+    for row, tags in zip(test, silver):
+        links = Alignment.from_pharaoh(row["alignment"])
+        links.check_bounds(len(row["source_tokens"]), len(row["tokens"]))
+        for m in row["matches"]:  # every match is a silver span with the source entity's label
+            assert tags[m["target_start"]] == "B-" + m["label"]
+            assert all(t == "I-" + m["label"] for t in tags[m["target_start"] + 1 : m["target_end"]])
+        assert row["projected_entities"] == len({m["source_start"] for m in row["matches"]})
+    assert len(set(test["signature"])) == 1 and "aligner:fastalign.v1(" in test["signature"][0]
+    metrics = built.metrics["test"]
+    assert metrics.sentences == N and metrics.source_entities == n_source
+    assert metrics.projection_rate == pytest.approx(sum(test["projected_entities"]) / n_source)
+    assert 0.0 <= metrics.f1 <= 1.0
+    summary = build_summary(SilverNER.from_config(built.config, cache_dir=caches.datasets()).info)
+    assert summary["metrics"]["test"]["sentences"] == N and summary["signature"] == built.signature
+
+
+def test_identity_translation_with_diagonal_links_projects_gold_exactly(caches, monkeypatch):
+    import projection.pipeline as pipeline
+
+    def diagonal(config, src, tgt, **kwargs):
+        return [Alignment.of((k, k) for k in range(len(s))) for s in src], "diagonal"
+
+    monkeypatch.setattr(pipeline, "align_corpus", diagonal)
+    built = build(
+        "europarl-ner.de", data_dir=str(DATA / "europarl-identical"), aligner="fastalign.v1",
+        cache_dir=caches.datasets(), progress=False,
+    )  # fmt: skip
+    test = built.splits["test"]
+    gold = [tags for _, tags in conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")]
+    assert _decode(test, "silver_ner_tags") == gold
+    assert test["alignment"][1] == "0-0 1-1 2-2 3-3 4-4"
+    m = built.metrics["test"]
+    assert (m.precision, m.recall, m.f1, m.projection_rate) == (1.0, 1.0, 1.0, 1.0)
+    assert (m.source_entities, m.silver_entities) == (4, 4)
+    assert test["matches"][0][0]["source_start"] == 1 and test["matches"][0][0]["target_end"] == 2
+
+
+def test_uner_pud_needs_a_data_dir(caches):
+    with pytest.raises(FileNotFoundError, match="uner-pud needs data_dir"):
+        build("uner-pud.de", aligner="fastalign.v1", cache_dir=caches.datasets(), progress=False)

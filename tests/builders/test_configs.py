@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from builders import all_config_names, parse_config_name
+from builders.configs import SilverNERConfig
+from builders.families import label_names
+
+
+def test_every_panx_and_masakhaner2_language_has_a_config():
+    names = all_config_names()
+    assert sum(n.startswith("xtreme.") for n in names) == 40
+    assert sum(n.startswith("masakhaner2.") for n in names) == 20
+    assert {"europarl-ner.de", "europarl-ner.es", "europarl-ner.it", "uner-pud.de"} <= set(names)
+    assert "translate-train.conll2003.swa" in names and "translate-train.panx-en.de" in names
+    assert len(names) == len(set(names))
+
+
+def test_unknown_config_names_say_what_is_valid():
+    with pytest.raises(ValueError, match="valid forms"):
+        parse_config_name("wikiann.de")
+    with pytest.raises(ValueError, match="not one of masakhaner2"):
+        parse_config_name("masakhaner2.de")
+    with pytest.raises(ValueError, match="unknown config"):
+        SilverNERConfig(name="default")
+
+
+def test_label_names_follow_the_hub_order():
+    assert label_names(("PER", "ORG", "LOC")) == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+
+
+def test_config_is_frozen_and_validated():
+    cfg = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.matcher = "exact"
+    with pytest.raises(ValueError, match="matcher"):
+        SilverNERConfig(name="europarl-ner.de", matcher="best")
+    with pytest.raises(ValueError, match="aligner"):
+        SilverNERConfig(name="europarl-ner.de", aligner="nonexistent.v1")
+    with pytest.raises(ValueError, match="uses no model"):
+        SilverNERConfig(name="europarl-ner.de", mt_model="facebook/nllb-200-distilled-600M")
+    with pytest.raises(ValueError, match="limit"):
+        SilverNERConfig(name="europarl-ner.de", limit=0)
+    with pytest.raises(ValueError, match="splits"):
+        SilverNERConfig(name="europarl-ner.de", splits=("dev",))
+
+
+def test_cache_id_follows_the_whole_method():
+    base = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", limit=10)
+    same = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", limit=10, matcher=base.matcher)
+    assert same.config_id == base.config_id and same == base
+    changed = [
+        dataclasses.replace(base, matcher="exact"),
+        dataclasses.replace(base, aligner_options={"stem": 3, "symmetrize": "intersection"}),
+        dataclasses.replace(base, limit=11),
+        dataclasses.replace(base, drop_labels=("MISC",)),
+        dataclasses.replace(base, aligner="eflomal.v1"),
+        dataclasses.replace(base, data_dir="/somewhere/else"),
+        SilverNERConfig(name="europarl-ner.es", aligner="fastalign.v1", limit=10),
+    ]
+    ids = {c.config_id for c in changed}
+    assert len(ids) == len(changed) and base.config_id not in ids
+    assert all(c.config_id.startswith(c.name + "-") for c in changed)
+    assert "match:exact" in changed[0].signature() and "fastalign.v1" in base.signature()
+
+
+def test_statistical_aligners_get_the_default_options():
+    assert dict(SilverNERConfig(name="europarl-ner.de").aligner_options) == {"stem": 4, "symmetrize": "intersection"}

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+from cards.render import ConfigCard, merge_cards, records_from_card, render_card, split_front_matter  # noqa: E402
+
+METRICS = {"sentences": 10, "source_entities": 8, "projected_entities": 6, "silver_entities": 6,
+           "projection_rate": 0.75, "precision": 0.5, "recall": 0.25, "f1": 1 / 3, "per_type": {},
+           "ignored_types": []}  # fmt: skip
+
+
+def card(name: str, lang: str, license: str, **kw) -> ConfigCard:
+    return ConfigCard(
+        name=name, kind="parallel-gold", languages=("en", lang), license=license, source_datasets=("src/" + name,),
+        signature=f"sig-of-{name}", metrics={"test": METRICS}, data_files={"test": f"{name}/test-*.parquet"}, **kw,
+    )  # fmt: skip
+
+
+def test_card_yaml_lists_every_config_with_its_files_and_licences():
+    cards = [card("masakhaner2.hau", "hau", "cc-by-nc-4.0"), card("europarl-ner.de", "de", "other")]
+    text = render_card("org/silver", cards)
+    meta, body = split_front_matter(text)
+    assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.de", "masakhaner2.hau"]
+    assert meta["configs"][0]["data_files"] == [{"split": "test", "path": "europarl-ner.de/test-*.parquet"}]
+    assert meta["license"] == ["cc-by-nc-4.0", "other"] and meta["license_name"]
+    assert meta["language"] == ["de", "en", "hau"]
+    assert meta["task_categories"] == ["token-classification"] and meta["task_ids"] == ["named-entity-recognition"]
+    assert "extended|src/europarl-ner.de" in meta["source_datasets"] and meta["pretty_name"]
+    assert 'load_dataset("org/silver", "europarl-ner.de")' in body
+    assert "| `europarl-ner.de` | test | 10 | 50.0 | 25.0 | 33.3 | 75.0 | – |" in body
+    assert "`sig-of-masakhaner2.hau`" in body and "Politov" in body and "$" not in body.replace("$$", "")
+
+
+def test_single_licence_is_a_string_and_missing_metrics_show_a_dash():
+    c = ConfigCard(
+        name="translate-train.conll2003.swa", kind="translate-train", languages=("en", "swa"), license="other",
+        source_datasets=("eriktks/conll2003",), signature="s",
+        metrics={"train": dict(METRICS, precision=None, recall=None, f1=None)},
+        data_files={"train": "translate-train.conll2003.swa/train-*.parquet"},
+    )  # fmt: skip
+    meta, body = split_front_matter(render_card("o/n", [c]))
+    assert meta["license"] == "other"
+    assert "| `translate-train.conll2003.swa` | train | 10 | – | – | – | 75.0 | – |" in body
+
+
+def test_records_round_trip_and_merge_keeps_other_configs():
+    foreign = {"config_name": "handmade", "data_files": [{"split": "train", "path": "handmade/*.parquet"}]}
+    info = {"config_name": "europarl-ner.de", "features": [{"name": "id", "dtype": "string"}]}
+    text = render_card("o/n", [card("europarl-ner.de", "de", "other", dataset_info=info)], foreign_configs=[foreign])
+    cards, foreign_configs, foreign_infos = records_from_card(text)
+    assert cards == [card("europarl-ner.de", "de", "other", dataset_info=info)]
+    assert foreign_configs == [foreign] and foreign_infos == []
+    newer = card("europarl-ner.de", "de", "other", license_note="new")
+    merged = merge_cards(cards, [card("europarl-ner.it", "it", "other"), newer])
+    assert [c.name for c in merged] == ["europarl-ner.de", "europarl-ner.it"] and merged[0].license_note == "new"
+
+
+def test_bad_cards_and_records_are_rejected():
+    with pytest.raises(ValueError, match="never closed"):
+        split_front_matter("---\nconfigs: []\n")
+    with pytest.raises(ValueError, match="must lie under"):
+        ConfigCard("a.b", "k", ("en",), "other", (), "s", {}, {"test": "elsewhere/test.parquet"})
+    with pytest.raises(ValueError, match="at least one config"):
+        render_card("o/n", [])
+    assert split_front_matter("# no metadata\n") == ({}, "# no metadata\n")

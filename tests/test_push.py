@@ -1,0 +1,168 @@
+"""push.py: export folder, reload with load_dataset, merge-on-publish against an in-memory fake api, CLI errors.
+
+(The round trip through a local Hub server lives in tests/hub.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+datasets = pytest.importorskip("datasets")
+pytest.importorskip("huggingface_hub")
+yaml = pytest.importorskip("yaml")
+
+import push  # noqa: E402
+from cards.render import ConfigCard, render_card, split_front_matter  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+N = 20
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver-cache"))
+    datasets.disable_progress_bars()
+
+
+def _gold(lang: str, n: int) -> list[list[str]]:
+    """Tokens of the first n sentences of the embedded Europarl-NER file, read by plain splitting."""
+    blocks = (ROOT / "projection" / "data" / "europarl" / f"{lang}.conll").read_text(encoding="utf-8").split("\n\n")
+    return [[line.split("\t")[0] for line in b.splitlines()] for b in blocks if b.strip()][:n]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("export")
+    result = push.export(
+        ["europarl-ner.de"], tmp / "out", aligner="fastalign.v1", limit=N, cache_dir=str(tmp / "ds"),
+        alignment_cache_dir=str(tmp / "al"), progress=False,
+    )  # fmt: skip
+    return result
+
+
+def test_export_layout_and_reload_keeps_classlabel_names(exported, tmp_path):
+    out = exported.export_dir
+    assert exported.files == ("README.md", "europarl-ner.de/test-00000-of-00001.parquet")
+    assert (out / "europarl-ner.de" / "test-00000-of-00001.parquet").is_file()
+    loaded = datasets.load_dataset(str(out), "europarl-ner.de", cache_dir=str(tmp_path / "reload"))
+    test = loaded["test"]
+    for column in ("ner_tags", "silver_ner_tags", "source_ner_tags"):
+        assert test.features[column].feature.names == LABELS
+    assert test["tokens"] == _gold("de", N) and test["source_tokens"] == _gold("en", N)
+    meta, body = split_front_matter((out / "README.md").read_text(encoding="utf-8"))
+    assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.de"]
+    assert meta["license"] == "other" and "europarl-ner.de" in meta["silver_ner"]
+    assert "fastalign.v1" in meta["silver_ner"]["europarl-ner.de"]["signature"]
+
+
+def test_parquet_schema_alone_carries_the_classlabels(exported):
+    import pyarrow.parquet as pq
+
+    path = exported.export_dir / "europarl-ner.de" / "test-00000-of-00001.parquet"
+    features = datasets.Features.from_arrow_schema(pq.read_schema(path))
+    assert features["silver_ner_tags"].feature.names == LABELS
+
+
+@dataclass
+class FakeApi:
+    """In-memory stand-in for HfApi: one dataset repo with files, a head sha, and the commits it receives."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    sha: str = "a" * 40
+    commits: list = field(default_factory=list)
+    tmp: Path = Path(".")
+    reject: Exception | None = None
+
+    def repo_info(self, repo_id, repo_type=None, token=None):
+        return SimpleNamespace(sha=self.sha, siblings=[SimpleNamespace(rfilename=f) for f in sorted(self.files)])
+
+    def create_repo(self, *a, **k):  # pragma: no cover - the repo exists in these tests
+        raise AssertionError("repo exists")
+
+    def hf_hub_download(self, repo_id, filename, repo_type=None, revision=None, token=None):
+        assert revision == self.sha
+        path = self.tmp / "download" / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.files[filename])
+        return str(path)
+
+    def create_commit(self, repo_id, operations, *, commit_message, repo_type=None, token=None, parent_commit=None):
+        if self.reject is not None:
+            raise self.reject
+        self.commits.append(SimpleNamespace(ops=list(operations), message=commit_message, parent=parent_commit))
+        return SimpleNamespace(commit_url="fake://commit")
+
+
+def _existing_card() -> str:
+    it = ConfigCard(
+        name="europarl-ner.it", kind="parallel-gold", languages=("en", "it"), license="other", source_datasets=(),
+        signature="old-it", metrics={}, data_files={"test": "europarl-ner.it/test-*.parquet"},
+    )  # fmt: skip
+    handmade = {"config_name": "handmade", "data_files": [{"split": "train", "path": "handmade/*.parquet"}]}
+    return render_card("org/silver", [it], foreign_configs=[handmade])
+
+
+def test_publish_merges_the_card_and_touches_only_the_exported_config(exported, tmp_path):
+    api = FakeApi(tmp=tmp_path)
+    api.files = {
+        "README.md": _existing_card().encode(),
+        "europarl-ner.it/test-00000-of-00001.parquet": b"it",
+        "europarl-ner.de/test-00000-of-00002.parquet": b"stale",
+        "europarl-ner.de/test-00001-of-00002.parquet": b"stale",
+        "handmade/x.parquet": b"x",
+    }
+    push.publish(exported.export_dir, "org/silver", api=api)
+    (commit,) = api.commits
+    assert commit.parent == api.sha
+    adds = {op.path_in_repo: op for op in commit.ops if type(op).__name__ == "CommitOperationAdd"}
+    deletes = sorted(op.path_in_repo for op in commit.ops if type(op).__name__ == "CommitOperationDelete")
+    assert sorted(adds) == ["README.md", "europarl-ner.de/test-00000-of-00001.parquet"]
+    assert deletes == ["europarl-ner.de/test-00000-of-00002.parquet", "europarl-ner.de/test-00001-of-00002.parquet"]
+    meta, _ = split_front_matter(adds["README.md"].path_or_fileobj.decode())
+    assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.de", "europarl-ner.it", "handmade"]
+    assert meta["silver_ner"]["europarl-ner.it"]["signature"] == "old-it"
+
+
+def test_publish_checks_its_inputs(tmp_path):
+    with pytest.raises(FileNotFoundError, match="export"):
+        push.publish(tmp_path, "org/silver", api=FakeApi(tmp=tmp_path))
+
+
+def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch, exported):
+    assert push.main(["--configs", "wikiann.de", "--dry-run", "--export-dir", str(tmp_path / "e")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("push.py: error: unknown config 'wikiann.de'") and "\n" not in err
+    assert not (tmp_path / "e").exists()
+    assert push.main(["--configs", "europarl-ner.de"]) == 2
+    assert "--repo-id" in capsys.readouterr().err
+    assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--aligner-option", "stem"]) == 2
+    assert "KEY=VALUE" in capsys.readouterr().err
+
+    from huggingface_hub.errors import HfHubHTTPError
+
+    def rejected(*a, **k):  # the Hub refusing the commit (built without an HTTP response object)
+        err = HfHubHTTPError.__new__(HfHubHTTPError)
+        Exception.__init__(err, "403 Forbidden: commit rejected\n(details)")
+        raise err
+
+    monkeypatch.setattr(push, "export", lambda *a, **k: exported)
+    monkeypatch.setattr(push, "publish", rejected)
+    assert push.main(["--configs", "europarl-ner.de", "--repo-id", "org/silver"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("push.py: error: 403 Forbidden: commit rejected (details)")
+
+
+def test_cli_dry_run_writes_the_export_folder(tmp_path, capsys):
+    argv = ["--configs", "europarl-ner.es", "--dry-run", "--export-dir", str(tmp_path / "e"), "--aligner",
+            "fastalign.v1", "--limit", "5", "--cache-dir", str(tmp_path / "ds"), "--matcher", "exact"]  # fmt: skip
+    assert push.main(argv) == 0
+    meta, _ = split_front_matter((tmp_path / "e" / "README.md").read_text(encoding="utf-8"))
+    assert "match:exact" in meta["silver_ner"]["europarl-ner.es"]["signature"]
+    assert meta["silver_ner"]["europarl-ner.es"]["metrics"]["test"]["sentences"] == 5
+    assert (tmp_path / "e" / "europarl-ner.es" / "test-00000-of-00001.parquet").is_file()
