@@ -22,17 +22,26 @@ def entity_targets(
 ) -> tuple[list[list[int]], list[list[float]]]:
     """For each entity, the target word of every link from one of its words (with repeats), and the
     weight of each link: 1 for a sure link, ``possible_weight`` for a possible one (dropped when 0)."""
-    by_src: dict[int, list[tuple[int, float]]] = {}
-    for i, j in inp.alignment.pairs:
-        by_src.setdefault(i, []).append((j, 1.0))
-    if possible_weight > 0:
-        for i, j in inp.alignment.possible:
-            by_src.setdefault(i, []).append((j, possible_weight))
-    targets, weights = [], []
-    for ent in entities:
-        links = [link for i in range(ent.start, ent.end) for link in by_src.get(i, ())]
-        targets.append([j for j, _ in links])
-        weights.append([w for _, w in links])
+    targets: list[list[int]] = [[] for _ in entities]
+    weights: list[list[float]] = [[] for _ in entities]
+    owner = {i: e for e, ent in enumerate(entities) for i in range(ent.start, ent.end)}
+    if not owner:
+        return targets, weights
+    for i, j in inp.alignment.pairs:  # sorted by i: links keep the source word order
+        e = owner.get(i)
+        if e is not None:
+            targets[e].append(j)
+            weights[e].append(1.0)
+    if possible_weight > 0 and inp.alignment.possible:
+        links = sorted(
+            [(i, j, 1.0) for i, j in inp.alignment.pairs] + [(i, j, possible_weight) for i, j in inp.alignment.possible]
+        )
+        targets, weights = [[] for _ in entities], [[] for _ in entities]
+        for i, j, w in links:
+            e = owner.get(i)
+            if e is not None:
+                targets[e].append(j)
+                weights[e].append(w)
     return targets, weights
 
 
@@ -61,8 +70,8 @@ class CandidateMethod(Method):
         for e, (ent, js, ws, spans) in enumerate(zip(entities, targets, weights, cand_lists)):
             if not spans:
                 continue
-            text = " ".join(src_tokens[ent.start : ent.end]) if self.score.char else ""
-            for (a, b), s in zip(spans, score_pairs(text, js, len(ent), spans, tokens, self.score, ws)):
+            words = src_tokens[ent.start : ent.end]
+            for (a, b), s in zip(spans, score_pairs(words, js, len(ent), spans, tokens, self.score, ws)):
                 if s > 0:
                     pairs.append((e, a, b, s))
         return entities, MatchProblem(len(entities), tuple(pairs))

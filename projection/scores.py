@@ -36,18 +36,61 @@ def alignment_scores(
     return [2.0 * (prefix[b] - prefix[a]) / (n_src + b - a) for a, b in spans]
 
 
-@lru_cache(maxsize=65536)
-def _trigrams(text: str) -> frozenset[str]:
-    padded = f"  {text} "
+@lru_cache(maxsize=1 << 16)
+def _token_trigrams(token: str) -> frozenset[str]:
+    """Trigrams of `` token `` (lowercased, one space of padding on each side)."""
+    padded = f" {token.lower()} "
     return frozenset(padded[k : k + 3] for k in range(len(padded) - 2))
 
 
+def text_trigrams(tokens: Sequence[str]) -> frozenset[str]:
+    """Trigrams of ``" " + " ".join(tokens).lower() + " "``: the union of every token's padded trigrams
+    and of the trigrams that straddle a word boundary (last char, space, next word's first char)."""
+    out: set[str] = set()
+    for k, tok in enumerate(tokens):
+        out |= _token_trigrams(tok)
+        if k:
+            out.add(f"{tokens[k - 1][-1:].lower()} {tok[:1].lower()}")
+    return frozenset(out)
+
+
+def dice(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    return 2.0 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def char_similarity(a: str, b: str) -> float:
-    """Dice coefficient of character trigram sets (lowercased, space-padded); 1.0 for equal strings."""
-    ta, tb = _trigrams(a.lower()), _trigrams(b.lower())
-    if not ta or not tb:
-        return 0.0
-    return 2.0 * len(ta & tb) / (len(ta) + len(tb))
+    """Dice coefficient of the character trigram sets of two space-tokenised strings (lowercased,
+    space-padded); 1.0 for equal strings."""
+    return dice(text_trigrams(a.split()), text_trigrams(b.split()))
+
+
+def span_char_similarities(
+    entity: Sequence[str],
+    tokens: Sequence[str],
+    spans: Sequence[tuple[int, int]],
+    wanted: Sequence[bool] | None = None,
+) -> list[float]:
+    """``char_similarity(entity, tokens[a:b])`` for every span (0.0 where ``wanted[k]`` is false), sharing
+    work between spans with the same start (``spans`` ordered by start, then end, as extractors give)."""
+    ent = text_trigrams(entity)
+    n_ent = len(ent)
+    out = []
+    cur_start = cur_end = -1
+    cur: set[str] = set()
+    for k, (a, b) in enumerate(spans):
+        if wanted is not None and not wanted[k]:
+            out.append(0.0)
+            continue
+        if a != cur_start or b < cur_end:
+            cur_start, cur_end, cur = a, a, set()
+        while cur_end < b:
+            tok = tokens[cur_end]
+            cur |= _token_trigrams(tok)
+            if cur_end > a:
+                cur.add(f"{tokens[cur_end - 1][-1:].lower()} {tok[:1].lower()}")
+            cur_end += 1
+        out.append(2.0 * len(ent & cur) / (n_ent + len(cur)) if n_ent else 0.0)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +129,7 @@ class ScoreConfig:
 
 
 def score_pairs(
-    entity_text: str,
+    entity: Sequence[str],
     js: Sequence[int],
     n_src: int,
     spans: Sequence[tuple[int, int]],
@@ -94,18 +137,18 @@ def score_pairs(
     config: ScoreConfig,
     weights: Sequence[float] | None = None,
 ) -> list[float]:
-    """Fused score per span; ``tokens`` are the target tokens (used by the character term)."""
+    """Fused score per span of one entity (its words ``entity``, or a space-separated string);
+    ``tokens`` are the target tokens."""
+    if isinstance(entity, str):
+        entity = entity.split()
     scores = alignment_scores(js, n_src, spans, len(tokens), weights)
     if config.align != 1.0:
         scores = [config.align * s for s in scores]
     if config.char:
         w = config.char
-        out = []
-        for s, (a, b) in zip(scores, spans):
-            if s > 0 or config.char_alone:
-                s += w * char_similarity(entity_text, " ".join(tokens[a:b]))
-            out.append(s)
-        scores = out
+        wanted = None if config.char_alone else [s > 0 for s in scores]
+        sims = span_char_similarities(entity, tokens, spans, wanted)
+        scores = [s + w * c for s, c in zip(scores, sims)]
     if config.min_score:
         scores = [s if s > config.min_score else 0.0 for s in scores]
     return scores

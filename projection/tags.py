@@ -43,7 +43,12 @@ def bio_to_spans(tags: Sequence[str]) -> list[Span]:
     start = -1
     label = ""
     for k, tag in enumerate(tags):
-        prefix, lab = _split(tag, f"token {k}")
+        if tag == "O":
+            prefix, lab = "O", ""
+        elif len(tag) > 2 and tag[1] == "-" and tag[0] in "BI":
+            prefix, lab = tag[0], tag[2:]
+        else:
+            prefix, lab = _split(tag, f"token {k}")
         if prefix == "I" and lab == label and start >= 0:
             continue
         if start >= 0:

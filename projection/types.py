@@ -7,7 +7,10 @@ Token indices are 0-based; span ends are exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Iterable
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -94,7 +97,10 @@ class Alignment:
         return cls.of(sure, weak)
 
     def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
-        for i, j in self.pairs + self.possible:
+        links = self.pairs + self.possible
+        if not links or (max(map(_first, links)) < n_src and max(map(_second, links)) < n_tgt):
+            return
+        for i, j in links:
             if i >= n_src or j >= n_tgt:
                 raise ValueError(
                     f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"

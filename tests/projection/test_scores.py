@@ -33,8 +33,10 @@ def test_adding_an_unaligned_word_lowers_the_score():
 
 def test_char_similarity_hand_computed():
     assert char_similarity("Berlin", "BERLIN") == 1.0  # lowercased
-    # "  ab " -> {"  a", " ab", "ab "}; "  abc " -> {"  a", " ab", "abc", "bc "}; 2 shared: 2·2/(3+4)
-    assert char_similarity("ab", "abc") == pytest.approx(4 / 7)
+    # " ab " -> {" ab", "ab "}; " abc " -> {" ab", "abc", "bc "}; 1 shared: 2·1/(2+3)
+    assert char_similarity("ab", "abc") == pytest.approx(2 / 5)
+    # across a word boundary: " a b " -> {" a ", "a b", " b "}; " ab " -> {" ab", "ab "}: nothing shared
+    assert char_similarity("a b", "ab") == 0.0
     assert char_similarity("xyz", "abc") == 0.0
     assert char_similarity("ab", "abc") == char_similarity("abc", "ab")
 
@@ -65,15 +67,15 @@ def test_score_pairs_alignment_only():
 def test_score_pairs_char_term_only_where_aligned():
     cfg = ScoreConfig(align=1.0, char=0.5)
     got = score_pairs("New York", [1, 2], 2, SPANS, TOKENS, cfg)
-    # "new york" vs "york": trigrams of "  york " = {"  y"," yo","yor","ork","rk "} (5), of "  new york " 9,
-    # shared {" yo","yor","ork","rk "}: Dice 2·4/14 = 4/7
-    assert got == pytest.approx([1.0 + 0.5 * 1.0, 0.0, 2 / 3 + 0.5 * 4 / 7])
+    # "new york" vs "york": " york " -> {" yo","yor","ork","rk "} (4); " new york " -> {" ne","new","ew ",
+    # "w y"," yo","yor","ork","rk "} (8); all 4 of york's shared: Dice 2·4/12 = 2/3
+    assert got == pytest.approx([1.0 + 0.5 * 1.0, 0.0, 2 / 3 + 0.5 * 2 / 3])
 
 
 def test_score_pairs_char_alone_scores_unaligned_spans():
     cfg = ScoreConfig(align=1.0, char=0.5, char_alone=True)
     got = score_pairs("New York", [], 2, [(2, 3), (0, 1)], TOKENS, cfg)
-    assert got == pytest.approx([0.5 * 4 / 7, 0.0])
+    assert got == pytest.approx([0.5 * 2 / 3, 0.0])
 
 
 def test_score_pairs_min_score_is_strict():
