@@ -47,6 +47,10 @@ METHODS = {
     "greedy/aligned/align+char": dict(matcher="greedy", score=ScoreConfig(char=0.5)),
     "greedy/aligned/align+possible.3+char": dict(matcher="greedy", score=ScoreConfig(char=0.5, possible=0.3)),
     "exact/aligned/align+possible.3+char": dict(matcher="exact", score=ScoreConfig(char=0.5, possible=0.3)),
+    "greedy/aligned-w1/align+possible.3+char": dict(matcher="greedy", window=1, score=ScoreConfig(char=0.5, possible=0.3)),
+    "greedy/aligned/align+possible.5+char": dict(matcher="greedy", score=ScoreConfig(char=0.5, possible=0.5)),
+    "greedy/aligned/align+possible.3": dict(matcher="greedy", score=ScoreConfig(possible=0.3)),
+    "heuristic/soft": dict(matcher="heuristic"),
 }
 
 
@@ -87,7 +91,7 @@ def quality(runs: int) -> list[dict]:
                     symmetrize(sym, f, r, len(s), len(t)) for (f, r), s, t in zip(directional, s_tok, t_tok)
                 ]
                 for method, kwargs in METHODS.items():
-                    if "possible" in method and sym != "soft":
+                    if ("possible" in method or method == "heuristic/soft") != (sym == "soft"):
                         continue
                     config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), **kwargs)
                     run = project_corpus(src, t_tok, config, alignments=alignments, progress=False)

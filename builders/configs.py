@@ -122,13 +122,23 @@ class SilverNERConfig(datasets.BuilderConfig):
         except ImportError:  # the neural extra is missing: the build will fail anyway, keep a stable key
             return f"mt={self.mt_model},ner={self.ner_model},align={self.align_model},bt={int(self.back_translation)}"
 
+    def align_extra(self) -> tuple:
+        """Extra aligner training text of parallel-gold configs: the shipped NTREX-128 English–target
+        sentences (de, es, it), as in ``silver-ner demo``; nothing for model-based configs."""
+        if self.family.needs_model:
+            return ()
+        from projection.demo import default_extra
+
+        return default_extra(self.lang, self.projection_config())
+
     def _compute_signature(self, pconfig: ProjectionConfig) -> str:
         parts = {"config": self.name, "splits": "+".join(self.splits), "limit": str(self.limit or "")}
         if self.family.needs_model:
             parts["neural"] = self._neural_signature()
         head = format_signature(parts).rpartition("|version:")[0]
         try:  # the built aligner's signature names every setting, defaults included (construction is cheap)
-            aligner_signature = pconfig.build_aligner().signature()
+            extra = self.align_extra()
+            aligner_signature = pconfig.build_aligner(**({"extra": extra} if extra else {})).signature()
         except ImportError:
             aligner_signature = None
         return head + "|" + pconfig.signature(aligner_signature)

@@ -120,6 +120,7 @@ class SilverNER(datasets.GeneratorBasedBuilder):
             cfg.projection_config(),
             [s.tokens for s in corpus.source],
             [t.tokens for t in corpus.target],
+            extra=cfg.align_extra(),
             cache_dir=self.alignment_cache_dir,
         )
         return [

@@ -43,19 +43,25 @@ def _check_max_len(max_len: int | None) -> None:
         raise ValueError(f"max_len must be a positive integer or None (unbounded), got {max_len!r}")
 
 
-def ngram_spans(tokens: Sequence[str], max_len: int | None, stop: frozenset[str] = STOP_TOKENS) -> list[tuple[int, int]]:
-    """All spans of length ≤ max_len that contain no stop token, ordered by start then end."""
-    n = len(tokens)
-    limit = n if max_len is None else max_len
+def spans_between(
+    tokens: Sequence[str], lo: int, hi: int, max_len: int | None, stop: frozenset[str] = STOP_TOKENS
+) -> list[tuple[int, int]]:
+    """Spans inside ``[lo, hi)`` of length ≤ max_len with no stop token, ordered by start then end."""
+    limit = hi - lo if max_len is None else max_len
     out = []
-    for a in range(n):
+    for a in range(lo, hi):
         if tokens[a] in stop:
             continue
-        for b in range(a + 1, min(n, a + limit) + 1):
+        for b in range(a + 1, min(hi, a + limit) + 1):
             if tokens[b - 1] in stop:
                 break
             out.append((a, b))
     return out
+
+
+def ngram_spans(tokens: Sequence[str], max_len: int | None, stop: frozenset[str] = STOP_TOKENS) -> list[tuple[int, int]]:
+    """All spans of length ≤ max_len that contain no stop token, ordered by start then end."""
+    return spans_between(tokens, 0, len(tokens), max_len, stop)
 
 
 @CANDIDATES.register("ngrams.v1", alias="ngrams")
@@ -93,16 +99,7 @@ class AlignedCandidates(CandidateExtractor):
                 out.append([])
                 continue
             lo, hi = max(0, min(js) - self.window), min(len(tokens), max(js) + 1 + self.window)
-            limit = hi - lo if self.max_len is None else self.max_len
-            spans = []
-            for a in range(lo, hi):
-                if tokens[a] in STOP_TOKENS:
-                    continue
-                for b in range(a + 1, min(hi, a + limit) + 1):
-                    if tokens[b - 1] in STOP_TOKENS:
-                        break
-                    spans.append((a, b))
-            out.append(spans)
+            out.append(spans_between(tokens, lo, hi, self.max_len))
         return out
 
     def signature(self) -> str:

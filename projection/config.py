@@ -17,10 +17,10 @@ MATCHER_NAMES = ("heuristic", "greedy", "exact", "ilp")
 
 #: the best configuration that needs no download (chosen on Europarl-NER, see benchmarks/README.md)
 DEFAULT_ALIGNER = "eflomal.v1"
-DEFAULT_ALIGNER_OPTIONS: tuple[tuple[str, Any], ...] = (("stem", 4), ("symmetrize", "intersection"))
+DEFAULT_ALIGNER_OPTIONS: tuple[tuple[str, Any], ...] = (("stem", 4), ("symmetrize", "soft"))
 DEFAULT_CANDIDATES = "aligned.v1"
 DEFAULT_MATCHER = "greedy"
-DEFAULT_SCORE = ScoreConfig(align=1.0, char=0.5)
+DEFAULT_SCORE = ScoreConfig(align=1.0, char=0.5, possible=0.3)
 
 
 def freeze_options(options: Mapping[str, Any] | tuple | None) -> tuple[tuple[str, Any], ...]:
@@ -40,6 +40,7 @@ class ProjectionConfig:
         matcher: ``heuristic`` | ``greedy`` | ``exact`` | ``ilp`` (or their ``.v1`` names).
         candidates: ``aligned.v1`` | ``ngrams.v1`` | ``ner.v1`` (ignored by ``heuristic``).
         max_len: longest candidate span in words (``None``: unbounded).
+        window: words added on each side of the aligned range (``aligned.v1`` only).
         score: weights of the pair score (alignment, character similarity).
         drop_labels: entity types removed from the source before projection (e.g. ``("MISC",)``).
         merge_distance, ratio: the heuristic's gap and length-ratio settings.
@@ -50,6 +51,7 @@ class ProjectionConfig:
     matcher: str = DEFAULT_MATCHER
     candidates: str = DEFAULT_CANDIDATES
     max_len: int | None = None
+    window: int = 0
     score: ScoreConfig = field(default=DEFAULT_SCORE)
     drop_labels: tuple[str, ...] = ()
     merge_distance: int = 1
@@ -93,7 +95,11 @@ class ProjectionConfig:
 
         if self.is_heuristic:
             return HeuristicMethod(self.merge_distance, self.ratio)
-        kwargs = {} if self.candidates.startswith("ner") else {"max_len": self.max_len}
+        kwargs: dict[str, Any] = {} if self.candidates.startswith("ner") else {"max_len": self.max_len}
+        if self.window:
+            if not self.candidates.startswith("aligned"):
+                raise ValueError(f"window applies to aligned.v1 candidates, not {self.candidates}")
+            kwargs["window"] = self.window
         return CandidateMethod(get_candidates(self.candidates, **kwargs), get_matcher(self.matcher), self.score)
 
     def build_aligner(self, **extra: Any):

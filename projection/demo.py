@@ -7,7 +7,9 @@ data (``projection/data/europarl``), so this job runs offline on a fresh machine
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
@@ -17,6 +19,12 @@ from projection.evaluate import Scores, evaluate
 from projection.pipeline import ProjectionRun, project_corpus
 
 EUROPARL_LANGS = ("en", "de", "es", "it")
+#: NTREX-128 files shipped for the aligner's extra training text (CC BY-SA 4.0, see data/ntrex/NOTICE)
+NTREX_FILES = {"en": "eng", "de": "deu", "es": "spa", "it": "ita"}
+NTREX_CITATION = (
+    "Christian Federmann, Tom Kocmi, Ying Xin. 2022. NTREX-128 - News Test References for MT Evaluation of "
+    "128 Languages. SUMEval 2022."
+)
 EUROPARL_CITATION = (
     "Rodrigo Agerri, Yiling Chung, Itziar Aldabe, Nora Aranberri, Gorka Labaka, German Rigau. 2018. "
     "Building Named Entity Recognition Taggers via Parallel Corpora. LREC 2018."
@@ -29,6 +37,36 @@ def europarl(lang: str) -> Corpus:
         raise ValueError(f"Europarl-NER has no language {lang!r}; valid: {', '.join(EUROPARL_LANGS)}")
     with resources.as_file(resources.files("projection") / "data" / "europarl" / f"{lang}.conll") as path:
         return read_conll(path)
+
+
+@lru_cache(maxsize=8)
+def ntrex_bitext(lang: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """English–``lang`` NTREX-128 sentence pairs (1,997), tokenised for the aligner; empty for a language
+    the package does not ship (only de, es, it)."""
+    from projection.align.text import tokenize
+
+    if lang not in NTREX_FILES or lang == "en":
+        return ()
+    base = resources.files("projection") / "data" / "ntrex"
+    eng = (base / "eng.txt").read_text(encoding="utf-8").splitlines()
+    tgt = (base / f"{NTREX_FILES[lang]}.txt").read_text(encoding="utf-8").splitlines()
+    if len(eng) != len(tgt):
+        raise ValueError(f"NTREX-128 package data: {len(eng)} English lines but {len(tgt)} {lang} lines")
+    return tuple((tuple(tokenize(a)), tuple(tokenize(b))) for a, b in zip(eng, tgt) if a.strip() and b.strip())
+
+
+def aligner_takes_extra(config: ProjectionConfig) -> bool:
+    """Whether the configured aligner trains on extra parallel text (statistical aligners do)."""
+    from projection.align.base import ALIGNERS
+    import projection.align.registered  # noqa: F401
+
+    return "extra" in inspect.signature(ALIGNERS.get(config.aligner)).parameters
+
+
+def default_extra(lang: str, config: ProjectionConfig) -> tuple:
+    """The extra aligner training text the embedded jobs use: NTREX-128 English–``lang`` when the aligner
+    learns from text, nothing otherwise."""
+    return ntrex_bitext(lang) if aligner_takes_extra(config) else ()
 
 
 @dataclass(frozen=True)
@@ -44,8 +82,12 @@ def run_demo(
     *,
     use_cache: bool = True,
     progress: bool = True,
+    extra_text: bool = True,
 ) -> list[DemoResult]:
-    """Project English gold onto each language and score against that language's gold (4 classes)."""
+    """Project English gold onto each language and score against that language's gold (4 classes).
+
+    A statistical aligner also trains on the shipped NTREX-128 English–target news sentences
+    (``extra_text=False`` turns that off)."""
     config = config if config is not None else ProjectionConfig()
     source = europarl("en")
     out = []
@@ -53,8 +95,14 @@ def run_demo(
         if lang == "en":
             raise ValueError("the demo projects English onto another language: choose from de, es, it")
         target = europarl(lang)
+        extra = default_extra(lang, config) if extra_text else ()
         run = project_corpus(
-            list(source.sentences), [t.tokens for t in target.sentences], config, use_cache=use_cache, progress=progress
+            list(source.sentences),
+            [t.tokens for t in target.sentences],
+            config,
+            extra=extra,
+            use_cache=use_cache,
+            progress=progress,
         )
         scores = evaluate([t.tags for t in target.sentences], run.tags, projection_rate=run.stats.projection_rate)
         out.append(DemoResult(lang, scores, run))

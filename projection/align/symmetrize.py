@@ -3,7 +3,8 @@
 ``fwd`` and ``rev`` are the two directional Viterbi alignments of one sentence pair, both already
 expressed as ``(i, j)`` = (source word, target word). The heuristics are the usual ones from phrase-based
 MT (Och & Ney 2003; Koehn et al. 2003): intersection (precise), union (high recall) and
-grow-diag-final-and (in between).
+grow-diag-final-and (in between). ``soft`` keeps both kinds of evidence: the intersection as sure links
+and the rest of the union as possible links (``Alignment.possible``), which scores may weight less.
 """
 
 from __future__ import annotations
@@ -68,8 +69,14 @@ def grow_diag_final_and(fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int) 
     return Alignment.of(links)
 
 
+def soft(fwd: Alignment, rev: Alignment) -> Alignment:
+    """Links of both directions as sure links; links of one direction only as possible links."""
+    f, r = set(fwd.pairs), set(rev.pairs)
+    return Alignment.of(f & r, f ^ r)
+
+
 #: canonical names accepted by the aligners' ``symmetrize`` option
-SYMMETRIZATIONS: tuple[str, ...] = ("intersection", "union", "grow-diag-final-and")
+SYMMETRIZATIONS: tuple[str, ...] = ("intersection", "union", "grow-diag-final-and", "soft")
 _ALIASES = {"intersect": "intersection", "gdfa": "grow-diag-final-and", "grow_diag_final_and": "grow-diag-final-and"}
 
 
@@ -86,5 +93,9 @@ def symmetrize(name: str, fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int
     full = check_symmetrization(name)
     if full == "grow-diag-final-and":
         return grow_diag_final_and(fwd, rev, n_src, n_tgt)
-    heuristic: Callable[[Alignment, Alignment], Alignment] = intersection if full == "intersection" else union
-    return heuristic(fwd, rev)
+    heuristics: dict[str, Callable[[Alignment, Alignment], Alignment]] = {
+        "intersection": intersection,
+        "union": union,
+        "soft": soft,
+    }
+    return heuristics[full](fwd, rev)

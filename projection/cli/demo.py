@@ -18,26 +18,39 @@ def add_parser(sub) -> None:
     p.add_argument("--langs", default="de,es,it", help="comma-separated target languages (default: %(default)s)")
     p.add_argument("--report", metavar="REPORT.json", help="write the scores and signature as JSON")
     p.add_argument("--no-cache", action="store_true", help="re-align instead of reusing cached alignments")
+    p.add_argument(
+        "--no-extra-text", action="store_true",
+        help="do not train the aligner on the shipped NTREX-128 news sentences as well",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     add_method_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from projection.demo import EUROPARL_CITATION, format_table, run_demo
+    from projection.demo import EUROPARL_CITATION, NTREX_CITATION, format_table, run_demo
 
     config = config_from_args(args)
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
-    results = run_demo(langs, config, use_cache=not args.no_cache, progress=not args.quiet)
+    results = run_demo(
+        langs, config, use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text
+    )
     print(format_table(results))
-    print(f"signature: {results[0].run.signature}")
+    for r in results:
+        print(f"signature[{r.lang}]: {r.run.signature}")
     print(f"data: {EUROPARL_CITATION}")
+    if not args.no_extra_text:
+        print(f"aligner extra text: {NTREX_CITATION} (CC BY-SA 4.0)")
     if args.report:
         payload = {
-            "signature": results[0].run.signature,
             "languages": {
-                r.lang: {**r.scores.as_dict(), "align_seconds": r.run.align_seconds, "project_seconds": r.run.project_seconds}
+                r.lang: {
+                    **r.scores.as_dict(),
+                    "signature": r.run.signature,
+                    "align_seconds": r.run.align_seconds,
+                    "project_seconds": r.run.project_seconds,
+                }
                 for r in results
             },
         }

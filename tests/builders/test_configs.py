@@ -67,4 +67,4 @@ def test_cache_id_follows_the_whole_method():
 
 
 def test_statistical_aligners_get_the_default_options():
-    assert dict(SilverNERConfig(name="europarl-ner.de").aligner_options) == {"stem": 4, "symmetrize": "intersection"}
+    assert dict(SilverNERConfig(name="europarl-ner.de").aligner_options) == {"stem": 4, "symmetrize": "soft"}

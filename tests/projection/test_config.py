@@ -32,7 +32,7 @@ def fixed(**kwargs) -> ProjectionConfig:
 @needs_eflomal
 def test_default_config_signature_golden():
     assert ProjectionConfig().signature() == (
-        f"aligner:eflomal.v1(stem=4,symmetrize=intersection)|cand:aligned.v1|score:align=1,char=0.5"
+        f"aligner:eflomal.v1(stem=4,symmetrize=soft)|cand:aligned.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
     )
 
@@ -41,7 +41,7 @@ def test_default_config_signature_golden():
 def test_default_config_with_the_built_aligners_signature():
     sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)")
     assert sig == (
-        f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:aligned.v1|score:align=1,char=0.5"
+        f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:aligned.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
     )
 

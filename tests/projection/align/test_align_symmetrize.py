@@ -68,3 +68,14 @@ def test_symmetrize_by_name() -> None:
     assert check_symmetrization("grow-diag-final-and") == "grow-diag-final-and"
     with pytest.raises(ValueError, match="use one of: intersection, union, grow-diag-final-and"):
         check_symmetrization("grow-diag")
+
+
+def test_soft_keeps_the_intersection_sure_and_the_rest_of_the_union_possible():
+    # fwd: 0-0 1-1 2-1 ; rev: 0-0 1-1 1-2  -> both: 0-0 1-1 ; one direction only: 2-1 (fwd), 1-2 (rev)
+    fwd = Alignment.of([(0, 0), (1, 1), (2, 1)])
+    rev = Alignment.of([(0, 0), (1, 1), (1, 2)])
+    out = symmetrize("soft", fwd, rev, 3, 3)
+    assert out.pairs == ((0, 0), (1, 1))
+    assert out.possible == ((1, 2), (2, 1))
+    assert out.to_pharaoh() == "0-0 1-1 1p2 2p1"
+    assert Alignment.from_pharaoh(out.to_pharaoh()) == out
