@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--aligner", help="word aligner, e.g. eflomal.v1, fastalign.v1")
     m.add_argument("--aligner-option", action="append", default=[], metavar="KEY=VALUE", help="repeatable")
     m.add_argument("--matcher", help="heuristic | greedy | exact | ilp")
-    m.add_argument("--candidates", help="aligned.v1 | ngrams.v1 | ner.v1")
+    m.add_argument("--candidates", help="linked.v1 | aligned.v1 | ngrams.v1 | ner.v1")
     m.add_argument("--max-len", type=int)
     m.add_argument("--drop-labels", nargs="*", help="entity types removed from the source, e.g. MISC")
     m.add_argument("--mt-model")

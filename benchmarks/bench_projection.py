@@ -27,7 +27,7 @@ from projection.align.ibm import FastAlignAligner  # noqa: E402
 from projection.align.symmetrize import grow_diag_final_and  # noqa: E402
 from projection.config import ProjectionConfig  # noqa: E402
 from projection.conll import read_conll  # noqa: E402
-from projection.demo import europarl  # noqa: E402
+from projection.demo import europarl, ntrex_bitext  # noqa: E402
 from projection.evaluate import evaluate  # noqa: E402
 from projection.pipeline import project_corpus  # noqa: E402
 from projection.scores import ScoreConfig  # noqa: E402
@@ -44,14 +44,16 @@ METHODS = {
     "greedy/ngrams-10/align": dict(matcher="greedy", candidates="ngrams.v1", max_len=10, score=ScoreConfig()),
     "greedy/aligned/align": dict(matcher="greedy", candidates="aligned.v1", score=ScoreConfig()),
     "exact/aligned/align": dict(matcher="exact", candidates="aligned.v1", score=ScoreConfig()),
-    "greedy/aligned/align+char": dict(matcher="greedy", score=ScoreConfig(char=0.5)),
-    "greedy/aligned/align+possible.3+char": dict(matcher="greedy", score=ScoreConfig(char=0.5, possible=0.3)),
-    "exact/aligned/align+possible.3+char": dict(matcher="exact", score=ScoreConfig(char=0.5, possible=0.3)),
-    "greedy/aligned-w1/align+possible.3+char": dict(matcher="greedy", window=1, score=ScoreConfig(char=0.5, possible=0.3)),
-    "greedy/aligned/align+possible.5+char": dict(matcher="greedy", score=ScoreConfig(char=0.5, possible=0.5)),
-    "greedy/aligned/align+possible.3": dict(matcher="greedy", score=ScoreConfig(possible=0.3)),
-    "heuristic/soft": dict(matcher="heuristic"),
+    "greedy/linked/align": dict(matcher="greedy", candidates="linked.v1", score=ScoreConfig()),
+    "greedy/linked/align+char": dict(matcher="greedy", candidates="linked.v1", score=ScoreConfig(char=0.5)),
+    # the soft rows need sym=soft (possible links)
+    "greedy/linked/align+possible": dict(matcher="greedy", candidates="linked.v1", score=ScoreConfig(possible=0.3)),
+    "greedy/linked/align+possible+char (default)": dict(),
+    "exact/linked/align+possible+char": dict(matcher="exact"),
+    "greedy/aligned/align+possible+char": dict(candidates="aligned.v1"),
+    "greedy/aligned-w1/align+possible+char": dict(candidates="aligned.v1", window=1),
 }
+SOFT_ONLY = {k for k in METHODS if "possible" in k}
 
 
 def symmetrize(kind: str, fwd: Alignment, rev: Alignment, n_src: int, n_tgt: int) -> Alignment:
@@ -81,7 +83,11 @@ def quality(runs: int) -> list[dict]:
     for name, (src, tgt) in load_pairs().items():
         s_tok, t_tok = [s.tokens for s in src], [t.tokens for t in tgt]
         gold = [t.tags for t in tgt]
-        aligners = [("eflomal", k, EflomalAligner(stem=4)) for k in range(runs)] + [("fastalign", 0, FastAlignAligner(stem=4))]
+        lang = name.rsplit(".", 1)[1]
+        extra = [(list(a), list(b)) for a, b in ntrex_bitext(lang)]
+        aligners = [("eflomal", k, EflomalAligner(stem=4)) for k in range(runs)]
+        aligners += [("eflomal+ntrex", k, EflomalAligner(stem=4, extra=extra)) for k in range(runs)]
+        aligners += [("fastalign", 0, FastAlignAligner(stem=4)), ("fastalign+ntrex", 0, FastAlignAligner(stem=4, extra=extra))]
         for aname, k, aligner in aligners:
             t0 = time.perf_counter()
             directional = aligner.directional(s_tok, t_tok)
@@ -91,7 +97,7 @@ def quality(runs: int) -> list[dict]:
                     symmetrize(sym, f, r, len(s), len(t)) for (f, r), s, t in zip(directional, s_tok, t_tok)
                 ]
                 for method, kwargs in METHODS.items():
-                    if ("possible" in method or method == "heuristic/soft") != (sym == "soft"):
+                    if (method in SOFT_ONLY) != (sym == "soft"):
                         continue
                     config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), **kwargs)
                     run = project_corpus(src, t_tok, config, alignments=alignments, progress=False)
@@ -133,8 +139,8 @@ def speed(n: int = 10_000, repeats: int = 5) -> list[dict]:
     tgt = ([t.tokens for t in de.sentences] * reps)[:n]
     al = (soft * reps)[:n]
     out = []
-    for method in ("heuristic", "greedy/aligned/align", "exact/aligned/align", "greedy/ngrams-10/align",
-                   "greedy/aligned/align+possible.3+char", "exact/aligned/align+possible.3+char"):
+    for method in ("heuristic", "greedy/ngrams-10/align", "greedy/aligned/align", "exact/aligned/align",
+                   "greedy/linked/align", "greedy/linked/align+possible+char (default)", "exact/linked/align+possible+char"):
         config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), **METHODS[method])
         times = []
         for _ in range(repeats):
@@ -155,15 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         rows = quality(args.runs)
         summary = summarise(rows)
         result.update(rows=rows, summary=summary)
-        print(f"\n{'data':<13}{'aligner':<10}{'sym':<21}{'method':<38}{'F1 mean':>8}{'± std':>7}{'min':>7}{'max':>7}{'P':>7}{'R':>7}")
+        print(f"\n{'data':<13}{'aligner':<16}{'sym':<21}{'method':<46}{'F1 mean':>8}{'± std':>7}{'min':>7}{'max':>7}{'P':>7}{'R':>7}")
         for s in summary:
-            print(f"{s['data']:<13}{s['aligner']:<10}{s['sym']:<21}{s['method']:<38}{s['f1_mean']:>8.2f}{s['f1_std']:>7.2f}"
+            print(f"{s['data']:<13}{s['aligner']:<16}{s['sym']:<21}{s['method']:<46}{s['f1_mean']:>8.2f}{s['f1_std']:>7.2f}"
                   f"{s['f1_min']:>7.2f}{s['f1_max']:>7.2f}{s['precision']:>7.2f}{s['recall']:>7.2f}")
     sp = speed()
     result["speed"] = sp
-    print(f"\n{'method (10,000 sentences, alignments given, 1 core)':<52}{'median s':>10}{'min s':>8}")
+    print(f"\n{'method (10,000 sentences, alignments given, 1 core)':<56}{'median s':>10}{'min s':>8}")
     for s in sp:
-        print(f"{s['method']:<52}{s['median_seconds']:>10.3f}{s['min_seconds']:>8.3f}")
+        print(f"{s['method']:<56}{s['median_seconds']:>10.3f}{s['min_seconds']:>8.3f}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out + ".tmp"
     with open(tmp, "w") as fh:

@@ -10,6 +10,11 @@ projected to. Spans with a zero score are dropped later, so extractors may be ge
   outside that range carries no link, so adding it only lowers 2·links/(|s|+|t|), and every span with
   a positive score overlaps the range, where its trimmed part scores at least as high. A window lets
   the character-similarity term extend a span to an unaligned neighbour.
+- ``linked.v1``: only spans whose first and last words are linked to the entity (a subset of
+  ``aligned.v1``). Also lossless for the alignment score, and for the optimum of the matching: trimming
+  an unlinked word off either end of a span raises 2·links/(|s|+|t|) and only shrinks the span, so
+  replacing every chosen span by its trimmed version keeps a selection feasible and its total at least
+  as high. Fewer candidates, so faster (the default).
 - ``ner.v1``: the spans an NER model predicted on the target (``ProjectionInput.target_spans``).
 """
 
@@ -107,6 +112,35 @@ class AlignedCandidates(CandidateExtractor):
         if self.window:
             opts.append(f"window={self.window}")
         return f"{self.name}({','.join(opts)})" if opts else self.name
+
+
+@CANDIDATES.register("linked.v1", alias="linked")
+class LinkedCandidates(CandidateExtractor):
+    name = "linked.v1"
+
+    def __init__(self, max_len: int | None = None) -> None:
+        _check_max_len(max_len)
+        self.max_len = max_len
+
+    def extract(self, inp, entities, targets):
+        tokens = inp.target_tokens
+        limit = len(tokens) if self.max_len is None else self.max_len
+        out: list[SpanList] = []
+        for js in targets:
+            linked = sorted(set(js))
+            spans = []
+            for x, a in enumerate(linked):
+                if tokens[a] in STOP_TOKENS:
+                    continue
+                for b in linked[x:]:
+                    if b - a >= limit or any(tokens[k] in STOP_TOKENS for k in range(a + 1, b + 1)):
+                        break
+                    spans.append((a, b + 1))
+            out.append(spans)
+        return out
+
+    def signature(self) -> str:
+        return self.name if self.max_len is None else f"{self.name}(max={self.max_len})"
 
 
 @CANDIDATES.register("ner.v1", alias="ner")

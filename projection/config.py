@@ -18,7 +18,7 @@ MATCHER_NAMES = ("heuristic", "greedy", "exact", "ilp")
 #: the best configuration that needs no download (chosen on Europarl-NER, see benchmarks/README.md)
 DEFAULT_ALIGNER = "eflomal.v1"
 DEFAULT_ALIGNER_OPTIONS: tuple[tuple[str, Any], ...] = (("stem", 4), ("symmetrize", "soft"))
-DEFAULT_CANDIDATES = "aligned.v1"
+DEFAULT_CANDIDATES = "linked.v1"
 DEFAULT_MATCHER = "greedy"
 DEFAULT_SCORE = ScoreConfig(align=1.0, char=0.5, possible=0.3)
 
@@ -38,7 +38,7 @@ class ProjectionConfig:
         aligner: registry name of the word aligner (``eflomal.v1``, ``fastalign.v1``, ``simalign.v1`` …).
         aligner_options: constructor options of the aligner, e.g. ``(("stem", 4),)``.
         matcher: ``heuristic`` | ``greedy`` | ``exact`` | ``ilp`` (or their ``.v1`` names).
-        candidates: ``aligned.v1`` | ``ngrams.v1`` | ``ner.v1`` (ignored by ``heuristic``).
+        candidates: ``linked.v1`` | ``aligned.v1`` | ``ngrams.v1`` | ``ner.v1`` (ignored by ``heuristic``).
         max_len: longest candidate span in words (``None``: unbounded).
         window: words added on each side of the aligned range (``aligned.v1`` only).
         score: weights of the pair score (alignment, character similarity).

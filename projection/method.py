@@ -13,7 +13,7 @@ from typing import Sequence
 from projection.candidates import CandidateExtractor
 from projection.match.base import Matcher, MatchProblem
 from projection.match.heuristic import heuristic_project
-from projection.scores import ScoreConfig, score_pairs
+from projection.scores import ScoreConfig, TargetTrigrams, score_pairs
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 
 
@@ -66,12 +66,14 @@ class CandidateMethod(Method):
         cand_lists = self.candidates.extract(inp, entities, targets)
         tokens = inp.target_tokens
         src_tokens = inp.source.tokens
+        trigrams = TargetTrigrams.of(tokens) if self.score.char and any(cand_lists) else None
         pairs = []
         for e, (ent, js, ws, spans) in enumerate(zip(entities, targets, weights, cand_lists)):
             if not spans:
                 continue
             words = src_tokens[ent.start : ent.end]
-            for (a, b), s in zip(spans, score_pairs(words, js, len(ent), spans, tokens, self.score, ws)):
+            scores = score_pairs(words, js, len(ent), spans, tokens, self.score, ws, trigrams)
+            for (a, b), s in zip(spans, scores):
                 if s > 0:
                     pairs.append((e, a, b, s))
         return entities, MatchProblem(len(entities), tuple(pairs))

@@ -64,16 +64,35 @@ def char_similarity(a: str, b: str) -> float:
     return dice(text_trigrams(a.split()), text_trigrams(b.split()))
 
 
+@dataclass(frozen=True, slots=True)
+class TargetTrigrams:
+    """Per-sentence trigram material of the target: each token's padded trigrams and the trigram that
+    straddles the boundary before each token (computed once, shared by all entities and spans)."""
+
+    tokens: tuple[frozenset[str], ...]
+    boundary: tuple[str, ...]
+
+    @classmethod
+    def of(cls, tokens: Sequence[str]) -> "TargetTrigrams":
+        lower = [t.lower() for t in tokens]
+        boundary = tuple([""] + [f"{lower[k - 1][-1:]} {lower[k][:1]}" for k in range(1, len(lower))])
+        return cls(tuple(_token_trigrams(t) for t in tokens), boundary)
+
+
 def span_char_similarities(
     entity: Sequence[str],
-    tokens: Sequence[str],
+    tokens: Sequence[str] | TargetTrigrams,
     spans: Sequence[tuple[int, int]],
     wanted: Sequence[bool] | None = None,
 ) -> list[float]:
     """``char_similarity(entity, tokens[a:b])`` for every span (0.0 where ``wanted[k]`` is false), sharing
     work between spans with the same start (``spans`` ordered by start, then end, as extractors give)."""
+    target = tokens if isinstance(tokens, TargetTrigrams) else TargetTrigrams.of(tokens)
+    tok_tri, boundary = target.tokens, target.boundary
     ent = text_trigrams(entity)
     n_ent = len(ent)
+    if not n_ent:
+        return [0.0] * len(spans)
     out = []
     cur_start = cur_end = -1
     cur: set[str] = set()
@@ -82,14 +101,12 @@ def span_char_similarities(
             out.append(0.0)
             continue
         if a != cur_start or b < cur_end:
-            cur_start, cur_end, cur = a, a, set()
+            cur_start, cur_end, cur = a, a + 1, set(tok_tri[a])
         while cur_end < b:
-            tok = tokens[cur_end]
-            cur |= _token_trigrams(tok)
-            if cur_end > a:
-                cur.add(f"{tokens[cur_end - 1][-1:].lower()} {tok[:1].lower()}")
+            cur |= tok_tri[cur_end]
+            cur.add(boundary[cur_end])
             cur_end += 1
-        out.append(2.0 * len(ent & cur) / (n_ent + len(cur)) if n_ent else 0.0)
+        out.append(2.0 * len(ent & cur) / (n_ent + len(cur)))
     return out
 
 
@@ -136,9 +153,10 @@ def score_pairs(
     tokens: Sequence[str],
     config: ScoreConfig,
     weights: Sequence[float] | None = None,
+    trigrams: TargetTrigrams | None = None,
 ) -> list[float]:
     """Fused score per span of one entity (its words ``entity``, or a space-separated string);
-    ``tokens`` are the target tokens."""
+    ``tokens`` are the target tokens (``trigrams``: their ``TargetTrigrams``, to share between entities)."""
     if isinstance(entity, str):
         entity = entity.split()
     scores = alignment_scores(js, n_src, spans, len(tokens), weights)
@@ -147,7 +165,7 @@ def score_pairs(
     if config.char:
         w = config.char
         wanted = None if config.char_alone else [s > 0 for s in scores]
-        sims = span_char_similarities(entity, tokens, spans, wanted)
+        sims = span_char_similarities(entity, trigrams or TargetTrigrams.of(tokens), spans, wanted)
         scores = [s + w * c for s, c in zip(scores, sims)]
     if config.min_score:
         scores = [s if s > config.min_score else 0.0 for s in scores]

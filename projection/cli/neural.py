@@ -31,7 +31,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--align-method", default="itermax", choices=("itermax", "argmax", "match"),
                    help="SimAlign method")
     p.add_argument("--matcher", default="greedy", help="heuristic | greedy | exact | ilp")
-    p.add_argument("--candidates", default="ngrams.v1", help="ngrams.v1 | aligned.v1 | ner.v1")
+    p.add_argument("--candidates", default="ngrams.v1", help="ngrams.v1 | linked.v1 | aligned.v1 | ner.v1")
     p.add_argument("--max-len", type=int, default=10, help="longest n-gram candidate (0: unbounded)")
     p.add_argument("--drop-misc", choices=("after", "before"), default="after",
                    help="drop MISC after matching (paper's code, default) or before projection (thesis)")

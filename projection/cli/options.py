@@ -39,7 +39,7 @@ def add_method_options(parser: argparse.ArgumentParser, *, default_aligner: str 
         help="aligner setting, repeatable (e.g. stem=4, symmetrize=grow-diag-final-and)",
     )
     g.add_argument("--matcher", default=None, help="heuristic | greedy | exact | ilp")
-    g.add_argument("--candidates", default=None, help="aligned.v1 | ngrams.v1 | ner.v1")
+    g.add_argument("--candidates", default=None, help="linked.v1 | aligned.v1 | ngrams.v1 | ner.v1")
     g.add_argument("--max-len", type=int, default=None, help="longest candidate span in words (default: unbounded)")
     g.add_argument("--char-weight", type=float, default=None, help="weight of the character-similarity score")
     g.add_argument("--drop-label", action="append", default=[], help="entity type removed before projection")

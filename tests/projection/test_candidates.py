@@ -138,3 +138,34 @@ def test_aligned_candidates_lose_no_optimum_for_the_alignment_score():
         assert a_val == pytest.approx(n_val, abs=1e-9), x
         nontrivial += n_val > 0
     assert nontrivial > 150  # the generator really produces matchable problems
+
+
+def test_linked_candidates_start_and_end_on_linked_words():
+    from projection.candidates import LinkedCandidates
+
+    tokens = ("a", "b", "!", "c", "d", "e")
+    # entity links hit target words 0, 1, 3, 5 (3 twice); "!" at 2 blocks spans across it
+    got = LinkedCandidates().extract(inp(tokens), [0], [[1, 3, 0, 3, 5]])
+    assert got == [[(0, 1), (0, 2), (1, 2), (3, 4), (3, 6), (5, 6)]]
+    assert LinkedCandidates(max_len=2).extract(inp(tokens), [0], [[3, 5]]) == [[(3, 4), (5, 6)]]
+
+
+@pytest.mark.parametrize("score", [ScoreConfig(), ScoreConfig(possible=0.3)])
+def test_linked_candidates_lose_no_optimum_for_the_alignment_score(score):
+    """Exact matching over linked.v1 reaches the objective of exact matching over every n-gram, with sure
+    links only and with weighted possible links."""
+    from projection.candidates import LinkedCandidates
+
+    rng = random.Random(7)
+    exact = ExactMatcher()
+    linked = CandidateMethod(LinkedCandidates(), exact, score)
+    ngrams = CandidateMethod(NgramCandidates(max_len=None), exact, score)
+    nontrivial = 0
+    for _ in range(300):
+        x = random_input(rng)
+        if rng.random() < 0.5:  # move some links to the possible set
+            pairs = list(x.alignment.pairs)
+            x = ProjectionInput(x.source, x.target_tokens, Alignment.of(pairs[::2], pairs[1::2]))
+        assert objective(linked.project(x).matches) == pytest.approx(objective(ngrams.project(x).matches), abs=1e-9)
+        nontrivial += objective(ngrams.project(x).matches) > 0
+    assert nontrivial > 100

@@ -9,7 +9,7 @@ import pytest
 
 import projection.align.registered  # noqa: F401  (registers the built-in aligners)
 from projection.align.base import ALIGNERS
-from projection.candidates import AlignedCandidates, NerCandidates, NgramCandidates
+from projection.candidates import LinkedCandidates, AlignedCandidates, NerCandidates, NgramCandidates
 from projection.config import ProjectionConfig, freeze_options
 from projection.match.exact import ExactMatcher
 from projection.match.greedy import GreedyMatcher
@@ -32,7 +32,7 @@ def fixed(**kwargs) -> ProjectionConfig:
 @needs_eflomal
 def test_default_config_signature_golden():
     assert ProjectionConfig().signature() == (
-        f"aligner:eflomal.v1(stem=4,symmetrize=soft)|cand:aligned.v1|score:align=1,possible=0.3,char=0.5"
+        f"aligner:eflomal.v1(stem=4,symmetrize=soft)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
     )
 
@@ -41,7 +41,7 @@ def test_default_config_signature_golden():
 def test_default_config_with_the_built_aligners_signature():
     sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)")
     assert sig == (
-        f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:aligned.v1|score:align=1,possible=0.3,char=0.5"
+        f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
     )
 
@@ -138,7 +138,7 @@ def test_build_method():
     assert isinstance(m.candidates, NgramCandidates) and m.candidates.max_len == 4
     assert isinstance(m.matcher, ExactMatcher)
     g = fixed(matcher="greedy", score=ScoreConfig(char=0.3)).build_method()
-    assert isinstance(g.candidates, AlignedCandidates) and g.candidates.max_len is None
+    assert isinstance(g.candidates, LinkedCandidates) and g.candidates.max_len is None
     assert isinstance(g.matcher, GreedyMatcher) and g.score == ScoreConfig(char=0.3)
     assert isinstance(fixed(matcher="greedy", candidates="ner").build_method().candidates, NerCandidates)
 
