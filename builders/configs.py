@@ -138,6 +138,10 @@ class SilverNERConfig(datasets.BuilderConfig):
         head = format_signature(parts).rpartition("|version:")[0]
         try:  # the built aligner's signature names every setting, defaults included (construction is cheap)
             extra = self.align_extra()
+            if self.family.needs_model:  # a neural aligner reads its model from the neural settings
+                from projection.neural.run import with_align_model
+
+                pconfig = with_align_model(pconfig, self.neural_settings())
             aligner_signature = pconfig.build_aligner(**({"extra": extra} if extra else {})).signature()
         except ImportError:
             aligner_signature = None

@@ -93,7 +93,7 @@ def check_models(settings: NeuralSettings, config: ProjectionConfig, *, mode: st
         check_model(settings.bt_model, role="back-translation", option="--bt-model")
         if settings.bt_tokenizer:
             check_model(settings.bt_tokenizer, role="back-translation tokenizer", option="--bt-tokenizer")
-    config = _with_align_model(config, settings)
+    config = with_align_model(config, settings)
     if config.aligner.split(".")[0] in NEURAL_ALIGNERS:
         check_model(dict(config.aligner_options)["model"], role="alignment", option="--align-model")
 
@@ -129,7 +129,7 @@ def _read_translations(path: str, n: int) -> list[str]:
     return lines
 
 
-def _with_align_model(config: ProjectionConfig, settings: NeuralSettings) -> ProjectionConfig:
+def with_align_model(config: ProjectionConfig, settings: NeuralSettings) -> ProjectionConfig:
     import projection.align.neural_registered  # noqa: F401
 
     if config.aligner.split(".")[0] not in NEURAL_ALIGNERS:
@@ -148,7 +148,7 @@ class _Stages:
                  needs_mt: bool) -> None:
         from projection.neural.ner import WordNer
 
-        self.config = _with_align_model(config, settings)
+        self.config = with_align_model(config, settings)
         self.cache, self.align_cache = _cache_paths(settings)
         self.translations = _read_translations(settings.translations_file, n) if settings.translations_file else None
         self.mt = None
