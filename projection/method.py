@@ -32,16 +32,12 @@ def entity_targets(
         if e is not None:
             targets[e].append(j)
             weights[e].append(1.0)
-    if possible_weight > 0 and inp.alignment.possible:
-        links = sorted(
-            [(i, j, 1.0) for i, j in inp.alignment.pairs] + [(i, j, possible_weight) for i, j in inp.alignment.possible]
-        )
-        targets, weights = [[] for _ in entities], [[] for _ in entities]
-        for i, j, w in links:
+    if possible_weight > 0:  # possible links follow the sure ones (scores do not depend on the order)
+        for i, j in inp.alignment.possible:
             e = owner.get(i)
             if e is not None:
                 targets[e].append(j)
-                weights[e].append(w)
+                weights[e].append(possible_weight)
     return targets, weights
 
 

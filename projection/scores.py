@@ -64,19 +64,48 @@ def char_similarity(a: str, b: str) -> float:
     return dice(text_trigrams(a.split()), text_trigrams(b.split()))
 
 
-@dataclass(frozen=True, slots=True)
 class TargetTrigrams:
-    """Per-sentence trigram material of the target: each token's padded trigrams and the trigram that
-    straddles the boundary before each token (computed once, shared by all entities and spans)."""
+    """Per-sentence trigram bitsets of the target, built lazily and shared by every entity and span.
 
-    tokens: tuple[frozenset[str], ...]
-    boundary: tuple[str, ...]
+    Each distinct trigram gets a bit; a token's mask holds its padded trigrams and the boundary mask of
+    token k the trigram straddling the space before it. A span's trigram set is then the OR of masks,
+    and Dice needs two ``int.bit_count()`` calls: exact, with no Python loop over trigrams per span.
+    """
+
+    __slots__ = ("tokens", "index", "_tok", "_bnd")
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        self.tokens = tokens
+        self.index: dict[str, int] = {}
+        self._tok: dict[int, int] = {}
+        self._bnd: dict[int, int] = {}
 
     @classmethod
     def of(cls, tokens: Sequence[str]) -> "TargetTrigrams":
-        lower = [t.lower() for t in tokens]
-        boundary = tuple([""] + [f"{lower[k - 1][-1:]} {lower[k][:1]}" for k in range(1, len(lower))])
-        return cls(tuple(_token_trigrams(t) for t in tokens), boundary)
+        return cls(tokens)
+
+    def mask(self, trigrams) -> int:
+        index, m = self.index, 0
+        for t in trigrams:
+            bit = index.get(t)
+            if bit is None:
+                bit = index[t] = len(index)
+            m |= 1 << bit
+        return m
+
+    def token(self, k: int) -> int:
+        m = self._tok.get(k)
+        if m is None:
+            m = self._tok[k] = self.mask(_token_trigrams(self.tokens[k]))
+        return m
+
+    def boundary(self, k: int) -> int:
+        """Mask of the trigram straddling the space between tokens k-1 and k (k ≥ 1)."""
+        m = self._bnd.get(k)
+        if m is None:
+            prev, cur = self.tokens[k - 1], self.tokens[k]
+            m = self._bnd[k] = self.mask((f"{prev[-1:].lower()} {cur[:1].lower()}",))
+        return m
 
 
 def span_char_similarities(
@@ -87,26 +116,25 @@ def span_char_similarities(
 ) -> list[float]:
     """``char_similarity(entity, tokens[a:b])`` for every span (0.0 where ``wanted[k]`` is false), sharing
     work between spans with the same start (``spans`` ordered by start, then end, as extractors give)."""
-    target = tokens if isinstance(tokens, TargetTrigrams) else TargetTrigrams.of(tokens)
-    tok_tri, boundary = target.tokens, target.boundary
-    ent = text_trigrams(entity)
-    n_ent = len(ent)
+    target = tokens if isinstance(tokens, TargetTrigrams) else TargetTrigrams(tokens)
+    ent = target.mask(text_trigrams(entity))
+    n_ent = ent.bit_count()
     if not n_ent:
         return [0.0] * len(spans)
+    tok, bnd = target.token, target.boundary
     out = []
     cur_start = cur_end = -1
-    cur: set[str] = set()
+    cur = 0
     for k, (a, b) in enumerate(spans):
         if wanted is not None and not wanted[k]:
             out.append(0.0)
             continue
         if a != cur_start or b < cur_end:
-            cur_start, cur_end, cur = a, a + 1, set(tok_tri[a])
+            cur_start, cur_end, cur = a, a + 1, tok(a)
         while cur_end < b:
-            cur |= tok_tri[cur_end]
-            cur.add(boundary[cur_end])
+            cur |= tok(cur_end) | bnd(cur_end)
             cur_end += 1
-        out.append(2.0 * len(ent & cur) / (n_ent + len(cur)))
+        out.append(2.0 * (ent & cur).bit_count() / (n_ent + cur.bit_count()))
     return out
 
 
