@@ -88,14 +88,21 @@ def quality(runs: int) -> list[dict]:
         aligners = [("eflomal", k, EflomalAligner(stem=4)) for k in range(runs)]
         aligners += [("eflomal+ntrex", k, EflomalAligner(stem=4, extra=extra)) for k in range(runs)]
         aligners += [("fastalign", 0, FastAlignAligner(stem=4)), ("fastalign+ntrex", 0, FastAlignAligner(stem=4, extra=extra))]
+        # the default: two eflomal runs voting over both directions (soft links only)
+        aligners += [("eflomal-vote2+ntrex", k, EflomalAligner(stem=4, extra=extra, runs=2, symmetrize="soft"))
+                     for k in range(runs)]
         for aname, k, aligner in aligners:
             t0 = time.perf_counter()
-            directional = aligner.directional(s_tok, t_tok)
+            if "vote" in aname:
+                by_sym = {"soft": aligner.align(s_tok, t_tok)}
+            else:
+                directional = aligner.directional(s_tok, t_tok)
+                by_sym = {
+                    sym: [symmetrize(sym, f, r, len(s), len(t)) for (f, r), s, t in zip(directional, s_tok, t_tok)]
+                    for sym in SYMS
+                }
             align_s = time.perf_counter() - t0
-            for sym in SYMS:
-                alignments = [
-                    symmetrize(sym, f, r, len(s), len(t)) for (f, r), s, t in zip(directional, s_tok, t_tok)
-                ]
+            for sym, alignments in by_sym.items():
                 for method, kwargs in METHODS.items():
                     if (method in SOFT_ONLY) != (sym == "soft"):
                         continue

@@ -17,11 +17,10 @@ from typing import Any
 import datasets
 
 from builders.families import Family, parse_config_name
-from projection.config import DEFAULT_ALIGNER, DEFAULT_ALIGNER_OPTIONS, DEFAULT_CANDIDATES, DEFAULT_MATCHER
+from projection.config import DEFAULT_ALIGNER, DEFAULT_CANDIDATES, DEFAULT_MATCHER, default_aligner_options
 from projection.config import ProjectionConfig, freeze_options
 from projection.signature import format_signature, signature_hash
 
-_STATISTICAL = ("eflomal", "fastalign")
 _SPLITS = ("train", "validation", "test")
 
 
@@ -57,8 +56,7 @@ class SilverNERConfig(datasets.BuilderConfig):
         super().__post_init__()
         family, lang = parse_config_name(self.name)
         if self.aligner_options is None:
-            stat = self.aligner.split(".")[0] in _STATISTICAL
-            self.aligner_options = DEFAULT_ALIGNER_OPTIONS if stat else ()
+            self.aligner_options = default_aligner_options(self.aligner)
         self.aligner_options = freeze_options(self.aligner_options)
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits

@@ -17,10 +17,24 @@ MATCHER_NAMES = ("heuristic", "greedy", "exact", "ilp")
 
 #: the best configuration that needs no download (chosen on Europarl-NER, see benchmarks/README.md)
 DEFAULT_ALIGNER = "eflomal.v1"
-DEFAULT_ALIGNER_OPTIONS: tuple[tuple[str, Any], ...] = (("stem", 4), ("symmetrize", "soft"))
+#: default options of the statistical aligners (two eflomal runs vote, which damps the run-to-run
+#: variance of a frequent word pair settling on a wrong alignment; see benchmarks/README.md)
+ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "eflomal.v1": (("runs", 2), ("stem", 4), ("symmetrize", "soft")),
+    "fastalign.v1": (("stem", 4), ("symmetrize", "soft")),
+}
+DEFAULT_ALIGNER_OPTIONS = ALIGNER_DEFAULTS[DEFAULT_ALIGNER]
 DEFAULT_CANDIDATES = "linked.v1"
 DEFAULT_MATCHER = "greedy"
 DEFAULT_SCORE = ScoreConfig(align=1.0, char=0.5, possible=0.3)
+
+
+def default_aligner_options(name: str) -> tuple[tuple[str, Any], ...]:
+    """The default options of the aligner ``name`` (full name or alias); none for unlisted aligners."""
+    from projection.align.base import ALIGNERS
+    import projection.align.registered  # noqa: F401
+
+    return ALIGNER_DEFAULTS.get(ALIGNERS.resolve(name), ())
 
 
 def freeze_options(options: Mapping[str, Any] | tuple | None) -> tuple[tuple[str, Any], ...]:

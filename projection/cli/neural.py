@@ -62,7 +62,7 @@ def add_parser(subparsers) -> None:
 
 def _settings_and_config(args):
     import projection.align.neural_registered  # noqa: F401
-    from projection.config import DEFAULT_ALIGNER_OPTIONS, ProjectionConfig
+    from projection.config import ProjectionConfig, default_aligner_options
     from projection.neural.run import NeuralSettings, check_models
 
     settings = NeuralSettings(
@@ -76,8 +76,8 @@ def _settings_and_config(args):
         options = {"model": args.align_model, "layer": args.align_layer, "method": args.align_method}
     elif family == "awesome":
         options = {"model": args.align_model, "layer": args.align_layer}
-    elif family == "eflomal":
-        options = dict(DEFAULT_ALIGNER_OPTIONS)
+    elif family in ("eflomal", "fastalign"):
+        options = dict(default_aligner_options(args.aligner))
     else:
         options = {}
     if args.device and family in ("simalign", "awesome"):

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from projection.config import DEFAULT_ALIGNER_OPTIONS, ProjectionConfig
+from projection.config import DEFAULT_ALIGNER_OPTIONS, ProjectionConfig, default_aligner_options
 from projection.scores import ScoreConfig
 
 
@@ -51,7 +51,7 @@ def config_from_args(args: argparse.Namespace, **overrides: Any) -> ProjectionCo
     kwargs: dict[str, Any] = {}
     if args.aligner and args.aligner != base.aligner:
         kwargs["aligner"] = args.aligner
-        kwargs["aligner_options"] = ()
+        kwargs["aligner_options"] = default_aligner_options(args.aligner)
     opts = parse_aligner_options(args.aligner_option)
     if opts:
         current = dict(kwargs.get("aligner_options", DEFAULT_ALIGNER_OPTIONS))

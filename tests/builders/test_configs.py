@@ -67,4 +67,9 @@ def test_cache_id_follows_the_whole_method():
 
 
 def test_statistical_aligners_get_the_default_options():
-    assert dict(SilverNERConfig(name="europarl-ner.de").aligner_options) == {"stem": 4, "symmetrize": "soft"}
+    assert dict(SilverNERConfig(name="europarl-ner.de").aligner_options) == {"runs": 2, "stem": 4, "symmetrize": "soft"}
+
+
+def test_each_statistical_aligner_gets_its_own_default_options():
+    cfg = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1")
+    assert dict(cfg.aligner_options) == {"stem": 4, "symmetrize": "soft"}

@@ -32,7 +32,7 @@ def fixed(**kwargs) -> ProjectionConfig:
 @needs_eflomal
 def test_default_config_signature_golden():
     assert ProjectionConfig().signature() == (
-        f"aligner:eflomal.v1(stem=4,symmetrize=soft)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
+        f"aligner:eflomal.v1(runs=2,stem=4,symmetrize=soft)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
     )
 
@@ -157,3 +157,14 @@ def test_hashes():
     assert len(signature_hash(sig, n=8)) == 8
     assert content_hash("ab", "c") != content_hash("a", "bc")
     assert content_hash("ab", "c") == content_hash(b"ab", b"c")
+
+
+@needs_eflomal
+def test_default_aligner_options_are_per_aligner():
+    from projection.config import default_aligner_options
+
+    assert dict(default_aligner_options("eflomal")) == {"runs": 2, "stem": 4, "symmetrize": "soft"}
+    # fastalign has no samplers: its defaults must build
+    assert dict(default_aligner_options("fastalign.v1")) == {"stem": 4, "symmetrize": "soft"}
+    ProjectionConfig(aligner="fastalign.v1", aligner_options=default_aligner_options("fastalign.v1")).build_aligner()
+    assert default_aligner_options("fixed.v1") == ()

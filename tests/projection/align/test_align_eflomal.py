@@ -51,3 +51,22 @@ def test_empty_pairs() -> None:
     out = EflomalAligner(stem=None).align([["das", "haus"], []], [["the", "house"], ["x"]])
     assert len(out) == 2 and out[1] == Alignment()
     assert EflomalAligner().align([[]], [[]]) == [Alignment()]
+
+
+def test_runs_vote_over_both_directions_of_every_sample(monkeypatch):
+    """Two samples, hand-made links: (0,0) is in all 4 directional alignments -> sure; (1,2) in 3 of 4
+    (> 2) -> sure; (1,1) in 1 of 4 -> possible; (2,0) in 2 of 4 (not more than half) -> possible."""
+    from projection.align.eflomal import EflomalAligner
+    from projection.types import Alignment
+
+    samples = iter([
+        [(Alignment.of([(0, 0), (1, 1), (2, 0)]), Alignment.of([(0, 0), (1, 2)]))],
+        [(Alignment.of([(0, 0), (1, 2)]), Alignment.of([(0, 0), (1, 2), (2, 0)]))],
+    ])
+    aligner = EflomalAligner(symmetrize="soft", runs=2)
+    monkeypatch.setattr(aligner, "_directional_once", lambda src, tgt: next(samples))
+    (out,) = aligner.align([["a", "b", "c"]], [["x", "y", "z"]])
+    assert out == Alignment.of([(0, 0), (1, 2)], [(1, 1), (2, 0)])
+    assert "runs=2" in aligner.signature()
+    with pytest.raises(ValueError, match="runs"):
+        EflomalAligner(runs=0)
