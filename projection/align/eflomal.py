@@ -13,10 +13,10 @@ import os
 import tempfile
 from typing import Sequence
 
-from projection.align.base import ALIGNERS, Aligner, Tokens
+from projection.align.base import ALIGNERS, Tokens
+from projection.align.statistical import StatisticalAligner
 from projection.align.pharaoh import read_alignments
-from projection.align.symmetrize import check_symmetrization, symmetrize
-from projection.align.text import check_batch, check_stem, corpus_digest, stem_tokens
+from projection.align.text import check_batch, stem_tokens
 from projection.extras import require
 from projection.types import Alignment
 
@@ -32,7 +32,7 @@ def _line(tokens: Sequence[str], n: int | None) -> str:
 
 
 @ALIGNERS.register("eflomal.v1", alias="eflomal")
-class EflomalAligner(Aligner):
+class EflomalAligner(StatisticalAligner):
     """eflomal trained on the batch (plus ``extra`` pairs); both directions, then symmetrised."""
 
     name = "eflomal.v1"
@@ -50,12 +50,7 @@ class EflomalAligner(Aligner):
         null_prior: float = 0.2,
         runs: int = 1,
     ) -> None:
-        self.symmetrize = check_symmetrization(symmetrize)
-        self.stem = check_stem(stem)
-        self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
-        if self.extra is not None:
-            check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
-        self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
+        super().__init__(symmetrize, stem, extra)
         if model not in _MODELS:
             raise ValueError(f"eflomal model must be 1 (IBM1), 2 (HMM) or 3 (HMM+fertility), got {model!r}")
         if n_samplers < 1 or rel_iterations <= 0:
@@ -85,10 +80,7 @@ class EflomalAligner(Aligner):
     def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
         if self.runs > 1 and self.symmetrize == "soft":
             return self._soft_vote(src, tgt)
-        return [
-            symmetrize(self.symmetrize, fwd, rev, len(s), len(t))
-            for (fwd, rev), s, t in zip(self.directional(src, tgt), src, tgt)
-        ]
+        return super().align(src, tgt)
 
     def _soft_vote(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
         """``runs`` samples, both directions each: a link found by more than half of the 2·runs directional

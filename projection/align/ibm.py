@@ -30,9 +30,9 @@ from typing import Sequence
 
 import numpy as np
 
-from projection.align.base import ALIGNERS, Aligner, Tokens
-from projection.align.symmetrize import check_symmetrization, symmetrize
-from projection.align.text import check_batch, check_stem, corpus_digest, stem_tokens
+from projection.align.base import ALIGNERS, Tokens
+from projection.align.statistical import StatisticalAligner
+from projection.align.text import check_batch, stem_tokens
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def _encode(sents: Sequence[Sequence[str]]) -> tuple[list[np.ndarray], int]:
 
 
 @ALIGNERS.register("fastalign.v1", alias="fastalign")
-class FastAlignAligner(Aligner):
+class FastAlignAligner(StatisticalAligner):
     """Deterministic numpy fast_align, trained on the batch (plus ``extra`` pairs), both directions."""
 
     name = "fastalign.v1"
@@ -214,12 +214,7 @@ class FastAlignAligner(Aligner):
         tune_diagonal: bool = False,
         vb_alpha: float | None = 0.01,
     ) -> None:
-        self.symmetrize = check_symmetrization(symmetrize)
-        self.stem = check_stem(stem)
-        self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
-        if self.extra is not None:
-            check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
-        self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
+        super().__init__(symmetrize, stem, extra)
         self.config = FastAlignConfig(ibm1_iterations, iterations, p0, diagonal_tension, tune_diagonal, vb_alpha)
 
     def signature(self) -> str:
@@ -229,12 +224,6 @@ class FastAlignAligner(Aligner):
             f"p0={c.p0:g},lam={c.diagonal_tension:g},tune={int(c.tune_diagonal)},"
             f"vb={'none' if c.vb_alpha is None else format(c.vb_alpha, 'g')},extra={self._extra_digest})"
         )
-
-    def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
-        return [
-            symmetrize(self.symmetrize, fwd, rev, len(s), len(t))
-            for (fwd, rev), s, t in zip(self.directional(src, tgt), src, tgt)
-        ]
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
         """Per pair, the (forward, reverse) Viterbi links before symmetrisation, both as (source, target).
