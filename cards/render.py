@@ -9,7 +9,7 @@ its configs into an existing card without losing the others (``records_from_card
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Sequence
 

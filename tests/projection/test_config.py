@@ -9,7 +9,7 @@ import pytest
 
 import projection.align.registered  # noqa: F401  (registers the built-in aligners)
 from projection.align.base import ALIGNERS
-from projection.candidates import LinkedCandidates, AlignedCandidates, NerCandidates, NgramCandidates
+from projection.candidates import LinkedCandidates, NerCandidates, NgramCandidates
 from projection.config import ProjectionConfig, freeze_options
 from projection.match.exact import ExactMatcher
 from projection.match.greedy import GreedyMatcher
