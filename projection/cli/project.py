@@ -33,8 +33,15 @@ def add_parser(sub) -> None:
         "--align-corpus", nargs=2, action="append", default=[], metavar=("SRC.txt", "TGT.txt"),
         help="extra parallel text to train the aligner (one sentence per line), repeatable",
     )
-    p.add_argument("--alignments", metavar="FILE", help="reuse saved alignments (Pharaoh i-j, one line per pair)")
-    p.add_argument("--save-alignments", metavar="FILE", help="write the alignments used (Pharaoh i-j)")
+    p.add_argument(
+        "--alignments", metavar="FILE",
+        help="reuse saved alignments (Pharaoh i-j, one line per pair, 0-based; ipj marks a possible link)",
+    )
+    p.add_argument(
+        "--save-alignments", metavar="FILE",
+        help="write the alignments used: Pharaoh i-j (i: SRC token, j: TGT token, 0-based); with the default "
+        "soft symmetrisation, links found in one direction only are written ipj",
+    )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
