@@ -14,7 +14,7 @@ import numpy as np
 
 from projection.align.base import Aligner
 from projection.extras import require
-from projection.neural.hub import check_model, load_error, model_identity, pick_device
+from projection.neural.hub import check_model, load_error, load_fast_pretrained, model_identity, pick_device
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -56,17 +56,12 @@ class SubwordEncoder:
     def _load(self):
         if self._model is None:
             require("torch", purpose="neural word alignment")
-            transformers = require("transformers", purpose="neural word alignment")
+            require("transformers", purpose="neural word alignment")
             self.validate()
             self.device = pick_device(self.device)
-            try:
-                self._tok = transformers.AutoTokenizer.from_pretrained(self.model_name)
-                model = transformers.AutoModel.from_pretrained(self.model_name)
-            except OSError as err:
-                raise load_error(self.model_name, "alignment", self.option, err) from err
-            if not getattr(self._tok, "is_fast", False):
-                raise ValueError(f"alignment model {self.model_name} needs a fast tokenizer (tokenizer.json)")
-            self._model = model.to(self.device).eval()
+            self._tok, self._model = load_fast_pretrained(
+                "AutoModel", self.model_name, role="alignment", option=self.option, device=self.device
+            )
         return self._model, self._tok
 
     def encode(self, sentences: Sequence[Sequence[str]]) -> list[Encoded]:

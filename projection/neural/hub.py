@@ -80,6 +80,21 @@ def load_error(model: str, role: str, option: str, err: Exception) -> ModelUnava
     return ModelUnavailableError(f"cannot load the {role} model {model} ({err}); pass a local copy with {option} DIR")
 
 
+def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str, device: str):
+    """``(tokenizer, model)`` for ``model``: the tokenizer must be fast (word ids map sub-words to words),
+    the model (``transformers.<auto_model>``) is put in eval mode on ``device``; load failures name the
+    model and the option that points at a local copy."""
+    transformers = __import__("transformers")
+    try:
+        tok = transformers.AutoTokenizer.from_pretrained(model)
+        net = getattr(transformers, auto_model).from_pretrained(model)
+    except OSError as err:
+        raise load_error(model, role, option, err) from err
+    if not getattr(tok, "is_fast", False):
+        raise ValueError(f"{role} model {model} needs a fast tokenizer (tokenizer.json) for word ids")
+    return tok, net.to(device).eval()
+
+
 def pick_device(device: str | None) -> str:
     torch = __import__("torch")
     if device:

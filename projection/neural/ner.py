@@ -11,7 +11,7 @@ import logging
 from typing import Sequence
 
 from projection.extras import require
-from projection.neural.hub import check_model, load_error, model_identity, pick_device
+from projection.neural.hub import check_model, load_fast_pretrained, model_identity, pick_device
 from projection.tags import repair_iob2
 
 logger = logging.getLogger(__name__)
@@ -61,16 +61,12 @@ class WordNer:
     def _load(self):
         if self._model is None:
             require("torch", purpose="NER")
-            transformers = require("transformers", purpose="NER")
+            require("transformers", purpose="NER")
             self.device = pick_device(self.device)
-            try:
-                self._tok = transformers.AutoTokenizer.from_pretrained(self.model_name)
-                model = transformers.AutoModelForTokenClassification.from_pretrained(self.model_name)
-            except OSError as err:
-                raise load_error(self.model_name, "NER", self.option, err) from err
-            if not getattr(self._tok, "is_fast", False):
-                raise ValueError(f"NER model {self.model_name} needs a fast tokenizer (tokenizer.json) for word ids")
-            self._model = model.to(self.device).eval()
+            self._tok, model = load_fast_pretrained(
+                "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device
+            )
+            self._model = model
             self._labels = [to_iob2_label(model.config.id2label[i]) for i in range(model.config.num_labels)]
         return self._model, self._tok
 
