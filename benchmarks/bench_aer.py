@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from projection.align.aer import alignment_scores, diagonal_alignment  # noqa: E402
-from projection.align.pharaoh import read_talp  # noqa: E402
+from projection.io.pharaoh import read_talp  # noqa: E402
 from projection.align.symmetrize import symmetrize  # noqa: E402
 from projection.align.text import read_bitext, tokenize  # noqa: E402
 from projection.version import __version__  # noqa: E402
@@ -50,7 +50,7 @@ def load_ntrex(data: Path, src_file: str, tgt_file: str) -> list[tuple[list[str]
 
 def make_aligner(name: str, stem: int | None, extra):
     if name == "fastalign":
-        from projection.align.ibm import FastAlignAligner
+        from projection.align.fastalign import FastAlignAligner
 
         return FastAlignAligner(stem=stem, extra=extra)
     from projection.align.eflomal import EflomalAligner

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from projection.sources import MASAKHANER2_LANGS, XTREME_LANGS  # 40 PAN-X and 20 MasakhaNER 2.0 languages
+from projection.io.sources import MASAKHANER2_LANGS, XTREME_LANGS  # 40 PAN-X and 20 MasakhaNER 2.0 languages
 
 PAPER_CITATION = """@inproceedings{politov-etal-2025-revisiting,
   title = {Revisiting Projection-based Data Transfer for Cross-Lingual Named Entity Recognition in Low-Resource Languages},
@@ -101,7 +101,7 @@ FAMILIES: dict[str, Family] = {
     )
 }  # fmt: skip
 
-#: the English source of each translate-train family as named by ``projection.sources.load_sentences``
+#: the English source of each translate-train family as named by ``projection.io.sources.load_sentences``
 TRANSLATE_TRAIN_SOURCES = {
     "translate-train.conll2003": ("conll2003", "en"),
     "translate-train.panx-en": ("panx-en", "en"),

@@ -26,7 +26,7 @@ from datasets.builder import Key
 
 from builders.configs import SilverNERConfig
 from builders.families import PAPER_CITATION, TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES
-from builders.parallel import load_parallel
+from projection.io.parallel import load_parallel
 from builders.rows import RowInput, features_for, make_row, split_metrics
 from builders.workcache import ShardCache
 from projection.signature import content_hash
@@ -132,7 +132,7 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         return _slices(n, max(parts, -(-n // SHARD_SIZE)))
 
     def _translate_test_shards(self, split: str, parts: int) -> list[Shard]:
-        from projection.sources import load_sentences
+        from projection.io.sources import load_sentences
 
         cfg = self.config
         dataset = TRANSLATE_TEST_SOURCES[cfg.family.name]
@@ -140,7 +140,7 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         return [Shard(k, a, targets=sents[a:b]) for k, (a, b) in enumerate(self._model_slices(len(sents), parts))]
 
     def _translate_train_shards(self, split: str, parts: int) -> list[Shard]:
-        from projection.sources import load_sentences
+        from projection.io.sources import load_sentences
 
         cfg = self.config
         dataset, lang = TRANSLATE_TRAIN_SOURCES[cfg.family.name]

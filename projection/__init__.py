@@ -1,7 +1,7 @@
 """silver-ner: projected silver NER data (annotation projection for cross-lingual NER)."""
 
 from projection.config import ProjectionConfig
-from projection.conll import Corpus, read_conll, read_plain, read_sentences, write_conll
+from projection.io.conll import Corpus, read_conll, read_plain, read_sentences, write_conll
 from projection.evaluate import Scores, evaluate
 from projection.pipeline import ProjectionRun, project_corpus
 from projection.tags import bio_to_spans, repair_iob2, spans_to_bio

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import StatisticalAligner
-from projection.align.pharaoh import read_alignments
+from projection.io.pharaoh import read_alignments
 from projection.align.text import check_batch, stem_tokens
 from projection.extras import require
 from projection.types import Alignment

@@ -28,7 +28,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projection.demo import EUROPARL_CITATION, NTREX_CITATION, format_table, run_demo
+    from projection.demo import format_table, run_demo
+    from projection.io.package_data import EUROPARL_CITATION, NTREX_CITATION
 
     config = config_from_args(args)
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]

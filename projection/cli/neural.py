@@ -91,7 +91,7 @@ def _settings_and_config(args):
 
 
 def _write(args, run, report: dict) -> None:
-    from projection.conll import write_conll
+    from projection.io.conll import write_conll
 
     write_conll(args.out, zip(run.target_tokens, run.silver_tags))
     if args.report:
@@ -109,7 +109,7 @@ def _base_report(args, run, mode: str) -> dict:
 def run_test(args) -> int:
     from projection.evaluate import evaluate
     from projection.neural.run import translate_test
-    from projection.sources import load_sentences
+    from projection.io.sources import load_sentences
 
     settings, config = _settings_and_config(args)
     sentences = load_sentences(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
@@ -124,9 +124,9 @@ def run_test(args) -> int:
 
 
 def run_train(args) -> int:
-    from projection.conll import read_conll
+    from projection.io.conll import read_conll
     from projection.neural.run import translate_train
-    from projection.sources import load_sentences
+    from projection.io.sources import load_sentences
 
     settings, config = _settings_and_config(args)
     if args.source_file:

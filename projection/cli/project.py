@@ -68,7 +68,7 @@ def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projection.conll import read_conll, read_sentences, write_conll
+    from projection.io.conll import read_conll, read_sentences, write_conll
     from projection.evaluate import evaluate
     from projection.pipeline import project_corpus
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     aligner_signature = None
     if args.alignments:
         from projection.align.fixed import FixedAligner
-        from projection.align.pharaoh import read_alignments
+        from projection.io.pharaoh import read_alignments
 
         alignments = read_alignments(args.alignments)
         fixed = FixedAligner(alignments, origin=args.alignments)
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     write_conll(args.out, ((t.tokens, tags) for t, tags in zip(target.sentences, run_.tags)))
     if args.save_alignments:
-        from projection.align.pharaoh import write_alignments
+        from projection.io.pharaoh import write_alignments
 
         write_alignments(args.save_alignments, run_.alignments)
     report = {

@@ -140,7 +140,7 @@ CONLL_LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MI
 
 
 def _europarl_gold(lang: str, n: int) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    from projection.conll import read_conll
+    from projection.io.conll import read_conll
 
     corpus = read_conll(REPO_ROOT / "projection" / "data" / "europarl" / f"{lang}.conll")
     return [(s.tokens, s.tags) for s in corpus.sentences[:n]]

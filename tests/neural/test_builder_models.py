@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projection.sources import load_sentences
+from projection.io.sources import load_sentences
 from projection.tags import check_tag, repair_iob2
 
 pytestmark = [pytest.mark.neural, pytest.mark.hub]

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from projection.cli import main
-from projection.conll import read_conll
-from projection.sources import load_sentences
+from projection.io.conll import read_conll
+from projection.io.sources import load_sentences
 from projection.tags import check_tag, repair_iob2
 
 pytestmark = pytest.mark.neural

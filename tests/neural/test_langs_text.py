@@ -6,7 +6,7 @@ import pytest
 
 from projection.neural.langs import MASAKHANER2_NLLB, XTREME_NLLB, missing_language_message, nllb_code
 from projection.neural.text import detokenize, english_words, split_to_fit, split_words
-from projection.sources import MASAKHANER2_LANGS, XTREME_LANGS
+from projection.io.sources import MASAKHANER2_LANGS, XTREME_LANGS
 
 
 def test_every_language_has_a_code_in_nllbs_list_except_bbj_and_pcm():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from projection.align.pharaoh import GoldAlignment, read_talp
+from projection.io.pharaoh import GoldAlignment, read_talp
 from projection.align.text import read_bitext
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "align"

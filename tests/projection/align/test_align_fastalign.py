@@ -9,7 +9,7 @@ import pytest
 
 from projection.align import get_aligner
 from projection.align.aer import alignment_scores, diagonal_alignment
-from projection.align.ibm import FastAlignAligner, FastAlignConfig, digamma
+from projection.align.fastalign import FastAlignAligner, FastAlignConfig, digamma
 from projection.types import Alignment
 
 TOY_SRC = [["das", "haus"], ["das", "buch"], ["ein", "buch"], ["ein", "haus", "ist", "klein"], ["klein"]]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from projection.conll import read_conll
+from projection.io.conll import read_conll
 from projection.types import Sentence
 
 _UNER_DIRS = {"en": "UNER_English-PUD", "de": "UNER_German-PUD"}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from projection.conll import read_conll
+from projection.io.conll import read_conll
 from projection.extras import require
 from projection.tags import repair_iob2
 from projection.types import Sentence

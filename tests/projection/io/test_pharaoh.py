@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from projection.align.pharaoh import (
+from projection.io.pharaoh import (
     GoldAlignment,
     parse_talp,
     read_alignments,

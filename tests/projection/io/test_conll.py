@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projection.conll import ConllError, read_conll, read_plain, read_sentences, write_conll
+from projection.io.conll import ConllError, read_conll, read_plain, read_sentences, write_conll
 
 
 def write(tmp_path, text: str, name: str = "in.conll"):
