@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from projection.align.base import Aligner, Tokens
-from projection.io.pharaoh import atomic_write_text
+from projection.cache import atomic_write_text
 from projection.align.text import check_batch
 from projection.signature import content_hash
 from projection.types import Alignment

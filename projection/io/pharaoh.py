@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
+from projection.cache import atomic_write_text
 from projection.types import Alignment
 
 
@@ -74,18 +73,3 @@ def write_talp(path: str | os.PathLike, gold: Iterable[GoldAlignment], *, one_ba
         items = [f"{i + offset}{'-' if (i, j) in sure else 'p'}{j + offset}" for i, j in g.possible.pairs]
         lines.append(" ".join(items) + "\n")
     atomic_write_text(path, "".join(lines))
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path`` then ``os.replace`` it (readers never see half a
-    file); the file gets the usual umask permissions."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

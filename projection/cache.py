@@ -1,0 +1,135 @@
+"""The one cache layer: one root directory, one atomic writer, one locked key -> file store.
+
+- ``cache_root()``: ``$SILVER_NER_CACHE``, else ``$XDG_CACHE_HOME/silver-ner`` (``~/.cache/silver-ner``).
+  Alignments, translations and finished shards live in sub-folders of it.
+- ``atomic_open(path)``: every file the project writes goes through it: a temporary file in the same
+  folder, ``fsync``, then ``os.replace``; on any error (or Ctrl-C) the temporary file is removed and the
+  target is untouched.
+- ``Store``: content-addressed JSON entries ``<root>/<kind>/<key[:2]>/<key>.json``. ``get_or_compute``
+  holds an exclusive lock on the key while it computes, so two runs started together on one cache compute
+  once and both return the first writer's value (first writer wins; the second re-reads).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "SILVER_NER_CACHE"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def cache_root() -> Path:
+    """``$SILVER_NER_CACHE`` or ``$XDG_CACHE_HOME/silver-ner`` (default ``~/.cache/silver-ner``), read now."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "silver-ner"
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary sibling of ``path`` for writing; on success it replaces ``path`` atomically.
+
+    Parent folders are created. ``mode`` is ``"w"`` or ``"wb"``."""
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual permissions
+        text = "b" not in mode
+        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="\n" if text else None) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    with atomic_open(path, "w") as fh:
+        fh.write(text)
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike) -> Iterator[None]:
+    """An exclusive advisory lock (``fcntl.flock``) held for the ``with`` block; released when the process
+    dies, so a killed run never leaves a stale lock behind."""
+    import fcntl
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _check_key(key: str) -> str:
+    if len(key) < 3 or not all(c in "0123456789abcdef" for c in key):
+        raise ValueError(f"cache keys are lowercase hex digests, got {key!r}")
+    return key
+
+
+class Store:
+    """JSON entries of one kind (``alignments``, ``translations``, ``shards`` …) under one root."""
+
+    def __init__(self, kind: str, root: str | os.PathLike | None = None) -> None:
+        self.kind = kind
+        self.root = Path(root) if root is not None else cache_root()
+        self.directory = self.root / kind
+
+    def path(self, key: str) -> Path:
+        key = _check_key(key)
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The stored value, or ``None`` (an unreadable entry is logged and treated as absent)."""
+        path = self.path(key)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return json.load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as err:
+            logger.warning("ignoring unreadable %s cache entry %s (%s); it will be rewritten", self.kind, path, err)
+            return None
+
+    def put(self, key: str, value: Any) -> Path:
+        path = self.path(key)
+        with atomic_open(path) as fh:
+            json.dump(value, fh, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return path
+
+    def get_or_compute(self, key: str, compute: Callable[[], Any], *, valid: Callable[[Any], bool] = lambda v: True):
+        """The stored value for ``key``, else ``compute()`` stored under it. The key is locked while it is
+        computed: a concurrent run waits and then reads the first run's value (first writer wins)."""
+        hit = self.get(key)
+        if hit is not None and valid(hit):
+            return hit
+        with file_lock(self.path(key).with_suffix(".lock")):
+            hit = self.get(key)  # another run may have finished while we waited
+            if hit is not None and valid(hit):
+                return hit
+            value = compute()
+            self.put(key, value)
+            return value
