@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from cards.render import ConfigCard, merge_cards, records_from_card, render_card
+from projection.cli.options import add_method_options, method_kwargs
 
 logger = logging.getLogger("push")
 
@@ -215,13 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="write the export folder only, publish nothing")
     p.add_argument("--repo-id", help="Hub dataset repo ORG/NAME (needed unless --dry-run)")
     p.add_argument("--token", help="Hub token (default: the logged-in one)")
-    m = p.add_argument_group("method")
-    m.add_argument("--aligner", help="word aligner, e.g. eflomal.v1, fastalign.v1")
-    m.add_argument("--aligner-option", action="append", default=[], metavar="KEY=VALUE", help="repeatable")
-    m.add_argument("--matcher", help="heuristic | greedy | exact | ilp")
-    m.add_argument("--candidates", help="linked.v1 | aligned.v1 | ngrams.v1 | ner.v1")
-    m.add_argument("--max-len", type=int)
-    m.add_argument("--drop-labels", nargs="*", help="entity types removed from the source, e.g. MISC")
+    add_method_options(p, None)
+    m = p.add_argument_group("models and data")
     m.add_argument("--mt-model")
     m.add_argument("--ner-model")
     m.add_argument("--align-model")
@@ -235,29 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _option_value(text: str) -> Any:
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return {"none": None, "true": True, "false": False}.get(text.lower(), text)
-
-
 def _method(args: argparse.Namespace) -> dict[str, Any]:
-    options = {}
-    for item in args.aligner_option:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--aligner-option expects KEY=VALUE, got {item!r}")
-        options[key] = _option_value(value)
     method = {
-        "aligner": args.aligner,
-        "aligner_options": options or None,
-        "matcher": args.matcher,
-        "candidates": args.candidates,
-        "max_len": args.max_len,
-        "drop_labels": tuple(args.drop_labels) if args.drop_labels else None,
+        **method_kwargs(args),
         "mt_model": args.mt_model,
         "ner_model": args.ner_model,
         "align_model": args.align_model,

@@ -29,7 +29,7 @@ from projection.config import ProjectionConfig  # noqa: E402
 from projection.io.conll import read_conll  # noqa: E402
 from projection.io.package_data import europarl, ntrex_bitext  # noqa: E402
 from projection.evaluate import evaluate  # noqa: E402
-from projection.pipeline import project_corpus  # noqa: E402
+from projection.plans import project_corpus  # noqa: E402
 from projection.scores import ScoreConfig  # noqa: E402
 from projection.types import Alignment  # noqa: E402
 
@@ -111,7 +111,7 @@ def quality(runs: int) -> list[dict]:
                     sc = evaluate(gold, run.tags)
                     rows.append(dict(
                         data=name, aligner=aname, run=k, sym=sym, method=method, precision=sc.precision,
-                        recall=sc.recall, f1=sc.f1, align_seconds=align_s, project_seconds=run.project_seconds,
+                        recall=sc.recall, f1=sc.f1, align_seconds=align_s, project_seconds=run.stats.second("project"),
                     ))
             print(f"  {name} {aname} run {k}: aligned in {align_s:.1f}s", file=sys.stderr, flush=True)
     return rows
@@ -152,7 +152,7 @@ def speed(n: int = 10_000, repeats: int = 5) -> list[dict]:
         times = []
         for _ in range(repeats):
             run = project_corpus(src, tgt, config, alignments=al, progress=False)
-            times.append(run.project_seconds)
+            times.append(run.stats.second("project"))
         out.append(dict(method=method, sentences=n, median_seconds=statistics.median(times), min_seconds=min(times)))
     return out
 

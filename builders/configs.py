@@ -2,26 +2,29 @@
 
 ``datasets.BuilderConfig`` is a mutable dataclass, so a ``frozen=True`` subclass is impossible; the config
 freezes itself at the end of ``__post_init__`` instead (assignment afterwards raises
-``dataclasses.FrozenInstanceError``). ``datasets`` keys its cache on the constructor kwargs only; this
-config overrides ``create_config_id`` so that the cache directory is ``<name>-<hash of the full
-signature>``: a changed aligner, matcher, model, split list or library version never reuses a stale cache.
+``dataclasses.FrozenInstanceError``). Method fields left at ``None`` take the default method of the config's
+mode from ``projection.options`` (the same table the CLI reads). The config's ``signature`` is the run's
+signature, assembled from the very stages a build runs (with no data), so the cache directory
+``<name>-<hash>`` changes with everything that changes the rows, and with nothing else.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import datasets
 
-from builders.families import Family, parse_config_name
-from projection.config import DEFAULT_ALIGNER, DEFAULT_CANDIDATES, DEFAULT_MATCHER, default_aligner_options
+from builders.families import TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES, Family, parse_config_name
 from projection.config import ProjectionConfig, freeze_options
-from projection.signature import format_signature, signature_hash
+from projection.options import ModelSettings, default_config
+from projection.signature import Part, Signature, content_hash
 
 _SPLITS = ("train", "validation", "test")
+#: builder family kind -> runner mode
+MODE = {"parallel-gold": "parallel", "translate-test": "translate-test", "translate-train": "translate-train"}
 
 
 @dataclass
@@ -30,20 +33,21 @@ class SilverNERConfig(datasets.BuilderConfig):
 
     Args:
         name: e.g. ``europarl-ner.de``, ``masakhaner2.hau``, ``translate-train.conll2003.swa``.
-        aligner, aligner_options, matcher, candidates, max_len, drop_labels: the projection method
-            (see ``projection.config.ProjectionConfig``); ``aligner_options=None`` takes the defaults of the
-            statistical aligners (stem 4, intersection) and ``()`` for other aligners.
-        mt_model, ner_model, align_model, back_translation: the neural settings of translate-test and
-            translate-train configs (``None``: the defaults of ``projection.neural.run.NeuralSettings``).
+        aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, drop_labels: the
+            projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
+            defaults).
+        mt_model, ner_model, align_model, back_translation: the models of translate-test and translate-train
+            configs (``None``: the defaults of ``projection.options.ModelSettings``).
         splits: which splits to build (default: the family's, e.g. ``("test",)``).
         limit: only the first ``limit`` sentences of each split (quick builds, tests).
     """
 
-    aligner: str = DEFAULT_ALIGNER
+    aligner: str | None = None
     aligner_options: Any = None
-    matcher: str = DEFAULT_MATCHER
-    candidates: str = DEFAULT_CANDIDATES
+    matcher: str | None = None
+    candidates: str | None = None
     max_len: int | None = None
+    char_weight: float | None = None
     drop_labels: tuple[str, ...] = ()
     mt_model: str | None = None
     ner_model: str | None = None
@@ -54,24 +58,27 @@ class SilverNERConfig(datasets.BuilderConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        family, lang = parse_config_name(self.name)
-        if self.aligner_options is None:
-            self.aligner_options = default_aligner_options(self.aligner)
-        self.aligner_options = freeze_options(self.aligner_options)
+        family, _ = parse_config_name(self.name)
+        self.aligner_options = freeze_options(self.aligner_options) or None
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits
         bad = [s for s in self.splits if s not in _SPLITS]
         if bad or not self.splits or len(set(self.splits)) != len(self.splits):
             raise ValueError(f"splits must be distinct names among {', '.join(_SPLITS)}, got {self.splits!r}")
-        if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 1):
+        if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1):
             raise ValueError(f"limit must be a positive number of sentences or None, got {self.limit!r}")
+        if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
+            raise ValueError(f"max_len must be a non-negative integer (0: unbounded) or None, got {self.max_len!r}")
         if not family.needs_model and any((self.mt_model, self.ner_model, self.align_model, self.back_translation)):
             raise ValueError(
                 f"config {self.name!r} projects gold parallel data and uses no model; "
                 "drop mt_model/ner_model/align_model/back_translation"
             )
-        pconfig = self.projection_config()  # validates aligner, matcher, candidates, max_len
-        object.__setattr__(self, "_signature", self._compute_signature(pconfig))
+        config = self.projection_config()  # validates aligner, options, matcher, candidates, weights
+        plan = self.plan(None, config=config)
+        from projection.runner import run_signature
+
+        object.__setattr__(self, "_signature", run_signature(plan.source, plan.stages))
         object.__setattr__(self, "_frozen", True)
 
     def __setattr__(self, key: str, value: Any) -> None:
@@ -93,67 +100,64 @@ class SilverNERConfig(datasets.BuilderConfig):
     def lang(self) -> str:
         return parse_config_name(self.name)[1]
 
+    @property
+    def mode(self) -> str:
+        return MODE[self.family.kind]
+
     def projection_config(self) -> ProjectionConfig:
-        return ProjectionConfig(
-            aligner=self.aligner,
-            aligner_options=self.aligner_options,
-            matcher=self.matcher,
-            candidates=self.candidates,
-            max_len=self.max_len,
-            drop_labels=self.drop_labels,
-        )
+        config = default_config(
+            self.mode, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
+            candidates=self.candidates, score_char=self.char_weight, drop_labels=self.drop_labels or None,
+        )  # fmt: skip
+        return replace(config, max_len=self.max_len or None) if self.max_len is not None else config
 
-    def neural_settings(self):
-        """``projection.neural.run.NeuralSettings`` for model-based configs (imported lazily)."""
-        from projection.neural.run import NeuralSettings
+    def model_settings(self) -> ModelSettings:
+        return ModelSettings().with_changes(
+            mt_model=self.mt_model, ner_model=self.ner_model, align_model=self.align_model,
+            back_translation=self.back_translation or None,
+        )  # fmt: skip
 
-        given = {
-            k: v
-            for k, v in (("mt_model", self.mt_model), ("ner_model", self.ner_model), ("align_model", self.align_model))
-            if v is not None
-        }
-        return NeuralSettings(back_translation=self.back_translation, **given)
+    def data_part(self) -> Part:
+        """The ``data`` field of the signature: the config name and the sentence limit."""
+        return Part.of(self.name, limit=self.limit)
 
-    def _neural_signature(self) -> str:
-        try:
-            return self.neural_settings().signature()
-        except ImportError:  # the neural extra is missing: the build will fail anyway, keep a stable key
-            return f"mt={self.mt_model},ner={self.ner_model},align={self.align_model},bt={int(self.back_translation)}"
+    def plan(self, split: str | None, *, config: ProjectionConfig | None = None, cache_dir=None, progress=False):
+        """The stages that build ``split`` (``None``: no data, for the signature)."""
+        from projection import plans
+        from projection.io.parallel import load_parallel
+        from projection.io.sources import load_sentences
 
-    def align_extra(self) -> tuple:
-        """Extra aligner training text of parallel-gold configs: the shipped NTREX-128 English–target
-        sentences (de, es, it), as in ``silver-ner demo``; nothing for model-based configs."""
-        if self.family.needs_model:
-            return ()
-        from projection.demo import default_extra
+        config = config if config is not None else self.projection_config()
+        family, lang, data = self.family, self.lang, self.data_part()
+        if family.kind == "parallel-gold":
+            if split not in (None, "test"):
+                raise ValueError(f"{self.name} has only a test split; use splits=('test',)")
+            src, tgt = ((), ()) if split is None else _parallel(load_parallel(family.name, lang, self.data_dir, self.limit))
+            extra = plans.default_extra(lang, config)
+            return plans.parallel_plan(src, tgt, config, extra=extra, data=data, cache_dir=cache_dir)
+        models = self.model_settings()
+        if family.kind == "translate-test":
+            sents = [] if split is None else load_sentences(
+                TRANSLATE_TEST_SOURCES[family.name], lang, _dataset_split(split), data_dir=self.data_dir,
+                limit=self.limit)  # fmt: skip
+            return plans.translate_test_plan(sents, lang, config, models, data=data, cache_dir=cache_dir,
+                                             progress=progress)  # fmt: skip
+        dataset, en = TRANSLATE_TRAIN_SOURCES[family.name]
+        sents = [] if split is None else load_sentences(
+            dataset, en, _dataset_split(split), data_dir=self.data_dir, limit=self.limit)  # fmt: skip
+        return plans.translate_train_plan(sents, lang, config, models, data=data, cache_dir=cache_dir,
+                                          progress=progress)  # fmt: skip
 
-        return default_extra(self.lang, self.projection_config())
-
-    def _compute_signature(self, pconfig: ProjectionConfig) -> str:
-        parts = {"config": self.name, "splits": "+".join(self.splits), "limit": str(self.limit or "")}
-        if self.family.needs_model:
-            parts["neural"] = self._neural_signature()
-        head = format_signature(parts).rpartition("|version:")[0]
-        try:  # the built aligner's signature names every setting, defaults included (construction is cheap)
-            extra = self.align_extra()
-            if self.family.needs_model:  # a neural aligner reads its model from the neural settings
-                from projection.neural.run import with_align_model
-
-                pconfig = with_align_model(pconfig, self.neural_settings())
-            aligner_signature = pconfig.build_aligner(**({"extra": extra} if extra else {})).signature()
-        except ImportError:
-            aligner_signature = None
-        return head + "|" + pconfig.signature(aligner_signature)
-
-    def signature(self) -> str:
-        """``config:…|splits:…|limit:…|[neural:…|]aligner:…|…|version:X``: all that changes the data."""
+    def signature(self) -> Signature:
+        """The run's signature (``mode:…|data:…|[mt:…|ner:…|]aligner:…|cand:…|score:…|match:…|version:X``)."""
         return self._signature
 
     @property
     def config_id(self) -> str:
-        """``<name>-<12 hex of sha256(signature, data_dir)>``: the cache directory name."""
+        """``<name>-<12 hex of sha256(signature, splits, data_dir)>``: the cache directory name."""
         data_dir = os.path.normpath(os.path.abspath(self.data_dir)) if self.data_dir else ""
-        return f"{self.name}-{signature_hash(self.signature() + '|data_dir:' + data_dir)}"
+        key = content_hash(self.signature().format(), "+".join(self.splits), data_dir)[:12]
+        return f"{self.name}-{key}"
 
     def create_config_id(self, config_kwargs: dict, custom_features=None) -> str:  # datasets hook
         return self.config_id
@@ -165,3 +169,12 @@ class SilverNERConfig(datasets.BuilderConfig):
         out.pop("version", None)
         out.pop("description", None)
         return out
+
+
+def _parallel(corpus) -> tuple:
+    return corpus.source, corpus.target
+
+
+def _dataset_split(split: str) -> str:
+    """Builder split names -> ``load_sentences`` split names."""
+    return {"validation": "dev"}.get(split, split)

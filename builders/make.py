@@ -33,24 +33,31 @@ def build(
     *,
     cache_dir: str | None = None,
     num_proc: int | None = None,
+    silver_cache_dir: str | None = None,
     alignment_cache_dir: str | None = None,
     work_dir: str | None = None,
     progress: bool = True,
+    executor=None,
     **options: Any,
 ) -> BuiltConfig:
-    """Build (or reuse from the cache) every split of ``config``."""
+    """Build (or reuse from the cache) every split of ``config``.
+
+    ``cache_dir``: the ``datasets`` cache (Arrow files). ``silver_cache_dir``: silver-ner's one cache
+    (alignments, translations, finished chunks; default ``$SILVER_NER_CACHE`` or ``~/.cache/silver-ner``);
+    ``alignment_cache_dir`` and ``work_dir`` are older names of it. ``num_proc``: processes that write the
+    Arrow files (any value gives the same rows). ``executor``: where the runner processes chunks
+    (``projection.executors``; default local, one process)."""
     if isinstance(config, str):
         config = make_config(config, **options)
     elif options:
         raise ValueError("pass method options either in the SilverNERConfig or as keywords with a config name")
+    root = silver_cache_dir or alignment_cache_dir or work_dir
     builder = SilverNER.from_config(
-        config, cache_dir=cache_dir, alignment_cache_dir=alignment_cache_dir, work_dir=work_dir, progress=progress
+        config, cache_dir=cache_dir, silver_cache_dir=root, progress=progress, executor=executor
     )
     builder.download_and_prepare(num_proc=num_proc)
     splits = builder.as_dataset()
     summary = build_summary(builder.info)
-    signature = summary.get("signature", config.signature())
-    if isinstance(signature, list):
-        signature = " ; ".join(signature)
+    signature = summary.get("signature", config.signature().format())
     metrics = {name: SplitMetrics.from_dict(m) for name, m in summary.get("metrics", {}).items()}
     return BuiltConfig(config, splits, signature, metrics, builder.cache_dir)

@@ -1,9 +1,11 @@
 """Rows of a silver split (pure functions): the features, one example per sentence pair, the split metrics.
 
 Every example carries what an audit needs: the target ``tokens`` with gold ``ner_tags`` (when the source
-has gold) and ``silver_ner_tags``; the English side (``source_tokens``, ``source_ner_tags``); the
-``alignment`` used (Pharaoh ``i-j``, i = source word, j = target word); one ``matches`` entry per projected
-entity with its score; entity counts; and the ``signature`` of the method.
+has gold) and ``silver_ner_tags``; the English side (``source_tokens``, ``source_ner_tags``); with
+back-translation the labelled back-translated sentence (``backtranslated_tokens``/``_ner_tags``); the
+``alignment`` used (Pharaoh ``i-j``, i = word of the projection source — the back-translated sentence when
+there is one, else the English side —, j = target word); one ``matches`` entry per projected entity with
+its score; entity counts; and the ``signature`` of the run.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ import datasets
 
 from builders.families import Family, label_names
 from projection.evaluate import evaluate
-from projection.tags import bio_to_spans
-from projection.types import Alignment, ProjectedSentence
+from projection.tags import LabelMap, bio_to_spans
+from projection.types import Alignment, Pair, ProjectedSentence, Sentence, Span
 
 logger = logging.getLogger(__name__)
 
 
-def features_for(family: Family) -> datasets.Features:
+def features_for(family: Family, *, backtranslation: bool = False) -> datasets.Features:
     target = datasets.ClassLabel(names=label_names(family.target_types))
     source = datasets.ClassLabel(names=label_names(family.source_types))
     cols: dict[str, Any] = {"id": datasets.Value("string"), "tokens": datasets.List(datasets.Value("string"))}
@@ -32,6 +34,9 @@ def features_for(family: Family) -> datasets.Features:
     cols["silver_ner_tags"] = datasets.List(target)
     cols["source_tokens"] = datasets.List(datasets.Value("string"))
     cols["source_ner_tags"] = datasets.List(source)
+    if backtranslation:
+        cols["backtranslated_tokens"] = datasets.List(datasets.Value("string"))
+        cols["backtranslated_ner_tags"] = datasets.List(source)
     cols["alignment"] = datasets.Value("string")
     cols["matches"] = datasets.List(
         {
@@ -57,65 +62,54 @@ def restrict(tags: Sequence[str], types: Sequence[str]) -> tuple[list[str], int]
     return out, removed
 
 
-def _matches(source_tags: Sequence[str], projected: ProjectedSentence | None, drop: Sequence[str]) -> list[dict]:
-    if projected is None:
-        return []
-    entities = [s for s in bio_to_spans(source_tags) if s.label not in set(drop)]
+def _matches(entities: Sequence[Span], projected: ProjectedSentence) -> list[dict]:
     out = []
     for m in sorted(projected.matches, key=lambda m: (m.start, m.end, m.entity)):
-        src = entities[m.entity] if 0 <= m.entity < len(entities) else None
+        src = entities[m.entity]
         out.append(
             {
-                "source_start": src.start if src else -1,
-                "source_end": src.end if src else -1,
+                "source_start": src.start,
+                "source_end": src.end,
                 "target_start": m.start,
                 "target_end": m.end,
-                "label": src.label if src else "",
+                "label": src.label,
                 "score": float(m.score) if math.isfinite(m.score) else 0.0,
             }
         )
     return out
 
 
-@dataclass(frozen=True)
-class RowInput:
-    """One projected sentence pair, as any of the three kinds of run produces it."""
-
-    id: str
-    tokens: tuple[str, ...]
-    gold: tuple[str, ...] | None
-    silver: tuple[str, ...]
-    source_tokens: tuple[str, ...]
-    source_tags: tuple[str, ...]
-    alignment: Alignment
-    projected: ProjectedSentence | None = None
-
-
-def make_row(item: RowInput, family: Family, signature: str, drop_labels: Sequence[str] = ()) -> dict:
-    """One example dict (tags as ClassLabel names); types outside the family's schema become O."""
-    silver, n_out = restrict(item.silver, family.target_types)
+def make_row(pair: Pair, family: Family, signature: str, drop_labels: Sequence[str] = (), *,
+             backtranslation: bool = False) -> dict:
+    """One example dict (tags as ClassLabel names) of a finished pair; types outside the family's schema
+    become O. ``alignment`` and ``matches.source_*`` index ``backtranslated_tokens`` when the config uses
+    back-translation, else ``source_tokens``."""
+    if pair.projected is None:
+        raise ValueError(f"pair {pair.id!r} was not projected")
+    silver, n_out = restrict(pair.silver, family.target_types)
     if n_out:
-        logger.debug("%s: %d silver spans of types outside %s written as O", item.id, n_out, family.target_types)
-    source_tags, _ = restrict(item.source_tags, family.source_types)
-    considered = [s for s in bio_to_spans(item.source_tags) if s.label not in set(drop_labels)]
-    matches = _matches(item.source_tags, item.projected, drop_labels)
-    if item.projected is not None:
-        projected = len({m["source_start"] for m in matches if m["source_start"] >= 0})
-    else:  # a run that reports no matches: count silver spans (capped by the source entities)
-        projected = min(len(bio_to_spans(silver)), len(considered))
-    row: dict[str, Any] = {"id": item.id, "tokens": list(item.tokens)}
+        logger.debug("%s: %d silver spans of types outside %s written as O", pair.id, n_out, family.target_types)
+    src = pair.source
+    source_tags, _ = restrict(src.tags or ("O",) * len(src), family.source_types)
+    aligned = pair.projection_source
+    drop = LabelMap(frozenset(drop_labels))
+    entities = bio_to_spans(drop.apply(aligned.tags)) if aligned.tags is not None else []
+    matches = _matches(entities, pair.projected)
+    row: dict[str, Any] = {"id": pair.id, "tokens": list(pair.target.tokens)}
     if family.has_gold:
-        if item.gold is None:
-            raise ValueError(f"sentence {item.id!r} has no gold tags but {family.name} configs need them")
-        row["ner_tags"] = restrict(item.gold, family.target_types)[0]
+        if pair.target.tags is None:
+            raise ValueError(f"sentence {pair.id!r} has no gold tags but {family.name} configs need them")
+        row["ner_tags"] = restrict(pair.target.tags, family.target_types)[0]
+    row.update(silver_ner_tags=silver, source_tokens=list(src.tokens), source_ner_tags=source_tags)
+    if backtranslation:
+        bt = pair.backtranslated or Sentence(())
+        row["backtranslated_tokens"] = list(bt.tokens)
+        row["backtranslated_ner_tags"] = restrict(bt.tags or ("O",) * len(bt), family.source_types)[0]
     row.update(
-        silver_ner_tags=silver,
-        source_tokens=list(item.source_tokens),
-        source_ner_tags=source_tags,
-        alignment=item.alignment.to_pharaoh(),
+        alignment=(pair.alignment or Alignment()).to_pharaoh(),
         matches=matches,
-        source_entities=len(considered),
-        projected_entities=projected,
+        source_entities=pair.projected.n_source_entities,
+        projected_entities=len({m.entity for m in pair.projected.matches}),
         signature=signature,
     )
     return row

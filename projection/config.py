@@ -10,31 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from projection.options import ALIGNER_DEFAULTS, DEFAULT_METHODS, check_aligner_options
+from projection.options import default_aligner_options  # noqa: F401  (re-exported)
 from projection.scores import ScoreConfig
-from projection.signature import format_signature
+from projection.signature import Part, Signature
 
 MATCHER_NAMES = ("heuristic", "greedy", "exact", "ilp")
 
-#: the best configuration that needs no download (chosen on Europarl-NER, see benchmarks/README.md)
-DEFAULT_ALIGNER = "eflomal.v1"
-#: default options of the statistical aligners (two eflomal runs vote, which damps the run-to-run
-#: variance of a frequent word pair settling on a wrong alignment; see benchmarks/README.md)
-ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
-    "eflomal.v1": (("runs", 2), ("stem", 4), ("symmetrize", "soft")),
-    "fastalign.v1": (("stem", 4), ("symmetrize", "soft")),
-}
-DEFAULT_ALIGNER_OPTIONS = ALIGNER_DEFAULTS[DEFAULT_ALIGNER]
-DEFAULT_CANDIDATES = "linked.v1"
-DEFAULT_MATCHER = "greedy"
-DEFAULT_SCORE = ScoreConfig(align=1.0, char=0.5, possible=0.3)
-
-
-def default_aligner_options(name: str) -> tuple[tuple[str, Any], ...]:
-    """The default options of the aligner ``name`` (full name or alias); none for unlisted aligners."""
-    from projection.align.base import ALIGNERS
-    import projection.align.registered  # noqa: F401
-
-    return ALIGNER_DEFAULTS.get(ALIGNERS.resolve(name), ())
+_PARALLEL = DEFAULT_METHODS["parallel"]
 
 
 def freeze_options(options: Mapping[str, Any] | tuple | None) -> tuple[tuple[str, Any], ...]:
@@ -60,13 +43,13 @@ class ProjectionConfig:
         merge_distance, ratio: the heuristic's gap and length-ratio settings.
     """
 
-    aligner: str = DEFAULT_ALIGNER
-    aligner_options: tuple[tuple[str, Any], ...] = DEFAULT_ALIGNER_OPTIONS
-    matcher: str = DEFAULT_MATCHER
-    candidates: str = DEFAULT_CANDIDATES
-    max_len: int | None = None
+    aligner: str = _PARALLEL["aligner"]
+    aligner_options: tuple[tuple[str, Any], ...] = ALIGNER_DEFAULTS[_PARALLEL["aligner"]]
+    matcher: str = _PARALLEL["matcher"]
+    candidates: str = _PARALLEL["candidates"]
+    max_len: int | None = _PARALLEL["max_len"]
     window: int = 0
-    score: ScoreConfig = field(default=DEFAULT_SCORE)
+    score: ScoreConfig = field(default=ScoreConfig(**_PARALLEL["score"]))
     drop_labels: tuple[str, ...] = ()
     merge_distance: int = 1
     ratio: float = 0.8
@@ -85,6 +68,9 @@ class ProjectionConfig:
         object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
         ALIGNERS.resolve(self.aligner)
+        check_aligner_options(self.aligner, dict(self.aligner_options))
+        if not isinstance(self.score, ScoreConfig):
+            raise ValueError(f"score must be a ScoreConfig, got {type(self.score).__name__}")
         valid = ["heuristic", "heuristic.v1", *MATCHERS.names()]
         if self.matcher not in valid:
             raise ValueError(f"unknown matcher {self.matcher!r}; valid: {', '.join(valid)}")
@@ -121,20 +107,26 @@ class ProjectionConfig:
 
         return get_aligner(self.aligner, **dict(self.aligner_options), **extra)
 
-    def method_signature(self) -> str:
-        sig = self.build_method().signature()
-        if self.drop_labels:
-            sig += "|drop:" + "+".join(self.drop_labels)
-        return sig
-
-    def signature(self, aligner_signature: str | None = None) -> str:
-        """``aligner:…|cand:…|score:…|match:…|version:X``; pass the built aligner's signature when known
-        (it adds e.g. the hash of an extra training corpus)."""
+    def signature(self, aligner_signature: str | None = None) -> Signature:
+        """The method's ``Signature`` (no mode or data fields). The aligner is spelled as the built aligner
+        spells itself in a run (every setting, defaults included) unless it cannot be built without data
+        (``fixed.v1``) or a model; pass ``aligner_signature`` to name a built one."""
         if aligner_signature is None:
-            opts = ",".join(f"{k}={v}" for k, v in self.aligner_options)
-            aligner_signature = f"{self.aligner}({opts})" if opts else self.aligner
-        parts = {"aligner": aligner_signature}
-        for item in self.method_signature().split("|"):
+            try:
+                aligner_signature = self.build_aligner().signature()
+            except (TypeError, ImportError, FileNotFoundError):
+                aligner_signature = None
+        return Signature(self.signature_fields(aligner_signature))
+
+    def signature_fields(self, aligner_signature: str | None = None) -> tuple[tuple[str, Part], ...]:
+        """The method's signature fields: ``aligner`` (the built aligner's, which names every setting and
+        e.g. the hash of its extra text, when given), then ``cand``/``score``/``match`` and ``drop``."""
+        if aligner_signature is None:
+            aligner_signature = Part(self.aligner, tuple(self.aligner_options)).format()
+        fields: list[tuple[str, Part]] = [("aligner", Part.parse(aligner_signature))]
+        for item in self.build_method().signature().split("|"):
             key, _, value = item.partition(":")
-            parts[key] = value
-        return format_signature(parts)
+            fields.append((key, Part.parse(value)))
+        if self.drop_labels:
+            fields.append(("drop", Part("+".join(self.drop_labels))))
+        return tuple(fields)

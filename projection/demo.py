@@ -7,35 +7,23 @@ data (``projection/data/europarl``), so this job runs offline on a fresh machine
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Sequence
 
 from projection.config import ProjectionConfig
-from projection.io.package_data import EUROPARL_CITATION, NTREX_CITATION, europarl, ntrex_bitext  # noqa: F401
 from projection.evaluate import Scores, evaluate
-from projection.pipeline import ProjectionRun, project_corpus
-
-
-def aligner_takes_extra(config: ProjectionConfig) -> bool:
-    """Whether the configured aligner trains on extra parallel text (statistical aligners do)."""
-    from projection.align.base import ALIGNERS
-    import projection.align.registered  # noqa: F401
-
-    return "extra" in inspect.signature(ALIGNERS.get(config.aligner)).parameters
-
-
-def default_extra(lang: str, config: ProjectionConfig) -> tuple:
-    """The extra aligner training text the embedded jobs use: NTREX-128 English–``lang`` when the aligner
-    learns from text, nothing otherwise."""
-    return ntrex_bitext(lang) if aligner_takes_extra(config) else ()
+from projection.io.package_data import europarl
+from projection.options import default_config
+from projection.plans import default_extra, parallel_plan
+from projection.runner import Run, run
+from projection.signature import Part
 
 
 @dataclass(frozen=True)
 class DemoResult:
     lang: str
     scores: Scores
-    run: ProjectionRun
+    run: Run
 
 
 def run_demo(
@@ -50,7 +38,7 @@ def run_demo(
 
     A statistical aligner also trains on the shipped NTREX-128 English–target news sentences
     (``extra_text=False`` turns that off)."""
-    config = config if config is not None else ProjectionConfig()
+    config = config if config is not None else default_config("parallel")
     source = europarl("en")
     out = []
     for lang in langs:
@@ -58,16 +46,12 @@ def run_demo(
             raise ValueError("the demo projects English onto another language: choose from de, es, it")
         target = europarl(lang)
         extra = default_extra(lang, config) if extra_text else ()
-        run = project_corpus(
-            list(source.sentences),
-            [t.tokens for t in target.sentences],
-            config,
-            extra=extra,
-            use_cache=use_cache,
-            progress=progress,
-        )
-        scores = evaluate([t.tags for t in target.sentences], run.tags, projection_rate=run.stats.projection_rate)
-        out.append(DemoResult(lang, scores, run))
+        plan = parallel_plan(source.sentences, target.sentences, config, extra=extra,
+                             data=Part.of("europarl-ner", lang=lang), use_cache=use_cache)  # fmt: skip
+        result = run(plan.source, plan.stages, progress=progress, desc=f"projecting {lang}")
+        scores = evaluate([t.tags for t in target.sentences], result.tags,
+                          projection_rate=result.stats.projection_rate)  # fmt: skip
+        out.append(DemoResult(lang, scores, result))
     return out
 
 
@@ -77,7 +61,8 @@ def format_table(results: Sequence[DemoResult]) -> str:
         s = r.scores
         lines.append(
             f"{r.lang:<6}{s.sentences:>6}{100 * s.precision:>8.2f}{100 * s.recall:>8.2f}{100 * s.f1:>8.2f}"
-            f"{100 * r.run.stats.projection_rate:>8.1f}{r.run.align_seconds:>9.2f}{r.run.project_seconds:>9.3f}"
+            f"{100 * r.run.stats.projection_rate:>8.1f}{r.run.stats.second('align'):>9.2f}"
+            f"{r.run.stats.second('project'):>9.3f}"
         )
     if len(results) > 1:
         n = len(results)

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -154,6 +156,10 @@ class ScoreConfig:
     min_score: float = 0.0
 
     def __post_init__(self) -> None:
+        for name in ("align", "char", "possible", "min_score"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"score weight {name} must be a finite number, got {value!r}")
         if self.align < 0 or self.char < 0 or not 0 <= self.possible <= 1:
             raise ValueError(
                 f"score weights must be ≥ 0 (possible in [0, 1]), got align={self.align}, char={self.char}, "

@@ -1,33 +1,158 @@
-"""Reproducibility signatures (sacrebleu style): ``key:value|key:value|...|version:X``."""
+"""The run's reproducibility signature (sacrebleu style), as one structured value.
+
+A ``Signature`` is an ordered list of fields, each a ``Part`` (a component name and its settings), plus
+exactly one library version::
+
+    mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,…)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|version:0.2.0
+
+``Signature.parse(s.format()) == s`` for every signature; ``hash()`` is the short key of caches and
+builder configs. Every stage contributes its fields (``Stage.signature()``), so the value names exactly the
+stages that ran. Values may hold any text: the reserved characters ``%|,()=:`` are percent-escaped.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
+import re
+from dataclasses import dataclass, field
 
 from projection.version import __version__
 
-
-def format_signature(parts: Mapping[str, str | None], *, version: str = __version__) -> str:
-    """Join the non-empty parts in the given order, with ``version`` always last."""
-    items = [f"{k}:{v}" for k, v in parts.items() if v not in (None, "") and k != "version"]
-    items.append(f"version:{version}")
-    return "|".join(items)
+_RESERVED = "%|,()=:"
+_ESCAPES = {c: f"%{ord(c):02X}" for c in _RESERVED}
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_UNESCAPE = re.compile(r"%([0-9A-F]{2})")
 
 
-def parse_signature(signature: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in signature.split("|"):
-        key, sep, value = item.partition(":")
-        if not sep:
-            raise ValueError(f"not a signature field (key:value): {item!r}")
-        out[key] = value
-    return out
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(c, c) for c in text)
 
 
-def signature_hash(signature: str, n: int = 12) -> str:
-    """Short stable hash of a signature, for cache keys and builder config ids."""
-    return hashlib.sha256(signature.encode("utf-8")).hexdigest()[:n]
+def _unescape(text: str) -> str:
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (tuple, list)):
+        return "+".join(_value(x) for x in v)
+    return str(v)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component: ``name`` (e.g. ``eflomal.v1``) and its ``(key, value)`` settings, values as text.
+
+    Formats as ``name(k=v,…)``, ``name`` alone, or ``k=v,…`` alone (a settings-only field such as the score).
+    """
+
+    name: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        opts = tuple((str(k), _value(v)) for k, v in self.options)
+        for k, _ in opts:
+            if not _KEY.match(k):
+                raise ValueError(f"signature option names are lowercase identifiers, got {k!r}")
+        if not self.name and not opts:
+            raise ValueError("a signature part needs a name or settings")
+        object.__setattr__(self, "options", opts)
+
+    @classmethod
+    def of(cls, name: str = "", **options: object) -> "Part":
+        """``Part.of("fastalign.v1", stem=4)``; ``None`` settings are left out."""
+        return cls(name, tuple((k, v) for k, v in options.items() if v is not None))
+
+    def format(self) -> str:
+        opts = ",".join(f"{k}={_escape(v)}" for k, v in self.options)
+        if not self.name:
+            return opts
+        return f"{_escape(self.name)}({opts})" if opts else _escape(self.name)
+
+    @classmethod
+    def parse(cls, text: str) -> "Part":
+        name, opts = text, ""
+        if text.endswith(")") and "(" in text:
+            name, _, opts = text[:-1].partition("(")
+        elif "=" in text:
+            name, opts = "", text
+        options = []
+        for item in opts.split(",") if opts else ():
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"not a signature setting (key=value): {item!r} in {text!r}")
+            options.append((key, _unescape(value)))
+        return cls(_unescape(name), tuple(options))
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.options).get(key, default)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Ordered ``(field, Part)`` pairs and one ``version``; see the module docstring."""
+
+    fields: tuple[tuple[str, Part], ...] = ()
+    version: str = field(default=__version__)
+
+    def __post_init__(self) -> None:
+        seen = set()
+        for key, part in self.fields:
+            if not _KEY.match(key) or key == "version":
+                raise ValueError(f"signature field names are lowercase identifiers other than 'version', got {key!r}")
+            if key in seen:
+                raise ValueError(f"signature field {key!r} appears twice")
+            if not isinstance(part, Part):
+                raise TypeError(f"signature field {key!r} must be a Part, got {type(part).__name__}")
+            seen.add(key)
+
+    def format(self) -> str:
+        return "|".join([*(f"{k}:{p.format()}" for k, p in self.fields), f"version:{_escape(self.version)}"])
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        fields, version = [], None
+        for item in text.split("|"):
+            key, sep, value = item.partition(":")
+            if not sep:
+                raise ValueError(f"not a signature field (key:value): {item!r}")
+            if key == "version":
+                if version is not None:
+                    raise ValueError(f"a signature has exactly one version field: {text!r}")
+                version = _unescape(value)
+            else:
+                fields.append((key, Part.parse(value)))
+        if version is None:
+            raise ValueError(f"a signature ends with its version field: {text!r}")
+        return cls(tuple(fields), version)
+
+    def __getitem__(self, key: str) -> Part:
+        for k, part in self.fields:
+            if k == key:
+                return part
+        raise KeyError(key)
+
+    def get(self, key: str) -> Part | None:
+        return dict(self.fields).get(key)
+
+    def keys(self) -> list[str]:
+        return [k for k, _ in self.fields]
+
+    def extend(self, *fields: tuple[str, Part]) -> "Signature":
+        return Signature(self.fields + tuple(fields), self.version)
+
+    def hash(self, n: int = 12) -> str:
+        """Short stable hash of ``format()``, for cache keys and builder config ids."""
+        return hashlib.sha256(self.format().encode("utf-8")).hexdigest()[:n]
+
+    def __str__(self) -> str:
+        return self.format()
 
 
 def content_hash(*chunks: str | bytes) -> str:

@@ -144,3 +144,37 @@ class ProjectedSentence:
         from projection.tags import spans_to_bio
 
         return spans_to_bio(self.spans, n_tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One sentence pair as it flows through the runner's stages; each stage fills in its field.
+
+    - ``source``: the labelled side (English: gold, or tagged by the NER stage); tags ``None`` until tagged.
+    - ``target``: the side that receives silver labels (its tags, when present, are gold for evaluation).
+    - ``backtranslated``: with back-translation, the labelled target-language sentence that replaces
+      ``source`` as the projection source; ``None`` otherwise.
+    - ``alignment``: links between ``projection_source`` (i) and ``target`` (j).
+    - ``target_spans``: spans an NER model found on the target (``ner.v1`` candidates).
+    - ``projected``: the result of the projection stage.
+    """
+
+    id: str
+    source: Sentence
+    target: Sentence
+    backtranslated: Sentence | None = None
+    alignment: Alignment | None = None
+    target_spans: tuple[tuple[int, int], ...] | None = None
+    projected: ProjectedSentence | None = None
+
+    @property
+    def projection_source(self) -> Sentence:
+        """The sentence the alignment indexes on the source side."""
+        return self.backtranslated if self.backtranslated is not None else self.source
+
+    @property
+    def silver(self) -> tuple[str, ...]:
+        """Silver IOB2 tags of the target (all O before projection)."""
+        if self.projected is None:
+            return ("O",) * len(self.target)
+        return tuple(self.projected.tags(len(self.target)))

@@ -29,4 +29,4 @@ class FixedAligner(Aligner):
 
     def signature(self) -> str:
         digest = content_hash(*(a.to_pharaoh() for a in self.alignments))[:10]
-        return f"fixed.v1({digest})"
+        return f"fixed.v1(sha={digest})"

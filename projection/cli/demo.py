@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 
 from projection.cli.options import add_method_options, config_from_args
 
@@ -23,7 +21,7 @@ def add_parser(sub) -> None:
         help="do not train the aligner on the shipped NTREX-128 news sentences as well",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_method_options(p)
+    add_method_options(p, "parallel")
     p.set_defaults(run=run)
 
 
@@ -31,7 +29,11 @@ def run(args: argparse.Namespace) -> int:
     from projection.demo import format_table, run_demo
     from projection.io.package_data import EUROPARL_CITATION, NTREX_CITATION
 
-    config = config_from_args(args)
+    config = config_from_args(args, "parallel")
+    if args.report:
+        from projection.stages.write import check_writable
+
+        check_writable(args.report, what="--report")
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
     results = run_demo(
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(format_table(results))
     for r in results:
-        print(f"signature[{r.lang}]: {r.run.signature}")
+        print(f"signature[{r.lang}]: {r.run.signature.format()}")
     print(f"data: {EUROPARL_CITATION}")
     if not args.no_extra_text:
         print(f"aligner extra text: {NTREX_CITATION} (CC BY-SA 4.0)")
@@ -48,16 +50,14 @@ def run(args: argparse.Namespace) -> int:
             "languages": {
                 r.lang: {
                     **r.scores.as_dict(),
-                    "signature": r.run.signature,
-                    "align_seconds": r.run.align_seconds,
-                    "project_seconds": r.run.project_seconds,
+                    "signature": r.run.signature.format(),
+                    "align_seconds": r.run.stats.second("align"),
+                    "project_seconds": r.run.stats.second("project"),
                 }
                 for r in results
             },
         }
-        tmp = args.report + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, args.report)
+        from projection.cli.project import write_report
+
+        write_report(args.report, payload)
     return 0

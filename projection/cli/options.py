@@ -1,13 +1,15 @@
-"""Method options shared by the subcommands (aligner, candidates, matcher, scores)."""
+"""The method and model options every verb shares (``project``, ``demo``, ``translate-*``, ``build``,
+``push.py``). Every option defaults to ``None`` = "the mode's default from ``projection.options``", so giving
+an option its default value changes nothing."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 from typing import Any
 
-from projection.config import DEFAULT_ALIGNER_OPTIONS, ProjectionConfig, default_aligner_options
-from projection.scores import ScoreConfig
+from projection.options import DEFAULT_METHODS, ModelSettings, check_weight, default_config
 
 
 def _parse_value(text: str) -> Any:
@@ -29,42 +31,143 @@ def parse_aligner_options(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
-def add_method_options(parser: argparse.ArgumentParser, *, default_aligner: str | None = None) -> None:
-    g = parser.add_argument_group("method")
-    g.add_argument("--aligner", default=default_aligner, help="word aligner (default: %(default)s; eflomal.v1, fastalign.v1, …)")
-    g.add_argument(
-        "--aligner-option",
-        action="append",
-        metavar="KEY=VALUE",
-        help="aligner setting, repeatable (e.g. stem=4, symmetrize=grow-diag-final-and)",
+def _weight(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} expects a number, got {text!r}") from None
+        if not math.isfinite(value) or value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be a finite number ≥ 0, got {text!r}")
+        return value
+
+    return parse
+
+
+def _positive_int(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} expects a whole number, got {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be ≥ 1, got {text!r}")
+        return value
+
+    return parse
+
+
+def add_method_options(parser: argparse.ArgumentParser, mode: str | None = "parallel") -> None:
+    """The method options; ``mode=None`` when the defaults depend on each config's mode (``build``, push)."""
+    if mode is None:
+        d = {"aligner": "the mode's", "matcher": "the mode's", "candidates": "the mode's", "max_len": "the mode's",
+             "score": {"char": "the mode's", "possible": "the mode's"}}
+    else:
+        d = DEFAULT_METHODS[mode]
+    title = "each config's mode" if mode is None else f"the {mode} method"
+    g = parser.add_argument_group(f"method (defaults: {title} in projection/options.py)")
+    g.add_argument("--aligner", help=f"word aligner: eflomal.v1, fastalign.v1, simalign.v1, awesome.v1 (default {d['aligner']})")
+    g.add_argument("--aligner-option", action="append", metavar="KEY=VALUE",
+                   help="aligner setting, repeatable (e.g. stem=4, symmetrize=grow-diag-final-and)")
+    g.add_argument("--matcher", help=f"heuristic | greedy | exact | ilp (default {d['matcher']})")
+    g.add_argument("--candidates", help=f"linked.v1 | aligned.v1 | ngrams.v1 | ner.v1 (default {d['candidates']})")
+    g.add_argument("--max-len", type=int, metavar="N",
+                   help=f"longest candidate span in words; 0: unbounded (default {d['max_len'] or 'unbounded'})")
+    g.add_argument("--char-weight", type=_weight("--char-weight"),
+                   help=f"weight of the character-similarity score (default {_fmt(d['score']['char'])})")
+    g.add_argument("--possible-weight", type=_weight("--possible-weight"),
+                   help=f"weight of a possible link next to a sure one, in [0, 1] (default {_fmt(d['score']['possible'])})")
+    g.add_argument("--drop-label", action="append", default=[], metavar="TYPE",
+                   help="entity type removed from the source before projection (e.g. MISC), repeatable")
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The method options as ``SilverNERConfig`` fields (only those given)."""
+    options = parse_aligner_options(getattr(args, "aligner_option", None))
+    out = dict(
+        aligner=args.aligner, aligner_options=options or None, matcher=args.matcher, candidates=args.candidates,
+        max_len=args.max_len, char_weight=args.char_weight,
+        drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None,
+    )  # fmt: skip
+    if getattr(args, "possible_weight", None) is not None:
+        raise ValueError("--possible-weight is not a builder config option yet; use --aligner-option or the CLI")
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrides: Any):
+    """The mode's default ``ProjectionConfig`` with the given options applied."""
+    options = parse_aligner_options(getattr(args, "aligner_option", None))
+    max_len = getattr(args, "max_len", None)
+    if max_len is not None and max_len < 0:
+        raise ValueError(f"--max-len must be ≥ 0 (0: unbounded), got {max_len}")
+    possible = getattr(args, "possible_weight", None)
+    if possible is not None:
+        check_weight("--possible-weight", possible, upper=1.0)
+    changes: dict[str, Any] = dict(
+        aligner=getattr(args, "aligner", None),
+        aligner_options=tuple(options.items()) if options else None,
+        matcher=getattr(args, "matcher", None),
+        candidates=getattr(args, "candidates", None),
+        score_char=getattr(args, "char_weight", None),
+        score_possible=possible,
+        drop_labels=tuple(getattr(args, "drop_label", None) or ()) or None,
     )
-    g.add_argument("--matcher", default=None, help="heuristic | greedy | exact | ilp")
-    g.add_argument("--candidates", default=None, help="linked.v1 | aligned.v1 | ngrams.v1 | ner.v1")
-    g.add_argument("--max-len", type=int, default=None, help="longest candidate span in words (default: unbounded)")
-    g.add_argument("--char-weight", type=float, default=None, help="weight of the character-similarity score")
-    g.add_argument("--drop-label", action="append", default=[], help="entity type removed before projection")
+    changes.update(overrides)
+    config = default_config(mode, **changes)
+    if max_len is not None:
+        from dataclasses import replace
+
+        config = replace(config, max_len=max_len or None)
+    return config
 
 
-def config_from_args(args: argparse.Namespace, **overrides: Any) -> ProjectionConfig:
-    """A ``ProjectionConfig`` from the method options; unset options keep the library defaults."""
-    base = ProjectionConfig()
-    kwargs: dict[str, Any] = {}
-    if args.aligner and args.aligner != base.aligner:
-        kwargs["aligner"] = args.aligner
-        kwargs["aligner_options"] = default_aligner_options(args.aligner)
-    opts = parse_aligner_options(args.aligner_option)
-    if opts:
-        current = dict(kwargs.get("aligner_options", DEFAULT_ALIGNER_OPTIONS))
-        current.update(opts)
-        kwargs["aligner_options"] = tuple(current.items())
-    for name in ("matcher", "candidates", "max_len"):
-        value = getattr(args, name, None)
-        if value is not None:
-            kwargs[name] = value
-    if getattr(args, "char_weight", None) is not None:
-        s = base.score
-        kwargs["score"] = ScoreConfig(align=s.align, char=args.char_weight, char_alone=s.char_alone, min_score=s.min_score)
-    if getattr(args, "drop_label", None):
-        kwargs["drop_labels"] = tuple(args.drop_label)
-    kwargs.update(overrides)
-    return ProjectionConfig(**kwargs)
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    d = ModelSettings()
+    g = p.add_argument_group("models (Hub id, ID@REVISION, or a local directory)")
+    g.add_argument("--mt-model", help=f"NLLB / M2M100 translation model (default {d.mt_model})")
+    g.add_argument("--mt-lang-code", help="the MT model's code for --lang (for languages NLLB lacks: bbj, pcm)")
+    g.add_argument("--translations", metavar="FILE", help="one translation per sentence, in order, instead of MT")
+    g.add_argument("--num-beams", type=_positive_int("--num-beams"), help="beam size (default: the model's)")
+    g.add_argument("--ner-model", help=f"English token-classification model (default {d.ner_model})")
+    g.add_argument("--align-model", help=f"encoder of simalign.v1 / awesome.v1 (default {d.align_model})")
+    g.add_argument("--align-layer", type=int, help="hidden layer of the alignment encoder (default 8)")
+    g.add_argument("--align-method", choices=("itermax", "argmax", "match"), help="SimAlign method (default itermax)")
+    g.add_argument("--drop-misc", choices=("after", "before"),
+                   help="drop English MISC after matching (paper's code, default) or before projection")
+    g.add_argument("--back-translation", action="store_true", help="marker back-translation refinement")
+    g.add_argument("--bt-model", help=f"marker-trained MT model for --back-translation (default {d.bt_model})")
+    g.add_argument("--bt-tokenizer", help=f"tokenizer of --bt-model ('' for its own; default {d.bt_tokenizer})")
+    g.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
+    g.add_argument("--batch-size", type=_positive_int("--batch-size"), help="sentences per model batch (default 16)")
+
+
+def models_from_args(args: argparse.Namespace) -> ModelSettings:
+    bt_tok = getattr(args, "bt_tokenizer", None)
+    return ModelSettings().with_changes(
+        mt_model=args.mt_model, ner_model=args.ner_model, align_model=args.align_model,
+        back_translation=args.back_translation or None, bt_model=args.bt_model,
+        device=args.device, batch_size=args.batch_size, drop_misc=args.drop_misc,
+        translations_file=args.translations, mt_lang_code=args.mt_lang_code, num_beams=args.num_beams,
+        cache_dir=getattr(args, "cache_dir", None),
+    ) if bt_tok is None else _with_bt_tok(args, bt_tok)  # fmt: skip
+
+
+def _with_bt_tok(args, bt_tok: str) -> ModelSettings:
+    from dataclasses import replace
+
+    args_copy = argparse.Namespace(**{**vars(args), "bt_tokenizer": None})
+    return replace(models_from_args(args_copy), bt_tokenizer=bt_tok or None)
+
+
+def neural_aligner_options(args: argparse.Namespace) -> list[str]:
+    """``--align-layer``/``--align-method`` as aligner options (only where given)."""
+    out = []
+    if getattr(args, "align_layer", None) is not None:
+        out.append(f"layer={args.align_layer}")
+    if getattr(args, "align_method", None) is not None:
+        out.append(f"method={args.align_method}")
+    return out

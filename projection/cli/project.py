@@ -1,18 +1,15 @@
 """``silver-ner project``: project gold source labels onto a target file.
 
     silver-ner project --source SRC.conll --target TGT.conll --out OUT.conll
-        [--aligner NAME] [--align-corpus SRC.txt TGT.txt]... [--alignments FILE] [--save-alignments FILE]
-        [--matcher heuristic|greedy|exact] [--candidates NAME] [--report REPORT.json]
+        [method options] [--align-corpus SRC.txt TGT.txt]... [--alignments FILE] [--save-alignments FILE]
+        [--report REPORT.json] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
-from pathlib import Path
 
 from projection.cli.options import add_method_options, config_from_args
 
@@ -27,25 +24,26 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--target", required=True, metavar="TGT.conll",
         help="target sentences: CoNLL (tags, if present, are gold for the report) or one tokenised sentence per line",
-    )
+    )  # fmt: skip
     p.add_argument("--out", required=True, metavar="OUT.conll", help="target tokens with silver tags (token<TAB>tag)")
     p.add_argument(
         "--align-corpus", nargs=2, action="append", default=[], metavar=("SRC.txt", "TGT.txt"),
         help="extra parallel text to train the aligner (one sentence per line), repeatable",
-    )
+    )  # fmt: skip
     p.add_argument(
         "--alignments", metavar="FILE",
         help="reuse saved alignments (Pharaoh i-j, one line per pair, 0-based; ipj marks a possible link)",
-    )
+    )  # fmt: skip
     p.add_argument(
         "--save-alignments", metavar="FILE",
         help="write the alignments used: Pharaoh i-j (i: SRC token, j: TGT token, 0-based); with the default "
         "soft symmetrisation, links found in one direction only are written ipj",
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
+    p.add_argument("--jobs", type=int, metavar="N", help="processes for the projection (default: all cores)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_method_options(p)
+    add_method_options(p, "parallel")
     p.set_defaults(run=run)
 
 
@@ -54,8 +52,7 @@ def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
 
     extra = []
     for src_path, tgt_path in pairs:
-        with open(src_path, encoding="utf-8") as fs, open(tgt_path, encoding="utf-8") as ft:
-            src_lines, tgt_lines = fs.read().splitlines(), ft.read().splitlines()
+        src_lines, tgt_lines = _lines(src_path), _lines(tgt_path)
         if len(src_lines) != len(tgt_lines):
             raise ValueError(
                 f"--align-corpus {src_path} has {len(src_lines)} lines but {tgt_path} has {len(tgt_lines)}"
@@ -67,13 +64,55 @@ def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
     return extra
 
 
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().splitlines()
+    except IsADirectoryError:
+        raise ValueError(f"--align-corpus {path} is a directory; give a text file") from None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"--align-corpus {path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise ValueError(f"--align-corpus {path}: cannot read ({err.strerror})") from None
+
+
+def check_input(path: str, option: str) -> None:
+    from pathlib import Path
+
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{option} {p} is a directory; give a file")
+    if not p.exists():
+        raise FileNotFoundError(f"{option} {p} does not exist")
+
+
 def run(args: argparse.Namespace) -> int:
-    from projection.io.conll import read_conll, read_sentences, write_conll
-    from projection.evaluate import evaluate
-    from projection.pipeline import project_corpus
+    from projection.executors import LocalExecutor
+    from projection.io.conll import read_conll, read_sentences
+    from projection.plans import parallel_plan
+    from projection.runner import run as run_stages
+    from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_writable
 
     start = time.perf_counter()
-    config = config_from_args(args)
+    config = config_from_args(args, "parallel")
+    executor = LocalExecutor(args.jobs)
+    for path, option in ((args.source, "--source"), (args.target, "--target"), (args.alignments, "--alignments")):
+        if path:
+            check_input(path, option)
+    inputs = [p for p in (args.source, args.target, args.alignments) if p]
+    inputs += [p for pair in args.align_corpus for p in pair]
+    sinks = [ConllSink(args.out, inputs=inputs)]
+    if args.save_alignments:
+        sinks.append(PharaohSink(args.save_alignments, inputs=inputs))
+    outputs = [args.out, args.save_alignments, args.report]
+    if args.report:
+        check_writable(args.report, what="--report", inputs=inputs)
+    given = [o for o in outputs if o]
+    if len({__import__("os").path.abspath(o) for o in given}) != len(given):
+        raise ValueError("--out, --save-alignments and --report must be different files")
+    for sink in sinks:
+        sink.check()
+
     source = read_conll(args.source)
     if not source.has_tags:
         raise ValueError(f"{args.source}: the source needs gold tags (token and tag columns)")
@@ -84,44 +123,40 @@ def run(args: argparse.Namespace) -> int:
             "the files must be sentence-aligned"
         )
     alignments = None
-    aligner_signature = None
     if args.alignments:
-        from projection.align.fixed import FixedAligner
         from projection.io.pharaoh import read_alignments
 
         alignments = read_alignments(args.alignments)
-        fixed = FixedAligner(alignments, origin=args.alignments)
-        fixed.align([s.tokens for s in source.sentences], [t.tokens for t in target.sentences])
-        aligner_signature = fixed.signature()
+        if len(alignments) != len(source):
+            raise ValueError(
+                f"{args.alignments} has {len(alignments)} lines but there are {len(source)} sentence pairs; "
+                "give one Pharaoh line per pair"
+            )
+        for k, (s, t, a) in enumerate(zip(source.sentences, target.sentences, alignments)):
+            a.check_bounds(len(s), len(t), where=f"{args.alignments}:{k + 1}")
     extra = read_bitexts(args.align_corpus) if args.align_corpus and alignments is None else []
-    run_ = project_corpus(
-        list(source.sentences),
-        [t.tokens for t in target.sentences],
-        config,
-        alignments=alignments,
-        aligner_signature=aligner_signature,
-        extra=extra,
-        use_cache=not args.no_cache,
-        progress=not args.quiet,
-    )
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    write_conll(args.out, ((t.tokens, tags) for t, tags in zip(target.sentences, run_.tags)))
-    if args.save_alignments:
-        from projection.io.pharaoh import write_alignments
-
-        write_alignments(args.save_alignments, run_.alignments)
+    evaluation = EvaluationSink() if target.has_tags else None
+    plan = parallel_plan(
+        source.sentences, target.sentences, config, alignments=alignments, alignments_origin=args.alignments or "",
+        extra=extra, use_cache=not args.no_cache,
+    )  # fmt: skip
+    result = run_stages(plan.source, plan.stages, [*sinks, *([evaluation] if evaluation else [])],
+                        executor=executor, keep=False, progress=not args.quiet)  # fmt: skip
+    stats = result.stats
     report = {
-        "sentences": len(source),
-        "signature": run_.signature,
-        "projection_rate": run_.stats.projection_rate,
-        "source_entities": run_.stats.source_entities,
-        "projected_entities": run_.stats.projected_entities,
+        "sentences": stats.sentences,
+        "signature": result.signature.format(),
+        "projection_rate": stats.projection_rate,
+        "source_entities": stats.source_entities,
+        "projected_entities": stats.projected_entities,
         "repaired_tags": {"source": source.repaired, "target": target.repaired},
-        "align_seconds": run_.align_seconds,
-        "project_seconds": run_.project_seconds,
+        "counts": dict(stats.counts),
+        "align_seconds": stats.second("align"),
+        "project_seconds": stats.second("project"),
+        "executor": result.executor,
     }
-    if target.has_tags:
-        scores = evaluate([t.tags for t in target.sentences], run_.tags, projection_rate=run_.stats.projection_rate)
+    if evaluation is not None and evaluation.scores is not None:
+        scores = evaluation.scores
         report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
         summary = f"P {scores.precision:.2%}  R {scores.recall:.2%}  F1 {scores.f1:.2%}"
     else:
@@ -129,14 +164,18 @@ def run(args: argparse.Namespace) -> int:
         summary = "no gold tags in the target: no scores"
     report["seconds"] = time.perf_counter() - start
     if args.report:
-        tmp = args.report + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(report, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, args.report)
+        write_report(args.report, report)
     print(
-        f"{len(source)} sentences, {run_.stats.projected_entities}/{run_.stats.source_entities} entities projected; "
-        f"{summary}\nsignature: {run_.signature}",
+        f"{stats.sentences} sentences, {stats.projected_entities}/{stats.source_entities} entities projected; "
+        f"{summary}\nsignature: {result.signature.format()}",
         file=sys.stderr,
     )
     return 0
+
+
+def write_report(path: str, report: dict) -> None:
+    import json
+
+    from projection.cache import atomic_write_text
+
+    atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")

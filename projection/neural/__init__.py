@@ -1,5 +1,6 @@
 """Neural pipeline: machine translation, English NER, neural word alignment, back-translation (lazy imports).
 
-Entry points: ``projection.neural.run.translate_test`` / ``translate_train`` and the CLI subcommands
+Entry points: ``projection.plans.translate_test_plan`` / ``translate_train_plan`` (run by
+``projection.runner.run``) and the CLI subcommands
 ``silver-ner translate-test`` / ``translate-train``.
 """

@@ -6,6 +6,7 @@ import pytest
 
 from builders.make import build
 from builders.silver_ner import SilverNER, build_summary
+from projection.align.base import ALIGNERS, Aligner
 from projection.types import Alignment
 
 from builder_helpers import CONLL_LABELS, DATA, EUROPARL, conll_rows
@@ -46,22 +47,35 @@ def test_europarl_de_rows_carry_gold_source_and_audit_columns(caches):
     metrics = built.metrics["test"]
     assert metrics.sentences == N and metrics.source_entities == n_source
     assert metrics.projection_rate == pytest.approx(sum(test["projected_entities"]) / n_source)
-    assert 0.0 <= metrics.f1 <= 1.0
+    from seqeval.metrics import f1_score  # the reference implementation, on the written columns
+
+    names = test.features["ner_tags"].feature.names
+    gold = [[names[k] for k in row] for row in test["ner_tags"]]
+    silver = [[names[k] for k in row] for row in test["silver_ner_tags"]]
+    assert metrics.f1 == pytest.approx(f1_score(gold, silver))
     summary = build_summary(SilverNER.from_config(built.config, cache_dir=caches.datasets()).info)
     assert summary["metrics"]["test"]["sentences"] == N and summary["signature"] == built.signature
 
 
-def test_identity_translation_with_diagonal_links_projects_gold_exactly(caches, monkeypatch):
-    import projection.pipeline as pipeline
+class DiagonalAligner(Aligner):
+    """Links word k to word k: the right alignment of a sentence with itself (a real registered aligner)."""
 
-    def diagonal(config, src, tgt, **kwargs):
-        return [Alignment.of((k, k) for k in range(len(s))) for s in src], "diagonal"
+    name = "testdiagonal.v1"
 
-    monkeypatch.setattr(pipeline, "align_corpus", diagonal)
+    def align(self, src, tgt):
+        return [Alignment.of((k, k) for k in range(min(len(s), len(t)))) for s, t in zip(src, tgt)]
+
+
+if "testdiagonal.v1" not in ALIGNERS:
+    ALIGNERS.register("testdiagonal.v1")(DiagonalAligner)
+
+
+def test_identity_translation_with_diagonal_links_projects_gold_exactly(caches):
     built = build(
-        "europarl-ner.de", data_dir=str(DATA / "europarl-identical"), aligner="fastalign.v1",
-        cache_dir=caches.datasets(), progress=False,
+        "europarl-ner.de", data_dir=str(DATA / "europarl-identical"), aligner="testdiagonal.v1",
+        cache_dir=caches.datasets(), silver_cache_dir=caches.alignments, progress=False,
     )  # fmt: skip
+    assert "aligner:testdiagonal.v1|" in built.signature
     test = built.splits["test"]
     gold = [tags for _, tags in conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")]
     assert _decode(test, "silver_ner_tags") == gold

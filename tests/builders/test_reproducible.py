@@ -52,16 +52,16 @@ def test_a_changed_method_never_reuses_the_cache(caches):
 def test_a_crash_in_generate_examples_leaves_no_cache_and_a_rerun_completes(caches, monkeypatch):
     config = make_config("europarl-ner.de", aligner="fastalign.v1", limit=N)
     calls = {"n": 0}
-    original = SilverNER._parallel_rows
+    original = SilverNER._generate_examples
 
-    def crash_once(self, shard):
+    def crash_once(self, files):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("simulated crash")
-        return original(self, shard)
+        yield from original(self, files)
 
-    monkeypatch.setattr(SilverNER, "_parallel_rows", crash_once)
-    builder = SilverNER.from_config(config, cache_dir=caches.datasets(), alignment_cache_dir=caches.alignments)
+    monkeypatch.setattr(SilverNER, "_generate_examples", crash_once)
+    builder = SilverNER.from_config(config, cache_dir=caches.datasets(), silver_cache_dir=caches.alignments)
     with pytest.raises(datasets.exceptions.DatasetGenerationError):
         builder.download_and_prepare()
     assert not os.path.exists(builder.cache_dir)

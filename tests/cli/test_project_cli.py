@@ -68,7 +68,7 @@ def test_project_with_given_alignments(files, matcher):
     data = json.loads(report.read_text())
     assert (data["precision"], data["recall"], data["f1"]) == (1.0, 1.0, 1.0)
     assert data["sentences"] == 2 and data["per_type"]["PER"]["f1"] == 1.0
-    assert data["signature"].startswith("aligner:fixed.v1(") and data["signature"].endswith("|version:0.1.0")
+    assert data["signature"].startswith("mode:parallel|aligner:fixed.v1(sha=") and data["signature"].endswith("|version:0.1.0")
     assert f"match:{matcher}" in data["signature"]
     assert {"seconds", "projection_rate"} <= set(data)
 
@@ -130,7 +130,7 @@ def test_alignments_file_with_wrong_count_exit_2(files, capsys):
     (files / "short.txt").write_text("0-0\n", encoding="utf-8")
     code, err = run_error(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
                            "--out", str(files / "o.conll"), "--alignments", str(files / "short.txt")], capsys)
-    assert code == 2 and "1 given alignments" in err[-1]
+    assert code == 2 and "has 1 lines but there are 2 sentence pairs" in err[-1]
 
 
 def test_demo_on_embedded_europarl(tmp_path, capsys):
@@ -139,7 +139,7 @@ def test_demo_on_embedded_europarl(tmp_path, capsys):
     report = tmp_path / "demo.json"
     assert main(["demo", "--langs", "de", "--aligner", "fastalign.v1", "--quiet", "--report", str(report)]) == 0
     out = capsys.readouterr().out
-    assert "de " in out and "signature[de]: aligner:fastalign.v1" in out
+    assert "de " in out and "signature[de]: mode:parallel|data:europarl-ner(lang=de)|aligner:fastalign.v1" in out
     data = json.loads(report.read_text())
     assert data["languages"]["de"]["sentences"] == 799
     assert data["languages"]["de"]["f1"] > 0.75

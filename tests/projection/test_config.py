@@ -15,7 +15,7 @@ from projection.match.exact import ExactMatcher
 from projection.match.greedy import GreedyMatcher
 from projection.method import CandidateMethod, HeuristicMethod
 from projection.scores import ScoreConfig
-from projection.signature import content_hash, format_signature, parse_signature, signature_hash
+from projection.signature import Part, Signature, content_hash
 from projection.version import __version__
 
 V = __version__
@@ -31,15 +31,16 @@ def fixed(**kwargs) -> ProjectionConfig:
 
 @needs_eflomal
 def test_default_config_signature_golden():
-    assert ProjectionConfig().signature() == (
-        f"aligner:eflomal.v1(runs=2,stem=4,symmetrize=soft)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
-        f"|match:greedy.v1|version:{V}"
+    """Spelled as the built aligner spells itself in a run: every setting, defaults included."""
+    assert ProjectionConfig().signature().format() == (
+        "aligner:eflomal.v1(sym=soft,stem=4,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,extra=none)"
+        f"|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|version:{V}"
     )
 
 
 @needs_eflomal
 def test_default_config_with_the_built_aligners_signature():
-    sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)")
+    sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)").format()
     assert sig == (
         f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
         f"|match:greedy.v1|version:{V}"
@@ -47,16 +48,16 @@ def test_default_config_with_the_built_aligners_signature():
 
 
 def test_heuristic_config_signature_golden():
-    assert fixed(matcher="heuristic").signature() == f"aligner:fixed.v1|match:heuristic.v1(gap=1,ratio=0.8)|version:{V}"
+    assert fixed(matcher="heuristic").signature().format() == f"aligner:fixed.v1|match:heuristic.v1(gap=1,ratio=0.8)|version:{V}"
     cfg = fixed(matcher="heuristic", merge_distance=2, ratio=0.5, drop_labels=("MISC", "DATE", "MISC"))
-    assert cfg.signature() == f"aligner:fixed.v1|match:heuristic.v1(gap=2,ratio=0.5)|drop:DATE+MISC|version:{V}"
+    assert cfg.signature().format() == f"aligner:fixed.v1|match:heuristic.v1(gap=2,ratio=0.5)|drop:DATE+MISC|version:{V}"
 
 
 def test_exact_ngrams_config_signature_golden():
     cfg = fixed(matcher="exact", candidates="ngrams", max_len=10, score=ScoreConfig())
-    assert cfg.signature() == f"aligner:fixed.v1|cand:ngrams.v1(max=10)|score:align=1|match:exact.v1|version:{V}"
+    assert cfg.signature().format() == f"aligner:fixed.v1|cand:ngrams.v1(max=10)|score:align=1|match:exact.v1|version:{V}"
     cfg = fixed(matcher="ilp.v1", candidates="ngrams.v1", score=ScoreConfig(min_score=0.1))
-    assert cfg.signature() == (
+    assert cfg.signature().format() == (
         f"aligner:fixed.v1|cand:ngrams.v1(max=inf)|score:align=1,min=0.1|match:ilp.v1|version:{V}"
     )
 
@@ -120,10 +121,11 @@ def test_max_len_validation(bad):
 
 
 def test_options_are_frozen_sorted_and_hashable():
-    cfg = ProjectionConfig(aligner="fixed.v1", aligner_options={"b": 2, "a": "x"}, drop_labels=["MISC", "DATE"])
-    assert cfg.aligner_options == (("a", "x"), ("b", 2))
+    cfg = ProjectionConfig(aligner="fastalign.v1", aligner_options={"symmetrize": "union", "stem": 3},
+                           drop_labels=["MISC", "DATE"])  # fmt: skip
+    assert cfg.aligner_options == (("stem", 3), ("symmetrize", "union"))
     assert cfg.drop_labels == ("DATE", "MISC")
-    assert hash(cfg) == hash(ProjectionConfig(aligner="fixed.v1", aligner_options=(("b", 2), ("a", "x")),
+    assert hash(cfg) == hash(ProjectionConfig(aligner="fastalign.v1", aligner_options=(("symmetrize", "union"), ("stem", 3)),
                                               drop_labels=("DATE", "MISC")))  # fmt: skip
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.matcher = "exact"  # type: ignore[misc]
@@ -143,18 +145,11 @@ def test_build_method():
     assert isinstance(fixed(matcher="greedy", candidates="ner").build_method().candidates, NerCandidates)
 
 
-def test_format_and_parse_signature():
-    sig = format_signature({"aligner": "a(x=1)", "cand": None, "score": "", "match": "m", "version": "0"}, version="9")
-    assert sig == "aligner:a(x=1)|match:m|version:9"
-    assert parse_signature(sig) == {"aligner": "a(x=1)", "match": "m", "version": "9"}
-    with pytest.raises(ValueError, match="key:value"):
-        parse_signature("aligner:a|oops")
-
-
 def test_hashes():
-    sig = "aligner:x|version:1"
-    assert signature_hash(sig) == hashlib.sha256(sig.encode()).hexdigest()[:12]
-    assert len(signature_hash(sig, n=8)) == 8
+    sig = Signature((("aligner", Part("x")),), version="1")
+    assert sig.format() == "aligner:x|version:1"
+    assert sig.hash() == hashlib.sha256(b"aligner:x|version:1").hexdigest()[:12]
+    assert len(sig.hash(n=8)) == 8
     assert content_hash("ab", "c") != content_hash("a", "bc")
     assert content_hash("ab", "c") == content_hash(b"ab", b"c")
 
@@ -168,3 +163,15 @@ def test_default_aligner_options_are_per_aligner():
     assert dict(default_aligner_options("fastalign.v1")) == {"stem": 4, "symmetrize": "soft"}
     ProjectionConfig(aligner="fastalign.v1", aligner_options=default_aligner_options("fastalign.v1")).build_aligner()
     assert default_aligner_options("fixed.v1") == ()
+
+
+def test_an_unknown_aligner_option_lists_the_valid_ones():
+    with pytest.raises(ValueError, match=r"fastalign.v1 has no option 'stemm'; valid: symmetrize, stem, iterations"):
+        ProjectionConfig(aligner="fastalign.v1", aligner_options={"stemm": 4})
+
+
+@pytest.mark.parametrize("weights", [{"char": float("nan")}, {"align": float("inf")}, {"char": -0.1},
+                                     {"possible": float("nan")}])  # fmt: skip
+def test_nan_and_negative_weights_are_refused(weights):
+    with pytest.raises(ValueError, match="score weight|must be"):
+        ScoreConfig(**{"align": 1.0, **weights})

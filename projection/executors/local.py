@@ -1,0 +1,79 @@
+"""``LocalExecutor``: in this process, or over ``jobs`` spawned worker processes (never forked: a fork after
+torch or a tokenizer started its threads can hang)."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from typing import Callable, Iterable, Iterator
+
+from projection.executors.base import Executor, R, T
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LocalExecutor(Executor):
+    name = "local"
+
+    def __init__(self, jobs: int | None = 1) -> None:
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+            raise ValueError(f"jobs must be a positive number of processes (or None: all cores), got {jobs!r}")
+        self.jobs = jobs if jobs is not None else default_jobs()
+
+    def describe(self) -> str:
+        return f"local ({self.jobs} process{'es' if self.jobs > 1 else ''})"
+
+    def map(self, task: Callable[[T], R], items: Iterable[T], *, in_process: bool = False) -> Iterator[R]:
+        it = iter(items)
+        if self.jobs == 1 or in_process or not _spawn_can_import_main():
+            for item in it:
+                yield task(item)
+            return
+        first = next(it, _END)
+        if first is _END:
+            return
+        second = next(it, _END)
+        if second is _END:  # one chunk: a pool would only add its start-up time
+            yield task(first)
+            return
+        yield from self._pool_map(task, _chain(first, second, it))
+
+    def _pool_map(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
+            window: deque = deque()
+            for item in items:
+                window.append(pool.submit(task, item))
+                if len(window) >= 2 * self.jobs:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+
+
+_END = object()
+
+
+def _spawn_can_import_main() -> bool:
+    """Spawned workers re-import ``__main__``: impossible for code typed into a REPL or piped to stdin, where
+    the work then stays in this process."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    ok = path is None and getattr(getattr(main, "__spec__", None), "name", None) is not None
+    return ok or (path is not None and os.path.isfile(path))
+
+
+def _chain(a, b, rest):
+    yield a
+    yield b
+    yield from rest

@@ -1,0 +1,170 @@
+"""The one table of defaults: one default method per mode, the default models, and option validation.
+
+Every entry point (``silver-ner project``/``demo``/``translate-test``/``translate-train``/``build``, the
+datasets builder, ``push.py``, the benchmarks) takes its defaults from here, so one task has one default.
+
+| mode              | inputs                                   | aligner                                  | candidates   | score                            | matcher |
+|-------------------|------------------------------------------|------------------------------------------|--------------|----------------------------------|---------|
+| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy |
+| ``translate-test``| gold target sentences (MT to English, NER) | simalign.v1 (mBERT, layer 8, itermax)   | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
+| ``translate-train``| labelled English (MT to the target)     | simalign.v1 (mBERT, layer 8, itermax)    | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
+
+Where each choice was made is stated in ``benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+MODES = ("parallel", "translate-test", "translate-train")
+
+DEFAULT_MT_MODEL = "facebook/nllb-200-3.3B"
+DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
+DEFAULT_ALIGN_MODEL = "google-bert/bert-base-multilingual-cased"
+DEFAULT_BT_MODEL = "ychenNLP/nllb-200-3.3B-easyproject"
+DEFAULT_BT_TOKENIZER = "facebook/nllb-200-3.3B"
+
+#: default options of each aligner (any mode); a neural aligner's ``model`` comes from the model settings
+ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "eflomal.v1": (("runs", 2), ("stem", 4), ("symmetrize", "soft")),
+    "fastalign.v1": (("stem", 4), ("symmetrize", "soft")),
+    "simalign.v1": (("layer", 8), ("method", "itermax")),
+    "awesome.v1": (("layer", 8),),
+}
+
+_SCORE = {"align": 1.0, "char": 0.5, "possible": 0.3}
+
+#: the default method of each mode, as ``ProjectionConfig`` fields (see the table above)
+DEFAULT_METHODS: dict[str, dict[str, Any]] = {
+    "parallel": {"aligner": "eflomal.v1", "candidates": "linked.v1", "max_len": None, "matcher": "greedy",
+                 "score": _SCORE},
+    "translate-test": {"aligner": "simalign.v1", "candidates": "ngrams.v1", "max_len": 10, "matcher": "greedy",
+                       "score": _SCORE},
+    "translate-train": {"aligner": "simalign.v1", "candidates": "ngrams.v1", "max_len": 10, "matcher": "greedy",
+                        "score": _SCORE},
+}
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
+    return mode
+
+
+def resolve_aligner(name: str) -> str:
+    from projection.align.base import ALIGNERS
+    import projection.align.registered  # noqa: F401
+
+    return ALIGNERS.resolve(name)
+
+
+def default_aligner_options(name: str) -> tuple[tuple[str, Any], ...]:
+    """The default options of the aligner ``name`` (full name or alias); none for unlisted aligners."""
+    return ALIGNER_DEFAULTS.get(resolve_aligner(name), ())
+
+
+def aligner_option_names(name: str) -> tuple[str, ...]:
+    """The settings the aligner ``name`` accepts (its constructor's keyword parameters)."""
+    from projection.align.base import ALIGNERS
+
+    factory = ALIGNERS.get(resolve_aligner(name))
+    target = factory
+    params = inspect.signature(factory).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):  # a lazy factory: inspect the class behind it
+        make_class = getattr(sys.modules[factory.__module__], "_aligner_class", None)
+        if make_class is None:
+            return ()
+        target = make_class().__init__
+        params = inspect.signature(target).parameters
+    return tuple(k for k, p in params.items() if k != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def check_aligner_options(name: str, options: Mapping[str, Any]) -> None:
+    """``ValueError`` for an option the aligner does not take, listing the valid ones."""
+    valid = aligner_option_names(name)
+    if not valid:
+        return
+    internal = {"extra", "encoder"}  # passed by the runner, not by users
+    bad = sorted(k for k in options if k not in valid or k in internal)
+    if bad:
+        names = ", ".join(k for k in valid if k not in internal)
+        raise ValueError(f"aligner {resolve_aligner(name)} has no option {', '.join(map(repr, bad))}; valid: {names}")
+
+
+def check_weight(name: str, value: float, *, upper: float | None = None) -> float:
+    """A finite, non-negative weight (at most ``upper``); NaN and negatives are refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    if upper is not None and value > upper:
+        raise ValueError(f"{name} must be at most {upper:g}, got {value!r}")
+    return float(value)
+
+
+def default_config(mode: str = "parallel", **changes: Any):
+    """The default ``ProjectionConfig`` of ``mode`` with ``changes`` applied (``None`` changes are ignored, so
+    passing an option's default value changes nothing). ``score_*`` keys change one score weight:
+    ``score_char=0.5``, ``score_possible=0.3``, ``score_align=1``."""
+    from projection.config import ProjectionConfig
+    from projection.scores import ScoreConfig
+
+    fields = dict(DEFAULT_METHODS[check_mode(mode)])
+    score = dict(fields.pop("score"))
+    for key in list(changes):
+        if key.startswith("score_"):
+            value = changes.pop(key)
+            if value is not None:
+                score[key[6:]] = value
+    given = {k: v for k, v in changes.items() if v is not None}
+    if "aligner" in given and "aligner_options" not in given:
+        given["aligner_options"] = default_aligner_options(given["aligner"])
+    elif "aligner_options" in given:
+        base = dict(default_aligner_options(given.get("aligner", fields["aligner"])))
+        base.update(dict(given["aligner_options"]))
+        given["aligner_options"] = tuple(base.items())
+    fields.update(given)
+    fields.setdefault("aligner_options", default_aligner_options(fields["aligner"]))
+    return ProjectionConfig(score=ScoreConfig(**score), **fields)
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Models and runtime options of the model-based modes. ``device``, ``batch_size`` and ``cache_dir`` do
+    not change results and stay out of the signature.
+
+    ``translations_file``: one translation per sentence, in order, instead of machine translation.
+    ``drop_misc``: ``"after"`` (the paper's code) keeps English MISC while matching and removes MISC spans
+    from the output; ``"before"`` removes MISC from the English side first.
+    """
+
+    mt_model: str = DEFAULT_MT_MODEL
+    ner_model: str = DEFAULT_NER_MODEL
+    align_model: str = DEFAULT_ALIGN_MODEL
+    back_translation: bool = False
+    bt_model: str = DEFAULT_BT_MODEL
+    bt_tokenizer: str | None = DEFAULT_BT_TOKENIZER
+    device: str | None = None
+    batch_size: int = 16
+    cache_dir: str | None = None
+    drop_misc: str = "after"
+    translations_file: str | None = None
+    mt_lang_code: str | None = None
+    num_beams: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.drop_misc not in ("before", "after"):
+            raise ValueError(f"drop_misc must be 'before' or 'after', got {self.drop_misc!r}")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        if self.num_beams is not None and (not isinstance(self.num_beams, int) or self.num_beams < 1):
+            raise ValueError(f"num_beams must be a positive integer or None, got {self.num_beams!r}")
+        for name in ("mt_model", "ner_model", "align_model", "bt_model"):
+            if not getattr(self, name):
+                raise ValueError(f"{name} must name a Hub model id or a local directory")
+
+    def with_changes(self, **changes: Any) -> "ModelSettings":
+        """A copy with the non-``None`` ``changes`` applied (an option given its default changes nothing)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

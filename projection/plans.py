@@ -1,0 +1,292 @@
+"""The stage lists of the three modes. Entry points call one of these, then ``projection.runner.run``.
+
+- ``parallel_plan``: labelled source + target sentences -> [align] -> project (``project``, ``demo``, the
+  ``europarl-ner.*`` / ``uner-pud.*`` configs). With given alignments there is no alignment stage.
+- ``translate_test_plan``: gold target sentences -> translate to English -> tag -> [back-translate] -> align
+  -> project (``translate-test``, ``masakhaner2.*`` / ``xtreme.*`` configs).
+- ``translate_train_plan``: labelled English -> translate to the target -> [back-translate] -> align ->
+  project (``translate-train``, ``translate-train.*`` configs).
+
+Defaults come from ``projection.options`` (one default method per mode).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+from projection.cache import Store, cache_root
+from projection.config import ProjectionConfig
+from projection.options import ModelSettings, default_config
+from projection.signature import Part, content_hash
+from projection.stages.align import AlignStage
+from projection.stages.base import Source, Stage
+from projection.stages.project import ProjectStage
+from projection.stages.read import PairsSource, english_pairs, mode_field, parallel_pairs, target_pairs
+from projection.types import Alignment, Sentence
+
+NEURAL_ALIGNERS = ("simalign", "awesome")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: a source and its stages (sinks and the executor are the caller's)."""
+
+    mode: str
+    source: Source
+    stages: tuple[Stage, ...]
+
+
+def _root(cache_dir: str | os.PathLike | None) -> Path:
+    return Path(cache_dir) if cache_dir is not None else cache_root()
+
+
+def is_neural(config: ProjectionConfig) -> bool:
+    return config.aligner.split(".")[0] in NEURAL_ALIGNERS
+
+
+def takes_extra(config: ProjectionConfig) -> bool:
+    from projection.options import aligner_option_names
+
+    return "extra" in aligner_option_names(config.aligner)
+
+
+def align_stage(
+    config: ProjectionConfig,
+    *,
+    extra: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+    models: ModelSettings | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+) -> AlignStage:
+    """The alignment stage of ``config``: a neural aligner reads its model from ``models``; a statistical
+    one trains on the split plus ``extra``."""
+    from projection.align.base import get_aligner
+
+    options = dict(config.aligner_options)
+    neural = is_neural(config)
+    if neural:
+        models = models or ModelSettings()
+        options.setdefault("model", models.align_model)
+        if models.device:
+            options.setdefault("device", models.device)
+    elif extra:
+        if not takes_extra(config):
+            raise ValueError(f"aligner {config.aligner} does not train on extra parallel text (--align-corpus)")
+        options["extra"] = [(tuple(s), tuple(t)) for s, t in extra]
+    aligner = get_aligner(config.aligner, **options)
+    store = Store("alignments", _root(cache_dir)) if use_cache else None
+    return AlignStage(aligner, store=store, neural=neural)
+
+
+def default_extra(lang: str, config: ProjectionConfig) -> tuple:
+    """Extra aligner training text shipped with the package for ``lang`` (NTREX-128 de/es/it) when the
+    aligner learns from text; nothing otherwise."""
+    from projection.io.package_data import ntrex_bitext
+
+    return ntrex_bitext(lang) if takes_extra(config) else ()
+
+
+def parallel_plan(
+    sources: Sequence[Sentence],
+    targets: Sequence[Sentence | Sequence[str]],
+    config: ProjectionConfig | None = None,
+    *,
+    alignments: Sequence[Alignment] | None = None,
+    alignments_origin: str = "",
+    target_spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+    extra: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+    data: Part | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+) -> Plan:
+    """Project gold source labels onto targets; ``alignments`` given: used as they are (the signature names
+    their content hash), else the configured aligner aligns (and caches) the corpus."""
+    config = config if config is not None else default_config("parallel")
+    pairs = parallel_pairs(sources, targets, alignments, target_spans)
+    fields = [mode_field("parallel")]
+    if data is not None:
+        fields.append(("data", data))
+    stages: list[Stage] = []
+    if alignments is not None:
+        from projection.align.fixed import FixedAligner
+
+        fields.append(("aligner", Part.parse(FixedAligner(alignments, origin=alignments_origin).signature())))
+    else:
+        stages.append(align_stage(config, extra=extra, cache_dir=cache_dir, use_cache=use_cache))
+    stages.append(ProjectStage(config))
+    return Plan("parallel", PairsSource(pairs, tuple(fields)), tuple(stages))
+
+
+def _translator(models: ModelSettings, lang: str, cache_dir, progress: bool, *, bt: bool = False):
+    from projection.neural.cache import TranslationCache
+    from projection.neural.translate import Translator
+
+    cache = TranslationCache(_root(cache_dir) / "translations")
+    codes = ((lang, models.mt_lang_code),) if models.mt_lang_code else ()
+    if bt:
+        return Translator(models.bt_model, tokenizer=models.bt_tokenizer, device=models.device,
+                          batch_size=models.batch_size, num_beams=models.num_beams, cache=cache, lang_codes=codes,
+                          option="--bt-model", role="back-translation", progress=progress)  # fmt: skip
+    return Translator(models.mt_model, device=models.device, batch_size=models.batch_size,
+                      num_beams=models.num_beams, cache=cache, lang_codes=codes, progress=progress)  # fmt: skip
+
+
+def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | None:
+    if not models.translations_file:
+        return None
+    path = Path(models.translations_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise ValueError(f"--translations {path}: cannot read ({err.strerror})") from None
+    lines = text.splitlines()
+    if len(lines) != n:
+        raise ValueError(f"{path}: {len(lines)} lines but {n} sentences to translate; give one translation per "
+                         f"sentence, in order (with the same --limit)")  # fmt: skip
+    return lines, Part.of("file", sha=content_hash(text)[:16])
+
+
+def _model_stages(config, models, lang, cache_dir, progress, use_cache, ner=None) -> tuple[list[Stage], ProjectStage]:
+    """[tag?] … the shared tail of both model modes: back-translation, alignment, projection."""
+    from projection.stages.neural import BackTranslateStage, TargetSpansStage
+
+    stages: list[Stage] = []
+    if models.back_translation:
+        stages.append(BackTranslateStage(_translator(models, lang, cache_dir, progress, bt=True), lang))
+    if config.candidates.startswith("ner") and not config.is_heuristic:
+        stages.append(TargetSpansStage(ner if ner is not None else _ner(models, progress)))
+    stages.append(align_stage(config, models=models, cache_dir=cache_dir, use_cache=use_cache))
+    drop_after = ("MISC",) if models.drop_misc == "after" else ()
+    return stages, ProjectStage(config, drop_after=drop_after)
+
+
+def _ner(models: ModelSettings, progress: bool):
+    from projection.neural.ner import WordNer
+
+    return WordNer(models.ner_model, device=models.device, batch_size=models.batch_size, progress=progress)
+
+
+def translate_test_plan(
+    sentences: Sequence[Sentence],
+    lang: str,
+    config: ProjectionConfig | None = None,
+    models: ModelSettings | None = None,
+    *,
+    data: Part | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+) -> Plan:
+    """Label gold target sentences through English: MT to English, English NER, project back."""
+    from projection.neural.text import english_words
+    from projection.stages.neural import TagStage, TranslateStage
+
+    config = config if config is not None else default_config("translate-test")
+    models = models if models is not None else ModelSettings()
+    fields = [mode_field("translate-test")]
+    if data is not None:
+        fields.append(("data", data))
+    given = _translations(models, len(sentences))
+    stages: list[Stage] = []
+    if given is not None:
+        pairs = target_pairs(sentences, [english_words(t) for t in given[0]])
+        fields.append(("mt", given[1]))
+    else:
+        pairs = target_pairs(sentences)
+        stages.append(TranslateStage(_translator(models, lang, cache_dir, progress), lang, to_english=True))
+    ner = _ner(models, progress)  # the tagger and ner.v1 candidates share one model
+    stages.append(TagStage(ner, drop_misc=models.drop_misc))
+    tail, project = _model_stages(config, models, lang, cache_dir, progress, use_cache, ner)
+    return Plan("translate-test", PairsSource(pairs, tuple(fields)), (*stages, *tail, project))
+
+
+def translate_train_plan(
+    english: Sequence[Sentence],
+    lang: str,
+    config: ProjectionConfig | None = None,
+    models: ModelSettings | None = None,
+    *,
+    data: Part | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+) -> Plan:
+    """Translate labelled English into ``lang`` and project its gold labels onto the translation."""
+    from projection.neural.text import split_words
+    from projection.stages.neural import TranslateStage
+
+    config = config if config is not None else default_config("translate-train")
+    models = models if models is not None else ModelSettings()
+    if models.drop_misc == "before":
+        from projection.tags import LabelMap
+
+        misc = LabelMap(frozenset({"MISC"}))
+        english = [Sentence(s.tokens, tuple(misc.apply(s.tags)) if s.tags else s.tags, s.id) for s in english]
+    fields = [mode_field("translate-train")]
+    if data is not None:
+        fields.append(("data", data))
+    fields.append(("gold", Part.of("english", misc=f"drop-{models.drop_misc}")))
+    given = _translations(models, len(english))
+    stages: list[Stage] = []
+    if given is not None:
+        words = [split_words(t, lang) for t in given[0]]
+        pairs = [p for p in english_pairs(english, words) if p.target.tokens]
+        fields.append(("mt", given[1]))
+    else:
+        pairs = english_pairs(english)
+        stages.append(TranslateStage(_translator(models, lang, cache_dir, progress), lang, to_english=False))
+    tail, project = _model_stages(config, models, lang, cache_dir, progress, use_cache)
+    return Plan("translate-train", PairsSource(pairs, tuple(fields)), (*stages, *tail, project))
+
+
+def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: bool = True) -> None:
+    """Fail fast (before data is loaded) when a model the run needs cannot be had."""
+    from projection.neural.hub import check_model
+
+    if not models.translations_file:
+        check_model(models.mt_model, role="translation", option="--mt-model")
+    if tagger or config.candidates.startswith("ner"):
+        check_model(models.ner_model, role="NER", option="--ner-model")
+    if models.back_translation:
+        check_model(models.bt_model, role="back-translation", option="--bt-model")
+        if models.bt_tokenizer:
+            check_model(models.bt_tokenizer, role="back-translation tokenizer", option="--bt-tokenizer")
+    if is_neural(config):
+        model = dict(config.aligner_options).get("model", models.align_model)
+        check_model(model, role="alignment", option="--align-model")
+
+
+def with_model_defaults(config: ProjectionConfig, models: ModelSettings) -> ProjectionConfig:
+    """``config`` with a neural aligner's ``model`` filled from ``models`` (what the alignment stage uses)."""
+    if not is_neural(config):
+        return config
+    options = dict(config.aligner_options)
+    options.setdefault("model", models.align_model)
+    return replace(config, aligner_options=tuple(sorted(options.items())))
+
+
+def project_corpus(
+    sources: Sequence[Sentence],
+    targets: Sequence[Sentence | Sequence[str]],
+    config: ProjectionConfig | None = None,
+    *,
+    alignments: Sequence[Alignment] | None = None,
+    target_spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+    extra: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: bool = True,
+    executor=None,
+):
+    """Project the gold spans of ``sources`` onto ``targets`` in one call (``parallel_plan`` + ``run``);
+    returns the ``Run`` (``run.tags``, ``run.alignments``, ``run.projected``, ``run.signature``)."""
+    from projection.runner import run
+
+    plan = parallel_plan(sources, targets, config, alignments=alignments, target_spans=target_spans, extra=extra,
+                         cache_dir=cache_dir, use_cache=use_cache)  # fmt: skip
+    return run(plan.source, plan.stages, executor=executor, progress=progress)

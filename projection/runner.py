@@ -1,0 +1,270 @@
+"""The one runner: ``run(source, stages, sinks, executor=…)`` -> ``Run``.
+
+Every entry point (the CLI verbs, the datasets builder, ``push.py``, the benchmarks) builds a plain list of
+stages (``projection.plans``) and calls ``run``; nothing else orchestrates.
+
+How a run flows:
+
+1. The run's ``Signature`` is assembled from the source and the stages that will run; then every source,
+   stage and sink is ``check()``-ed, so a missing model or an unwritable output fails before any work.
+2. The source's pairs are cut into chunks of ``chunk_size`` pairs, counted from the first pair. The chunk
+   plan depends on nothing else (not on the executor, the number of processes or shards), so any executor
+   gives byte-identical output.
+3. Consecutive per-batch stages form a segment that the executor maps over chunks (stages with a model run
+   in the driver process); a ``whole_corpus`` stage (a statistical aligner) gathers every pair, runs once on
+   the whole split, and the chunks are cut again in the same way.
+4. With a ``checkpoint`` store, each chunk of the last segment is stored under a hash of the signature and
+   the chunk's input: a killed run resumes from its finished chunks.
+5. Finished chunks stream to the sinks in order; ``keep=False`` keeps only statistics (flat memory).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from projection.cache import Store
+from projection.executors.base import Executor
+from projection.signature import Signature, content_hash
+from projection.stages.base import Sink, Source, Stage
+from projection.types import Alignment, Pair, ProjectedSentence
+
+logger = logging.getLogger(__name__)
+
+#: pairs per chunk: the unit of parallel work, of checkpoints and of builder shards
+CHUNK_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """What a run did: sentences out, source entities considered, entities that received a target span,
+    counters reported by the stages (e.g. ``long_pairs``, ``split_long``, ``chunks_cached``), and seconds
+    spent per stage."""
+
+    sentences: int
+    source_entities: int
+    projected_entities: int
+    counts: tuple[tuple[str, int], ...] = ()
+    seconds: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def projection_rate(self) -> float:
+        """Share of source entities that received a target span."""
+        return self.projected_entities / self.source_entities if self.source_entities else 1.0
+
+    def count(self, name: str) -> int:
+        return dict(self.counts).get(name, 0)
+
+    def second(self, name: str) -> float:
+        return dict(self.seconds).get(name, 0.0)
+
+
+@dataclass(frozen=True)
+class Run:
+    """The result of ``run``: every finished pair (unless ``keep=False``), the signature and statistics."""
+
+    pairs: tuple[Pair, ...]
+    signature: Signature
+    stats: RunStats
+    executor: str = "local"
+    #: cache files of the finished chunks, in order (with a ``checkpoint`` store)
+    chunk_files: tuple[str, ...] = field(default=())
+
+    @property
+    def tags(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(p.silver for p in self.pairs)
+
+    @property
+    def alignments(self) -> tuple[Alignment, ...]:
+        return tuple(p.alignment or Alignment() for p in self.pairs)
+
+    @property
+    def projected(self) -> tuple[ProjectedSentence | None, ...]:
+        return tuple(p.projected for p in self.pairs)
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    pairs: tuple[Pair, ...]
+    key: str = ""
+    done: tuple[Pair, ...] | None = None  # found in the checkpoint store
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    pairs: tuple[Pair, ...]
+    key: str = ""
+    seconds: tuple[tuple[str, float], ...] = ()
+    cached: bool = False
+
+
+class ChunkTask:
+    """The stages of one segment applied to one chunk (picklable: executors ship it to workers)."""
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        self.stages = tuple(stages)
+
+    def __call__(self, job: ChunkJob) -> ChunkResult:
+        if job.done is not None:
+            return ChunkResult(job.done, job.key, (), True)
+        pairs: list[Pair] = list(job.pairs)
+        seconds = []
+        for stage in self.stages:
+            t0 = time.perf_counter()
+            pairs = stage.process(pairs)
+            seconds.append((stage.name, time.perf_counter() - t0))
+        return ChunkResult(tuple(pairs), job.key, tuple(seconds))
+
+
+def run_signature(source: Source, stages: Sequence[Stage]) -> Signature:
+    fields = list(source.signature())
+    for stage in stages:
+        fields.extend(stage.signature())
+    return Signature(tuple(fields))
+
+
+def run(
+    source: Source,
+    stages: Sequence[Stage],
+    sinks: Sequence[Sink] = (),
+    *,
+    executor: Executor | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    keep: bool = True,
+    checkpoint: Store | None = None,
+    progress: bool = True,
+    desc: str = "projecting",
+) -> Run:
+    """Run ``stages`` over ``source`` into ``sinks``; see the module docstring."""
+    from projection.executors.local import LocalExecutor
+
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    executor = executor if executor is not None else LocalExecutor(1)
+    signature = run_signature(source, stages)
+    for part in (source, *stages, *sinks):
+        part.check()
+    seconds: Counter = Counter()
+    cached = [0]
+    stream: Iterator[tuple[list[Pair], str]] = _chunks(source.read(), chunk_size)
+    segments = _segments(stages)
+    for k, (corpus_stage, batch_stages) in enumerate(segments):
+        if corpus_stage is not None:
+            everything = [p for chunk, _ in stream for p in chunk]
+            t0 = time.perf_counter()
+            everything = corpus_stage.process(everything)
+            seconds[corpus_stage.name] += time.perf_counter() - t0
+            stream = _chunks(iter(everything), chunk_size)
+        last = k == len(segments) - 1
+        if not batch_stages and not (last and checkpoint is not None):
+            continue
+        stream = _map_chunks(
+            batch_stages, stream, executor, checkpoint if last else None, signature, seconds, cached
+        )
+    out: list[Pair] = []
+    files: list[str] = []
+    n = n_src = n_proj = 0
+    bar = _progress(source, progress, desc)
+    try:
+        for chunk, key in stream:
+            for sink in sinks:
+                sink.write(chunk)
+            for p in chunk:
+                if p.projected is not None:
+                    n_src += p.projected.n_source_entities
+                    n_proj += len({m.entity for m in p.projected.matches})
+            n += len(chunk)
+            if keep:
+                out.extend(chunk)
+            if key and checkpoint is not None:
+                files.append(str(checkpoint.path(key)))
+            if bar is not None:
+                bar.update(len(chunk))
+        for sink in sinks:
+            sink.close()
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    counts: Counter = Counter()
+    for part in (source, *stages, *sinks):
+        counts.update(part.counts())
+    if checkpoint is not None:
+        counts["chunks_cached"] = cached[0]
+    stats = RunStats(n, n_src, n_proj, tuple(sorted(counts.items())), tuple(sorted(seconds.items())))
+    return Run(tuple(out), signature, stats, executor.describe(), tuple(files))
+
+
+def _segments(stages: Sequence[Stage]) -> list[tuple[Stage | None, list[Stage]]]:
+    """``[(corpus stage or None, following batch stages), …]``; the last segment may have no batch stage."""
+    segments: list[tuple[Stage | None, list[Stage]]] = [(None, [])]
+    for stage in stages:
+        if not isinstance(stage, Stage):
+            raise TypeError(f"a run's stages are projection.stages.Stage objects, got {stage!r}")
+        if stage.whole_corpus:
+            segments.append((stage, []))
+        else:
+            segments[-1][1].append(stage)
+    return segments
+
+
+def _chunks(pairs: Iterable[Pair], size: int) -> Iterator[tuple[list[Pair], str]]:
+    chunk: list[Pair] = []
+    for p in pairs:
+        chunk.append(p)
+        if len(chunk) == size:
+            yield chunk, ""
+            chunk = []
+    if chunk:
+        yield chunk, ""
+
+
+def chunk_key(signature: Signature, pairs: Sequence[Pair]) -> str:
+    """The checkpoint key of a chunk: its input pairs under this run's signature."""
+    from projection.io.pairs import encode
+
+    return content_hash("chunk/1", signature.format(), json.dumps([encode(p) for p in pairs], ensure_ascii=False))
+
+
+def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, cached) -> Iterator[tuple[list[Pair], str]]:
+    from projection.io.pairs import decode, encode
+
+    def jobs() -> Iterator[ChunkJob]:
+        for chunk, _ in stream:
+            if checkpoint is None:
+                yield ChunkJob(tuple(chunk))
+                continue
+            key = chunk_key(signature, chunk)
+            hit = checkpoint.get(key)
+            done = tuple(decode(d) for d in hit) if isinstance(hit, list) else None
+            yield ChunkJob(tuple(chunk), key, done)
+
+    task = ChunkTask(stages)
+    in_process = any(s.uses_model for s in stages)
+    for result in executor.map(task, jobs(), in_process=in_process):
+        for name, s in result.seconds:
+            seconds[name] += s
+        if result.cached:
+            cached[0] += 1
+        elif checkpoint is not None:
+            checkpoint.put(result.key, [encode(p) for p in result.pairs])
+        yield list(result.pairs), result.key
+
+
+def _progress(source: Source, enabled: bool, desc: str):
+    if not enabled:
+        return None
+    try:
+        total = len(source)
+    except TypeError:
+        total = None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="sent", leave=False)

@@ -1,0 +1,72 @@
+"""The three stage kinds of a run (datatrove style: one small base class per kind, one method each).
+
+- ``Source.read()`` yields ``Pair`` values (streamed; the runner cuts them into fixed-size chunks).
+- ``Stage.process(pairs)`` maps a batch of pairs to a batch of pairs. A stage that must see the whole split
+  at once (training a statistical aligner) sets ``whole_corpus``; a stage that holds a neural model sets
+  ``uses_model`` and then runs in the process that loaded it (never in a forked or spawned worker).
+- ``Sink.write(pairs)`` consumes finished pairs; ``close()`` commits (atomic files appear only then),
+  ``abort()`` discards.
+
+Every kind has ``signature()`` (the ``(field, Part)`` pairs it adds to the run's ``Signature``), ``check()``
+(fail fast, before any work: models available, paths writable) and ``counts()`` (numbers for the report).
+Stages never see the executor or the cache layout of the run.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterator, Sequence
+
+from projection.signature import Part
+from projection.types import Pair
+
+Fields = tuple[tuple[str, Part], ...]
+
+
+class _Common:
+    name: str = ""
+
+    def signature(self) -> Fields:
+        return ()
+
+    def check(self) -> None:
+        """Raise a clear error now if this step cannot run (called before any work)."""
+
+    def counts(self) -> dict[str, int]:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name})"
+
+
+class Source(_Common, ABC):
+    @abstractmethod
+    def read(self) -> Iterator[Pair]:
+        """The pairs of the run, in order."""
+
+    def __len__(self) -> int:  # pragma: no cover - optional, for progress bars
+        raise TypeError(f"{type(self).__name__} does not know its length in advance")
+
+
+class Stage(_Common, ABC):
+    #: needs every pair of the split in one call (e.g. a statistical aligner learns from the corpus)
+    whole_corpus: bool = False
+    #: holds a neural model: runs in the driver process, never in a worker pool
+    uses_model: bool = False
+
+    @abstractmethod
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        """The same pairs, in order, with this stage's field filled in (a stage may drop pairs only if its
+        docstring says so, e.g. empty translations)."""
+
+
+class Sink(_Common, ABC):
+    @abstractmethod
+    def write(self, pairs: Sequence[Pair]) -> None:
+        """Consume a chunk of finished pairs (chunks arrive in order)."""
+
+    def close(self) -> None:
+        """The run succeeded: commit what was written."""
+
+    def abort(self) -> None:
+        """The run failed: discard partial output."""

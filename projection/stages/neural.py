@@ -1,0 +1,155 @@
+"""Model stages: machine translation, English NER, NER spans on the target, back-translation.
+
+Each holds a lazily loaded model (``uses_model``): the runner keeps it in the driver process, so a model is
+loaded once per run and never in a forked worker. Their signature fields name the model and every setting
+that changes the output (``mt``, ``ner``, ``bt``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import Sequence
+
+from projection.signature import Part
+from projection.stages.base import Fields, Stage
+from projection.tags import LabelMap
+from projection.types import Pair, Sentence
+
+_MISC = LabelMap(frozenset({"MISC"}))
+
+
+def model_part(identity: str, **options) -> Part:
+    return Part.of(identity, **options)
+
+
+class TranslateStage(Stage):
+    """``to_english``: fills ``source`` with the English words of the target's translation (translate-test);
+    otherwise fills ``target`` with the words of the English source's translation (translate-train) and
+    drops the pairs whose translation is empty (counted as ``empty_translations``)."""
+
+    uses_model = True
+
+    def __init__(self, translator, lang: str, *, to_english: bool) -> None:
+        self.translator = translator
+        self.lang = lang
+        self.to_english = to_english
+        self.name = "translate"
+        self._counts: Counter = Counter()
+
+    def signature(self) -> Fields:
+        from projection.neural.hub import model_identity
+
+        t = self.translator
+        code = t.lang_codes.get(self.lang)
+        return (("mt", model_part(model_identity(t.model_name), code=code, beams=t.num_beams)),)
+
+    def check(self) -> None:
+        self.translator.check_language(self.lang)
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        from projection.neural.text import detokenize, english_words, split_words
+
+        if self.to_english:
+            texts = [detokenize(p.target.tokens, self.lang) for p in pairs]
+            out = self.translator.translate(texts, self.lang, "en")
+            result = [replace(p, source=Sentence(tuple(english_words(t)), None, p.source.id)) for p, t in zip(pairs, out)]
+            self._counts["empty_translations"] += sum(not r.source.tokens for r in result)
+        else:
+            texts = [detokenize(p.source.tokens, "en") for p in pairs]
+            out = self.translator.translate(texts, "en", self.lang)
+            result = [replace(p, target=Sentence(tuple(split_words(t, self.lang)))) for p, t in zip(pairs, out)]
+            kept = [r for r in result if r.target.tokens]  # an empty translation has nothing to label
+            self._counts["empty_translations"] += len(result) - len(kept)
+            result = kept
+        stats = self.translator.last_stats
+        self._counts["split_long"] += stats.split_long
+        self._counts["translations_cached"] += stats.cached
+        return result
+
+
+class TagStage(Stage):
+    """English NER on ``source`` (first sub-word of each word). ``drop_misc="before"`` maps MISC to O here;
+    ``"after"`` keeps it for the matching (the projection stage removes it from the output)."""
+
+    name = "tag"
+    uses_model = True
+
+    def __init__(self, ner, *, drop_misc: str = "after") -> None:
+        self.ner = ner
+        self.drop_misc = drop_misc
+
+    def signature(self) -> Fields:
+        from projection.neural.hub import model_identity
+
+        return (("ner", model_part(model_identity(self.ner.model_name), misc=f"drop-{self.drop_misc}")),)
+
+    def counts(self) -> dict[str, int]:
+        return {"ner_windowed": int(getattr(self.ner, "windowed", 0))}
+
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        tags = self.ner.predict([p.source.tokens for p in pairs])
+        out = []
+        for p, t in zip(pairs, tags):
+            t = tuple(_MISC.apply(t)) if self.drop_misc == "before" else tuple(t)
+            out.append(replace(p, source=Sentence(p.source.tokens, t, p.source.id)))
+        return out
+
+
+class TargetSpansStage(Stage):
+    """Spans an NER model finds on the target (classes discarded): the candidates of ``ner.v1``."""
+
+    name = "ner-candidates"
+    uses_model = True
+
+    def __init__(self, ner) -> None:
+        self.ner = ner
+
+    def signature(self) -> Fields:
+        from projection.neural.hub import model_identity
+
+        return (("cand_model", model_part(model_identity(self.ner.model_name))),)
+
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        from projection.tags import bio_to_spans
+
+        tags = self.ner.predict([p.target.tokens for p in pairs])
+        return [
+            replace(p, target_spans=tuple((s.start, s.end) for s in bio_to_spans(t))) for p, t in zip(pairs, tags)
+        ]
+
+
+class BackTranslateStage(Stage):
+    """EasyProject-style refinement: the labelled English is translated with entity markers into the target
+    language; the decoded, labelled sentence becomes the projection source (``Pair.backtranslated``)."""
+
+    name = "back-translate"
+    uses_model = True
+
+    def __init__(self, translator, lang: str) -> None:
+        self.translator = translator
+        self.lang = lang
+        self._counts: Counter = Counter()
+
+    def signature(self) -> Fields:
+        from projection.neural.hub import model_identity
+
+        t = self.translator
+        tok = model_identity(t.tokenizer_name) if t.tokenizer_name else None
+        return (("bt", model_part(model_identity(t.model_name), tok=tok, beams=t.num_beams)),)
+
+    def check(self) -> None:
+        self.translator.check_language(self.lang)
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        from projection.neural.backtrans import back_translate
+
+        result = back_translate([p.source for p in pairs], self.lang, self.translator)
+        self._counts.update(bt_markers=result.markers, bt_matched=result.matched, bt_lost=result.lost)
+        return [replace(p, backtranslated=s) for p, s in zip(pairs, result.sentences)]

@@ -1,0 +1,133 @@
+"""Sinks: silver CoNLL, Pharaoh alignments, evaluation against gold. Files appear atomically at ``close()``
+(an aborted run leaves no partial file); ``check()`` makes sure every output can be written before any work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+from projection.cache import atomic_open
+from projection.stages.base import Sink
+from projection.types import Pair
+
+
+def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str | os.PathLike] = ()) -> Path:
+    """``path`` can be written (parents are created) and is none of ``inputs``; a ``ValueError`` that names
+    the path and the fix otherwise."""
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{what} {p} is a directory; give a file name")
+    if len(p.name.encode("utf-8")) > 200:
+        raise ValueError(f"{what} {p}: the file name is too long ({len(p.name)} characters); choose a shorter name")
+    for other in inputs:
+        if other is not None and Path(other).exists() and p.exists() and os.path.samefile(p, other):
+            raise ValueError(f"{what} {p} is also an input file; write the output to another path")
+        if other is not None and Path(os.path.abspath(other)) == Path(os.path.abspath(p)):
+            raise ValueError(f"{what} {p} is also an input file; write the output to another path")
+    for parent in [p.parent, *p.parent.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{what} {p}: {parent} is a file, not a folder")
+            break
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"{what} {p}: cannot create the folder {p.parent} ({err.strerror})") from None
+    if not os.access(p.parent, os.W_OK):
+        raise ValueError(f"{what} {p}: the folder {p.parent} is not writable")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise ValueError(f"{what} {p} exists and is not writable")
+    return p
+
+
+class _FileSink(Sink):
+    what = "output"
+
+    def __init__(self, path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike] = ()) -> None:
+        self.path = Path(path)
+        self.inputs = tuple(inputs)
+        self._ctx = None
+        self._fh = None
+
+    def check(self) -> None:
+        check_writable(self.path, what=self.what, inputs=self.inputs)
+
+    def _handle(self):
+        if self._fh is None:
+            self._ctx = atomic_open(self.path)
+            self._fh = self._ctx.__enter__()
+        return self._fh
+
+    def close(self) -> None:
+        self._handle()  # an empty run still writes its (empty) file
+        ctx, self._ctx, self._fh = self._ctx, None, None
+        ctx.__exit__(None, None, None)
+
+    def abort(self) -> None:
+        if self._ctx is not None:
+            ctx, self._ctx, self._fh = self._ctx, None, None
+            err = RuntimeError("run aborted")
+            try:
+                ctx.__exit__(RuntimeError, err, None)
+            except RuntimeError:
+                pass
+
+
+class ConllSink(_FileSink):
+    """Target tokens with silver tags, ``token<TAB>tag``, a blank line after each sentence."""
+
+    name = "conll"
+    what = "--out"
+
+    def write(self, pairs: Sequence[Pair]) -> None:
+        fh = self._handle()
+        lines = []
+        for p in pairs:
+            for token, tag in zip(p.target.tokens, p.silver):
+                if not token or "\t" in token or "\n" in token:
+                    raise ValueError(f"pair {p.id!r}: token {token!r} cannot be written to CoNLL")
+                lines.append(f"{token}\t{tag}\n")
+            lines.append("\n")
+        fh.write("".join(lines))
+
+
+class PharaohSink(_FileSink):
+    """The alignment of each pair, one Pharaoh line (``i-j``; ``ipj`` for a possible link)."""
+
+    name = "pharaoh"
+    what = "--save-alignments"
+
+    def write(self, pairs: Sequence[Pair]) -> None:
+        fh = self._handle()
+        fh.write("".join((p.alignment.to_pharaoh() if p.alignment else "") + "\n" for p in pairs))
+
+
+class EvaluationSink(Sink):
+    """Gold target tags against silver tags (types in ``ignore`` read as O); ``scores`` after ``close()``."""
+
+    name = "evaluate"
+
+    def __init__(self, ignore: Sequence[str] = ()) -> None:
+        self.ignore = tuple(ignore)
+        self.gold: list[tuple[str, ...]] = []
+        self.silver: list[tuple[str, ...]] = []
+        self.scores = None
+        self.missing_gold = 0
+
+    def write(self, pairs: Sequence[Pair]) -> None:
+        for p in pairs:
+            if p.target.tags is None:
+                self.missing_gold += 1
+                continue
+            self.gold.append(p.target.tags)
+            self.silver.append(p.silver)
+
+    def close(self) -> None:
+        from projection.evaluate import evaluate
+
+        if self.missing_gold:
+            self.scores = None
+            return
+        self.scores = evaluate(self.gold, self.silver, ignore=self.ignore)
+        self.gold, self.silver = [], []

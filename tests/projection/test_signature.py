@@ -1,0 +1,92 @@
+"""The run's ``Signature``: one structured value, ``parse(format(s)) == s``, exactly one version, a pinned
+default, and the same spelling from every entry point."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+
+import pytest
+
+from projection.signature import Part, Signature
+from projection.version import __version__
+
+V = __version__
+
+
+def test_format_golden_and_parse_back():
+    sig = Signature((
+        ("mode", Part("parallel")),
+        ("aligner", Part("fastalign.v1", (("stem", 4), ("symmetrize", "soft")))),
+        ("score", Part("", (("align", 1.0), ("char", 0.5)))),
+        ("match", Part("greedy.v1")),
+    ), version="9.9")  # fmt: skip
+    text = "mode:parallel|aligner:fastalign.v1(stem=4,symmetrize=soft)|score:align=1,char=0.5|match:greedy.v1|version:9.9"
+    assert sig.format() == text
+    assert Signature.parse(text) == sig
+    assert sig["aligner"].get("stem") == "4"
+    assert sig.hash() == hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def test_reserved_characters_are_escaped_and_round_trip():
+    part = Part("my|model(v2)", (("path", "/a,b/c=d:e%f"),))
+    sig = Signature((("mt", part),))
+    assert sig.format() == f"mt:my%7Cmodel%28v2%29(path=/a%2Cb/c%3Dd%3Ae%25f)|version:{V}"
+    assert Signature.parse(sig.format()) == sig
+
+
+def test_random_signatures_round_trip():
+    rng = random.Random(7)
+    alphabet = "ab|,()=:%_-./xy 9é"
+    for _ in range(300):
+        fields = []
+        for k in range(rng.randint(0, 5)):
+            name = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+            opts = tuple((f"k{j}", "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5))))
+                         for j in range(rng.randint(0 if name else 1, 3)))  # fmt: skip
+            fields.append((f"f{k}", Part(name, opts)))
+        sig = Signature(tuple(fields), version="1.2")
+        assert Signature.parse(sig.format()) == sig
+
+
+@pytest.mark.parametrize("text, message", [
+    ("aligner:x|version:1|version:2", "exactly one version"),
+    ("aligner:x", "ends with its version"),
+    ("aligner:x|oops|version:1", "key:value"),
+    ("aligner:x(a)|version:1", "key=value"),
+])  # fmt: skip
+def test_parse_errors(text, message):
+    with pytest.raises(ValueError, match=message):
+        Signature.parse(text)
+
+
+def test_fields_are_unique_and_named():
+    with pytest.raises(ValueError, match="twice"):
+        Signature((("a", Part("x")), ("a", Part("y"))))
+    with pytest.raises(ValueError, match="version"):
+        Signature((("version", Part("x")),))
+
+
+def test_default_parallel_run_signature_is_pinned():
+    """The signature of the default method of the ``parallel`` mode (``silver-ner project`` with no options),
+    assembled by the runner from the stages that run."""
+    pytest.importorskip("eflomal")
+    from projection.plans import parallel_plan
+    from projection.runner import run_signature
+
+    plan = parallel_plan([], [])
+    assert run_signature(plan.source, plan.stages).format() == (
+        "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,"
+        f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|version:{V}"
+    )
+
+
+def test_config_and_run_spell_the_aligner_the_same_way():
+    pytest.importorskip("eflomal")
+    from projection.config import ProjectionConfig
+    from projection.plans import parallel_plan
+    from projection.runner import run_signature
+
+    plan = parallel_plan([], [], ProjectionConfig())
+    run_sig = run_signature(plan.source, plan.stages)
+    assert run_sig.fields[1:] == ProjectionConfig().signature().fields
