@@ -38,6 +38,7 @@ def build(
     work_dir: str | None = None,
     progress: bool = True,
     executor=None,
+    chunk_size: int | None = None,
     **options: Any,
 ) -> BuiltConfig:
     """Build (or reuse from the cache) every split of ``config``.
@@ -46,14 +47,16 @@ def build(
     (alignments, translations, finished chunks; default ``$SILVER_NER_CACHE`` or ``~/.cache/silver-ner``);
     ``alignment_cache_dir`` and ``work_dir`` are older names of it. ``num_proc``: processes that write the
     Arrow files (any value gives the same rows). ``executor``: where the runner processes chunks
-    (``projection.executors``; default local, one process)."""
+    (``projection.executors``; default local, one process). ``chunk_size``: pairs per chunk (the unit of
+    checkpoints and of Arrow shards; default ``projection.runner.CHUNK_SIZE``)."""
     if isinstance(config, str):
         config = make_config(config, **options)
     elif options:
         raise ValueError("pass method options either in the SilverNERConfig or as keywords with a config name")
     root = silver_cache_dir or alignment_cache_dir or work_dir
     builder = SilverNER.from_config(
-        config, cache_dir=cache_dir, silver_cache_dir=root, progress=progress, executor=executor
+        config, cache_dir=cache_dir, silver_cache_dir=root, progress=progress, executor=executor,
+        chunk_size=chunk_size,
     )
     builder.download_and_prepare(num_proc=num_proc)
     splits = builder.as_dataset()

@@ -45,8 +45,9 @@ class SilverNER(datasets.GeneratorBasedBuilder):
     config: SilverNERConfig
 
     def __init__(self, *args, silver_cache_dir: str | None = None, progress: bool = True, executor=None,
-                 **kwargs) -> None:
+                 chunk_size: int | None = None, **kwargs) -> None:
         self.silver_cache_dir = silver_cache_dir
+        self.chunk_size = chunk_size
         self.progress = progress
         self.executor = executor
         self.runs: dict = {}
@@ -79,8 +80,11 @@ class SilverNER(datasets.GeneratorBasedBuilder):
 
         root = Path(self.silver_cache_dir) if self.silver_cache_dir else cache_root()
         plan = self.config.plan(split, cache_dir=root, progress=self.progress)
+        from projection.runner import CHUNK_SIZE
+
         result = run(plan.source, plan.stages, executor=self.executor, keep=False, checkpoint=Store("chunks", root),
-                     progress=self.progress, desc=f"{self.config.name} {split}")  # fmt: skip
+                     chunk_size=self.chunk_size or CHUNK_SIZE, progress=self.progress,
+                     desc=f"{self.config.name} {split}")  # fmt: skip
         if result.signature != self.config.signature():
             raise RuntimeError(
                 f"{self.config.name}: the run's signature {result.signature.format()} differs from the config's "

@@ -44,3 +44,34 @@ def test_translate_test_config_builds_offline(tiny_models, data_dir, tmp_path, c
     gold_names = ds.features["ner_tags"].feature.names
     assert [[gold_names[k] for k in row] for row in ds["ner_tags"]] == [list(s.tags) for s in gold]
     assert "mt:mt@" in built.signature and "aligner:simalign.v1" in built.signature
+
+
+def _build_yor(tiny_models, data_dir, tmp_path, name: str, num_proc: int):
+    from builders import build
+
+    return build(
+        "masakhaner2.yor", data_dir=str(data_dir / "masakhaner2"), mt_model=str(tiny_models["mt"]),
+        ner_model=str(tiny_models["ner_per"]), align_model=str(tiny_models["enc"]), aligner="simalign.v1",
+        aligner_options={"layer": 2}, limit=60, num_proc=num_proc, chunk_size=20, cache_dir=str(tmp_path / name),
+        silver_cache_dir=str(tmp_path / f"silver-{name}"), progress=False,
+    )  # fmt: skip
+
+
+@pytest.mark.timeout(240)
+def test_model_config_rows_do_not_depend_on_num_proc_and_carry_their_matches(tiny_models, data_dir, tmp_path):
+    """Issue 7: ``num_proc`` 1 and 2 (three chunks of 20: two ``datasets`` workers really run, forked after
+    torch was loaded here) give identical rows (fresh caches each, so nothing is shared), no hang;
+    every row with a silver entity has its matches; the signature names one version."""
+    pytest.importorskip("datasets")
+    one = _build_yor(tiny_models, data_dir, tmp_path, "one", 1)
+    two = _build_yor(tiny_models, data_dir, tmp_path, "two", 2)
+    rows = one.splits["test"].to_list()
+    assert len(rows) == 60 and rows == two.splits["test"].to_list()
+    names = one.splits["test"].features["silver_ner_tags"].feature.names
+    with_entities = [r for r in rows if any(names[k].startswith("B-") for k in r["silver_ner_tags"])]
+    assert with_entities  # the tagger that favours PER labels names in every sentence
+    for r in with_entities:
+        starts = sorted(m["target_start"] for m in r["matches"])
+        assert starts == [k for k, t in enumerate(r["silver_ner_tags"]) if names[t].startswith("B-")]
+        assert r["projected_entities"] == len({m["source_start"] for m in r["matches"]})
+    assert one.signature.count("version:") == 1 and one.signature.startswith("mode:translate-test|data:masakhaner2.yor(limit=60)|mt:")

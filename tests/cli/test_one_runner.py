@@ -1,0 +1,91 @@
+"""Issue 7 through the CLI: an option given its default changes nothing, concurrent runs on one cache agree,
+and every entry point takes its default method from ``projection.options``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from projection.cli import build_parser, main
+from projection.cli.options import config_from_args
+from projection.io.package_data import europarl
+from projection.options import default_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _write_cut(tmp_path: Path, n: int) -> tuple[Path, Path]:
+    src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
+    for path, corpus in ((src, europarl("en")), (tgt, europarl("de"))):
+        lines = []
+        for s in corpus.sentences[:n]:
+            lines += [f"{w}\t{t}" for w, t in zip(s.tokens, s.tags)] + [""]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return src, tgt
+
+
+def test_an_option_given_its_default_value_changes_nothing(tmp_path, monkeypatch):
+    """``--char-weight 0.5`` (the default) once reset the possible-link weight to 0; now the output, the report's
+    signature and scores are identical to the default run's."""
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    src, tgt = _write_cut(tmp_path, 120)
+    base = ["project", "--source", str(src), "--target", str(tgt), "--aligner", "fastalign.v1", "--quiet"]
+    assert main([*base, "--out", str(tmp_path / "a.conll"), "--save-alignments", str(tmp_path / "A.txt")]) == 0
+    args = [*base, "--alignments", str(tmp_path / "A.txt")]
+    assert main([*args, "--out", str(tmp_path / "default.conll"), "--report", str(tmp_path / "d.json")]) == 0
+    given = ["--char-weight", "0.5", "--possible-weight", "0.3", "--matcher", "greedy", "--candidates", "linked.v1"]
+    assert main([*args, *given, "--out", str(tmp_path / "given.conll"), "--report", str(tmp_path / "g.json")]) == 0
+    assert (tmp_path / "given.conll").read_bytes() == (tmp_path / "default.conll").read_bytes()
+    assert (tmp_path / "given.conll").read_bytes() == (tmp_path / "a.conll").read_bytes()
+    import json
+
+    d, g = (json.loads((tmp_path / f).read_text()) for f in ("d.json", "g.json"))
+    assert g["signature"] == d["signature"] and "possible=0.3" in d["signature"] and g["f1"] == d["f1"]
+
+
+def test_two_runs_started_together_on_one_fresh_cache_write_identical_files(tmp_path):
+    """eflomal samples: without the locked cache the two runs would each sample their own links."""
+    pytest.importorskip("eflomal")
+    src, tgt = _write_cut(tmp_path, 150)
+    env = {**os.environ, "SILVER_NER_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
+             "--out", str(tmp_path / f"out{k}.conll"), "--save-alignments", str(tmp_path / f"links{k}.txt"),
+             "--quiet"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for k in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err.decode()
+    assert (tmp_path / "links0.txt").read_bytes() == (tmp_path / "links1.txt").read_bytes()
+    assert (tmp_path / "out0.conll").read_bytes() == (tmp_path / "out1.conll").read_bytes()
+    entries = list((tmp_path / "cache" / "alignments").rglob("*.json"))
+    assert len(entries) == 1  # computed once, read by the other run
+
+
+def _parsed(argv: list[str]):
+    return build_parser().parse_args(argv)
+
+
+def test_every_entry_point_takes_its_default_method_from_the_options_table():
+    pytest.importorskip("datasets")
+    from builders.configs import SilverNERConfig
+
+    project = _parsed(["project", "--source", "s", "--target", "t", "--out", "o"])
+    demo = _parsed(["demo"])
+    assert config_from_args(project, "parallel") == default_config("parallel")
+    assert config_from_args(demo, "parallel") == default_config("parallel")
+    assert SilverNERConfig(name="europarl-ner.de").projection_config() == default_config("parallel")
+    test = _parsed(["translate-test", "--dataset", "masakhaner2", "--lang", "hau", "--out", "o"])
+    train = _parsed(["translate-train", "--source", "conll2003", "--lang", "hau", "--out", "o"])
+    assert config_from_args(test, "translate-test") == default_config("translate-test")
+    assert config_from_args(train, "translate-train") == default_config("translate-train")
+    assert default_config("translate-test").aligner == "simalign.v1"
+    assert default_config("parallel").aligner == "eflomal.v1"
