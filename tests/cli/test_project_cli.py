@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from projection.cli import main
+from projection.version import __version__
 
 SRC = textwrap.dedent(
     """\
@@ -68,7 +69,7 @@ def test_project_with_given_alignments(files, matcher):
     data = json.loads(report.read_text())
     assert (data["precision"], data["recall"], data["f1"]) == (1.0, 1.0, 1.0)
     assert data["sentences"] == 2 and data["per_type"]["PER"]["f1"] == 1.0
-    assert data["signature"].startswith("mode:parallel|aligner:fixed.v1(sha=") and data["signature"].endswith("|version:0.1.0")
+    assert data["signature"].startswith("mode:parallel|aligner:fixed.v1(sha=") and data["signature"].endswith(f"|version:{__version__}")
     assert f"match:{matcher}" in data["signature"]
     assert {"seconds", "projection_rate"} <= set(data)
 
