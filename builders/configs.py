@@ -36,8 +36,8 @@ class SilverNERConfig(datasets.BuilderConfig):
         aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, drop_labels: the
             projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
             defaults).
-        mt_model, ner_model, align_model, back_translation: the models of translate-test and translate-train
-            configs (``None``: the defaults of ``projection.options.ModelSettings``).
+        mt_model, ner_model, align_model, back_translation, bt_model, bt_tokenizer: the models of translate-test
+            and translate-train configs (``None``: the defaults of ``projection.options.ModelSettings``).
         splits: which splits to build (default: the family's, e.g. ``("test",)``).
         limit: only the first ``limit`` sentences of each split (quick builds, tests).
     """
@@ -53,6 +53,8 @@ class SilverNERConfig(datasets.BuilderConfig):
     ner_model: str | None = None
     align_model: str | None = None
     back_translation: bool = False
+    bt_model: str | None = None
+    bt_tokenizer: str | None = None
     splits: tuple[str, ...] | None = None
     limit: int | None = None
 
@@ -69,7 +71,8 @@ class SilverNERConfig(datasets.BuilderConfig):
             raise ValueError(f"limit must be a positive number of sentences or None, got {self.limit!r}")
         if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
             raise ValueError(f"max_len must be a non-negative integer (0: unbounded) or None, got {self.max_len!r}")
-        if not family.needs_model and any((self.mt_model, self.ner_model, self.align_model, self.back_translation)):
+        models = (self.mt_model, self.ner_model, self.align_model, self.back_translation, self.bt_model, self.bt_tokenizer)
+        if not family.needs_model and any(models):
             raise ValueError(
                 f"config {self.name!r} projects gold parallel data and uses no model; "
                 "drop mt_model/ner_model/align_model/back_translation"
@@ -114,7 +117,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     def model_settings(self) -> ModelSettings:
         return ModelSettings().with_changes(
             mt_model=self.mt_model, ner_model=self.ner_model, align_model=self.align_model,
-            back_translation=self.back_translation or None,
+            back_translation=self.back_translation or None, bt_model=self.bt_model, bt_tokenizer=self.bt_tokenizer,
         )  # fmt: skip
 
     def data_part(self) -> Part:

@@ -101,6 +101,7 @@ def parallel_plan(
     data: Part | None = None,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
+    models: ModelSettings | None = None,
 ) -> Plan:
     """Project gold source labels onto targets; ``alignments`` given: used as they are (the signature names
     their content hash), else the configured aligner aligns (and caches) the corpus."""
@@ -115,7 +116,7 @@ def parallel_plan(
 
         fields.append(("aligner", Part.parse(FixedAligner(alignments, origin=alignments_origin).signature())))
     else:
-        stages.append(align_stage(config, extra=extra, cache_dir=cache_dir, use_cache=use_cache))
+        stages.append(align_stage(config, extra=extra, models=models, cache_dir=cache_dir, use_cache=use_cache))
     stages.append(ProjectStage(config))
     return Plan("parallel", PairsSource(pairs, tuple(fields)), tuple(stages))
 
@@ -244,11 +245,12 @@ def translate_train_plan(
     return Plan("translate-train", PairsSource(pairs, tuple(fields)), (*stages, *tail, project))
 
 
-def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: bool = True) -> None:
+def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: bool = True,
+                 translation: bool = True) -> None:
     """Fail fast (before data is loaded) when a model the run needs cannot be had."""
     from projection.neural.hub import check_model
 
-    if not models.translations_file:
+    if translation and not models.translations_file:
         check_model(models.mt_model, role="translation", option="--mt-model")
     if tagger or config.candidates.startswith("ner"):
         check_model(models.ner_model, role="NER", option="--ner-model")

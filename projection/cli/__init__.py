@@ -19,8 +19,17 @@ class UsageError(Exception):
     """Bad input from the user: reported on one line, exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one ``silver-ner: error: …`` line (exit code 2), like every other input error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        verb = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f" (see silver-ner {verb} --help)" if verb else " (see silver-ner --help)"
+        self.exit(2, f"silver-ner: error: {message}{hint}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="silver-ner",
         description="Projected silver NER data: project entity labels across a translation.",
     )
@@ -42,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
-    except (UsageError, ValueError, FileNotFoundError, ImportError) as err:
-        print(f"silver-ner: error: {err}", file=sys.stderr)
+    except (UsageError, ValueError, OSError, ImportError) as err:
+        message = " ".join(str(err).split())  # one line, whatever the exception held
+        print(f"silver-ner: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("silver-ner: interrupted", file=sys.stderr)

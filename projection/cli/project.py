@@ -41,6 +41,8 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, metavar="N", help="processes for the projection (default: all cores)")
+    p.add_argument("--align-model", help="encoder of simalign.v1 / awesome.v1 (Hub id or local directory)")
+    p.add_argument("--device", help="device of a neural aligner: cpu, cuda … (default: cuda when available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     add_method_options(p, "parallel")
@@ -89,7 +91,8 @@ def check_input(path: str, option: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from projection.executors import LocalExecutor
     from projection.io.conll import read_conll, read_sentences
-    from projection.plans import parallel_plan
+    from projection.options import ModelSettings
+    from projection.plans import check_models, is_neural, parallel_plan
     from projection.runner import run as run_stages
     from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_writable
 
@@ -113,9 +116,17 @@ def run(args: argparse.Namespace) -> int:
     for sink in sinks:
         sink.check()
 
+    models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
+    if is_neural(config):
+        check_models(config, models, tagger=False, translation=False)
     source = read_conll(args.source)
     if not source.has_tags:
         raise ValueError(f"{args.source}: the source needs gold tags (token and tag columns)")
+    present = sorted({sp.label for s in source.sentences for sp in s.spans})
+    unknown = [t for t in config.drop_labels if t not in present]
+    if unknown:
+        raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {args.source} "
+                         f"(its types: {', '.join(present) or 'none'})")
     target = read_sentences(args.target)
     if len(source) != len(target):
         raise ValueError(
@@ -138,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     evaluation = EvaluationSink() if target.has_tags else None
     plan = parallel_plan(
         source.sentences, target.sentences, config, alignments=alignments, alignments_origin=args.alignments or "",
-        extra=extra, use_cache=not args.no_cache,
+        extra=extra, use_cache=not args.no_cache, models=models,
     )  # fmt: skip
     result = run_stages(plan.source, plan.stages, [*sinks, *([evaluation] if evaluation else [])],
                         executor=executor, keep=False, progress=not args.quiet)  # fmt: skip

@@ -75,3 +75,30 @@ def test_model_config_rows_do_not_depend_on_num_proc_and_carry_their_matches(tin
         assert starts == [k for k, t in enumerate(r["silver_ner_tags"]) if names[t].startswith("B-")]
         assert r["projected_entities"] == len({m["source_start"] for m in r["matches"]})
     assert one.signature.count("version:") == 1 and one.signature.startswith("mode:translate-test|data:masakhaner2.yor(limit=60)|mt:")
+
+
+def test_back_translation_rows_keep_the_sentence_their_alignment_indexes(tiny_models, data_dir, tmp_path):
+    """With back-translation the alignment and the matches index the back-translated sentence, which the row
+    carries next to the English one (the row once stored only the English side)."""
+    pytest.importorskip("datasets")
+    from builders import build
+    from projection.types import Alignment
+
+    built = build(
+        "masakhaner2.swa", data_dir=str(data_dir / "masakhaner2"), mt_model=str(tiny_models["mt"]),
+        ner_model=str(tiny_models["ner_per"]), align_model=str(tiny_models["enc"]), aligner="simalign.v1",
+        aligner_options={"layer": 2}, back_translation=True, bt_model=str(tiny_models["mt"]),
+        bt_tokenizer=str(tiny_models["mt"]), cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "c"),
+        progress=False,
+    )  # fmt: skip
+    ds = built.splits["test"]
+    names = ds.features["backtranslated_ner_tags"].feature.names
+    checked = 0
+    for row in ds:
+        bt = row["backtranslated_tokens"]
+        Alignment.from_pharaoh(row["alignment"]).check_bounds(len(bt), len(row["tokens"]))
+        for m in row["matches"]:
+            assert 0 <= m["source_start"] < m["source_end"] <= len(bt)
+            assert names[row["backtranslated_ner_tags"][m["source_start"]]] == "B-" + m["label"]
+            checked += 1
+    assert checked == sum(ds["projected_entities"]) > 0 and "|bt:mt@" in built.signature
