@@ -58,8 +58,6 @@ class ProjectionConfig:
         from projection.align.base import ALIGNERS
         from projection.candidates import CANDIDATES
         from projection.match.base import MATCHERS
-        import projection.align.registered  # noqa: F401
-        import projection.match.registered  # noqa: F401
 
         if isinstance(self.drop_labels, str):
             raise ValueError(

@@ -57,7 +57,6 @@ def check_mode(mode: str) -> str:
 
 def resolve_aligner(name: str) -> str:
     from projection.align.base import ALIGNERS
-    import projection.align.registered  # noqa: F401
 
     return ALIGNERS.resolve(name)
 

@@ -32,11 +32,9 @@ class Aligner(ABC):
         return self.name
 
 
-ALIGNERS: Registry[Aligner] = Registry("aligner")
+ALIGNERS: Registry[Aligner] = Registry("aligner", modules=("projection.align.registered",))
 
 
 def get_aligner(name: str, **kwargs) -> Aligner:
     """Build a registered aligner; importing the implementations registers them."""
-    import projection.align.registered  # noqa: F401  (registration side effects)
-
     return ALIGNERS.create(name, **kwargs)

@@ -14,7 +14,7 @@ from typing import Sequence
 from projection.registry import Registry
 from projection.types import Match
 
-MATCHERS: Registry["Matcher"] = Registry("matcher")
+MATCHERS: Registry["Matcher"] = Registry("matcher", modules=("projection.match.registered",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,4 @@ class Matcher(ABC):
 
 
 def get_matcher(name: str, **kwargs) -> Matcher:
-    import projection.match.registered  # noqa: F401  (registration side effects)
-
     return MATCHERS.create(name, **kwargs)
