@@ -78,7 +78,7 @@ def load_pairs() -> dict[str, tuple[list, list, int]]:
     return pairs
 
 
-def quality(runs: int) -> list[dict]:
+def quality(runs: int, only: set[str] | None = None) -> list[dict]:
     rows = []
     for name, (src, tgt) in load_pairs().items():
         s_tok, t_tok = [s.tokens for s in src], [t.tokens for t in tgt]
@@ -92,6 +92,8 @@ def quality(runs: int) -> list[dict]:
         aligners += [("eflomal-vote2+ntrex", k, EflomalAligner(stem=4, extra=extra, runs=2, symmetrize="soft"))
                      for k in range(runs)]
         for aname, k, aligner in aligners:
+            if only and aname not in only:
+                continue
             t0 = time.perf_counter()
             if "vote" in aname:
                 by_sym = {"soft": aligner.align(s_tok, t_tok)}
@@ -162,10 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="eflomal runs per language (default: 3)")
     ap.add_argument("--out", default="benchmarks/results/projection.json")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--aligners", nargs="+", help="only these aligner rows (e.g. fastalign eflomal-vote2+ntrex)")
     args = ap.parse_args(argv)
     result: dict = {"cpu": os.cpu_count()}
     if not args.skip_quality:
-        rows = quality(args.runs)
+        rows = quality(args.runs, set(args.aligners) if args.aligners else None)
         summary = summarise(rows)
         result.update(rows=rows, summary=summary)
         print(f"\n{'data':<13}{'aligner':<16}{'sym':<21}{'method':<46}{'F1 mean':>8}{'± std':>7}{'min':>7}{'max':>7}{'P':>7}{'R':>7}")
