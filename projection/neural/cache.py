@@ -13,21 +13,15 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from projection.cache import atomic_write_text, cache_root
 from projection.signature import content_hash
 
 logger = logging.getLogger(__name__)
 
 
-def default_cache_dir() -> Path:
-    """``$SILVER_NER_CACHE`` or ``$XDG_CACHE_HOME/silver-ner`` (``~/.cache/silver-ner``)."""
-    if os.environ.get("SILVER_NER_CACHE"):
-        return Path(os.environ["SILVER_NER_CACHE"]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "silver-ner"
-
-
 class TranslationCache:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
-        self.root = Path(root) if root is not None else default_cache_dir() / "translations"
+        self.root = Path(root) if root is not None else cache_root() / "translations"
         self._loaded: dict[str, dict[str, str]] = {}
 
     def _folder(self, model: str, src: str, tgt: str) -> Path:
@@ -60,7 +54,5 @@ class TranslationCache:
         payload = {"model": model, "src": src, "tgt": tgt, "translations": dict(translations)}
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         name = content_hash(text)[:16] + ".json"
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, folder / name)
+        atomic_write_text(folder / name, text)
         self._table(model, src, tgt).update(translations)
