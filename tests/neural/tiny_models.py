@@ -119,3 +119,38 @@ def build_encoder(path: Path) -> Path:
     tok.save_pretrained(path)
     model.save_pretrained(path)
     return path
+
+
+def build_position_tagger(path: Path) -> Path:
+    """A tagger with a known, context-dependent answer: the first sub-word of its input is B-PER, every other
+    sub-word I-PER. A window cut thus shows as a new B-PER where a window starts.
+
+    Built from ``build_ner`` by hand-set weights: word and token-type embeddings 0, position embedding of the
+    first sub-word (position 3: XLM-R counts from padding_idx + 1 and <s> takes 2) along axis 0, every other
+    position along axis 1; each layer's attention-output and output projections 0, so every layer passes its
+    input through (LayerNorm of an already normalised vector); the classifier reads axis 0 as B-PER and
+    axis 1 as I-PER.
+    """
+    import torch
+    from transformers import XLMRobertaForTokenClassification
+
+    build_ner(path)
+    model = XLMRobertaForTokenClassification.from_pretrained(path)
+    emb = model.roberta.embeddings
+    with torch.no_grad():
+        emb.word_embeddings.weight.zero_()
+        emb.token_type_embeddings.weight.zero_()
+        emb.position_embeddings.weight.zero_()
+        emb.position_embeddings.weight[:, 1] = 10.0
+        emb.position_embeddings.weight[3, 1] = 0.0
+        emb.position_embeddings.weight[3, 0] = 10.0
+        for layer in model.roberta.encoder.layer:
+            for dense in (layer.attention.output.dense, layer.output.dense):
+                dense.weight.zero_()
+                dense.bias.zero_()
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.weight[CONLL_LABELS.index("B-PER"), 0] = 1.0
+        model.classifier.weight[CONLL_LABELS.index("I-PER"), 1] = 1.0
+    model.save_pretrained(path)
+    return path
