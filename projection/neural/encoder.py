@@ -14,12 +14,15 @@ import numpy as np
 
 from projection.align.base import Aligner
 from projection.extras import require
-from projection.neural.hub import check_model, load_error, load_fast_pretrained, model_identity, pick_device
+from projection.neural.hub import (
+    check_model, load_error, load_fast_pretrained, model_identity, pick_device, pretrained_args,
+)
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ALIGN_MODEL = "bert-base-multilingual-cased"
+#: the canonical Hub id (the legacy "bert-base-multilingual-cased" redirects, but misses a cache filled under this one)
+DEFAULT_ALIGN_MODEL = "google-bert/bert-base-multilingual-cased"
 
 #: (vectors [n_subwords, dim], word index of each sub-word)
 Encoded = tuple[np.ndarray, np.ndarray]
@@ -43,7 +46,8 @@ class SubwordEncoder:
         """Check ``layer`` against the model's configuration (cheap: reads config.json only)."""
         transformers = require("transformers", purpose="neural word alignment")
         try:
-            config = transformers.AutoConfig.from_pretrained(self.model_name)
+            name, kwargs = pretrained_args(self.model_name)
+            config = transformers.AutoConfig.from_pretrained(name, **kwargs)
         except OSError as err:
             raise load_error(self.model_name, "alignment", self.option, err) from err
         n_layers = getattr(config, "num_hidden_layers", None)
