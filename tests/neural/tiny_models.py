@@ -22,12 +22,12 @@ CORPUS = (
 )
 
 
-def _train(model, trainer, pre_tokenizer) -> dict:
+def _train(model, trainer, pre_tokenizer, corpus=CORPUS) -> dict:
     from tokenizers import Tokenizer
 
     tok = Tokenizer(model)
     tok.pre_tokenizer = pre_tokenizer
-    tok.train_from_iterator(CORPUS, trainer)
+    tok.train_from_iterator(corpus, trainer)
     return json.loads(tok.to_str())["model"]
 
 
@@ -95,8 +95,8 @@ def build_ner(path: Path, *, favour: str | None = None) -> Path:
     return path
 
 
-def build_encoder(path: Path) -> Path:
-    """BERT tokenizer (WordPiece, cased) + BertModel, hidden 16, 2 layers."""
+def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS) -> Path:
+    """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers."""
     import torch
     from tokenizers import models, pre_tokenizers, trainers
     from transformers import BertConfig, BertModel, BertTokenizer
@@ -107,10 +107,11 @@ def build_encoder(path: Path) -> Path:
             vocab_size=300, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
         ),
         pre_tokenizers.BertPreTokenizer(),
+        corpus,
     )
     tok = BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
     config = BertConfig(
-        vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
+        vocab_size=len(tok), hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32,
         max_position_embeddings=128,
     )
     torch.manual_seed(0)
