@@ -95,8 +95,9 @@ def build_ner(path: Path, *, favour: str | None = None) -> Path:
     return path
 
 
-def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS) -> Path:
-    """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers."""
+def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS, positions: int = 128) -> Path:
+    """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers,
+    ``positions`` position embeddings."""
     import torch
     from tokenizers import models, pre_tokenizers, trainers
     from transformers import BertConfig, BertModel, BertTokenizer
@@ -112,7 +113,7 @@ def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS) -> Path:
     tok = BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
     config = BertConfig(
         vocab_size=len(tok), hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32,
-        max_position_embeddings=128,
+        max_position_embeddings=positions,
     )
     torch.manual_seed(0)
     model = BertModel(config)
