@@ -1,6 +1,7 @@
 """Differential check: our ``awesome.v1`` against the reference implementation, PyPI ``awesome-align`` 0.1.7.
 
-    python benchmarks/awesome_diff.py [--python /tmp/aw/bin/python] [--pairs N] [--out benchmarks/results/awesome_diff.json]
+    python benchmarks/awesome_diff.py [--python /tmp/aw/bin/python] [--pairs N] [--scale 8]
+                                      [--out benchmarks/results/awesome_diff.json]
 
 awesome-align pins old packages (it vendors a transformers 2.x BERT), so it runs in its own interpreter, given
 by ``--python``; a throwaway venv that sees this environment's torch is enough:
@@ -9,8 +10,8 @@ by ``--python``; a throwaway venv that sees this environment's torch is enough:
 
 Both sides get the same tiny random 12-layer BERT (tests/neural/tiny_models.py, hidden 16, seed 0, tokenizer
 trained on the pairs; the output LayerNorm of layer 8 scaled by ``--scale`` so that the softmaxes are peaked
-as a trained model's are: unscaled, nearly every word pair passes 1e-3) and the same sentence pairs: the 447 Hansards en-fr pairs of tests/data/align, plus
-three pairs with a literal ``[SEP]`` / ``[CLS]`` word (awesome-align masks those ids; so does awesome.v1).
+as a trained model's are: unscaled, nearly every word pair passes 1e-3) and the same sentence pairs: the 447
+Hansards en-fr pairs of tests/data/align, plus three pairs with a literal ``[SEP]`` / ``[CLS]`` word (awesome-align masks those ids; so does awesome.v1).
 awesome-align runs its own CLI (``awesome_align.run_align``: softmax extraction, threshold 1e-3, layer 8) on a
 ``src ||| tgt`` file; ours runs in this process. The table gives identical pairs and link counts; the JSON
 keeps the versions and the first differing pairs. Exit status 1 when any pair differs, 2 when awesome-align
@@ -36,7 +37,7 @@ SPECIAL = [
     ("the [SEP] house is red".split(), "la [SEP] maison est rouge".split()),
     ("[CLS] we agree".split(), "nous sommes d' accord".split()),
     ("thank you [SEP]".split(), "merci [SEP]".split()),
-]  # not a side made only of special tokens: every position is masked and awesome-align raises an IndexError
+]  # no side made only of special tokens: all masked, awesome-align raises IndexError
 
 
 def read_pairs(limit: int | None) -> list[tuple[list[str], list[str]]]:

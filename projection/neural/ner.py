@@ -134,8 +134,8 @@ class WordNer:
                       disable=not self.progress):
             batch = jobs[k : k + self.batch_size]
             words = [list(sentences[s][a:b]) for s, a, b in batch]
-            enc = tok(words, is_split_into_words=True, truncation=True, max_length=limit + tok.num_special_tokens_to_add(),
-                      padding=True, return_tensors="pt")
+            enc = tok(words, is_split_into_words=True, truncation=True,
+                      max_length=limit + tok.num_special_tokens_to_add(), padding=True, return_tensors="pt")
             with torch.inference_mode():
                 best = model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
             for row, (s, a, b) in enumerate(batch):

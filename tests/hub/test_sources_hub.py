@@ -46,7 +46,8 @@ json.dump({"rows": rows, "origin": d.origin, "revision": d.revision, "content": 
 
 
 def _gold(dataset: str, lang: str, split: str, data_dir: str) -> list[list[list[str]]]:
-    return [[list(s.tokens), list(s.tags)] for s in load_sentences(dataset, lang, split, data_dir=str(DATA / data_dir))]
+    sentences = load_sentences(dataset, lang, split, data_dir=str(DATA / data_dir))
+    return [[list(s.tokens), list(s.tags)] for s in sentences]
 
 
 def _parquet(rows: list[list[list[str]]], names: tuple[str, ...], *, metadata: bool) -> bytes:
@@ -58,7 +59,8 @@ def _parquet(rows: list[list[list[str]]], names: tuple[str, ...], *, metadata: b
     if metadata:
         import datasets
 
-        features = datasets.Features({"id": datasets.Value("string"), "tokens": datasets.List(datasets.Value("string")),
+        features = datasets.Features({"id": datasets.Value("string"),
+                                      "tokens": datasets.List(datasets.Value("string")),
                                       "ner_tags": datasets.List(datasets.ClassLabel(names=list(names)))})
         datasets.Dataset.from_dict(columns, features=features).to_parquet(buf)
     else:

@@ -108,7 +108,8 @@ def test_full_width_and_other_bracket_variants_keep_every_entity():
     ents, labels = ["アンゲラ・メルケル", "パリ", "ベルリン", "EU"], ["PER", "LOC", "LOC", "ORG"]
     d = decode_markers(text, ents, labels, lambda t: t.split() if " " in t else [t] if t else [])
     assert (d.markers, d.matched, d.lost) == (4, 4, 0)
-    assert list(d.sentence.tokens) == ["アンゲラ・メルケル", "は", "パリ", "と", "ベルリン", "を訪れた", "EU", "の会議"]
+    assert list(d.sentence.tokens) == ["アンゲラ・メルケル", "は", "パリ", "と", "ベルリン", "を訪れた", "EU",
+                                       "の会議"]
     assert list(d.sentence.tags) == ["B-PER", "O", "B-LOC", "O", "B-LOC", "O", "B-ORG", "O"]
 
 
