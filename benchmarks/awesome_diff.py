@@ -9,13 +9,13 @@ by ``--python``; a throwaway venv that sees this environment's torch is enough:
     python -m venv --system-site-packages /tmp/aw && /tmp/aw/bin/pip install --no-deps awesome-align==0.1.7
 
 Both sides get the same tiny random 12-layer BERT (tests/neural/tiny_models.py, hidden 16, seed 0, tokenizer
-trained on the pairs; the output LayerNorm of layer 8 scaled by ``--scale`` so that the softmaxes are peaked
-as a trained model's are: unscaled, nearly every word pair passes 1e-3) and the same sentence pairs: the 447
-Hansards en-fr pairs of tests/data/align, plus three pairs with a literal ``[SEP]`` / ``[CLS]`` word (awesome-align masks those ids; so does awesome.v1).
-awesome-align runs its own CLI (``awesome_align.run_align``: softmax extraction, threshold 1e-3, layer 8) on a
-``src ||| tgt`` file; ours runs in this process. The table gives identical pairs and link counts; the JSON
-keeps the versions and the first differing pairs. Exit status 1 when any pair differs, 2 when awesome-align
-cannot be imported by ``--python`` (nothing is written then).
+trained on the pairs; the output LayerNorm of layer 8 scaled by ``--scale`` so that the softmaxes are peaked as a
+trained model's are: unscaled, nearly every word pair passes 1e-3) and the same sentence pairs: the 447 Hansards
+en-fr pairs of tests/data/align, plus three pairs with a literal ``[SEP]`` / ``[CLS]`` word (awesome-align masks
+those ids; so does awesome.v1). awesome-align runs its own CLI (``awesome_align.run_align``: softmax extraction,
+threshold 1e-3, layer 8) on a ``src ||| tgt`` file; ours runs in this process. The table gives identical pairs and
+link counts; the JSON keeps the versions and the first differing pairs. Exit status 1 when any pair differs, 2 when
+awesome-align cannot be imported by ``--python`` (nothing is written then).
 """
 
 from __future__ import annotations
