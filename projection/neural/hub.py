@@ -93,11 +93,13 @@ _SAMPLE = 1 << 16
 
 
 def directory_hash(path: str | os.PathLike) -> str:
-    """sha256 over a model directory's files, by relative path: small files whole, large ones by size and
-    three 64 KiB samples. Independent of modification times and of where the copy lives."""
+    """sha256 over a model directory's files (hidden ones such as ``.git/`` left out), by relative path: small
+    files whole, large ones by size and three 64 KiB samples. Independent of modification times and of where
+    the copy lives."""
     root = Path(path)
     digest = hashlib.sha256()
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    files = (p for p in root.rglob("*") if p.is_file())
+    for file in sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)):
         size = file.stat().st_size
         digest.update(f"{file.relative_to(root).as_posix()}\0{size}\0".encode())
         with open(file, "rb") as f:
