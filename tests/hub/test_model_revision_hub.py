@@ -31,6 +31,8 @@ def test_model_revision_and_pinned_revision_load(fake_hub, clients, tmp_path):
     sys.path.insert(0, str(Path(__file__).parents[1] / "neural"))
     import tiny_models as tm
 
+    clients.env["OMP_NUM_THREADS"] = "1"  # tiny tensors: threads only add contention
+
     enc = tm.build_encoder(tmp_path / "enc")
     files = {p.name: p.read_bytes() for p in enc.iterdir() if p.is_file()}
     first = fake_hub.seed("org/enc", files, "v1", repo_type="model").head

@@ -153,10 +153,13 @@ def test_convert_branch_without_the_config_names_the_configs_found(published, cl
 @pytest.mark.neural
 def test_translate_test_on_a_script_repo_reads_the_convert_branch(published, clients, tmp_path):
     """`silver-ner translate-test --dataset masakhaner2` with no --data-dir, tiny local models."""
-    pytest.importorskip("torch")
+    torch = pytest.importorskip("torch")
     pytest.importorskip("transformers")
     sys.path.insert(0, str(Path(__file__).parents[1] / "neural"))
     import tiny_models as tm
+
+    torch.set_num_threads(1)  # tiny tensors: threads only add contention (here and in the client below)
+    clients.env["OMP_NUM_THREADS"] = "1"
 
     models = {"mt": tm.build_mt(tmp_path / "mt"), "ner": tm.build_ner(tmp_path / "ner"),
               "enc": tm.build_encoder(tmp_path / "enc")}
