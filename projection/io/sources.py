@@ -173,7 +173,7 @@ def _from_hub(dataset: str, lang: str, split: str, limit: int | None) -> SourceD
         tried.append(f"{revision} (commit {sha[:12]}){script}: no Parquet for {config}/{hub_split}{have}")
     raise HubSourceError(
         f"cannot read {where} from the Hugging Face Hub; tried {' | '.join(tried)}. Download the split in its "
-        f"published layout and pass --data-dir DIR (see `expected_path`)"
+        f"published layout and pass --data-dir DIR (the file {expected_path(dataset, lang, split, 'DIR')})"
     )
 
 

@@ -140,7 +140,7 @@ def test_script_without_convert_branch_is_one_clear_error(fake_hub, clients):
     assert message.startswith("HubSourceError: cannot read masakhane/masakhaner2 config hau split test")
     assert "main (commit " in message and "a loading script" in message
     assert f"{CONVERT}: RevisionNotFoundError" in message
-    assert "--data-dir DIR" in message
+    assert message.endswith("pass --data-dir DIR (the file DIR/hau/test.txt)")
 
 
 def test_convert_branch_without_the_config_names_the_configs_found(published, clients):
