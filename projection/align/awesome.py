@@ -2,6 +2,8 @@
 
 Dot products of sub-word vectors from hidden layer ``layer`` (default 8), a softmax over each row and over
 each column; a link where both probabilities exceed ``threshold`` (0.001). Sub-word links become word links.
+Sub-words whose id is [CLS], [SEP] or [PAD] are left out of both softmaxes, as awesome-align masks them: a
+literal ``[SEP]`` in the text is never linked (SimAlign keeps it).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def _aligner_class():
 
     class AwesomeAligner(EncoderAligner):
         name = "awesome.v1"
+        mask_special_ids = True
 
         def __init__(self, model: str = DEFAULT_ALIGN_MODEL, layer: int = 8, threshold: float = 1e-3,
                      device: str | None = None, batch_size: int = 32, encoder=None) -> None:

@@ -2,7 +2,8 @@
 
 English entities are wrapped in ``[ ]`` and translated with a marker-trained model
 (``ychenNLP/nllb-200-3.3B-easyproject``, with the original NLLB tokenizer); every entity is also translated
-alone; the markers are read back (``projection.neural.markers``). The result is a labelled target-language
+alone; the markers are read back (``projection.neural.markers``: ASCII ``[ ]`` and the full-width / lenticular /
+tortoise-shell variants MT writes into CJK and Thai). The result is a labelled target-language
 sentence that is then aligned to the target tokens (same-language alignment) and projected.
 """
 

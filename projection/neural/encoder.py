@@ -3,26 +3,50 @@
 ``SubwordEncoder`` is the model wrapper (loaded lazily, batched); ``EncoderAligner`` maps a pure link
 function over sub-word vectors to word alignments. The algorithms themselves live in
 ``projection.align.simalign`` and ``projection.align.awesome`` as numpy functions.
+
+Special tokens the tokenizer adds are dropped. A special token written in the text itself (a literal
+``[SEP]``) is kept as the word's sub-word, as SimAlign keeps it; an aligner with ``mask_special_ids`` drops
+every sub-word whose id is the [CLS], [SEP] or [PAD] id, as awesome-align masks them. Words with no sub-word at
+all (a zero-width space) are counted apart (``no_subwords``); only words cut off by the model's input limit
+count as ``truncated``.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from projection.align.base import Aligner
 from projection.extras import require
-from projection.neural.hub import check_model, load_error, load_fast_pretrained, model_identity, pick_device
+from projection.neural.hub import (
+    check_model, load_error, load_fast_pretrained, model_identity, pick_device, pretrained_args,
+)
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ALIGN_MODEL = "bert-base-multilingual-cased"
+#: the canonical Hub id (the legacy "bert-base-multilingual-cased" redirects, but misses a cache filled under this one)
+DEFAULT_ALIGN_MODEL = "google-bert/bert-base-multilingual-cased"
 
-#: (vectors [n_subwords, dim], word index of each sub-word)
-Encoded = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One sentence's sub-words: vectors [n, dim], the word index of each, and whether its id is a special one."""
+
+    vectors: np.ndarray
+    word_of: np.ndarray
+    special: np.ndarray
+
+    def without_special(self) -> Encoded:
+        keep = ~self.special
+        return Encoded(self.vectors[keep], self.word_of[keep], self.special[keep])
+
+
+_EMPTY = Encoded(np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
 
 
 class SubwordEncoder:
@@ -34,7 +58,8 @@ class SubwordEncoder:
         self.layer, self.device, self.batch_size, self.option = layer, device, batch_size, option
         self._model = None
         self._tok = None
-        self.truncated = 0
+        self.truncated = 0  # sentences with words cut off by the input limit (cumulative)
+        self.no_subwords = 0  # words the tokenizer turns into nothing, e.g. a zero-width space (cumulative)
 
     def signature(self) -> str:
         return model_identity(self.model_name)
@@ -43,7 +68,8 @@ class SubwordEncoder:
         """Check ``layer`` against the model's configuration (cheap: reads config.json only)."""
         transformers = require("transformers", purpose="neural word alignment")
         try:
-            config = transformers.AutoConfig.from_pretrained(self.model_name)
+            name, kwargs = pretrained_args(self.model_name)
+            config = transformers.AutoConfig.from_pretrained(name, **kwargs)
         except OSError as err:
             raise load_error(self.model_name, "alignment", self.option, err) from err
         n_layers = getattr(config, "num_hidden_layers", None)
@@ -65,10 +91,12 @@ class SubwordEncoder:
         return self._model, self._tok
 
     def encode(self, sentences: Sequence[Sequence[str]]) -> list[Encoded]:
-        """Layer-``layer`` vectors of every sub-word (special tokens dropped) and the word each belongs to."""
+        """Layer-``layer`` vectors of every sub-word of the text (added special tokens dropped)."""
         import torch
 
         model, tok = self._load()
+        special_ids = np.array(sorted({i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+                                       if i is not None}), dtype=np.int64)
         limit = min(int(tok.model_max_length) if tok.model_max_length < 1_000_000 else 512,
                     int(getattr(model.config, "max_position_embeddings", 512)))
         out: list[Encoded | None] = [None] * len(sentences)
@@ -76,20 +104,23 @@ class SubwordEncoder:
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             words = [list(sentences[k]) for k in idx]
+            full = tok(words, is_split_into_words=True, add_special_tokens=False)
             enc = tok(words, is_split_into_words=True, truncation=True, max_length=limit, padding=True,
                       return_tensors="pt")
+            ids = enc["input_ids"].numpy()
             with torch.inference_mode():
                 states = model(**enc.to(self.device), output_hidden_states=True).hidden_states[self.layer]
             states = states.float().cpu().numpy()
             for row, k in enumerate(idx):
-                ids = enc.word_ids(row)
-                keep = [p for p, w in enumerate(ids) if w is not None]
-                word_of = np.array([ids[p] for p in keep], dtype=np.int64)
-                if len(set(word_of.tolist())) < len(sentences[k]):
+                word_ids = enc.word_ids(row)
+                keep = [p for p, w in enumerate(word_ids) if w is not None]
+                word_of = np.array([word_ids[p] for p in keep], dtype=np.int64)
+                with_subwords = len({w for w in full.word_ids(row) if w is not None})
+                self.no_subwords += len(sentences[k]) - with_subwords
+                if len(set(word_of.tolist())) < with_subwords:
                     self.truncated += 1
-                out[k] = (states[row, keep], word_of)
-        empty = (np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=np.int64))
-        return [e if e is not None else empty for e in out]
+                out[k] = Encoded(states[row, keep], word_of, np.isin(ids[row, keep], special_ids))
+        return [e if e is not None else _EMPTY for e in out]
 
 
 def subword_links_to_words(links: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -> Alignment:
@@ -108,6 +139,8 @@ class EncoderAligner(Aligner):
     """An aligner over encoder vectors; subclasses give ``links(src_vecs, tgt_vecs) -> bool matrix``."""
 
     unit = "bpe"
+    #: drop sub-words whose id is [CLS]/[SEP]/[PAD] also when the text itself holds them (awesome-align)
+    mask_special_ids = False
 
     def __init__(self, model: str, layer: int, device: str | None, batch_size: int,
                  encoder: SubwordEncoder | None = None) -> None:
@@ -122,16 +155,23 @@ class EncoderAligner(Aligner):
     def align(self, src, tgt) -> list[Alignment]:
         if len(src) != len(tgt):
             raise ValueError(f"{len(src)} source sentences but {len(tgt)} target sentences")
+        truncated, no_subwords = self.encoder.truncated, self.encoder.no_subwords
         encoded = self.encoder.encode(list(src) + list(tgt))
+        if self.mask_special_ids:
+            encoded = [e.without_special() for e in encoded]
         out = []
-        for (sv, sw), (tv, tw) in zip(encoded[: len(src)], encoded[len(src) :]):
-            if len(sw) == 0 or len(tw) == 0:
+        for s, t in zip(encoded[: len(src)], encoded[len(src) :]):
+            if len(s.word_of) == 0 or len(t.word_of) == 0:
                 out.append(Alignment())
                 continue
+            (sv, sw), (tv, tw) = (s.vectors, s.word_of), (t.vectors, t.word_of)
             if self.unit == "word":
                 (sv, sw), (tv, tw) = mean_by_word(sv, sw), mean_by_word(tv, tw)
             out.append(subword_links_to_words(self.links(sv, tv), sw, tw))
-        if self.encoder.truncated:
+        if self.encoder.truncated > truncated:
             logger.warning("%d sentences were longer than the alignment model's limit: their tail is unaligned",
-                           self.encoder.truncated)
+                           self.encoder.truncated - truncated)
+        if self.encoder.no_subwords > no_subwords:
+            logger.info("%d words have no sub-word in the alignment model's vocabulary (e.g. zero-width spaces) "
+                        "and stay unaligned", self.encoder.no_subwords - no_subwords)
         return out

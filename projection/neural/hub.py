@@ -2,12 +2,18 @@
 
 ``check_model`` runs before any work: with ``HF_HUB_OFFLINE=1`` a Hub id that is not in the local cache is
 an error at once (naming the model and how to point at a local copy) instead of minutes of retries later.
+A Hub id may pin a revision, ``ID@REVISION`` (branch, tag or commit sha); ``pretrained_args`` splits it for
+``from_pretrained``. ``model_revision`` resolves what a model is: the commit sha of a Hub model (from the Hub,
+or from the local cache's ``refs/`` when offline), a content hash of a local directory (stable across copies,
+unlike modification times); ``model_identity`` is the short form for signatures and cache keys.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
 from pathlib import Path
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
@@ -33,11 +39,26 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model
 
 
-def check_model(model: str, *, role: str, option: str) -> str:
-    """Return ``model`` (a local directory as an absolute path) or raise ``ModelUnavailableError``.
+def split_revision(model: str) -> tuple[str, str | None]:
+    """``("ID", "REVISION")`` for ``ID@REVISION``; a local directory (whose name may hold ``@``) is never split."""
+    if "@" not in model or Path(model).expanduser().is_dir():
+        return model, None
+    name, _, revision = model.partition("@")
+    if not name or not revision or "@" in revision:
+        raise ModelUnavailableError(f"model {model!r}: write a pinned Hub model as ID@REVISION (one @)")
+    return name, revision
 
-    ``role`` names the stage (e.g. "translation"), ``option`` the CLI option that takes a local copy.
-    """
+
+def pretrained_args(model: str) -> tuple[str, dict[str, str]]:
+    """``(name, kwargs)`` for ``from_pretrained``: ``ID@REVISION`` -> ``("ID", {"revision": "REVISION"})``."""
+    name, revision = split_revision(model)
+    return name, ({"revision": revision} if revision else {})
+
+
+def check_model(model: str, *, role: str, option: str) -> str:
+    """Return ``model`` (a local directory as an absolute path; ``ID[@REVISION]`` as given) or raise
+    ``ModelUnavailableError``. ``role`` names the stage (e.g. "translation"), ``option`` the CLI option that
+    takes a local copy."""
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():
@@ -45,35 +66,85 @@ def check_model(model: str, *, role: str, option: str) -> str:
         return str(path.resolve())
     if _looks_like_path(model):
         raise ModelUnavailableError(f"{role} model directory {model} does not exist; fix the path given to {option}")
+    name, revision = split_revision(model)
     if is_offline():
         cache = hub_cache_dir()
         found = False
         try:
             from huggingface_hub import try_to_load_from_cache
 
-            found = isinstance(try_to_load_from_cache(model, "config.json", cache_dir=str(cache)), str)
+            found = isinstance(try_to_load_from_cache(name, "config.json", cache_dir=str(cache), revision=revision),
+                               str)
         except ImportError:  # pragma: no cover - transformers depends on huggingface_hub
             found = False
         if not found:
+            at = f" at revision {revision}" if revision else ""
             raise ModelUnavailableError(
-                f"{role} model {model} is not in the Hugging Face cache ({cache}) and HF_HUB_OFFLINE=1 forbids "
-                f"downloading it; run `hf download {model}` where the Hub is reachable (and copy the cache), or pass "
-                f"a local copy: {option} DIR"
+                f"{role} model {name}{at} is not in the Hugging Face cache ({cache}) and HF_HUB_OFFLINE=1 forbids "
+                f"downloading it; run `hf download {name}{f' --revision {revision}' if revision else ''}` where "
+                f"the Hub is reachable (and copy the cache), or pass a local copy: {option} DIR"
             )
     return model
 
 
-def model_identity(model: str) -> str:
-    """What a cache key should know about the model: the Hub id, or directory name + hash of its config."""
-    path = Path(model)
+_SHA = re.compile(r"[0-9a-f]{40}")
+#: bytes hashed from the start, middle and end of a large (weight) file: a full hash of 13 GB would take minutes
+_SAMPLE = 1 << 16
+
+
+def directory_hash(path: str | os.PathLike) -> str:
+    """sha256 over a model directory's files (hidden ones such as ``.git/`` left out), by relative path: small
+    files whole, large ones by size and three 64 KiB samples. Independent of modification times and of where
+    the copy lives."""
+    root = Path(path)
+    digest = hashlib.sha256()
+    files = (p for p in root.rglob("*") if p.is_file())
+    for file in sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)):
+        size = file.stat().st_size
+        digest.update(f"{file.relative_to(root).as_posix()}\0{size}\0".encode())
+        with open(file, "rb") as f:
+            if size <= 3 * _SAMPLE:
+                digest.update(f.read())
+                continue
+            for offset in (0, size // 2, size - _SAMPLE):
+                f.seek(offset)
+                digest.update(f.read(_SAMPLE))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _hub_sha(name: str, revision: str | None, offline: bool, cache: str) -> str | None:
+    if revision and _SHA.fullmatch(revision):
+        return revision
+    if not offline:
+        try:
+            from huggingface_hub import HfApi
+
+            return HfApi().model_info(name, revision=revision).sha
+        except Exception:  # noqa: BLE001 - unreachable Hub, auth: fall back to what the cache knows
+            pass
+    ref = Path(cache) / f"models--{name.replace('/', '--')}" / "refs" / (revision or "main")
+    return ref.read_text(encoding="utf-8").strip() if ref.is_file() else None
+
+
+def model_revision(model: str) -> str | None:
+    """The commit sha of a Hub model (None when neither the Hub nor the cache can tell), or
+    ``sha256:<hex>`` of a local directory (``directory_hash``)."""
+    path = Path(model).expanduser()
     if path.is_dir():
-        digest = hashlib.sha256((path / "config.json").read_bytes()).hexdigest()[:10]
-        weights = sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin"))
-        if weights:
-            stat = weights[0].stat()
-            digest = hashlib.sha256(f"{digest}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:10]
-        return f"{path.name}@{digest}"
-    return model
+        return "sha256:" + directory_hash(path)
+    name, revision = split_revision(model)
+    return _hub_sha(name, revision, is_offline(), str(hub_cache_dir()))
+
+
+def model_identity(model: str) -> str:
+    """What a signature or cache key should know about the model: ``dirname@<hash10>`` for a local directory,
+    ``ID@<sha12>`` for a Hub model whose commit is known (else ``ID`` or ``ID@REVISION`` as given)."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return f"{path.name}@{directory_hash(path)[:10]}"
+    sha = model_revision(model)
+    return f"{split_revision(model)[0]}@{sha[:12]}" if sha else model
 
 
 def load_error(model: str, role: str, option: str, err: Exception) -> ModelUnavailableError:
@@ -85,9 +156,10 @@ def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str,
     the model (``transformers.<auto_model>``) is put in eval mode on ``device``; load failures name the
     model and the option that points at a local copy."""
     transformers = __import__("transformers")
+    name, kwargs = pretrained_args(model)
     try:
-        tok = transformers.AutoTokenizer.from_pretrained(model)
-        net = getattr(transformers, auto_model).from_pretrained(model)
+        tok = transformers.AutoTokenizer.from_pretrained(name, **kwargs)
+        net = getattr(transformers, auto_model).from_pretrained(name, **kwargs)
     except OSError as err:
         raise load_error(model, role, option, err) from err
     if not getattr(tok, "is_fast", False):

@@ -1,6 +1,9 @@
 """Word-level NER with a token-classification model: the label of a word is that of its first sub-word.
 
-Sentences longer than the model's limit are cut into consecutive windows of whole words. The model's labels
+Sentences longer than the model's limit are labelled in overlapping windows of whole words (``overlap``
+sub-words shared by neighbouring windows, half a window by default); each word keeps the label of the window
+in which it lies farthest from a cut (a window edge inside the sentence), so a word is never labelled with
+no context on one side when a window gave it some. The model's labels
 are mapped to IOB2: ``B-X``/``I-X`` kept, ``S-X`` -> ``B-X``, ``E-X`` -> ``I-X``, a bare ``X`` -> ``I-X``;
 then ``repair_iob2`` turns IOB1 starts (``I-PER`` after O, as CoNLL-03 models emit) into ``B-``.
 """
@@ -31,32 +34,55 @@ def to_iob2_label(label: str) -> str:
     return "I-" + label
 
 
-def windows(counts: Sequence[int], limit: int) -> list[tuple[int, int]]:
-    """Consecutive word ranges ``[a, b)`` whose sub-word counts sum to ≤ ``limit`` (a single longer word
-    gets a window of its own, truncated later)."""
+def windows(counts: Sequence[int], limit: int, overlap: int = 0) -> list[tuple[int, int]]:
+    """Word ranges ``[a, b)`` covering every word, each as long as fits in ``limit`` sub-words (a single longer
+    word gets a window of its own, truncated later); the next window starts at the earliest word after ``a``
+    such that the words it shares with this one hold ≤ ``overlap`` sub-words, but shares at least one word
+    when ``overlap > 0`` and the window has two (``overlap=0``: consecutive windows)."""
     out: list[tuple[int, int]] = []
-    start, total = 0, 0
-    for k, c in enumerate(counts):
-        if k > start and total + c > limit:
-            out.append((start, k))
-            start, total = k, 0
-        total += c
-    if counts:
-        out.append((start, len(counts)))
+    start, n = 0, len(counts)
+    while start < n:
+        end, total = start, 0
+        while end < n and (end == start or total + counts[end] <= limit):
+            total, end = total + counts[end], end + 1
+        out.append((start, end))
+        if end == n:
+            break
+        nxt, shared = end, 0
+        while nxt - 1 > start and (shared + counts[nxt - 1] <= overlap or (overlap > 0 and nxt == end)):
+            nxt, shared = nxt - 1, shared + counts[nxt - 1]
+        start = nxt
     return out
+
+
+def edge_distance(word: int, window: tuple[int, int], n_words: int) -> float:
+    """Words between ``word`` and the nearest cut of ``window`` (the sentence's own ends are no cut)."""
+    a, b = window
+    left = word - a if a > 0 else float("inf")
+    right = b - 1 - word if b < n_words else float("inf")
+    return min(left, right)
 
 
 class WordNer:
     def __init__(self, model: str = DEFAULT_NER_MODEL, *, device: str | None = None, batch_size: int = 16,
-                 option: str = "--ner-model", progress: bool = True) -> None:
+                 option: str = "--ner-model", progress: bool = True, window: int | None = None,
+                 overlap: int | None = None) -> None:
+        """``window``: sub-words per window (default and maximum: the model's limit); ``overlap``: sub-words
+        shared by neighbouring windows (default: half a window)."""
+        if window is not None and window < 1:
+            raise ValueError(f"NER window must be ≥ 1 sub-word, got {window}")
+        if overlap is not None and overlap < 0:
+            raise ValueError(f"NER window overlap must be ≥ 0 sub-words, got {overlap}")
         self.model_name = check_model(model, role="NER", option=option)
         self.device, self.batch_size, self.option, self.progress = device, batch_size, option, progress
+        self.window, self.overlap = window, overlap
         self._model = None
         self._tok = None
         self.windowed = 0
 
     def signature(self) -> str:
-        return model_identity(self.model_name)
+        extra = ",".join(f"{k}={v}" for k, v in (("window", self.window), ("overlap", self.overlap)) if v is not None)
+        return model_identity(self.model_name) + (f"({extra})" if extra else "")
 
     def _load(self):
         if self._model is None:
@@ -75,7 +101,8 @@ class WordNer:
         limit = int(model.config.max_position_embeddings) - 2
         if tok.model_max_length and tok.model_max_length < 1_000_000:
             limit = min(limit, int(tok.model_max_length))
-        return limit - tok.num_special_tokens_to_add()
+        limit -= tok.num_special_tokens_to_add()
+        return min(limit, self.window) if self.window else limit
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for every word of every sentence."""
@@ -84,6 +111,7 @@ class WordNer:
 
         model, tok = self._load()
         limit = self._limit()
+        overlap = limit // 2 if self.overlap is None else min(self.overlap, limit - 1)
         jobs: list[tuple[int, int, int]] = []  # (sentence, first word, end word)
         for s, words in enumerate(sentences):
             if not words:
@@ -93,25 +121,30 @@ class WordNer:
             for w in enc.word_ids(0):
                 if w is not None:
                     counts[w] += 1
-            parts = windows(counts, limit)
+            parts = windows(counts, limit, overlap)
             self.windowed += len(parts) > 1
             jobs.extend((s, a, b) for a, b in parts)
         if self.windowed:
             logger.info("%d sentences longer than %d sub-words were labelled in windows", self.windowed, limit)
         labels: list[list[str]] = [["O"] * len(words) for words in sentences]
+        # per word: (distance to the nearest cut, -window start) of the window its label came from
+        chosen: list[list[tuple[float, int]]] = [[(-1.0, 0)] * len(words) for words in sentences]
         jobs.sort(key=lambda j: j[1] - j[2])
         for k in tqdm(range(0, len(jobs), self.batch_size), desc="NER", unit="batch", leave=False,
                       disable=not self.progress):
             batch = jobs[k : k + self.batch_size]
             words = [list(sentences[s][a:b]) for s, a, b in batch]
-            enc = tok(words, is_split_into_words=True, truncation=True, max_length=limit + tok.num_special_tokens_to_add(),
-                      padding=True, return_tensors="pt")
+            enc = tok(words, is_split_into_words=True, truncation=True,
+                      max_length=limit + tok.num_special_tokens_to_add(), padding=True, return_tensors="pt")
             with torch.inference_mode():
                 best = model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
-            for row, (s, a, _) in enumerate(batch):
+            for row, (s, a, b) in enumerate(batch):
                 seen: set[int] = set()
                 for pos, w in enumerate(enc.word_ids(row)):
                     if w is not None and w not in seen:
                         seen.add(w)
-                        labels[s][a + w] = self._labels[best[row][pos]]
+                        rank = (edge_distance(a + w, (a, b), len(sentences[s])), -a)  # ties: the earlier window
+                        if rank > chosen[s][a + w]:
+                            chosen[s][a + w] = rank
+                            labels[s][a + w] = self._labels[best[row][pos]]
         return [repair_iob2(tags, where=f"NER output {k + 1}")[0] for k, tags in enumerate(labels)]

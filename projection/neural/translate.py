@@ -12,7 +12,7 @@ from typing import Sequence
 
 from projection.extras import require
 from projection.neural.cache import TranslationCache
-from projection.neural.hub import check_model, load_error, model_identity, pick_device
+from projection.neural.hub import check_model, load_error, model_identity, pick_device, pretrained_args
 from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
 from projection.neural.text import split_to_fit
 
@@ -89,10 +89,12 @@ class Translator:
             torch = require("torch", purpose="translation")
             transformers = require("transformers", purpose="translation")
             self.device = pick_device(self.device)
+            tok_name, tok_kwargs = pretrained_args(self.tokenizer_name or self.model_name)
+            name, kwargs = pretrained_args(self.model_name)
             try:
-                self._tok = transformers.AutoTokenizer.from_pretrained(self.tokenizer_name or self.model_name)
+                self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
                 dtype = torch.bfloat16 if self.device.startswith("cuda") else torch.float32
-                model = transformers.AutoModelForSeq2SeqLM.from_pretrained(self.model_name, dtype=dtype)
+                model = transformers.AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, **kwargs)
             except OSError as err:
                 raise load_error(self.model_name, self.role, self.option, err) from err
             self._model = model.to(self.device).eval()

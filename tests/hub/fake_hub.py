@@ -113,6 +113,18 @@ class FakeHub:
         self.store.commit(key, "main", lines)
         return self.store.state(key)
 
+    def seed_branch(self, repo_id: str, branch: str, files: dict[str, bytes], message: str,
+                    repo_type: str = "dataset") -> str:
+        """Commit exactly `files` on `branch` (e.g. `refs/convert/parquet`, as the parquet-converter does);
+        the repo must exist. Returns the commit id."""
+        stored = {}
+        for path, data in files.items():
+            lfs = is_lfs_path(path, len(data))
+            if lfs:
+                self.store.put_object(StoredFile(path, data, True).sha256, data)
+            stored[path] = StoredFile(path, data, lfs)
+        return self.store.commit_branch(f"{repo_type}s/{repo_id}", branch, message, stored).oid
+
     def kinds_used(self) -> set[str]:
         with self.store.lock:
             return {r.kind for r in self.requests if r.status < 400}
@@ -248,7 +260,7 @@ class FakeHub:
     def _commits(self, groups: dict, query: dict, headers: dict, body: bytes) -> Reply:
         key = _key(groups)
         head = self.store.resolve(key, unquote(groups["rev"]))
-        history = self.store.history(key)
+        history = self.store.history_of(key, head)
         history = history[: [c.oid for c in history].index(head.oid) + 1]
         return _json([{"id": c.oid, "title": c.title, "message": c.description, "authors": [], "date": c.date}
                       for c in reversed(history)])  # fmt: skip

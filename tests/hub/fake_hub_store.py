@@ -1,5 +1,8 @@
 """In-memory repositories for the fake Hub (tests/hub/fake_hub.py): files, linear history, LFS objects.
 
+Besides ``main`` a repo may hold other branches, each with its own linear history (as the Hub's orphan
+``refs/convert/parquet`` branch written by the parquet-converter); clients only commit to ``main``.
+
 A commit id is the sha1 of (parent, message, sorted (path, blob id)); a file's blob id is the git blob sha1 of
 its content (of its LFS pointer for LFS files, as git stores them). Nothing here speaks HTTP.
 """
@@ -104,6 +107,7 @@ class HubStore:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self._repos: dict[str, list[Commit]] = {}
+        self._branches: dict[str, dict[str, list[Commit]]] = {}
         self._lfs: dict[str, bytes] = {}
 
     # ---- repos and revisions ------------------------------------------------------------------------------
@@ -128,10 +132,29 @@ class HubStore:
         history = self.history(key)
         if rev in ("main", "HEAD"):
             return history[-1]
-        for commit in history:
-            if commit.oid == rev:
-                return commit
+        with self.lock:
+            branches = self._branches.get(key, {})
+            if rev in branches:
+                return branches[rev][-1]
+            for commit in history + [c for h in branches.values() for c in h]:
+                if commit.oid == rev:
+                    return commit
         raise HubError(404, f"Invalid rev id: {rev}", "RevisionNotFound")
+
+    def history_of(self, key: str, commit: Commit) -> list[Commit]:
+        """The linear history (main's or another branch's) that holds ``commit``."""
+        with self.lock:
+            for history in [self.history(key), *self._branches.get(key, {}).values()]:
+                if any(c.oid == commit.oid for c in history):
+                    return list(history)
+        raise HubError(404, f"Invalid rev id: {commit.oid}", "RevisionNotFound")
+
+    def commit_branch(self, key: str, branch: str, message: str, files: dict[str, StoredFile]) -> Commit:
+        """A server-side commit of exactly ``files`` on ``branch`` (created as an orphan branch if needed)."""
+        with self.lock:
+            self.history(key)  # the repo must exist
+            history = self._branches.setdefault(key, {}).setdefault(branch, [])
+            return self._append(key, message, "", files, history)
 
     def state(self, key: str) -> RepoState:
         history = self.history(key)
@@ -187,8 +210,9 @@ class HubStore:
                     raise HubError(400, f"Unknown commit operation key '{key_}'")
             return self._append(key, header["summary"], header.get("description", ""), files)
 
-    def _append(self, key: str, title: str, description: str, files: dict[str, StoredFile]) -> Commit:
-        history = self._repos[key]
+    def _append(self, key: str, title: str, description: str, files: dict[str, StoredFile],
+                history: list[Commit] | None = None) -> Commit:
+        history = self._repos[key] if history is None else history
         parent = history[-1].oid if history else None
         ids = sorted((p, f.oid) for p, f in files.items())
         oid = hashlib.sha1(json.dumps([parent, title, description, ids]).encode()).hexdigest()
@@ -203,7 +227,7 @@ class HubStore:
         last: dict[str, Commit] = {}
         if expand:
             seen: dict[str, str] = {}
-            for old in self.history(key):
+            for old in self.history_of(key, commit):
                 for f in old.files:
                     if seen.get(f.path) != f.oid:
                         seen[f.path], last[f.path] = f.oid, old

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from projection.neural.markers import best_pairs, decode_markers, mark_entities, similarity
 from projection.types import Span
 
@@ -73,7 +75,45 @@ def test_best_pairs_is_one_to_one_best_first():
     assert best_pairs([[0.5, 0.4]], 0.5) == []  # strictly above the threshold
 
 
-def test_similarity_is_difflib_ratio_lowercased():
+def test_similarity_is_the_indel_ratio_lowercased():
+    # LCS("kenya", "kenia") = "kena" (4): 2*4/10
+    assert similarity("KENYA", "kenia") == 0.8
+    assert similarity("", "") == 1.0 and similarity("a", "") == 0.0
+
+
+# pairs where difflib's greedy matching blocks and the LCS disagree on the > 0.5 decision;
+# a longest common subsequence, checked by hand: "baa baa" (7 of 12 + 12 characters), "ni ya ni" (8 of 14 + 14)
+DISAGREE = [("Barack Obama", "Obama Barack", 14 / 24), ("Benki ya Dunia", "Dunia ya Benki", 16 / 28)]
+
+
+@pytest.mark.parametrize("a,b,expected", DISAGREE)
+def test_similarity_does_not_depend_on_rapidfuzz_where_difflib_disagrees(a, b, expected):
     from difflib import SequenceMatcher
 
-    assert abs(similarity("KENYA", "kenia") - SequenceMatcher(None, "kenya", "kenia").ratio()) < 1e-9
+    assert SequenceMatcher(None, a.lower(), b.lower()).ratio() <= 0.5 < expected  # difflib would drop the pair
+    assert similarity(a, b) == pytest.approx(expected, abs=1e-12)
+    fuzz = pytest.importorskip("rapidfuzz.fuzz")
+    assert similarity(a, b) == pytest.approx(fuzz.ratio(a.lower(), b.lower()) / 100, abs=1e-12)
+
+
+def test_marker_decision_with_reordered_name_is_kept():
+    # the marker holds the name in the other order; the Indel ratio 7/12 > 0.5 keeps the PER entity
+    _, tags, d = decode("[Obama Barack] alifika", ["Barack Obama"], ["PER"])
+    assert tags == ["B-PER", "I-PER", "O"] and (d.matched, d.lost) == (1, 0)
+
+
+def test_full_width_and_other_bracket_variants_keep_every_entity():
+    # a hand-made back-translation into Japanese-style text with full-width and lenticular brackets, one mixed pair
+    text = "［アンゲラ・メルケル］は【パリ】と〔ベルリン〕を訪れた〖EU］の会議"
+    ents, labels = ["アンゲラ・メルケル", "パリ", "ベルリン", "EU"], ["PER", "LOC", "LOC", "ORG"]
+    d = decode_markers(text, ents, labels, lambda t: t.split() if " " in t else [t] if t else [])
+    assert (d.markers, d.matched, d.lost) == (4, 4, 0)
+    assert list(d.sentence.tokens) == ["アンゲラ・メルケル", "は", "パリ", "と", "ベルリン", "を訪れた", "EU",
+                                       "の会議"]
+    assert list(d.sentence.tags) == ["B-PER", "O", "B-LOC", "O", "B-LOC", "O", "B-ORG", "O"]
+
+
+def test_corner_quotes_are_not_markers():
+    d = decode_markers("「パリ」に行った", ["パリ"], ["LOC"], lambda t: [t] if t else [])
+    assert (d.markers, d.matched, d.lost) == (0, 0, 1)
+    assert list(d.sentence.tokens) == ["「パリ」に行った"]

@@ -105,3 +105,41 @@ def test_simalign_aligns_a_sentence_with_itself_on_the_diagonal(tiny_models, met
     words = ("Angela", "Merkel", "visited", "Paris", "and", "Berlin", ".")
     aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, method=method, unit="word")
     assert aligner.align([words], [words])[0].pairs == tuple((k, k) for k in range(len(words)))
+
+
+@pytest.mark.neural
+def test_words_without_sub_words_are_not_counted_as_truncated(tiny_models, caplog):
+    """A zero-width space has no sub-word: it is counted apart and no "longer than the limit" warning fires;
+    a sentence over the tiny encoder's 128 positions is truncated and warned about."""
+    from projection.align.base import get_aligner
+    import projection.align.neural_registered  # noqa: F401
+
+    aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2)
+    words = ("Angela", "\u200b", "Merkel", "\u200b")
+    with caplog.at_level("INFO", logger="projection.neural.encoder"):
+        out = aligner.align([words], [words])
+    assert (aligner.encoder.truncated, aligner.encoder.no_subwords) == (0, 4)
+    assert not [r for r in caplog.records if "longer than" in r.getMessage()]
+    assert {i for i, _ in out[0].pairs} <= {0, 2}
+    long = ("Paris",) * 200
+    aligner.align([long], [("Paris",)])
+    assert aligner.encoder.truncated == 1
+    assert [r.getMessage() for r in caplog.records if "longer than" in r.getMessage()] == [
+        "1 sentences were longer than the alignment model's limit: their tail is unaligned"]
+
+
+@pytest.mark.neural
+def test_literal_sep_is_masked_by_awesome_and_kept_by_simalign(tiny_models):
+    """awesome-align leaves every [CLS]/[SEP]/[PAD] id out of its softmaxes, a literal one in the text too;
+    SimAlign keeps it. On a sentence aligned with itself SimAlign's argmax links the diagonal (identical
+    vectors), so it links the [SEP] word to itself; AWESoME never links it."""
+    from projection.align.base import get_aligner
+    import projection.align.neural_registered  # noqa: F401
+
+    words = ("Angela", "[SEP]", "Merkel", "visited", "[CLS]", "Paris")
+    sim = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, method="argmax")
+    assert sim.align([words], [words])[0].pairs == tuple((k, k) for k in range(len(words)))
+    awesome = get_aligner("awesome.v1", model=str(tiny_models["enc"]), layer=2)
+    pairs = awesome.align([words], [words])[0].pairs
+    assert (0, 0) in pairs and (5, 5) in pairs
+    assert not [p for p in pairs if {1, 4} & set(p)]

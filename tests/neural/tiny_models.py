@@ -22,12 +22,12 @@ CORPUS = (
 )
 
 
-def _train(model, trainer, pre_tokenizer) -> dict:
+def _train(model, trainer, pre_tokenizer, corpus=CORPUS) -> dict:
     from tokenizers import Tokenizer
 
     tok = Tokenizer(model)
     tok.pre_tokenizer = pre_tokenizer
-    tok.train_from_iterator(CORPUS, trainer)
+    tok.train_from_iterator(corpus, trainer)
     return json.loads(tok.to_str())["model"]
 
 
@@ -95,8 +95,9 @@ def build_ner(path: Path, *, favour: str | None = None) -> Path:
     return path
 
 
-def build_encoder(path: Path) -> Path:
-    """BERT tokenizer (WordPiece, cased) + BertModel, hidden 16, 2 layers."""
+def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS, positions: int = 128) -> Path:
+    """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers,
+    ``positions`` position embeddings."""
     import torch
     from tokenizers import models, pre_tokenizers, trainers
     from transformers import BertConfig, BertModel, BertTokenizer
@@ -107,15 +108,51 @@ def build_encoder(path: Path) -> Path:
             vocab_size=300, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
         ),
         pre_tokenizers.BertPreTokenizer(),
+        corpus,
     )
     tok = BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
     config = BertConfig(
-        vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
-        max_position_embeddings=128,
+        vocab_size=len(tok), hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32,
+        max_position_embeddings=positions,
     )
     torch.manual_seed(0)
     model = BertModel(config)
     path.mkdir(parents=True, exist_ok=True)
     tok.save_pretrained(path)
+    model.save_pretrained(path)
+    return path
+
+
+def build_position_tagger(path: Path) -> Path:
+    """A tagger with a known, context-dependent answer: the first sub-word of its input is B-PER, every other
+    sub-word I-PER. A window cut thus shows as a new B-PER where a window starts.
+
+    Built from ``build_ner`` by hand-set weights: word and token-type embeddings 0, position embedding of the
+    first sub-word (position 3: XLM-R counts from padding_idx + 1 and <s> takes 2) along axis 0, every other
+    position along axis 1; each layer's attention-output and output projections 0, so every layer passes its
+    input through (LayerNorm of an already normalised vector); the classifier reads axis 0 as B-PER and
+    axis 1 as I-PER.
+    """
+    import torch
+    from transformers import XLMRobertaForTokenClassification
+
+    build_ner(path)
+    model = XLMRobertaForTokenClassification.from_pretrained(path)
+    emb = model.roberta.embeddings
+    with torch.no_grad():
+        emb.word_embeddings.weight.zero_()
+        emb.token_type_embeddings.weight.zero_()
+        emb.position_embeddings.weight.zero_()
+        emb.position_embeddings.weight[:, 1] = 10.0
+        emb.position_embeddings.weight[3, 1] = 0.0
+        emb.position_embeddings.weight[3, 0] = 10.0
+        for layer in model.roberta.encoder.layer:
+            for dense in (layer.attention.output.dense, layer.output.dense):
+                dense.weight.zero_()
+                dense.bias.zero_()
+        model.classifier.weight.zero_()
+        model.classifier.bias.zero_()
+        model.classifier.weight[CONLL_LABELS.index("B-PER"), 0] = 1.0
+        model.classifier.weight[CONLL_LABELS.index("I-PER"), 1] = 1.0
     model.save_pretrained(path)
     return path

@@ -1,0 +1,90 @@
+"""Model references: ID@REVISION, the commit of a cached Hub model, a content hash of a local directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from projection.neural.hub import (
+    ModelUnavailableError, check_model, directory_hash, model_identity, model_revision, pretrained_args,
+    split_revision,
+)
+
+SHA_MAIN = "a" * 40
+SHA_V1 = "b" * 40
+
+
+def test_split_revision_and_pretrained_args(tmp_path):
+    assert split_revision("org/model@v1.0") == ("org/model", "v1.0")
+    assert pretrained_args("org/model@" + SHA_V1) == ("org/model", {"revision": SHA_V1})
+    assert pretrained_args("org/model") == ("org/model", {})
+    local = tmp_path / "my@model"
+    local.mkdir()
+    assert split_revision(str(local)) == (str(local), None)  # a directory is never split
+    with pytest.raises(ModelUnavailableError, match="ID@REVISION"):
+        split_revision("org/model@a@b")
+
+
+def _model_dir(path, weights: bytes):
+    path.mkdir(parents=True)
+    (path / "config.json").write_text('{"model_type": "bert"}')
+    (path / "model.safetensors").write_bytes(weights)
+    return path
+
+
+def test_directory_hash_is_stable_across_copies_and_sees_weight_changes(tmp_path):
+    weights = bytes(range(256)) * 1024  # 256 KiB: sampled, not read whole
+    a = _model_dir(tmp_path / "a", weights)
+    b = tmp_path / "b" / "a"
+    shutil.copytree(a, b, copy_function=shutil.copy)  # new modification times
+    os.utime(b / "model.safetensors", (1, 1))
+    assert directory_hash(a) == directory_hash(b)
+    assert model_identity(str(a)) == model_identity(str(b)) == f"a@{directory_hash(a)[:10]}"
+    assert model_revision(str(a)) == "sha256:" + directory_hash(a)
+    changed = bytearray(weights)
+    changed[-1] ^= 1  # the last byte: inside the tail sample
+    (b / "model.safetensors").write_bytes(bytes(changed))
+    assert directory_hash(a) != directory_hash(b)
+    (b / "model.safetensors").write_bytes(weights)
+    (b / "config.json").write_text('{"model_type": "roberta"}')
+    assert directory_hash(a) != directory_hash(b)
+
+
+@pytest.fixture
+def cache(monkeypatch, tmp_path):
+    """An offline Hub cache holding org/tiny at main (SHA_MAIN) and at tag v1 (SHA_V1)."""
+    root = tmp_path / "hub"
+    repo = root / "models--org--tiny"
+    for sha in (SHA_MAIN, SHA_V1):
+        (repo / "snapshots" / sha).mkdir(parents=True)
+        (repo / "snapshots" / sha / "config.json").write_text("{}")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(SHA_MAIN)
+    (repo / "refs" / "v1").write_text(SHA_V1)
+    monkeypatch.setenv("HF_HUB_CACHE", str(root))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return root
+
+
+def test_offline_revision_comes_from_the_cache_refs(cache):
+    assert model_revision("org/tiny") == SHA_MAIN
+    assert model_revision("org/tiny@v1") == SHA_V1
+    assert model_revision("org/tiny@" + SHA_V1) == SHA_V1
+    assert model_revision("org/absent") is None
+    assert model_identity("org/tiny") == f"org/tiny@{SHA_MAIN[:12]}"
+    assert model_identity("org/tiny@v1") == f"org/tiny@{SHA_V1[:12]}"
+    assert model_identity("org/absent@v2") == "org/absent@v2"
+
+
+def test_check_model_accepts_a_cached_revision_and_names_a_missing_one(cache):
+    assert check_model("org/tiny@v1", role="translation", option="--mt-model") == "org/tiny@v1"
+    with pytest.raises(ModelUnavailableError, match=r"org/tiny at revision v9 .* --revision v9"):
+        check_model("org/tiny@v9", role="translation", option="--mt-model")
+
+
+def test_default_alignment_model_is_the_canonical_id():
+    from projection.neural.encoder import DEFAULT_ALIGN_MODEL
+
+    assert DEFAULT_ALIGN_MODEL == "google-bert/bert-base-multilingual-cased"

@@ -1,0 +1,53 @@
+"""Overlapping NER windows: hand-computed ranges, and a window-edge entity kept whole by a tagger with a known
+context-dependent answer (tests/neural/tiny_models.py::build_position_tagger: B-PER at the first sub-word of
+its input, I-PER elsewhere)."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.neural.ner import WordNer, edge_distance, windows
+
+WORDS = "Angela Merkel visited Paris and Berlin last week with Peter Blackburn of the United Nations".split()
+
+
+def test_windows_consecutive_without_overlap():
+    # limit 5: 2+2 | 3+1 (+3 > 5) | 3+2
+    assert windows([2, 2, 3, 1, 3, 2], 5) == [(0, 2), (2, 4), (4, 6)]
+
+
+def test_windows_overlap_by_sub_words():
+    # limit 5, overlap 2: [0,2) then back over word 1 (2 sub-words) -> start 1: 2+3 -> [1,3);
+    # back over word 2 (3 > 2, but one word is always shared) -> [2,4) = 3+1; back over word 3 (1) -> [3,5) = 1+3;
+    # back over word 4 (3, shared anyway) -> [4,6) = 3+2, the end
+    assert windows([2, 2, 3, 1, 3, 2], 5, overlap=2) == [(0, 2), (1, 3), (2, 4), (3, 5), (4, 6)]
+    assert windows([1] * 6, 4, overlap=2) == [(0, 4), (2, 6)]
+    assert windows([9, 1], 4, overlap=2) == [(0, 1), (1, 2)]  # a word longer than the window stands alone
+    assert windows([], 4, overlap=2) == []
+
+
+def test_edge_distance_ignores_the_sentence_ends():
+    assert edge_distance(0, (0, 4), 10) == 3  # only the right edge is a cut
+    assert edge_distance(5, (2, 6), 10) == 0
+    assert edge_distance(4, (2, 6), 10) == 1
+    assert edge_distance(3, (0, 10), 10) == float("inf")
+
+
+@pytest.mark.neural
+def test_entity_across_a_window_edge_is_kept_whole(tmp_path):
+    pytest.importorskip("torch")
+    import tiny_models as tm
+
+    path = str(tm.build_position_tagger(tmp_path / "pos"))
+    whole = WordNer(path, device="cpu", progress=False).predict([WORDS])[0]
+    assert whole == ["B-PER"] + ["I-PER"] * (len(WORDS) - 1)  # the sentence fits one window: one entity
+
+    tagger = WordNer(path, device="cpu", progress=False, window=16, overlap=0)
+    cut = tagger.predict([WORDS])[0]
+    counts = [len(tagger._tok.tokenize(w)) for w in WORDS]
+    starts = [a for a, _ in windows(counts, 16)]
+    assert len(starts) > 1
+    # the old consecutive cut: a new entity where each window starts
+    assert [k for k, t in enumerate(cut) if t == "B-PER"] == starts
+
+    assert WordNer(path, device="cpu", progress=False, window=16).predict([WORDS])[0] == whole
