@@ -40,6 +40,9 @@ class SilverNERConfig(datasets.BuilderConfig):
             and translate-train configs (``None``: the defaults of ``projection.options.ModelSettings``).
         splits: which splits to build (default: the family's, e.g. ``("test",)``).
         limit: only the first ``limit`` sentences of each split (quick builds, tests).
+        data_revision: what the source data was, per split: the Hub commit (12 hex) or a hash of the data
+            read (``builders.build`` resolves it, so the signature and the cache follow a new Hub revision or
+            a data file edited in place).
     """
 
     aligner: str | None = None
@@ -57,6 +60,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     bt_tokenizer: str | None = None
     splits: tuple[str, ...] | None = None
     limit: int | None = None
+    data_revision: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -121,8 +125,27 @@ class SilverNERConfig(datasets.BuilderConfig):
         )  # fmt: skip
 
     def data_part(self) -> Part:
-        """The ``data`` field of the signature: the config name and the sentence limit."""
-        return Part.of(self.name, limit=self.limit)
+        """The ``data`` field of the signature: the config name, the sentence limit and the data revision."""
+        return Part.of(self.name, limit=self.limit, rev=self.data_revision)
+
+    def resolve_data_revision(self) -> str:
+        """Per split, the Hub commit of the source (12 hex) or a hash of the sentences read, joined by ``+``."""
+        from projection.io.parallel import load_parallel
+        from projection.io.sources import load_source
+
+        family, lang, out = self.family, self.lang, []
+        for split in self.splits:
+            if family.kind == "parallel-gold":
+                corpus = load_parallel(family.name, lang, self.data_dir, self.limit)
+                out.append(_sentences_hash(corpus.source + corpus.target))
+                continue
+            if family.kind == "translate-test":
+                dataset, code = TRANSLATE_TEST_SOURCES[family.name], lang
+            else:
+                dataset, code = TRANSLATE_TRAIN_SOURCES[family.name]
+            src = load_source(dataset, code, _dataset_split(split), data_dir=self.data_dir, limit=self.limit)
+            out.append(src.revision[:12] if src.revision else _sentences_hash(src.sentences))
+        return "+".join(out)
 
     def plan(self, split: str | None, *, config: ProjectionConfig | None = None, cache_dir=None, progress=False):
         """The stages that build ``split`` (``None``: no data, for the signature)."""
@@ -172,6 +195,12 @@ class SilverNERConfig(datasets.BuilderConfig):
         out.pop("version", None)
         out.pop("description", None)
         return out
+
+
+def _sentences_hash(sentences) -> str:
+    import json
+
+    return content_hash(*(json.dumps([s.tokens, s.tags], ensure_ascii=False) for s in sentences))[:12]
 
 
 def _parallel(corpus) -> tuple:

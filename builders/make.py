@@ -63,4 +63,4 @@ def build(
     summary = build_summary(builder.info)
     signature = summary.get("signature", config.signature().format())
     metrics = {name: SplitMetrics.from_dict(m) for name, m in summary.get("metrics", {}).items()}
-    return BuiltConfig(config, splits, signature, metrics, builder.cache_dir)
+    return BuiltConfig(builder.config, splits, signature, metrics, builder.cache_dir)

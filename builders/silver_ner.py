@@ -55,7 +55,12 @@ class SilverNER(datasets.GeneratorBasedBuilder):
 
     @classmethod
     def from_config(cls, config: SilverNERConfig, **kwargs) -> "SilverNER":
-        """A builder for an existing config object (its cache id is the config's)."""
+        """A builder for an existing config object. Its data revision is resolved first (the Hub commit or
+        a hash of the data read), so the cache id follows the data actually there."""
+        if config.data_revision is None:
+            import dataclasses
+
+            config = dataclasses.replace(config, data_revision=config.resolve_data_revision())
         return cls(config_id=config.config_id, **config.builder_kwargs(), **kwargs)
 
     def _info(self) -> datasets.DatasetInfo:

@@ -77,21 +77,24 @@ def _base_report(args, result, mode: str) -> dict:
 
 
 def run_test(args) -> int:
-    from projection.io.sources import load_sentences
+    from projection.io.sources import load_source
     from projection.plans import translate_test_plan
     from projection.runner import run
     from projection.signature import Part
     from projection.stages.write import EvaluationSink
 
     models, config, sinks = _setup(args, "translate-test")
-    sentences = load_sentences(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
-    data = Part.of(args.dataset, lang=args.lang, split=args.split, limit=args.limit)
+    src = load_source(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
+    sentences = list(src.sentences)
+    data = Part.of(args.dataset, lang=args.lang, split=args.split, limit=args.limit,
+                   rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     plan = translate_test_plan(sentences, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                progress=not args.no_progress)  # fmt: skip
     evaluation = EvaluationSink(ignore=("MISC", "DATE"))
     result = run(plan.source, plan.stages, [*sinks, evaluation], keep=False, progress=not args.no_progress)
     scores = evaluation.scores
     report = {**_base_report(args, result, "translate-test"), "dataset": args.dataset, "split": args.split,
+              "origin": src.origin,
               "precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "per_type": scores.per_type}
     _finish(args, result, report)
     print(f"{args.dataset} {args.lang} {args.split}: P {scores.precision:.4f} R {scores.recall:.4f} "
@@ -101,7 +104,7 @@ def run_test(args) -> int:
 
 def run_train(args) -> int:
     from projection.io.conll import read_conll
-    from projection.io.sources import load_sentences
+    from projection.io.sources import load_source
     from projection.plans import translate_train_plan
     from projection.runner import run
     from projection.signature import Part
@@ -113,8 +116,10 @@ def run_train(args) -> int:
             raise ValueError(f"{args.source_file}: needs token and tag columns (labelled English)")
         data = None
     else:
-        english = load_sentences(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
-        data = Part.of(args.source, split=args.split, limit=args.limit)
+        src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
+        english = list(src.sentences)
+        data = Part.of(args.source, split=args.split, limit=args.limit,
+                       rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     plan = translate_train_plan(english, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                 progress=not args.no_progress)  # fmt: skip
     result = run(plan.source, plan.stages, sinks, keep=False, progress=not args.no_progress)

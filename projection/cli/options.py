@@ -127,7 +127,7 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrid
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     d = ModelSettings()
-    g = p.add_argument_group("models (Hub id, ID@REVISION, or a local directory)")
+    g = p.add_argument_group("models: a Hub id, ID@REVISION (a branch, tag or commit), or a local directory")
     g.add_argument("--mt-model", help=f"NLLB / M2M100 translation model (default {d.mt_model})")
     g.add_argument("--mt-lang-code", help="the MT model's code for --lang (for languages NLLB lacks: bbj, pcm)")
     g.add_argument("--translations", metavar="FILE", help="one translation per sentence, in order, instead of MT")

@@ -16,11 +16,10 @@ from typing import Sequence
 from projection.neural.markers import decode_markers, mark_entities
 from projection.neural.text import detokenize, split_words
 from projection.types import Sentence
+from projection.options import DEFAULT_BT_MODEL, DEFAULT_BT_TOKENIZER  # noqa: F401  (the one defaults table)
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BT_MODEL = "ychenNLP/nllb-200-3.3B-easyproject"
-DEFAULT_BT_TOKENIZER = "facebook/nllb-200-3.3B"
 
 
 @dataclass(frozen=True)

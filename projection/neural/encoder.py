@@ -25,11 +25,11 @@ from projection.neural.hub import (
     check_model, load_error, load_fast_pretrained, model_identity, pick_device, pretrained_args,
 )
 from projection.types import Alignment
+from projection.options import DEFAULT_ALIGN_MODEL  # noqa: F401  (the one defaults table)
 
 logger = logging.getLogger(__name__)
 
 #: the canonical Hub id (the legacy "bert-base-multilingual-cased" redirects, but misses a cache filled under this one)
-DEFAULT_ALIGN_MODEL = "google-bert/bert-base-multilingual-cased"
 
 
 

@@ -16,10 +16,10 @@ from typing import Sequence
 from projection.extras import require
 from projection.neural.hub import check_model, load_fast_pretrained, model_identity, pick_device
 from projection.tags import repair_iob2
+from projection.options import DEFAULT_NER_MODEL  # noqa: F401  (the one defaults table)
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 
 
 def to_iob2_label(label: str) -> str:

@@ -15,10 +15,10 @@ from projection.neural.cache import TranslationCache
 from projection.neural.hub import check_model, load_error, model_identity, pick_device, pretrained_args
 from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
 from projection.neural.text import split_to_fit
+from projection.options import DEFAULT_MT_MODEL  # noqa: F401  (the one defaults table)
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MT_MODEL = "facebook/nllb-200-3.3B"
 
 
 @dataclass

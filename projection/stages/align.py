@@ -45,8 +45,10 @@ class AlignStage(Stage):
             if isinstance(getattr(self.aligner, name, None), int):
                 out[name] = getattr(self.aligner, name)
         encoder = getattr(self.aligner, "encoder", None)
-        if encoder is not None and isinstance(getattr(encoder, "truncated", None), int):
-            out["align_truncated"] = encoder.truncated
+        if encoder is not None:
+            for name, key in (("truncated", "align_truncated"), ("no_subwords", "align_no_subwords")):
+                if isinstance(getattr(encoder, name, None), int):
+                    out[key] = getattr(encoder, name)
         return out
 
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
