@@ -8,9 +8,10 @@ CoNLL reading rules (every error names ``path:line`` and what to do):
   that starts with its separator has an empty first column: an empty token is an error unless ``empty_token``
   replaces it (MasakhaNER2 ``xho`` has lines ``" O"``).
 - Sentences: a blank (or whitespace-only) line ends a sentence; ``-DOCSTART-`` lines end one and are skipped.
-- Tagged or not: decided once per file by most of its first 100 token lines (``#`` lines not counted): two or more
-  columns -> tagged (token in ``token_col``, IOB2 tag in ``tag_col``), one column -> one token per line. A line that
-  disagrees is an error on that line, saying how the file was read. ``tag_col=None`` reads tokens only.
+- Tagged or not: decided once per file by most of its first 100 token lines (among its first 1,000 lines; ``#``
+  lines not counted): two or more columns -> tagged (token in ``token_col``, IOB2 tag in ``tag_col``), one column ->
+  one token per line. A line that disagrees is an error on that line (so a token-only line 1 of a tagged file is
+  blamed on line 1), saying how the file was read. ``tag_col=None`` reads tokens only.
 - Comments (``comments=True``): a line starting with ``#`` is a comment only before a sentence's first token, and
   only when it cannot be a token line of this file: in a file with columns, when its tag column (``tag_col``, or the
   last one if ``tag_col=None``) is not an IOB2 tag; in a one-column file, when it holds several words. So ``#\\tO``
@@ -31,20 +32,39 @@ or tag that would not read back identically is refused.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import methodcaller, ne
 from pathlib import Path
 
-from projection.io.lines import InputFileError, check_readable, iter_line_blocks
+from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks
 from projection.tags import _PARTS as _TAG_PARTS
-from projection.tags import tag_parts
+from projection.tags import repair_in_place, tag_parts
 from projection.types import Sentence
 
 WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
 _strip = methodcaller("strip", WS)
-HEAD_LINES = 100  # token lines that decide whether a file is tagged
+#: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
+_TAG_CANON: dict[str, str] = {"O": "O"}
+_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file
+
+
+class _Shapes(dict):
+    """(separator, columns) -> a compiled pattern of lines with exactly that many columns (built on first use)."""
+
+    def __missing__(self, key: tuple[str, int]) -> re.Pattern:
+        sep, ncols = key
+        cell = "[^\t\n]*" if sep == "\t" else "[^ \t\n]*"
+        line = sep.join([cell] * ncols)
+        self[key] = pattern = re.compile(f"{line}(?:\n{line})*")
+        return pattern
+
+
+_SHAPES = _Shapes()
+HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
+HEAD_SCAN = 1000  # ... among its first lines
 DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
 
 
@@ -91,6 +111,9 @@ class ConllReader:
     ``has_tags`` whether the file is tagged (known once iteration has started). Iterating again re-reads the file.
     """
 
+    _chunk = CHUNK  # bytes read at a time (tests make it tiny to cross block boundaries everywhere)
+    _fast_path = True  # tests turn it off to compare with the line-by-line reading
+
     def __init__(
         self,
         path: str | os.PathLike,
@@ -111,6 +134,8 @@ class ConllReader:
         self.has_tags: bool | None = None
         self.repaired = 0
         self.sentences = 0
+        self._tagged = self._multi = False
+        self._why = ""
 
     def __iter__(self) -> Iterator[Sentence]:
         try:
@@ -120,13 +145,11 @@ class ConllReader:
                 raise ConllError(f"{err} ({self.note})") from None
             raise
 
-    def _layout(self, lines: Iterator[str]) -> tuple[list[str], bool, str]:
-        """Read the head of the file: (its lines, whether it has two or more columns, why)."""
-        head: list[str] = []
+    def _layout(self, lines: list[str]) -> tuple[bool, str]:
+        """Whether the file has two or more columns (most of its first token lines do), and why."""
         votes = [0, 0]  # token lines with one column, with two or more
         hash_votes = [0, 0]
         for raw in lines:
-            head.append(raw)
             line = raw.rstrip(WS)
             if not line or line.startswith("-DOCSTART-"):
                 continue
@@ -146,7 +169,7 @@ class ConllReader:
             if multi
             else f"{votes[0]} of its first {total} token lines have one column"
         )
-        return head, multi, why
+        return multi, why
 
     def _is_comment(self, line: str, multi: bool) -> bool:
         cols = _columns(line)
@@ -160,27 +183,156 @@ class ConllReader:
             return True
 
     def _read(self) -> Iterator[Sentence]:
+        """Split the text at empty lines into pieces (sentences never cross one); read the common shapes of a
+        piece in a few C-level calls (``_fast``), the rest (comments, -DOCSTART-, odd whitespace, errors) line by
+        line (``_lines``)."""
+        self.repaired = self.sentences = 0
+        name = self.path.name
+        blocks = iter_text_blocks(self.path, ConllError, chunk=self._chunk)
+        head: list[str] = []  # the first blocks, holding the lines that decide the layout
+        head_lines: list[str] = []
+        for text in blocks:
+            head.append(text)
+            left = HEAD_SCAN - len(head_lines)
+            head_lines += text.split("\n", left)[:left]
+            if len(head_lines) >= HEAD_SCAN:
+                break
+        multi, self._why = self._layout(head_lines)
+        self.has_tags = self._tagged = self.tag_col is not None and multi
+        self._multi = multi
+        fast, use_fast = self._fast, self._fast_path
+        fast2 = self._fast2 if use_fast and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1) else None
+        lines_seen: dict[str, tuple[str, str]] = {}
+        lineno = 1  # the line where the next piece starts
+        carry = ""
+        for text in chain(head, blocks):
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            if carry:
+                text = carry + "\n" + text
+            pieces = text.split("\n\n")
+            carry = pieces.pop()
+            docstart = "-DOCSTART-" in text
+            for piece in pieces:
+                start = lineno
+                n = piece.count("\n") + 1
+                lineno += n + 1
+                if not piece:
+                    continue
+                if piece[0] == "\n":
+                    stripped = piece.lstrip("\n")
+                    start += len(piece) - len(stripped)
+                    piece = stripped
+                    n = piece.count("\n") + 1
+                found = None
+                if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
+                    if fast2 is not None:
+                        found = fast2(piece, lines_seen)
+                    if found is None:
+                        found = fast(piece)
+                if found is None:
+                    yield from self._lines(piece.split("\n"), start)
+                else:
+                    self.sentences += 1
+                    yield Sentence(found[0], found[1], id=f"{name}:{start}")
+            if not carry:  # the block ended with an empty line, which no piece holds
+                lineno += 1
+        if carry.strip(WS):
+            yield from self._lines(carry.split("\n"), lineno)
+        if not self.sentences:
+            raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
+
+    def _fast2(self, piece: str, lines_seen: dict[str, tuple[str, str]]) -> tuple[tuple, tuple] | None:
+        """``_fast`` for the most common shape, ``token<TAB>tag`` lines: each line is looked up in ``lines_seen``
+        (a bounded per-file cache of checked lines; most lines of a corpus repeat, e.g. ``die<TAB>O``) and only new
+        lines are split and checked: exactly one tab, a token without whitespace at its edges, a known tag."""
+        lines = piece.split("\n")
+        pairs = list(map(lines_seen.get, lines))
+        if None in pairs:
+            for k, line in enumerate(lines):
+                if pairs[k] is None:
+                    token, sep, tag = line.partition("\t")
+                    if not sep or not token or token.strip(WS) != token:
+                        return None
+                    canonical = _TAG_CANON.get(tag)
+                    if canonical is None:
+                        if "\t" in tag or tag.strip(WS) != tag or not _is_tag(tag):
+                            return None
+                        canonical = _TAG_CANON.setdefault(tag, tag)
+                    pairs[k] = pair = (token, canonical)
+                    if len(lines_seen) < _MAX_LINES:
+                        lines_seen[line] = pair
+        tokens, tags = zip(*pairs)
+        if "I-" in piece:  # perhaps an I- tag: repair what needs it
+            fixed = list(tags)
+            n = repair_in_place(fixed)
+            if n:
+                self.repaired += n
+                tags = tuple(fixed)
+        return tokens, tags
+
+    def _fast(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
+        """(tokens, tags) of a one-sentence piece when every line has the same simple shape (``ncols`` columns,
+        no whitespace around a column, known tags), else ``None``."""
+        if "\x0b" in piece or "\x0c" in piece or "\r" in piece:
+            return None
+        n = piece.count("\n") + 1
+        if not self._multi:
+            if "\t" in piece or " " in piece:
+                return None
+            tokens = tuple(piece.split("\n"))
+            return None if "" in tokens else (tokens, None)
+        if "\t" in piece:
+            sep = "\t"
+            if " \t" in piece or "\t " in piece or " \n" in piece or "\n " in piece or piece[-1] == " ":
+                return None
+        else:
+            sep = " "
+            if "  " in piece or "\n " in piece:
+                return None
+        end = piece.find("\n")
+        ncols = (piece.count(sep, 0, end) if end >= 0 else piece.count(sep)) + 1
+        if ncols < 2 or piece.count(sep) != n * (ncols - 1):
+            return None
+        token_col, tag_col = self.token_col, self.tag_col
+        if not -ncols <= token_col < ncols or (tag_col is not None and not -ncols <= tag_col < ncols):
+            return None
+        if n > 1:
+            if not _SHAPES[sep, ncols].fullmatch(piece):
+                return None
+            parts = piece.replace("\n", sep).split(sep)
+        else:
+            parts = piece.split(sep)
+        tokens = tuple(parts[token_col % ncols :: ncols])
+        if "" in tokens:
+            return None
+        if not self._tagged:
+            return tokens, None
+        tags = parts[tag_col % ncols :: ncols]  # type: ignore[operator]
+        distinct = set(tags)
+        if not _TAG_PARTS.keys() >= distinct:
+            return None
+        self.repaired += repair_in_place(tags)
+        return tokens, tuple(tags)
+
+    def _lines(self, lines: list[str], lineno: int) -> Iterator[Sentence]:
+        """Line by line: every rule of the module docstring, every error with its line."""
         path, name = self.path, self.path.name
         token_col, tag_col, empty_token, comments = self.token_col, self.tag_col, self.empty_token, self.comments
-        lines = chain.from_iterable(iter_line_blocks(path, ConllError))
-        head, multi, why = self._layout(lines)
-        tagged = tag_col is not None and multi
+        tagged, multi, why = self._tagged, self._multi, self._why
         check_single = tag_col is not None and not multi
-        self.has_tags, self.repaired, self.sentences = tagged, 0, 0
         parts_of = _TAG_PARTS
         tokens: list[str] = []
         tags: list[str] = []
         first = 0
         prev = ""  # label of the previous tag in the sentence, for the IOB2 repair
-        repaired = 0
-        lineno = 0
-        for raw in chain(head, lines):
+        lineno -= 1
+        for raw in chain(lines, ("",)):
             lineno += 1
             line = raw.rstrip(WS)
             if not line:
                 if tokens:
                     self.sentences += 1
-                    self.repaired = repaired
                     yield Sentence(tuple(tokens), tuple(tags) if tagged else None, id=f"{name}:{first}")
                     tokens, tags, prev = [], [], ""
                 continue
@@ -190,16 +342,10 @@ class ConllReader:
             if c == "-" and line.startswith("-DOCSTART-"):
                 if tokens:
                     self.sentences += 1
-                    self.repaired = repaired
                     yield Sentence(tuple(tokens), tuple(tags) if tagged else None, id=f"{name}:{first}")
                     tokens, tags, prev = [], [], ""
                 continue
-            if "\t" in line:
-                cols = line.split("\t")
-            else:
-                cols = line.split(" ")
-                if "  " in line:
-                    cols = [cols[0], *[x for x in cols[1:] if x]]
+            cols = _columns(line)
             if tagged:
                 if len(cols) < 2:
                     raise ConllError(
@@ -219,7 +365,7 @@ class ConllReader:
                         raise ConllError(str(err)) from None
                 if p[0] and p[1] != prev:
                     tag = p[2]
-                    repaired += 1
+                    self.repaired += 1
                 prev = p[1]
                 tags.append(tag)
             elif check_single and len(cols) > 1:
@@ -240,13 +386,6 @@ class ConllReader:
             if not tokens:
                 first = lineno
             tokens.append(token)
-        if tokens:
-            self.sentences += 1
-            self.repaired = repaired
-            yield Sentence(tuple(tokens), tuple(tags) if tagged else None, id=f"{name}:{first}")
-        self.repaired = repaired
-        if not self.sentences:
-            raise ConllError(f"{path}: no sentences (the file is empty or holds only comments)")
 
 
 def iter_conll(

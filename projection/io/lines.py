@@ -50,12 +50,13 @@ def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: Un
     )
 
 
-def iter_line_blocks(
+def iter_text_blocks(
     path: str | os.PathLike, error: type[ValueError] = InputFileError, *, chunk: int = CHUNK
-) -> Iterator[list[str]]:
-    """Yield the file's lines (without line ends) in blocks of about ``chunk`` bytes, in order."""
+) -> Iterator[str]:
+    """Yield the file's text in blocks of whole lines of about ``chunk`` bytes, each without its last ``\\n``
+    (so ``block.split("\\n")`` are its lines and every block starts a new line)."""
     try:
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below
     except OSError as err:
         raise error(_os_message(path, err)) from None
     with fh:
@@ -83,9 +84,8 @@ def iter_line_blocks(
                 first = False
                 if text.startswith(BOM):
                     text = text[1:]
-            lines = text.split("\n")
-            line_no += len(lines)
-            yield lines
+            line_no += data.count(b"\n", 0, cut)
+            yield text
         if carry:
             try:
                 text = carry.decode("utf-8")
@@ -93,4 +93,12 @@ def iter_line_blocks(
                 raise error(_decode_error(path, carry, line_no, err)) from None
             if first and text.startswith(BOM):
                 text = text[1:]
-            yield [text]
+            yield text
+
+
+def iter_line_blocks(
+    path: str | os.PathLike, error: type[ValueError] = InputFileError, *, chunk: int = CHUNK
+) -> Iterator[list[str]]:
+    """Yield the file's lines (without line ends) in blocks of about ``chunk`` bytes, in order."""
+    for text in iter_text_blocks(path, error, chunk=chunk):
+        yield text.split("\n")
