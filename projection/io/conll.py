@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import methodcaller, ne
+from operator import methodcaller
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks
@@ -528,16 +528,37 @@ def looks_like_plain(path: str | os.PathLike) -> bool:
     return detect_format(path).format == "plain"
 
 
+def _token_problem(token: str, tagged: bool) -> str:
+    """Why ``token`` would not read back identically from a CoNLL file ("" when it would)."""
+    if not token:
+        return "it is empty"
+    if any(c in token for c in "\t\n\r\x0b\x0c"):
+        return "it holds a tab, a line break or another control whitespace"
+    if token != token.strip(WS):
+        return "it starts or ends with whitespace, which reading strips"
+    if token.startswith("-DOCSTART-"):
+        return "reading skips -DOCSTART- lines"
+    if not tagged and " " in token:
+        return "a one-token-per-line file cannot hold a space inside a token"
+    return ""
+
+
 class ConllWriter:
     """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
 
-    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. The file appears
-    (atomically replacing an old one) only when the ``with`` block ends without an error."""
+    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
+    would not read back identically is refused (``ValueError`` naming the sentence). The file appears (atomically
+    replacing an old one) only when the ``with`` block ends without an error."""
+
+    _MAX_CHECKED = 1 << 17  # distinct tokens remembered as checked
+    _BUFFER = 512  # sentences joined into one write
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.sentences = 0
         self._tagged: bool | None = None
+        self._checked: set[str] = set()
+        self._buffer: list[str] = []
         self._cm = None
         self._fh = None
 
@@ -549,25 +570,11 @@ class ConllWriter:
         return self
 
     def __exit__(self, *exc) -> bool | None:
+        if exc[0] is None and self._buffer:
+            self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
+        self._buffer.clear()
         cm, self._cm, self._fh = self._cm, None, None
         return cm.__exit__(*exc)  # type: ignore[union-attr]
-
-    def _refuse(self, tokens: Sequence[str], tagged: bool) -> str:
-        for token in tokens:
-            why = ""
-            if not token:
-                why = "it is empty"
-            elif any(c in token for c in "\t\n\r"):
-                why = "it holds a tab or a line break"
-            elif token != token.strip(WS):
-                why = "it starts or ends with whitespace, which reading strips"
-            elif token.startswith("-DOCSTART-"):
-                why = "reading skips -DOCSTART- lines"
-            elif not tagged and " " in token:
-                why = "a one-token-per-line file cannot hold a space inside a token"
-            if why:
-                return f"token {token!r} cannot be written to CoNLL: {why}"
-        return "a token cannot be written to CoNLL"
 
     def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
         """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""
@@ -584,23 +591,25 @@ class ConllWriter:
             raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
         if not tokens:
             raise ValueError(f"sentence {k}: no tokens; CoNLL cannot hold an empty sentence")
-        joined = "".join(tokens)
-        if (
-            "" in tokens
-            or "\t" in joined
-            or "\n" in joined
-            or "\r" in joined
-            or ("-DOCSTART-" in joined and any(t.startswith("-DOCSTART-") for t in tokens))
-            or (not tagged and " " in joined)
-            or any(map(ne, map(_strip, tokens), tokens))
-        ):
-            raise ValueError(f"sentence {k}: {self._refuse(tokens, tagged)}")
+        checked = self._checked
+        if not checked.issuperset(tokens):
+            for token in tokens:
+                if token not in checked:
+                    why = _token_problem(token, tagged)
+                    if why:
+                        raise ValueError(f"sentence {k}: token {token!r} cannot be written to CoNLL: {why}")
+                    if len(checked) < self._MAX_CHECKED:
+                        checked.add(token)
         if tags is None:
-            self._fh.write("\n".join(tokens) + "\n\n")
-            return
-        for tag in set(tags) - _TAG_PARTS.keys():
-            tag_parts(tag, where=f"sentence {k}")
-        self._fh.write("\n".join(map("\t".join, zip(tokens, tags))) + "\n\n")
+            self._buffer.append("\n".join(tokens) + "\n\n")
+        else:
+            if not all(map(_TAG_PARTS.__contains__, tags)):
+                for tag in tags:
+                    tag_parts(tag, where=f"sentence {k}")
+            self._buffer.append("\n".join(map("\t".join, zip(tokens, tags))) + "\n\n")
+        if len(self._buffer) >= self._BUFFER:
+            self._fh.write("".join(self._buffer))
+            self._buffer.clear()
 
 
 def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str] | None]]) -> None:
