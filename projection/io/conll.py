@@ -35,19 +35,32 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import methodcaller
+from itertools import chain, compress, repeat
+from operator import is_, methodcaller
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks
 from projection.tags import _PARTS as _TAG_PARTS
-from projection.tags import repair_in_place, tag_parts
+from projection.tags import _INSIDE, repair_in_place, tag_parts
 from projection.types import Sentence
 
 WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
 _strip = methodcaller("strip", WS)
 #: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
 _TAG_CANON: dict[str, str] = {"O": "O"}
+
+
+def _tab_line(line: str) -> tuple[str, str] | None:
+    """``(token, tag)`` of a plain ``token<TAB>tag`` line, else ``None``."""
+    token, sep, tag = line.partition("\t")
+    if not sep or not token or token.strip(WS) != token or token.startswith("-DOCSTART-"):
+        return None
+    canonical = _TAG_CANON.get(tag)
+    if canonical is None:
+        if len(_TAG_CANON) >= _MAX_LINES or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
+            return None
+        canonical = _TAG_CANON.setdefault(tag, tag)
+    return token, canonical
 _MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file
 
 
@@ -183,11 +196,7 @@ class ConllReader:
             return True
 
     def _read(self) -> Iterator[Sentence]:
-        """Split the text at empty lines into pieces (sentences never cross one); read the common shapes of a
-        piece in a few C-level calls (``_fast``), the rest (comments, -DOCSTART-, odd whitespace, errors) line by
-        line (``_lines``)."""
         self.repaired = self.sentences = 0
-        name = self.path.name
         blocks = iter_text_blocks(self.path, ConllError, chunk=self._chunk)
         head: list[str] = []  # the first blocks, holding the lines that decide the layout
         head_lines: list[str] = []
@@ -200,12 +209,74 @@ class ConllReader:
         multi, self._why = self._layout(head_lines)
         self.has_tags = self._tagged = self.tag_col is not None and multi
         self._multi = multi
+        texts = chain(head, blocks)
+        if self._fast_path and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1):
+            yield from self._read_tab_lines(texts)
+        else:
+            yield from self._read_pieces(texts)
+        if not self.sentences:
+            raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
+
+    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """The common shape, ``token<TAB>tag``: the lines of a block are looked up at once in a bounded per-file
+        cache of checked lines (most lines of a corpus repeat, e.g. ``die<TAB>O``); each new distinct line is
+        checked once (exactly one tab, a token without whitespace at its edges and not -DOCSTART-, a valid tag).
+        A run of lines between empty lines is a sentence when all its lines pass, else ``_lines`` reads it
+        (comments, whitespace-only lines, other shapes, errors)."""
+        name = self.path.name
+        token_of: dict[str, str] = {"": ""}  # an empty line has the (never valid) token ""
+        tag_of: dict[str, str] = {"": ""}
+        inside = _INSIDE.keys()
+        carry: list[str] = []  # the lines of a sentence that may go on in the next block
+        base = 1  # the line number of lines[0]
+        for text in texts:
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            if carry:
+                lines = carry + lines
+            tokens = list(map(token_of.get, lines))
+            has_bad = False
+            if None in tokens:
+                if len(token_of) > _MAX_LINES:  # keep memory bounded: forget, then learn this block's lines
+                    token_of, tag_of = {"": ""}, {"": ""}
+                for line in set(compress(lines, map(is_, tokens, repeat(None)))):
+                    found = _tab_line(line)
+                    if found is None:
+                        has_bad = True
+                    else:
+                        token_of[line], tag_of[line] = found
+                tokens = list(map(token_of.get, lines))
+            tags = list(map(tag_of.get, lines))
+            start = 0
+            while True:
+                try:
+                    end = lines.index("", start)
+                except ValueError:
+                    break
+                if end > start:
+                    if has_bad and None in tokens[start:end]:
+                        yield from self._lines(lines[start:end], base + start)
+                    else:
+                        sentence_tags = tags[start:end]
+                        if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
+                            self.repaired += repair_in_place(sentence_tags)
+                        self.sentences += 1
+                        yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{base + start}")
+                start = end + 1
+            carry = lines[start:]
+            base += start
+        if carry:
+            yield from self._lines(carry, base)
+
+    def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """Other shapes: split the text at empty lines into pieces (sentences never cross one); read a piece of
+        one simple shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
+        name = self.path.name
         fast, use_fast = self._fast, self._fast_path
-        fast2 = self._fast2 if use_fast and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1) else None
-        lines_seen: dict[str, tuple[str, str]] = {}
         lineno = 1  # the line where the next piece starts
         carry = ""
-        for text in chain(head, blocks):
+        for text in texts:
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
             if carry:
@@ -215,21 +286,16 @@ class ConllReader:
             docstart = "-DOCSTART-" in text
             for piece in pieces:
                 start = lineno
-                n = piece.count("\n") + 1
-                lineno += n + 1
+                lineno += piece.count("\n") + 2
                 if not piece:
                     continue
                 if piece[0] == "\n":
                     stripped = piece.lstrip("\n")
                     start += len(piece) - len(stripped)
                     piece = stripped
-                    n = piece.count("\n") + 1
                 found = None
                 if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
-                    if fast2 is not None:
-                        found = fast2(piece, lines_seen)
-                    if found is None:
-                        found = fast(piece)
+                    found = fast(piece)
                 if found is None:
                     yield from self._lines(piece.split("\n"), start)
                 else:
@@ -239,37 +305,6 @@ class ConllReader:
                 lineno += 1
         if carry.strip(WS):
             yield from self._lines(carry.split("\n"), lineno)
-        if not self.sentences:
-            raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
-
-    def _fast2(self, piece: str, lines_seen: dict[str, tuple[str, str]]) -> tuple[tuple, tuple] | None:
-        """``_fast`` for the most common shape, ``token<TAB>tag`` lines: each line is looked up in ``lines_seen``
-        (a bounded per-file cache of checked lines; most lines of a corpus repeat, e.g. ``die<TAB>O``) and only new
-        lines are split and checked: exactly one tab, a token without whitespace at its edges, a known tag."""
-        lines = piece.split("\n")
-        pairs = list(map(lines_seen.get, lines))
-        if None in pairs:
-            for k, line in enumerate(lines):
-                if pairs[k] is None:
-                    token, sep, tag = line.partition("\t")
-                    if not sep or not token or token.strip(WS) != token:
-                        return None
-                    canonical = _TAG_CANON.get(tag)
-                    if canonical is None:
-                        if "\t" in tag or tag.strip(WS) != tag or not _is_tag(tag):
-                            return None
-                        canonical = _TAG_CANON.setdefault(tag, tag)
-                    pairs[k] = pair = (token, canonical)
-                    if len(lines_seen) < _MAX_LINES:
-                        lines_seen[line] = pair
-        tokens, tags = zip(*pairs)
-        if "I-" in piece:  # perhaps an I- tag: repair what needs it
-            fixed = list(tags)
-            n = repair_in_place(fixed)
-            if n:
-                self.repaired += n
-                tags = tuple(fixed)
-        return tokens, tags
 
     def _fast(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
         """(tokens, tags) of a one-sentence piece when every line has the same simple shape (``ncols`` columns,
