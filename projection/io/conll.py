@@ -36,18 +36,22 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import is_, methodcaller
+from operator import is_
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks
-from projection.tags import _PARTS as _TAG_PARTS
 from projection.tags import _INSIDE, repair_in_place, tag_parts
+from projection.tags import _PARTS as _TAG_PARTS
 from projection.types import Sentence
 
 WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
-_strip = methodcaller("strip", WS)
+HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
+HEAD_SCAN = 1000  # ... among its first lines
+DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
+_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file (then forgotten and relearnt)
 #: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
 _TAG_CANON: dict[str, str] = {"O": "O"}
+_MAX_TAGS = 4096
 
 
 def _tab_line(line: str) -> tuple[str, str] | None:
@@ -57,11 +61,10 @@ def _tab_line(line: str) -> tuple[str, str] | None:
         return None
     canonical = _TAG_CANON.get(tag)
     if canonical is None:
-        if len(_TAG_CANON) >= _MAX_LINES or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
+        if len(_TAG_CANON) >= _MAX_TAGS or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
             return None
         canonical = _TAG_CANON.setdefault(tag, tag)
     return token, canonical
-_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file
 
 
 class _Shapes(dict):
@@ -76,9 +79,6 @@ class _Shapes(dict):
 
 
 _SHAPES = _Shapes()
-HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
-HEAD_SCAN = 1000  # ... among its first lines
-DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
 
 
 class ConllError(InputFileError):
