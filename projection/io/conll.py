@@ -39,7 +39,7 @@ from itertools import chain, compress, repeat
 from operator import is_
 from pathlib import Path
 
-from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks
+from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
 from projection.tags import _INSIDE, repair_in_place, tag_parts
 from projection.tags import _PARTS as _TAG_PARTS
 from projection.types import Sentence
@@ -598,10 +598,7 @@ class ConllWriter:
         self._fh = None
 
     def __enter__(self) -> ConllWriter:
-        from projection.cache import atomic_open
-
-        self._cm = atomic_open(self.path)
-        self._fh = self._cm.__enter__()
+        self._cm, self._fh = open_output(self.path)
         return self
 
     def __exit__(self, *exc) -> bool | None:

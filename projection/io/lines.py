@@ -20,6 +20,10 @@ class InputFileError(ValueError):
     """An input file that cannot be read as asked; the message starts with ``path`` or ``path:line``."""
 
 
+class OutputFileError(ValueError):
+    """An output path that cannot be written; the message starts with the path."""
+
+
 def _os_message(path: str | os.PathLike, err: OSError) -> str:
     if isinstance(err, IsADirectoryError) or Path(path).is_dir():
         return f"{path}: cannot read (it is a directory; give the path of a file)"
@@ -39,6 +43,20 @@ def check_readable(path: str | os.PathLike, error: type[ValueError] = InputFileE
         raise error(f"{path}: cannot read (no such file)")
     if not os.access(p, os.R_OK):
         raise error(f"{path}: cannot read (permission denied)")
+
+
+def open_output(path: str | os.PathLike):
+    """``projection.cache.atomic_open(path)`` entered, or one clear ``OutputFileError`` when ``path`` is a directory
+    or cannot be created (a parent that is a file, no permission, a name too long); returns (manager, file)."""
+    from projection.cache import atomic_open
+
+    if Path(path).is_dir():
+        raise OutputFileError(f"{path}: cannot write (it is a directory; give the path of a file)")
+    manager = atomic_open(path)
+    try:
+        return manager, manager.__enter__()
+    except OSError as err:
+        raise OutputFileError(f"{path}: cannot write ({err.strerror or err})") from None
 
 
 def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: UnicodeDecodeError) -> str:

@@ -19,7 +19,7 @@ from itertools import chain, compress, count, islice, repeat
 from operator import ge, is_, lt, methodcaller
 from pathlib import Path
 
-from projection.io.lines import InputFileError, check_readable, iter_line_blocks, iter_text_blocks
+from projection.io.lines import InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
 from projection.types import Alignment
 
 _EMPTY = Alignment()
@@ -170,10 +170,7 @@ class AlignmentWriter:
         self._fh = None
 
     def __enter__(self) -> AlignmentWriter:
-        from projection.cache import atomic_open
-
-        self._cm = atomic_open(self.path)
-        self._fh = self._cm.__enter__()
+        self._cm, self._fh = open_output(self.path)
         return self
 
     def __exit__(self, *exc) -> bool | None:

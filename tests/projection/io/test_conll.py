@@ -18,6 +18,7 @@ from projection.io.conll import (
     read_sentences,
     write_conll,
 )
+from projection.io.lines import OutputFileError
 from projection.types import Sentence
 
 
@@ -396,3 +397,14 @@ def test_fast_reading_equals_line_by_line_reading(tmp_path, seed):
             except ConllError as err:
                 results.append((str(err), None, None))
         assert results[0] == results[1] == results[2], (path.read_bytes(), kwargs)
+
+
+def test_unwritable_outputs_are_one_clear_error(tmp_path):
+    with pytest.raises(OutputFileError, match="it is a directory") as info:
+        write_conll(tmp_path, [(("a",), ("O",))])
+    assert str(info.value).startswith(str(tmp_path))
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputFileError, match="cannot write") as info:
+        write_conll(blocker / "out.conll", [(("a",), ("O",))])
+    assert str(info.value).startswith(str(blocker / "out.conll"))

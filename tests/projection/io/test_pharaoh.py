@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from projection.io.lines import OutputFileError
 from projection.io.pharaoh import (
     AlignmentWriter,
     GoldAlignment,
@@ -143,3 +144,8 @@ def test_alignment_writer_is_atomic(tmp_path: Path) -> None:
         raise KeyboardInterrupt
     assert path.read_text(encoding="utf-8") == "0-1 1-0\n\n0-0 1p1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_writing_to_a_directory_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputFileError, match="it is a directory"):
+        write_alignments(tmp_path, [Alignment()])
