@@ -19,7 +19,7 @@ from itertools import chain, compress, count, islice, repeat
 from operator import ge, is_, lt, methodcaller
 from pathlib import Path
 
-from projection.io.lines import InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
+from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
 from projection.types import Alignment
 
 _EMPTY = Alignment()
@@ -29,6 +29,7 @@ _LINKS: dict[str, tuple[int, int]] = {}
 #: (i, j) -> "i-j" for writing
 _TEXTS: dict[tuple[int, int], str] = {}
 _count_dash = methodcaller("count", "-")
+_chunk = CHUNK  # bytes read at a time (tests make it tiny)
 
 
 class PharaohError(InputFileError):
@@ -95,7 +96,7 @@ def iter_alignments(path: str | os.PathLike) -> Iterator[Alignment]:
     check_readable(path, PharaohError)
     lineno = 0
     cache = _LINKS
-    for text in iter_text_blocks(path, PharaohError):
+    for text in iter_text_blocks(path, PharaohError, chunk=_chunk):
         lines = text.split("\n")
         if "p" in text:
             for line in lines:

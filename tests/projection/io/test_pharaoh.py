@@ -149,3 +149,21 @@ def test_alignment_writer_is_atomic(tmp_path: Path) -> None:
 def test_writing_to_a_directory_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputFileError, match="it is a directory"):
         write_alignments(tmp_path, [Alignment()])
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 7, 64])
+@pytest.mark.parametrize("with_possible", [False, True])
+def test_iter_alignments_equals_from_pharaoh_per_line(tmp_path: Path, monkeypatch, chunk, with_possible) -> None:
+    """Whole blocks of sure links are parsed at once; the result must equal Alignment.from_pharaoh line by line
+    (unsorted and repeated links, empty lines, block boundaries anywhere)."""
+    import projection.io.pharaoh as pharaoh
+
+    monkeypatch.setattr(pharaoh, "_chunk", chunk)
+    rng = random.Random(chunk + with_possible)
+    lines = []
+    for _ in range(400):
+        line = random_pharaoh_line(rng)
+        lines.append(line if with_possible else line.replace("p", "-"))
+    path = tmp_path / "links.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert list(iter_alignments(path)) == [Alignment.from_pharaoh(line) for line in lines]
