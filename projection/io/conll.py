@@ -240,6 +240,7 @@ class ConllReader:
             if None in tokens:
                 if len(token_of) > _MAX_LINES:  # keep memory bounded: forget, then learn this block's lines
                     token_of, tag_of = {"": ""}, {"": ""}
+                    tokens = list(map(token_of.get, lines))
                 for line in set(compress(lines, map(is_, tokens, repeat(None)))):
                     found = _tab_line(line)
                     if found is None:

@@ -107,8 +107,9 @@ def iter_alignments(path: str | os.PathLike) -> Iterator[Alignment]:
         pairs = list(map(cache.get, items))
         if None in pairs:
             missing = set(compress(items, map(is_, pairs, repeat(None))))
-            if len(cache) + len(missing) > _MAX_CACHED:
+            if len(cache) + len(missing) > _MAX_CACHED:  # keep memory bounded: forget, then learn this block's
                 cache.clear()
+                missing = set(items)
             try:
                 for item in missing:
                     cache[item] = _link(item, "")[1:]
