@@ -1,11 +1,22 @@
-"""IOB2 tags <-> spans, and the repair of ill-formed IOB2."""
+"""IOB2 tags <-> spans, and the repair of ill-formed IOB2.
+
+Every valid tag is parsed once into ``(inside, label, b_tag)`` and cached (``tag_parts``), so the readers, the
+repair and the scorer look a tag up instead of splitting it per token.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from itertools import compress
 
 from projection.types import Span
+
+#: tag -> (is an I- tag, entity label or "" for O, the B- tag of that label or "O")
+_PARTS: dict[str, tuple[bool, str, str]] = {"O": (False, "", "O")}
+#: I- tag -> its label, for the I- tags in ``_PARTS`` (finds the tags an IOB2 repair may touch in one C-level pass)
+_INSIDE: dict[str, str] = {}
+_MAX_CACHED = 4096  # distinct tags kept; a file with more (never seen in practice) is parsed per token
 
 
 def _split(tag: str, where: str) -> tuple[str, str]:
@@ -17,9 +28,37 @@ def _split(tag: str, where: str) -> tuple[str, str]:
     return prefix, label
 
 
+def tag_parts(tag: str, *, where: str = "<tag>") -> tuple[bool, str, str]:
+    """``(inside, label, b_tag)`` of a valid IOB2 tag: ``"I-PER"`` -> ``(True, "PER", "B-PER")``, ``"O"`` ->
+    ``(False, "", "O")``; raise ``ValueError`` naming ``where`` otherwise."""
+    parts = _PARTS.get(tag)
+    if parts is None:
+        prefix, label = _split(tag, where)
+        parts = (prefix == "I", label, "B-" + label)
+        if len(_PARTS) < _MAX_CACHED:
+            _PARTS[tag] = parts
+            if parts[0]:
+                _INSIDE[tag] = label
+    return parts
+
+
+def repair_in_place(tags: list[str]) -> int:
+    """``repair_iob2`` for a list of valid tags, in place; return how many changed. Only the I- tags are visited
+    (found in one C-level pass), so a sentence without them costs next to nothing."""
+    inside, parts = _INSIDE, _PARTS
+    repaired = 0
+    for k in compress(range(len(tags)), map(inside.__contains__, tags)):
+        label = inside[tags[k]]
+        if k == 0 or (parts.get(tags[k - 1]) or tag_parts(tags[k - 1]))[1] != label:
+            tags[k] = "B-" + label
+            repaired += 1
+    return repaired
+
+
 def check_tag(tag: str, *, where: str = "<tag>") -> None:
     """Raise ``ValueError`` naming ``where`` unless ``tag`` is a syntactically valid IOB2 tag."""
-    _split(tag, where)
+    if tag not in _PARTS:
+        tag_parts(tag, where=where)
 
 
 def repair_iob2(tags: Sequence[str], *, where: str = "<tags>") -> tuple[list[str], int]:
@@ -27,38 +66,45 @@ def repair_iob2(tags: Sequence[str], *, where: str = "<tags>") -> tuple[list[str
     out: list[str] = []
     repaired = 0
     prev_label = ""
+    parts = _PARTS
     for k, tag in enumerate(tags):
-        prefix, label = _split(tag, f"{where} token {k}")
-        if prefix == "I" and label != prev_label:
-            tag = "B-" + label
+        p = parts.get(tag) or tag_parts(tag, where=f"{where} token {k}")
+        if p[0] and p[1] != prev_label:
+            tag = p[2]
             repaired += 1
         out.append(tag)
-        prev_label = label
+        prev_label = p[1]
     return out, repaired
+
+
+def chunks(tags: Sequence[str], *, where: str = "<tags>") -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of every entity, end exclusive, as seqeval's default mode reads IOB2: B- starts an
+    entity; I- continues the open entity of its own label and otherwise (after O or another type) starts one."""
+    out: list[tuple[int, int, str]] = []
+    start = -1
+    label = ""
+    parts = _PARTS
+    for k, tag in enumerate(tags):
+        if tag == "O":
+            if start >= 0:
+                out.append((start, k, label))
+                start = -1
+                label = ""
+            continue
+        inside, lab, _ = parts.get(tag) or tag_parts(tag, where=f"{where} token {k}")
+        if inside and lab == label:
+            continue
+        if start >= 0:
+            out.append((start, k, label))
+        start, label = k, lab
+    if start >= 0:
+        out.append((start, len(tags), label))
+    return out
 
 
 def bio_to_spans(tags: Sequence[str]) -> list[Span]:
     """Spans of a (repaired) IOB2 sequence; an I- without a matching open span starts a new one."""
-    spans: list[Span] = []
-    start = -1
-    label = ""
-    for k, tag in enumerate(tags):
-        if tag == "O":
-            prefix, lab = "O", ""
-        elif len(tag) > 2 and tag[1] == "-" and tag[0] in "BI":
-            prefix, lab = tag[0], tag[2:]
-        else:
-            prefix, lab = _split(tag, f"token {k}")
-        if prefix == "I" and lab == label and start >= 0:
-            continue
-        if start >= 0:
-            spans.append(Span(start, k, label))
-            start, label = -1, ""
-        if prefix != "O":
-            start, label = k, lab
-    if start >= 0:
-        spans.append(Span(start, len(tags), label))
-    return spans
+    return [Span(s, e, lab) for s, e, lab in chunks(tags)]
 
 
 def spans_to_bio(spans: Sequence[Span], n_tokens: int) -> list[str]:

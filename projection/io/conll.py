@@ -1,58 +1,439 @@
-"""Strict CoNLL and plain-text reading and writing.
+"""Strict, streaming CoNLL and plain-text reading and writing.
 
-CoNLL: one token per line, the token in the first column and the tag in the last (or the columns given),
-separated by a tab or by spaces; a blank line ends a sentence; ``#`` comment lines and ``-DOCSTART-``
-lines are skipped. Every error names ``path:line`` and what was expected. Ill-formed IOB2 (an I- after O
-or after another type) is repaired to B- and counted in ``Corpus.repaired``.
+CoNLL reading rules (every error names ``path:line`` and what to do):
+
+- Text: UTF-8; a byte-order mark at the start of the file is dropped; lines end with ``\\n`` or ``\\r\\n``.
+- Columns: split on tabs when the line has a tab, else on runs of spaces. Each column is stripped of ASCII
+  whitespace, so a space before the tab never stays in the token; trailing whitespace of a line is ignored. A line
+  that starts with its separator has an empty first column: an empty token is an error unless ``empty_token``
+  replaces it (MasakhaNER2 ``xho`` has lines ``" O"``).
+- Sentences: a blank (or whitespace-only) line ends a sentence; ``-DOCSTART-`` lines end one and are skipped.
+- Tagged or not: decided once per file by most of its first 100 token lines (among its first 1,000 lines; ``#``
+  lines not counted): two or more columns -> tagged (token in ``token_col``, IOB2 tag in ``tag_col``), one column ->
+  one token per line. A line that disagrees is an error on that line (so a token-only line 1 of a tagged file is
+  blamed on line 1), saying how the file was read. ``tag_col=None`` reads tokens only.
+- Comments (``comments=True``): a line starting with ``#`` is a comment only before a sentence's first token, and
+  only when it cannot be a token line of this file: in a file with columns, when its tag column (``tag_col``, or the
+  last one if ``tag_col=None``) is not an IOB2 tag; in a one-column file, when it holds several words. So ``#\\tO``
+  and a one-column ``#hashtag`` are tokens, ``# text = ...`` is a comment, and inside a sentence every line is a
+  token line. ``comments=False``: no line is a comment.
+- IOB2: ill-formed tags (an I- after O or after another type) are repaired to B- per sentence and counted
+  (``Corpus.repaired``, ``ConllReader.repaired``); a tag that is not IOB2 at all is an error.
+
+Plain text (``read_plain``): one sentence per line, tokens split on whitespace; blank lines at the end are ignored,
+a blank line between sentences is an error (it would pair every later sentence with the wrong source sentence).
+``read_sentences`` detects which of the two a file is (``detect_format``) and says so in its errors.
+
+Writing (``ConllWriter``, ``write_conll``): ``token<TAB>tag`` lines (or one token per line), a blank line after each
+sentence, through ``projection.cache.atomic_open`` (the file appears only when every sentence was written); a token
+or tag that would not read back identically is refused.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from operator import is_
 from pathlib import Path
-from typing import Iterable, Sequence
 
-from projection.tags import check_tag, repair_iob2
+from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
+from projection.tags import _INSIDE, repair_in_place, tag_parts
+from projection.tags import _PARTS as _TAG_PARTS
 from projection.types import Sentence
 
+WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
+HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
+HEAD_SCAN = 1000  # ... among its first lines
+DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
+_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file (then forgotten and relearnt)
+#: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
+_TAG_CANON: dict[str, str] = {"O": "O"}
+_MAX_TAGS = 4096
 
-class ConllError(ValueError):
-    """A malformed input file; the message starts with ``path:line``."""
+
+def _tab_line(line: str) -> tuple[str, str] | None:
+    """``(token, tag)`` of a plain ``token<TAB>tag`` line, else ``None``."""
+    token, sep, tag = line.partition("\t")
+    if not sep or not token or token.strip(WS) != token or token.startswith("-DOCSTART-"):
+        return None
+    canonical = _TAG_CANON.get(tag)
+    if canonical is None:
+        if len(_TAG_CANON) >= _MAX_TAGS or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
+            return None
+        canonical = _TAG_CANON.setdefault(tag, tag)
+    return token, canonical
+
+
+class _Shapes(dict):
+    """(separator, columns) -> a compiled pattern of lines with exactly that many columns (built on first use)."""
+
+    def __missing__(self, key: tuple[str, int]) -> re.Pattern:
+        sep, ncols = key
+        cell = "[^\t\n]*" if sep == "\t" else "[^ \t\n]*"
+        line = sep.join([cell] * ncols)
+        self[key] = pattern = re.compile(f"{line}(?:\n{line})*")
+        return pattern
+
+
+_SHAPES = _Shapes()
+
+
+class ConllError(InputFileError):
+    """A malformed input file; the message starts with ``path:line`` (or ``path``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    """The sentences of one file, whether it carried tags, and how many IOB2 tags were repaired."""
+    """The sentences of one file, whether it carried tags, how many IOB2 tags were repaired, and its format."""
 
     sentences: tuple[Sentence, ...]
     has_tags: bool
     repaired: int = 0
     path: str = ""
+    format: str = "conll"
 
     def __len__(self) -> int:
         return len(self.sentences)
 
 
 def _columns(line: str) -> list[str]:
+    """Columns of a right-stripped line: tab-separated if it has a tab, else separated by runs of spaces."""
     if "\t" in line:
         return line.split("\t")
-    return line.split(" ")
+    cols = line.split(" ")
+    if "  " in line:
+        cols = [cols[0], *[c for c in cols[1:] if c]]
+    return cols
 
 
-def _is_token_line(line: str, tag_col: int | None, has_tags: bool | None) -> bool:
-    """``#<sep>O`` is a token line (PAN-X zh/ja, MasakhaNER2 use ``#`` as a token); ``# text = …`` is a
-    comment. In an untagged file only a lone ``#`` counts as a token."""
-    cols = _columns(line.rstrip())
-    if tag_col is None or has_tags is False:
-        return cols == ["#"]
-    if len(cols) < 2:
-        return False
+def _is_tag(text: str) -> bool:
     try:
-        check_tag(cols[tag_col].strip())
-    except (ValueError, IndexError):
+        tag_parts(text.strip(WS))
+    except ValueError:
         return False
     return True
+
+
+class ConllReader:
+    """Iterate over the sentences of a CoNLL file one at a time (see the module rules).
+
+    After a full iteration ``repaired`` holds the number of repaired IOB2 tags, ``sentences`` the number read and
+    ``has_tags`` whether the file is tagged (known once iteration has started). Iterating again re-reads the file.
+    """
+
+    _chunk = CHUNK  # bytes read at a time (tests make it tiny to cross block boundaries everywhere)
+    _fast_path = True  # tests turn it off to compare with the line-by-line reading
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        token_col: int = 0,
+        tag_col: int | None = -1,
+        empty_token: str | None = None,
+        comments: bool = True,
+        note: str = "",
+    ) -> None:
+        check_readable(path, ConllError)
+        self.path = Path(path)
+        self.token_col = token_col
+        self.tag_col = tag_col
+        self.empty_token = empty_token
+        self.comments = comments
+        self.note = note  # appended to every error, e.g. why the file was read as CoNLL
+        self.has_tags: bool | None = None
+        self.repaired = 0
+        self.sentences = 0
+        self._tagged = self._multi = False
+        self._why = ""
+
+    def __iter__(self) -> Iterator[Sentence]:
+        try:
+            yield from self._read()
+        except ConllError as err:
+            if self.note:
+                raise ConllError(f"{err} ({self.note})") from None
+            raise
+
+    def _layout(self, lines: list[str]) -> tuple[bool, str]:
+        """Whether the file has two or more columns (most of its first token lines do), and why."""
+        votes = [0, 0]  # token lines with one column, with two or more
+        hash_votes = [0, 0]
+        for raw in lines:
+            line = raw.rstrip(WS)
+            if not line or line.startswith("-DOCSTART-"):
+                continue
+            multi = len(_columns(line)) > 1
+            if line[0] == "#":
+                hash_votes[multi] += 1
+                continue
+            votes[multi] += 1
+            if votes[0] + votes[1] >= HEAD_LINES:
+                break
+        if not votes[0] + votes[1]:
+            votes = hash_votes
+        total = votes[0] + votes[1]
+        multi = total > 0 and votes[1] >= votes[0]
+        why = (
+            f"{votes[1]} of its first {total} token lines have two or more columns"
+            if multi
+            else f"{votes[0]} of its first {total} token lines have one column"
+        )
+        return multi, why
+
+    def _is_comment(self, line: str, multi: bool) -> bool:
+        cols = _columns(line)
+        if not multi:
+            return len(cols) > 1
+        if len(cols) < 2:
+            return True
+        try:
+            return not _is_tag(cols[-1 if self.tag_col is None else self.tag_col])
+        except IndexError:
+            return True
+
+    def _read(self) -> Iterator[Sentence]:
+        self.repaired = self.sentences = 0
+        blocks = iter_text_blocks(self.path, ConllError, chunk=self._chunk)
+        head: list[str] = []  # the first blocks, holding the lines that decide the layout
+        head_lines: list[str] = []
+        for text in blocks:
+            head.append(text)
+            left = HEAD_SCAN - len(head_lines)
+            head_lines += text.split("\n", left)[:left]
+            if len(head_lines) >= HEAD_SCAN:
+                break
+        multi, self._why = self._layout(head_lines)
+        self.has_tags = self._tagged = self.tag_col is not None and multi
+        self._multi = multi
+        texts = chain(head, blocks)
+        if self._fast_path and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1):
+            yield from self._read_tab_lines(texts)
+        else:
+            yield from self._read_pieces(texts)
+        if not self.sentences:
+            raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
+
+    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """The common shape, ``token<TAB>tag``: the lines of a block are looked up at once in a bounded per-file
+        cache of checked lines (most lines of a corpus repeat, e.g. ``die<TAB>O``); each new distinct line is
+        checked once (exactly one tab, a token without whitespace at its edges and not -DOCSTART-, a valid tag).
+        A run of lines between empty lines is a sentence when all its lines pass, else ``_lines`` reads it
+        (comments, whitespace-only lines, other shapes, errors)."""
+        name = self.path.name
+        token_of: dict[str, str] = {"": ""}  # an empty line has the (never valid) token ""
+        tag_of: dict[str, str] = {"": ""}
+        inside = _INSIDE.keys()
+        carry: list[str] = []  # the lines of a sentence that may go on in the next block
+        base = 1  # the line number of lines[0]
+        for text in texts:
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            if carry:
+                lines = carry + lines
+            tokens = list(map(token_of.get, lines))
+            has_bad = False
+            if None in tokens:
+                if len(token_of) > _MAX_LINES:  # keep memory bounded: forget, then learn this block's lines
+                    token_of, tag_of = {"": ""}, {"": ""}
+                    tokens = list(map(token_of.get, lines))
+                for line in set(compress(lines, map(is_, tokens, repeat(None)))):
+                    found = _tab_line(line)
+                    if found is None:
+                        has_bad = True
+                    else:
+                        token_of[line], tag_of[line] = found
+                tokens = list(map(token_of.get, lines))
+            tags = list(map(tag_of.get, lines))
+            start = 0
+            while True:
+                try:
+                    end = lines.index("", start)
+                except ValueError:
+                    break
+                if end > start:
+                    if has_bad and None in tokens[start:end]:
+                        yield from self._lines(lines[start:end], base + start)
+                    else:
+                        sentence_tags = tags[start:end]
+                        if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
+                            self.repaired += repair_in_place(sentence_tags)
+                        self.sentences += 1
+                        yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{base + start}")
+                start = end + 1
+            carry = lines[start:]
+            base += start
+        if carry:
+            yield from self._lines(carry, base)
+
+    def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """Other shapes: split the text at empty lines into pieces (sentences never cross one); read a piece of
+        one simple shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
+        name = self.path.name
+        fast, use_fast = self._fast, self._fast_path
+        lineno = 1  # the line where the next piece starts
+        carry = ""
+        for text in texts:
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            if carry:
+                text = carry + "\n" + text
+            pieces = text.split("\n\n")
+            carry = pieces.pop()
+            docstart = "-DOCSTART-" in text
+            for piece in pieces:
+                start = lineno
+                lineno += piece.count("\n") + 2
+                if not piece:
+                    continue
+                if piece[0] == "\n":
+                    stripped = piece.lstrip("\n")
+                    start += len(piece) - len(stripped)
+                    piece = stripped
+                found = None
+                if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
+                    found = fast(piece)
+                if found is None:
+                    yield from self._lines(piece.split("\n"), start)
+                else:
+                    self.sentences += 1
+                    yield Sentence(found[0], found[1], id=f"{name}:{start}")
+            if not carry:  # the block ended with an empty line, which no piece holds
+                lineno += 1
+        if carry.strip(WS):
+            yield from self._lines(carry.split("\n"), lineno)
+
+    def _fast(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
+        """(tokens, tags) of a one-sentence piece when every line has the same simple shape (``ncols`` columns,
+        no whitespace around a column, known tags), else ``None``."""
+        if "\x0b" in piece or "\x0c" in piece or "\r" in piece:
+            return None
+        n = piece.count("\n") + 1
+        if not self._multi:
+            if "\t" in piece or " " in piece:
+                return None
+            tokens = tuple(piece.split("\n"))
+            return None if "" in tokens else (tokens, None)
+        if "\t" in piece:
+            sep = "\t"
+            if " \t" in piece or "\t " in piece or " \n" in piece or "\n " in piece or piece[-1] == " ":
+                return None
+        else:
+            sep = " "
+            if "  " in piece or "\n " in piece:
+                return None
+        end = piece.find("\n")
+        ncols = (piece.count(sep, 0, end) if end >= 0 else piece.count(sep)) + 1
+        if ncols < 2 or piece.count(sep) != n * (ncols - 1):
+            return None
+        token_col, tag_col = self.token_col, self.tag_col
+        if not -ncols <= token_col < ncols or (tag_col is not None and not -ncols <= tag_col < ncols):
+            return None
+        if n > 1:
+            if not _SHAPES[sep, ncols].fullmatch(piece):
+                return None
+            parts = piece.replace("\n", sep).split(sep)
+        else:
+            parts = piece.split(sep)
+        tokens = tuple(parts[token_col % ncols :: ncols])
+        if "" in tokens:
+            return None
+        if not self._tagged:
+            return tokens, None
+        tags = parts[tag_col % ncols :: ncols]  # type: ignore[operator]
+        distinct = set(tags)
+        if not _TAG_PARTS.keys() >= distinct:
+            return None
+        self.repaired += repair_in_place(tags)
+        return tokens, tuple(tags)
+
+    def _lines(self, lines: list[str], lineno: int) -> Iterator[Sentence]:
+        """Line by line: every rule of the module docstring, every error with its line."""
+        path, name = self.path, self.path.name
+        token_col, tag_col, empty_token, comments = self.token_col, self.tag_col, self.empty_token, self.comments
+        tagged, multi, why = self._tagged, self._multi, self._why
+        check_single = tag_col is not None and not multi
+        parts_of = _TAG_PARTS
+        tokens: list[str] = []
+        tags: list[str] = []
+        first = 0
+        prev = ""  # label of the previous tag in the sentence, for the IOB2 repair
+        lineno -= 1
+        for raw in chain(lines, ("",)):
+            lineno += 1
+            line = raw.rstrip(WS)
+            if not line:
+                if tokens:
+                    self.sentences += 1
+                    yield Sentence(tuple(tokens), tuple(tags) if tagged else None, id=f"{name}:{first}")
+                    tokens, tags, prev = [], [], ""
+                continue
+            c = line[0]
+            if c == "#" and comments and not tokens and self._is_comment(line, multi):
+                continue
+            if c == "-" and line.startswith("-DOCSTART-"):
+                if tokens:
+                    self.sentences += 1
+                    yield Sentence(tuple(tokens), tuple(tags) if tagged else None, id=f"{name}:{first}")
+                    tokens, tags, prev = [], [], ""
+                continue
+            cols = _columns(line)
+            if tagged:
+                if len(cols) < 2:
+                    raise ConllError(
+                        f"{path}:{lineno}: expected a token and a tag separated by a tab or spaces, got {line!r} "
+                        f"(the file reads as tagged: {why})"
+                    )
+                try:
+                    tag = cols[tag_col]  # type: ignore[index]
+                except IndexError:
+                    raise ConllError(f"{path}:{lineno}: no column {tag_col} for the tag in {line!r}") from None
+                p = parts_of.get(tag)
+                if p is None:
+                    tag = tag.strip(WS)
+                    try:
+                        p = tag_parts(tag, where=f"{path}:{lineno}")
+                    except ValueError as err:
+                        raise ConllError(str(err)) from None
+                if p[0] and p[1] != prev:
+                    tag = p[2]
+                    self.repaired += 1
+                prev = p[1]
+                tags.append(tag)
+            elif check_single and len(cols) > 1:
+                raise ConllError(
+                    f"{path}:{lineno}: expected a single token, got {line!r} (the file reads as one token per "
+                    f"line: {why}); put one token per line, or a token and a tag on every line"
+                )
+            try:
+                token = cols[token_col].strip(WS)
+            except IndexError:
+                raise ConllError(f"{path}:{lineno}: no column {token_col} for the token in {line!r}") from None
+            if not token:
+                if empty_token is None:
+                    raise ConllError(
+                        f"{path}:{lineno}: empty token in {line!r}; pass empty_token= to replace empty tokens"
+                    )
+                token = empty_token
+            if not tokens:
+                first = lineno
+            tokens.append(token)
+
+
+def iter_conll(
+    path: str | os.PathLike,
+    *,
+    token_col: int = 0,
+    tag_col: int | None = -1,
+    empty_token: str | None = None,
+    comments: bool = True,
+) -> ConllReader:
+    """A ``ConllReader``: iterate it for the sentences one at a time, then read ``.repaired``."""
+    return ConllReader(path, token_col=token_col, tag_col=tag_col, empty_token=empty_token, comments=comments)
 
 
 def read_conll(
@@ -61,142 +442,211 @@ def read_conll(
     token_col: int = 0,
     tag_col: int | None = -1,
     empty_token: str | None = None,
+    comments: bool = True,
 ) -> Corpus:
-    """Read a CoNLL file. ``tag_col=None`` reads tokens only.
+    """Read a whole CoNLL file (see the module rules). ``tag_col=None`` reads tokens only; a file whose lines have
+    one column is read as untagged."""
+    reader = iter_conll(path, token_col=token_col, tag_col=tag_col, empty_token=empty_token, comments=comments)
+    sentences = tuple(reader)
+    return Corpus(sentences, bool(reader.has_tags), reader.repaired, str(path), "conll")
 
-    A file whose lines all have a single column is read as untagged. ``empty_token`` replaces an empty
-    token (e.g. MasakhaNER2 ``xho/train.txt`` has lines ``" O"``); by default an empty token is an error.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ConllError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise ConllError(f"{path}: cannot read ({err.strerror})") from None
-    sentences: list[Sentence] = []
-    tokens: list[str] = []
-    tags: list[str] = []
-    tag_lines: list[int] = []
-    has_tags: bool | None = None
+
+class PlainReader:
+    """Iterate over a one-sentence-per-line file; same interface as ``ConllReader`` (``repaired`` is always 0)."""
+
+    has_tags = False
     repaired = 0
-    first_line = 0
 
-    def flush() -> None:
-        nonlocal repaired, tokens, tags, tag_lines
-        if tokens:
-            fixed: tuple[str, ...] | None = None
-            if has_tags:
-                fixed_list, n = repair_iob2(tags, where=f"{path}:{first_line}")
-                repaired += n
-                fixed = tuple(fixed_list)
-            sentences.append(Sentence(tuple(tokens), fixed, id=f"{path.name}:{first_line}"))
-        tokens, tags, tag_lines = [], [], []
+    def __init__(self, path: str | os.PathLike, *, note: str = "") -> None:
+        check_readable(path, ConllError)
+        self.path = Path(path)
+        self.note = note
+        self.sentences = 0
 
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
-        if not line.strip():
-            flush()
-            continue
-        stripped = line.strip()
-        if stripped.startswith("#") and not tokens and not _is_token_line(line, tag_col, has_tags):
-            continue
-        if stripped.startswith("-DOCSTART-"):
-            flush()
-            continue
-        cols = _columns(line.rstrip())
-        if len(cols) == 1 and has_tags is not False and tag_col is not None:
-            if has_tags:
+    def __iter__(self) -> Iterator[Sentence]:
+        path, name = self.path, self.path.name
+        self.sentences = 0
+        blank = 0  # the first blank line since the last sentence
+        lineno = 0
+        for raw in chain.from_iterable(iter_line_blocks(path, ConllError)):
+            lineno += 1
+            tokens = raw.split()
+            if not tokens:
+                blank = blank or lineno
+                continue
+            if blank:
+                how = f" (read as one sentence per line because {self.note})" if self.note else ""
                 raise ConllError(
-                    f"{path}:{lineno}: expected a token and a tag separated by a tab or spaces, got {line!r}"
+                    f"{path}:{blank}: blank line between sentences in a one-sentence-per-line file{how}; it would "
+                    "pair every later sentence with the wrong source sentence: remove it (or give an empty "
+                    "sentence a placeholder token)"
                 )
-        wants_tag = tag_col is not None and len(cols) > 1
-        if has_tags is None:
-            has_tags = wants_tag
-        elif has_tags != wants_tag:
-            raise ConllError(
-                f"{path}:{lineno}: expected {'a token and a tag' if has_tags else 'a single token'} "
-                f"as on the lines before, got {line!r}"
-            )
-        try:
-            token = cols[token_col]
-        except IndexError:
-            raise ConllError(f"{path}:{lineno}: no column {token_col} for the token in {line!r}") from None
-        if not token:
-            if empty_token is None:
-                raise ConllError(f"{path}:{lineno}: empty token in {line!r}")
-            token = empty_token
-        if not tokens:
-            first_line = lineno
-        tokens.append(token)
-        if has_tags:
-            try:
-                tag = cols[tag_col].strip()  # type: ignore[index]
-            except IndexError:
-                raise ConllError(f"{path}:{lineno}: no column {tag_col} for the tag in {line!r}") from None
-            try:
-                check_tag(tag, where=f"{path}:{lineno}")
-            except ValueError as err:
-                raise ConllError(str(err)) from None
-            tags.append(tag)
-            tag_lines.append(lineno)
-    flush()
-    if not sentences:
-        raise ConllError(f"{path}: no sentences (the file is empty or holds only comments)")
-    return Corpus(tuple(sentences), bool(has_tags), repaired, str(path))
+            self.sentences += 1
+            yield Sentence(tuple(tokens), None, id=f"{name}:{lineno}")
+        if not self.sentences:
+            raise ConllError(f"{path}: no sentences (the file is empty)")
 
 
 def read_plain(path: str | os.PathLike) -> Corpus:
-    """One sentence per line, tokens separated by whitespace; blank lines are errors (they shift pairs)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise ConllError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise ConllError(f"{path}: cannot read ({err.strerror})") from None
-    sentences = []
-    for lineno, line in enumerate(lines, start=1):
-        tokens = tuple(line.split())
-        if not tokens:
-            raise ConllError(f"{path}:{lineno}: empty line in a one-sentence-per-line file")
-        sentences.append(Sentence(tokens, None, id=f"{path.name}:{lineno}"))
-    if not sentences:
-        raise ConllError(f"{path}: no sentences (the file is empty)")
-    return Corpus(tuple(sentences), False, 0, str(path))
+    """One sentence per line, tokens separated by whitespace (see the module rules)."""
+    return Corpus(tuple(PlainReader(path)), False, 0, str(path), "plain")
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """The format ``detect_format`` chose (``"conll"`` or ``"plain"``) and why, for messages."""
+
+    format: str
+    reason: str
+
+
+def detect_format(path: str | os.PathLike) -> Detected:
+    """CoNLL or one sentence per line, from the first 200 non-blank lines (blank lines do not count either way).
+
+    CoNLL when a line has a tab, or when at least 90 % of the lines (``#`` and ``-DOCSTART-`` lines aside) are a
+    single token or end with an IOB2 tag; plain text otherwise (its lines are sentences of several words)."""
+    check_readable(path, ConllError)
+    sample: list[str] = []
+    lineno = 0
+    for block in iter_line_blocks(path, ConllError):
+        for line in block:
+            lineno += 1
+            if "\t" in line:
+                return Detected("conll", f"line {lineno} has a tab")
+            words = line.split()
+            if not words or words[0].startswith(("#", "-DOCSTART-")):
+                continue
+            sample.append(" " if len(words) == 1 or (len(words) > 1 and _is_tag(words[-1])) else "")
+            if len(sample) >= DETECT_LINES:
+                break
+        else:
+            continue
+        break
+    n = len(sample)
+    fit = sum(1 for s in sample if s)
+    if not n:
+        return Detected("conll", "it has no sentence lines")
+    if fit * 10 >= n * 9:
+        return Detected("conll", f"{fit} of its first {n} lines are a single token or a token and an IOB2 tag")
+    return Detected(
+        "plain", f"{n - fit} of its first {n} lines are neither a single token nor a token and an IOB2 tag"
+    )
+
+
+def iter_sentences(path: str | os.PathLike, *, format: str = "auto") -> ConllReader | PlainReader:
+    """A streaming reader for a target file: CoNLL or one sentence per line (``format="auto"`` detects which)."""
+    if format not in ("auto", "conll", "plain"):
+        raise ValueError(f"format must be 'auto', 'conll' or 'plain', got {format!r}")
+    if format == "conll":
+        return ConllReader(path)
+    if format == "plain":
+        return PlainReader(path)
+    found = detect_format(path)
+    if found.format == "plain":
+        return PlainReader(path, note=found.reason)
+    return ConllReader(
+        path,
+        note=f"read as CoNLL because {found.reason}; if the file is one sentence per line, read it as plain text "
+        "(format='plain')",
+    )
+
+
+def read_sentences(path: str | os.PathLike, *, format: str = "auto") -> Corpus:
+    """A whole target file: CoNLL, or one-sentence-per-line text (``format="auto"`` detects which)."""
+    reader = iter_sentences(path, format=format)
+    sentences = tuple(reader)
+    fmt = "plain" if isinstance(reader, PlainReader) else "conll"
+    return Corpus(sentences, bool(reader.has_tags), reader.repaired, str(path), fmt)
 
 
 def looks_like_plain(path: str | os.PathLike) -> bool:
-    """True when the file has no blank line within its first 200 lines but lines with several words."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = [next(fh, None) for _ in range(200)]
-    lines = [h.rstrip("\n") for h in head if h is not None]
-    content = [ln for ln in lines if ln.strip()]
-    if not content or any(not ln.strip() for ln in lines[: len(lines) - 1]):
-        return False
-    return sum(len(ln.split()) > 2 for ln in content) > len(content) / 2 and not any("\t" in ln for ln in content)
+    """True when ``detect_format`` reads the file as one sentence per line."""
+    return detect_format(path).format == "plain"
 
 
-def read_sentences(path: str | os.PathLike) -> Corpus:
-    """CoNLL, or one-sentence-per-line text when the file looks like that."""
-    return read_plain(path) if looks_like_plain(path) else read_conll(path)
+def _token_problem(token: str, tagged: bool) -> str:
+    """Why ``token`` would not read back identically from a CoNLL file ("" when it would)."""
+    if not token:
+        return "it is empty"
+    if any(c in token for c in "\t\n\r\x0b\x0c"):
+        return "it holds a tab, a line break or another control whitespace"
+    if token != token.strip(WS):
+        return "it starts or ends with whitespace, which reading strips"
+    if token.startswith("-DOCSTART-"):
+        return "reading skips -DOCSTART- lines"
+    if not tagged and " " in token:
+        return "a one-token-per-line file cannot hold a space inside a token"
+    return ""
 
 
-def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str]]]) -> None:
-    """Write ``token<TAB>tag`` lines, a blank line after each sentence; atomic (temp file + rename)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for k, (tokens, tags) in enumerate(rows):
-                if len(tokens) != len(tags):
-                    raise ValueError(f"sentence {k + 1}: {len(tokens)} tokens but {len(tags)} tags")
-                for token, tag in zip(tokens, tags):
-                    if not token or any(c in token for c in "\t\n"):
-                        raise ValueError(f"sentence {k + 1}: token {token!r} cannot be written to CoNLL")
-                    fh.write(f"{token}\t{tag}\n")
-                fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+class ConllWriter:
+    """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
+
+    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
+    would not read back identically is refused (``ValueError`` naming the sentence). The file appears (atomically
+    replacing an old one) only when the ``with`` block ends without an error."""
+
+    _MAX_CHECKED = 1 << 17  # distinct tokens remembered as checked
+    _BUFFER = 512  # sentences joined into one write
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.sentences = 0
+        self._tagged: bool | None = None
+        self._checked: set[str] = set()
+        self._buffer: list[str] = []
+        self._cm = None
+        self._fh = None
+
+    def __enter__(self) -> ConllWriter:
+        self._cm, self._fh = open_output(self.path)
+        return self
+
+    def __exit__(self, *exc) -> bool | None:
+        if exc[0] is None and self._buffer:
+            self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
+        self._buffer.clear()
+        cm, self._cm, self._fh = self._cm, None, None
+        return cm.__exit__(*exc)  # type: ignore[union-attr]
+
+    def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
+        """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""
+        if self._fh is None:
+            raise ValueError("ConllWriter.write outside its with block")
+        self.sentences += 1
+        k = self.sentences
+        tagged = tags is not None
+        if self._tagged is None:
+            self._tagged = tagged
+        elif self._tagged != tagged:
+            raise ValueError(f"sentence {k}: {'no tags' if self._tagged else 'tags'}, unlike the sentences before")
+        if tags is not None and len(tokens) != len(tags):
+            raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
+        if not tokens:
+            raise ValueError(f"sentence {k}: no tokens; CoNLL cannot hold an empty sentence")
+        checked = self._checked
+        if not checked.issuperset(tokens):
+            for token in tokens:
+                if token not in checked:
+                    why = _token_problem(token, tagged)
+                    if why:
+                        raise ValueError(f"sentence {k}: token {token!r} cannot be written to CoNLL: {why}")
+                    if len(checked) < self._MAX_CHECKED:
+                        checked.add(token)
+        if tags is None:
+            self._buffer.append("\n".join(tokens) + "\n\n")
+        else:
+            if not all(map(_TAG_PARTS.__contains__, tags)):
+                for tag in tags:
+                    tag_parts(tag, where=f"sentence {k}")
+            self._buffer.append("\n".join(map("\t".join, zip(tokens, tags))) + "\n\n")
+        if len(self._buffer) >= self._BUFFER:
+            self._fh.write("".join(self._buffer))
+            self._buffer.clear()
+
+
+def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str] | None]]) -> None:
+    """Write ``(tokens, tags)`` rows as ``token<TAB>tag`` lines, a blank line after each sentence; atomic."""
+    with ConllWriter(path) as writer:
+        for tokens, tags in rows:
+            writer.write(tokens, tags)

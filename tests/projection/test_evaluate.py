@@ -1,4 +1,5 @@
-"""evaluate(): entity-level micro P/R/F1 (seqeval, default mode) on hand cases, and the ignore mapping."""
+"""evaluate(): entity-level micro P/R/F1 (seqeval's default mode) on hand cases, the ignore mapping, and exact
+equality with seqeval itself (the reference) on thousands of random, partly ill-formed sequences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import warnings
 import pytest
 
 from projection.evaluate import evaluate
+from projection.tags import repair_iob2
 
 
 def test_partial_boundary_match_counts_as_wrong():
@@ -94,3 +96,97 @@ def test_as_dict_and_projection_rate():
     d = s.as_dict()
     assert d["f1"] == 1.0 and d["projection_rate"] == 0.75 and d["sentences"] == 1
     assert d["per_type"]["PER"]["support"] == 1
+
+
+def seqeval_reference(gold, pred, ignore=()):
+    """The old evaluate(): seqeval's classification_report (default mode) on LabelMap-ed tags."""
+    from seqeval.metrics import classification_report
+
+    from projection.tags import LabelMap
+
+    lm = LabelMap(frozenset(ignore))
+    y_true, y_pred = [lm.apply(g) for g in gold], [lm.apply(p) for p in pred]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
+    micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
+    per_type = {
+        label: {
+            "precision": float(v["precision"]),
+            "recall": float(v["recall"]),
+            "f1": float(v["f1-score"]),
+            "support": int(v["support"]),
+        }
+        for label, v in sorted(report.items())
+        if not label.endswith(" avg")
+    }
+    return float(micro["precision"]), float(micro["recall"]), float(micro["f1-score"]), per_type
+
+
+ALL_TAGS = ["O", "O", "O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+
+
+def random_case(rng: random.Random):
+    """Gold and predicted sequences, ill-formed IOB2 included (I- after O, I-X after B-Y, I- first)."""
+    lens = [rng.randint(0, 14) for _ in range(rng.randint(1, 6))]
+    gold = [[rng.choice(ALL_TAGS) for _ in range(n)] for n in lens]
+    if rng.random() < 0.3:
+        gold = [repair_iob2(g)[0] for g in gold]
+    kind = rng.random()
+    if kind < 0.1:
+        pred = [["O"] * len(g) for g in gold]  # nothing predicted
+    elif kind < 0.2:
+        pred = [list(g) for g in gold]  # perfect
+    else:
+        pred = [[t if rng.random() < 0.7 else rng.choice(ALL_TAGS) for t in g] for g in gold]
+        if rng.random() < 0.3:
+            pred = [repair_iob2(p)[0] for p in pred]
+    ignore = rng.choice([(), (), ("MISC",), ("MISC", "ORG"), ("PER", "LOC", "ORG", "MISC")])
+    return gold, pred, ignore
+
+
+def test_equals_seqeval_exactly_on_thousands_of_random_cases():
+    rng = random.Random(2024)
+    for _ in range(3000):
+        gold, pred, ignore = random_case(rng)
+        s = evaluate(gold, pred, ignore=ignore)
+        assert (s.precision, s.recall, s.f1, s.per_type) == seqeval_reference(gold, pred, ignore), (gold, pred)
+
+
+def test_equals_seqeval_on_one_big_corpus():
+    rng = random.Random(7)
+    gold, pred = [], []
+    for _ in range(400):
+        g, p, _ = random_case(rng)
+        gold += g
+        pred += p
+    s = evaluate(gold, pred)
+    assert (s.precision, s.recall, s.f1, s.per_type) == seqeval_reference(gold, pred)
+
+
+def test_ill_formed_sequences_by_hand():
+    # seqeval default mode: I-PER after O starts a PER; I-LOC after B-PER ends PER and starts LOC
+    gold = [["O", "I-PER", "I-PER", "B-PER", "I-LOC", "I-LOC"]]
+    pred = [["O", "B-PER", "I-PER", "B-PER", "B-LOC", "I-LOC"]]
+    s = evaluate(gold, pred)  # gold: PER 1-2, PER 3, LOC 4-5; pred: the same three
+    assert (s.precision, s.recall, s.f1) == (1.0, 1.0, 1.0)
+    assert s.per_type["PER"]["support"] == 2 and s.per_type["LOC"]["support"] == 1
+
+
+def test_tuples_and_lists_mix_and_invalid_tags_are_errors():
+    s = evaluate([("B-PER", "O")], [["B-PER", "O"]])
+    assert (s.precision, s.recall, s.f1) == (1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="predicted sentence 1 token 1: expected an IOB2 tag"):
+        evaluate([["O", "O"]], [["O", "PER"]])
+
+
+def test_no_seqeval_or_sklearn_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from projection.evaluate import evaluate; evaluate([['B-PER']], [['B-PER']]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('seqeval', 'sklearn')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

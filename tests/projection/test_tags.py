@@ -6,7 +6,16 @@ import random
 
 import pytest
 
-from projection.tags import LabelMap, bio_to_spans, check_tag, repair_iob2, spans_to_bio
+from projection.tags import (
+    LabelMap,
+    bio_to_spans,
+    check_tag,
+    chunks,
+    repair_in_place,
+    repair_iob2,
+    spans_to_bio,
+    tag_parts,
+)
 from projection.types import Sentence, Span
 
 
@@ -112,3 +121,31 @@ def test_sentence_spans_and_length_check():
     assert Sentence(("a",)).spans == []
     with pytest.raises(ValueError, match="3 tokens but 2 tags"):
         Sentence(("a", "b", "c"), ("O", "O"))
+
+
+def test_chunks_equal_seqeval_get_entities_on_random_sequences():
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    rng = random.Random(5)
+    tags = ["O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "I-ORG"]
+    for _ in range(3000):
+        seq = [rng.choice(tags) for _ in range(rng.randint(0, 15))]
+        assert chunks(seq) == [(s, e + 1, t) for t, s, e in get_entities(seq)], seq
+
+
+def test_repair_in_place_equals_repair_iob2():
+    rng = random.Random(9)
+    tags = ["O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "I-ORG", "B-ORG"]
+    for _ in range(2000):
+        seq = [rng.choice(tags) for _ in range(rng.randint(0, 15))]
+        expected, n = repair_iob2(seq)
+        fixed = list(seq)
+        assert repair_in_place(fixed) == n and fixed == expected, seq
+
+
+def test_tag_parts():
+    assert tag_parts("I-PER") == (True, "PER", "B-PER")
+    assert tag_parts("B-DATE-X") == (False, "DATE-X", "B-DATE-X")
+    assert tag_parts("O") == (False, "", "O")
+    with pytest.raises(ValueError, match="f.conll:2: expected an IOB2 tag"):
+        tag_parts("I-", where="f.conll:2")

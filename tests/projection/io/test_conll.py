@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from projection.io.conll import ConllError, read_conll, read_plain, read_sentences, write_conll
+from projection.io.conll import (
+    ConllError,
+    ConllReader,
+    ConllWriter,
+    Detected,
+    detect_format,
+    iter_conll,
+    read_conll,
+    read_plain,
+    read_sentences,
+    write_conll,
+)
+from projection.io.lines import OutputFileError
+from projection.types import Sentence
 
 
 def write(tmp_path, text: str, name: str = "in.conll"):
@@ -169,3 +184,231 @@ def test_write_conll_failure_leaves_no_temp_file(tmp_path):
     with pytest.raises(ValueError):
         write_conll(tmp_path / "out.conll", [(("a",), ("O",)), (("a", "b"), ("O",))])
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- reading rules (issue 8)
+
+
+def test_bom_is_stripped(tmp_path):
+    path = tmp_path / "bom.conll"
+    path.write_bytes("\ufeffWiederaufnahme\tO\nder\tO\n".encode("utf-8"))
+    assert read_conll(path).sentences[0].tokens == ("Wiederaufnahme", "der")
+    plain = tmp_path / "bom.txt"
+    plain.write_bytes("\ufeffEin Satz .\n".encode("utf-8"))
+    assert read_plain(plain).sentences[0].tokens == ("Ein", "Satz", ".")
+
+
+def test_whitespace_around_columns_is_stripped(tmp_path):
+    # a space before the tab, a space after it, trailing spaces and tabs: none stays in the token or the tag
+    corpus = read_conll(write(tmp_path, "Berlin \tB-LOC\nist\t O\nschön\tO  \t\n"))
+    assert as_rows(corpus) == [(("Berlin", "ist", "schön"), ("B-LOC", "O", "O"))]
+    # runs of spaces separate columns; a token with a space inside survives only in a tab-separated line
+    corpus = read_conll(write(tmp_path, "New York\tB-LOC\nis   O\n"))
+    assert as_rows(corpus) == [(("New York", "is"), ("B-LOC", "O"))]
+
+
+def test_hash_tokens_in_a_one_column_file_are_kept(tmp_path):
+    # issue 8: 33 tokens in, 32 out; now every '#' line of a one-column file is a token, also at a sentence start
+    tokens = [f"w{k}" for k in range(30)] + ["#", "#hashtag", "#1"]
+    text = "#hashtag\n" + "\n".join(tokens[:20]) + "\n\n#\n" + "\n".join(tokens[20:30]) + "\n#1\n"
+    corpus = read_conll(write(tmp_path, text))
+    assert not corpus.has_tags
+    assert [s.tokens for s in corpus.sentences] == [("#hashtag", *tokens[:20]), ("#", *tokens[20:30], "#1")]
+    assert sum(len(s) for s in corpus.sentences) == 33
+
+
+def test_multi_word_hash_line_before_a_one_column_sentence_is_a_comment(tmp_path):
+    corpus = read_conll(write(tmp_path, "# text = Hallo Welt\nHallo\nWelt\n"))
+    assert [s.tokens for s in corpus.sentences] == [("Hallo", "Welt")]
+
+
+def test_comments_off(tmp_path):
+    # with comments=False a '#' line is a token line like any other: here a bad tag, named with its line
+    path = write(tmp_path, "# id = 1\nPeter\tB-PER\n")
+    with pytest.raises(ConllError, match="IOB2 tag") as info:
+        read_conll(path, comments=False)
+    assert str(info.value).startswith(f"{path}:1:")
+    assert read_conll(write(tmp_path, "#\nHallo\n"), comments=False).sentences[0].tokens == ("#", "Hallo")
+
+
+def test_token_only_first_line_is_blamed_on_line_1(tmp_path):
+    path = write(tmp_path, "Peter\nlives\tO\nin\tO\nRome\tB-LOC\n")
+    with pytest.raises(ConllError, match="expected a token and a tag") as info:
+        read_conll(path)
+    assert str(info.value).startswith(f"{path}:1:")
+    assert "reads as tagged: 3 of its first 4 token lines" in str(info.value)
+
+
+def test_crlf_and_blank_lines_made_of_spaces(tmp_path):
+    corpus = read_conll(write(tmp_path, "a\tO\r\nb\tB-PER\r\n  \r\nc\tO\r\n"))
+    assert as_rows(corpus) == [(("a", "b"), ("O", "B-PER")), (("c",), ("O",))]
+
+
+def test_non_utf8_error_names_the_line(tmp_path):
+    path = tmp_path / "latin1.conll"
+    path.write_bytes("a\tO\n\nZürich\tB-LOC\n".encode("latin-1"))
+    with pytest.raises(ConllError, match="not UTF-8") as info:
+        read_conll(path)
+    assert str(info.value).startswith(f"{path}:3:")
+
+
+@pytest.mark.parametrize("reader", [read_conll, read_plain, read_sentences])
+def test_a_directory_is_one_clear_error(tmp_path, reader):
+    with pytest.raises(ConllError, match="is a directory") as info:
+        reader(tmp_path)
+    assert str(info.value).startswith(str(tmp_path))
+
+
+# ---------------------------------------------------------------- format detection of targets
+
+
+def test_plain_text_with_a_blank_line_is_detected_and_the_blank_line_named(tmp_path):
+    lines = ["Wiederaufnahme der Sitzungsperiode", "Ich erkläre die Sitzung für eröffnet .", "", "Danke !"]
+    path = write(tmp_path, "\n".join(lines) + "\n", "target.txt")
+    assert detect_format(path).format == "plain"
+    with pytest.raises(ConllError) as info:
+        read_sentences(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:3: blank line between sentences")
+    assert "read as one sentence per line because 3 of its first 3 lines are neither" in message
+
+
+def test_short_plain_lines_are_plain(tmp_path):
+    path = write(tmp_path, "Danke !\nJa .\nDas ist gut .\n", "short.txt")
+    corpus = read_sentences(path)
+    assert corpus.format == "plain" and corpus.sentences[0].tokens == ("Danke", "!")
+
+
+def test_trailing_blank_lines_of_plain_text_are_ignored(tmp_path):
+    corpus = read_plain(write(tmp_path, "eins zwei drei\nvier fünf sechs\n\n\n", "p.txt"))
+    assert [len(s) for s in corpus.sentences] == [3, 3]
+
+
+def test_space_separated_conll_with_four_columns_is_conll(tmp_path):
+    text = "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter NNP B-NP B-PER\n"
+    path = write(tmp_path, text, "c.txt")
+    found = detect_format(path)
+    assert found == Detected("conll", "3 of its first 3 lines are a single token or a token and an IOB2 tag")
+    assert as_rows(read_sentences(path)) == [(("EU", "rejects"), ("B-ORG", "O")), (("Peter",), ("B-PER",))]
+
+
+def test_conll_error_says_why_the_file_was_read_as_conll(tmp_path):
+    path = write(tmp_path, "a\tO\nb\tO\nc\tO\nd\tO\ne\tO\nf\tO\ng\tO\nh\tO\ni\tO\nj\tQ-PER\n", "t.conll")
+    with pytest.raises(ConllError) as info:
+        read_sentences(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:10: expected an IOB2 tag")
+    assert "read as CoNLL because line 1 has a tab; if the file is one sentence per line" in message
+
+
+def test_format_can_be_forced(tmp_path):
+    path = write(tmp_path, "a\tO\n", "t.conll")
+    assert read_sentences(path, format="plain").sentences[0].tokens == ("a", "O")
+    with pytest.raises(ValueError, match="format must be"):
+        read_sentences(path, format="tsv")
+
+
+# ---------------------------------------------------------------- streaming reading and writing
+
+
+def test_iter_conll_streams_and_counts_repairs(tmp_path):
+    path = write(tmp_path, "a\tI-PER\nb\tO\n\nc\tO\nd\tI-LOC\n")
+    reader = iter_conll(path)
+    it = iter(reader)
+    first = next(it)
+    assert first == Sentence(("a", "b"), ("B-PER", "O"), id="in.conll:1")
+    assert reader.repaired == 1 and reader.has_tags
+    assert next(it).tags == ("O", "B-LOC")
+    assert list(it) == [] and reader.repaired == 2 and reader.sentences == 2
+    assert [s.tokens for s in reader] == [("a", "b"), ("c", "d")]  # iterating again re-reads
+
+
+def test_conll_writer_is_atomic_and_streams(tmp_path):
+    path = tmp_path / "sub" / "out.conll"
+    with ConllWriter(path) as writer:
+        writer.write(("Peter", "lebt"), ("B-PER", "O"))
+        assert not path.exists()  # appears only when the with block ends
+        writer.write(("#", "hier"), ("O", "O"))
+    assert path.read_text(encoding="utf-8") == "Peter\tB-PER\nlebt\tO\n\n#\tO\nhier\tO\n\n"
+    assert as_rows(read_conll(path)) == [(("Peter", "lebt"), ("B-PER", "O")), (("#", "hier"), ("O", "O"))]
+    with pytest.raises(RuntimeError), ConllWriter(path) as writer:
+        writer.write(("neu",), ("O",))
+        raise RuntimeError("stop")
+    assert path.read_text(encoding="utf-8").startswith("Peter")  # untouched
+    assert sorted(p.name for p in path.parent.iterdir()) == ["out.conll"]
+
+
+def test_untagged_writing_round_trips_hash_tokens(tmp_path):
+    path = tmp_path / "plain.conll"
+    rows = [(("#hashtag", "ja"), None), (("#",), None)]
+    write_conll(path, rows)
+    assert path.read_text(encoding="utf-8") == "#hashtag\nja\n\n#\n\n"
+    assert [(s.tokens, s.tags) for s in read_conll(path).sentences] == rows
+
+
+@pytest.mark.parametrize(
+    "tokens, tags, what",
+    [
+        (("a ",), ("O",), "whitespace"),
+        (("-DOCSTART-",), ("O",), "DOCSTART"),
+        (("a\tb",), ("O",), "tab"),
+        (("New York",), None, "space inside a token"),
+        ((), (), "no tokens"),
+        (("a",), ("PER",), "IOB2 tag"),
+    ],
+)
+def test_writer_refuses_what_would_not_read_back(tmp_path, tokens, tags, what):
+    path = tmp_path / "out.conll"
+    with pytest.raises(ValueError, match=what), ConllWriter(path) as writer:
+        writer.write(("ok",), None if tags is None else ("O",))
+        writer.write(tokens, tags)
+    assert list(tmp_path.iterdir()) == []
+
+
+LINE_KINDS = [
+    "a\tO", "b\tB-PER", "c\tI-PER", "d\tI-LOC", "", "", "  ", "# c", "#\tO", "# x\tB-LOC", "-DOCSTART-\tO",
+    "e O", "f\tO ", " g\tO", "h \tB-X", "x\x0c\tO", "y\tO\r", "z\tNN\tO", "w NN B-LOC", "\tO", "k", "v\tO\tx",
+    "u O ", "t  O", "s\t\tO", "New York\tB-LOC",
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_reading_equals_line_by_line_reading(tmp_path, monkeypatch, seed):
+    """The C-level path, the block boundaries and the bounded cache of checked lines must not change a result or
+    an error (tiny blocks put a boundary inside every line; a tiny cache is forgotten and relearnt often)."""
+    import projection.io.conll as conll
+
+    if seed % 2:
+        monkeypatch.setattr(conll, "_MAX_LINES", 3)
+    rng = random.Random(seed)
+    path = tmp_path / "r.conll"
+    for _ in range(300):
+        lines = [rng.choice(LINE_KINDS) for _ in range(rng.randint(0, 25))]
+        if rng.random() < 0.5:  # mostly well-formed files too
+            lines = [rng.choice(LINE_KINDS[:6]) for _ in range(rng.randint(1, 40))]
+        path.write_bytes(("\n".join(lines) + rng.choice(["", "\n", "\n\n"])).encode("utf-8"))
+        kwargs = dict(
+            zip(("token_col", "tag_col"), rng.choice([(0, -1), (0, -1), (0, None), (1, 2), (-2, -1), (0, 1)]))
+        )
+        kwargs.update(empty_token=rng.choice([None, "_"]), comments=rng.random() < 0.8)
+        results = []
+        for chunk, fast in ((1 << 20, False), (rng.randint(1, 9), True), (1 << 20, True)):
+            reader = ConllReader(path, **kwargs)
+            reader._chunk, reader._fast_path = chunk, fast
+            try:
+                out = [(s.tokens, s.tags, s.id) for s in reader]
+                results.append((out, reader.repaired, reader.has_tags))
+            except ConllError as err:
+                results.append((str(err), None, None))
+        assert results[0] == results[1] == results[2], (path.read_bytes(), kwargs)
+
+
+def test_unwritable_outputs_are_one_clear_error(tmp_path):
+    with pytest.raises(OutputFileError, match="it is a directory") as info:
+        write_conll(tmp_path, [(("a",), ("O",))])
+    assert str(info.value).startswith(str(tmp_path))
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputFileError, match="cannot write") as info:
+        write_conll(blocker / "out.conll", [(("a",), ("O",))])
+    assert str(info.value).startswith(str(blocker / "out.conll"))
