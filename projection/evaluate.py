@@ -43,6 +43,56 @@ def _prf(tp: int, n_pred: int, n_true: int) -> tuple[float, float, float]:
     return p, r, (2.0 * p * r / denom if denom else 0.0)
 
 
+@dataclass
+class EntityCounts:
+    """Gold, predicted and correct entities per type, accumulated chunk by chunk (streaming evaluation):
+    ``add`` some sentences, then ``scores()`` equals ``evaluate`` over all of them."""
+
+    ignore: frozenset = frozenset()
+    sentences: int = 0
+    n_true: dict = field(default_factory=dict)
+    n_pred: dict = field(default_factory=dict)
+    n_tp: dict = field(default_factory=dict)
+
+    def add(self, gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> None:
+        if len(gold) != len(pred):
+            raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
+        drop, n_true, n_pred, n_tp = self.ignore, self.n_true, self.n_pred, self.n_tp
+        for g, p in zip(gold, pred):
+            self.sentences += 1
+            k = self.sentences
+            if len(g) != len(p):
+                raise ValueError(f"sentence {k}: {len(g)} gold tags but {len(p)} predicted")
+            where = f"sentence {k}"
+            g_chunks = chunks(g, where=f"gold {where}")
+            if drop:
+                g_chunks = [c for c in g_chunks if c[2] not in drop]
+            for c in g_chunks:
+                n_true[c[2]] = n_true.get(c[2], 0) + 1
+            if (p == g) if type(p) is type(g) else (list(p) == list(g)):
+                p_chunks = g_chunks
+                for c in g_chunks:
+                    n_tp[c[2]] = n_tp.get(c[2], 0) + 1
+            else:
+                p_chunks = chunks(p, where=f"predicted {where}")
+                if drop:
+                    p_chunks = [c for c in p_chunks if c[2] not in drop]
+                if p_chunks and g_chunks:
+                    for c in set(g_chunks).intersection(p_chunks):
+                        n_tp[c[2]] = n_tp.get(c[2], 0) + 1
+            for c in p_chunks:
+                n_pred[c[2]] = n_pred.get(c[2], 0) + 1
+
+    def scores(self, projection_rate: float = 0.0) -> Scores:
+        n_true, n_pred, n_tp = self.n_true, self.n_pred, self.n_tp
+        per_type = {}
+        for label in sorted(n_true.keys() | n_pred.keys()):
+            p_, r_, f_ = _prf(n_tp.get(label, 0), n_pred.get(label, 0), n_true.get(label, 0))
+            per_type[label] = {"precision": p_, "recall": r_, "f1": f_, "support": n_true.get(label, 0)}
+        precision, recall, f1 = _prf(sum(n_tp.values()), sum(n_pred.values()), sum(n_true.values()))
+        return Scores(precision, recall, f1, per_type, self.sentences, projection_rate)
+
+
 def evaluate(
     gold: Sequence[Sequence[str]],
     pred: Sequence[Sequence[str]],
@@ -53,35 +103,6 @@ def evaluate(
     """Micro P/R/F1 and per-type P/R/F1/support of seqeval's default mode; types in ``ignore`` count as O."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
-    drop = frozenset(ignore)
-    n_true: dict[str, int] = {}
-    n_pred: dict[str, int] = {}
-    n_tp: dict[str, int] = {}
-    for k, (g, p) in enumerate(zip(gold, pred)):
-        if len(g) != len(p):
-            raise ValueError(f"sentence {k + 1}: {len(g)} gold tags but {len(p)} predicted")
-        where = f"sentence {k + 1}"
-        g_chunks = chunks(g, where=f"gold {where}")
-        if drop:
-            g_chunks = [c for c in g_chunks if c[2] not in drop]
-        for c in g_chunks:
-            n_true[c[2]] = n_true.get(c[2], 0) + 1
-        if (p == g) if type(p) is type(g) else (list(p) == list(g)):
-            p_chunks = g_chunks
-            for c in g_chunks:
-                n_tp[c[2]] = n_tp.get(c[2], 0) + 1
-        else:
-            p_chunks = chunks(p, where=f"predicted {where}")
-            if drop:
-                p_chunks = [c for c in p_chunks if c[2] not in drop]
-            if p_chunks and g_chunks:
-                for c in set(g_chunks).intersection(p_chunks):
-                    n_tp[c[2]] = n_tp.get(c[2], 0) + 1
-        for c in p_chunks:
-            n_pred[c[2]] = n_pred.get(c[2], 0) + 1
-    per_type = {}
-    for label in sorted(n_true.keys() | n_pred.keys()):
-        p_, r_, f_ = _prf(n_tp.get(label, 0), n_pred.get(label, 0), n_true.get(label, 0))
-        per_type[label] = {"precision": p_, "recall": r_, "f1": f_, "support": n_true.get(label, 0)}
-    precision, recall, f1 = _prf(sum(n_tp.values()), sum(n_pred.values()), sum(n_true.values()))
-    return Scores(precision, recall, f1, per_type, len(gold), projection_rate)
+    counts = EntityCounts(frozenset(ignore))
+    counts.add(gold, pred)
+    return counts.scores(projection_rate)

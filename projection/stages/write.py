@@ -104,30 +104,27 @@ class PharaohSink(_FileSink):
 
 
 class EvaluationSink(Sink):
-    """Gold target tags against silver tags (types in ``ignore`` read as O); ``scores`` after ``close()``."""
+    """Gold target tags against silver tags (types in ``ignore`` read as O), counted chunk by chunk (memory
+    stays flat); ``scores`` after ``close()``, ``None`` when a target had no gold tags."""
 
     name = "evaluate"
 
     def __init__(self, ignore: Sequence[str] = ()) -> None:
-        self.ignore = tuple(ignore)
-        self.gold: list[tuple[str, ...]] = []
-        self.silver: list[tuple[str, ...]] = []
+        from projection.evaluate import EntityCounts
+
+        self.entity_counts = EntityCounts(frozenset(ignore))
         self.scores = None
         self.missing_gold = 0
 
     def write(self, pairs: Sequence[Pair]) -> None:
+        gold, silver = [], []
         for p in pairs:
             if p.target.tags is None:
                 self.missing_gold += 1
                 continue
-            self.gold.append(p.target.tags)
-            self.silver.append(p.silver)
+            gold.append(p.target.tags)
+            silver.append(p.silver)
+        self.entity_counts.add(gold, silver)
 
     def close(self) -> None:
-        from projection.evaluate import evaluate
-
-        if self.missing_gold:
-            self.scores = None
-            return
-        self.scores = evaluate(self.gold, self.silver, ignore=self.ignore)
-        self.gold, self.silver = [], []
+        self.scores = None if self.missing_gold else self.entity_counts.scores()
