@@ -45,6 +45,9 @@ def add_parser(sub) -> None:
     b = p.add_argument_group("building")
     b.add_argument("--num-proc", type=int, help="processes that write the Arrow files (same rows for any value)")
     b.add_argument("--cache-dir", help="datasets cache folder")
+    b.add_argument("--silver-cache", metavar="DIR",
+                   help="silver-ner's cache: alignments, translations, finished chunks (what a rerun resumes from; "
+                   "on a cluster a shared path); default $SILVER_NER_CACHE or ~/.cache/silver-ner")
     b.add_argument("--quiet", action="store_true", help="no progress display (failures and the summary only)")
     p.set_defaults(run=run)
 
@@ -159,7 +162,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = export(
             names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID, cache_dir=args.cache_dir,
-            num_proc=args.num_proc, progress=display or False, executor=executor, **method,
+            num_proc=args.num_proc, silver_cache_dir=args.silver_cache, progress=display or False, executor=executor,
+            **method,
         )  # fmt: skip
     except ConnectionError as err:
         raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None
