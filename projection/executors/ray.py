@@ -1,6 +1,7 @@
 """``RayExecutor``: the chunks of a run (and the configs of a ``silver-ner build`` job) as Ray tasks.
 
-- CPU segments (projection) become Ray tasks, at most ``max_in_flight`` at a time, results in order. A task
+- CPU segments (projection) become Ray tasks, at most ``max_in_flight`` at a time, results in order (inside
+  a Ray task a segment of one chunk runs in place: a round trip would only add latency). A task
   whose worker dies (OOM kill, lost node) is retried up to ``max_retries`` times by Ray; an exception raised
   by the task itself is not retried (it would fail the same way on the same data) and reaches the caller.
 - A segment with a loaded model (``in_process=True``) runs in ONE actor that holds the task object, so each
@@ -133,6 +134,15 @@ class RayExecutor(Executor):
         model loads once). ``return_exceptions``: a failed item yields its exception instead of raising."""
         self.connect()
         ray = _ray()
+        items = iter(items)
+        if not in_process and _IN_WORKER:
+            first = next(items, _END)  # inside a Ray task, a lone item runs in place: no round trip
+            second = next(items, _END) if first is not _END else _END
+            if second is _END:
+                if first is not _END:
+                    yield _call_here(task, first, return_exceptions)
+                return
+            items = _chain(first, second, items)
         fns = _remote()
         if in_process:
             actor = fns.actor.options(
@@ -210,6 +220,24 @@ class _Post:
         self.box.put.remote(event)
 
 
+_END = object()
+
+
+def _chain(a, b, rest):
+    yield a
+    yield b
+    yield from rest
+
+
+def _call_here(task, item, return_exceptions: bool):
+    if not return_exceptions:
+        return task(item)
+    try:
+        return task(item)
+    except Exception as err:  # noqa: BLE001 - handed to the caller
+        return err
+
+
 def _get(ray, ref, return_exceptions: bool):
     if not return_exceptions:
         return ray.get(ref)
@@ -225,6 +253,7 @@ class _Remote:
 
         @ray.remote
         def call(task, item):
+            _mark_worker()
             return task(item)
 
         @ray.remote
@@ -232,6 +261,7 @@ class _Remote:
             """Holds one segment's task (and so its models) for all of the segment's chunks."""
 
             def __init__(self, task) -> None:
+                _mark_worker()
                 self.task = task
 
             def call(self, item):
@@ -253,6 +283,13 @@ class _Remote:
 
 
 _REMOTE: _Remote | None = None
+#: this process is a Ray worker running one of our tasks (set by the task wrappers above)
+_IN_WORKER = False
+
+
+def _mark_worker() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
 
 
 def _remote() -> _Remote:
