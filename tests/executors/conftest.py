@@ -31,13 +31,3 @@ def ray_cluster():
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """This process cuts chunks like the Ray workers do (``ray_tasks.TEST_CHUNK_SIZE``)."""
-    import projection.runner
-
-    from tests.executors.ray_tasks import TEST_CHUNK_SIZE
-
-    monkeypatch.setitem(projection.runner.run.__kwdefaults__, "chunk_size", TEST_CHUNK_SIZE)
