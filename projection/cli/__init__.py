@@ -12,7 +12,7 @@ import sys
 from projection.version import __version__
 
 #: subcommand modules, in the order ``--help`` lists them
-SUBCOMMANDS = ("demo", "project", "neural")
+SUBCOMMANDS = ("demo", "project", "neural", "build")
 
 
 class UsageError(Exception):

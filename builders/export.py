@@ -1,0 +1,381 @@
+"""Build configs and write the publishable layout: ``README.md`` (the card) + ``<config>/<split>-*.parquet``.
+
+    from builders.export import export
+    result = export(["europarl-ner.*"], "out", aligner="fastalign.v1")            # one process
+    result = export(["all"], "out", executor=RayExecutor("ray://head:10001"))     # a Ray cluster
+
+``silver-ner build`` and ``push.py`` (which then makes one Hub commit) call ``export``. Each config is one
+``BuildTask``: it builds the config (``builders.make.build``; the runner checkpoints every finished chunk, so
+a killed job resumes) and returns its card record and the bytes of its Parquet files; the driver writes them.
+With the local executor the configs run one after the other in this process and their chunks go to that
+executor; with the Ray executor each config is a Ray task (its statistical aligner trains there, on the
+whole split) and its chunks fan out again over the cluster. Either way the files are byte-identical.
+
+A config that fails is returned with its reason (``ExportResult.failed``); the others are still written.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from cards.render import ConfigCard, merge_cards, records_from_card, render_card
+from projection.executors.base import Executor
+
+ROWS_PER_FILE = 100_000
+DEFAULT_REPO_ID = "ORG/NAME"
+
+_LICENSE_NOTES = {
+    "europarl-ner": "Europarl: no known copyright restrictions",
+    "translate-train.conll2003": "CoNLL-2003: Reuters RCV1, research use",
+    "xtreme": "WikiANN / PAN-X: licence not stated",
+    "translate-train.panx-en": "WikiANN / PAN-X: licence not stated",
+}
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file of a config's export: its path relative to the export folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ConfigOutcome:
+    """What building one config gave: its card record and files, or the reason it failed."""
+
+    name: str
+    card: ConfigCard | None = None
+    files: tuple[ExportedFile, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+    #: chunks of the final stage that ran / were reused from the checkpoint store
+    chunks_run: int = 0
+    chunks_reused: int = 0
+    executor: str = ""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    export_dir: Path
+    configs: tuple[ConfigCard, ...]
+    #: every file of the exported configs, relative to ``export_dir`` (README.md first)
+    files: tuple[str, ...]
+    #: ``(config, reason)`` of every config that failed (its files were not written)
+    failed: tuple[tuple[str, str], ...] = ()
+    outcomes: tuple[ConfigOutcome, ...] = ()
+    executor: str = "local"
+
+
+# -- config names ---------------------------------------------------------------------------------------
+
+
+def resolve_configs(patterns: Sequence[str]) -> list[str]:
+    """Config names for ``patterns``: a name (``europarl-ner.de``), a family (``masakhaner2``), a glob
+    (``masakhaner2.*``, ``*.de``) or ``all``; in the order given, each name once."""
+    from builders.families import FAMILIES, all_config_names, parse_config_name
+
+    names = all_config_names()
+    out: list[str] = []
+    for pattern in patterns:
+        if pattern == "all":
+            found = names
+        elif pattern in FAMILIES:
+            found = [n for n in names if n.rpartition(".")[0] == pattern]
+        elif any(c in pattern for c in "*?["):
+            found = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+            if not found:
+                raise ValueError(
+                    f"config pattern {pattern!r} matches no config; valid forms: a name (europarl-ner.de), a family "
+                    f"({', '.join(FAMILIES)}), a glob (masakhaner2.*) or all"
+                )
+        else:
+            parse_config_name(pattern)  # raises with the valid forms
+            found = [pattern]
+        out.extend(n for n in found if n not in out)
+    if not out:
+        raise ValueError("no configs given; pick some of builders.all_config_names(), e.g. europarl-ner.de")
+    return out
+
+
+# -- one config -----------------------------------------------------------------------------------------
+
+
+def _dataset_info_entry(name: str, split_ds: dict) -> dict[str, Any]:
+    import datasets
+
+    first = next(iter(split_ds.values()))
+    info = datasets.DatasetInfo(features=first.features)
+    info.splits = datasets.SplitDict()
+    for split, ds in split_ds.items():
+        info.splits.add(datasets.SplitInfo(name=split, num_examples=len(ds)))
+    return {"config_name": name, **info._to_yaml_dict()}
+
+
+def export_built(built, export_dir: Path) -> tuple[ConfigCard, list[str]]:
+    """Write one built config's splits as Parquet under ``export_dir/<config>/``; its card record."""
+    from projection.cache import atomic_open
+
+    cfg = built.config
+    family = cfg.family
+    folder = export_dir / cfg.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.parquet"):
+        stale.unlink()
+    files, data_files = [], {}
+    for split in sorted(built.splits):
+        ds = built.splits[split]
+        n = max(1, math.ceil(len(ds) / ROWS_PER_FILE))
+        for k in range(n):
+            part = ds.shard(num_shards=n, index=k, contiguous=True) if n > 1 else ds
+            rel = f"{cfg.name}/{split}-{k:05d}-of-{n:05d}.parquet"
+            with atomic_open(export_dir / rel, "wb") as fh:
+                part.to_parquet(fh)
+            files.append(rel)
+        data_files[split] = f"{cfg.name}/{split}-*.parquet"
+    card = ConfigCard(
+        name=cfg.name,
+        kind=family.kind,
+        languages=tuple(sorted({cfg.lang, "en"})),
+        license=family.license,
+        source_datasets=family.source_datasets,
+        signature=built.signature,
+        metrics={s: m.as_dict() for s, m in sorted(built.metrics.items())},
+        data_files=data_files,
+        license_note=_LICENSE_NOTES.get(family.name, ""),
+        citation="\n\n".join(c for c in (built.splits[next(iter(built.splits))].info.citation,) if c),
+        dataset_info=_dataset_info_entry(cfg.name, dict(built.splits)),
+    )
+    return card, files
+
+
+class BuildTask:
+    """Builds one config and returns a ``ConfigOutcome`` (never raises for a config's own failure).
+
+    Picklable: the Ray executor runs it as a task. ``executor`` processes the config's chunks (in a Ray worker
+    the Ray executor reuses that worker's connection); ``report`` receives chunk progress."""
+
+    def __init__(self, *, data_dir=None, method=None, cache_dir=None, num_proc=None, silver_cache_dir=None,
+                 executor=None, report: Callable | None = None) -> None:  # fmt: skip
+        self.data_dir = data_dir
+        self.method = dict(method or {})
+        self.cache_dir = cache_dir
+        self.num_proc = num_proc
+        self.silver_cache_dir = silver_cache_dir
+        self.executor = executor
+        self.report = report
+
+    def config(self, name: str):
+        from builders.make import make_config
+
+        return make_config(name, data_dir=self.data_dir, **self.method)
+
+    def __call__(self, name: str) -> ConfigOutcome:
+        from builders.make import build
+        from projection.executors import LocalExecutor
+
+        start = time.perf_counter()
+        inner = self.executor if self.executor is not None else LocalExecutor(1)
+        counting = CountingExecutor(inner, name, self.report)
+        try:
+            cfg = self.config(name)
+            counting.expect({split: _pairs(cfg, split) for split in cfg.splits})
+            built = build(cfg, cache_dir=self.cache_dir, num_proc=self.num_proc, silver_cache_dir=self.silver_cache_dir,
+                          progress=False, executor=counting)  # fmt: skip
+            with tempfile.TemporaryDirectory(prefix="silver-ner-export-") as tmp:
+                card, written = export_built(built, Path(tmp))
+                files = tuple(ExportedFile(rel, (Path(tmp) / rel).read_bytes()) for rel in written)
+        except Exception as err:  # noqa: BLE001 - a failing config is reported by name, the others go on
+            counting.finish(failed=True)
+            reason = " ".join(f"{type(err).__name__}: {err}".split())
+            return ConfigOutcome(name, error=reason, seconds=time.perf_counter() - start,
+                                 chunks_run=counting.run_count, chunks_reused=counting.reused,
+                                 executor=inner.describe())  # fmt: skip
+        counting.finish()
+        return ConfigOutcome(name, card, files, seconds=time.perf_counter() - start, chunks_run=counting.run_count,
+                             chunks_reused=counting.reused, executor=inner.describe())  # fmt: skip
+
+
+def _pairs(cfg, split: str) -> int | None:
+    """Sentence pairs the split starts from (for the progress total); ``None`` when it cannot be read now
+    (the build then reports the real error)."""
+    try:
+        return len(cfg.plan(split).source)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+# -- progress: chunks of the final stage, per config ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event: ``config``'s final-stage chunks ``done`` of ``total`` (``None``: unknown yet),
+    ``reused`` of them from the checkpoint store; ``state`` is ``running``, ``done`` or ``failed``."""
+
+    config: str
+    done: int
+    total: int | None
+    reused: int = 0
+    state: str = "running"
+
+
+class CountingExecutor(Executor):
+    """Wraps the executor of one config's runs and reports every finished chunk of the final (projection)
+    stage; the counts also say how many chunks the checkpoint store gave back (a resumed build)."""
+
+    def __init__(self, inner, config: str, report: Callable[[Progress], None] | None) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", "")
+        self.config = config
+        self.report = report
+        self.run_count = 0
+        self.reused = 0
+        self.total: int | None = None
+        self._pairs: dict[str, int | None] = {}
+        self._splits_seen = 0
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def expect(self, pairs: dict[str, int | None]) -> None:
+        """Sentence pairs per split: the first estimate of the total is one chunk per ``CHUNK_SIZE`` pairs."""
+        from projection.runner import CHUNK_SIZE
+
+        self._pairs = dict(pairs)
+        if all(n is not None for n in self._pairs.values()):
+            self.total = sum(max(1, math.ceil(n / CHUNK_SIZE)) for n in self._pairs.values())
+        self._emit()
+
+    def _emit(self, state: str = "running") -> None:
+        if self.report is not None:
+            self.report(Progress(self.config, self.run_count + self.reused, self.total, self.reused, state))
+
+    def finish(self, *, failed: bool = False) -> None:
+        if not failed:
+            self.total = self.run_count + self.reused
+        self._emit("failed" if failed else "done")
+
+    def map(self, task, items, *, in_process: bool = False) -> Iterator:
+        final = any(getattr(s, "name", "") == "project" for s in getattr(task, "stages", ()))
+        if not final:
+            yield from self.inner.map(task, items, in_process=in_process)
+            return
+        split = list(self._pairs)[self._splits_seen] if self._splits_seen < len(self._pairs) else None
+        self._splits_seen += 1
+        counted_total = self.run_count + self.reused
+        for k, result in enumerate(self.inner.map(task, items, in_process=in_process)):
+            if k == 0:  # the first chunk's size is the chunk size (or the whole split): the split's chunk count
+                n = self._pairs.get(split) if split else None
+                size = len(result.pairs)
+                if n and size:  # splits still to come keep their estimate
+                    later = list(self._pairs.values())[self._splits_seen:]
+                    rest = sum(max(1, math.ceil(m / size)) for m in later if m)
+                    self.total = counted_total + math.ceil(n / size) + rest
+            if result.cached:
+                self.reused += 1
+            else:
+                self.run_count += 1
+            self._emit()
+            yield result
+
+
+# -- the job --------------------------------------------------------------------------------------------
+
+
+def export(
+    configs: Sequence[str],
+    export_dir: str | os.PathLike,
+    *,
+    data_dir: str | None = None,
+    repo_id: str = DEFAULT_REPO_ID,
+    cache_dir: str | None = None,
+    num_proc: int | None = None,
+    silver_cache_dir: str | None = None,
+    alignment_cache_dir: str | None = None,
+    work_dir: str | None = None,
+    progress: bool | Callable[[Progress], None] = True,
+    executor=None,
+    **method: Any,
+) -> ExportResult:
+    """Build ``configs`` (names, families, globs or ``all``) with the method options (``aligner``,
+    ``matcher``, ``limit`` … see ``SilverNERConfig``) on ``executor`` (default: local, one process) and write
+    them with a card into ``export_dir`` (configs already exported there are kept in the card). Bad options
+    or names raise ``ValueError`` before any work; a config that fails while building is listed in
+    ``ExportResult.failed``. ``progress``: a callable receiving ``Progress`` events (``True``: none here;
+    the CLI draws them)."""
+    from projection.executors import LocalExecutor
+
+    names = resolve_configs(configs)
+    report = progress if callable(progress) else None
+    root = silver_cache_dir or alignment_cache_dir or work_dir
+    executor = executor if executor is not None else LocalExecutor(1)
+    task = BuildTask(data_dir=data_dir, method=method, cache_dir=cache_dir, num_proc=num_proc, silver_cache_dir=root,
+                     executor=executor)  # fmt: skip
+    for name in names:  # validate every config (names, options) before any work
+        task.config(name)
+    out = Path(export_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes = list(_outcomes(task, names, executor, report))
+    cards, files, failed = [], [], []
+    for outcome in outcomes:
+        if outcome.error:
+            failed.append((outcome.name, outcome.error))
+            continue
+        _write_config(out, outcome)
+        cards.append(outcome.card)
+        files.extend(f.path for f in outcome.files)
+    if cards:
+        write_card(out, repo_id, cards)
+    return ExportResult(out, tuple(cards), ("README.md", *files) if cards else (), tuple(failed), tuple(outcomes),
+                        executor.describe())  # fmt: skip
+
+
+def _outcomes(task: BuildTask, names: list[str], executor, report) -> Iterator[ConfigOutcome]:
+    """Local: configs one after the other in this process (their chunks on ``executor``). Ray: one task per
+    config, chunks fanned out from there; progress comes back through a small actor."""
+    if getattr(executor, "name", "") != "ray":
+        task.report = report
+        yield from (task(name) for name in names)
+        return
+    with executor.progress_channel(report) as remote_report:
+        task.report = remote_report
+        for name, outcome in zip(names, executor.map(task, names, return_exceptions=True)):
+            if isinstance(outcome, BaseException):  # the task itself died (after Ray's retries)
+                reason = " ".join(f"{type(outcome).__name__}: {outcome}".split())
+                if report is not None:
+                    report(Progress(name, 0, None, 0, "failed"))
+                outcome = ConfigOutcome(name, error=reason, executor=executor.describe())
+            yield outcome
+
+
+def _write_config(out: Path, outcome: ConfigOutcome) -> None:
+    from projection.cache import atomic_write_bytes
+
+    folder = out / outcome.name
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = {f.path for f in outcome.files}
+    for stale in folder.glob("*.parquet"):
+        if f"{outcome.name}/{stale.name}" not in keep:
+            stale.unlink()
+    for f in outcome.files:
+        atomic_write_bytes(out / f.path, f.data)
+
+
+def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
+    """``out/README.md``: the card of ``cards`` merged into the one already there (if any)."""
+    from projection.cache import atomic_write_text
+
+    readme = out / "README.md"
+    old, foreign_configs, foreign_infos = ([], [], [])
+    if readme.is_file():
+        old, foreign_configs, foreign_infos = records_from_card(readme.read_text(encoding="utf-8"))
+    merged = merge_cards(old, cards)
+    atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos))

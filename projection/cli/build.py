@@ -1,0 +1,185 @@
+"""``silver-ner build``: build configs into the publishable layout (card ``README.md`` + Parquet), on this
+machine or on a Ray cluster, same bytes either way.
+
+    silver-ner build --configs europarl-ner.* --aligner fastalign.v1 --out export
+    silver-ner build --configs masakhaner2.* --data-dir DATA --out export --executor ray --ray-address auto
+
+Exit codes: 0 every config written; 1 some config failed (one line each, the others are written);
+2 bad input (unknown config or option), before any work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from typing import Any, TextIO
+
+from projection.cli.options import add_method_options, method_kwargs
+
+logger = logging.getLogger("silver_ner.build")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build configs (names, families, globs, all) into Parquet + a dataset card",
+        description="Build silver NER configs and write README.md + <config>/<split>-*.parquet (what push.py "
+        "publishes), locally or on a Ray cluster.",
+    )
+    p.add_argument("--configs", nargs="+", required=True, metavar="CONFIG",
+                   help="names (europarl-ner.de), families (masakhaner2), globs (masakhaner2.*, *.de) or all")
+    p.add_argument("--out", required=True, metavar="DIR", help="export folder (configs already there stay in the card)")
+    p.add_argument("--data-dir", help="local source data (offline); default: the Hub / package data")
+    p.add_argument("--repo-id", help="Hub dataset repo ORG/NAME the card names (default ORG/NAME)")
+    add_method_options(p, None)
+    m = p.add_argument_group("models and data")
+    m.add_argument("--mt-model")
+    m.add_argument("--ner-model")
+    m.add_argument("--align-model")
+    m.add_argument("--back-translation", action="store_true", default=None)
+    m.add_argument("--splits", nargs="+", help="train validation test (default: each config's)")
+    m.add_argument("--limit", type=int, help="only the first N sentences per split")
+    add_executor_options(p)
+    b = p.add_argument_group("building")
+    b.add_argument("--num-proc", type=int, help="processes that write the Arrow files (same rows for any value)")
+    b.add_argument("--cache-dir", help="datasets cache folder")
+    b.add_argument("--silver-cache", metavar="DIR",
+                   help="silver-ner's cache: alignments, translations, finished chunks (what a rerun resumes from; "
+                   "on a cluster a shared path); default $SILVER_NER_CACHE or ~/.cache/silver-ner")
+    b.add_argument("--quiet", action="store_true", help="no progress display (failures and the summary only)")
+    p.set_defaults(run=run)
+
+
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where to run (the output is the same)")
+    g.add_argument("--executor", choices=("local", "ray"), default="local",
+                   help="local (default): configs one after the other here; ray: one Ray task per config, chunks "
+                   "fanned out, model stages in actors")  # fmt: skip
+    g.add_argument("--ray-address", metavar="ADDR",
+                   help="join a running Ray cluster (auto, HOST:6379, ray://HOST:10001); default: start a local one")
+    g.add_argument("--jobs", type=int, metavar="N",
+                   help="local: processes for the chunks (default 1); ray without --ray-address: CPUs of the local "
+                   "instance (default: all cores)")  # fmt: skip
+    g.add_argument("--gpus-per-model", type=float, default=0, metavar="G",
+                   help="ray: GPUs each model actor asks for (e.g. 1 on GPU nodes; default 0)")
+    g.add_argument("--max-retries", type=int, default=3, metavar="N",
+                   help="ray: retries of a task whose worker died (default 3)")
+
+
+def make_executor(args: argparse.Namespace):
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs must be ≥ 1, got {args.jobs}")
+    if args.executor == "local":
+        if args.ray_address:
+            raise ValueError("--ray-address needs --executor ray")
+        from projection.executors import LocalExecutor
+
+        return LocalExecutor(args.jobs or 1)
+    if args.ray_address and args.jobs is not None:
+        raise ValueError("--jobs sizes a local Ray instance; a cluster at --ray-address has its own CPUs")
+    from projection.executors.ray import RayExecutor, _ray
+
+    _ray()  # ImportError with the install hint, before any work
+    return RayExecutor(args.ray_address, num_cpus=args.jobs, num_gpus_per_model_task=args.gpus_per_model,
+                       max_retries=args.max_retries)  # fmt: skip
+
+
+def _method(args: argparse.Namespace) -> dict[str, Any]:
+    if args.limit is not None and args.limit < 1:
+        raise ValueError(f"--limit must be ≥ 1, got {args.limit}")
+    method = {
+        **method_kwargs(args),
+        "mt_model": args.mt_model,
+        "ner_model": args.ner_model,
+        "align_model": args.align_model,
+        "back_translation": args.back_translation,
+        "splits": tuple(args.splits) if args.splits else None,
+        "limit": args.limit,
+    }
+    return {k: v for k, v in method.items() if v is not None}
+
+
+class JobDisplay:
+    """One progress display for the whole job: chunks done / total per config. On a terminal one status line
+    redrawn in place; otherwise one ``logging`` line per event."""
+
+    def __init__(self, names: list[str], where: str, stream: TextIO = sys.stderr, tty: bool | None = None) -> None:
+        self.names = names
+        self.where = where
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.state: dict[str, Any] = {}
+        self._width = 0
+
+    def __call__(self, event) -> None:
+        self.state[event.config] = event
+        if self.tty:
+            self._draw()
+            return
+        total = "?" if event.total is None else event.total
+        reused = f", {event.reused} reused" if event.reused else ""
+        finished = sum(1 for e in self.state.values() if e.state != "running")
+        logger.info("[%d/%d configs] %s: %s, chunks %d/%s%s", finished, len(self.names), event.config, event.state,
+                    event.done, total, reused)  # fmt: skip
+
+    def line(self) -> str:
+        finished = [e for e in self.state.values() if e.state != "running"]
+        done = sum(e.done for e in self.state.values())
+        totals = [e.total for e in self.state.values()]
+        total = "?" if any(t is None for t in totals) or len(totals) < len(self.names) else sum(totals)
+        running = [f"{e.config} {e.done}/{'?' if e.total is None else e.total}"
+                   for e in self.state.values() if e.state == "running"]  # fmt: skip
+        text = f"build [{self.where}]: {len(finished)}/{len(self.names)} configs, chunks {done}/{total}"
+        return text + (" · " + ", ".join(running) if running else "")
+
+    def _draw(self) -> None:
+        text = self.line()
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = len(text)
+
+    def close(self) -> None:
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from builders.export import DEFAULT_REPO_ID, export, resolve_configs
+
+    start = time.perf_counter()
+    names = resolve_configs(args.configs)
+    method = _method(args)
+    executor = make_executor(args)
+    if not sys.stderr.isatty():
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import datasets
+
+    datasets.disable_progress_bars()  # the job's display replaces the per-split bars
+    display = None if args.quiet else JobDisplay(names, executor.describe())
+    try:
+        result = export(
+            names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID, cache_dir=args.cache_dir,
+            num_proc=args.num_proc, silver_cache_dir=args.silver_cache, progress=display or False, executor=executor,
+            **method,
+        )  # fmt: skip
+    except ConnectionError as err:
+        raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None
+    finally:
+        if display is not None:
+            display.close()
+        close = getattr(executor, "close", None)
+        if close is not None:
+            close()
+    seconds = time.perf_counter() - start
+    print(f"built {len(result.configs)} of {len(names)} config(s) on {result.executor} in {seconds:.1f} s "
+          f"-> {result.export_dir}")  # fmt: skip
+    for o in result.outcomes:
+        if not o.error:
+            reused = f", {o.chunks_reused} reused from the checkpoints" if o.chunks_reused else ""
+            print(f"  {o.name}: {len(o.files)} file(s), {o.chunks_run} chunk(s) run{reused}, {o.seconds:.1f} s")
+    for name, reason in result.failed:
+        print(f"silver-ner: config {name} failed: {reason}", file=sys.stderr)
+    return 1 if result.failed else 0

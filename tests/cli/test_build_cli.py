@@ -1,0 +1,76 @@
+"""``silver-ner build``: config patterns, one-line input errors (exit 2), the progress display, a local build."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from builders.export import Progress, resolve_configs
+from projection.cli import main
+from projection.cli.build import JobDisplay
+
+pytest.importorskip("datasets")
+
+
+def test_patterns_resolve_to_names_in_order_once():
+    assert resolve_configs(["europarl-ner.*"]) == ["europarl-ner.de", "europarl-ner.es", "europarl-ner.it"]
+    assert resolve_configs(["europarl-ner.it", "europarl-ner", "uner-pud.de"]) == [
+        "europarl-ner.it", "europarl-ner.de", "europarl-ner.es", "uner-pud.de"]  # fmt: skip
+    masakha = resolve_configs(["masakhaner2.*"])
+    assert len(masakha) == 20 and masakha[0] == "masakhaner2.bam" and masakha[-1] == "masakhaner2.zul"
+    assert [n for n in resolve_configs(["*.it"]) if not n.startswith("translate-train.")] == [
+        "xtreme.it", "europarl-ner.it"]  # fmt: skip
+    everything = resolve_configs(["all"])
+    assert len(everything) == len(set(everything)) and "translate-train.conll2003.swa" in everything
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--configs", "wikiann.de"], "unknown config 'wikiann.de'; valid forms: xtreme.<lang>"),
+        (["--configs", "nosuch.*"], "config pattern 'nosuch.*' matches no config; valid forms: a name"),
+        (["--configs", "europarl-ner.xx"], "config 'europarl-ner.xx': language 'xx' is not one of"),
+        (["--configs", "europarl-ner.de", "--aligner-option", "stem"], "--aligner-option expects KEY=VALUE"),
+        (["--configs", "europarl-ner.de", "--ray-address", "auto"], "--ray-address needs --executor ray"),
+        (["--configs", "europarl-ner.de", "--limit", "0"], "--limit must be ≥ 1, got 0"),
+        (["--configs", "europarl-ner.de", "--matcher", "nope"], "matcher"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):
+    assert main(["build", *argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("silver-ner: error: ") and message in err and "\n" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_terminal_display_is_one_line_for_the_whole_job():
+    stream = io.StringIO()
+    display = JobDisplay(["europarl-ner.de", "europarl-ner.es"], "ray (local, 2 CPUs)", stream, tty=True)
+    display(Progress("europarl-ner.de", 0, 6))
+    display(Progress("europarl-ner.es", 2, 6, reused=2))
+    assert display.line() == (
+        "build [ray (local, 2 CPUs)]: 0/2 configs, chunks 2/12 · europarl-ner.de 0/6, europarl-ner.es 2/6"
+    )
+    display(Progress("europarl-ner.de", 6, 6, state="done"))
+    assert display.line() == "build [ray (local, 2 CPUs)]: 1/2 configs, chunks 8/12 · europarl-ner.es 2/6"
+    display.close()
+    assert "\n" not in stream.getvalue() and stream.getvalue().startswith("\rbuild [")
+
+
+def test_a_local_build_logs_progress_and_writes_the_layout(tmp_path, capsys, caplog):
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out",
+            str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds")]  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="silver_ner.build"):
+        assert main(argv) == 0
+    assert [r.getMessage() for r in caplog.records if r.name == "silver_ner.build"] == [
+        "[0/1 configs] europarl-ner.es: running, chunks 0/1",
+        "[0/1 configs] europarl-ner.es: running, chunks 1/1",
+        "[1/1 configs] europarl-ner.es: done, chunks 1/1",
+    ]
+    out = capsys.readouterr().out
+    assert out.startswith("built 1 of 1 config(s) on local (1 process) in ")
+    assert "europarl-ner.es: 1 file(s), 1 chunk(s) run," in out
+    files = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
