@@ -163,7 +163,8 @@ class BuildTask:
     the Ray executor reuses that worker's connection); ``report`` receives chunk progress."""
 
     def __init__(self, *, data_dir=None, method=None, cache_dir=None, num_proc=None, silver_cache_dir=None,
-                 executor=None, report: Callable | None = None) -> None:  # fmt: skip
+                 executor=None, report: Callable | None = None, chunk_size: int | None = None) -> None:  # fmt: skip
+        self.chunk_size = chunk_size
         self.data_dir = data_dir
         self.method = dict(method or {})
         self.cache_dir = cache_dir
@@ -188,7 +189,7 @@ class BuildTask:
             cfg = self.config(name)
             counting.expect({split: _pairs(cfg, split) for split in cfg.splits})
             built = build(cfg, cache_dir=self.cache_dir, num_proc=self.num_proc, silver_cache_dir=self.silver_cache_dir,
-                          progress=False, executor=counting)  # fmt: skip
+                          progress=False, executor=counting, chunk_size=self.chunk_size)  # fmt: skip
             with tempfile.TemporaryDirectory(prefix="silver-ner-export-") as tmp:
                 card, written = export_built(built, Path(tmp))
                 files = tuple(ExportedFile(rel, (Path(tmp) / rel).read_bytes()) for rel in written)
@@ -303,6 +304,7 @@ def export(
     work_dir: str | None = None,
     progress: bool | Callable[[Progress], None] = True,
     executor=None,
+    chunk_size: int | None = None,
     **method: Any,
 ) -> ExportResult:
     """Build ``configs`` (names, families, globs or ``all``) with the method options (``aligner``,
@@ -318,7 +320,7 @@ def export(
     root = silver_cache_dir or alignment_cache_dir or work_dir
     executor = executor if executor is not None else LocalExecutor(1)
     task = BuildTask(data_dir=data_dir, method=method, cache_dir=cache_dir, num_proc=num_proc, silver_cache_dir=root,
-                     executor=executor)  # fmt: skip
+                     executor=executor, chunk_size=chunk_size)  # fmt: skip
     for name in names:  # validate every config (names, options) before any work
         task.config(name)
     out = Path(export_dir)

@@ -100,6 +100,8 @@ class ChunkResult:
     key: str = ""
     seconds: tuple[tuple[str, float], ...] = ()
     cached: bool = False
+    #: what the stages counted on this chunk (the stage objects may live in a worker: the driver adds these up)
+    counts: tuple[tuple[str, int], ...] = ()
 
 
 class ChunkTask:
@@ -113,11 +115,14 @@ class ChunkTask:
             return ChunkResult(job.done, job.key, (), True)
         pairs: list[Pair] = list(job.pairs)
         seconds = []
+        counts: Counter = Counter()
         for stage in self.stages:
+            before = stage.counts()
             t0 = time.perf_counter()
             pairs = stage.process(pairs)
             seconds.append((stage.name, time.perf_counter() - t0))
-        return ChunkResult(tuple(pairs), job.key, tuple(seconds))
+            counts.update({k: v - before.get(k, 0) for k, v in stage.counts().items()})
+        return ChunkResult(tuple(pairs), job.key, tuple(seconds), False, tuple(sorted(counts.items())))
 
 
 def run_signature(source: Source, stages: Sequence[Stage]) -> Signature:
@@ -149,6 +154,7 @@ def run(
     for part in (source, *stages, *sinks):
         part.check()
     seconds: Counter = Counter()
+    counts: Counter = Counter()  # batch stages' counts arrive with each chunk result
     cached = [0]
     stream: Iterator[tuple[list[Pair], str]] = _chunks(source.read(), chunk_size)
     segments = _segments(stages)
@@ -163,7 +169,7 @@ def run(
         if not batch_stages and not (last and checkpoint is not None):
             continue
         stream = _map_chunks(
-            batch_stages, stream, executor, checkpoint if last else None, signature, seconds, cached
+            batch_stages, stream, executor, checkpoint if last else None, signature, seconds, counts, cached
         )
     out: list[Pair] = []
     files: list[str] = []
@@ -193,8 +199,7 @@ def run(
     finally:
         if bar is not None:
             bar.close()
-    counts: Counter = Counter()
-    for part in (source, *stages, *sinks):
+    for part in (source, *(s for s in stages if s.whole_corpus), *sinks):
         counts.update(part.counts())
     if checkpoint is not None:
         counts["chunks_cached"] = cached[0]
@@ -233,7 +238,7 @@ def chunk_key(signature: Signature, pairs: Sequence[Pair]) -> str:
     return content_hash("chunk/1", signature.format(), json.dumps([encode(p) for p in pairs], ensure_ascii=False))
 
 
-def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, cached) -> Iterator[tuple[list[Pair], str]]:
+def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, counts, cached) -> Iterator[tuple[list[Pair], str]]:
     from projection.io.pairs import decode, encode
 
     def jobs() -> Iterator[ChunkJob]:
@@ -251,6 +256,7 @@ def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, cached
     for result in executor.map(task, jobs(), in_process=in_process):
         for name, s in result.seconds:
             seconds[name] += s
+        counts.update(dict(result.counts))
         if result.cached:
             cached[0] += 1
         elif checkpoint is not None:

@@ -45,6 +45,8 @@ def add_parser(sub) -> None:
     b = p.add_argument_group("building")
     b.add_argument("--num-proc", type=int, help="processes that write the Arrow files (same rows for any value)")
     b.add_argument("--cache-dir", help="datasets cache folder")
+    b.add_argument("--chunk-size", type=int, metavar="N",
+                   help="sentence pairs per chunk: the unit of parallel work and of checkpoints (default 1000)")
     b.add_argument("--silver-cache", metavar="DIR",
                    help="silver-ner's cache: alignments, translations, finished chunks (what a rerun resumes from; "
                    "on a cluster a shared path); default $SILVER_NER_CACHE or ~/.cache/silver-ner")
@@ -163,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         result = export(
             names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID, cache_dir=args.cache_dir,
             num_proc=args.num_proc, silver_cache_dir=args.silver_cache, progress=display or False, executor=executor,
-            **method,
+            chunk_size=args.chunk_size, **method,
         )  # fmt: skip
     except ConnectionError as err:
         raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None

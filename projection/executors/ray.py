@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
@@ -36,6 +37,15 @@ ENV_VARS = (
     "SILVER_NER_CACHE", "XDG_CACHE_HOME", "HF_HOME", "HF_HUB_CACHE", "HF_DATASETS_CACHE", "HF_HUB_OFFLINE",
     "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_TOKEN",
 )  # fmt: skip
+
+
+def loopback_only() -> None:
+    """Make a Ray instance started here listen on 127.0.0.1 only: Ray otherwise binds a local instance to
+    the machine's network address (it maps 127.0.0.1 to it). Works before or after ``import ray``."""
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    constants = sys.modules.get("ray._private.ray_constants")
+    if constants is not None:
+        constants.ENABLE_RAY_CLUSTER = False
 
 
 def _ray():
@@ -99,6 +109,7 @@ class RayExecutor(Executor):
             kwargs: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
             if self.address is None:
                 kwargs["num_cpus"] = self.num_cpus or default_jobs()
+                loopback_only()
                 if self.object_store_memory:
                     kwargs["object_store_memory"] = self.object_store_memory
             else:

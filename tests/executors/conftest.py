@@ -1,5 +1,4 @@
-"""One local Ray instance (2 CPUs) for every test of this folder; its workers cut runs into chunks of
-``TEST_CHUNK_SIZE`` pairs, so 60 Europarl sentences give 6 chunks to fan out, checkpoint and resume."""
+"""One local Ray instance (2 CPUs, listening on 127.0.0.1 only) for every test of this folder."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # Ray workers import tests.executors.ray_tasks from the repository root
     sys.path.insert(0, str(ROOT))
 
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # the local instance listens on 127.0.0.1 only
 ray = pytest.importorskip("ray")
 
 
@@ -25,7 +25,7 @@ def ray_cluster():
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)  # for the hook
     ray.init(
         num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=100 * 1024 * 1024,
-        runtime_env={"worker_process_setup_hook": "tests.executors.ray_tasks.small_chunks", "env_vars": env},
+        runtime_env={"env_vars": env},
     )  # fmt: skip
     try:
         yield ray.get_runtime_context().gcs_address

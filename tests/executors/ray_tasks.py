@@ -70,18 +70,9 @@ class ModelStage:
         return item, os.getpid(), self.loads
 
 
-def small_chunks() -> None:
-    """Worker setup hook: runs in these tests cut chunks of ``TEST_CHUNK_SIZE`` pairs (the runner's default
-    is 1000; ``builders.make.build`` has no chunk-size parameter)."""
-    import projection.runner
-
-    projection.runner.run.__kwdefaults__["chunk_size"] = TEST_CHUNK_SIZE
-
-
 def kill_driver_on_third_chunk() -> None:
     """Worker setup hook of the killed build: after the third chunk checkpoint is written, SIGKILL the driver
     (``$SILVER_NER_TEST_DRIVER``) and this worker, as a crash or a Ctrl-C'd job would end."""
-    small_chunks()
     from projection.cache import Store
 
     put = Store.put

@@ -17,6 +17,8 @@ from projection.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EUROPARL = ["europarl-ner.de", "europarl-ner.es", "europarl-ner.it"]
+from tests.executors.ray_tasks import TEST_CHUNK_SIZE  # noqa: E402
+
 LIMIT = "60"  # 6 chunks of ray_tasks.TEST_CHUNK_SIZE per config
 
 
@@ -28,19 +30,14 @@ def _build(tmp: Path, name: str, executor: str | None, *configs: str) -> list[st
     where = ["--executor", executor] if executor else []
     return ["build", "--configs", *configs, "--aligner", "fastalign.v1", "--limit", LIMIT, "--out", str(tmp / name),
             *where, "--cache-dir", str(tmp / f"{name}-ds"), "--silver-cache", str(tmp / f"{name}-cache"),
-            "--quiet"]  # fmt: skip
+            "--chunk-size", str(TEST_CHUNK_SIZE), "--quiet"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def local_export(tmp_path_factory):
     """The three Europarl configs plus uner-pud.de (no --data-dir: it fails) built by the local executor."""
-    import projection.runner
-    from tests.executors.ray_tasks import TEST_CHUNK_SIZE
-
     tmp = tmp_path_factory.mktemp("local")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(projection.runner.run.__kwdefaults__, "chunk_size", TEST_CHUNK_SIZE)
-        code = main(_build(tmp, "A", "local", *EUROPARL, "uner-pud.de"))
+    code = main(_build(tmp, "A", "local", *EUROPARL, "uner-pud.de"))
     return code, tmp / "A"
 
 
