@@ -121,6 +121,35 @@ def parallel_plan(
     return Plan("parallel", PairsSource(pairs, tuple(fields)), tuple(stages))
 
 
+def file_plan(
+    source_path: str | os.PathLike,
+    target_path: str | os.PathLike,
+    config: ProjectionConfig | None = None,
+    *,
+    alignments_path: str | os.PathLike | None = None,
+    extra: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    models: ModelSettings | None = None,
+) -> Plan:
+    """``parallel_plan`` over files, streamed (``FilePairsSource``): with ``alignments_path`` no stage holds
+    more than a chunk, so memory stays flat in corpus size."""
+    from projection.align.fixed import file_digest
+    from projection.stages.read import FilePairsSource
+
+    config = config if config is not None else default_config("parallel")
+    fields = [mode_field("parallel")]
+    stages: list[Stage] = []
+    if alignments_path is not None:
+        fields.append(("aligner", Part.of("fixed.v1", sha=file_digest(alignments_path))))
+    else:
+        stages.append(align_stage(config, extra=extra, models=models, cache_dir=cache_dir, use_cache=use_cache))
+    stages.append(ProjectStage(config))
+    source = FilePairsSource(source_path, target_path, alignments_path, drop_labels=config.drop_labels,
+                             fields=tuple(fields))  # fmt: skip
+    return Plan("parallel", source, tuple(stages))
+
+
 def _translator(models: ModelSettings, lang: str, cache_dir, progress: bool, *, bt: bool = False):
     from projection.neural.cache import TranslationCache
     from projection.neural.translate import Translator

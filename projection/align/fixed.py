@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Sequence
 
 from projection.align.base import ALIGNERS, Aligner, Tokens
-from projection.signature import content_hash
 from projection.types import Alignment
 
 
@@ -28,5 +27,27 @@ class FixedAligner(Aligner):
         return list(self.alignments)
 
     def signature(self) -> str:
-        digest = content_hash(*(a.to_pharaoh() for a in self.alignments))[:10]
-        return f"fixed.v1(sha={digest})"
+        """``fixed.v1(sha=…)``: the first 10 hex of the sha256 of the alignments as a Pharaoh file (the bytes
+        ``--save-alignments`` writes), so given links and the same links read from a file sign alike."""
+        return f"fixed.v1(sha={pharaoh_digest(a.to_pharaoh() + chr(10) for a in self.alignments)})"
+
+
+def pharaoh_digest(lines) -> str:
+    """sha256 (10 hex) of Pharaoh text given line by line (each with its newline)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+    return h.hexdigest()[:10]
+
+
+def file_digest(path) -> str:
+    """``pharaoh_digest`` of a file's bytes, read in 1 MiB blocks."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:10]

@@ -90,9 +90,8 @@ def check_input(path: str, option: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from projection.executors import LocalExecutor
-    from projection.io.conll import read_conll, read_sentences
     from projection.options import ModelSettings
-    from projection.plans import check_models, is_neural, parallel_plan
+    from projection.plans import check_models, file_plan, is_neural
     from projection.runner import run as run_stages
     from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_writable
 
@@ -119,40 +118,12 @@ def run(args: argparse.Namespace) -> int:
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
     if is_neural(config):
         check_models(config, models, tagger=False, translation=False)
-    source = read_conll(args.source)
-    if not source.has_tags:
-        raise ValueError(f"{args.source}: the source needs gold tags (token and tag columns)")
-    present = sorted({sp.label for s in source.sentences for sp in s.spans})
-    unknown = [t for t in config.drop_labels if t not in present]
-    if unknown:
-        raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {args.source} "
-                         f"(its types: {', '.join(present) or 'none'})")
-    target = read_sentences(args.target)
-    if len(source) != len(target):
-        raise ValueError(
-            f"{args.source} has {len(source)} sentences but {args.target} has {len(target)}; "
-            "the files must be sentence-aligned"
-        )
-    alignments = None
-    if args.alignments:
-        from projection.io.pharaoh import read_alignments
-
-        alignments = read_alignments(args.alignments)
-        if len(alignments) != len(source):
-            raise ValueError(
-                f"{args.alignments} has {len(alignments)} lines but there are {len(source)} sentence pairs; "
-                "give one Pharaoh line per pair"
-            )
-        for k, (s, t, a) in enumerate(zip(source.sentences, target.sentences, alignments)):
-            a.check_bounds(len(s), len(t), where=f"{args.alignments}:{k + 1}")
-    extra = read_bitexts(args.align_corpus) if args.align_corpus and alignments is None else []
-    evaluation = EvaluationSink() if target.has_tags else None
-    plan = parallel_plan(
-        source.sentences, target.sentences, config, alignments=alignments, alignments_origin=args.alignments or "",
-        extra=extra, use_cache=not args.no_cache, models=models,
-    )  # fmt: skip
-    result = run_stages(plan.source, plan.stages, [*sinks, *([evaluation] if evaluation else [])],
-                        executor=executor, keep=False, progress=not args.quiet)  # fmt: skip
+    extra = read_bitexts(args.align_corpus) if args.align_corpus and not args.alignments else []
+    evaluation = EvaluationSink()
+    plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
+                     use_cache=not args.no_cache, models=models)  # fmt: skip
+    result = run_stages(plan.source, plan.stages, [*sinks, evaluation], executor=executor, keep=False,
+                        progress=not args.quiet)  # fmt: skip
     stats = result.stats
     report = {
         "sentences": stats.sentences,
@@ -160,13 +131,13 @@ def run(args: argparse.Namespace) -> int:
         "projection_rate": stats.projection_rate,
         "source_entities": stats.source_entities,
         "projected_entities": stats.projected_entities,
-        "repaired_tags": {"source": source.repaired, "target": target.repaired},
+        "repaired_tags": {"source": stats.count("repaired_source_tags"), "target": stats.count("repaired_target_tags")},
         "counts": dict(stats.counts),
         "align_seconds": stats.second("align"),
         "project_seconds": stats.second("project"),
         "executor": result.executor,
     }
-    if evaluation is not None and evaluation.scores is not None:
+    if evaluation.scores is not None:
         scores = evaluation.scores
         report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
         summary = f"P {scores.precision:.2%}  R {scores.recall:.2%}  F1 {scores.f1:.2%}"

@@ -89,3 +89,81 @@ def english_pairs(sentences: Sequence[Sentence], translated: Sequence[Sequence[s
 
 def mode_field(mode: str) -> tuple[str, Part]:
     return ("mode", Part(mode))
+
+
+class FilePairsSource(Source):
+    """``silver-ner project``'s inputs streamed from disk: a labelled source CoNLL file, a target file (CoNLL or
+    one sentence per line) and optionally given Pharaoh alignments, read in step, one pair at a time (memory
+    stays flat in corpus size). Every check runs on the stream and raises before the last pair is handed on:
+    the files must have the same number of sentences, links must lie inside their pair, and every
+    ``drop_labels`` type must occur in the source. (Outputs are written atomically, so a late error leaves no
+    partial file; with an aligner the whole stream is read before any alignment work.)"""
+
+    name = "read"
+
+    def __init__(self, source_path, target_path, alignments_path=None, *, drop_labels=(), fields: Fields = (),
+                 length: int | None = None) -> None:  # fmt: skip
+        from projection.io.conll import iter_conll, iter_sentences
+
+        self.paths = (str(source_path), str(target_path), str(alignments_path) if alignments_path else None)
+        self.source = iter_conll(source_path)
+        self.target = iter_sentences(target_path)
+        self.drop_labels = tuple(drop_labels)
+        self.fields = tuple(fields)
+        self.length = length
+
+    def signature(self) -> Fields:
+        return self.fields
+
+    def counts(self) -> dict[str, int]:
+        return {"repaired_source_tags": self.source.repaired, "repaired_target_tags": self.target.repaired}
+
+    def __len__(self) -> int:
+        if self.length is None:
+            raise TypeError("the number of pairs is known after reading")
+        return self.length
+
+    def read(self) -> Iterator[Pair]:
+        from itertools import zip_longest
+
+        from projection.io.pharaoh import iter_alignments
+
+        src_path, tgt_path, al_path = self.paths
+        links = iter_alignments(al_path) if al_path else None
+        streams = [iter(self.source), iter(self.target)] + ([links] if links is not None else [])
+        labels: set[str] = set()
+        n = 0
+        pending: Pair | None = None  # held back one step, so a late error stops the run before its last pair
+        for items in zip_longest(*streams):
+            if any(x is None for x in items):
+                self._mismatch(items, n, streams)
+            s, t = items[0], items[1]
+            if n == 0 and s.tags is None:
+                raise ValueError(f"{src_path}: the source needs gold tags (token and tag columns)")
+            a = items[2] if links is not None else None
+            if a is not None:
+                a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
+            labels.update(sp.label for sp in s.spans)
+            n += 1
+            if pending is not None:
+                yield pending
+            pending = Pair(t.id or str(n - 1), s, t, alignment=a)
+        if not n:
+            raise ValueError(f"{src_path}: no sentences")
+        unknown = [x for x in self.drop_labels if x not in labels]
+        if unknown:
+            raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {src_path} "
+                             f"(its types: {', '.join(sorted(labels)) or 'none'})")  # fmt: skip
+        self.length = n
+        if pending is not None:
+            yield pending
+
+    def _mismatch(self, items, n: int, streams) -> None:
+        src_path, tgt_path, al_path = self.paths
+        names = [src_path, tgt_path, al_path]
+        totals = [n + (x is not None) + sum(1 for _ in stream) for x, stream in zip(items, streams)]
+        if totals[0] != totals[1]:
+            raise ValueError(f"{src_path} has {totals[0]} sentences but {tgt_path} has {totals[1]}; "
+                             "the files must be sentence-aligned")  # fmt: skip
+        raise ValueError(f"{names[2]} has {totals[2]} lines but there are {totals[0]} sentence pairs; "
+                         "give one Pharaoh line per pair")  # fmt: skip
