@@ -8,16 +8,18 @@ It seeds from the system's entropy source, so two runs may give slightly differe
 from __future__ import annotations
 
 import logging
+import math
+import subprocess
 from collections import Counter
-import os
-import tempfile
+from pathlib import Path
 from typing import Sequence
 
 from projection.align.base import ALIGNERS, Tokens
-from projection.align.statistical import StatisticalAligner
-from projection.io.pharaoh import read_alignments
+from projection.align.statistical import LongPairs, StatisticalAligner, Window, merge_windows, split_long_pair
 from projection.align.text import check_batch, stem_tokens
 from projection.extras import require
+from projection.io.pharaoh import read_alignments
+from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ class EflomalAligner(StatisticalAligner):
 
     name = "eflomal.v1"
     deterministic = False
+    max_tokens = 1023  # eflomal's sentence_read() refuses longer sentences; its Python writer empties them
 
     def __init__(
         self,
@@ -114,42 +117,92 @@ class EflomalAligner(StatisticalAligner):
         return out
 
     def _directional_once(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
-        """One sampling run; pairs with an empty side get no links."""
+        """One sampling run; pairs with an empty side get no links, long pairs are aligned in windows."""
         check_batch(src, tgt)
-        eflomal = require("eflomal", purpose="the eflomal aligner")
         pairs = list(zip(src, tgt)) + (self.extra or [])
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         out = [(Alignment(), Alignment()) for _ in src]
+        self.long_pairs = LongPairs(limit=self.max_tokens)
         if not any(k < len(src) for k in used):
             return out
-        aligner = eflomal.Aligner(
-            model=self.model,
-            n_iterations=self.iterations,
-            n_samplers=self.n_samplers,
-            rel_iterations=self.rel_iterations,
-            null_prior=self.null_prior,
-        )
-        with tempfile.TemporaryDirectory(prefix="silver-ner-eflomal-") as tmp:
-            fwd_path, rev_path = os.path.join(tmp, "fwd"), os.path.join(tmp, "rev")
-            aligner.align(
-                [_line(pairs[k][0], self.stem) for k in used],
-                [_line(pairs[k][1], self.stem) for k in used],
-                links_filename_fwd=fwd_path,
-                links_filename_rev=rev_path,
-                quiet=True,
-            )
-            fwd, rev = read_alignments(fwd_path), read_alignments(rev_path)
-        if len(fwd) != len(used) or len(rev) != len(used):
-            raise RuntimeError(
-                f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(used)} pairs; "
-                "check the eflomal installation (pip install eflomal)"
-            )
-        logger.info("eflomal: aligned %d training pairs", len(used))
-        for row, k in enumerate(used):
+        # one eflomal line pair per short pair, one per window of a long pair
+        units: list[tuple[int, Window | None]] = []
+        for k in used:
+            s, t = pairs[k]
+            if max(len(s), len(t)) <= self.max_tokens:
+                units.append((k, None))
+            else:
+                units.extend((k, win) for win in split_long_pair(len(s), len(t)))
+        src_lines, tgt_lines = [], []
+        for k, win in units:
+            s, t = pairs[k]
+            if win is not None:
+                s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
+            src_lines.append(_line(s, self.stem))
+            tgt_lines.append(_line(t, self.stem))
+        fwd, rev = self._run(src_lines, tgt_lines)
+        logger.info("eflomal: aligned %d training pairs", len(units))
+        windowed: dict[int, list[tuple[Window, tuple[Alignment, Alignment]]]] = {}
+        for row, (k, win) in enumerate(units):
             if k >= len(src):
                 break
+            if win is None:
+                out[k] = (fwd[row], rev[row])
+            else:
+                windowed.setdefault(k, []).append((win, (fwd[row], rev[row])))
+        for k, parts in windowed.items():
+            out[k] = merge_windows([w for w, _ in parts], [links for _, links in parts])
+        for k in range(len(src)):
             n_src, n_tgt = len(src[k]), len(tgt[k])
-            fwd[row].check_bounds(n_src, n_tgt, where=f"eflomal forward links, pair {k}")
-            rev[row].check_bounds(n_src, n_tgt, where=f"eflomal reverse links, pair {k}")
-            out[k] = (fwd[row], rev[row])
+            out[k][0].check_bounds(n_src, n_tgt, where=f"eflomal forward links, pair {k}")
+            out[k][1].check_bounds(n_src, n_tgt, where=f"eflomal reverse links, pair {k}")
+        if windowed:
+            self.long_pairs = LongPairs(len(windowed), sum(map(len, windowed.values())), self.max_tokens)
+            logger.info(
+                "eflomal: %d pairs longer than %d tokens aligned in %d windows",
+                len(windowed), self.max_tokens, self.long_pairs.windows,
+            )
         return out
+
+    def _run(self, src_lines: list[str], tgt_lines: list[str]) -> tuple[list[Alignment], list[Alignment]]:
+        """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) links per line.
+
+        We start the binary ourselves (eflomal.Aligner.align would too) so that it dies with this process
+        and its files live in the process's scratch directory (projection.tmp)."""
+        eflomal = require("eflomal", purpose="the eflomal aligner")
+        binary = Path(eflomal.__file__).resolve().parent / "bin" / "eflomal"
+        if not binary.is_file():
+            raise RuntimeError(f"the eflomal package has no binary at {binary}; reinstall it: pip install eflomal")
+        prepare = eflomal.Aligner(model=self.model, n_samplers=self.n_samplers, null_prior=self.null_prior)
+        iterations = self.iterations or auto_iterations(self.model, len(src_lines), self.rel_iterations)
+        with scratch("eflomal-") as tmp:
+            paths = {name: tmp / name for name in ("src", "tgt", "fwd", "rev", "log")}
+            with open(paths["src"], "wb") as src_file, open(paths["tgt"], "wb") as tgt_file:
+                prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, None, None)
+            args = [
+                str(binary), "-m", str(self.model), "-s", str(paths["src"]), "-t", str(paths["tgt"]),
+                "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
+                "-f", str(paths["fwd"]), "-r", str(paths["rev"]),
+            ]
+            for flag, count in zip(("-1", "-2", "-3"), iterations[: self.model]):
+                args += [flag, str(count)]
+            with open(paths["log"], "wb") as log:
+                code = wait_child(start_child(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+            if code != 0:
+                tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
+                raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")
+            fwd, rev = read_alignments(paths["fwd"]), read_alignments(paths["rev"])
+        if len(fwd) != len(src_lines) or len(rev) != len(src_lines):
+            raise RuntimeError(
+                f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(src_lines)} pairs; "
+                "check the eflomal installation (pip install eflomal)"
+            )
+        return fwd, rev
+
+
+def auto_iterations(model: int, n_lines: int, rel_iterations: float) -> tuple[int, int, int]:
+    """eflomal 2.x's automatic (IBM1, HMM, fertility) iteration counts for a batch of ``n_lines`` pairs,
+    as ``eflomal.cython.align`` computes them (more iterations for smaller batches)."""
+    iters = max(2, int(round(rel_iterations * 5000 / math.sqrt(n_lines))))
+    quarter = max(1, iters // 4)
+    return {1: (iters, 0, 0), 2: (max(2, quarter), iters, 0), 3: (max(2, quarter), quarter, iters)}[model]
