@@ -150,24 +150,27 @@ def wait_child(child: subprocess.Popen) -> int:
             _children.pop(child, None)
 
 
-def _kill(child: subprocess.Popen) -> None:
-    if child.poll() is not None:
+def _kill(child: subprocess.Popen, *, wait: bool = True) -> None:
+    """SIGKILL ``child`` (its process group when it has one). A signal handler passes ``wait=False``: it may
+    interrupt ``child.wait()``, which holds a lock that waiting again would spin on."""
+    if child.returncode is not None:
         return
     with contextlib.suppress(OSError):
         if _children.get(child):
             os.killpg(child.pid, signal.SIGKILL)  # its own process group: take its children too
         else:
-            child.kill()
-    with contextlib.suppress(Exception):
-        child.wait(timeout=5)
+            os.kill(child.pid, signal.SIGKILL)
+    if wait:
+        with contextlib.suppress(Exception):
+            child.wait(timeout=5)
 
 
-def cleanup() -> None:
+def cleanup(*, wait: bool = True) -> None:
     """Kill live children and remove this process's scratch directory (exit and signal paths call it)."""
     global _dir
     with _lock:
         for child in list(_children):
-            _kill(child)
+            _kill(child, wait=wait)
         _children.clear()
         if _dir is not None and _owner == os.getpid():
             shutil.rmtree(_dir, ignore_errors=True)
@@ -175,7 +178,7 @@ def cleanup() -> None:
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    cleanup()
+    cleanup(wait=False)
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)  # the default action: the exit status says which signal ended the process
 

@@ -48,9 +48,12 @@ class Window:
     tgt_core: tuple[int, int]
 
 
-def split_long_pair(n_src: int, n_tgt: int, core: int = WINDOW_CORE, margin: int = WINDOW_MARGIN) -> list[Window]:
+def split_long_pair(n_src: int, n_tgt: int, core: int | None = None, margin: int | None = None) -> list[Window]:
     """The windows of a pair of ``n_src`` x ``n_tgt`` tokens (see the module doc); each side of a window has
-    at most ``core + 2 * margin + 1`` tokens; windows with an empty side are left out."""
+    at most ``core + 2 * margin + 1`` tokens; windows with an empty side are left out. ``core`` and
+    ``margin`` default to ``WINDOW_CORE`` and ``WINDOW_MARGIN`` (read at call time)."""
+    core = WINDOW_CORE if core is None else core
+    margin = WINDOW_MARGIN if margin is None else margin
     if core < 1 or margin < 0:
         raise ValueError(f"window core must be >= 1 and margin >= 0, got {core} and {margin}")
     k = max(1, math.ceil(max(n_src, n_tgt) / core))
