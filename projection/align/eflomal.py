@@ -3,6 +3,15 @@
 eflomal is a Bayesian HMM+fertility aligner trained by Gibbs sampling on the batch itself (no download).
 It seeds from the system's entropy source, so two runs may give slightly different links
 (``deterministic = False``): use ``projection.align.cache.align_cached`` to reuse a first run's links.
+
+Length limit: eflomal takes at most 1,023 tokens per side of a pair (its binary refuses longer sentences
+and its Python writer silently replaces them by empty ones, which gave such pairs no links at all). Longer
+pairs are aligned as overlapping windows (``projection.align.statistical``) trained with the rest of the
+batch; after each call ``aligner.long_pairs`` says how many pairs were. Short pairs are unaffected.
+
+We start the eflomal binary ourselves (as ``eflomal.Aligner.align`` would, same arguments) through
+``projection.tmp``: it dies with this process, even after a SIGKILL, and its files live in the process's
+scratch directory, removed on every exit the process can see.
 """
 
 from __future__ import annotations
