@@ -6,8 +6,10 @@ It seeds from the system's entropy source, so two runs may give slightly differe
 
 Length limit: eflomal takes at most 1,023 tokens per side of a pair (its binary refuses longer sentences
 and its Python writer silently replaces them by empty ones, which gave such pairs no links at all). Longer
-pairs are aligned as overlapping windows (``projection.align.statistical``) trained with the rest of the
-batch; after each call ``aligner.long_pairs`` says how many pairs were. Short pairs are unaffected.
+pairs are aligned in two passes over the batch, first in overlapping windows, then in pieces cut where the
+windows' links allow (``projection.align.statistical``); after each call ``aligner.long_pairs`` says how
+many pairs were (``aligner.long_stats``: and in how many pieces). A batch without long pairs is aligned
+exactly as before (one pass, same arguments).
 
 We start the eflomal binary ourselves (as ``eflomal.Aligner.align`` would, same arguments) through
 ``projection.tmp``: it dies with this process, even after a SIGKILL, and its files live in the process's
@@ -24,7 +26,15 @@ from pathlib import Path
 from typing import Sequence
 
 from projection.align.base import ALIGNERS, Tokens
-from projection.align.statistical import LongPairs, StatisticalAligner, Window, merge_windows, split_long_pair
+from projection.align.statistical import (
+    LongPairs,
+    StatisticalAligner,
+    Window,
+    cut_long_pair,
+    merge_windows,
+    split_long_pair,
+)
+from projection.align.symmetrize import symmetrize
 from projection.align.text import check_batch, stem_tokens
 from projection.extras import require
 from projection.io.pharaoh import read_alignments
@@ -35,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 #: eflomal's models: 1 = IBM1, 2 = + HMM distortion, 3 = + fertility
 _MODELS = (1, 2, 3)
+#: a typical sentence length: a long pair counts as len(source) / SENTENCE_TOKENS lines in the iteration schedule
+SENTENCE_TOKENS = 25
 
 
 def _line(tokens: Sequence[str], n: int | None) -> str:
@@ -126,22 +138,39 @@ class EflomalAligner(StatisticalAligner):
         return out
 
     def _directional_once(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
-        """One sampling run; pairs with an empty side get no links, long pairs are aligned in windows."""
+        """One sampling run; pairs with an empty side get no links. Long pairs take two passes over the batch
+        (windows, then pieces cut where the windows' links allow: projection.align.statistical)."""
         check_batch(src, tgt)
         pairs = list(zip(src, tgt)) + (self.extra or [])
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         out = [(Alignment(), Alignment()) for _ in src]
-        self.long_pairs = LongPairs(limit=self.max_tokens)
+        self.long_stats = LongPairs(limit=self.max_tokens)
         if not any(k < len(src) for k in used):
             return out
-        # one eflomal line pair per short pair, one per window of a long pair
-        units: list[tuple[int, Window | None]] = []
+        long = {k: split_long_pair(len(pairs[k][0]), len(pairs[k][1]))
+                for k in used if max(map(len, pairs[k])) > self.max_tokens}
+        links = self._pass(pairs, used, long)
+        if long:
+            for k in long:
+                sym = symmetrize("intersection", *links[k], len(pairs[k][0]), len(pairs[k][1]))
+                long[k] = cut_long_pair(sym, len(pairs[k][0]), len(pairs[k][1]), self.max_tokens)
+            links = self._pass(pairs, used, long)
+            n_long = sum(k < len(src) for k in long)
+            self.long_stats = LongPairs(n_long, sum(len(v) for k, v in long.items() if k < len(src)), self.max_tokens)
+            logger.info("eflomal: %d pairs longer than %d tokens aligned in %d pieces",
+                        n_long, self.max_tokens, self.long_stats.pieces)
         for k in used:
-            s, t = pairs[k]
-            if max(len(s), len(t)) <= self.max_tokens:
-                units.append((k, None))
-            else:
-                units.extend((k, win) for win in split_long_pair(len(s), len(t)))
+            if k < len(src):
+                links[k][0].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal forward links, pair {k}")
+                links[k][1].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal reverse links, pair {k}")
+                out[k] = links[k]
+        return out
+
+    def _pass(
+        self, pairs: list[tuple[Tokens, Tokens]], used: list[int], long: dict[int, list[Window]]
+    ) -> dict[int, tuple[Alignment, Alignment]]:
+        """One eflomal run over the used pairs, the long ones as their windows; (forward, reverse) per pair."""
+        units = [(k, win) for k in used for win in long.get(k, [None])]
         src_lines, tgt_lines = [], []
         for k, win in units:
             s, t = pairs[k]
@@ -149,31 +178,25 @@ class EflomalAligner(StatisticalAligner):
                 s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
             src_lines.append(_line(s, self.stem))
             tgt_lines.append(_line(t, self.stem))
-        fwd, rev = self._run(src_lines, tgt_lines)
+        # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
+        # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
+        n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)
+        fwd, rev = self._run(src_lines, tgt_lines, n_lines)
         logger.info("eflomal: aligned %d training pairs", len(units))
-        windowed: dict[int, list[tuple[Window, tuple[Alignment, Alignment]]]] = {}
+        out: dict[int, tuple[Alignment, Alignment]] = {}
+        parts: dict[int, list[tuple[Window, tuple[Alignment, Alignment]]]] = {}
         for row, (k, win) in enumerate(units):
-            if k >= len(src):
-                break
             if win is None:
                 out[k] = (fwd[row], rev[row])
             else:
-                windowed.setdefault(k, []).append((win, (fwd[row], rev[row])))
-        for k, parts in windowed.items():
-            out[k] = merge_windows([w for w, _ in parts], [links for _, links in parts])
-        for k in range(len(src)):
-            n_src, n_tgt = len(src[k]), len(tgt[k])
-            out[k][0].check_bounds(n_src, n_tgt, where=f"eflomal forward links, pair {k}")
-            out[k][1].check_bounds(n_src, n_tgt, where=f"eflomal reverse links, pair {k}")
-        if windowed:
-            self.long_pairs = LongPairs(len(windowed), sum(map(len, windowed.values())), self.max_tokens)
-            logger.info(
-                "eflomal: %d pairs longer than %d tokens aligned in %d windows",
-                len(windowed), self.max_tokens, self.long_pairs.windows,
-            )
+                parts.setdefault(k, []).append((win, (fwd[row], rev[row])))
+        for k, got in parts.items():
+            out[k] = merge_windows([w for w, _ in got], [links for _, links in got])
         return out
 
-    def _run(self, src_lines: list[str], tgt_lines: list[str]) -> tuple[list[Alignment], list[Alignment]]:
+    def _run(
+        self, src_lines: list[str], tgt_lines: list[str], n_lines: int | None = None
+    ) -> tuple[list[Alignment], list[Alignment]]:
         """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) links per line.
 
         We start the binary ourselves (eflomal.Aligner.align would too) so that it dies with this process
@@ -183,7 +206,8 @@ class EflomalAligner(StatisticalAligner):
         if not binary.is_file():
             raise RuntimeError(f"the eflomal package has no binary at {binary}; reinstall it: pip install eflomal")
         prepare = eflomal.Aligner(model=self.model, n_samplers=self.n_samplers, null_prior=self.null_prior)
-        iterations = self.iterations or auto_iterations(self.model, len(src_lines), self.rel_iterations)
+        n_lines = len(src_lines) if n_lines is None else n_lines
+        iterations = self.iterations or auto_iterations(self.model, n_lines, self.rel_iterations)
         with scratch("eflomal-") as tmp:
             paths = {name: tmp / name for name in ("src", "tgt", "fwd", "rev", "log")}
             with open(paths["src"], "wb") as src_file, open(paths["tgt"], "wb") as tgt_file:

@@ -100,15 +100,16 @@ def test_merge_windows_keeps_each_link_from_the_window_that_owns_its_word() -> N
     )
 
 
-def test_long_pair_is_aligned_in_windows_and_counted(monkeypatch) -> None:
+def test_long_pair_takes_two_passes_and_is_counted(monkeypatch) -> None:
     """A fake eflomal that links word k to word k of every line it gets: the 1,100-token pair comes back
-    linked i-i everywhere, so every window was shifted back to the right place and every word is owned once."""
+    linked i-i everywhere after both passes, so windows and pieces were shifted back to the right place and
+    every word is owned once."""
     from projection.align.statistical import LongPairs, split_long_pair
 
     seen = []
 
-    def fake_run(src_lines, tgt_lines):
-        seen.append((src_lines, tgt_lines))
+    def fake_run(src_lines, tgt_lines, n_lines=None):
+        seen.append((src_lines, tgt_lines, n_lines))
         links = [Alignment.of((k, k) for k in range(min(len(s.split()), len(t.split()))))
                  for s, t in zip(src_lines, tgt_lines)]
         return links, links
@@ -118,17 +119,37 @@ def test_long_pair_is_aligned_in_windows_and_counted(monkeypatch) -> None:
     aligner = EflomalAligner(stem=None)
     monkeypatch.setattr(aligner, "_run", fake_run)
     out = aligner.align([["a", "b"], long_src, []], [["x", "y"], long_tgt, ["z"]])
-    n_windows = len(split_long_pair(1100, 1100))
-    assert n_windows == 5  # ceil(1100 / 256)
     assert out[0] == Alignment.of([(0, 0), (1, 1)])
     assert out[1] == Alignment.of((k, k) for k in range(1100))
     assert out[2] == Alignment()
-    assert aligner.long_pairs == LongPairs(pairs=1, windows=5, limit=1023)
-    assert seen[0][0][0] == "a b" and len(seen[0][0]) == 1 + 5
-    assert max(len(line.split()) for line in seen[0][0] + seen[0][1]) <= 1023
-    # a short batch afterwards: one line per pair, exactly as before the windows existed, and a zero count
+    (src1, _, n1), (src2, _, n2) = seen
+    # pass 1: the short pair and ceil(1100 / 128) = 9 windows; the schedule counts 1 + ceil(1100 / 25) lines
+    assert len(src1) == 1 + len(split_long_pair(1100, 1100)) == 1 + 9 and n1 == n2 == 1 + 44
+    # pass 2: every cut is clean on a diagonal; the best-supported one is the last in reach (192 tokens on)
+    assert [len(line.split()) for line in src2] == [2, 192, 192, 192, 192, 192, 140]
+    assert aligner.long_stats == LongPairs(pairs=1, pieces=6, limit=1023) and aligner.long_pairs == 1
+    # a short batch afterwards: one line per pair, exactly as before, and a zero count
     aligner.align([["a", "b"]], [["x", "y"]])
-    assert seen[-1] == (["a b"], ["x y"]) and aligner.long_pairs == LongPairs(limit=1023)
+    assert seen[-1] == (["a b"], ["x y"], 1) and aligner.long_stats == LongPairs(limit=1023)
+
+
+def test_cut_long_pair_by_hand() -> None:
+    from projection.align.statistical import Window, cut_long_pair
+
+    # links 0-0 | 1-2 2-1 | 3-3 | 4-4 | 5-6 6-5: clean cuts at a = 1, 3, 4, 5 (2 and 6 split a crossing pair);
+    # all have the same support here, so the furthest in reach (high = 3) wins: 3, then 5
+    links = Alignment.of([(0, 0), (1, 2), (2, 1), (3, 3), (4, 4), (5, 6), (6, 5)])
+    assert cut_long_pair(links, 7, 7, limit=7, low=1, high=3) == [
+        Window((0, 3), (0, 3), (0, 3), (0, 3)), Window((3, 5), (3, 5), (3, 5), (3, 5)),
+        Window((5, 7), (5, 7), (5, 7), (5, 7)),
+    ]
+    # no clean cut within reach: cut at start + high and the proportional target position (7 * 2 / 4 = 3.5 -> 4)
+    crossing = Alignment.of([(0, 6), (3, 0)])
+    assert cut_long_pair(crossing, 4, 7, limit=7, low=1, high=2) == [
+        Window((0, 2), (0, 4), (0, 2), (0, 4)), Window((2, 4), (4, 7), (2, 4), (4, 7)),
+    ]
+    with pytest.raises(ValueError, match="piece sizes"):
+        cut_long_pair(links, 7, 7, limit=2, low=1, high=3)
 
 
 def test_auto_iterations_match_eflomal(monkeypatch) -> None:
@@ -169,7 +190,7 @@ def test_long_pair_gets_the_links_of_a_word_for_word_cipher() -> None:
     tgt = [[w.replace("w", "v") for w in s] for s in src]
     aligner = EflomalAligner(stem=None, n_samplers=1, rel_iterations=0.3)
     out = aligner.align(src, tgt)
-    assert aligner.long_pairs.pairs == 1
+    assert aligner.long_pairs == 1
     identity = {(k, k) for k in range(1100)}
     found = set(out[-1].pairs)
     # measured: 1,100 of 1,100 identity links and no other link with 3 data seeds; 1% is left for the sampling
