@@ -195,4 +195,14 @@ def _install_handlers() -> None:
             _handled.add(signum)
 
 
+def _forget_in_forked_child() -> None:
+    """A forked child owns neither its parent's directory nor its parent's children."""
+    global _dir, _owner, _lock
+    _lock = threading.RLock()
+    _children.clear()
+    _dir, _owner = None, 0
+
+
 atexit.register(cleanup)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_forked_child)

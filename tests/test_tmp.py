@@ -117,3 +117,21 @@ def test_normal_exit_and_ctrl_c_remove_the_dir(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGINT)
     assert proc.wait(5) == 130 and not path.exists()
     assert wait_until(lambda: gone(child), 5)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_leaves_its_parents_dir_and_children_alone() -> None:
+    child = tmp.start_child([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        mine = tmp.process_dir()
+        pid = os.fork()
+        if pid == 0:  # the forked child: its own directory, then a normal exit (atexit runs cleanup)
+            code = 0 if tmp.process_dir() != mine else 1
+            tmp.cleanup()
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert mine.is_dir() and child.poll() is None
+    finally:
+        child.kill()
+        child.wait()
