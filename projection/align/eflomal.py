@@ -3,27 +3,50 @@
 eflomal is a Bayesian HMM+fertility aligner trained by Gibbs sampling on the batch itself (no download).
 It seeds from the system's entropy source, so two runs may give slightly different links
 (``deterministic = False``): use ``projection.align.cache.align_cached`` to reuse a first run's links.
+
+Length limit: eflomal takes at most 1,023 tokens per side of a pair (its binary refuses longer sentences
+and its Python writer silently replaces them by empty ones, which gave such pairs no links at all). Longer
+pairs are aligned in two passes over the batch, first in overlapping windows, then in pieces cut where the
+windows' links allow (``projection.align.statistical``); after each call ``aligner.long_pairs`` says how
+many pairs were (``aligner.long_stats``: and in how many pieces). A batch without long pairs is aligned
+exactly as before (one pass, same arguments).
+
+We start the eflomal binary ourselves (as ``eflomal.Aligner.align`` would, same arguments) through
+``projection.tmp``: it dies with this process, even after a SIGKILL, and its files live in the process's
+scratch directory, removed on every exit the process can see.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import subprocess
 from collections import Counter
-import os
-import tempfile
+from pathlib import Path
 from typing import Sequence
 
 from projection.align.base import ALIGNERS, Tokens
-from projection.align.statistical import StatisticalAligner
-from projection.io.pharaoh import read_alignments
+from projection.align.statistical import (
+    LongPairs,
+    StatisticalAligner,
+    Window,
+    cut_long_pair,
+    merge_windows,
+    split_long_pair,
+)
+from projection.align.symmetrize import symmetrize
 from projection.align.text import check_batch, stem_tokens
 from projection.extras import require
+from projection.io.pharaoh import read_alignments
+from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
 
 #: eflomal's models: 1 = IBM1, 2 = + HMM distortion, 3 = + fertility
 _MODELS = (1, 2, 3)
+#: a typical sentence length: a long pair counts as len(source) / SENTENCE_TOKENS lines in the iteration schedule
+SENTENCE_TOKENS = 25
 
 
 def _line(tokens: Sequence[str], n: int | None) -> str:
@@ -37,6 +60,7 @@ class EflomalAligner(StatisticalAligner):
 
     name = "eflomal.v1"
     deterministic = False
+    max_tokens = 1023  # eflomal's sentence_read() refuses longer sentences; its Python writer empties them
 
     def __init__(
         self,
@@ -114,42 +138,104 @@ class EflomalAligner(StatisticalAligner):
         return out
 
     def _directional_once(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
-        """One sampling run; pairs with an empty side get no links."""
+        """One sampling run; pairs with an empty side get no links. Long pairs take two passes over the batch
+        (windows, then pieces cut where the windows' links allow: projection.align.statistical)."""
         check_batch(src, tgt)
-        eflomal = require("eflomal", purpose="the eflomal aligner")
         pairs = list(zip(src, tgt)) + (self.extra or [])
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         out = [(Alignment(), Alignment()) for _ in src]
+        self.long_stats = LongPairs(limit=self.max_tokens)
         if not any(k < len(src) for k in used):
             return out
-        aligner = eflomal.Aligner(
-            model=self.model,
-            n_iterations=self.iterations,
-            n_samplers=self.n_samplers,
-            rel_iterations=self.rel_iterations,
-            null_prior=self.null_prior,
-        )
-        with tempfile.TemporaryDirectory(prefix="silver-ner-eflomal-") as tmp:
-            fwd_path, rev_path = os.path.join(tmp, "fwd"), os.path.join(tmp, "rev")
-            aligner.align(
-                [_line(pairs[k][0], self.stem) for k in used],
-                [_line(pairs[k][1], self.stem) for k in used],
-                links_filename_fwd=fwd_path,
-                links_filename_rev=rev_path,
-                quiet=True,
-            )
-            fwd, rev = read_alignments(fwd_path), read_alignments(rev_path)
-        if len(fwd) != len(used) or len(rev) != len(used):
+        long = {k: split_long_pair(len(pairs[k][0]), len(pairs[k][1]))
+                for k in used if max(map(len, pairs[k])) > self.max_tokens}
+        links = self._pass(pairs, used, long)
+        if long:
+            for k in long:
+                sym = symmetrize("intersection", *links[k], len(pairs[k][0]), len(pairs[k][1]))
+                long[k] = cut_long_pair(sym, len(pairs[k][0]), len(pairs[k][1]), self.max_tokens)
+            links = self._pass(pairs, used, long)
+            n_long = sum(k < len(src) for k in long)
+            self.long_stats = LongPairs(n_long, sum(len(v) for k, v in long.items() if k < len(src)), self.max_tokens)
+            logger.info("eflomal: %d pairs longer than %d tokens aligned in %d pieces",
+                        n_long, self.max_tokens, self.long_stats.pieces)
+        for k in used:
+            if k < len(src):
+                links[k][0].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal forward links, pair {k}")
+                links[k][1].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal reverse links, pair {k}")
+                out[k] = links[k]
+        return out
+
+    def _pass(
+        self, pairs: list[tuple[Tokens, Tokens]], used: list[int], long: dict[int, list[Window]]
+    ) -> dict[int, tuple[Alignment, Alignment]]:
+        """One eflomal run over the used pairs, the long ones as their windows; (forward, reverse) per pair."""
+        units = [(k, win) for k in used for win in long.get(k, [None])]
+        src_lines, tgt_lines = [], []
+        for k, win in units:
+            s, t = pairs[k]
+            if win is not None:
+                s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
+            src_lines.append(_line(s, self.stem))
+            tgt_lines.append(_line(t, self.stem))
+        # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
+        # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
+        n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)
+        fwd, rev = self._run(src_lines, tgt_lines, n_lines)
+        logger.info("eflomal: aligned %d training pairs", len(units))
+        out: dict[int, tuple[Alignment, Alignment]] = {}
+        parts: dict[int, list[tuple[Window, tuple[Alignment, Alignment]]]] = {}
+        for row, (k, win) in enumerate(units):
+            if win is None:
+                out[k] = (fwd[row], rev[row])
+            else:
+                parts.setdefault(k, []).append((win, (fwd[row], rev[row])))
+        for k, got in parts.items():
+            out[k] = merge_windows([w for w, _ in got], [links for _, links in got])
+        return out
+
+    def _run(
+        self, src_lines: list[str], tgt_lines: list[str], n_lines: int | None = None
+    ) -> tuple[list[Alignment], list[Alignment]]:
+        """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) links per line.
+
+        We start the binary ourselves (eflomal.Aligner.align would too) so that it dies with this process
+        and its files live in the process's scratch directory (projection.tmp)."""
+        eflomal = require("eflomal", purpose="the eflomal aligner")
+        binary = Path(eflomal.__file__).resolve().parent / "bin" / "eflomal"
+        if not binary.is_file():
+            raise RuntimeError(f"the eflomal package has no binary at {binary}; reinstall it: pip install eflomal")
+        prepare = eflomal.Aligner(model=self.model, n_samplers=self.n_samplers, null_prior=self.null_prior)
+        n_lines = len(src_lines) if n_lines is None else n_lines
+        iterations = self.iterations or auto_iterations(self.model, n_lines, self.rel_iterations)
+        with scratch("eflomal-") as tmp:
+            paths = {name: tmp / name for name in ("src", "tgt", "fwd", "rev", "log")}
+            with open(paths["src"], "wb") as src_file, open(paths["tgt"], "wb") as tgt_file:
+                prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, None, None)
+            args = [
+                str(binary), "-m", str(self.model), "-s", str(paths["src"]), "-t", str(paths["tgt"]),
+                "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
+                "-f", str(paths["fwd"]), "-r", str(paths["rev"]),
+            ]
+            for flag, count in zip(("-1", "-2", "-3"), iterations[: self.model]):
+                args += [flag, str(count)]
+            with open(paths["log"], "wb") as log:
+                code = wait_child(start_child(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+            if code != 0:
+                tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
+                raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")
+            fwd, rev = read_alignments(paths["fwd"]), read_alignments(paths["rev"])
+        if len(fwd) != len(src_lines) or len(rev) != len(src_lines):
             raise RuntimeError(
-                f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(used)} pairs; "
+                f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(src_lines)} pairs; "
                 "check the eflomal installation (pip install eflomal)"
             )
-        logger.info("eflomal: aligned %d training pairs", len(used))
-        for row, k in enumerate(used):
-            if k >= len(src):
-                break
-            n_src, n_tgt = len(src[k]), len(tgt[k])
-            fwd[row].check_bounds(n_src, n_tgt, where=f"eflomal forward links, pair {k}")
-            rev[row].check_bounds(n_src, n_tgt, where=f"eflomal reverse links, pair {k}")
-            out[k] = (fwd[row], rev[row])
-        return out
+        return fwd, rev
+
+
+def auto_iterations(model: int, n_lines: int, rel_iterations: float) -> tuple[int, int, int]:
+    """eflomal 2.x's automatic (IBM1, HMM, fertility) iteration counts for a batch of ``n_lines`` pairs,
+    as ``eflomal.cython.align`` computes them (more iterations for smaller batches)."""
+    iters = max(2, int(round(rel_iterations * 5000 / math.sqrt(n_lines))))
+    quarter = max(1, iters // 4)
+    return {1: (iters, 0, 0), 2: (max(2, quarter), iters, 0), 3: (max(2, quarter), quarter, iters)}[model]

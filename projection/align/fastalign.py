@@ -20,6 +20,10 @@ maximum-likelihood λ (≈12-14, too peaked: grow-diag-final-and AER +0.02) both
 Vectorisation: every (target position, candidate source position) pair of the corpus is a *cell*; each
 cell points to an entry of one flat parameter array (``np.unique`` over combined word ids), so E- and
 M-steps are array arithmetic plus ``np.bincount``. Same input → same output (no randomness).
+
+No length limit, but time and memory grow with n·m for each pair (every candidate link is a cell):
+measured on one pair alone, 1,000 x 1,000 tokens 6 s and 113 MB peak, 2,000 x 2,000 31 s and 345 MB,
+4,000 x 4,000 162 s and 1.3 GB (2 shared cores).
 """
 
 from __future__ import annotations

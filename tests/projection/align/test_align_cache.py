@@ -93,3 +93,23 @@ def test_default_root_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert AlignmentCache().root == tmp_path / "alignments"
     monkeypatch.delenv("SILVER_NER_CACHE")
     assert default_cache_root() == Path.home() / ".cache" / "silver-ner" / "alignments"
+
+
+def test_key_marks_batches_with_a_pair_over_eflomals_limit() -> None:
+    """Short batches keep their keys; a batch with a 1,024-token pair (no links from eflomal before it was
+    aligned in pieces) gets a new key, so an entry cached before the fix is never reused."""
+    import json
+
+    from projection.signature import content_hash
+
+    def old_key(signature, src, tgt):
+        chunks = ["alignments/1", signature, str(len(src))]
+        for s, t in zip(src, tgt):
+            chunks += [json.dumps(list(s), ensure_ascii=False), json.dumps(list(t), ensure_ascii=False)]
+        return content_hash(*chunks)
+
+    short_src, short_tgt = [["a"] * 1023], [["x"] * 1023]
+    assert cache_key("sig", short_src, short_tgt) == old_key("sig", short_src, short_tgt)
+    long_src = [["a"] * 1024]
+    assert cache_key("sig", long_src, short_tgt) != old_key("sig", long_src, short_tgt)
+    assert cache_key("sig", short_src, [["x"] * 1024]) != old_key("sig", short_src, [["x"] * 1024])

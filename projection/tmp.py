@@ -1,0 +1,208 @@
+"""Process-scoped scratch space and child processes that do not outlive the process.
+
+* ``process_dir()``: one temporary directory per process, ``<system temp>/silver-ner-<pid>-<random>``,
+  created on first use. It is removed at interpreter exit (``atexit``, which also covers Ctrl-C ->
+  ``KeyboardInterrupt`` and ``SystemExit``) and on SIGTERM/SIGHUP: a handler removes it, then re-raises the
+  signal with the default action, so the exit status stays "killed by SIGTERM" (-15 / 143).
+* SIGKILL cannot be seen by anyone, so the first ``process_dir()`` of a later process sweeps the directories
+  of processes that no longer exist (``sweep_stale``; same user only; the PID is in the directory name).
+* ``start_child(args)``: ``subprocess.Popen`` for helper binaries (eflomal). On Linux the child gets a
+  parent-death signal (``PR_SET_PDEATHSIG`` = SIGKILL), so it dies with the process even after a SIGKILL.
+  Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
+
+Signal handlers are installed only where the signal still has its default action, from the main thread,
+on first use: an application's own handlers are left alone (atexit still cleans up when they exit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterator, Sequence
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "silver-ner-"
+_PR_SET_PDEATHSIG = 1
+_lock = threading.RLock()
+_dir: Path | None = None
+_owner = 0  # the PID that created _dir: a forked child must neither reuse nor remove its parent's directory
+_children: dict[subprocess.Popen, bool] = {}  # live child -> runs in its own process group
+_handled: set[int] = set()
+
+
+def process_dir() -> Path:
+    """This process's scratch directory (created, after a sweep of stale ones, on first call)."""
+    global _dir, _owner
+    with _lock:
+        if _dir is None or _owner != os.getpid():
+            sweep_stale()
+            _dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+            _owner = os.getpid()
+        _install_handlers()
+        return _dir
+
+
+@contextlib.contextmanager
+def scratch(prefix: str = "") -> Iterator[Path]:
+    """A fresh sub-directory of ``process_dir()``, removed when the block ends (also on errors)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=process_dir()))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _pid_of(name: str) -> int | None:
+    pid, _, rest = name[len(PREFIX):].partition("-")
+    return int(pid) if name.startswith(PREFIX) and pid.isdigit() and rest else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
+    """Remove ``silver-ner-<pid>-*`` directories (this user's) whose process no longer exists; returns them.
+
+    A PID reused by an unrelated process keeps its directory until that process ends too."""
+    root = Path(root if root is not None else tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = _pid_of(entry.name)
+        if pid is None or pid == os.getpid() or _alive(pid):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        if not os.path.exists(entry.path):
+            removed.append(Path(entry.path))
+            logger.info("removed the scratch directory of ended process %d: %s", pid, entry.path)
+    return removed
+
+
+def _parent_death_signal() -> object | None:
+    """A ``preexec_fn`` that asks Linux to SIGKILL the child when this process dies, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before fork: no dlopen in the child
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            os._exit(126)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(126)
+
+    return preexec
+
+
+def start_child(args: Sequence[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen(args, **kwargs)`` for a child that must not outlive this process (see module doc)."""
+    process_dir()  # installs the exit and signal cleanup
+    preexec = _parent_death_signal()
+    own_group = preexec is None and os.name == "posix"
+    if preexec is not None:
+        kwargs["preexec_fn"] = preexec
+    elif own_group:
+        kwargs["start_new_session"] = True
+    child = subprocess.Popen(list(args), **kwargs)
+    with _lock:
+        _children[child] = own_group
+    return child
+
+
+def wait_child(child: subprocess.Popen) -> int:
+    """Wait for ``child``; on any exception (Ctrl-C included) kill it first. Returns its exit code."""
+    try:
+        return child.wait()
+    except BaseException:
+        _kill(child)
+        raise
+    finally:
+        with _lock:
+            _children.pop(child, None)
+
+
+def _kill(child: subprocess.Popen, *, wait: bool = True) -> None:
+    """SIGKILL ``child`` (its process group when it has one). A signal handler passes ``wait=False``: it may
+    interrupt ``child.wait()``, which holds a lock that waiting again would spin on."""
+    if child.returncode is not None:
+        return
+    with contextlib.suppress(OSError):
+        if _children.get(child):
+            os.killpg(child.pid, signal.SIGKILL)  # its own process group: take its children too
+        else:
+            os.kill(child.pid, signal.SIGKILL)
+    if wait:
+        with contextlib.suppress(Exception):
+            child.wait(timeout=5)
+
+
+def cleanup(*, wait: bool = True) -> None:
+    """Kill live children and remove this process's scratch directory (exit and signal paths call it)."""
+    global _dir
+    with _lock:
+        for child in list(_children):
+            _kill(child, wait=wait)
+        _children.clear()
+        if _dir is not None and _owner == os.getpid():
+            shutil.rmtree(_dir, ignore_errors=True)
+            _dir = None
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    cleanup(wait=False)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)  # the default action: the exit status says which signal ended the process
+
+
+def _install_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None or signum in _handled:
+            continue
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _on_signal)
+            _handled.add(signum)
+
+
+def _forget_in_forked_child() -> None:
+    """A forked child owns neither its parent's directory nor its parent's children."""
+    global _dir, _owner, _lock
+    _lock = threading.RLock()
+    _children.clear()
+    _dir, _owner = None, 0
+
+
+atexit.register(cleanup)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_forked_child)

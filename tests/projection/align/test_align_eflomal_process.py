@@ -1,0 +1,122 @@
+"""eflomal's binary never outlives the run that started it, and leaves no temporary files behind.
+
+Each test starts a Python process that aligns the 447 Hansards pairs with eflomal (20x the usual
+iterations: it would take minutes), waits until the eflomal binary runs, then kills or interrupts it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("eflomal")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+ROOT = Path(__file__).resolve().parents[3]
+
+_SCRIPT = """
+import sys
+from projection import tmp
+from projection.align.cache import AlignmentCache, align_cached
+from projection.align.eflomal import EflomalAligner
+from projection.align.text import read_bitext
+
+pairs = read_bitext("tests/data/align/hansards-enfr.txt")
+print(tmp.process_dir(), flush=True)
+try:
+    align_cached(EflomalAligner(rel_iterations=20), [s for s, _ in pairs], [t for _, t in pairs],
+                 AlignmentCache(sys.argv[1]))
+except KeyboardInterrupt:  # what the CLI does
+    sys.exit(130)
+"""
+
+
+def _state(pid: int) -> tuple[str, int, str] | None:
+    """(state, parent PID, command name) from /proc, or None when the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    name = text[text.index("(") + 1: text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[1]), name
+
+
+def gone(pid: int) -> bool:
+    state = _state(pid)
+    return state is None or state[0] in ("Z", "X")
+
+
+def eflomal_children(parent: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            state = _state(int(entry))
+            if state is not None and state[1] == parent and state[2] == "eflomal" and state[0] not in "ZX":
+                out.append(int(entry))
+    return out
+
+
+def wait_until(condition, seconds: float):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def aligning(tmp_path: Path):
+    """A process busy in eflomal: (process, its scratch dir, the eflomal PID, the cache dir)."""
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    cache = tmp_path / "cache"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SCRIPT, str(cache)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    try:
+        scratch = Path(proc.stdout.readline().strip())
+        children = wait_until(lambda: eflomal_children(proc.pid), 60)
+        assert len(children) == 1, "eflomal did not start within 60 s"
+        assert [p.name for p in scratch.iterdir()][0].startswith("eflomal-")  # its files are in the scratch dir
+        yield proc, scratch, children[0], cache
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_sigkill_takes_eflomal_along_and_the_next_start_sweeps(aligning, tmp_path: Path) -> None:
+    proc, scratch, child, _ = aligning
+    proc.kill()
+    assert proc.wait(5) == -signal.SIGKILL
+    assert wait_until(lambda: gone(child), 5)
+    assert scratch.is_dir()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", "from projection import tmp; tmp.process_dir()"], env=env, check=True)
+    assert not scratch.exists()
+
+
+def test_sigterm_removes_the_temp_files_and_eflomal(aligning) -> None:
+    proc, scratch, child, _ = aligning
+    proc.terminate()
+    assert proc.wait(5) == -signal.SIGTERM
+    assert not scratch.exists()
+    assert wait_until(lambda: gone(child), 5)
+
+
+def test_ctrl_c_exits_130_within_a_second_with_nothing_in_the_cache(aligning) -> None:
+    proc, scratch, child, cache = aligning
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(5) == 130
+    assert time.monotonic() - start < 1.0
+    assert gone(child) and not scratch.exists()
+    assert [p for p in cache.rglob("*") if p.is_file()] == []

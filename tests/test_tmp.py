@@ -1,0 +1,137 @@
+"""projection.tmp: the process-scoped scratch directory and children that die with the process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from projection import tmp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def dead_pid() -> int:
+    """The PID of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def gone(pid: int) -> bool:
+    """True when ``pid`` no longer runs (absent, or a zombie that nobody reaped yet)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return fields[0] in ("Z", "X")
+
+
+def wait_until(condition, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_sweep_removes_only_dirs_of_ended_processes(tmp_path: Path) -> None:
+    dead = tmp_path / f"silver-ner-{dead_pid()}-abc"
+    (dead / "eflomal-x").mkdir(parents=True)
+    (dead / "eflomal-x" / "fwd").write_text("0-0\n")
+    alive = tmp_path / f"silver-ner-{os.getppid()}-abc"
+    mine = tmp_path / f"silver-ner-{os.getpid()}-abc"
+    other = tmp_path / "silver-ner-cache"
+    no_rest = tmp_path / f"silver-ner-{dead_pid()}"
+    for path in (alive, mine, other, no_rest):
+        path.mkdir()
+    assert tmp.sweep_stale(tmp_path) == [dead]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (alive, mine, other, no_rest))
+
+
+def test_scratch_is_removed_after_the_block_even_on_error() -> None:
+    with tmp.scratch("t-") as path:
+        assert path.parent == tmp.process_dir() and path.name.startswith("t-")
+        (path / "f").write_text("x")
+    assert not path.exists()
+    with pytest.raises(RuntimeError, match="boom"):
+        with tmp.scratch() as path:
+            raise RuntimeError("boom")
+    assert not path.exists()
+    assert tmp.process_dir().name.startswith(f"silver-ner-{os.getpid()}-")
+
+
+_SCRIPT = """
+import sys, time
+from projection import tmp
+try:
+    child = tmp.start_child([sys.executable, "-c", "import time; time.sleep(60)"])
+    print(tmp.process_dir(), child.pid, flush=True)
+    {tail}
+except KeyboardInterrupt:  # what the CLI does
+    sys.exit(130)
+"""
+
+
+def _start(tail: str, tmp_path: Path) -> tuple[subprocess.Popen, Path, int]:
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SCRIPT.format(tail=tail)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    path, pid = proc.stdout.readline().split()
+    return proc, Path(path), int(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux-only")
+def test_child_dies_with_a_sigkilled_parent_and_the_next_start_sweeps(tmp_path: Path) -> None:
+    proc, path, child = _start("time.sleep(60)", tmp_path)
+    assert path.is_dir() and not gone(child)
+    proc.kill()
+    assert proc.wait(5) == -signal.SIGKILL
+    assert wait_until(lambda: gone(child), 5)
+    assert path.is_dir()  # nobody sees a SIGKILL: the next process removes it
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", "from projection import tmp; tmp.process_dir()"], env=env, check=True)
+    assert not path.exists()
+
+
+def test_sigterm_removes_the_dir_kills_the_child_and_exits_as_killed(tmp_path: Path) -> None:
+    proc, path, child = _start("time.sleep(60)", tmp_path)
+    proc.terminate()
+    assert proc.wait(5) == -signal.SIGTERM
+    assert not path.exists()
+    assert wait_until(lambda: gone(child), 5)
+
+
+def test_normal_exit_and_ctrl_c_remove_the_dir(tmp_path: Path) -> None:
+    proc, path, child = _start("pass", tmp_path)
+    assert proc.wait(5) == 0 and not path.exists()
+    assert wait_until(lambda: gone(child), 5)
+    proc, path, child = _start("time.sleep(60)", tmp_path)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(5) == 130 and not path.exists()
+    assert wait_until(lambda: gone(child), 5)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_leaves_its_parents_dir_and_children_alone() -> None:
+    child = tmp.start_child([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        mine = tmp.process_dir()
+        pid = os.fork()
+        if pid == 0:  # the forked child: its own directory, then a normal exit (atexit runs cleanup)
+            code = 0 if tmp.process_dir() != mine else 1
+            tmp.cleanup()
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert mine.is_dir() and child.poll() is None
+    finally:
+        child.kill()
+        child.wait()
