@@ -30,6 +30,7 @@ class AlignStage(Stage):
         self.whole_corpus = not neural
         self.uses_model = neural
         self._signature = aligner.signature()
+        self._long = 0  # pairs over the aligner's sentence limit (aligned in windows, see eflomal.v1)
 
     def signature(self) -> Fields:
         return (("aligner", Part.parse(self._signature)),)
@@ -41,9 +42,8 @@ class AlignStage(Stage):
 
     def counts(self) -> dict[str, int]:
         out = {}
-        for name in ("long_pairs",):
-            if isinstance(getattr(self.aligner, name, None), int):
-                out[name] = getattr(self.aligner, name)
+        if isinstance(getattr(self.aligner, "max_tokens", None), int):  # counted from the tokens: right on cache hits
+            out["long_pairs"] = self._long
         encoder = getattr(self.aligner, "encoder", None)
         if encoder is not None:
             for name, key in (("truncated", "align_truncated"), ("no_subwords", "align_no_subwords")):
@@ -55,6 +55,9 @@ class AlignStage(Stage):
         keep = [k for k, p in enumerate(pairs) if p.projection_source.tokens and p.target.tokens]
         src = [pairs[k].projection_source.tokens for k in keep]
         tgt = [pairs[k].target.tokens for k in keep]
+        limit = getattr(self.aligner, "max_tokens", None)
+        if isinstance(limit, int):
+            self._long += sum(max(len(s), len(t)) > limit for s, t in zip(src, tgt))
         links = self._align(src, tgt) if keep else []
         out = [replace(p, alignment=Alignment()) for p in pairs]
         for k, a in zip(keep, links):
