@@ -273,4 +273,4 @@ def _progress(source: Source, enabled: bool, desc: str):
         total = None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="sent", leave=False)
+    return tqdm(total=total, desc=desc, unit="sent", leave=False, disable=None)  # None: no bar when not a terminal

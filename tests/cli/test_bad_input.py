@@ -124,3 +124,77 @@ def test_build_without_the_models_raises_the_clear_error_itself(tmp_path, monkey
     with pytest.raises(ModelUnavailableError) as info:
         build("masakhaner2.hau", data_dir=str(tmp_path), cache_dir=str(tmp_path / "ds"), progress=False)
     assert str(info.value).startswith("translation model facebook/nllb-200-3.3B is not in the Hugging Face cache")
+
+
+# -- inputs that once came out silently wrong -------------------------------------------------------------
+
+
+def _conll(sentences) -> str:
+    return "".join("".join(f"{w}\t{t}\n" for w, t in zip(s.tokens, s.tags)) + "\n" for s in sentences)
+
+
+def test_a_sentence_over_eflomal_limit_keeps_its_entities(tmp_path):
+    """1,100+ tokens on each side: eflomal used to give it no link and so no entity."""
+    pytest.importorskip("eflomal")
+    from projection.io.package_data import europarl
+    from projection.types import Sentence
+
+    en, de = europarl("en").sentences, europarl("de").sentences
+
+    def joined(corpus, a, b):
+        return Sentence(sum((s.tokens for s in corpus[a:b]), ()), sum((s.tags for s in corpus[a:b]), ()))
+
+    long_en, long_de = joined(en, 200, 245), joined(de, 200, 245)
+    assert min(len(long_en), len(long_de)) > 1023
+    (tmp_path / "en.conll").write_text(_conll([*en[:150], long_en]), encoding="utf-8")
+    (tmp_path / "de.conll").write_text(_conll([*de[:150], long_de]), encoding="utf-8")
+    code, err, _ = cli(["project", "--source", str(tmp_path / "en.conll"), "--target", str(tmp_path / "de.conll"),
+                        "--out", str(tmp_path / "out.conll"), "--report", str(tmp_path / "r.json"), "--quiet",
+                        "--aligner-option", "rel_iterations=0.3", "--aligner-option", "n_samplers=1"],
+                       tmp_path)  # fmt: skip
+    assert code == 0, err
+    import json
+
+    from projection.io.conll import read_conll
+
+    out = read_conll(tmp_path / "out.conll").sentences
+    assert [s.tokens for s in out] == [*(s.tokens for s in de[:150]), long_de.tokens]  # tokens in = tokens out
+    source_entities = sum(t.startswith("B-") for t in long_en.tags)
+    silver_entities = sum(t.startswith("B-") for t in out[-1].tags)
+    assert source_entities > 50 and silver_entities >= 0.9 * source_entities  # before: 0
+    assert json.loads((tmp_path / "r.json").read_text())["counts"]["long_pairs"] == 1
+
+
+def test_untagged_target_tokens_starting_with_hash_are_kept(tmp_path):
+    (tmp_path / "src.conll").write_text("We\tO\nlove\tO\n#Paris\tB-LOC\n\n", encoding="utf-8")
+    (tmp_path / "tgt.conll").write_text("Wir\nlieben\n#Paris\n\n", encoding="utf-8")
+    (tmp_path / "al.txt").write_text("0-0 1-1 2-2\n", encoding="utf-8")
+    code, err, _ = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.conll"),
+                        "--alignments", str(tmp_path / "al.txt"), "--out", str(tmp_path / "out.conll")], tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == "Wir\tO\nlieben\tO\n#Paris\tB-LOC\n\n"
+
+
+def test_bom_and_space_before_the_tab_do_not_stay_in_tokens(tmp_path):
+    (tmp_path / "src.conll").write_text("\ufeffAngela \tB-PER\nMerkel\tI-PER\n\n", encoding="utf-8")
+    (tmp_path / "tgt.conll").write_text("\ufeffAngela\tB-PER\nMerkel \tI-PER\n\n", encoding="utf-8")
+    (tmp_path / "al.txt").write_text("0-0 1-1\n", encoding="utf-8")
+    code, err, _ = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.conll"),
+                        "--alignments", str(tmp_path / "al.txt"), "--out", str(tmp_path / "out.conll")], tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == "Angela\tB-PER\nMerkel\tI-PER\n\n"
+
+
+def test_plain_text_target_with_a_blank_line_says_how_it_was_read(tmp_path):
+    (tmp_path / "src.conll").write_text("A\tO\nb\tO\nc\tO\n\nD\tO\ne\tO\nf\tO\n\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("Wiederaufnahme der Sitzungsperiode heute\n\nIch erkläre die Sitzung\n",
+                                      encoding="utf-8")  # fmt: skip
+    code, err, s = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.txt"),
+                        "--out", str(tmp_path / "o.conll")], tmp_path)
+    assert_one_error(code, err, s, "tgt.txt:2", "blank line", "one sentence per line")
+
+
+def test_non_utf8_alignments_name_the_file(tmp_path):
+    (tmp_path / "al.txt").write_bytes(b"0-0 1-1\n\xff\xfe\n")
+    code, err, s = cli(project(tmp_path, "--alignments", str(tmp_path / "al.txt")), tmp_path)
+    assert_one_error(code, err, s, str(tmp_path / "al.txt"), "UTF-8")
