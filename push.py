@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from builders.export import DEFAULT_REPO_ID, ExportResult
+from builders.export import DEFAULT_REPO_ID, ExportResult, check_export_dir, check_repo_id
 from builders.export import export as build_export
 from cards.render import merge_cards, records_from_card, render_card
 from projection.cli.build import _method, add_executor_options, make_executor
@@ -34,6 +34,10 @@ def export(configs: Sequence[str], export_dir: str | os.PathLike, **kwargs: Any)
     """Build ``configs`` and write them with a card into ``export_dir``: ``builders.export.export`` (the same
     function ``silver-ner build`` calls; its keywords: ``data_dir``, ``repo_id``, ``executor``, method options)."""
     return build_export(configs, export_dir, **kwargs)
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
 
 
 def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, list[str], str | None]:
@@ -138,6 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.dry_run and not args.repo_id:
             raise ValueError("--repo-id ORG/NAME is needed to publish (or pass --dry-run to only export)")
+        if args.repo_id:
+            check_repo_id(args.repo_id)  # before any work, also for --dry-run (the id goes into the card)
+        check_export_dir(args.export_dir)
+        if not args.dry_run and _offline():
+            raise ValueError("HF_HUB_OFFLINE=1 forbids publishing; unset it where the Hub is reachable, or pass "
+                             "--dry-run to only export")
         method = _method(args)
         executor = make_executor(args)
         result = export(
@@ -156,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         info = publish(result.export_dir, args.repo_id, token=args.token)
         print(f"published to {args.repo_id}: {getattr(info, 'commit_url', info)}")
         return 0
-    except (ValueError, FileNotFoundError, ImportError, HfHubHTTPError) as err:
+    except (ValueError, OSError, ImportError, HfHubHTTPError) as err:
         message = " ".join(str(err).split())
         print(f"push.py: error: {message}", file=sys.stderr)
         return 2

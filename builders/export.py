@@ -77,6 +77,30 @@ class ExportResult:
 # -- config names ---------------------------------------------------------------------------------------
 
 
+def check_repo_id(repo_id: str) -> str:
+    """``ORG/NAME`` as the Hub accepts it, else a ``ValueError`` saying so (checked before any work)."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    if repo_id.count("/") != 1:
+        raise ValueError(f"repo id must look like ORG/NAME, got {repo_id!r}")
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as err:
+        raise ValueError(f"repo id {repo_id!r} is not a valid Hub dataset id: {err}") from None
+    return repo_id
+
+
+def check_export_dir(path: str | os.PathLike) -> None:
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ValueError(f"export folder {p} is a file; give a folder (it holds README.md and <config>/*.parquet)")
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"export folder {p}: {parent} is a file, not a folder")
+            break
+
+
 def resolve_configs(patterns: Sequence[str]) -> list[str]:
     """Config names for ``patterns``: a name (``europarl-ner.de``), a family (``masakhaner2``), a glob
     (``masakhaner2.*``, ``*.de``) or ``all``; in the order given, each name once."""
@@ -316,6 +340,9 @@ def export(
     from projection.executors import LocalExecutor
 
     names = resolve_configs(configs)
+    if repo_id != DEFAULT_REPO_ID:
+        check_repo_id(repo_id)
+    check_export_dir(export_dir)
     report = progress if callable(progress) else None
     root = silver_cache_dir or alignment_cache_dir or work_dir
     executor = executor if executor is not None else LocalExecutor(1)

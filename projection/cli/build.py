@@ -154,6 +154,11 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     names = resolve_configs(args.configs)
     method = _method(args)
+    from builders.export import check_export_dir, check_repo_id
+
+    if args.repo_id:
+        check_repo_id(args.repo_id)
+    check_export_dir(args.out)
     executor = make_executor(args)
     if not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -198,3 +198,50 @@ def test_non_utf8_alignments_name_the_file(tmp_path):
     (tmp_path / "al.txt").write_bytes(b"0-0 1-1\n\xff\xfe\n")
     code, err, s = cli(project(tmp_path, "--alignments", str(tmp_path / "al.txt")), tmp_path)
     assert_one_error(code, err, s, str(tmp_path / "al.txt"), "UTF-8")
+
+
+# -- push.py and silver-ner build ---------------------------------------------------------------------------
+
+
+def push(args: list[str], tmp_path: Path) -> tuple[int, list[str], float]:
+    env = {**os.environ, "SILVER_NER_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1",
+           "HF_HOME": str(tmp_path / "hf")}  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(REPO / "push.py"), *args], env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    return proc.returncode, [ln for ln in proc.stderr.splitlines() if not ln.startswith("INFO ")], \
+        time.perf_counter() - t0
+
+
+def assert_push_error(code, err, seconds, *needles):
+    assert code == 2, err
+    assert len(err) == 1 and err[0].startswith("push.py: error: ") and "Traceback" not in err[0], err
+    for needle in needles:
+        assert needle in err[0], (needle, err[0])
+    assert seconds < 10
+
+
+def test_push_dry_run_refuses_an_invalid_repo_id_before_building(tmp_path):
+    code, err, s = push(["--configs", "europarl-ner.de", "--dry-run", "--repo-id", "org/bad name",
+                         "--export-dir", str(tmp_path / "x")], tmp_path)  # fmt: skip
+    assert_push_error(code, err, s, "'org/bad name'", "not a valid Hub dataset id")
+    assert not (tmp_path / "x").exists()
+
+
+def test_push_export_dir_a_file(tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, err, s = push(["--configs", "europarl-ner.de", "--dry-run", "--export-dir", str(tmp_path / "file")],
+                        tmp_path)  # fmt: skip
+    assert_push_error(code, err, s, "is a file; give a folder")
+
+
+def test_push_while_offline_says_so_before_building(tmp_path):
+    code, err, s = push(["--configs", "europarl-ner.de", "--repo-id", "org/name", "--export-dir",
+                         str(tmp_path / "x")], tmp_path)  # fmt: skip
+    assert_push_error(code, err, s, "HF_HUB_OFFLINE=1 forbids publishing", "--dry-run")
+
+
+def test_build_verb_refuses_an_out_that_is_a_file(tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, err, s = cli(["build", "--configs", "europarl-ner.de", "--out", str(tmp_path / "file")], tmp_path)
+    assert_one_error(code, err, s, "is a file; give a folder")
