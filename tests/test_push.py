@@ -153,6 +153,7 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
 
     monkeypatch.setattr(push, "export", lambda *a, **k: exported)
     monkeypatch.setattr(push, "publish", rejected)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
     assert push.main(["--configs", "europarl-ner.de", "--repo-id", "org/silver"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.endswith("push.py: error: 403 Forbidden: commit rejected (details)")
