@@ -1,0 +1,113 @@
+"""The one runner: chunk plans and executors never change the output, checkpoints resume a killed run, sinks
+commit only on success, a whole-corpus stage sees the whole split."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from projection.cache import Store
+from projection.executors import LocalExecutor
+from projection.io.package_data import europarl
+from projection.options import default_config
+from projection.plans import parallel_plan
+from projection.runner import run
+from projection.signature import Part
+from projection.stages.base import Stage
+from projection.stages.read import PairsSource, parallel_pairs
+from projection.stages.write import ConllSink
+
+N = 120
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return list(europarl("en").sentences[:N]), list(europarl("de").sentences[:N])
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory):
+    src, tgt = corpus
+    cfg = default_config("parallel", aligner="fastalign.v1")
+    plan = parallel_plan(src, tgt, cfg, cache_dir=tmp_path_factory.mktemp("c"))
+    return cfg, run(plan.source, plan.stages, progress=False)
+
+
+@pytest.mark.parametrize("chunk_size, jobs", [(1, 1), (7, 1), (1000, 1), (25, 2)])
+def test_any_chunk_plan_and_executor_give_the_same_pairs(corpus, reference, tmp_path, chunk_size, jobs):
+    cfg, ref = reference
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path)
+    got = run(plan.source, plan.stages, executor=LocalExecutor(jobs), chunk_size=chunk_size, progress=False)
+    assert got.pairs == ref.pairs and got.signature == ref.signature and got.stats.sentences == N
+
+
+class Recorder(Stage):
+    """Counts the pairs of every call (a real Stage subclass)."""
+
+    name = "recorder"
+
+    def __init__(self, whole_corpus: bool) -> None:
+        self.whole_corpus = whole_corpus
+        self.calls: list[int] = []
+
+    def process(self, pairs):
+        self.calls.append(len(pairs))
+        return list(pairs)
+
+    def counts(self):
+        return {"recorded": sum(self.calls)}
+
+
+def test_a_whole_corpus_stage_sees_every_pair_once_and_batch_stages_see_chunks(corpus):
+    pairs = parallel_pairs(*corpus)
+    whole, batch = Recorder(True), Recorder(False)
+    result = run(PairsSource(pairs), [batch, whole], chunk_size=50, progress=False)
+    assert whole.calls == [N] and batch.calls == [50, 50, 20]
+    assert result.stats.count("recorded") == 2 * N  # the batch stage's counts arrive with each chunk
+
+
+class FailOnce(Stage):
+    """Raises on the third chunk it sees, the first time only (a crash in the middle of a run)."""
+
+    name = "fail-once"
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.failed = False
+
+    def process(self, pairs):
+        self.seen += 1
+        if self.seen == 3 and not self.failed:
+            self.failed = True
+            raise RuntimeError("simulated crash")
+        return list(pairs)
+
+
+def test_a_crashed_run_resumes_from_its_checkpoints_and_writes_nothing_partial(corpus, reference, tmp_path):
+    cfg, ref = reference
+    store = Store("chunks", tmp_path / "cache")
+    fail = FailOnce()
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path / "cache")
+    out = tmp_path / "out.conll"
+    stages = [*plan.stages, fail]
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(plan.source, stages, [ConllSink(out)], checkpoint=store, chunk_size=30, progress=False)
+    assert not out.exists() and not list(tmp_path.glob(".out.conll*"))  # no partial output, no temp file
+    again = run(plan.source, stages, [ConllSink(out)], checkpoint=store, chunk_size=30, progress=False)
+    assert again.stats.count("chunks_cached") == 2 and len(again.chunk_files) == 4  # two chunks were done
+    assert again.pairs == ref.pairs
+    assert out.read_text(encoding="utf-8").count("\n\n") == N
+
+
+def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
+    pairs = parallel_pairs(*corpus)
+    result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder(False)], progress=False)
+    assert result.signature.format().startswith("mode:parallel|version:")
+    cfg = default_config("parallel", aligner="fastalign.v1", matcher="exact")
+    plan = parallel_plan(*corpus, replace(cfg, drop_labels=("MISC",)), data=Part.of("europarl-ner", lang="de"))
+    assert [k for k, _ in plan.source.signature()] == ["mode", "data"]
+    from projection.runner import run_signature
+
+    assert run_signature(plan.source, plan.stages).keys() == ["mode", "data", "aligner", "cand", "score", "match",
+                                                              "drop"]  # fmt: skip
