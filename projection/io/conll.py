@@ -35,8 +35,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
-from operator import is_
+from itertools import chain
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
@@ -48,23 +47,11 @@ WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
 HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
 HEAD_SCAN = 1000  # ... among its first lines
 DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
-_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file (then forgotten and relearnt)
-#: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
-_TAG_CANON: dict[str, str] = {"O": "O"}
+#: "tag\n" -> tag for the valid IOB2 tags met (one shared string per tag: a corpus holds one "O", not one per token)
+_TAG_NL: dict[str, str] = {"O\n": "O", "\0\n": "\0"}  # "\0": the marker of an empty line
 _MAX_TAGS = 4096
-
-
-def _tab_line(line: str) -> tuple[str, str] | None:
-    """``(token, tag)`` of a plain ``token<TAB>tag`` line, else ``None``."""
-    token, sep, tag = line.partition("\t")
-    if not sep or not token or token.strip(WS) != token or token.startswith("-DOCSTART-"):
-        return None
-    canonical = _TAG_CANON.get(tag)
-    if canonical is None:
-        if len(_TAG_CANON) >= _MAX_TAGS or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
-            return None
-        canonical = _TAG_CANON.setdefault(tag, tag)
-    return token, canonical
+#: a block holding any of these is read piece by piece (whitespace at a token's edge, -DOCSTART-, NUL)
+_UNPLAIN = ("\n ", " \t", "\x0b", "\x0c", "\r", "-DOCSTART-", "\0")
 
 
 class _Shapes(dict):
@@ -217,95 +204,97 @@ class ConllReader:
         if not self.sentences:
             raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
 
-    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
-        """The common shape, ``token<TAB>tag``: the lines of a block are looked up at once in a bounded per-file
-        cache of checked lines (most lines of a corpus repeat, e.g. ``die<TAB>O``); each new distinct line is
-        checked once (exactly one tab, a token without whitespace at its edges and not -DOCSTART-, a valid tag).
-        A run of lines between empty lines is a sentence when all its lines pass, else ``_lines`` reads it
-        (comments, whitespace-only lines, other shapes, errors)."""
-        name = self.path.name
-        token_of: dict[str, str] = {"": ""}  # an empty line has the (never valid) token ""
-        tag_of: dict[str, str] = {"": ""}
-        inside = _INSIDE.keys()
-        carry: list[str] = []  # the lines of a sentence that may go on in the next block
-        base = 1  # the line number of lines[0]
+    def _bodies(self, texts: Iterable[str]) -> Iterator[tuple[str, int]]:
+        """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the
+        file), so that no sentence crosses two of them; each text ends with ``\\n``."""
+        carry: str | None = None  # the lines after the last empty line of a block ("" is one empty line)
+        lineno = 1
         for text in texts:
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
-            lines = text.split("\n")
-            if carry:
-                lines = carry + lines
-            tokens = list(map(token_of.get, lines))
-            has_bad = False
-            if None in tokens:
-                if len(token_of) > _MAX_LINES:  # keep memory bounded: forget, then learn this block's lines
-                    token_of, tag_of = {"": ""}, {"": ""}
-                    tokens = list(map(token_of.get, lines))
-                for line in set(compress(lines, map(is_, tokens, repeat(None)))):
-                    found = _tab_line(line)
-                    if found is None:
-                        has_bad = True
-                    else:
-                        token_of[line], tag_of[line] = found
-                tokens = list(map(token_of.get, lines))
-            tags = list(map(tag_of.get, lines))
-            start = 0
-            while True:
-                try:
-                    end = lines.index("", start)
-                except ValueError:
-                    break
-                if end > start:
-                    if has_bad and None in tokens[start:end]:
-                        yield from self._lines(lines[start:end], base + start)
-                    else:
-                        sentence_tags = tags[start:end]
-                        if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
-                            self.repaired += repair_in_place(sentence_tags)
-                        self.sentences += 1
-                        yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{base + start}")
-                start = end + 1
-            carry = lines[start:]
-            base += start
+            if carry is not None:
+                text = carry + "\n" + text
+            cut = text.rfind("\n\n")
+            if cut < 0:
+                carry = text
+                continue
+            body, carry = text[: cut + 1], text[cut + 2 :]
+            yield body, lineno
+            lineno += body.count("\n") + 1
         if carry:
-            yield from self._lines(carry, base)
+            yield carry + "\n", lineno
+
+    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """The common shape, ``token<TAB>tag`` lines, a whole block at a time: every empty line is turned into a
+        marker line ``\\0<TAB>\\0`` and every line end marked (``\\n`` -> ``\\n\\t``), so one split gives token,
+        ``tag\\n``, token, ... for the whole block; each line holds exactly one tab iff every second part is a
+        known ``tag\\n`` and the parts are twice the lines. A block that fails (or has whitespace at a token's edge,
+        -DOCSTART-, an empty token) is read by ``_pieces``/``_lines`` instead (every rule, every error)."""
+        name = self.path.name
+        tag_of = _TAG_NL
+        inside = _INSIDE.keys()
+        for body, lineno in self._bodies(texts):
+            if body[0] in " \t" or any(x in body for x in _UNPLAIN):
+                yield from self._pieces(body[:-1], lineno)
+                continue
+            marked = "\n" + body
+            while "\n\n" in marked:
+                marked = marked.replace("\n\n", "\n\0\t\0\n")
+            parts = marked[1:].replace("\n", "\n\t").split("\t")
+            parts.pop()  # the "" after the last line end
+            tokens = parts[0::2]
+            raw_tags = parts[1::2]
+            tags = list(map(tag_of.get, raw_tags))
+            if None in tags and len(tag_of) < _MAX_TAGS:  # learn the valid tags met for the first time
+                for raw in set(raw_tags) - tag_of.keys():
+                    if raw[-1:] == "\n" and raw[:-1].strip(WS) == raw[:-1] and _is_tag(raw[:-1]):
+                        tag_of[raw] = raw[:-1]
+                tags = list(map(tag_of.get, raw_tags))
+            if len(parts) % 2 or None in tags or "" in tokens or marked.count("\n") != len(tokens) + 1:
+                yield from self._pieces(body[:-1], lineno)
+                continue
+            tokens.append("\0")
+            start, n = 0, len(tokens) - 1
+            while start < n:
+                end = tokens.index("\0", start)
+                if end > start:
+                    sentence_tags = tags[start:end]
+                    if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
+                        self.repaired += repair_in_place(sentence_tags)
+                    self.sentences += 1
+                    yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{lineno + start}")
+                start = end + 1
 
     def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
-        """Other shapes: split the text at empty lines into pieces (sentences never cross one); read a piece of
-        one simple shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
+        """Other shapes: see ``_pieces``."""
+        for body, lineno in self._bodies(texts):
+            yield from self._pieces(body[:-1], lineno)
+
+    def _pieces(self, text: str, lineno: int) -> Iterator[Sentence]:
+        """Split whole lines at empty lines into pieces (sentences never cross one); read a piece of one simple
+        shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
         name = self.path.name
         fast, use_fast = self._fast, self._fast_path
-        lineno = 1  # the line where the next piece starts
-        carry = ""
-        for text in texts:
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            if carry:
-                text = carry + "\n" + text
-            pieces = text.split("\n\n")
-            carry = pieces.pop()
-            docstart = "-DOCSTART-" in text
-            for piece in pieces:
-                start = lineno
-                lineno += piece.count("\n") + 2
+        docstart = "-DOCSTART-" in text
+        for piece in text.split("\n\n"):
+            start = lineno
+            lineno += piece.count("\n") + 2
+            if not piece:
+                continue
+            if piece[0] == "\n":
+                stripped = piece.lstrip("\n")
+                start += len(piece) - len(stripped)
+                piece = stripped
                 if not piece:
                     continue
-                if piece[0] == "\n":
-                    stripped = piece.lstrip("\n")
-                    start += len(piece) - len(stripped)
-                    piece = stripped
-                found = None
-                if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
-                    found = fast(piece)
-                if found is None:
-                    yield from self._lines(piece.split("\n"), start)
-                else:
-                    self.sentences += 1
-                    yield Sentence(found[0], found[1], id=f"{name}:{start}")
-            if not carry:  # the block ended with an empty line, which no piece holds
-                lineno += 1
-        if carry.strip(WS):
-            yield from self._lines(carry.split("\n"), lineno)
+            found = None
+            if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
+                found = fast(piece)
+            if found is None:
+                yield from self._lines(piece.split("\n"), start)
+            else:
+                self.sentences += 1
+                yield Sentence(found[0], found[1], id=f"{name}:{start}")
 
     def _fast(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
         """(tokens, tags) of a one-sentence piece when every line has the same simple shape (``ncols`` columns,
