@@ -48,10 +48,10 @@ HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
 HEAD_SCAN = 1000  # ... among its first lines
 DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
 #: "tag\n" -> tag for the valid IOB2 tags met (one shared string per tag: a corpus holds one "O", not one per token)
-_TAG_NL: dict[str, str] = {"O\n": "O", "\0\n": "\0"}  # "\0": the marker of an empty line
+_TAG_NL: dict[str, str] = {"O\n": "O"}
 _MAX_TAGS = 4096
-#: a block holding any of these is read piece by piece (whitespace at a token's edge, -DOCSTART-, NUL)
-_UNPLAIN = ("\n ", " \t", "\x0b", "\x0c", "\r", "-DOCSTART-", "\0")
+#: a block holding any of these is read piece by piece (whitespace at a token's edge, -DOCSTART-)
+_UNPLAIN = ("\n ", " \t", "\x0b", "\x0c", "\r", "-DOCSTART-")
 
 
 class _Shapes(dict):
@@ -225,11 +225,11 @@ class ConllReader:
             yield carry + "\n", lineno
 
     def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
-        """The common shape, ``token<TAB>tag`` lines, a whole block at a time: every empty line is turned into a
-        marker line ``\\0<TAB>\\0`` and every line end marked (``\\n`` -> ``\\n\\t``), so one split gives token,
-        ``tag\\n``, token, ... for the whole block; each line holds exactly one tab iff every second part is a
-        known ``tag\\n`` and the parts are twice the lines. A block that fails (or has whitespace at a token's edge,
-        -DOCSTART-, an empty token) is read by ``_pieces``/``_lines`` instead (every rule, every error)."""
+        """The common shape, ``token<TAB>tag`` lines, a sentence (a piece between empty lines) at a time: with
+        every line end marked (``\\n`` -> ``\\n\\t``) one split gives token, ``tag\\n``, token, ...; each of the n
+        lines holds exactly one tab iff there are 2n parts and every second one is a known ``tag\\n``. A piece that
+        fails, and a block with whitespace at a token's edge or -DOCSTART-, is read by ``_fast``/``_lines``
+        (every rule, every error). Small pieces keep the work in the processor's cache."""
         name = self.path.name
         tag_of = _TAG_NL
         inside = _INSIDE.keys()
@@ -237,33 +237,36 @@ class ConllReader:
             if body[0] in " \t" or any(x in body for x in _UNPLAIN):
                 yield from self._pieces(body[:-1], lineno)
                 continue
-            marked = "\n" + body
-            while "\n\n" in marked:
-                marked = marked.replace("\n\n", "\n\0\t\0\n")
-            parts = marked[1:].replace("\n", "\n\t").split("\t")
-            parts.pop()  # the "" after the last line end
-            tokens = parts[0::2]
-            raw_tags = parts[1::2]
-            tags = list(map(tag_of.get, raw_tags))
-            if None in tags and len(tag_of) < _MAX_TAGS:  # learn the valid tags met for the first time
-                for raw in set(raw_tags) - tag_of.keys():
-                    if raw[-1:] == "\n" and raw[:-1].strip(WS) == raw[:-1] and _is_tag(raw[:-1]):
-                        tag_of[raw] = raw[:-1]
+            for piece in body[:-1].split("\n\n"):
+                start = lineno
+                n = piece.count("\n") + 1
+                lineno += n + 1
+                if not piece:
+                    continue
+                if piece[0] == "\n":
+                    stripped = piece.lstrip("\n")
+                    start += len(piece) - len(stripped)
+                    piece = stripped
+                    n = piece.count("\n") + 1
+                    if not piece:
+                        continue
+                parts = (piece + "\n").replace("\n", "\n\t").split("\t")
+                parts.pop()  # the "" after the last line end
+                raw_tags = parts[1::2]
                 tags = list(map(tag_of.get, raw_tags))
-            if len(parts) % 2 or None in tags or "" in tokens or marked.count("\n") != len(tokens) + 1:
-                yield from self._pieces(body[:-1], lineno)
-                continue
-            tokens.append("\0")
-            start, n = 0, len(tokens) - 1
-            while start < n:
-                end = tokens.index("\0", start)
-                if end > start:
-                    sentence_tags = tags[start:end]
-                    if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
-                        self.repaired += repair_in_place(sentence_tags)
-                    self.sentences += 1
-                    yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{lineno + start}")
-                start = end + 1
+                if None in tags and len(tag_of) < _MAX_TAGS:  # learn the valid tags met for the first time
+                    for raw in set(raw_tags) - tag_of.keys():
+                        if raw[-1:] == "\n" and raw[:-1].strip(WS) == raw[:-1] and _is_tag(raw[:-1]):
+                            tag_of[raw] = raw[:-1]
+                    tags = list(map(tag_of.get, raw_tags))
+                tokens = tuple(parts[0::2])
+                if len(parts) != 2 * n or None in tags or "" in tokens:
+                    yield from self._lines(piece.split("\n"), start)
+                    continue
+                if not inside.isdisjoint(tags):  # an I- tag: repair what needs it
+                    self.repaired += repair_in_place(tags)
+                self.sentences += 1
+                yield Sentence(tokens, tuple(tags), id=f"{name}:{start}")
 
     def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
         """Other shapes: see ``_pieces``."""
