@@ -24,6 +24,11 @@ Plain text (``read_plain``): one sentence per line, tokens split on whitespace; 
 a blank line between sentences is an error (it would pair every later sentence with the wrong source sentence).
 ``read_sentences`` detects which of the two a file is (``detect_format``) and says so in its errors.
 
+Speed and memory: files are read in 1 MiB blocks of whole lines (memory flat in file size; ``iter_conll`` yields
+one sentence at a time). The common ``token<TAB>tag`` shape is read a sentence at a time with a few C-level calls,
+other simple shapes likewise with a shape check, everything else line by line; the results and errors are the same
+either way (``tests/projection/io/test_conll.py`` compares them on random files).
+
 Writing (``ConllWriter``, ``write_conll``): ``token<TAB>tag`` lines (or one token per line), a blank line after each
 sentence, through ``projection.cache.atomic_open`` (the file appears only when every sentence was written); a token
 or tag that would not read back identically is refused.
