@@ -6,8 +6,8 @@ Data: the Europarl-NER en/de files shipped in the package (799 sentences each), 
 (~20,000 sentences at 25) and written to a temporary folder; the de file once more with every token of copy k
 suffixed "~k" (no line repeats across copies: the reader's cache of checked lines helps only within a copy); and a
 Pharaoh file of the same length (a cheap diagonal alignment: source word i links target word round(i * m / n)). "before" is the code of the commit before
-this benchmark, copied below (``Old*``); "after" is the package. Every operation is timed ``--runs`` times
-alternately and the median reported; the outputs of both are checked to be equal before timing. Also measured:
+this benchmark, copied below (``old_*``); "after" is the package. Every operation is timed ``--runs`` times
+alternately (freeing the result and collecting garbage outside the timed window) and the median reported; the outputs of both are checked to be equal before timing. Also measured:
 the wall time of ``python -X importtime -c "import projection.io.conll, projection.evaluate"`` (and of the
 seqeval import the old scorer needed), median of ``--runs`` fresh interpreters.
 """
@@ -15,6 +15,7 @@ seqeval import the old scorer needed), median of ``--runs`` fresh interpreters.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -212,13 +213,16 @@ def perturb(tags: tuple[str, ...], rng: random.Random) -> list[str]:
     return out
 
 
-def median_time(fn, runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+def timed(fn) -> float:
+    """Seconds of one call; the result is freed and garbage collected outside the timed window, so neither side
+    pays for the other's (or its own earlier) objects."""
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    del result
+    gc.collect()
+    return elapsed
 
 
 def import_wall(code: str, runs: int) -> tuple[float, int]:
@@ -324,8 +328,8 @@ def main() -> None:
             old_fn(), new_fn()  # warm-up (seqeval's import is timed separately below)
             old_times, new_times = [], []
             for _ in range(args.runs):
-                old_times.append(median_time(old_fn, 1)[0])
-                new_times.append(median_time(new_fn, 1)[0])
+                old_times.append(timed(old_fn))
+                new_times.append(timed(new_fn))
             old_m, new_m = statistics.median(old_times), statistics.median(new_times)
             results.append(
                 {"operation": name, "before_s": old_m, "after_s": new_m, "speedup": old_m / new_m,

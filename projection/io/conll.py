@@ -24,6 +24,11 @@ Plain text (``read_plain``): one sentence per line, tokens split on whitespace; 
 a blank line between sentences is an error (it would pair every later sentence with the wrong source sentence).
 ``read_sentences`` detects which of the two a file is (``detect_format``) and says so in its errors.
 
+Speed and memory: files are read in 1 MiB blocks of whole lines (memory flat in file size; ``iter_conll`` yields
+one sentence at a time). The common ``token<TAB>tag`` shape is read a sentence at a time with a few C-level calls,
+other simple shapes likewise with a shape check, everything else line by line; the results and errors are the same
+either way (``tests/projection/io/test_conll.py`` compares them on random files).
+
 Writing (``ConllWriter``, ``write_conll``): ``token<TAB>tag`` lines (or one token per line), a blank line after each
 sentence, through ``projection.cache.atomic_open`` (the file appears only when every sentence was written); a token
 or tag that would not read back identically is refused.
@@ -35,8 +40,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
-from operator import is_
+from itertools import chain
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
@@ -48,23 +52,11 @@ WS = " \t\n\r\f\v"  # the ASCII whitespace stripped around columns
 HEAD_LINES = 100  # token lines that decide whether a file is tagged ...
 HEAD_SCAN = 1000  # ... among its first lines
 DETECT_LINES = 200  # non-blank lines read to tell CoNLL from plain text
-_MAX_LINES = 1 << 16  # distinct checked lines remembered while reading one file (then forgotten and relearnt)
-#: one shared string per valid IOB2 tag met (so a corpus holds one "O", not one per token)
-_TAG_CANON: dict[str, str] = {"O": "O"}
+#: "tag\n" -> tag for the valid IOB2 tags met (one shared string per tag: a corpus holds one "O", not one per token)
+_TAG_NL: dict[str, str] = {"O\n": "O"}
 _MAX_TAGS = 4096
-
-
-def _tab_line(line: str) -> tuple[str, str] | None:
-    """``(token, tag)`` of a plain ``token<TAB>tag`` line, else ``None``."""
-    token, sep, tag = line.partition("\t")
-    if not sep or not token or token.strip(WS) != token or token.startswith("-DOCSTART-"):
-        return None
-    canonical = _TAG_CANON.get(tag)
-    if canonical is None:
-        if len(_TAG_CANON) >= _MAX_TAGS or tag.strip(WS) != tag or "\t" in tag or not _is_tag(tag):
-            return None
-        canonical = _TAG_CANON.setdefault(tag, tag)
-    return token, canonical
+#: a block holding any of these is read piece by piece (whitespace at a token's edge, -DOCSTART-)
+_UNPLAIN = ("\n ", " \t", "\x0b", "\x0c", "\r", "-DOCSTART-")
 
 
 class _Shapes(dict):
@@ -217,95 +209,100 @@ class ConllReader:
         if not self.sentences:
             raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
 
-    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
-        """The common shape, ``token<TAB>tag``: the lines of a block are looked up at once in a bounded per-file
-        cache of checked lines (most lines of a corpus repeat, e.g. ``die<TAB>O``); each new distinct line is
-        checked once (exactly one tab, a token without whitespace at its edges and not -DOCSTART-, a valid tag).
-        A run of lines between empty lines is a sentence when all its lines pass, else ``_lines`` reads it
-        (comments, whitespace-only lines, other shapes, errors)."""
-        name = self.path.name
-        token_of: dict[str, str] = {"": ""}  # an empty line has the (never valid) token ""
-        tag_of: dict[str, str] = {"": ""}
-        inside = _INSIDE.keys()
-        carry: list[str] = []  # the lines of a sentence that may go on in the next block
-        base = 1  # the line number of lines[0]
+    def _bodies(self, texts: Iterable[str]) -> Iterator[tuple[str, int]]:
+        """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the
+        file), so that no sentence crosses two of them; each text ends with ``\\n``."""
+        carry: str | None = None  # the lines after the last empty line of a block ("" is one empty line)
+        lineno = 1
         for text in texts:
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
-            lines = text.split("\n")
-            if carry:
-                lines = carry + lines
-            tokens = list(map(token_of.get, lines))
-            has_bad = False
-            if None in tokens:
-                if len(token_of) > _MAX_LINES:  # keep memory bounded: forget, then learn this block's lines
-                    token_of, tag_of = {"": ""}, {"": ""}
-                    tokens = list(map(token_of.get, lines))
-                for line in set(compress(lines, map(is_, tokens, repeat(None)))):
-                    found = _tab_line(line)
-                    if found is None:
-                        has_bad = True
-                    else:
-                        token_of[line], tag_of[line] = found
-                tokens = list(map(token_of.get, lines))
-            tags = list(map(tag_of.get, lines))
-            start = 0
-            while True:
-                try:
-                    end = lines.index("", start)
-                except ValueError:
-                    break
-                if end > start:
-                    if has_bad and None in tokens[start:end]:
-                        yield from self._lines(lines[start:end], base + start)
-                    else:
-                        sentence_tags = tags[start:end]
-                        if not inside.isdisjoint(sentence_tags):  # an I- tag: repair what needs it
-                            self.repaired += repair_in_place(sentence_tags)
-                        self.sentences += 1
-                        yield Sentence(tuple(tokens[start:end]), tuple(sentence_tags), id=f"{name}:{base + start}")
-                start = end + 1
-            carry = lines[start:]
-            base += start
-        if carry:
-            yield from self._lines(carry, base)
-
-    def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
-        """Other shapes: split the text at empty lines into pieces (sentences never cross one); read a piece of
-        one simple shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
-        name = self.path.name
-        fast, use_fast = self._fast, self._fast_path
-        lineno = 1  # the line where the next piece starts
-        carry = ""
-        for text in texts:
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            if carry:
+            if carry is not None:
                 text = carry + "\n" + text
-            pieces = text.split("\n\n")
-            carry = pieces.pop()
-            docstart = "-DOCSTART-" in text
-            for piece in pieces:
+            cut = text.rfind("\n\n")
+            if cut < 0:
+                carry = text
+                continue
+            body, carry = text[: cut + 1], text[cut + 2 :]
+            yield body, lineno
+            lineno += body.count("\n") + 1
+        if carry:
+            yield carry + "\n", lineno
+
+    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """The common shape, ``token<TAB>tag`` lines, a sentence (a piece between empty lines) at a time: with
+        every line end marked (``\\n`` -> ``\\n\\t``) one split gives token, ``tag\\n``, token, ...; each of the n
+        lines holds exactly one tab iff there are 2n parts and every second one is a known ``tag\\n``. A piece that
+        fails, and a block with whitespace at a token's edge or -DOCSTART-, is read by ``_fast``/``_lines``
+        (every rule, every error). Small pieces keep the work in the processor's cache."""
+        name = self.path.name
+        tag_of = _TAG_NL
+        inside = _INSIDE.keys()
+        for body, lineno in self._bodies(texts):
+            if body[0] in " \t" or any(x in body for x in _UNPLAIN):
+                yield from self._pieces(body[:-1], lineno)
+                continue
+            for piece in body[:-1].split("\n\n"):
                 start = lineno
-                lineno += piece.count("\n") + 2
+                n = piece.count("\n") + 1
+                lineno += n + 1
                 if not piece:
                     continue
                 if piece[0] == "\n":
                     stripped = piece.lstrip("\n")
                     start += len(piece) - len(stripped)
                     piece = stripped
-                found = None
-                if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
-                    found = fast(piece)
-                if found is None:
+                    n = piece.count("\n") + 1
+                    if not piece:
+                        continue
+                parts = (piece + "\n").replace("\n", "\n\t").split("\t")
+                parts.pop()  # the "" after the last line end
+                raw_tags = parts[1::2]
+                tags = list(map(tag_of.get, raw_tags))
+                if None in tags and len(tag_of) < _MAX_TAGS:  # learn the valid tags met for the first time
+                    for raw in set(raw_tags) - tag_of.keys():
+                        if raw[-1:] == "\n" and raw[:-1].strip(WS) == raw[:-1] and _is_tag(raw[:-1]):
+                            tag_of[raw] = raw[:-1]
+                    tags = list(map(tag_of.get, raw_tags))
+                tokens = tuple(parts[0::2])
+                if len(parts) != 2 * n or None in tags or "" in tokens:
                     yield from self._lines(piece.split("\n"), start)
-                else:
-                    self.sentences += 1
-                    yield Sentence(found[0], found[1], id=f"{name}:{start}")
-            if not carry:  # the block ended with an empty line, which no piece holds
-                lineno += 1
-        if carry.strip(WS):
-            yield from self._lines(carry.split("\n"), lineno)
+                    continue
+                if not inside.isdisjoint(tags):  # an I- tag: repair what needs it
+                    self.repaired += repair_in_place(tags)
+                self.sentences += 1
+                yield Sentence(tokens, tuple(tags), id=f"{name}:{start}")
+
+    def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
+        """Other shapes: see ``_pieces``."""
+        for body, lineno in self._bodies(texts):
+            yield from self._pieces(body[:-1], lineno)
+
+    def _pieces(self, text: str, lineno: int) -> Iterator[Sentence]:
+        """Split whole lines at empty lines into pieces (sentences never cross one); read a piece of one simple
+        shape with a few C-level calls (``_fast``), the rest line by line (``_lines``)."""
+        name = self.path.name
+        fast, use_fast = self._fast, self._fast_path
+        docstart = "-DOCSTART-" in text
+        for piece in text.split("\n\n"):
+            start = lineno
+            lineno += piece.count("\n") + 2
+            if not piece:
+                continue
+            if piece[0] == "\n":
+                stripped = piece.lstrip("\n")
+                start += len(piece) - len(stripped)
+                piece = stripped
+                if not piece:
+                    continue
+            found = None
+            if use_fast and piece[0] not in "# \t" and not (docstart and "-DOCSTART-" in piece):
+                found = fast(piece)
+            if found is None:
+                yield from self._lines(piece.split("\n"), start)
+            else:
+                self.sentences += 1
+                yield Sentence(found[0], found[1], id=f"{name}:{start}")
 
     def _fast(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
         """(tokens, tags) of a one-sentence piece when every line has the same simple shape (``ncols`` columns,
