@@ -1,45 +1,58 @@
-"""silver-ner: projected silver NER data (annotation projection for cross-lingual NER)."""
+"""silver-ner: projected silver NER data (annotation projection for cross-lingual NER).
 
-from projection.config import ProjectionConfig
-from projection.evaluate import Scores, evaluate
-from projection.io.conll import Corpus, read_conll, read_plain, read_sentences, write_conll
-from projection.options import ModelSettings, default_config
-from projection.plans import parallel_plan, project_corpus, translate_test_plan, translate_train_plan
-from projection.runner import Run, RunStats, run
-from projection.signature import Part, Signature
-from projection.tags import bio_to_spans, repair_iob2, spans_to_bio
-from projection.types import Alignment, Match, Pair, ProjectedSentence, ProjectionInput, Sentence, Span
+The names below are imported on first use (``projection.run`` …), so ``import projection`` and
+``silver-ner --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
 from projection.version import __version__
 
-__all__ = [
-    "Alignment",
-    "Corpus",
-    "Match",
-    "ProjectedSentence",
-    "ProjectionConfig",
-    "ProjectionInput",
-    "ModelSettings",
-    "Pair",
-    "Part",
-    "Run",
-    "RunStats",
-    "Signature",
-    "Scores",
-    "Sentence",
-    "Span",
-    "__version__",
-    "bio_to_spans",
-    "default_config",
-    "evaluate",
-    "parallel_plan",
-    "project_corpus",
-    "read_conll",
-    "read_plain",
-    "read_sentences",
-    "repair_iob2",
-    "run",
-    "spans_to_bio",
-    "translate_test_plan",
-    "translate_train_plan",
-    "write_conll",
-]
+_WHERE = {
+    "ProjectionConfig": "projection.config",
+    "Scores": "projection.evaluate",
+    "evaluate": "projection.evaluate",
+    "Corpus": "projection.io.conll",
+    "read_conll": "projection.io.conll",
+    "read_plain": "projection.io.conll",
+    "read_sentences": "projection.io.conll",
+    "write_conll": "projection.io.conll",
+    "ModelSettings": "projection.options",
+    "default_config": "projection.options",
+    "parallel_plan": "projection.plans",
+    "project_corpus": "projection.plans",
+    "translate_test_plan": "projection.plans",
+    "translate_train_plan": "projection.plans",
+    "Run": "projection.runner",
+    "RunStats": "projection.runner",
+    "run": "projection.runner",
+    "Part": "projection.signature",
+    "Signature": "projection.signature",
+    "bio_to_spans": "projection.tags",
+    "repair_iob2": "projection.tags",
+    "spans_to_bio": "projection.tags",
+    "Alignment": "projection.types",
+    "Match": "projection.types",
+    "Pair": "projection.types",
+    "ProjectedSentence": "projection.types",
+    "ProjectionInput": "projection.types",
+    "Sentence": "projection.types",
+    "Span": "projection.types",
+}
+
+__all__ = sorted([*_WHERE, "__version__"])
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'projection' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -131,6 +131,7 @@ def file_plan(
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     models: ModelSettings | None = None,
+    target_format: str = "auto",
 ) -> Plan:
     """``parallel_plan`` over files, streamed (``FilePairsSource``): with ``alignments_path`` no stage holds
     more than a chunk, so memory stays flat in corpus size."""
@@ -146,7 +147,7 @@ def file_plan(
         stages.append(align_stage(config, extra=extra, models=models, cache_dir=cache_dir, use_cache=use_cache))
     stages.append(ProjectStage(config))
     source = FilePairsSource(source_path, target_path, alignments_path, drop_labels=config.drop_labels,
-                             fields=tuple(fields))  # fmt: skip
+                             fields=tuple(fields), target_format=target_format)  # fmt: skip
     return Plan("parallel", source, tuple(stages))
 
 

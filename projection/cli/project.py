@@ -25,6 +25,8 @@ def add_parser(sub) -> None:
         "--target", required=True, metavar="TGT.conll",
         help="target sentences: CoNLL (tags, if present, are gold for the report) or one tokenised sentence per line",
     )  # fmt: skip
+    p.add_argument("--target-format", choices=("auto", "conll", "plain"), default="auto",
+                   help="how to read TGT (default: detected, and the reason is named in errors)")
     p.add_argument("--out", required=True, metavar="OUT.conll", help="target tokens with silver tags (token<TAB>tag)")
     p.add_argument(
         "--align-corpus", nargs=2, action="append", default=[], metavar=("SRC.txt", "TGT.txt"),
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     extra = read_bitexts(args.align_corpus) if args.align_corpus and not args.alignments else []
     evaluation = EvaluationSink()
     plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
-                     use_cache=not args.no_cache, models=models)  # fmt: skip
+                     use_cache=not args.no_cache, models=models, target_format=args.target_format)  # fmt: skip
     result = run_stages(plan.source, plan.stages, [*sinks, evaluation], executor=executor, keep=False,
                         progress=not args.quiet)  # fmt: skip
     stats = result.stats
@@ -131,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         "projection_rate": stats.projection_rate,
         "source_entities": stats.source_entities,
         "projected_entities": stats.projected_entities,
+        "target_format": plan.source.target_format,
         "repaired_tags": {"source": stats.count("repaired_source_tags"), "target": stats.count("repaired_target_tags")},
         "counts": dict(stats.counts),
         "align_seconds": stats.second("align"),

@@ -26,6 +26,7 @@ _EMPTY = Alignment()
 _MAX_CACHED = 1 << 16
 #: "i-j" -> (i, j) for the links seen so far (bounded); a hit also proves the text is a well-formed link
 _LINKS: dict[str, tuple[int, int]] = {}
+_POSSIBLE: dict[str, tuple[int, int]] = {}  # the same for possible links ("3p4")
 #: (i, j) -> "i-j" for writing
 _TEXTS: dict[tuple[int, int], str] = {}
 _count_dash = methodcaller("count", "-")
@@ -65,26 +66,44 @@ def _parse_slow(items: list[str], where: str) -> Alignment:
     return Alignment(tuple(sorted(sure)), tuple(sorted(weak - sure)))
 
 
+def _sorted_unique(links: list) -> tuple:
+    if len(links) > 1 and not all(map(lt, links, islice(links, 1, None))):
+        return tuple(sorted(set(links)))
+    return tuple(links)
+
+
 def parse_pharaoh(line: str, *, where: str = "<string>") -> Alignment:
     """The ``Alignment`` of one Pharaoh line: the value ``Alignment.from_pharaoh`` gives (sorted, unique links,
-    possible links minus sure ones) for ASCII-digit indices, parsed with one dictionary look-up per known link."""
+    possible links minus sure ones) for ASCII-digit indices, parsed with one dictionary look-up per known link
+    (sure links in ``_LINKS``, possible ones in ``_POSSIBLE``)."""
     items = line.split()
     if not items:
         return _EMPTY
     cache = _LINKS
     pairs = list(map(cache.get, items))
-    if None in pairs:
-        for k, item in enumerate(items):
-            if pairs[k] is None:
-                sep, i, j = _link(item, where)
-                if sep == "p":
-                    return _parse_slow(items, where)
-                pairs[k] = (i, j)
-                if len(cache) < _MAX_CACHED:
-                    cache[item] = (i, j)
-    if len(pairs) > 1 and not all(map(lt, pairs, islice(pairs, 1, None))):
-        pairs = sorted(set(pairs))  # type: ignore[arg-type]
-    return Alignment(tuple(pairs), ())  # type: ignore[arg-type]
+    if None not in pairs:
+        return Alignment(_sorted_unique(pairs), ())
+    sure, weak = [], []
+    possible = _POSSIBLE
+    for item, pair in zip(items, pairs):
+        if pair is not None:
+            sure.append(pair)
+            continue
+        pair = possible.get(item)
+        if pair is not None:
+            weak.append(pair)
+            continue
+        sep, i, j = _link(item, where)
+        store = cache if sep == "-" else possible
+        (sure if sep == "-" else weak).append((i, j))
+        if len(store) < _MAX_CACHED:
+            store[item] = (i, j)
+    sure_t = _sorted_unique(sure)
+    weak_t = _sorted_unique(weak)
+    if weak_t and sure_t:
+        taken = set(sure_t)
+        weak_t = tuple(w for w in weak_t if w not in taken)
+    return Alignment(sure_t, weak_t)
 
 
 def iter_alignments(path: str | os.PathLike) -> Iterator[Alignment]:

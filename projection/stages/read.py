@@ -102,12 +102,13 @@ class FilePairsSource(Source):
     name = "read"
 
     def __init__(self, source_path, target_path, alignments_path=None, *, drop_labels=(), fields: Fields = (),
-                 length: int | None = None) -> None:  # fmt: skip
-        from projection.io.conll import iter_conll, iter_sentences
+                 length: int | None = None, target_format: str = "auto") -> None:  # fmt: skip
+        from projection.io.conll import PlainReader, iter_conll, iter_sentences
 
         self.paths = (str(source_path), str(target_path), str(alignments_path) if alignments_path else None)
         self.source = iter_conll(source_path)
-        self.target = iter_sentences(target_path)
+        self.target = iter_sentences(target_path, format=target_format)
+        self.target_format = "plain" if isinstance(self.target, PlainReader) else "conll"
         self.drop_labels = tuple(drop_labels)
         self.fields = tuple(fields)
         self.length = length
