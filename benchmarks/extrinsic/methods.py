@@ -1,0 +1,35 @@
+"""The projection methods the extrinsic benchmark compares, by name: ``(bitext, cache) -> silver tags``."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from silver import default_run
+
+from projection import ProjectionConfig
+from projection.refine import anchor_names
+from projection.types import ProjectionInput
+
+
+def _plain(config_kwargs, bitext, cache):
+    return list(default_run(bitext, cache, ProjectionConfig(**config_kwargs)).tags)
+
+
+def _refined(config_kwargs, steps, bitext, cache):
+    """The method of ``config_kwargs``, then each refinement step (sentence by sentence) in order."""
+    run = default_run(bitext, cache, ProjectionConfig(**config_kwargs))
+    out = []
+    for src, tgt, al, proj in zip(bitext.english, bitext.target, run.alignments, run.projected):
+        inp = ProjectionInput(src, tgt.tokens, al)
+        for step in steps:
+            proj = step(inp, proj)
+        out.append(tuple(proj.tags(len(tgt.tokens))))
+    return out
+
+
+METHODS = {
+    "default": partial(_plain, {}),
+    "heuristic": partial(_plain, {"matcher": "heuristic"}),
+    "default+anchor": partial(_refined, {}, [anchor_names]),
+    "heuristic+anchor": partial(_refined, {"matcher": "heuristic"}, [anchor_names]),
+}
