@@ -18,8 +18,8 @@ at an upper-case letter (``projection.refine.contains_name``).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from projection.refine import contains_name
 from projection.types import Match, ProjectedSentence, ProjectionInput, Sentence, Span

@@ -18,7 +18,7 @@ apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchor
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import math
 import os
 import re
-import sys
 import statistics
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from projection.io.conll import read_conll  # noqa: E402
-from projection.types import Sentence  # noqa: E402
+from projection.io.conll import read_conll
+from projection.types import Sentence
 
 LANGS = ("hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")  # "4,000" and "4000" are one number

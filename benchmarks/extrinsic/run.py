@@ -26,13 +26,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crf import Counts, Crf, PARAMS, counts, features, paired_bootstrap  # noqa: E402
-from data import LANGS, english_train, masakhaner, shared_data  # noqa: E402
-from methods import METHODS  # noqa: E402
-from silver import Bitext, cached_tags, load_bitext  # noqa: E402
+from crf import PARAMS, Counts, Crf, counts, features, paired_bootstrap
+from data import LANGS, english_train, masakhaner, shared_data
+from methods import METHODS
+from silver import Bitext, cached_tags, load_bitext
 
-from projection.cache import atomic_write_text  # noqa: E402
-from projection.types import Sentence  # noqa: E402
+from projection.cache import atomic_write_text
+from projection.types import Sentence
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from projection.consistency import LEXICON_SCORE, Lexicon, LexiconEntry, apply_lexicon, build_lexicon, core, occurrences
+from projection.consistency import (
+    LEXICON_SCORE,
+    Lexicon,
+    LexiconEntry,
+    apply_lexicon,
+    build_lexicon,
+    core,
+    occurrences,
+)
 from projection.types import Alignment, Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
 
