@@ -121,3 +121,60 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     )
     spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
     return ProjectedSentence(spans, matches, projected.n_source_entities)
+
+
+def _is_link(word: str, max_link_len: int) -> bool:
+    return len(word) <= max_link_len and word.isalpha() and word.islower()
+
+
+def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link_len: int = 3) -> ProjectedSentence:
+    """``projected`` with each span widened over ``Capitalised link`` pairs on its left, then ``link
+    Capitalised`` pairs on its right, where a link is a short lower-case word (at most ``max_link_len``
+    letters), both words are free of other spans, and the span still has fewer capitalised words than
+    its English entity has words (a one-word name is never widened).
+
+    Multi-word names joined by linking words (Swahili ``Wizara ya Mambo ya Ndani``, ``Umoja wa Mataifa``)
+    are often projected as their last or first word only, because the aligner links the English name
+    to one of them; the linking word itself is rarely aligned.
+    """
+    if max_link_len < 1:
+        raise ValueError(f"max_link_len must be >= 1, got {max_link_len}")
+    tokens = inp.target_tokens
+    entities = inp.entities
+    taken = [(m.start, m.end) for m in projected.matches]
+    matches = []
+    for k, m in enumerate(projected.matches):
+        others = taken[:k] + taken[k + 1 :]
+
+        def free(j: int) -> bool:
+            return not any(a <= j < b for a, b in others)
+
+        start, end = m.start, m.end
+        ent = entities[m.entity]
+        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].isupper())
+        while (
+            budget > 0
+            and start >= 2
+            and _is_link(tokens[start - 1], max_link_len)
+            and tokens[start - 2][:1].isupper()
+            and free(start - 1)
+            and free(start - 2)
+        ):
+            start -= 2
+            budget -= 1
+        while (
+            budget > 0
+            and end + 1 < len(tokens)
+            and _is_link(tokens[end], max_link_len)
+            and tokens[end + 1][:1].isupper()
+            and free(end)
+            and free(end + 1)
+        ):
+            end += 2
+            budget -= 1
+        if (start, end) != (m.start, m.end):
+            m = Match(m.entity, start, end, m.score)
+            taken[k] = (start, end)
+        matches.append(m)
+    spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
+    return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)

@@ -8,7 +8,7 @@ from silver import default_run
 
 from projection import ProjectionConfig
 from projection.consistency import apply_lexicon, build_lexicon
-from projection.refine import anchor_names
+from projection.refine import anchor_names, bridge_links
 from projection.types import ProjectionInput
 
 
@@ -50,6 +50,7 @@ METHODS = {
     "heuristic": partial(_plain, {"matcher": "heuristic"}),
     "default+anchor": partial(_refined, {}, [anchor_names]),
     "heuristic+anchor": partial(_refined, {"matcher": "heuristic"}, [anchor_names]),
+    "default+anchor+bridge": partial(_refined, {}, [anchor_names, bridge_links]),
     "default+anchor+lexicon": partial(_lexicon, {}, [anchor_names], {}, {}),
     "default+anchor+recover": partial(_lexicon, {}, [anchor_names], {}, {"extend": False}),
     "default+anchor+extend": partial(_lexicon, {}, [anchor_names], {}, {"recover": False}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projection.refine import ANCHOR_SCORE, anchor_groups, anchor_names, contains_name, name_keys
+from projection.refine import ANCHOR_SCORE, anchor_groups, anchor_names, bridge_links, contains_name, name_keys
 from projection.types import Alignment, Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
 
@@ -99,3 +99,27 @@ def test_min_len_is_checked():
     x = inp(["Kiev"], ["B-LOC"], ["eKiev"])
     with pytest.raises(ValueError, match="min_len"):
         anchor_names(x, proj(["LOC"], [], 1), min_len=0)
+
+
+def test_bridge_widens_over_linking_words_up_to_the_english_length():
+    # "Interior Ministry" (2 words) projected on "Ndani": one left hop "Mambo ya" (budget 2 - 1 = 1)
+    x = inp(["Interior", "Ministry", "said"], ["B-ORG", "I-ORG", "O"], ["Wizara", "ya", "Mambo", "ya", "Ndani", "ilisema"])
+    p = proj(["ORG"], [(0, 4, 5, 0.7)], 1)
+    out = bridge_links(x, p)
+    assert out.spans == (Span(2, 5, "ORG"),)
+    assert out.matches == (Match(0, 2, 5, 0.7),)
+
+
+def test_bridge_widens_right_and_never_a_one_word_name():
+    x = inp(["United", "Nations"], ["B-ORG", "I-ORG"], ["Umoja", "wa", "Mataifa"])
+    assert bridge_links(x, proj(["ORG"], [(0, 0, 1, 0.5)], 1)).spans == (Span(0, 3, "ORG"),)
+    y = inp(["Guinea"], ["B-LOC"], ["Jimbo", "la", "Guinea"])
+    p = proj(["LOC"], [(0, 2, 3, 0.5)], 1)
+    assert bridge_links(y, p) == p
+
+
+def test_bridge_stops_at_other_spans():
+    # "Ujerumani" belongs to another entity: the ORG span is not widened onto it
+    x = inp(["Berlin", "Senate", "x"], ["B-ORG", "I-ORG", "B-LOC"], ["Ujerumani", "na", "Seneti"])
+    p = proj(["ORG", "LOC"], [(0, 2, 3, 0.5), (1, 0, 1, 0.5)], 2)
+    assert bridge_links(x, p) == p
