@@ -22,6 +22,16 @@ from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 
+def anchor_signature(min_len: int = 3) -> str:
+    """The signature part of ``anchor_names`` (for ``|refine:…`` in a run's signature)."""
+    return f"anchor.v1(min_len={min_len})"
+
+
+def bridge_signature(max_link_len: int = 3) -> str:
+    """The signature part of ``bridge_links``."""
+    return f"bridge.v1(max_link={max_link_len})"
+
+
 #: score given to a match placed by an anchor (matches from the method keep their own score)
 ANCHOR_SCORE = 1.0
 _JOINERS = "-'’`"
@@ -127,6 +137,10 @@ def _is_link(word: str, max_link_len: int) -> bool:
     return len(word) <= max_link_len and word.isalpha() and word.islower()
 
 
+def _free_test(spans: list[tuple[int, int]]):
+    return lambda j: not any(a <= j < b for a, b in spans)
+
+
 def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link_len: int = 3) -> ProjectedSentence:
     """``projected`` with each span widened over ``Capitalised link`` pairs on its left, then ``link
     Capitalised`` pairs on its right, where a link is a short lower-case word (at most ``max_link_len``
@@ -145,9 +159,7 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
     matches = []
     for k, m in enumerate(projected.matches):
         others = taken[:k] + taken[k + 1 :]
-
-        def free(j: int) -> bool:
-            return not any(a <= j < b for a, b in others)
+        free = _free_test(others)
 
         start, end = m.start, m.end
         ent = entities[m.entity]

@@ -123,3 +123,12 @@ def test_bridge_stops_at_other_spans():
     x = inp(["Berlin", "Senate", "x"], ["B-ORG", "I-ORG", "B-LOC"], ["Ujerumani", "na", "Seneti"])
     p = proj(["ORG", "LOC"], [(0, 2, 3, 0.5), (1, 0, 1, 0.5)], 2)
     assert bridge_links(x, p) == p
+
+
+def test_signatures_name_every_option():
+    from projection.consistency import lexicon_signature
+    from projection.refine import anchor_signature, bridge_signature
+
+    assert anchor_signature() == "anchor.v1(min_len=3)"
+    assert bridge_signature(2) == "bridge.v1(max_link=2)"
+    assert lexicon_signature(extend=False) == "lexicon.v1(min_count=3,min_share=0.3,recover=1,extend=0)"
