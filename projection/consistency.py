@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from projection.refine import contains_name
 from projection.types import Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
+
 def lexicon_signature(min_count: int = 3, min_share: float = 0.3, recover: bool = True, extend: bool = True) -> str:
     """The signature part of ``build_lexicon`` + ``apply_lexicon``."""
     return f"lexicon.v1(min_count={min_count},min_share={min_share:g},recover={int(recover)},extend={int(extend)})"

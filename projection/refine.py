@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 
+
 def anchor_signature(min_len: int = 3) -> str:
     """The signature part of ``anchor_names`` (for ``|refine:…`` in a run's signature)."""
     return f"anchor.v1(min_len={min_len})"
