@@ -1,0 +1,57 @@
+"""The projection methods the extrinsic benchmark compares, by name: ``(bitext, cache) -> silver tags``."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from silver import default_run
+
+from projection import ProjectionConfig
+from projection.consistency import apply_lexicon, build_lexicon
+from projection.refine import anchor_names, bridge_links
+from projection.types import ProjectionInput
+
+
+def _plain(config_kwargs, bitext, cache):
+    return list(default_run(bitext, cache, ProjectionConfig(**config_kwargs)).tags)
+
+
+def _refined(config_kwargs, steps, bitext, cache):
+    """The method of ``config_kwargs``, then each refinement step (sentence by sentence) in order."""
+    run = default_run(bitext, cache, ProjectionConfig(**config_kwargs))
+    out = []
+    for src, tgt, al, proj in zip(bitext.english, bitext.target, run.alignments, run.projected):
+        inp = ProjectionInput(src, tgt.tokens, al)
+        for step in steps:
+            proj = step(inp, proj)
+        out.append(tuple(proj.tags(len(tgt.tokens))))
+    return out
+
+
+def _lexicon(config_kwargs, steps, lexicon_kwargs, apply_kwargs, bitext, cache):
+    """``_refined``, then corpus consistency: a lexicon built from those projections fills and widens spans."""
+    run = default_run(bitext, cache, ProjectionConfig(**config_kwargs))
+    inputs = [ProjectionInput(s, t.tokens, a) for s, t, a in zip(bitext.english, bitext.target, run.alignments)]
+    projected = []
+    for inp, proj in zip(inputs, run.projected):
+        for step in steps:
+            proj = step(inp, proj)
+        projected.append(proj)
+    lexicon = build_lexicon(bitext.english, [t.tokens for t in bitext.target], projected, **lexicon_kwargs)
+    out = []
+    for inp, proj in zip(inputs, projected):
+        proj = apply_lexicon(inp, proj, lexicon, **apply_kwargs)
+        out.append(tuple(proj.tags(len(inp.target_tokens))))
+    return out
+
+
+METHODS = {
+    "default": partial(_plain, {}),
+    "heuristic": partial(_plain, {"matcher": "heuristic"}),
+    "default+anchor": partial(_refined, {}, [anchor_names]),
+    "heuristic+anchor": partial(_refined, {"matcher": "heuristic"}, [anchor_names]),
+    "default+anchor+bridge": partial(_refined, {}, [anchor_names, bridge_links]),
+    "default+anchor+lexicon": partial(_lexicon, {}, [anchor_names], {}, {}),
+    "default+anchor+recover": partial(_lexicon, {}, [anchor_names], {}, {"extend": False}),
+    "default+anchor+extend": partial(_lexicon, {}, [anchor_names], {}, {"recover": False}),
+}

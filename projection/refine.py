@@ -1,0 +1,193 @@
+"""Refinements of a projected sentence that need no model: pure functions, one sentence pair in, one out.
+
+``anchor_names``: the character-level anchor. A name is often copied into the translation, but glued to
+a prefix (Zulu/Xhosa noun-class and locative prefixes: ``laseAmsterdam`` "of Amsterdam", ``KWE-AUSTRIA``)
+or to a suffix, so a word aligner that sees only the first characters of a word (``stem=4`` sees
+``lase``) cannot link it and the entity lands on a neighbouring word. Here a target word is an
+*anchor* of a source entity when it contains one of the entity's capitalised words (at least
+``min_len`` characters, case-insensitive) starting at the target word's start, after a hyphen or
+apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchors form a group. Then:
+
+- a projected span that overlaps one of its entity's groups, or whose entity has no anchor, stays;
+- an entity whose span misses all of its groups (or that got no span) takes the free group nearest
+  to where it was projected (else to its aligned words, else to its relative position); a span of
+  an entity without anchors that sits on that group gives way (it was placed by alignment alone,
+  on a word that spells another entity's name);
+- with no free group, the entity keeps its span if that span is still free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from projection.types import Match, ProjectedSentence, ProjectionInput, Span
+
+
+def anchor_signature(min_len: int = 3) -> str:
+    """The signature part of ``anchor_names`` (for ``|refine:…`` in a run's signature)."""
+    return f"anchor.v1(min_len={min_len})"
+
+
+def bridge_signature(max_link_len: int = 3) -> str:
+    """The signature part of ``bridge_links``."""
+    return f"bridge.v1(max_link={max_link_len})"
+
+
+#: score given to a match placed by an anchor (matches from the method keep their own score)
+ANCHOR_SCORE = 1.0
+_JOINERS = "-'’`"
+
+
+def name_keys(words: Sequence[str], min_len: int = 3) -> tuple[str, ...]:
+    """The lower-cased words of an entity that can anchor it: capitalised and at least ``min_len`` long."""
+    return tuple(w.lower() for w in words if len(w) >= min_len and w[:1].isupper())
+
+
+def contains_name(token: str, key: str) -> bool:
+    """``key`` (lower-cased) occurs in ``token`` at a word-like start: position 0, after a hyphen or
+    apostrophe, or at an upper-case letter."""
+    low = token.lower()
+    if len(low) != len(token):  # lower() changed the length (rare Unicode): compare positions on low only
+        token = low
+    p = low.find(key)
+    while p >= 0:
+        if p == 0 or token[p].isupper() or token[p - 1] in _JOINERS:
+            return True
+        p = low.find(key, p + 1)
+    return False
+
+
+def anchor_groups(keys: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """Maximal runs ``[start, end)`` of consecutive target words that contain one of ``keys``."""
+    if not keys:
+        return []
+    hits = [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
+    groups: list[tuple[int, int]] = []
+    for j in hits:
+        if groups and groups[-1][1] == j:
+            groups[-1] = (groups[-1][0], j + 1)
+        else:
+            groups.append((j, j + 1))
+    return groups
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _reference(inp: ProjectionInput, ent: Span, current: tuple[int, int] | None) -> float:
+    if current is not None:
+        return (current[0] + current[1] - 1) / 2
+    js = [j for i, j in inp.alignment.pairs + inp.alignment.possible if ent.start <= i < ent.end]
+    if js:
+        return sum(js) / len(js)
+    n_src = max(len(inp.source.tokens), 1)
+    return (ent.start + ent.end - 1) / 2 * len(inp.target_tokens) / n_src
+
+
+def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len: int = 3) -> ProjectedSentence:
+    """``projected`` with entities moved onto (or given) target words that contain their names."""
+    if min_len < 1:
+        raise ValueError(f"min_len must be >= 1, got {min_len}")
+    entities = inp.entities
+    tokens = inp.target_tokens
+    src = inp.source.tokens
+    current = {m.entity: (m.start, m.end) for m in projected.matches}
+    by_entity = {m.entity: m for m in projected.matches}
+    groups = [anchor_groups(name_keys(src[e.start : e.end], min_len), tokens) for e in entities]
+    strong: dict[int, tuple[int, int]] = {}  # spans confirmed by an anchor
+    weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor
+    todo: list[int] = []
+    for e in range(len(entities)):
+        cur = current.get(e)
+        if not groups[e]:
+            if cur is not None:
+                weak[e] = cur
+        elif cur is not None and any(_overlap(cur, g) for g in groups[e]):
+            strong[e] = cur
+        else:
+            todo.append(e)
+    moved: dict[int, tuple[int, int]] = {}
+    for e in todo:
+        taken = list(strong.values()) + list(moved.values())
+        free = [g for g in groups[e] if not any(_overlap(g, t) for t in taken)]
+        if not free:
+            continue
+        ref = _reference(inp, entities[e], current.get(e))
+        g = min(free, key=lambda g: (abs((g[0] + g[1] - 1) / 2 - ref), g[0]))
+        moved[e] = g
+        for w in [w for w, span in weak.items() if _overlap(span, g)]:
+            del weak[w]
+    final: dict[int, tuple[int, int]] = {**strong, **moved}
+    for e in todo:  # entities that found no free group keep their span where it is still free
+        cur = current.get(e)
+        if e not in final and cur is not None and not any(_overlap(cur, s) for s in final.values()):
+            final[e] = cur
+    for e, span in weak.items():
+        if not any(_overlap(span, s) for s in final.values()):
+            final[e] = span
+    matches = tuple(
+        by_entity[e] if e in by_entity and current[e] == final[e] else Match(e, final[e][0], final[e][1], ANCHOR_SCORE)
+        for e in sorted(final, key=lambda e: final[e])
+    )
+    spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
+    return ProjectedSentence(spans, matches, projected.n_source_entities)
+
+
+def _is_link(word: str, max_link_len: int) -> bool:
+    return len(word) <= max_link_len and word.isalpha() and word.islower()
+
+
+def _free_test(spans: list[tuple[int, int]]):
+    return lambda j: not any(a <= j < b for a, b in spans)
+
+
+def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link_len: int = 3) -> ProjectedSentence:
+    """``projected`` with each span widened over ``Capitalised link`` pairs on its left, then ``link
+    Capitalised`` pairs on its right, where a link is a short lower-case word (at most ``max_link_len``
+    letters), both words are free of other spans, and the span still has fewer capitalised words than
+    its English entity has words (a one-word name is never widened).
+
+    Multi-word names joined by linking words (Swahili ``Wizara ya Mambo ya Ndani``, ``Umoja wa Mataifa``)
+    are often projected as their last or first word only, because the aligner links the English name
+    to one of them; the linking word itself is rarely aligned.
+    """
+    if max_link_len < 1:
+        raise ValueError(f"max_link_len must be >= 1, got {max_link_len}")
+    tokens = inp.target_tokens
+    entities = inp.entities
+    taken = [(m.start, m.end) for m in projected.matches]
+    matches = []
+    for k, m in enumerate(projected.matches):
+        others = taken[:k] + taken[k + 1 :]
+        free = _free_test(others)
+
+        start, end = m.start, m.end
+        ent = entities[m.entity]
+        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].isupper())
+        while (
+            budget > 0
+            and start >= 2
+            and _is_link(tokens[start - 1], max_link_len)
+            and tokens[start - 2][:1].isupper()
+            and free(start - 1)
+            and free(start - 2)
+        ):
+            start -= 2
+            budget -= 1
+        while (
+            budget > 0
+            and end + 1 < len(tokens)
+            and _is_link(tokens[end], max_link_len)
+            and tokens[end + 1][:1].isupper()
+            and free(end)
+            and free(end + 1)
+        ):
+            end += 2
+            budget -= 1
+        if (start, end) != (m.start, m.end):
+            m = Match(m.entity, start, end, m.score)
+            taken[k] = (start, end)
+        matches.append(m)
+    spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
+    return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)

@@ -1,0 +1,90 @@
+"""Corpus-level consistency (projection.consistency) on hand-made sentence pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.consistency import (
+    LEXICON_SCORE,
+    Lexicon,
+    LexiconEntry,
+    apply_lexicon,
+    build_lexicon,
+    core,
+    occurrences,
+)
+from projection.types import Alignment, Match, ProjectedSentence, ProjectionInput, Sentence, Span
+
+
+def sent(words, tags) -> Sentence:
+    return Sentence(tuple(words), tuple(tags))
+
+
+def proj(labels, matches, n) -> ProjectedSentence:
+    return ProjectedSentence(
+        tuple(Span(a, b, labels[e]) for e, a, b in matches), tuple(Match(e, a, b, 0.5) for e, a, b in matches), n
+    )
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [("saseJalimane", "jalimane"), ("IJalimane", "jalimane"), ("ye-LME", "lme"), ("Fife", "fife"), ("USA", "usa")],
+)
+def test_core(word, expected):
+    assert core(word) == expected
+
+
+def test_build_lexicon_counts_cores_and_keeps_frequent_forms():
+    src = sent(["Germany", "won"], ["B-LOC", "O"])
+    sources = [src] * 4
+    targets = [("eJalimane", "x"), ("saseJalimane", "x"), ("IJalimane", "x"), ("x", "Germany")]
+    projected = [proj(["LOC"], [(0, 0, 1)], 1)] * 3 + [proj(["LOC"], [(0, 1, 2)], 1)]
+    lex = build_lexicon(sources, targets, projected, min_count=2, min_share=0.3)
+    # jalimane: 3 of 4 projections; germany: 1 (below min_count)
+    assert lex.entries == (LexiconEntry(("germany",), "LOC", ("jalimane",), 3, 0.75),)
+    assert lex.forms(("germany",), "LOC") == [("jalimane",)]
+    assert lex.forms(("germany",), "ORG") == []
+
+
+def test_build_lexicon_checks_its_settings():
+    with pytest.raises(ValueError, match="min_count"):
+        build_lexicon([], [], [], min_count=0)
+
+
+def test_occurrences_match_cores_word_by_word():
+    tokens = ("Mashariki", "ya", "Fife", "na", "eMashariki", "ya", "Fife")
+    assert occurrences(("mashariki", "ya", "fife"), tokens) == [(0, 3), (4, 7)]
+
+
+LEX = Lexicon((
+    LexiconEntry(("east", "fife"), "ORG", ("mashariki", "ya", "fife"), 5, 0.6),
+    LexiconEntry(("germany",), "LOC", ("jalimane",), 9, 0.9),
+))
+
+
+def test_extend_widens_a_short_span_inside_a_form():
+    x = ProjectionInput(sent(["East", "Fife", "won"], ["B-ORG", "I-ORG", "O"]), ("Mashariki", "ya", "Fife", "ilishinda"),
+                        Alignment.of([(1, 2)]))
+    out = apply_lexicon(x, proj(["ORG"], [(0, 2, 3)], 1), LEX)
+    assert out.spans == (Span(0, 3, "ORG"),)
+    assert out.matches == (Match(0, 0, 3, LEXICON_SCORE),)
+    assert apply_lexicon(x, proj(["ORG"], [(0, 2, 3)], 1), LEX, extend=False).spans == (Span(2, 3, "ORG"),)
+
+
+def test_recover_places_an_unprojected_entity_on_a_free_occurrence_nearest_its_links():
+    x = ProjectionInput(
+        sent(["Germany", "and", "Iraq"], ["B-LOC", "O", "B-LOC"]),
+        ("eJalimane", "na", "Iraq", "saseJalimane"),
+        Alignment.of([(0, 3), (2, 2)]),
+    )
+    p = proj(["LOC", "LOC"], [(1, 2, 3)], 2)
+    out = apply_lexicon(x, p, LEX)
+    assert out.spans == (Span(2, 3, "LOC"), Span(3, 4, "LOC"))
+    assert out.matches == (Match(1, 2, 3, 0.5), Match(0, 3, 4, LEXICON_SCORE))
+    assert apply_lexicon(x, p, LEX, recover=False) == p
+
+
+def test_recover_skips_occupied_occurrences():
+    x = ProjectionInput(sent(["Germany", "x"], ["B-LOC", "B-PER"]), ("eJalimane", "y"), Alignment())
+    p = proj(["LOC", "PER"], [(1, 0, 1)], 2)  # the PER entity already sits on the only occurrence
+    assert apply_lexicon(x, p, LEX) == p

@@ -1,0 +1,134 @@
+"""Character-level name anchors (projection.refine) on hand-made Zulu/Xhosa-like sentence pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from projection.refine import ANCHOR_SCORE, anchor_groups, anchor_names, bridge_links, contains_name, name_keys
+from projection.types import Alignment, Match, ProjectedSentence, ProjectionInput, Sentence, Span
+
+
+def inp(src, tags, tgt, links=()) -> ProjectionInput:
+    return ProjectionInput(Sentence(tuple(src), tuple(tags)), tuple(tgt), Alignment.of(links))
+
+
+def proj(entities_labels, matches, n) -> ProjectedSentence:
+    ms = tuple(Match(e, a, b, s) for e, a, b, s in matches)
+    return ProjectedSentence(tuple(Span(a, b, entities_labels[e]) for e, a, b, _ in matches), ms, n)
+
+
+@pytest.mark.parametrize(
+    "token, key, expected",
+    [
+        ("laseAmsterdam", "amsterdam", True),  # upper-case letter after a prefix
+        ("KWE-AUSTRIA", "austria", True),  # after a hyphen
+        ("Amsterdamu", "amsterdam", True),  # at the start, suffix glued
+        ("amsterdam", "amsterdam", True),
+        ("lasemsterdam", "amsterdam", False),
+        ("xamsterdam", "amsterdam", False),  # inside a lower-case word: not a name start
+        ("noDalglish", "dalglish", True),
+    ],
+)
+def test_contains_name(token, key, expected):
+    assert contains_name(token, key) is expected
+
+
+def test_name_keys_keep_capitalised_words_of_min_len():
+    assert name_keys(("Bank", "of", "England", "EU"), 3) == ("bank", "england")
+    assert name_keys(("Bank", "of", "England", "EU"), 2) == ("bank", "england", "eu")
+
+
+def test_anchor_groups_join_consecutive_words():
+    toks = ("u-Ottavio", "Palladini", "wasePescara", "ne", "Palladini")
+    assert anchor_groups(("ottavio", "palladini"), toks) == [(0, 2), (4, 5)]
+    assert anchor_groups((), toks) == []
+
+
+def test_misplaced_entity_moves_to_the_word_that_holds_its_name():
+    # "Amsterdam" was projected onto "Igumbi" (0); the name sits glued in "laseAmsterdam" (2)
+    x = inp(["Amsterdam", "room"], ["B-LOC", "O"], ["Igumbi", "elikhulu", "laseAmsterdam"], [(0, 0)])
+    p = proj(["LOC"], [(0, 0, 1, 0.6)], 1)
+    out = anchor_names(x, p)
+    assert out.spans == (Span(2, 3, "LOC"),)
+    assert out.matches == (Match(0, 2, 3, ANCHOR_SCORE),)
+    assert out.n_source_entities == 1
+
+
+def test_confirmed_span_stays_with_its_score():
+    x = inp(["John", "Kornblum", "said"], ["B-PER", "I-PER", "O"], ["uJohn", "Kornblum", "uthe"])
+    p = proj(["PER"], [(0, 0, 2, 0.9)], 1)
+    assert anchor_names(x, p) == p
+
+
+def test_unprojected_entity_gets_the_nearest_free_group():
+    # Doboj twice; the first was projected onto "eDoboj" (1), the second not: it takes "laseDoboj" (4)
+    x = inp(
+        ["Doboj", "and", "Doboj"],
+        ["B-LOC", "O", "B-LOC"],
+        ["e", "eDoboj", "na", "kude", "laseDoboj"],
+    )
+    p = proj(["LOC", "LOC"], [(0, 1, 2, 0.8)], 2)
+    out = anchor_names(x, p)
+    assert out.spans == (Span(1, 2, "LOC"), Span(4, 5, "LOC"))
+    assert out.matches == (Match(0, 1, 2, 0.8), Match(1, 4, 5, ANCHOR_SCORE))
+
+
+def test_span_without_anchor_gives_way_to_a_named_entity():
+    # "State Department" (no anchor in the target) sits on "aseIraq", which spells the LOC "Iraq";
+    # Iraq (unprojected) takes it and the ORG span is dropped
+    x = inp(
+        ["State", "Department", "on", "Iraq"],
+        ["B-ORG", "I-ORG", "O", "B-LOC"],
+        ["uMphathiswa", "aseIraq"],
+        [(0, 1), (1, 1)],
+    )
+    p = proj(["ORG", "LOC"], [(0, 1, 2, 0.5)], 2)
+    out = anchor_names(x, p)
+    assert out.spans == (Span(1, 2, "LOC"),)
+    assert out.matches == (Match(1, 1, 2, ANCHOR_SCORE),)
+
+
+def test_reference_is_the_aligned_words_when_unprojected():
+    # two groups for "Kiev"; the entity's only link points at word 3, so the group at 3 is nearer
+    x = inp(["Kiev", "x"], ["B-LOC", "O"], ["waseKiev", "a", "b", "eKiev"], [(0, 3)])
+    p = proj(["LOC"], [], 1)
+    assert anchor_names(x, p).spans == (Span(3, 4, "LOC"),)
+
+
+def test_min_len_is_checked():
+    x = inp(["Kiev"], ["B-LOC"], ["eKiev"])
+    with pytest.raises(ValueError, match="min_len"):
+        anchor_names(x, proj(["LOC"], [], 1), min_len=0)
+
+
+def test_bridge_widens_over_linking_words_up_to_the_english_length():
+    # "Interior Ministry" (2 words) projected on "Ndani": one left hop "Mambo ya" (budget 2 - 1 = 1)
+    x = inp(["Interior", "Ministry", "said"], ["B-ORG", "I-ORG", "O"], ["Wizara", "ya", "Mambo", "ya", "Ndani", "ilisema"])
+    p = proj(["ORG"], [(0, 4, 5, 0.7)], 1)
+    out = bridge_links(x, p)
+    assert out.spans == (Span(2, 5, "ORG"),)
+    assert out.matches == (Match(0, 2, 5, 0.7),)
+
+
+def test_bridge_widens_right_and_never_a_one_word_name():
+    x = inp(["United", "Nations"], ["B-ORG", "I-ORG"], ["Umoja", "wa", "Mataifa"])
+    assert bridge_links(x, proj(["ORG"], [(0, 0, 1, 0.5)], 1)).spans == (Span(0, 3, "ORG"),)
+    y = inp(["Guinea"], ["B-LOC"], ["Jimbo", "la", "Guinea"])
+    p = proj(["LOC"], [(0, 2, 3, 0.5)], 1)
+    assert bridge_links(y, p) == p
+
+
+def test_bridge_stops_at_other_spans():
+    # "Ujerumani" belongs to another entity: the ORG span is not widened onto it
+    x = inp(["Berlin", "Senate", "x"], ["B-ORG", "I-ORG", "B-LOC"], ["Ujerumani", "na", "Seneti"])
+    p = proj(["ORG", "LOC"], [(0, 2, 3, 0.5), (1, 0, 1, 0.5)], 2)
+    assert bridge_links(x, p) == p
+
+
+def test_signatures_name_every_option():
+    from projection.consistency import lexicon_signature
+    from projection.refine import anchor_signature, bridge_signature
+
+    assert anchor_signature() == "anchor.v1(min_len=3)"
+    assert bridge_signature(2) == "bridge.v1(max_link=2)"
+    assert lexicon_signature(extend=False) == "lexicon.v1(min_count=3,min_share=0.3,recover=1,extend=0)"
