@@ -108,7 +108,7 @@ def quality(runs: int, only: set[str] | None = None) -> list[dict]:
                 for method, kwargs in METHODS.items():
                     if (method in SOFT_ONLY) != (sym == "soft"):
                         continue
-                    config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), **kwargs)
+                    config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), refine=(), **kwargs)
                     run = project_corpus(src, t_tok, config, alignments=alignments, progress=False)
                     sc = evaluate(gold, run.tags)
                     rows.append(dict(
@@ -150,7 +150,7 @@ def speed(n: int = 10_000, repeats: int = 5) -> list[dict]:
     out = []
     for method in ("heuristic", "greedy/ngrams-10/align", "greedy/aligned/align", "exact/aligned/align",
                    "greedy/linked/align", "greedy/linked/align+possible+char (default)", "exact/linked/align+possible+char"):
-        config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), **METHODS[method])
+        config = ProjectionConfig(aligner="fixed.v1", aligner_options=(), refine=(), **METHODS[method])
         times = []
         for _ in range(repeats):
             run = project_corpus(src, tgt, config, alignments=al, progress=False)

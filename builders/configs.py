@@ -33,8 +33,8 @@ class SilverNERConfig(datasets.BuilderConfig):
 
     Args:
         name: e.g. ``europarl-ner.de``, ``masakhaner2.hau``, ``translate-train.conll2003.swa``.
-        aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, drop_labels: the
-            projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
+        aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, drop_labels, refine:
+            the projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
             defaults).
         mt_model, ner_model, align_model, back_translation, bt_model, bt_tokenizer: the models of translate-test
             and translate-train configs (``None``: the defaults of ``projection.options.ModelSettings``).
@@ -52,6 +52,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     max_len: int | None = None
     char_weight: float | None = None
     drop_labels: tuple[str, ...] = ()
+    refine: tuple[str, ...] | None = None
     mt_model: str | None = None
     ner_model: str | None = None
     align_model: str | None = None
@@ -67,6 +68,8 @@ class SilverNERConfig(datasets.BuilderConfig):
         family, _ = parse_config_name(self.name)
         self.aligner_options = freeze_options(self.aligner_options) or None
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
+        if self.refine is not None:
+            self.refine = tuple(self.refine)
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits
         bad = [s for s in self.splits if s not in _SPLITS]
         if bad or not self.splits or len(set(self.splits)) != len(self.splits):
@@ -115,6 +118,7 @@ class SilverNERConfig(datasets.BuilderConfig):
         config = default_config(
             self.mode, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
             candidates=self.candidates, score_char=self.char_weight, drop_labels=self.drop_labels or None,
+            refine=self.refine,
         )  # fmt: skip
         return replace(config, max_len=self.max_len or None) if self.max_len is not None else config
 

@@ -40,6 +40,8 @@ class ProjectionConfig:
         window: words added on each side of the aligned range (``aligned.v1`` only).
         score: weights of the pair score (alignment, character similarity).
         drop_labels: entity types removed from the source before projection (e.g. ``("MISC",)``).
+        refine: refinements applied in order after the matching (``projection.refine.REFINERS``: ``anchor.v1``
+            moves an entity onto target words that contain its name; ``()`` is the paper's method).
         merge_distance, ratio: the heuristic's gap and length-ratio settings.
     """
 
@@ -53,6 +55,7 @@ class ProjectionConfig:
     drop_labels: tuple[str, ...] = ()
     merge_distance: int = 1
     ratio: float = 0.8
+    refine: tuple[str, ...] = tuple(_PARALLEL["refine"])
 
     def __post_init__(self) -> None:
         from projection.align.base import ALIGNERS
@@ -65,6 +68,11 @@ class ProjectionConfig:
             )
         object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
+        if isinstance(self.refine, str):
+            raise ValueError(f"refine must be a sequence of names such as ('anchor.v1',), got the string {self.refine!r}")
+        from projection.refine import REFINERS
+
+        object.__setattr__(self, "refine", tuple(REFINERS.resolve(r) for r in self.refine))
         ALIGNERS.resolve(self.aligner)
         check_aligner_options(self.aligner, dict(self.aligner_options))
         if not isinstance(self.score, ScoreConfig):
@@ -125,6 +133,13 @@ class ProjectionConfig:
         for item in self.build_method().signature().split("|"):
             key, _, value = item.partition(":")
             fields.append((key, Part.parse(value)))
+        if self.refine:
+            fields.append(("refine", Part("+".join(self.refine))))
         if self.drop_labels:
             fields.append(("drop", Part("+".join(self.drop_labels))))
         return tuple(fields)
+
+    def build_refiners(self) -> tuple:
+        from projection.refine import REFINERS
+
+        return tuple(REFINERS.create(r) for r in self.refine)

@@ -5,7 +5,7 @@ datasets builder, ``push.py``, the benchmarks) takes its defaults from here, so 
 
 | mode              | inputs                                   | aligner                                  | candidates   | score                            | matcher |
 |-------------------|------------------------------------------|------------------------------------------|--------------|----------------------------------|---------|
-| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy |
+| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
 | ``translate-test``| gold target sentences (MT to English, NER) | simalign.v1 (mBERT, layer 8, itermax)   | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 | ``translate-train``| labelled English (MT to the target)     | simalign.v1 (mBERT, layer 8, itermax)    | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 
@@ -41,11 +41,11 @@ _SCORE = {"align": 1.0, "char": 0.5, "possible": 0.3}
 #: the default method of each mode, as ``ProjectionConfig`` fields (see the table above)
 DEFAULT_METHODS: dict[str, dict[str, Any]] = {
     "parallel": {"aligner": "eflomal.v1", "candidates": "linked.v1", "max_len": None, "matcher": "greedy",
-                 "score": _SCORE},
+                 "score": _SCORE, "refine": ("anchor.v1",)},
     "translate-test": {"aligner": "simalign.v1", "candidates": "ngrams.v1", "max_len": 10, "matcher": "greedy",
-                       "score": _SCORE},
+                       "score": _SCORE, "refine": ()},
     "translate-train": {"aligner": "simalign.v1", "candidates": "ngrams.v1", "max_len": 10, "matcher": "greedy",
-                        "score": _SCORE},
+                        "score": _SCORE, "refine": ()},
 }
 
 
@@ -118,6 +118,8 @@ def default_config(mode: str = "parallel", **changes: Any):
             if value is not None:
                 score[key[6:]] = value
     given = {k: v for k, v in changes.items() if v is not None}
+    if "refine" in given:
+        given["refine"] = tuple(given["refine"])
     if "aligner" in given and "aligner_options" not in given:
         given["aligner_options"] = default_aligner_options(given["aligner"])
     elif "aligner_options" in given:

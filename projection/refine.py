@@ -191,3 +191,22 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
         matches.append(m)
     spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
     return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)
+
+
+# -- the registry the method's ``refine`` setting names (applied in order after the matching) ------------------
+
+from projection.registry import Registry  # noqa: E402
+
+REFINERS: Registry = Registry("refinement")
+
+
+@REFINERS.register("anchor.v1", alias="anchor")
+def make_anchor():
+    """``anchor_names`` with ``min_len=3`` (chosen on MasakhaNER2 dev, benchmarks/README.md)."""
+    return anchor_names
+
+
+@REFINERS.register("bridge.v1", alias="bridge")
+def make_bridge():
+    """``bridge_links`` with ``max_link_len=3`` (measured on dev and not a default)."""
+    return bridge_links

@@ -45,13 +45,16 @@ def _lexicon(config_kwargs, steps, lexicon_kwargs, apply_kwargs, bitext, cache):
     return out
 
 
+#: the method without refinement: ``default`` is the v0.1 default; the v0.2 default is ``default+anchor``
+_PAPER = {"refine": ()}
+
 METHODS = {
-    "default": partial(_plain, {}),
-    "heuristic": partial(_plain, {"matcher": "heuristic"}),
-    "default+anchor": partial(_refined, {}, [anchor_names]),
-    "heuristic+anchor": partial(_refined, {"matcher": "heuristic"}, [anchor_names]),
-    "default+anchor+bridge": partial(_refined, {}, [anchor_names, bridge_links]),
-    "default+anchor+lexicon": partial(_lexicon, {}, [anchor_names], {}, {}),
-    "default+anchor+recover": partial(_lexicon, {}, [anchor_names], {}, {"extend": False}),
-    "default+anchor+extend": partial(_lexicon, {}, [anchor_names], {}, {"recover": False}),
+    "default": partial(_plain, _PAPER),
+    "heuristic": partial(_plain, {"matcher": "heuristic", "refine": ()}),
+    "default+anchor": partial(_refined, _PAPER, [anchor_names]),
+    "heuristic+anchor": partial(_refined, {"matcher": "heuristic", "refine": ()}, [anchor_names]),
+    "default+anchor+bridge": partial(_refined, _PAPER, [anchor_names, bridge_links]),
+    "default+anchor+lexicon": partial(_lexicon, _PAPER, [anchor_names], {}, {}),
+    "default+anchor+recover": partial(_lexicon, _PAPER, [anchor_names], {}, {"extend": False}),
+    "default+anchor+extend": partial(_lexicon, _PAPER, [anchor_names], {}, {"recover": False}),
 }

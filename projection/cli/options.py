@@ -77,6 +77,10 @@ def add_method_options(parser: argparse.ArgumentParser, mode: str | None = "para
                    help=f"weight of the character-similarity score (default {_fmt(d['score']['char'])})")
     g.add_argument("--possible-weight", type=_weight("--possible-weight"),
                    help=f"weight of a possible link next to a sure one, in [0, 1] (default {_fmt(d['score']['possible'])})")
+    g.add_argument("--refine", action="append", metavar="NAME",
+                   help="refinement after the matching, repeatable: anchor.v1 (names glued into target words), "
+                   "bridge.v1 (default: the mode's; parallel: anchor.v1)")
+    g.add_argument("--no-refine", action="store_true", help="no refinement: the paper's methods as published")
     g.add_argument("--drop-label", action="append", default=[], metavar="TYPE",
                    help="entity type removed from the source before projection (e.g. MISC), repeatable")
 
@@ -85,13 +89,21 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def _refine(args: argparse.Namespace) -> tuple[str, ...] | None:
+    if getattr(args, "no_refine", False):
+        if getattr(args, "refine", None):
+            raise ValueError("--refine and --no-refine exclude each other")
+        return ()
+    return tuple(args.refine) if getattr(args, "refine", None) else None
+
+
 def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The method options as ``SilverNERConfig`` fields (only those given)."""
     options = parse_aligner_options(getattr(args, "aligner_option", None))
     out = dict(
         aligner=args.aligner, aligner_options=options or None, matcher=args.matcher, candidates=args.candidates,
         max_len=args.max_len, char_weight=args.char_weight,
-        drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None,
+        drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None, refine=_refine(args),
     )  # fmt: skip
     if getattr(args, "possible_weight", None) is not None:
         raise ValueError("--possible-weight is not a builder config option yet; use --aligner-option or the CLI")
@@ -115,6 +127,7 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrid
         score_char=getattr(args, "char_weight", None),
         score_possible=possible,
         drop_labels=tuple(getattr(args, "drop_label", None) or ()) or None,
+        refine=_refine(args),
     )
     changes.update(overrides)
     config = default_config(mode, **changes)

@@ -22,6 +22,7 @@ class ProjectStage(Stage):
     def __init__(self, config: ProjectionConfig, *, drop_after: Sequence[str] = ()) -> None:
         self.config = config
         self.method = config.build_method()
+        self.refiners = config.build_refiners()
         self.drop_before = LabelMap(frozenset(config.drop_labels))
         self.drop_after = frozenset(drop_after)
 
@@ -48,7 +49,10 @@ class ProjectStage(Stage):
                 n = len(src.spans) if src.tags is not None else 0
                 out.append(replace(p, projected=ProjectedSentence((), (), n)))
                 continue
-            result = self.method.project(ProjectionInput(src, p.target.tokens, p.alignment, p.target_spans))
+            inp = ProjectionInput(src, p.target.tokens, p.alignment, p.target_spans)
+            result = self.method.project(inp)
+            for refine in self.refiners:
+                result = refine(inp, result)
             if self.drop_after:
                 result = _without(result, self.drop_after, src)
             out.append(replace(p, projected=result))

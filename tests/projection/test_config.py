@@ -25,8 +25,8 @@ needs_eflomal = pytest.mark.skipif(
 
 
 def fixed(**kwargs) -> ProjectionConfig:
-    """A config on the always-registered ``fixed.v1`` aligner (no options)."""
-    return ProjectionConfig(aligner="fixed.v1", aligner_options=(), **kwargs)
+    """A config on the always-registered ``fixed.v1`` aligner (no options), the paper's method (no refinement)."""
+    return ProjectionConfig(aligner="fixed.v1", aligner_options=(), **{"refine": (), **kwargs})
 
 
 @needs_eflomal
@@ -34,7 +34,7 @@ def test_default_config_signature_golden():
     """Spelled as the built aligner spells itself in a run: every setting, defaults included."""
     assert ProjectionConfig().signature().format() == (
         "aligner:eflomal.v1(sym=soft,stem=4,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,extra=none)"
-        f"|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|version:{V}"
+        f"|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
     )
 
 
@@ -43,8 +43,15 @@ def test_default_config_with_the_built_aligners_signature():
     sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)").format()
     assert sig == (
         f"aligner:eflomal.v1(sym=intersect,stem=4,extra=abc123)|cand:linked.v1|score:align=1,possible=0.3,char=0.5"
-        f"|match:greedy.v1|version:{V}"
+        f"|match:greedy.v1|refine:anchor.v1|version:{V}"
     )
+
+
+def test_refinements_are_named_and_unknown_ones_list_the_valid_ones():
+    assert fixed(refine=("anchor",)).refine == ("anchor.v1",)
+    assert "|refine:anchor.v1+bridge.v1|" in fixed(refine=("anchor.v1", "bridge.v1")).signature().format()
+    with pytest.raises(ValueError, match="unknown refinement 'glue.v1'; valid: anchor, anchor.v1, bridge, bridge.v1"):
+        fixed(refine=("glue.v1",))
 
 
 def test_heuristic_config_signature_golden():

@@ -110,4 +110,4 @@ def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
     from projection.runner import run_signature
 
     assert run_signature(plan.source, plan.stages).keys() == ["mode", "data", "aligner", "cand", "score", "match",
-                                                              "drop"]  # fmt: skip
+                                                              "refine", "drop"]  # fmt: skip
