@@ -42,7 +42,10 @@ def add_parser(sub) -> None:
         "soft symmetrisation, links found in one direction only are written ipj",
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
-    p.add_argument("--jobs", type=int, metavar="N", help="processes for the projection (default: all cores)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="processes for the projection, same output for any N (default 1: measured, shipping chunks "
+                   "to spawned workers costs more than the default greedy projection saves; N pays for the exact "
+                   "or ILP matchers on large corpora)")
     p.add_argument("--align-model", help="encoder of simalign.v1 / awesome.v1 (Hub id or local directory)")
     p.add_argument("--device", help="device of a neural aligner: cpu, cuda … (default: cuda when available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")
