@@ -23,8 +23,7 @@ from typing import Any, Sequence
 from builders.export import DEFAULT_REPO_ID, ExportResult, check_export_dir, check_repo_id
 from builders.export import export as build_export
 from cards.render import merge_cards, records_from_card, render_card
-from projection.cli.build import _method, add_executor_options, make_executor
-from projection.cli.options import add_method_options
+from projection.cli.build import _method, add_build_options, make_executor
 
 logger = logging.getLogger("push")
 
@@ -117,19 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="write the export folder only, publish nothing")
     p.add_argument("--repo-id", help="Hub dataset repo ORG/NAME (needed unless --dry-run)")
     p.add_argument("--token", help="Hub token (default: the logged-in one)")
-    add_method_options(p, None)
-    m = p.add_argument_group("models and data")
-    m.add_argument("--mt-model")
-    m.add_argument("--ner-model")
-    m.add_argument("--align-model")
-    m.add_argument("--back-translation", action="store_true", default=None)
-    m.add_argument("--splits", nargs="+", help="train validation test (default: the config's)")
-    m.add_argument("--limit", type=int, help="only the first N sentences per split")
-    add_executor_options(p)
-    b = p.add_argument_group("building")
-    b.add_argument("--num-proc", type=int)
-    b.add_argument("--cache-dir", help="datasets cache folder")
-    b.add_argument("--alignment-cache-dir")
+    add_build_options(p)
     return p
 
 
@@ -152,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         executor = make_executor(args)
         result = export(
             args.configs, args.export_dir, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID,
-            cache_dir=args.cache_dir, num_proc=args.num_proc, alignment_cache_dir=args.alignment_cache_dir,
+            cache_dir=args.cache_dir, num_proc=args.num_proc, silver_cache_dir=args.silver_cache,
+            chunk_size=args.chunk_size,
             executor=executor, **method,
         )  # fmt: skip
         print(f"exported {len(result.configs)} config(s), {len(result.files)} files to {result.export_dir}")

@@ -33,6 +33,13 @@ def add_parser(sub) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="export folder (configs already there stay in the card)")
     p.add_argument("--data-dir", help="local source data (offline); default: the Hub / package data")
     p.add_argument("--repo-id", help="Hub dataset repo ORG/NAME the card names (default ORG/NAME)")
+    add_build_options(p)
+    p.add_argument("--quiet", action="store_true", help="no progress display (failures and the summary only)")
+    p.set_defaults(run=run)
+
+
+def add_build_options(p: argparse.ArgumentParser) -> None:
+    """The options ``silver-ner build`` and ``push.py`` share: method, models and data, executor, building."""
     add_method_options(p, None)
     m = p.add_argument_group("models and data")
     m.add_argument("--mt-model")
@@ -47,11 +54,9 @@ def add_parser(sub) -> None:
     b.add_argument("--cache-dir", help="datasets cache folder")
     b.add_argument("--chunk-size", type=int, metavar="N",
                    help="sentence pairs per chunk: the unit of parallel work and of checkpoints (default 1000)")
-    b.add_argument("--silver-cache", metavar="DIR",
+    b.add_argument("--silver-cache", "--alignment-cache-dir", dest="silver_cache", metavar="DIR",
                    help="silver-ner's cache: alignments, translations, finished chunks (what a rerun resumes from; "
                    "on a cluster a shared path); default $SILVER_NER_CACHE or ~/.cache/silver-ner")
-    b.add_argument("--quiet", action="store_true", help="no progress display (failures and the summary only)")
-    p.set_defaults(run=run)
 
 
 def add_executor_options(p: argparse.ArgumentParser) -> None:
