@@ -29,10 +29,10 @@ _LONG_PAIR_TOKENS = 1023
 
 
 def default_cache_root() -> Path:
-    """``$SILVER_NER_CACHE/alignments`` if set, else ``~/.cache/silver-ner/alignments``."""
-    root = os.environ.get(ENV_VAR)
-    base = Path(root).expanduser() if root else Path.home() / ".cache" / "silver-ner"
-    return base / "alignments"
+    """``alignments/`` under the one cache root (``projection.cache.cache_root``)."""
+    from projection.cache import cache_root
+
+    return cache_root() / "alignments"
 
 
 def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> str:

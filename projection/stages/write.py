@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from projection.cache import atomic_open
 from projection.stages.base import Sink
-from projection.types import Pair
+from projection.types import Alignment, Pair
 
 
 def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str | os.PathLike] = ()) -> Path:
@@ -42,54 +41,58 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
 
 
 class _FileSink(Sink):
+    """A sink over one of ``projection.io``'s streaming writers, entered at the first chunk (or at ``close()``
+    for an empty run) and left without an error only at ``close()``: the file appears then, atomically."""
+
     what = "output"
 
     def __init__(self, path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike] = ()) -> None:
         self.path = Path(path)
         self.inputs = tuple(inputs)
-        self._ctx = None
-        self._fh = None
+        self._writer = None
+
+    def _make_writer(self):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def check(self) -> None:
         check_writable(self.path, what=self.what, inputs=self.inputs)
 
     def _handle(self):
-        if self._fh is None:
-            self._ctx = atomic_open(self.path)
-            self._fh = self._ctx.__enter__()
-        return self._fh
+        if self._writer is None:
+            self._writer = self._make_writer().__enter__()
+        return self._writer
 
     def close(self) -> None:
-        self._handle()  # an empty run still writes its (empty) file
-        ctx, self._ctx, self._fh = self._ctx, None, None
-        ctx.__exit__(None, None, None)
+        writer = self._handle()  # an empty run still writes its (empty) file
+        self._writer = None
+        writer.__exit__(None, None, None)
 
     def abort(self) -> None:
-        if self._ctx is not None:
-            ctx, self._ctx, self._fh = self._ctx, None, None
+        writer, self._writer = self._writer, None
+        if writer is not None:
             err = RuntimeError("run aborted")
             try:
-                ctx.__exit__(RuntimeError, err, None)
+                writer.__exit__(RuntimeError, err, None)
             except RuntimeError:
                 pass
 
 
 class ConllSink(_FileSink):
-    """Target tokens with silver tags, ``token<TAB>tag``, a blank line after each sentence."""
+    """Target tokens with silver tags, ``token<TAB>tag``, a blank line after each sentence (``ConllWriter``:
+    a token that would not read back identically is refused)."""
 
     name = "conll"
     what = "--out"
 
+    def _make_writer(self):
+        from projection.io.conll import ConllWriter
+
+        return ConllWriter(self.path)
+
     def write(self, pairs: Sequence[Pair]) -> None:
-        fh = self._handle()
-        lines = []
+        writer = self._handle()
         for p in pairs:
-            for token, tag in zip(p.target.tokens, p.silver):
-                if not token or "\t" in token or "\n" in token:
-                    raise ValueError(f"pair {p.id!r}: token {token!r} cannot be written to CoNLL")
-                lines.append(f"{token}\t{tag}\n")
-            lines.append("\n")
-        fh.write("".join(lines))
+            writer.write(p.target.tokens, p.silver)
 
 
 class PharaohSink(_FileSink):
@@ -98,9 +101,13 @@ class PharaohSink(_FileSink):
     name = "pharaoh"
     what = "--save-alignments"
 
+    def _make_writer(self):
+        from projection.io.pharaoh import AlignmentWriter
+
+        return AlignmentWriter(self.path)
+
     def write(self, pairs: Sequence[Pair]) -> None:
-        fh = self._handle()
-        fh.write("".join((p.alignment.to_pharaoh() if p.alignment else "") + "\n" for p in pairs))
+        self._handle().write_all(p.alignment or Alignment() for p in pairs)
 
 
 class EvaluationSink(Sink):

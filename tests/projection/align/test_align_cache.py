@@ -92,6 +92,7 @@ def test_default_root_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert default_cache_root() == tmp_path / "alignments"
     assert AlignmentCache().root == tmp_path / "alignments"
     monkeypatch.delenv("SILVER_NER_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert default_cache_root() == Path.home() / ".cache" / "silver-ner" / "alignments"
 
 
