@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         check_writable(args.report, what="--report", inputs=inputs)
     given = [o for o in outputs if o]
-    if len({__import__("os").path.abspath(o) for o in given}) != len(given):
+    if len({os.path.abspath(o) for o in given}) != len(given):
         raise ValueError("--out, --save-alignments and --report must be different files")
     for sink in sinks:
         sink.check()
