@@ -1,12 +1,23 @@
 """A paper-style reference of ``silver-ner project --alignments``: plain Python, unbounded n-gram candidates.
 
-What the paper's scripts do, written from its description (not its code): read the CoNLL files line by
-line into lists, read the Pharaoh alignments, and for every source entity score every target n-gram
-(unbounded) by 2·links/(|s|+|t|); choose greedily (best pair first, no overlapping spans, one span per
-entity); write ``token<TAB>tag`` and score with seqeval. It is the baseline the whole-process benchmark
-times side by side with silver-ner (``bench_whole.py``); it is not part of the package.
+What the paper's scripts do, written from its description (``../shared/research/paper-notes.md`` §3, not
+its code): read the CoNLL files line by line into lists, read the Pharaoh alignments, extract every target
+n-gram (unbounded; spans containing ``!`` or ``?`` dropped), fill the entity × candidate score matrix with
+c(s, t) = 2·#{links from s into t}/(|s|+|t|), then match; write ``token<TAB>tag`` and score with seqeval. It is
+the baseline the whole-process benchmark times side by side with silver-ner (``bench_whole.py``); it is not
+part of the package.
 
-    python benchmarks/paper_reference.py [--solver=greedy|ilp] SRC.conll TGT.conll ALIGNMENTS.txt OUT.conll
+    python benchmarks/paper_reference.py [--style=literal|lean] [--solver=greedy|ilp] SRC TGT ALIGNMENTS OUT
+
+Two styles of the same greedy ("argmax") matching, which choose the same spans:
+
+- ``literal`` (default): the method as the paper states it. Each matrix cell counts the links of the
+  alignment that fall inside (entity, candidate), and the matcher repeats "take the largest cell (row-major
+  first on ties), zero its entity's row and the columns of every candidate that shares a word with it"
+  until no positive cell is left.
+- ``lean``: the same choice computed with two shortcuts of my own: the target words linked to each entity
+  are collected once, and the positive cells are sorted once (by score, then entity, then candidate) and
+  taken in that order.
 
 ``--solver=ilp`` solves the paper's integer program per sentence with pulp and CBC (the exact method).
 """
@@ -74,16 +85,59 @@ def _ilp(pairs, n_tgt):
     return [p for p, v in zip(pairs, x) if v.value() and v.value() > 0.5]
 
 
-def project(src_tags, n_tgt, links, solver="greedy"):
+STOP_WORDS = {"!", "?"}
+
+
+def candidates(tgt_tokens):
+    """Every target n-gram ``(s, t)``, unbounded, in order, without the ones that contain a stop word."""
+    n = len(tgt_tokens)
+    return [(s, t) for s in range(n) for t in range(s + 1, n + 1) if not any(w in STOP_WORDS for w in tgt_tokens[s:t])]
+
+
+def project_literal(src_tags, tgt_tokens, links):
+    """The argmax matching over the dense score matrix, as the paper states it."""
     ents = entities(src_tags)
+    cands = candidates(tgt_tokens)
+    matrix = []
+    for a, b, _ in ents:
+        row = []
+        for s, t in cands:
+            inside = sum(1 for i, j in links if a <= i < b and s <= j < t)
+            row.append(2 * inside / ((b - a) + (t - s)))
+        matrix.append(row)
+    out = ["O"] * len(tgt_tokens)
+    while matrix:
+        best, best_e, best_c = 0.0, -1, -1
+        for e, row in enumerate(matrix):
+            for c, v in enumerate(row):
+                if v > best:
+                    best, best_e, best_c = v, e, c
+        if best <= 0:
+            break
+        s, t = cands[best_c]
+        label = ents[best_e][2]
+        for k in range(s, t):
+            out[k] = ("B-" if k == s else "I-") + label
+        matrix[best_e] = [0.0] * len(cands)
+        for c, (s2, t2) in enumerate(cands):
+            if s2 < t and s < t2:
+                for row in matrix:
+                    row[c] = 0.0
+    return out
+
+
+def project(src_tags, tgt_tokens, links, solver="greedy"):
+    """The lean greedy (or, with ``solver="ilp"``, the integer program) over the same candidates."""
+    ents = entities(src_tags)
+    n_tgt = len(tgt_tokens)
+    cands = candidates(tgt_tokens)
     pairs = []
     for e, (a, b, _) in enumerate(ents):
         linked = [j for i, j in links if a <= i < b]
-        for s in range(n_tgt):
-            for t in range(s + 1, n_tgt + 1):
-                inside = sum(1 for j in linked if s <= j < t)
-                if inside:
-                    pairs.append((2 * inside / ((b - a) + (t - s)), e, s, t))
+        for s, t in cands:
+            inside = sum(1 for j in linked if s <= j < t)
+            if inside:
+                pairs.append((2 * inside / ((b - a) + (t - s)), e, s, t))
     if solver == "ilp":
         out = ["O"] * n_tgt
         for score, e, s, t in (_ilp(pairs, n_tgt) if pairs else []):
@@ -104,12 +158,22 @@ def project(src_tags, n_tgt, links, solver="greedy"):
 
 
 def main(argv):
-    solver = "greedy"
-    if argv and argv[0].startswith("--solver="):
-        solver, argv = argv[0].split("=", 1)[1], argv[1:]
+    solver, style = "greedy", "literal"
+    while argv and argv[0].startswith("--"):
+        key, value = argv[0][2:].split("=", 1)
+        if key == "solver":
+            solver = value
+        elif key == "style":
+            style = value
+        else:
+            raise SystemExit(f"unknown option {argv[0]}")
+        argv = argv[1:]
     src_path, tgt_path, al_path, out_path = argv
     src, tgt, als = read_conll(src_path), read_conll(tgt_path), read_alignments(al_path)
-    silver = [project(s_tags, len(t_toks), links, solver) for (_, s_tags), (t_toks, _), links in zip(src, tgt, als)]
+    if solver == "greedy" and style == "literal":
+        silver = [project_literal(s_tags, t_toks, links) for (_, s_tags), (t_toks, _), links in zip(src, tgt, als)]
+    else:
+        silver = [project(s_tags, t_toks, links, solver) for (_, s_tags), (t_toks, _), links in zip(src, tgt, als)]
     with open(out_path, "w", encoding="utf-8") as fh:
         for (toks, _), tags in zip(tgt, silver):
             fh.write("".join(f"{w}\t{t}\n" for w, t in zip(toks, tags)) + "\n")

@@ -57,8 +57,16 @@ def contains_name(token: str, key: str) -> bool:
     return False
 
 
-def anchor_groups(keys: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, int]]:
-    """Maximal runs ``[start, end)`` of consecutive target words that contain one of ``keys``."""
+def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | None = None) -> list[tuple[int, int]]:
+    """Maximal runs ``[start, end)`` of consecutive target words that contain one of ``keys``.
+
+    ``lowered`` is ``"\n".join(tokens).lower()`` when the caller has it (one per sentence): a key absent from
+    it is in no word, so most sentences are settled by one substring test per key."""
+    if not keys:
+        return []
+    if lowered is None:
+        lowered = "\n".join(tokens).lower()
+    keys = [k for k in keys if k in lowered]
     if not keys:
         return []
     hits = [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
@@ -94,7 +102,8 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     src = inp.source.tokens
     current = {m.entity: (m.start, m.end) for m in projected.matches}
     by_entity = {m.entity: m for m in projected.matches}
-    groups = [anchor_groups(name_keys(src[e.start : e.end], min_len), tokens) for e in entities]
+    lowered = "\n".join(tokens).lower()
+    groups = [anchor_groups(name_keys(src[e.start : e.end], min_len), tokens, lowered) for e in entities]
     strong: dict[int, tuple[int, int]] = {}  # spans confirmed by an anchor
     weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor
     todo: list[int] = []

@@ -79,26 +79,26 @@ def repair_iob2(tags: Sequence[str], *, where: str = "<tags>") -> tuple[list[str
 
 def chunks(tags: Sequence[str], *, where: str = "<tags>") -> list[tuple[int, int, str]]:
     """``(start, end, label)`` of every entity, end exclusive, as seqeval's default mode reads IOB2: B- starts an
-    entity; I- continues the open entity of its own label and otherwise (after O or another type) starts one."""
+    entity; I- continues the open entity of its own label and otherwise (after O or another type) starts one.
+
+    Only the non-``O`` positions are visited (found by one C-level pass); a gap between two of them is an ``O``
+    that closes the open entity."""
     out: list[tuple[int, int, str]] = []
     start = -1
     label = ""
+    last = -2
     parts = _PARTS
-    for k, tag in enumerate(tags):
-        if tag == "O":
-            if start >= 0:
-                out.append((start, k, label))
-                start = -1
-                label = ""
-            continue
+    for k in compress(range(len(tags)), map("O".__ne__, tags)):
+        tag = tags[k]
         inside, lab, _ = parts.get(tag) or tag_parts(tag, where=f"{where} token {k}")
-        if inside and lab == label:
-            continue
         if start >= 0:
-            out.append((start, k, label))
-        start, label = k, lab
+            if k == last + 1 and inside and lab == label:
+                last = k
+                continue
+            out.append((start, last + 1, label))
+        start, label, last = k, lab, k
     if start >= 0:
-        out.append((start, len(tags), label))
+        out.append((start, last + 1, label))
     return out
 
 

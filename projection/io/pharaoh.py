@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, count, islice, repeat
-from operator import ge, is_, lt, methodcaller
+from operator import ge, is_, lt, methodcaller, not_
 from pathlib import Path
 
 from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
@@ -80,12 +80,20 @@ def parse_pharaoh(line: str, *, where: str = "<string>") -> Alignment:
     if not items:
         return _EMPTY
     cache = _LINKS
-    pairs = list(map(cache.get, items))
-    if None not in pairs:
-        return Alignment(_sorted_unique(pairs), ())
+    if "p" not in line:
+        pairs = list(map(cache.get, items))
+        if None not in pairs:
+            return Alignment(_sorted_unique(pairs), ())
+    else:  # sure and possible links apart in C-level passes; any unknown item takes the loop below
+        flags = list(map(str.__contains__, items, repeat("p")))
+        sure = list(map(cache.get, compress(items, map(not_, flags))))
+        weak = list(map(_POSSIBLE.get, compress(items, flags)))
+        if None not in sure and None not in weak:
+            return _sure_and_possible(sure, weak)
     sure, weak = [], []
     possible = _POSSIBLE
-    for item, pair in zip(items, pairs):
+    for item in items:
+        pair = cache.get(item)
         if pair is not None:
             sure.append(pair)
             continue
@@ -98,6 +106,10 @@ def parse_pharaoh(line: str, *, where: str = "<string>") -> Alignment:
         (sure if sep == "-" else weak).append((i, j))
         if len(store) < _MAX_CACHED:
             store[item] = (i, j)
+    return _sure_and_possible(sure, weak)
+
+
+def _sure_and_possible(sure: list, weak: list) -> Alignment:
     sure_t = _sorted_unique(sure)
     weak_t = _sorted_unique(weak)
     if weak_t and sure_t:

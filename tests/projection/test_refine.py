@@ -44,6 +44,26 @@ def test_anchor_groups_join_consecutive_words():
     assert anchor_groups((), toks) == []
 
 
+def test_anchor_groups_prefilter_changes_nothing():
+    """The sentence-level substring test only skips keys that no word holds: the groups equal a word-by-word
+    scan, also for words whose lower case changes length (``İ``) or context (final ``Σ``)."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = ["a", "b", "A", "B", "-", "'", "İ", "Σ", "σ", "ς", "ab", "Ab"]
+    for _ in range(3000):
+        tokens = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(0, 5))]
+        keys = tuple({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3))).lower() for _ in range(2)})
+        hits = [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
+        brute = []
+        for j in hits:
+            if brute and brute[-1][1] == j:
+                brute[-1] = (brute[-1][0], j + 1)
+            else:
+                brute.append((j, j + 1))
+        assert anchor_groups(keys, tokens) == brute, (keys, tokens)
+
+
 def test_misplaced_entity_moves_to_the_word_that_holds_its_name():
     # "Amsterdam" was projected onto "Igumbi" (0); the name sits glued in "laseAmsterdam" (2)
     x = inp(["Amsterdam", "room"], ["B-LOC", "O"], ["Igumbi", "elikhulu", "laseAmsterdam"], [(0, 0)])
