@@ -21,7 +21,7 @@ from projection.cache import Store, cache_root
 from projection.config import ProjectionConfig
 from projection.options import ModelSettings, default_config
 from projection.signature import Part, content_hash
-from projection.stages.align import AlignStage
+from projection.stages.align import AlignStage, CorpusAlignStage
 from projection.stages.base import Source, Stage
 from projection.stages.project import ProjectStage
 from projection.stages.read import PairsSource, english_pairs, mode_field, parallel_pairs, target_pairs
@@ -60,7 +60,7 @@ def align_stage(
     models: ModelSettings | None = None,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
-) -> AlignStage:
+) -> AlignStage | CorpusAlignStage:
     """The alignment stage of ``config``: a neural aligner reads its model from ``models``; a statistical
     one trains on the split plus ``extra``."""
     from projection.align.base import get_aligner
@@ -78,7 +78,7 @@ def align_stage(
         options["extra"] = [(tuple(s), tuple(t)) for s, t in extra]
     aligner = get_aligner(config.aligner, **options)
     store = Store("alignments", _root(cache_dir)) if use_cache else None
-    return AlignStage(aligner, store=store, neural=neural)
+    return AlignStage(aligner, store=store) if neural else CorpusAlignStage(aligner, store=store)
 
 
 def default_extra(lang: str, config: ProjectionConfig) -> tuple:

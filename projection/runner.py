@@ -11,8 +11,9 @@ How a run flows:
    plan depends on nothing else (not on the executor, the number of processes or shards), so any executor
    gives byte-identical output.
 3. Consecutive per-batch stages form a segment that the executor maps over chunks (stages with a model run
-   in the driver process); a ``whole_corpus`` stage (a statistical aligner) gathers every pair, runs once on
-   the whole split, and the chunks are cut again in the same way.
+   in the driver process); a ``CorpusStage`` (a statistical aligner) fits once on the whole split as a stream
+   while the runner spills the pairs to a scratch file (pickled chunks), so that memory holds only the
+   stage's compact state; then the pairs stream back, filled, and the chunks are cut again in the same way.
 4. With a ``checkpoint`` store, each chunk of the last segment is stored under a hash of the signature and
    the chunk's input: a killed run resumes from its finished chunks.
 5. Finished chunks stream to the sinks in order; ``keep=False`` keeps only statistics (flat memory).
@@ -30,7 +31,7 @@ from typing import Iterable, Iterator, Sequence
 from projection.cache import Store
 from projection.executors.base import Executor
 from projection.signature import Signature, content_hash
-from projection.stages.base import Sink, Source, Stage
+from projection.stages.base import CorpusStage, Sink, Source, Stage
 from projection.types import Alignment, Pair, ProjectedSentence
 
 logger = logging.getLogger(__name__)
@@ -160,11 +161,7 @@ def run(
     segments = _segments(stages)
     for k, (corpus_stage, batch_stages) in enumerate(segments):
         if corpus_stage is not None:
-            everything = [p for chunk, _ in stream for p in chunk]
-            t0 = time.perf_counter()
-            everything = corpus_stage.process(everything)
-            seconds[corpus_stage.name] += time.perf_counter() - t0
-            stream = _chunks(iter(everything), chunk_size)
+            stream = _chunks(_fitted(corpus_stage, stream, seconds), chunk_size)
         last = k == len(segments) - 1
         if not batch_stages and not (last and checkpoint is not None):
             continue
@@ -207,17 +204,56 @@ def run(
     return Run(tuple(out), signature, stats, executor.describe(), tuple(files))
 
 
-def _segments(stages: Sequence[Stage]) -> list[tuple[Stage | None, list[Stage]]]:
+def _segments(stages: Sequence[Stage | CorpusStage]) -> list[tuple[CorpusStage | None, list[Stage]]]:
     """``[(corpus stage or None, following batch stages), …]``; the last segment may have no batch stage."""
-    segments: list[tuple[Stage | None, list[Stage]]] = [(None, [])]
+    segments: list[tuple[CorpusStage | None, list[Stage]]] = [(None, [])]
     for stage in stages:
-        if not isinstance(stage, Stage):
-            raise TypeError(f"a run's stages are projection.stages.Stage objects, got {stage!r}")
-        if stage.whole_corpus:
+        if isinstance(stage, CorpusStage):
             segments.append((stage, []))
-        else:
+        elif isinstance(stage, Stage):
             segments[-1][1].append(stage)
+        else:
+            raise TypeError(f"a run's stages are projection.stages Stage or CorpusStage objects, got {stage!r}")
     return segments
+
+
+def _fitted(stage: CorpusStage, stream: Iterator[tuple[list[Pair], str]], seconds: Counter) -> Iterator[Pair]:
+    """Every pair of ``stream``, filled by ``stage``: the stage fits on the stream while each chunk is pickled
+    to a scratch file (deleted when the stream ends or is closed); then the pairs are read back and filled."""
+    import pickle
+
+    from projection.tmp import scratch
+
+    with scratch("corpus-") as tmp:
+        path = tmp / "pairs.pickle"
+        with open(path, "wb") as fh:
+
+            def spilled() -> Iterator[Pair]:
+                for chunk, _ in stream:
+                    pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    yield from chunk
+
+            feed = spilled()
+            t0 = time.perf_counter()
+            fill = stage.fit(feed)
+            seconds[stage.name] += time.perf_counter() - t0
+            if next(feed, None) is not None:
+                raise RuntimeError(f"{stage!r}.fit returned before it read every pair of the split")
+        t0 = time.perf_counter()
+        k = 0
+        with open(path, "rb") as fh:
+            while True:
+                try:
+                    chunk = pickle.load(fh)
+                except EOFError:
+                    break
+                out = []
+                for p in chunk:
+                    out.append(fill(k, p))
+                    k += 1
+                seconds[stage.name] += time.perf_counter() - t0
+                yield from out
+                t0 = time.perf_counter()
 
 
 def _chunks(pairs: Iterable[Pair], size: int) -> Iterator[tuple[list[Pair], str]]:

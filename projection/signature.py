@@ -157,9 +157,22 @@ class Signature:
 
 def content_hash(*chunks: str | bytes) -> str:
     """sha256 over length-prefixed chunks (so that ('ab','c') != ('a','bc'))."""
-    h = hashlib.sha256()
+    h = ContentHasher()
     for chunk in chunks:
-        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
+        h.update(chunk)
     return h.hexdigest()
+
+
+class ContentHasher:
+    """``content_hash`` fed one chunk at a time (for inputs too large to hold as one list of chunks)."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def update(self, chunk: str | bytes) -> None:
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        self._h.update(len(data).to_bytes(8, "little"))
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()

@@ -16,7 +16,7 @@ from typing import Sequence
 from projection.align.base import Aligner, Tokens
 from projection.cache import atomic_write_text
 from projection.align.text import check_batch
-from projection.signature import content_hash
+from projection.signature import ContentHasher
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -38,13 +38,15 @@ def default_cache_root() -> Path:
 def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> str:
     """sha256 over the aligner signature and every source and target token sequence (in order)."""
     check_batch(src, tgt)
-    chunks = [f"alignments/{_FORMAT}", signature, str(len(src))]
+    h = ContentHasher()
+    for chunk in (f"alignments/{_FORMAT}", signature, str(len(src))):
+        h.update(chunk)
     if any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in zip(src, tgt)):
-        chunks.append("long-pairs/2")
+        h.update("long-pairs/2")
     for s, t in zip(src, tgt):
-        chunks.append(json.dumps(list(s), ensure_ascii=False))
-        chunks.append(json.dumps(list(t), ensure_ascii=False))
-    return content_hash(*chunks)
+        h.update(json.dumps(list(s), ensure_ascii=False))
+        h.update(json.dumps(list(t), ensure_ascii=False))
+    return h.hexdigest()
 
 
 class AlignmentCache:

@@ -112,9 +112,13 @@ class EflomalAligner(StatisticalAligner):
         on a wrong alignment is outvoted (measured in benchmarks/README.md)."""
         samples = [self._directional_once(src, tgt) for _ in range(self.runs)]
         out = []
+        runs = self.runs
         for per_run in zip(*samples):
             votes = Counter(p for fwd, rev in per_run for p in fwd.pairs + rev.pairs)
-            out.append(Alignment.of([p for p, n in votes.items() if n > self.runs], votes))
+            # Alignment.of's value, built from the samples' own link tuples (shared by the Pharaoh reader's
+            # cache) instead of fresh ones: the corpus' links then cost a pointer each
+            out.append(Alignment(tuple(sorted(p for p, n in votes.items() if n > runs)),
+                                 tuple(sorted(p for p, n in votes.items() if n <= runs))))  # fmt: skip
         return out
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
@@ -132,8 +136,8 @@ class EflomalAligner(StatisticalAligner):
             fwd = Counter(p for f, _ in per_run for p in f.pairs)
             rev = Counter(p for _, r in per_run for p in r.pairs)
             out.append((
-                Alignment.of(p for p, n in fwd.items() if n >= need),
-                Alignment.of(p for p, n in rev.items() if n >= need),
+                Alignment(tuple(sorted(p for p, n in fwd.items() if n >= need))),
+                Alignment(tuple(sorted(p for p, n in rev.items() if n >= need))),
             ))
         return out
 

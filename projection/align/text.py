@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from array import array
+from collections.abc import Sequence as SequenceABC
 from typing import Iterable, Sequence
 
 from projection.signature import content_hash
@@ -100,3 +102,49 @@ def corpus_digest(pairs: Iterable[tuple[Sequence[str], Sequence[str]]] | None, n
         return "none"
     chunks = [json.dumps([list(s), list(t)], ensure_ascii=False) for s, t in pairs]
     return content_hash(*chunks)[:n]
+
+
+class TokenCorpus(SequenceABC):
+    """Token sequences kept as ids into one vocabulary (4 bytes a token), read back as tuples of the same
+    strings: what a whole-corpus stage holds of a split instead of a ``Sentence`` per sentence."""
+
+    def __init__(self, sentences: Iterable[Sequence[str]] = ()) -> None:
+        self._vocab: dict[str, int] = {}
+        self._words: list[str] = []
+        self._ids = array("i")
+        self._ends = array("q", [0])
+        for tokens in sentences:
+            self.append(tokens)
+
+    def append(self, tokens: Sequence[str]) -> None:
+        if isinstance(tokens, str):
+            raise TypeError("TokenCorpus.append takes a token sequence, not a string")
+        vocab, words = self._vocab, self._words
+        ids = []
+        for t in tokens:
+            i = vocab.get(t)
+            if i is None:
+                i = vocab[t] = len(words)
+                words.append(t)
+            ids.append(i)
+        self._ids.extend(ids)
+        self._ends.append(len(self._ids))
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(f"sentence {k} of a corpus of {n}")
+        words = self._words
+        return tuple([words[i] for i in self._ids[self._ends[k] : self._ends[k + 1]]])
+
+    def __iter__(self):
+        words, ids, ends = self._words, self._ids, self._ends
+        for k in range(len(ends) - 1):
+            yield tuple([words[i] for i in ids[ends[k] : ends[k + 1]]])

@@ -8,7 +8,7 @@
   model loads once, in the actor; with ``num_gpus_per_model_task`` the actor asks Ray for that many GPUs
   (Ray sets ``CUDA_VISIBLE_DEVICES``; the stages' ``--device`` default picks it up). A crashed actor is
   restarted (``max_retries``) and reloads its model.
-- A statistical aligner's training is a ``whole_corpus`` stage: the runner runs it where the run runs (in
+- A statistical aligner's training is a ``CorpusStage``: the runner runs it where the run runs (in
   ``silver-ner build`` that is the config's Ray task), on the whole split, never per chunk.
 
 Ray is started on first use: ``address`` joins a running cluster (``ray start --head``, KubeRay,

@@ -1,34 +1,39 @@
-"""The alignment stage: links between each pair's projection source and its target.
+"""The alignment stages: links between each pair's projection source and its target.
 
-A statistical aligner learns from the corpus, so its stage is ``whole_corpus``: it sees the whole split
-(plus its extra text) at once, never a shard. A neural aligner maps over chunks in the driver process.
-Links are cached in the one cache (``alignments/``) under the aligner's signature and every token of the
-batch; the key is locked while it is computed, so two runs started together on one cache return the same
-links (the first writer's), which is what makes a sampling aligner (eflomal) reproducible.
+A statistical aligner learns from the corpus, so its stage is a ``CorpusStage`` (``CorpusAlignStage``): it
+sees the whole split (plus its extra text) at once, never a shard, and keeps the split's tokens as ids
+(``TokenCorpus``) and its links as Pharaoh text, not a ``Pair`` or an ``Alignment`` per sentence. A neural
+aligner maps over chunks in the driver process (``AlignStage``). Links are cached in the one cache
+(``alignments/``) under the aligner's signature and every token of the batch; the key is locked while it is
+computed, so two runs started together on one cache return the same links (the first writer's), which is
+what makes a sampling aligner (eflomal) reproducible.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 from projection.align.base import Aligner
+from projection.align.text import TokenCorpus
 from projection.cache import Store
+from projection.io.pharaoh import parse_pharaoh
 from projection.signature import Part
-from projection.stages.base import Fields, Stage
+from projection.stages.base import CorpusStage, Fields, Stage
 from projection.types import Alignment, Pair
 
 _FORMAT = 1
+_NONE = Alignment()
 
 
-class AlignStage(Stage):
+class _Aligning:
+    """What both alignment stages share: signature, checks, counts and the cached call of the aligner."""
+
     name = "align"
 
-    def __init__(self, aligner: Aligner, *, store: Store | None = None, neural: bool = False) -> None:
+    def __init__(self, aligner: Aligner, *, store: Store | None = None) -> None:
         self.aligner = aligner
         self.store = store
-        self.whole_corpus = not neural
-        self.uses_model = neural
         self._signature = aligner.signature()
         self._long = 0  # pairs over the aligner's sentence limit (aligned in windows, see eflomal.v1)
 
@@ -51,22 +56,15 @@ class AlignStage(Stage):
                     out[key] = getattr(encoder, name)
         return out
 
-    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
-        keep = [k for k, p in enumerate(pairs) if p.projection_source.tokens and p.target.tokens]
-        src = [pairs[k].projection_source.tokens for k in keep]
-        tgt = [pairs[k].target.tokens for k in keep]
+    def _count_long(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> None:
         limit = getattr(self.aligner, "max_tokens", None)
         if isinstance(limit, int):
             self._long += sum(max(len(s), len(t)) > limit for s, t in zip(src, tgt))
-        links = self._align(src, tgt) if keep else []
-        out = [replace(p, alignment=Alignment()) for p in pairs]
-        for k, a in zip(keep, links):
-            out[k] = replace(pairs[k], alignment=a)
-        return out
 
-    def _align(self, src, tgt) -> list[Alignment]:
+    def _links(self, src, tgt) -> list[str]:
+        """The Pharaoh line of every pair (links checked against the pair's lengths)."""
         if self.store is None:
-            return _checked(self.aligner.align(src, tgt), src, tgt, self._signature)
+            return [a.to_pharaoh() for a in _checked(self.aligner.align(src, tgt), src, tgt, self._signature)]
         from projection.align.cache import cache_key
 
         key = cache_key(self._signature, src, tgt)
@@ -80,8 +78,52 @@ class AlignStage(Stage):
 
         value = self.store.get_or_compute(key, compute, valid=valid)
         where = f"{self.store.path(key)}"
-        links = [Alignment.from_pharaoh(line, where=f"{where}:{n}") for n, line in enumerate(value["links"], 1)]
-        return _checked(links, src, tgt, f"cached {self._signature}")
+        lines = value["links"]
+        for n, (line, s, t) in enumerate(zip(lines, src, tgt), 1):
+            parse_pharaoh(line, where=f"{where}:{n}").check_bounds(len(s), len(t), where=f"{where}:{n}")
+        return list(lines)
+
+
+class AlignStage(_Aligning, Stage):
+    """A neural aligner, chunk by chunk, in the process that holds its model."""
+
+    uses_model = True
+
+    def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        keep = [k for k, p in enumerate(pairs) if p.projection_source.tokens and p.target.tokens]
+        src = [pairs[k].projection_source.tokens for k in keep]
+        tgt = [pairs[k].target.tokens for k in keep]
+        self._count_long(src, tgt)
+        lines = self._links(src, tgt) if keep else []
+        out = [replace(p, alignment=_NONE) for p in pairs]
+        for k, line in zip(keep, lines):
+            out[k] = replace(pairs[k], alignment=parse_pharaoh(line))
+        return out
+
+
+class CorpusAlignStage(_Aligning, CorpusStage):
+    """A statistical aligner, trained once on the whole split (plus its extra text)."""
+
+    def fit(self, pairs: Iterator[Pair]) -> Callable[[int, Pair], Pair]:
+        src, tgt = TokenCorpus(), TokenCorpus()
+        rows: list[int] = []  # per pair: its row in src/tgt, or -1 (an empty side gets no links)
+        for p in pairs:
+            s, t = p.projection_source.tokens, p.target.tokens
+            if s and t:
+                rows.append(len(src))
+                src.append(s)
+                tgt.append(t)
+            else:
+                rows.append(-1)
+        self._count_long(src, tgt)
+        lines = self._links(src, tgt) if len(src) else []
+        del src, tgt
+
+        def fill(k: int, pair: Pair) -> Pair:
+            row = rows[k]
+            return replace(pair, alignment=parse_pharaoh(lines[row]) if row >= 0 else _NONE)
+
+        return fill
 
 
 def _checked(alignments, src, tgt, who: str) -> list[Alignment]:

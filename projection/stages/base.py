@@ -1,9 +1,11 @@
 """The three stage kinds of a run (datatrove style: one small base class per kind, one method each).
 
 - ``Source.read()`` yields ``Pair`` values (streamed; the runner cuts them into fixed-size chunks).
-- ``Stage.process(pairs)`` maps a batch of pairs to a batch of pairs. A stage that must see the whole split
-  at once (training a statistical aligner) sets ``whole_corpus``; a stage that holds a neural model sets
+- ``Stage.process(pairs)`` maps a batch of pairs to a batch of pairs. A stage that holds a neural model sets
   ``uses_model`` and then runs in the process that loaded it (never in a forked or spawned worker).
+- ``CorpusStage.fit(pairs)`` sees the whole split once, as a stream (training a statistical aligner), keeps
+  only compact state (token ids, not a ``Pair`` per sentence) and returns the function that fills pair
+  number ``k``; the runner keeps the pairs themselves in a scratch file meanwhile.
 - ``Sink.write(pairs)`` consumes finished pairs; ``close()`` commits (atomic files appear only then),
   ``abort()`` discards.
 
@@ -15,7 +17,7 @@ Stages never see the executor or the cache layout of the run.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from projection.signature import Part
 from projection.types import Pair
@@ -49,8 +51,7 @@ class Source(_Common, ABC):
 
 
 class Stage(_Common, ABC):
-    #: needs every pair of the split in one call (e.g. a statistical aligner learns from the corpus)
-    whole_corpus: bool = False
+    whole_corpus: bool = False  # see CorpusStage
     #: holds a neural model: runs in the driver process, never in a worker pool
     uses_model: bool = False
 
@@ -58,6 +59,16 @@ class Stage(_Common, ABC):
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
         """The same pairs, in order, with this stage's field filled in (a stage may drop pairs only if its
         docstring says so, e.g. empty translations)."""
+
+
+class CorpusStage(_Common, ABC):
+    whole_corpus: bool = True
+    uses_model: bool = False
+
+    @abstractmethod
+    def fit(self, pairs: Iterator[Pair]) -> Callable[[int, Pair], Pair]:
+        """Read every pair of the split once, in order (keep only what the work needs, compactly); return
+        ``fill(k, pair)``, which gives pair number ``k`` (0-based, in the same order) with the field filled."""
 
 
 class Sink(_Common, ABC):

@@ -14,7 +14,7 @@ from projection.options import default_config
 from projection.plans import parallel_plan
 from projection.runner import run
 from projection.signature import Part
-from projection.stages.base import Stage
+from projection.stages.base import CorpusStage, Stage
 from projection.stages.read import PairsSource, parallel_pairs
 from projection.stages.write import ConllSink
 
@@ -47,8 +47,7 @@ class Recorder(Stage):
 
     name = "recorder"
 
-    def __init__(self, whole_corpus: bool) -> None:
-        self.whole_corpus = whole_corpus
+    def __init__(self) -> None:
         self.calls: list[int] = []
 
     def process(self, pairs):
@@ -59,12 +58,38 @@ class Recorder(Stage):
         return {"recorded": sum(self.calls)}
 
 
-def test_a_whole_corpus_stage_sees_every_pair_once_and_batch_stages_see_chunks(corpus):
+class CorpusRecorder(CorpusStage):
+    """Fits on the stream (a real CorpusStage subclass): records how many pairs it read and fills each pair
+    with its own position as its id, so the runner's order of ``fill`` calls is visible."""
+
+    name = "corpus-recorder"
+
+    def __init__(self) -> None:
+        self.fits: list[int] = []
+
+    def fit(self, pairs):
+        self.fits.append(sum(1 for _ in pairs))
+        return lambda k, pair: replace(pair, id=f"#{k}")
+
+
+def test_a_corpus_stage_fits_once_on_every_pair_and_batch_stages_see_chunks(corpus):
     pairs = parallel_pairs(*corpus)
-    whole, batch = Recorder(True), Recorder(False)
+    whole, batch = CorpusRecorder(), Recorder()
     result = run(PairsSource(pairs), [batch, whole], chunk_size=50, progress=False)
-    assert whole.calls == [N] and batch.calls == [50, 50, 20]
-    assert result.stats.count("recorded") == 2 * N  # the batch stage's counts arrive with each chunk
+    assert whole.fits == [N] and batch.calls == [50, 50, 20]
+    assert result.stats.count("recorded") == N  # the batch stage's counts arrive with each chunk
+    assert [p.id for p in result.pairs] == [f"#{k}" for k in range(N)]
+    assert [replace(p, id=q.id) for p, q in zip(result.pairs, pairs)] == pairs  # the spilled pairs come back whole
+
+
+def test_a_corpus_stage_that_stops_reading_early_is_an_error(corpus):
+    class Lazy(CorpusRecorder):
+        def fit(self, pairs):
+            next(pairs)
+            return lambda k, pair: pair
+
+    with pytest.raises(RuntimeError, match="before it read every pair"):
+        run(PairsSource(parallel_pairs(*corpus)), [Lazy()], progress=False)
 
 
 class FailOnce(Stage):
@@ -102,7 +127,7 @@ def test_a_crashed_run_resumes_from_its_checkpoints_and_writes_nothing_partial(c
 
 def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
     pairs = parallel_pairs(*corpus)
-    result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder(False)], progress=False)
+    result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder()], progress=False)
     assert result.signature.format().startswith("mode:parallel|version:")
     cfg = default_config("parallel", aligner="fastalign.v1", matcher="exact")
     plan = parallel_plan(*corpus, replace(cfg, drop_labels=("MISC",)), data=Part.of("europarl-ner", lang="de"))
