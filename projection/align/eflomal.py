@@ -28,6 +28,7 @@ from typing import Sequence
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import (
     LongPairs,
+    PairView,
     StatisticalAligner,
     Window,
     cut_long_pair,
@@ -145,7 +146,7 @@ class EflomalAligner(StatisticalAligner):
         """One sampling run; pairs with an empty side get no links. Long pairs take two passes over the batch
         (windows, then pieces cut where the windows' links allow: projection.align.statistical)."""
         check_batch(src, tgt)
-        pairs = list(zip(src, tgt)) + (self.extra or [])
+        pairs = PairView(src, tgt, self.extra or [])  # no tuple per pair of a large batch held at once
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         out = [(Alignment(), Alignment()) for _ in src]
         self.long_stats = LongPairs(limit=self.max_tokens)
@@ -171,7 +172,7 @@ class EflomalAligner(StatisticalAligner):
         return out
 
     def _pass(
-        self, pairs: list[tuple[Tokens, Tokens]], used: list[int], long: dict[int, list[Window]]
+        self, pairs: Sequence[tuple[Tokens, Tokens]], used: list[int], long: dict[int, list[Window]]
     ) -> dict[int, tuple[Alignment, Alignment]]:
         """One eflomal run over the used pairs, the long ones as their windows; (forward, reverse) per pair."""
         units = [(k, win) for k in used for win in long.get(k, [None])]

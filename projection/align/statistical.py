@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
+from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -141,6 +142,30 @@ def cut_long_pair(
     bounds = [(0, 0), *cuts, (n_src, n_tgt)]
     return [Window((s0, s1), (t0, t1), (s0, s1), (t0, t1))
             for (s0, t0), (s1, t1) in zip(bounds, bounds[1:]) if s1 > s0 and t1 > t0]
+
+
+class PairView(SequenceABC):
+    """``list(zip(src, tgt)) + extra`` without building it: pair ``k`` is made when it is asked for."""
+
+    def __init__(self, src: Sequence[Tokens], tgt: Sequence[Tokens], extra: Sequence[tuple[Tokens, Tokens]] = ()) -> None:
+        self.src, self.tgt, self.extra = src, tgt, extra
+        self.n = len(src)
+
+    def __len__(self) -> int:
+        return self.n + len(self.extra)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if k < self.n:
+            return self.src[k], self.tgt[k]
+        return self.extra[k - self.n]
+
+    def __iter__(self):
+        yield from zip(self.src, self.tgt)
+        yield from self.extra
 
 
 class StatisticalAligner(Aligner):
