@@ -91,7 +91,13 @@ STOP_WORDS = {"!", "?"}
 def candidates(tgt_tokens):
     """Every target n-gram ``(s, t)``, unbounded, in order, without the ones that contain a stop word."""
     n = len(tgt_tokens)
-    return [(s, t) for s in range(n) for t in range(s + 1, n + 1) if not any(w in STOP_WORDS for w in tgt_tokens[s:t])]
+    out = []
+    for s in range(n):
+        for t in range(s + 1, n + 1):
+            if tgt_tokens[t - 1] in STOP_WORDS:  # every longer span from s holds it too
+                break
+            out.append((s, t))
+    return out
 
 
 def project_literal(src_tags, tgt_tokens, links):
