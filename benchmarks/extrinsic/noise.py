@@ -4,7 +4,7 @@ matter, gives the spread that any difference between two methods has to beat.
     SILVER_NER_SHARED=../shared/data python benchmarks/extrinsic/noise.py --split dev \\
         --method default+anchor --replicates 3 [--drop 10] [--resample] [--out …]
 
-Two kinds of replicate of ``--method``'s silver set (cached under ``--cache``/silver like ``run.py``):
+Two kinds of replicate of ``--method``'s silver set (``tprojection``: T-Projection's labels, ``--drop`` only) (cached under ``--cache``/silver like ``run.py``):
 
 - ``--drop N`` (default): replicate r leaves out N training sentences drawn with seed r (of ~14k; a method
   such as the lexicon step changes ~2-130 sentences). Only the CRF sees a change: this is the instrument's
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev",), default="dev")
     ap.add_argument("--langs", nargs="+", default=list(LANGS))
-    ap.add_argument("--method", default="default+anchor", choices=sorted(METHODS))
+    ap.add_argument("--method", default="default+anchor", choices=["tprojection", *sorted(METHODS)])
     ap.add_argument("--replicates", type=int, default=3)
     ap.add_argument("--drop", type=int, default=10)
     ap.add_argument("--resample", action="store_true")
@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         bitext = load_bitext(root, lang, english)
         dev = masakhaner(root, lang, args.split)
         tokens = [t.tokens for t in bitext.target]
-        ys, _ = cached_tags(args.method, METHODS[args.method], bitext, args.cache)
+        if args.method == "tprojection":
+            if args.resample:
+                ap.error("--resample: T-Projection's labels do not come from an alignment")
+            ys = [t.tags for t in bitext.target]
+        else:
+            ys, _ = cached_tags(args.method, METHODS[args.method], bitext, args.cache)
         base = run_f1(lang, args.method, ys, args.split, args.cache)
         if base is None:
             base = crf_f1(lang, tokens, ys, dev, args.cache, args.method)
