@@ -47,6 +47,9 @@ def _lexicon(config_kwargs, steps, lexicon_kwargs, apply_kwargs, bitext, cache):
 
 #: the method without refinement: ``default`` is the v0.1 default; the v0.2 default is ``default+anchor``
 _PAPER = {"refine": ()}
+#: ``_PAPER`` with the aligner's stems counted from a name glued to a prefix (``laseAmsterdam`` -> ``amst``):
+#: new alignments (cached under their own signature)
+_CAPSTEM = {"refine": (), "aligner_options": (*ProjectionConfig().aligner_options, ("stem_from", "name"))}
 
 METHODS = {
     "default": partial(_plain, _PAPER),
@@ -57,4 +60,7 @@ METHODS = {
     "default+anchor+lexicon": partial(_lexicon, _PAPER, [anchor_names], {}, {}),
     "default+anchor+recover": partial(_lexicon, _PAPER, [anchor_names], {}, {"extend": False}),
     "default+anchor+extend": partial(_lexicon, _PAPER, [anchor_names], {}, {"recover": False}),
+    "capstem": partial(_plain, _CAPSTEM),
+    "capstem+anchor": partial(_refined, _CAPSTEM, [anchor_names]),
+    "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
 }

@@ -17,7 +17,7 @@ from data import Pairing, english_train, pair_sentences, tprojection_train
 
 from projection import ProjectionConfig, project_corpus
 from projection.cache import atomic_write_text
-from projection.pipeline import ProjectionRun
+from projection.runner import Run as ProjectionRun
 from projection.types import Sentence
 
 
@@ -44,12 +44,13 @@ def load_bitext(root: Path, lang: str, english: list[Sentence] | None = None) ->
 
 
 def default_run(bitext: Bitext, cache: Path, config: ProjectionConfig | None = None) -> ProjectionRun:
-    """``project_corpus`` on the pairs (alignments cached under ``cache/alignments``)."""
+    """``project_corpus`` on the pairs (alignments cached under ``cache/alignments``: the one cache ``Store``
+    puts its ``alignments`` kind under the root it is given)."""
     return project_corpus(
         list(bitext.english),
         [t.tokens for t in bitext.target],
         config if config is not None else ProjectionConfig(),
-        cache_dir=cache / "alignments",
+        cache_dir=cache,
         progress=False,
     )
 

@@ -36,7 +36,7 @@ from projection.align.statistical import (
     split_long_pair,
 )
 from projection.align.symmetrize import symmetrize
-from projection.align.text import check_batch, stem_tokens
+from projection.align.text import check_batch
 from projection.extras import require
 from projection.io.pharaoh import read_alignments
 from projection.tmp import scratch, start_child, wait_child
@@ -50,9 +50,9 @@ _MODELS = (1, 2, 3)
 SENTENCE_TOKENS = 25
 
 
-def _line(tokens: Sequence[str], n: int | None) -> str:
+def _line(stems: Sequence[str]) -> str:
     # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds
-    return " ".join("_".join(t.split()) or "<empty>" for t in stem_tokens(tokens, n))
+    return " ".join("_".join(t.split()) or "<empty>" for t in stems)
 
 
 @ALIGNERS.register("eflomal.v1", alias="eflomal")
@@ -74,8 +74,9 @@ class EflomalAligner(StatisticalAligner):
         iterations: tuple[int, int, int] | None = None,
         null_prior: float = 0.2,
         runs: int = 1,
+        stem_from: str = "start",
     ) -> None:
-        super().__init__(symmetrize, stem, extra)
+        super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
             raise ValueError(f"eflomal model must be 1 (IBM1), 2 (HMM) or 3 (HMM+fertility), got {model!r}")
         if n_samplers < 1 or rel_iterations <= 0:
@@ -96,7 +97,7 @@ class EflomalAligner(StatisticalAligner):
     def signature(self) -> str:
         its = "auto" if self.iterations is None else "/".join(map(str, self.iterations))
         return (
-            f"{self.name}(sym={self.symmetrize},stem={self.stem},model={self.model},samplers={self.n_samplers},"
+            f"{self.name}(sym={self.symmetrize},{self.stem_signature()},model={self.model},samplers={self.n_samplers},"
             f"rel_it={self.rel_iterations:g},it={its},null={self.null_prior:g},"
             + (f"runs={self.runs}," if self.runs > 1 else "")
             + f"extra={self._extra_digest})"
@@ -181,8 +182,8 @@ class EflomalAligner(StatisticalAligner):
             s, t = pairs[k]
             if win is not None:
                 s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
-            src_lines.append(_line(s, self.stem))
-            tgt_lines.append(_line(t, self.stem))
+            src_lines.append(_line(self.stems(s)))
+            tgt_lines.append(_line(self.stems(t)))
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
         # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
         n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)

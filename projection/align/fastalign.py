@@ -36,7 +36,7 @@ import numpy as np
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import StatisticalAligner
-from projection.align.text import check_batch, stem_tokens
+from projection.align.text import check_batch
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -217,14 +217,15 @@ class FastAlignAligner(StatisticalAligner):
         diagonal_tension: float = 4.0,
         tune_diagonal: bool = False,
         vb_alpha: float | None = 0.01,
+        stem_from: str = "start",
     ) -> None:
-        super().__init__(symmetrize, stem, extra)
+        super().__init__(symmetrize, stem, extra, stem_from)
         self.config = FastAlignConfig(ibm1_iterations, iterations, p0, diagonal_tension, tune_diagonal, vb_alpha)
 
     def signature(self) -> str:
         c = self.config
         return (
-            f"{self.name}(sym={self.symmetrize},stem={self.stem},ibm1={c.ibm1_iterations},it={c.iterations},"
+            f"{self.name}(sym={self.symmetrize},{self.stem_signature()},ibm1={c.ibm1_iterations},it={c.iterations},"
             f"p0={c.p0:g},lam={c.diagonal_tension:g},tune={int(c.tune_diagonal)},"
             f"vb={'none' if c.vb_alpha is None else format(c.vb_alpha, 'g')},extra={self._extra_digest})"
         )
@@ -241,8 +242,8 @@ class FastAlignAligner(StatisticalAligner):
         out = [(Alignment(), Alignment()) for _ in src]
         if not any(k < len(src) for k in used):
             return out
-        src_ids, n_src_vocab = _encode([stem_tokens(pairs[k][0], self.stem) for k in used])
-        tgt_ids, n_tgt_vocab = _encode([stem_tokens(pairs[k][1], self.stem) for k in used])
+        src_ids, n_src_vocab = _encode([self.stems(pairs[k][0]) for k in used])
+        tgt_ids, n_tgt_vocab = _encode([self.stems(pairs[k][1]) for k in used])
         fwd, lam_f = train_direction(src_ids, tgt_ids, n_src_vocab, self.config)
         rev, lam_r = train_direction(tgt_ids, src_ids, n_tgt_vocab, self.config)
         logger.info("fastalign: %d training pairs, lambda fwd=%.2f rev=%.2f", len(used), lam_f, lam_r)

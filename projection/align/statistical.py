@@ -31,7 +31,7 @@ from typing import Sequence
 
 from projection.align.base import Aligner, Tokens
 from projection.align.symmetrize import check_symmetrization, symmetrize
-from projection.align.text import check_batch, check_stem, corpus_digest
+from projection.align.text import check_batch, check_stem, check_stem_from, corpus_digest, stem_tokens
 from projection.types import Alignment
 
 #: tokens per side in the core of one window of a long pair, and the overlap added on each side
@@ -177,15 +177,28 @@ class StatisticalAligner(Aligner):
         symmetrize: str = "intersection",
         stem: int | None = 4,
         extra: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
+        stem_from: str = "start",
     ) -> None:
         self.symmetrize = check_symmetrization(symmetrize)
         self.stem = check_stem(stem)
+        #: ``"start"``: stems are a word's first ``stem`` characters; ``"name"``: counted from where a name glued
+        #: to a short prefix starts (``projection.align.text.name_start``: ``laseAmsterdam`` -> ``amst``)
+        self.stem_from = check_stem_from(stem_from)
         self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
         if self.extra is not None:
             check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
         self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
         #: set by every ``align``/``directional`` call: the long pairs of that batch
         self.long_stats = LongPairs(limit=self.max_tokens)
+
+    def stems(self, tokens: Sequence[str]) -> list[str]:
+        """The words the aligner learns over for ``tokens`` (``stem`` and ``stem_from``)."""
+        return stem_tokens(tokens, self.stem, self.stem_from == "name")
+
+    def stem_signature(self) -> str:
+        """``stem=4``, plus ``stem_from=name`` when that is not the default (the default's signature is
+        unchanged, so its cached alignments stay valid)."""
+        return f"stem={self.stem}" + (f",stem_from={self.stem_from}" if self.stem_from != "start" else "")
 
     @property
     def long_pairs(self) -> int:

@@ -4,7 +4,10 @@
   combining marks form words (keeping inner hyphens/apostrophes and digit separators such as ``3.5`` or
   ``1,000``); every other non-space character is a token of its own.
 * ``stem``: lowercase and keep the first ``n`` characters; the aligners learn over stems while the link
-  indices keep referring to the original tokens.
+  indices keep referring to the original tokens. With ``from_name=True`` (the aligners' opt-in
+  ``stem_from="name"``) a name glued to a short prefix is stemmed from where the name starts
+  (``name_start``: ``laseAmsterdam`` -> ``amst``, ``KWE-AUSTRIA`` -> ``aust``), so that it can link to the
+  English name (Zulu/Xhosa/Shona noun-class and locative prefixes).
 """
 
 from __future__ import annotations
@@ -57,16 +60,53 @@ def tokenize(line: str) -> list[str]:
     return tokens
 
 
-def stem(token: str, n: int | None) -> str:
-    """Lowercase ``token`` and cut it to its first ``n`` characters (``n=None`` keeps the whole word)."""
+#: the longest prefix (in characters) that ``name_start`` skips before a glued name
+NAME_PREFIX_MAX = 8
+#: where a statistical aligner's stem starts: the word's first character, or ``name_start``
+STEM_FROM = ("start", "name")
+
+
+def name_start(token: str, max_prefix: int = NAME_PREFIX_MAX) -> int:
+    """Where a name glued to a short prefix starts in ``token``; 0 when there is none.
+
+    A name starts at position p (1 <= p <= ``max_prefix``) when ``token[:p]`` is letters only and
+    - lower case, and ``token[p]`` is an upper-case letter (``laseAmsterdam`` -> 4, ``eGoli`` -> 1), or
+    - lower or upper case, followed by a hyphen (at p - 1) and an upper-case letter or a digit
+      (``KWE-AUSTRIA`` -> 4, ``wase-Israel`` -> 5, ``ngo-1996`` -> 4).
+    The first such p counts. A word that starts upper case (``McDonald``), has a longer or non-letter
+    prefix, or has nothing after the split keeps 0.
+    """
+    for p in range(1, min(max_prefix, len(token) - 1) + 1):
+        prefix, ch = token[:p], token[p]
+        if not prefix.isalpha():
+            break
+        if ch.isupper() and prefix.islower():
+            return p
+        if ch == "-" and p + 1 < len(token) and (prefix.islower() or prefix.isupper()):
+            nxt = token[p + 1]
+            if nxt.isupper() or nxt.isdigit():
+                return p + 1
+    return 0
+
+
+def stem(token: str, n: int | None, from_name: bool = False) -> str:
+    """Lowercase ``token`` and cut it to its first ``n`` characters (``n=None`` keeps the whole word);
+    ``from_name``: count them from ``name_start(token)`` instead of the word's start."""
     if n is not None and (not isinstance(n, int) or n < 1):
         raise ValueError(f"stem length must be a positive integer or None (whole word), got {n!r}")
-    low = token.lower()
+    low = (token[name_start(token):] if from_name else token).lower()
     return low if n is None else low[:n]
 
 
-def stem_tokens(tokens: Iterable[str], n: int | None) -> list[str]:
-    return [stem(t, n) for t in tokens]
+def stem_tokens(tokens: Iterable[str], n: int | None, from_name: bool = False) -> list[str]:
+    return [stem(t, n, from_name) for t in tokens]
+
+
+def check_stem_from(value: str) -> str:
+    """Validate a ``stem_from`` option (``"start"`` or ``"name"``) and return it."""
+    if value not in STEM_FROM:
+        raise ValueError(f"stem_from must be one of {', '.join(map(repr, STEM_FROM))}, got {value!r}")
+    return value
 
 
 def check_stem(n: int | None) -> int | None:
