@@ -67,9 +67,10 @@ def test_option_and_signature() -> None:
     check_aligner_options("fastalign.v1", {"stem_from": "start"})
     with pytest.raises(ValueError, match="stem_from"):
         EflomalAligner(stem_from="capital")
-    config = ProjectionConfig(aligner_options=(*ProjectionConfig().aligner_options, ("stem_from", "name")))
-    assert "stem=4,stem_from=name," in config.signature().format()
-    assert "stem_from" not in ProjectionConfig().signature().format()
+    # the parallel default stems from the name (since 0.3.0); stem_from="start" is the paper's stem, unnamed
+    assert "stem=4,stem_from=name," in ProjectionConfig().signature().format()
+    start = dict(ProjectionConfig().aligner_options) | {"stem_from": "start"}
+    assert "stem_from" not in ProjectionConfig(aligner_options=tuple(start.items())).signature().format()
 
 
 def test_aligners_learn_over_the_name_stems(monkeypatch: pytest.MonkeyPatch) -> None:
