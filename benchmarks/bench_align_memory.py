@@ -29,6 +29,8 @@ import resource, runpy, sys, time
 t0 = time.time()
 sys.argv = ["silver-ner", *sys.argv[1:]]
 code = 0
+import projection
+print("CODE", projection.__file__, file=sys.stderr)
 try:
     runpy.run_module("projection", run_name="__main__")
 except SystemExit as e:
@@ -54,11 +56,17 @@ def write_corpus(folder: Path, copies: int) -> tuple[Path, Path]:
 def peak(root: Path, src: Path, tgt: Path, out: Path) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "PYTHONPATH": str(root), "HF_HUB_OFFLINE": "1", "SILVER_NER_CACHE": cache}
+        # cwd: the scratch folder, so that ``python -c`` (which puts the cwd first on sys.path) imports the
+        # package from ``root`` and not from wherever the script was started
         proc = subprocess.run([sys.executable, "-c", _WRAPPER, "project", "--source", str(src), "--target", str(tgt),
-                               "--out", str(out), "--quiet"], env=env, capture_output=True, text=True, check=False)  # fmt: skip
+                               "--out", str(out), "--quiet"], env=env, cwd=cache, capture_output=True, text=True,
+                              check=False)  # fmt: skip
     lines = [line for line in proc.stderr.splitlines() if line.startswith("PEAK ")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"project under {root} failed: {proc.stderr[-2000:]}")
+    code = [line.split(" ", 1)[1] for line in proc.stderr.splitlines() if line.startswith("CODE ")]
+    if not code or not code[0].startswith(str(root)):
+        raise RuntimeError(f"the run meant for {root} imported silver-ner from {code}")
     _, mb, seconds = lines[-1].split()
     return int(mb), float(seconds)
 

@@ -1,11 +1,13 @@
-"""Europarl-NER (4 classes) with and without the name anchor, on the same alignments (evaluation only:
-nothing in issue 9 was chosen on Europarl).
+"""Europarl-NER (4 classes): the parallel default against the previous one (evaluation only: nothing in
+issue 9 was chosen on Europarl).
 
     python benchmarks/extrinsic/europarl.py --runs 3 --out benchmarks/results/extrinsic_europarl.json
 
 Each run aligns de/es/it afresh (the default aligner with the shipped NTREX-128 text, as ``silver-ner
-demo``; no alignment cache), projects with the default method, then applies ``anchor_names`` to the
-same projections, and scores both against the target gold.
+demo``; no alignment cache) for each method, projects and scores against the target gold:
+
+- ``default``: the 0.3.0 default (eflomal with ``stem_from=name``, greedy, ``anchor.v1``);
+- ``default-0.2``: the 0.2.0 default (the same with ``stem_from=start``, the paper's stem).
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from projection.demo import run_demo
-from projection.evaluate import evaluate
-from projection.io.package_data import europarl
-from projection.refine import anchor_names
-from projection.types import ProjectionInput
+from projection.options import default_config
+
+
+def methods() -> dict:
+    default = default_config("parallel")
+    start = tuple((k, "start" if k == "stem_from" else v) for k, v in default.aligner_options)
+    return {"default": default, "default-0.2": default_config("parallel", aligner_options=start)}
 
 
 def main() -> int:
@@ -30,25 +35,20 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    langs = ("de", "es", "it")
-    source = europarl("en").sentences
     rows = []
     for r in range(args.runs):
-        for res in run_demo(langs, use_cache=False, progress=False):
-            gold = [t.tags for t in europarl(res.lang).sentences]
-            tgt = [t.tokens for t in europarl(res.lang).sentences]
-            anchored = [
-                anchor_names(ProjectionInput(s, tuple(t), a), p).tags(len(t))
-                for s, t, a, p in zip(source, tgt, res.run.alignments, res.run.projected)
-            ]
-            f_anchor = 100 * evaluate(gold, anchored).f1
-            rows.append({"run": r, "lang": res.lang, "default": round(100 * res.scores.f1, 2), "default+anchor": round(f_anchor, 2)})
-            print(rows[-1], flush=True)
-    for m in ("default", "default+anchor"):
-        per_run = [statistics.mean(x[m] for x in rows if x["run"] == r) for r in range(args.runs)]
-        print(f"{m}: Europarl avg per run {[round(v, 2) for v in per_run]}, mean {statistics.mean(per_run):.2f}")
+        for name, config in methods().items():
+            for res in run_demo(("de", "es", "it"), config, use_cache=False, progress=False):
+                rows.append({"run": r, "method": name, "lang": res.lang, "f1": round(100 * res.scores.f1, 2),
+                             "signature": res.run.signature.format()})  # fmt: skip
+                print({k: v for k, v in rows[-1].items() if k != "signature"}, flush=True)
+    summary = {}
+    for name in methods():
+        per_run = [statistics.mean(x["f1"] for x in rows if x["run"] == r and x["method"] == name) for r in range(args.runs)]
+        summary[name] = {"per_run": [round(v, 2) for v in per_run], "mean": round(statistics.mean(per_run), 2)}
+        print(f"{name}: Europarl avg per run {summary[name]['per_run']}, mean {summary[name]['mean']:.2f}")
     if args.out:
-        args.out.write_text(json.dumps({"runs": rows}, indent=1) + "\n")
+        args.out.write_text(json.dumps({"runs": rows, "summary": summary}, indent=1) + "\n")
     return 0
 
 
