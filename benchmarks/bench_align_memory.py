@@ -8,6 +8,7 @@ process itself (``ru_maxrss`` of RUSAGE_SELF: the eflomal binary, a child proces
 growth per extra sentence pair between the smallest and the largest size. ``--roots`` compares checkouts
 (e.g. a worktree of an older commit) in the same run.
 
+    git worktree add --detach ../wt/before a2509e0   # 0.2.0's runner: whole-corpus stages held every pair
     python benchmarks/bench_align_memory.py --copies 4 16 --roots . ../wt/before --out benchmarks/results/align_memory.json
 """
 
