@@ -6,10 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from proc_helpers import gone, wait_exit, wait_until
 
 from projection import tmp
 
@@ -21,39 +21,6 @@ def dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
-
-
-def gone(pid: int) -> bool:
-    """True when ``pid`` no longer runs (absent, or a zombie that nobody reaped yet)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return fields[0] in ("Z", "X")
-
-
-def wait_until(condition, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
-def wait_exit(proc: subprocess.Popen, seconds: float) -> int:
-    """``proc.wait(seconds)``; on a timeout, fail with what the process was doing: its state, signal masks and
-    kernel wait channel (a Ctrl-C test once timed out in 2 of 4 full CI runs and passed alone)."""
-    try:
-        return proc.wait(seconds)
-    except subprocess.TimeoutExpired:
-        try:
-            lines = Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-            wchan = Path(f"/proc/{proc.pid}/wchan").read_text()
-        except OSError as e:
-            lines, wchan = [str(e)], ""
-        keep = [x for x in lines if x.split(":")[0] in ("State", "Threads", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")]
-        raise AssertionError(f"process {proc.pid} still runs {seconds} s later: {'; '.join(keep)}; wchan {wchan!r}") from None
 
 
 def test_sweep_removes_only_dirs_of_ended_processes(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from proc_helpers import gone, proc_state, wait_exit, wait_until
 
 pytest.importorskip("eflomal")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -37,55 +38,14 @@ except KeyboardInterrupt:  # what the CLI does
 """
 
 
-def _state(pid: int) -> tuple[str, int, str] | None:
-    """(state, parent PID, command name) from /proc, or None when the process is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    name = text[text.index("(") + 1: text.rindex(")")]
-    fields = text[text.rindex(")") + 2:].split()
-    return fields[0], int(fields[1]), name
-
-
-def gone(pid: int) -> bool:
-    state = _state(pid)
-    return state is None or state[0] in ("Z", "X")
-
-
 def eflomal_children(parent: int) -> list[int]:
     out = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            state = _state(int(entry))
+            state = proc_state(int(entry))
             if state is not None and state[1] == parent and state[2] == "eflomal" and state[0] not in "ZX":
                 out.append(int(entry))
     return out
-
-
-def wait_until(condition, seconds: float):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    return condition()
-
-
-def wait_exit(proc: subprocess.Popen, seconds: float) -> int:
-    """``proc.wait(seconds)``; on a timeout, fail with what the process was doing: its state, signal masks and
-    kernel wait channel (a Ctrl-C test once timed out in 2 of 4 full CI runs and passed alone)."""
-    try:
-        return proc.wait(seconds)
-    except subprocess.TimeoutExpired:
-        try:
-            lines = Path(f"/proc/{proc.pid}/status").read_text().splitlines()
-            wchan = Path(f"/proc/{proc.pid}/wchan").read_text()
-        except OSError as e:
-            lines, wchan = [str(e)], ""
-        keep = [x for x in lines if x.split(":")[0] in ("State", "Threads", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")]
-        raise AssertionError(f"process {proc.pid} still runs {seconds} s later: {'; '.join(keep)}; wchan {wchan!r}") from None
 
 
 @pytest.fixture
