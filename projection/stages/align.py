@@ -61,10 +61,12 @@ class _Aligning:
         if isinstance(limit, int):
             self._long += sum(max(len(s), len(t)) > limit for s, t in zip(src, tgt))
 
-    def _links(self, src, tgt) -> list[str]:
-        """The Pharaoh line of every pair (links checked against the pair's lengths)."""
+    def _links(self, src, tgt) -> tuple[list[str], str]:
+        """The Pharaoh line of every pair, and where they are kept: ``""`` without a store (the aligner's links,
+        checked against the pair's lengths already), else the store's file, whose lines ``_parse`` checks as it
+        reads them (each line is parsed once, when its pair is filled)."""
         if self.store is None:
-            return [a.to_pharaoh() for a in _checked(self.aligner.align(src, tgt), src, tgt, self._signature)]
+            return [a.to_pharaoh() for a in _checked(self.aligner.align(src, tgt), src, tgt, self._signature)], ""
         from projection.align.cache import cache_key
 
         key = cache_key(self._signature, src, tgt)
@@ -77,11 +79,17 @@ class _Aligning:
             return isinstance(v, dict) and v.get("format") == _FORMAT and len(v.get("links", ())) == len(src)
 
         value = self.store.get_or_compute(key, compute, valid=valid)
-        where = f"{self.store.path(key)}"
-        lines = value["links"]
-        for n, (line, s, t) in enumerate(zip(lines, src, tgt), 1):
-            parse_pharaoh(line, where=f"{where}:{n}").check_bounds(len(s), len(t), where=f"{where}:{n}")
-        return list(lines)
+        return list(value["links"]), str(self.store.path(key))
+
+
+def _parse(line: str, where: str, row: int, pair: Pair) -> Alignment:
+    """The alignment of ``line``; one read from a cache file (``where``) is checked against the pair first."""
+    if not where:
+        return parse_pharaoh(line)
+    at = f"{where}:{row + 1}"
+    alignment = parse_pharaoh(line, where=at)
+    alignment.check_bounds(len(pair.projection_source.tokens), len(pair.target.tokens), where=at)
+    return alignment
 
 
 class AlignStage(_Aligning, Stage):
@@ -94,10 +102,10 @@ class AlignStage(_Aligning, Stage):
         src = [pairs[k].projection_source.tokens for k in keep]
         tgt = [pairs[k].target.tokens for k in keep]
         self._count_long(src, tgt)
-        lines = self._links(src, tgt) if keep else []
+        lines, where = self._links(src, tgt) if keep else ([], "")
         out = [replace(p, alignment=_NONE) for p in pairs]
-        for k, line in zip(keep, lines):
-            out[k] = replace(pairs[k], alignment=parse_pharaoh(line))
+        for row, (k, line) in enumerate(zip(keep, lines)):
+            out[k] = replace(pairs[k], alignment=_parse(line, where, row, pairs[k]))
         return out
 
 
@@ -116,12 +124,12 @@ class CorpusAlignStage(_Aligning, CorpusStage):
             else:
                 rows.append(-1)
         self._count_long(src, tgt)
-        lines = self._links(src, tgt) if len(src) else []
+        lines, where = self._links(src, tgt) if len(src) else ([], "")
         del src, tgt
 
         def fill(k: int, pair: Pair) -> Pair:
             row = rows[k]
-            return replace(pair, alignment=parse_pharaoh(lines[row]) if row >= 0 else _NONE)
+            return replace(pair, alignment=_parse(lines[row], where, row, pair) if row >= 0 else _NONE)
 
         return fill
 
