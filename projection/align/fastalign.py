@@ -35,7 +35,7 @@ from typing import Sequence
 import numpy as np
 
 from projection.align.base import ALIGNERS, Tokens
-from projection.align.statistical import StatisticalAligner
+from projection.align.statistical import PairView, StatisticalAligner
 from projection.align.text import check_batch
 from projection.types import Alignment
 
@@ -237,7 +237,7 @@ class FastAlignAligner(StatisticalAligner):
         one target word. Pairs with an empty side get no links.
         """
         check_batch(src, tgt)
-        pairs = list(zip(src, tgt)) + (self.extra or [])
+        pairs = PairView(src, tgt, self.extra or [])
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
         out = [(Alignment(), Alignment()) for _ in src]
         if not any(k < len(src) for k in used):
