@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
+from projection.io.lines import CHUNK, InputFileError, OutputFile, check_readable, iter_line_blocks, iter_text_blocks
 from projection.tags import _INSIDE, repair_in_place, tag_parts
 from projection.tags import _PARTS as _TAG_PARTS
 from projection.types import Sentence
@@ -576,7 +576,7 @@ def _token_problem(token: str, tagged: bool) -> str:
     return ""
 
 
-class ConllWriter:
+class ConllWriter(OutputFile):
     """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
 
     ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
@@ -587,24 +587,16 @@ class ConllWriter:
     _BUFFER = 512  # sentences joined into one write
 
     def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
+        super().__init__(path)
         self.sentences = 0
         self._tagged: bool | None = None
         self._checked: set[str] = set()
         self._buffer: list[str] = []
-        self._cm = None
-        self._fh = None
 
-    def __enter__(self) -> ConllWriter:
-        self._cm, self._fh = open_output(self.path)
-        return self
-
-    def __exit__(self, *exc) -> bool | None:
-        if exc[0] is None and self._buffer:
+    def _finish(self, ok: bool) -> None:
+        if ok and self._buffer:
             self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
         self._buffer.clear()
-        cm, self._cm, self._fh = self._cm, None, None
-        return cm.__exit__(*exc)  # type: ignore[union-attr]
 
     def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
         """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""

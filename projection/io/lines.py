@@ -59,6 +59,29 @@ def open_output(path: str | os.PathLike):
         raise OutputFileError(f"{path}: cannot write ({err.strerror or err})") from None
 
 
+class OutputFile:
+    """The ``with`` protocol of the streaming writers: ``__enter__`` opens ``path`` through ``open_output`` (the
+    subclass writes to ``self._fh``), ``__exit__`` runs ``_finish(ok)`` and then commits the file (atomically
+    replacing an old one) when the block ended without an error, or discards it."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._cm = None
+        self._fh = None
+
+    def __enter__(self):
+        self._cm, self._fh = open_output(self.path)
+        return self
+
+    def _finish(self, ok: bool) -> None:
+        """Write what is still buffered (``ok``) or drop it; called before the file is committed or discarded."""
+
+    def __exit__(self, *exc) -> bool | None:
+        self._finish(exc[0] is None)
+        cm, self._cm, self._fh = self._cm, None, None
+        return cm.__exit__(*exc)  # type: ignore[union-attr]
+
+
 def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: UnicodeDecodeError) -> str:
     line = first_line + data.count(b"\n", 0, err.start)
     col_start = data.rfind(b"\n", 0, err.start) + 1

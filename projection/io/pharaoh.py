@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, count, islice, repeat
 from operator import ge, is_, lt, methodcaller, not_
-from pathlib import Path
 
-from projection.io.lines import CHUNK, InputFileError, check_readable, iter_line_blocks, iter_text_blocks, open_output
+from projection.io.lines import CHUNK, InputFileError, OutputFile, check_readable, iter_line_blocks, iter_text_blocks
 from projection.types import Alignment
 
 _EMPTY = Alignment()
@@ -192,23 +191,13 @@ def format_pharaoh(alignment: Alignment) -> str:
     return " ".join(out)  # type: ignore[arg-type]
 
 
-class AlignmentWriter:
+class AlignmentWriter(OutputFile):
     """Write Pharaoh lines one alignment at a time: ``with AlignmentWriter(path) as w: w.write(alignment)``;
     the file appears (atomically replacing an old one) only when the ``with`` block ends without an error."""
 
     def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
+        super().__init__(path)
         self.lines = 0
-        self._cm = None
-        self._fh = None
-
-    def __enter__(self) -> AlignmentWriter:
-        self._cm, self._fh = open_output(self.path)
-        return self
-
-    def __exit__(self, *exc) -> bool | None:
-        cm, self._cm, self._fh = self._cm, None, None
-        return cm.__exit__(*exc)  # type: ignore[union-attr]
 
     def write(self, alignment: Alignment) -> None:
         if self._fh is None:
