@@ -8,6 +8,12 @@ import subprocess
 import time
 from pathlib import Path
 
+#: first line of a child script that a test interrupts with SIGINT: Ctrl-C raises KeyboardInterrupt as in a
+#: terminal, whatever the test run inherited (a job started in the background by a non-interactive shell has
+#: SIGINT and SIGQUIT ignored, and a Python started with SIGINT ignored keeps ignoring it: the Ctrl-C tests then
+#: timed out, with SigIgn 0x1001006 in the child's /proc status)
+CTRL_C_AS_IN_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
 
 def proc_state(pid: int) -> tuple[str, int, str] | None:
     """(state, parent PID, command name) from /proc, or None when the process is gone."""
@@ -39,7 +45,7 @@ def wait_until(condition, seconds: float):
 
 def wait_exit(proc: subprocess.Popen, seconds: float) -> int:
     """``proc.wait(seconds)``; on a timeout, fail with what the process was doing: its state, signal masks and
-    kernel wait channel (a Ctrl-C test once timed out in 2 of 4 full CI runs and passed alone)."""
+    kernel wait channel."""
     try:
         return proc.wait(seconds)
     except subprocess.TimeoutExpired:

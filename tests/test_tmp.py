@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from proc_helpers import gone, wait_exit, wait_until
+from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, wait_exit, wait_until
 
 from projection import tmp
 
@@ -49,7 +49,7 @@ def test_scratch_is_removed_after_the_block_even_on_error() -> None:
     assert tmp.process_dir().name.startswith(f"silver-ner-{os.getpid()}-")
 
 
-_SCRIPT = """
+_SCRIPT = CTRL_C_AS_IN_A_TERMINAL + """
 import sys, time
 from projection import tmp
 try:

@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from proc_helpers import gone, proc_state, wait_exit, wait_until
+from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, proc_state, wait_exit, wait_until
 
 pytest.importorskip("eflomal")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 ROOT = Path(__file__).resolve().parents[3]
 
-_SCRIPT = """
+_SCRIPT = CTRL_C_AS_IN_A_TERMINAL + """
 import sys
 from projection import tmp
 from projection.align.cache import AlignmentCache, align_cached
