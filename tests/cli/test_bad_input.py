@@ -165,24 +165,25 @@ def test_a_sentence_over_eflomal_limit_keeps_its_entities(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["counts"]["long_pairs"] == 1
 
 
-def test_untagged_target_tokens_starting_with_hash_are_kept(tmp_path):
-    (tmp_path / "src.conll").write_text("We\tO\nlove\tO\n#Paris\tB-LOC\n\n", encoding="utf-8")
-    (tmp_path / "tgt.conll").write_text("Wir\nlieben\n#Paris\n\n", encoding="utf-8")
-    (tmp_path / "al.txt").write_text("0-0 1-1 2-2\n", encoding="utf-8")
+def project_texts(tmp_path: Path, source: str, target: str, links: str) -> str:
+    """``project`` on a source, a target and an alignment file written from these texts; the output's text."""
+    for name, text in (("src.conll", source), ("tgt.conll", target), ("al.txt", links)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
     code, err, _ = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.conll"),
                         "--alignments", str(tmp_path / "al.txt"), "--out", str(tmp_path / "out.conll")], tmp_path)
     assert code == 0, err
-    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == "Wir\tO\nlieben\tO\n#Paris\tB-LOC\n\n"
+    return (tmp_path / "out.conll").read_text(encoding="utf-8")
+
+
+def test_untagged_target_tokens_starting_with_hash_are_kept(tmp_path):
+    out = project_texts(tmp_path, "We\tO\nlove\tO\n#Paris\tB-LOC\n\n", "Wir\nlieben\n#Paris\n\n", "0-0 1-1 2-2\n")
+    assert out == "Wir\tO\nlieben\tO\n#Paris\tB-LOC\n\n"
 
 
 def test_bom_and_space_before_the_tab_do_not_stay_in_tokens(tmp_path):
-    (tmp_path / "src.conll").write_text("\ufeffAngela \tB-PER\nMerkel\tI-PER\n\n", encoding="utf-8")
-    (tmp_path / "tgt.conll").write_text("\ufeffAngela\tB-PER\nMerkel \tI-PER\n\n", encoding="utf-8")
-    (tmp_path / "al.txt").write_text("0-0 1-1\n", encoding="utf-8")
-    code, err, _ = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.conll"),
-                        "--alignments", str(tmp_path / "al.txt"), "--out", str(tmp_path / "out.conll")], tmp_path)
-    assert code == 0, err
-    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == "Angela\tB-PER\nMerkel\tI-PER\n\n"
+    out = project_texts(tmp_path, "\ufeffAngela \tB-PER\nMerkel\tI-PER\n\n", "\ufeffAngela\tB-PER\nMerkel \tI-PER\n\n",
+                        "0-0 1-1\n")  # fmt: skip
+    assert out == "Angela\tB-PER\nMerkel\tI-PER\n\n"
 
 
 def test_plain_text_target_with_a_blank_line_says_how_it_was_read(tmp_path):
