@@ -196,7 +196,7 @@ def run(
     finally:
         if bar is not None:
             bar.close()
-    for part in (source, *(s for s in stages if s.whole_corpus), *sinks):
+    for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
         counts.update(part.counts())
     if checkpoint is not None:
         counts["chunks_cached"] = cached[0]

@@ -51,7 +51,6 @@ class Source(_Common, ABC):
 
 
 class Stage(_Common, ABC):
-    whole_corpus: bool = False  # see CorpusStage
     #: holds a neural model: runs in the driver process, never in a worker pool
     uses_model: bool = False
 
@@ -62,9 +61,6 @@ class Stage(_Common, ABC):
 
 
 class CorpusStage(_Common, ABC):
-    whole_corpus: bool = True
-    uses_model: bool = False
-
     @abstractmethod
     def fit(self, pairs: Iterator[Pair]) -> Callable[[int, Pair], Pair]:
         """Read every pair of the split once, in order (keep only what the work needs, compactly); return
