@@ -54,13 +54,16 @@ class EntityCounts:
     n_pred: dict = field(default_factory=dict)
     n_tp: dict = field(default_factory=dict)
 
-    def add(self, gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> None:
+    def add(self, gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], *, first: int | None = None) -> None:
+        """Count these sentences; errors name ``sentence k``, numbered on from ``first`` (default: the sentences
+        counted so far), so a chunk counted apart names its sentences by their number in the run."""
         if len(gold) != len(pred):
             raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
         drop, n_true, n_pred, n_tp = self.ignore, self.n_true, self.n_pred, self.n_tp
+        base = (self.sentences if first is None else first) - self.sentences
         for g, p in zip(gold, pred):
             self.sentences += 1
-            k = self.sentences
+            k = base + self.sentences
             if len(g) != len(p):
                 raise ValueError(f"sentence {k}: {len(g)} gold tags but {len(p)} predicted")
             where = f"sentence {k}"
@@ -82,6 +85,16 @@ class EntityCounts:
                         n_tp[c[2]] = n_tp.get(c[2], 0) + 1
             for c in p_chunks:
                 n_pred[c[2]] = n_pred.get(c[2], 0) + 1
+
+    def merge(self, other: EntityCounts) -> None:
+        """Add the counts of ``other`` (e.g. a chunk counted in a worker) to these."""
+        if other.ignore != self.ignore:
+            raise ValueError(f"cannot merge counts that ignore {sorted(other.ignore)} into counts that ignore "
+                             f"{sorted(self.ignore)}")  # fmt: skip
+        self.sentences += other.sentences
+        for mine, theirs in ((self.n_true, other.n_true), (self.n_pred, other.n_pred), (self.n_tp, other.n_tp)):
+            for label, n in theirs.items():
+                mine[label] = mine.get(label, 0) + n
 
     def scores(self, projection_rate: float = 0.0) -> Scores:
         n_true, n_pred, n_tp = self.n_true, self.n_pred, self.n_tp

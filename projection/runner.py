@@ -16,7 +16,10 @@ How a run flows:
    stage's compact state; then the pairs stream back, filled, and the chunks are cut again in the same way.
 4. With a ``checkpoint`` store, each chunk of the last segment is stored under a hash of the signature and
    the chunk's input: a killed run resumes from its finished chunks.
-5. Finished chunks stream to the sinks in order; ``keep=False`` keeps only statistics (flat memory).
+5. The last segment also applies each sink's ``encoder`` where the chunk is made (a worker), so only the
+   encoded chunk (CoNLL text, entity counts) comes back; the driver hands the chunks to the sinks in order.
+   With ``keep=False`` (and no checkpoint) the pairs themselves never travel back (flat memory, and a pool
+   of workers does the formatting and counting too).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Iterable, Iterator, Sequence
 from projection.cache import Store
 from projection.executors.base import Executor
 from projection.signature import Signature, content_hash
-from projection.stages.base import CorpusStage, Sink, Source, Stage
+from projection.stages.base import CorpusStage, Encoder, Sink, Source, Stage
 from projection.types import Alignment, Pair, ProjectedSentence
 
 logger = logging.getLogger(__name__)
@@ -93,37 +96,61 @@ class ChunkJob:
     pairs: tuple[Pair, ...]
     key: str = ""
     done: tuple[Pair, ...] | None = None  # found in the checkpoint store
+    #: the number of the chunk's first pair in the segment's input (0-based)
+    first: int = 0
 
 
 @dataclass(frozen=True)
 class ChunkResult:
-    pairs: tuple[Pair, ...]
+    #: the finished pairs; ``None`` when the run keeps no pairs and every sink takes an encoded chunk
+    pairs: tuple[Pair, ...] | None
     key: str = ""
     seconds: tuple[tuple[str, float], ...] = ()
     cached: bool = False
     #: what the stages counted on this chunk (the stage objects may live in a worker: the driver adds these up)
     counts: tuple[tuple[str, int], ...] = ()
+    #: what each of the task's encoders made of the chunk, in order
+    encoded: tuple = ()
+    #: pairs out, source entities considered, entities projected
+    size: tuple[int, int, int] = (0, 0, 0)
 
 
 class ChunkTask:
-    """The stages of one segment applied to one chunk (picklable: executors ship it to workers)."""
+    """The stages of one segment applied to one chunk, then the sinks' ``encoders`` (last segment only);
+    picklable: executors ship it to workers. ``keep_pairs=False`` sends back the encoded chunk and the
+    counts, not the pairs."""
 
-    def __init__(self, stages: Sequence[Stage]) -> None:
+    def __init__(self, stages: Sequence[Stage], encoders: Sequence[Encoder] = (), keep_pairs: bool = True) -> None:
         self.stages = tuple(stages)
+        self.encoders = tuple(encoders)
+        self.keep_pairs = keep_pairs
 
     def __call__(self, job: ChunkJob) -> ChunkResult:
-        if job.done is not None:
-            return ChunkResult(job.done, job.key, (), True)
-        pairs: list[Pair] = list(job.pairs)
         seconds = []
         counts: Counter = Counter()
-        for stage in self.stages:
-            before = stage.counts()
-            t0 = time.perf_counter()
-            pairs = stage.process(pairs)
-            seconds.append((stage.name, time.perf_counter() - t0))
-            counts.update({k: v - before.get(k, 0) for k, v in stage.counts().items()})
-        return ChunkResult(tuple(pairs), job.key, tuple(seconds), False, tuple(sorted(counts.items())))
+        if job.done is not None:
+            pairs: Sequence[Pair] = job.done
+        else:
+            pairs = list(job.pairs)
+            for stage in self.stages:
+                before = stage.counts()
+                t0 = time.perf_counter()
+                pairs = stage.process(pairs)
+                seconds.append((stage.name, time.perf_counter() - t0))
+                counts.update({k: v - before.get(k, 0) for k, v in stage.counts().items()})
+        t0 = time.perf_counter()
+        encoded = tuple(encode(pairs, job.first) for encode in self.encoders)
+        if self.encoders:
+            seconds.append(("write", time.perf_counter() - t0))
+        n_src = n_proj = 0
+        for p in pairs:
+            if p.projected is not None:
+                n_src += p.projected.n_source_entities
+                n_proj += len({m.entity for m in p.projected.matches})
+        return ChunkResult(
+            tuple(pairs) if self.keep_pairs else None, job.key, tuple(seconds), job.done is not None,
+            tuple(sorted(counts.items())), encoded, (len(pairs), n_src, n_proj),
+        )  # fmt: skip
 
 
 def run_signature(source: Source, stages: Sequence[Stage]) -> Signature:
@@ -157,36 +184,41 @@ def run(
     seconds: Counter = Counter()
     counts: Counter = Counter()  # batch stages' counts arrive with each chunk result
     cached = [0]
-    stream: Iterator[tuple[list[Pair], str]] = _chunks(source.read(), chunk_size)
+    encoders = [sink.encoder() for sink in sinks]
+    keep_pairs = keep or checkpoint is not None or any(e is None for e in encoders)
+    stream: Iterator[list[Pair]] = _chunks(source.read(), chunk_size)
     segments = _segments(stages)
-    for k, (corpus_stage, batch_stages) in enumerate(segments):
+    for corpus_stage, batch_stages in segments[:-1]:
         if corpus_stage is not None:
             stream = _chunks(_fitted(corpus_stage, stream, seconds), chunk_size)
-        last = k == len(segments) - 1
-        if not batch_stages and not (last and checkpoint is not None):
-            continue
-        stream = _map_chunks(
-            batch_stages, stream, executor, checkpoint if last else None, signature, seconds, counts, cached
-        )
+        if batch_stages:
+            task = ChunkTask(batch_stages)
+            stream = (list(r.pairs or ()) for r in _map_chunks(task, stream, executor, None, signature, seconds,
+                                                               counts, cached))  # fmt: skip
+    corpus_stage, batch_stages = segments[-1]
+    if corpus_stage is not None:
+        stream = _chunks(_fitted(corpus_stage, stream, seconds), chunk_size)
+    last = ChunkTask(batch_stages, [e for e in encoders if e is not None], keep_pairs)
+    results = _map_chunks(last, stream, executor, checkpoint, signature, seconds, counts, cached)
     out: list[Pair] = []
     files: list[str] = []
     n = n_src = n_proj = 0
     bar = _progress(source, progress, desc)
     try:
-        for chunk, key in stream:
-            for sink in sinks:
-                sink.write(chunk)
-            for p in chunk:
-                if p.projected is not None:
-                    n_src += p.projected.n_source_entities
-                    n_proj += len({m.entity for m in p.projected.matches})
-            n += len(chunk)
+        for result in results:
+            encoded = iter(result.encoded)
+            for sink, encoder in zip(sinks, encoders):
+                sink.write(result.pairs if encoder is None else next(encoded))
+            size, src_entities, projected = result.size
+            n += size
+            n_src += src_entities
+            n_proj += projected
             if keep:
-                out.extend(chunk)
-            if key and checkpoint is not None:
-                files.append(str(checkpoint.path(key)))
+                out.extend(result.pairs or ())
+            if result.key and checkpoint is not None:
+                files.append(str(checkpoint.path(result.key)))
             if bar is not None:
-                bar.update(len(chunk))
+                bar.update(size)
         for sink in sinks:
             sink.close()
     except BaseException:
@@ -205,7 +237,7 @@ def run(
 
 
 def _segments(stages: Sequence[Stage | CorpusStage]) -> list[tuple[CorpusStage | None, list[Stage]]]:
-    """``[(corpus stage or None, following batch stages), …]``; the last segment may have no batch stage."""
+    """``[(corpus stage or None, following batch stages), …]``; a segment may have no batch stage."""
     segments: list[tuple[CorpusStage | None, list[Stage]]] = [(None, [])]
     for stage in stages:
         if isinstance(stage, CorpusStage):
@@ -217,7 +249,7 @@ def _segments(stages: Sequence[Stage | CorpusStage]) -> list[tuple[CorpusStage |
     return segments
 
 
-def _fitted(stage: CorpusStage, stream: Iterator[tuple[list[Pair], str]], seconds: Counter) -> Iterator[Pair]:
+def _fitted(stage: CorpusStage, stream: Iterator[list[Pair]], seconds: Counter) -> Iterator[Pair]:
     """Every pair of ``stream``, filled by ``stage``: the stage fits on the stream while each chunk is pickled
     to a scratch file (deleted when the stream ends or is closed); then the pairs are read back and filled."""
     import pickle
@@ -229,7 +261,7 @@ def _fitted(stage: CorpusStage, stream: Iterator[tuple[list[Pair], str]], second
         with open(path, "wb") as fh:
 
             def spilled() -> Iterator[Pair]:
-                for chunk, _ in stream:
+                for chunk in stream:
                     pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
                     yield from chunk
 
@@ -256,15 +288,15 @@ def _fitted(stage: CorpusStage, stream: Iterator[tuple[list[Pair], str]], second
                 t0 = time.perf_counter()
 
 
-def _chunks(pairs: Iterable[Pair], size: int) -> Iterator[tuple[list[Pair], str]]:
+def _chunks(pairs: Iterable[Pair], size: int) -> Iterator[list[Pair]]:
     chunk: list[Pair] = []
     for p in pairs:
         chunk.append(p)
         if len(chunk) == size:
-            yield chunk, ""
+            yield chunk
             chunk = []
     if chunk:
-        yield chunk, ""
+        yield chunk
 
 
 def chunk_key(signature: Signature, pairs: Sequence[Pair]) -> str:
@@ -274,21 +306,24 @@ def chunk_key(signature: Signature, pairs: Sequence[Pair]) -> str:
     return content_hash("chunk/1", signature.format(), json.dumps([encode(p) for p in pairs], ensure_ascii=False))
 
 
-def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, counts, cached) -> Iterator[tuple[list[Pair], str]]:
+def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, cached) -> Iterator[ChunkResult]:
+    """``task`` over the chunks of ``stream`` through ``executor``, in order (with a ``checkpoint`` store,
+    finished chunks are stored and found again). A task without stages runs here: nothing to ship."""
     from projection.io.pairs import decode, encode
 
     def jobs() -> Iterator[ChunkJob]:
-        for chunk, _ in stream:
+        first = 0
+        for chunk in stream:
+            job_first, first = first, first + len(chunk)
             if checkpoint is None:
-                yield ChunkJob(tuple(chunk))
+                yield ChunkJob(tuple(chunk), first=job_first)
                 continue
             key = chunk_key(signature, chunk)
             hit = checkpoint.get(key)
             done = tuple(decode(d) for d in hit) if isinstance(hit, list) else None
-            yield ChunkJob(tuple(chunk), key, done)
+            yield ChunkJob(tuple(chunk), key, done, job_first)
 
-    task = ChunkTask(stages)
-    in_process = any(s.uses_model for s in stages)
+    in_process = not task.stages or any(s.uses_model for s in task.stages)
     for result in executor.map(task, jobs(), in_process=in_process):
         for name, s in result.seconds:
             seconds[name] += s
@@ -297,7 +332,7 @@ def _map_chunks(stages, stream, executor, checkpoint, signature, seconds, counts
             cached[0] += 1
         elif checkpoint is not None:
             checkpoint.put(result.key, [encode(p) for p in result.pairs])
-        yield list(result.pairs), result.key
+        yield result
 
 
 def _progress(source: Source, enabled: bool, desc: str):

@@ -43,10 +43,9 @@ def add_parser(sub) -> None:
         "soft symmetrisation, links found in one direction only are written ipj",
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
-    p.add_argument("--jobs", type=int, default=1, metavar="N",
-                   help="processes for the projection, same output for any N (default 1: measured, shipping chunks "
-                   "to spawned workers costs more than the default greedy projection saves; N pays for the exact "
-                   "or ILP matchers on large corpora)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes that project, format and score the chunks (1,000 pairs each), same output for "
+                   "any N (default: all cores; under 4 chunks the work stays in one process)")
     p.add_argument("--align-model", help="encoder of simalign.v1 / awesome.v1 (Hub id or local directory)")
     p.add_argument("--device", help="device of a neural aligner: cpu, cuda … (default: cuda when available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")
@@ -103,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     config = config_from_args(args, "parallel")
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs {args.jobs}: give at least 1 process, or leave --jobs out to use all cores")
     executor = LocalExecutor(args.jobs)
     for path, option in ((args.source, "--source"), (args.target, "--target"), (args.alignments, "--alignments")):
         if path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator
 
 from projection.executors.base import Executor, R, T
@@ -16,6 +17,11 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: fewer chunks than this run in this process: starting spawned workers (~0.3 s of imports) costs more than
+#: they save on a few chunks (measured: ``benchmarks/README.md``, *Whole process*)
+MIN_POOL_CHUNKS = 4
 
 
 class LocalExecutor(Executor):
@@ -35,14 +41,12 @@ class LocalExecutor(Executor):
             for item in it:
                 yield task(item)
             return
-        first = next(it, _END)
-        if first is _END:
+        head = list(islice(it, MIN_POOL_CHUNKS))
+        if len(head) < MIN_POOL_CHUNKS:  # a few chunks: a pool would only add its start-up time
+            for item in head:
+                yield task(item)
             return
-        second = next(it, _END)
-        if second is _END:  # one chunk: a pool would only add its start-up time
-            yield task(first)
-            return
-        yield from self._pool_map(task, _chain(first, second, it))
+        yield from self._pool_map(task, chain(head, it))
 
     def _pool_map(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         import multiprocessing
@@ -59,9 +63,6 @@ class LocalExecutor(Executor):
                 yield window.popleft().result()
 
 
-_END = object()
-
-
 def _spawn_can_import_main() -> bool:
     """Spawned workers re-import ``__main__``: impossible for code typed into a REPL or piped to stdin, where
     the work then stays in this process."""
@@ -71,9 +72,3 @@ def _spawn_can_import_main() -> bool:
     path = getattr(main, "__file__", None)
     ok = path is None and getattr(getattr(main, "__spec__", None), "name", None) is not None
     return ok or (path is not None and os.path.isfile(path))
-
-
-def _chain(a, b, rest):
-    yield a
-    yield b
-    yield from rest

@@ -576,39 +576,24 @@ def _token_problem(token: str, tagged: bool) -> str:
     return ""
 
 
-class ConllWriter(OutputFile):
-    """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
-
-    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
-    would not read back identically is refused (``ValueError`` naming the sentence). The file appears (atomically
-    replacing an old one) only when the ``with`` block ends without an error."""
+class ConllFormatter:
+    """CoNLL text of sentences with every check of ``ConllWriter``: ``format(tokens, tags, k)`` returns the
+    sentence's lines and a blank line, or raises ``ValueError`` naming sentence ``k`` when a token or tag would
+    not read back identically, or when it is tagged unlike the sentences before. No file: a worker formats its
+    chunk and the writer appends the text (``ConllWriter.write_text``)."""
 
     _MAX_CHECKED = 1 << 17  # distinct tokens remembered as checked
-    _BUFFER = 512  # sentences joined into one write
 
-    def __init__(self, path: str | os.PathLike) -> None:
-        super().__init__(path)
-        self.sentences = 0
-        self._tagged: bool | None = None
+    def __init__(self) -> None:
+        self.tagged: bool | None = None
         self._checked: set[str] = set()
-        self._buffer: list[str] = []
 
-    def _finish(self, ok: bool) -> None:
-        if ok and self._buffer:
-            self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
-        self._buffer.clear()
-
-    def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
-        """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""
-        if self._fh is None:
-            raise ValueError("ConllWriter.write outside its with block")
-        self.sentences += 1
-        k = self.sentences
+    def format(self, tokens: Sequence[str], tags: Sequence[str] | None, k: int) -> str:
         tagged = tags is not None
-        if self._tagged is None:
-            self._tagged = tagged
-        elif self._tagged != tagged:
-            raise ValueError(f"sentence {k}: {'no tags' if self._tagged else 'tags'}, unlike the sentences before")
+        if self.tagged is None:
+            self.tagged = tagged
+        elif self.tagged != tagged:
+            raise ValueError(f"sentence {k}: {'no tags' if self.tagged else 'tags'}, unlike the sentences before")
         if tags is not None and len(tokens) != len(tags):
             raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
         if not tokens:
@@ -623,12 +608,56 @@ class ConllWriter(OutputFile):
                     if len(checked) < self._MAX_CHECKED:
                         checked.add(token)
         if tags is None:
-            self._buffer.append("\n".join(tokens) + "\n\n")
-        else:
-            if not all(map(_TAG_PARTS.__contains__, tags)):
-                for tag in tags:
-                    tag_parts(tag, where=f"sentence {k}")
-            self._buffer.append("\n".join(map("\t".join, zip(tokens, tags))) + "\n\n")
+            return "\n".join(tokens) + "\n\n"
+        if not all(map(_TAG_PARTS.__contains__, tags)):
+            for tag in tags:
+                tag_parts(tag, where=f"sentence {k}")
+        return "\n".join(map("\t".join, zip(tokens, tags))) + "\n\n"
+
+
+class ConllWriter(OutputFile):
+    """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
+
+    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
+    would not read back identically is refused (``ValueError`` naming the sentence). The file appears (atomically
+    replacing an old one) only when the ``with`` block ends without an error. ``write_text`` appends sentences
+    that a ``ConllFormatter`` formatted elsewhere."""
+
+    _BUFFER = 512  # sentences joined into one write
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__(path)
+        self.sentences = 0
+        self._formatter = ConllFormatter()
+        self._buffer: list[str] = []
+
+    def _finish(self, ok: bool) -> None:
+        if ok and self._buffer:
+            self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
+        self._buffer.clear()
+
+    def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
+        """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""
+        if self._fh is None:
+            raise ValueError("ConllWriter.write outside its with block")
+        self.sentences += 1
+        self._buffer.append(self._formatter.format(tokens, tags, self.sentences))
+        if len(self._buffer) >= self._BUFFER:
+            self._fh.write("".join(self._buffer))
+            self._buffer.clear()
+
+    def write_text(self, text: str, sentences: int, tagged: bool | None) -> None:
+        """Append ``sentences`` sentences formatted by a ``ConllFormatter`` (``tagged``: its ``tagged``)."""
+        if self._fh is None:
+            raise ValueError("ConllWriter.write_text outside its with block")
+        formatter = self._formatter
+        if tagged is not None and formatter.tagged is not None and tagged != formatter.tagged:
+            k = self.sentences + 1
+            raise ValueError(f"sentence {k}: {'no tags' if formatter.tagged else 'tags'}, unlike the sentences before")
+        if formatter.tagged is None:
+            formatter.tagged = tagged
+        self.sentences += sentences
+        self._buffer.append(text)
         if len(self._buffer) >= self._BUFFER:
             self._fh.write("".join(self._buffer))
             self._buffer.clear()

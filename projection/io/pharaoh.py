@@ -221,6 +221,14 @@ class AlignmentWriter(OutputFile):
             self.lines += len(buf)
 
 
+    def write_text(self, text: str, lines: int) -> None:
+        """Append ``lines`` Pharaoh lines formatted elsewhere (``format_pharaoh`` each, every line ending in ``\\n``)."""
+        if self._fh is None:
+            raise ValueError("AlignmentWriter.write_text outside its with block")
+        self._fh.write(text)
+        self.lines += lines
+
+
 def write_alignments(path: str | os.PathLike, alignments: Iterable[Alignment]) -> None:
     """Write one Pharaoh line per alignment atomically."""
     with AlignmentWriter(path) as writer:

@@ -6,8 +6,9 @@
 - ``CorpusStage.fit(pairs)`` sees the whole split once, as a stream (training a statistical aligner), keeps
   only compact state (token ids, not a ``Pair`` per sentence) and returns the function that fills pair
   number ``k``; the runner keeps the pairs themselves in a scratch file meanwhile.
-- ``Sink.write(pairs)`` consumes finished pairs; ``close()`` commits (atomic files appear only then),
-  ``abort()`` discards.
+- ``Sink.write(chunk)`` consumes finished chunks in order; ``close()`` commits (atomic files appear only then),
+  ``abort()`` discards. A sink may name an ``encoder()``: a pure function of a chunk that the runner applies
+  where the chunk was made (a worker), so that only its result (text, counts) travels back to ``write``.
 
 Every kind has ``signature()`` (the ``(field, Part)`` pairs it adds to the run's ``Signature``), ``check()``
 (fail fast, before any work: models available, paths writable) and ``counts()`` (numbers for the report).
@@ -17,7 +18,7 @@ Stages never see the executor or the cache layout of the run.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from projection.signature import Part
 from projection.types import Pair
@@ -67,10 +68,21 @@ class CorpusStage(_Common, ABC):
         ``fill(k, pair)``, which gives pair number ``k`` (0-based, in the same order) with the field filled."""
 
 
+#: ``encode(pairs, first)``: a finished chunk -> what its sink's ``write`` receives (``first``: the number of the
+#: chunk's first pair in the run, 0-based, for error messages)
+Encoder = Callable[[Sequence[Pair], int], Any]
+
+
 class Sink(_Common, ABC):
+    def encoder(self) -> Encoder | None:
+        """``None`` (the default): ``write`` receives each chunk's pairs. Otherwise a pure, picklable
+        ``encode(pairs, first)`` that the runner applies to each finished chunk where it was made (a worker
+        process, a Ray task); ``write`` then receives its result, and the pairs need not travel back."""
+        return None
+
     @abstractmethod
-    def write(self, pairs: Sequence[Pair]) -> None:
-        """Consume a chunk of finished pairs (chunks arrive in order)."""
+    def write(self, chunk: Any) -> None:
+        """Consume one finished chunk (chunks arrive in order): its pairs, or what ``encoder()`` made of them."""
 
     def close(self) -> None:
         """The run succeeded: commit what was written."""

@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from projection.stages.base import Sink
+from projection.evaluate import EntityCounts
+from projection.stages.base import Encoder, Sink
 from projection.types import Alignment, Pair
 
 
@@ -89,10 +90,11 @@ class ConllSink(_FileSink):
 
         return ConllWriter(self.path)
 
-    def write(self, pairs: Sequence[Pair]) -> None:
-        writer = self._handle()
-        for p in pairs:
-            writer.write(p.target.tokens, p.silver)
+    def encoder(self) -> Encoder:
+        return conll_text
+
+    def write(self, chunk: tuple[str, int, bool | None]) -> None:
+        self._handle().write_text(*chunk)
 
 
 class PharaohSink(_FileSink):
@@ -106,8 +108,11 @@ class PharaohSink(_FileSink):
 
         return AlignmentWriter(self.path)
 
-    def write(self, pairs: Sequence[Pair]) -> None:
-        self._handle().write_all(p.alignment or Alignment() for p in pairs)
+    def encoder(self) -> Encoder:
+        return pharaoh_text
+
+    def write(self, chunk: tuple[str, int]) -> None:
+        self._handle().write_text(*chunk)
 
 
 class EvaluationSink(Sink):
@@ -117,21 +122,52 @@ class EvaluationSink(Sink):
     name = "evaluate"
 
     def __init__(self, ignore: Sequence[str] = ()) -> None:
-        from projection.evaluate import EntityCounts
-
         self.entity_counts = EntityCounts(frozenset(ignore))
         self.scores = None
         self.missing_gold = 0
 
-    def write(self, pairs: Sequence[Pair]) -> None:
-        gold, silver = [], []
-        for p in pairs:
-            if p.target.tags is None:
-                self.missing_gold += 1
-                continue
-            gold.append(p.target.tags)
-            silver.append(p.silver)
-        self.entity_counts.add(gold, silver)
+    def encoder(self) -> Encoder:
+        return EntityTally(self.entity_counts.ignore)
+
+    def write(self, chunk: tuple[EntityCounts, int]) -> None:
+        counts, missing = chunk
+        self.entity_counts.merge(counts)
+        self.missing_gold += missing
 
     def close(self) -> None:
         self.scores = None if self.missing_gold else self.entity_counts.scores()
+
+
+def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None]:
+    """``ConllSink``'s encoder: the chunk's silver CoNLL text (every ``ConllWriter`` check), its sentence count
+    and whether it is tagged."""
+    from projection.io.conll import ConllFormatter
+
+    formatter = ConllFormatter()
+    fmt = formatter.format
+    text = "".join([fmt(p.target.tokens, p.silver, first + k) for k, p in enumerate(pairs, 1)])
+    return text, len(pairs), formatter.tagged
+
+
+def pharaoh_text(pairs: Sequence[Pair], first: int) -> tuple[str, int]:
+    """``PharaohSink``'s encoder: one Pharaoh line per pair, and the number of lines."""
+    from projection.io.pharaoh import format_pharaoh
+
+    return "".join([format_pharaoh(p.alignment or Alignment()) + "\n" for p in pairs]), len(pairs)
+
+
+class EntityTally:
+    """``EvaluationSink``'s encoder: the chunk's gold-vs-silver entity counts and how many pairs lack gold."""
+
+    def __init__(self, ignore: frozenset) -> None:
+        self.ignore = frozenset(ignore)
+
+    def __call__(self, pairs: Sequence[Pair], first: int) -> tuple[EntityCounts, int]:
+        counts = EntityCounts(self.ignore)
+        gold, silver = [], []
+        for p in pairs:
+            if p.target.tags is not None:
+                gold.append(p.target.tags)
+                silver.append(p.silver)
+        counts.add(gold, silver, first=first)
+        return counts, len(pairs) - len(gold)

@@ -104,6 +104,11 @@ def test_nan_char_weight(tmp_path):
     assert_one_error(code, err, s, "--char-weight", "finite")
 
 
+def test_zero_jobs_says_how_to_use_all_cores(tmp_path):
+    code, err, s = cli(project(tmp_path, "--jobs", "0"), tmp_path)
+    assert_one_error(code, err, s, "--jobs 0", "leave --jobs out to use all cores")
+
+
 def test_a_drop_label_that_never_occurs(tmp_path):
     code, err, s = cli(project(tmp_path, "--drop-label", "FOO"), tmp_path)
     assert_one_error(code, err, s, "--drop-label FOO", "LOC, MISC, ORG, PER")

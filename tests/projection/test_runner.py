@@ -3,6 +3,7 @@ commit only on success, a whole-corpus stage sees the whole split."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -40,6 +41,46 @@ def test_any_chunk_plan_and_executor_give_the_same_pairs(corpus, reference, tmp_
     plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path)
     got = run(plan.source, plan.stages, executor=LocalExecutor(jobs), chunk_size=chunk_size, progress=False)
     assert got.pairs == ref.pairs and got.signature == ref.signature and got.stats.sentences == N
+
+
+class WhereRun(Stage):
+    """Counts the chunks it processed outside the process that built it (a real Stage subclass)."""
+
+    name = "where"
+
+    def __init__(self) -> None:
+        self.driver = os.getpid()
+        self.outside = 0
+
+    def process(self, pairs):
+        self.outside += os.getpid() != self.driver
+        return list(pairs)
+
+    def counts(self):
+        return {"chunks_in_workers": self.outside}
+
+
+def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(corpus, reference, tmp_path):
+    from projection.io.conll import write_conll
+    from projection.io.pharaoh import write_alignments
+    from projection.evaluate import evaluate
+    from projection.stages.write import EvaluationSink, PharaohSink
+
+    cfg, ref = reference
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path)
+    write_conll(tmp_path / "ref.conll", [(p.target.tokens, p.silver) for p in ref.pairs])
+    write_alignments(tmp_path / "ref.txt", [p.alignment for p in ref.pairs])
+    expected = evaluate([p.target.tags for p in ref.pairs], [p.silver for p in ref.pairs])
+    for jobs in (1, 2):
+        out, links, scores = tmp_path / f"{jobs}.conll", tmp_path / f"{jobs}.txt", EvaluationSink()
+        got = run(plan.source, [*plan.stages, WhereRun()], [ConllSink(out), PharaohSink(links), scores],
+                  executor=LocalExecutor(jobs), chunk_size=20, keep=False, progress=False)  # fmt: skip
+        assert got.stats.count("chunks_in_workers") == (6 if jobs == 2 else 0)  # 120 pairs, 6 chunks
+        assert got.pairs == () and got.stats.sentences == N
+        assert got.stats.projected_entities == ref.stats.projected_entities
+        assert out.read_bytes() == (tmp_path / "ref.conll").read_bytes()
+        assert links.read_bytes() == (tmp_path / "ref.txt").read_bytes()
+        assert scores.scores == expected
 
 
 class Recorder(Stage):

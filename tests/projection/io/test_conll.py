@@ -365,6 +365,27 @@ def test_writer_refuses_what_would_not_read_back(tmp_path, tokens, tags, what):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_text_formatted_apart_is_appended_with_the_checks_across_chunks(tmp_path):
+    """A worker formats its chunk with a ``ConllFormatter``; the writer appends the text, and still refuses a
+    chunk tagged unlike the chunks before, naming the run's sentence number."""
+    from projection.io.conll import ConllFormatter
+
+    chunk = ConllFormatter()
+    text = chunk.format(("Peter", "lebt"), ("B-PER", "O"), 1) + chunk.format(("hier",), ("O",), 2)
+    path = tmp_path / "out.conll"
+    with ConllWriter(path) as writer:
+        writer.write_text(text, 2, chunk.tagged)
+        writer.write(("#",), ("O",))
+    assert path.read_text(encoding="utf-8") == "Peter\tB-PER\nlebt\tO\n\nhier\tO\n\n#\tO\n\n"
+    untagged = ConllFormatter()
+    with pytest.raises(ValueError, match="^sentence 4: no tags, unlike"), ConllWriter(path) as writer:
+        writer.write_text(text, 2, chunk.tagged)
+        writer.write(("#",), ("O",))
+        writer.write_text(untagged.format(("ja",), None, 4), 1, untagged.tagged)
+    with pytest.raises(ValueError, match="^sentence 7: token 'a ' cannot be written"):
+        ConllFormatter().format(("a ",), ("O",), 7)
+
+
 LINE_KINDS = [
     "a\tO", "b\tB-PER", "c\tI-PER", "d\tI-LOC", "", "", "  ", "# c", "#\tO", "# x\tB-LOC", "-DOCSTART-\tO",
     "e O", "f\tO ", " g\tO", "h \tB-X", "x\x0c\tO", "y\tO\r", "z\tNN\tO", "w NN B-LOC", "\tO", "k", "v\tO\tx",
