@@ -657,10 +657,10 @@ class ConllWriter(OutputFile):
         if formatter.tagged is None:
             formatter.tagged = tagged
         self.sentences += sentences
-        self._buffer.append(text)
-        if len(self._buffer) >= self._BUFFER:
+        if self._buffer:  # sentences written one at a time before this text
             self._fh.write("".join(self._buffer))
             self._buffer.clear()
+        self._fh.write(text)
 
 
 def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str] | None]]) -> None:

@@ -386,6 +386,22 @@ def test_text_formatted_apart_is_appended_with_the_checks_across_chunks(tmp_path
         ConllFormatter().format(("a ",), ("O",), 7)
 
 
+def test_text_formatted_apart_goes_to_the_file_at_once(tmp_path):
+    """A run appends 1,000 sentences per chunk: the writer must not hold chunk texts until it closes (a
+    buffer of 512 chunks once made memory grow with the corpus)."""
+    from projection.io.conll import ConllFormatter
+
+    formatter = ConllFormatter()
+    text = "".join(formatter.format((f"w{k}", "x"), ("O", "O"), k) for k in range(1, 1001))
+    path = tmp_path / "out.conll"
+    with ConllWriter(path) as writer:
+        for k in range(3):
+            writer.write_text(text, 1000, True)
+            (temp,) = tmp_path.glob(".out.conll*")
+            assert temp.stat().st_size >= (k + 1) * len(text.encode("utf-8")) - 8192  # at most io's own buffer
+    assert path.stat().st_size == 3 * len(text.encode("utf-8"))
+
+
 LINE_KINDS = [
     "a\tO", "b\tB-PER", "c\tI-PER", "d\tI-LOC", "", "", "  ", "# c", "#\tO", "# x\tB-LOC", "-DOCSTART-\tO",
     "e O", "f\tO ", " g\tO", "h \tB-X", "x\x0c\tO", "y\tO\r", "z\tNN\tO", "w NN B-LOC", "\tO", "k", "v\tO\tx",
