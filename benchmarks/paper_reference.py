@@ -1,7 +1,7 @@
 """A paper-style reference of ``silver-ner project --alignments``: plain Python, unbounded n-gram candidates.
 
 What the paper's scripts do, written from its description (``../shared/research/paper-notes.md`` §3, not
-its code): read the CoNLL files line by line into lists, read the Pharaoh alignments (sure links), extract every target
+its code): read the CoNLL files line by line into lists, read the Pharaoh alignments, extract every target
 n-gram (unbounded; spans containing ``!`` or ``?`` dropped), fill the entity × candidate score matrix with
 c(s, t) = 2·#{links from s into t}/(|s|+|t|), then match; write ``token<TAB>tag`` and score with seqeval. It is
 the baseline the whole-process benchmark times side by side with silver-ner (``bench_whole.py``); it is not
@@ -46,16 +46,15 @@ def read_conll(path):
 
 
 def read_alignments(path):
-    """Sure links ``i-j`` per line; the paper's aligners give no other kind, so a possible link ``ipj``
-    (silver-ner's soft symmetrisation writes them) is not a link here."""
+    """Every link of each Pharaoh line, ``i-j`` and ``ipj`` alike (the paper's method knows one kind of link)."""
     out = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             links = []
             for item in line.split():
-                if "-" in item:
-                    i, j = item.split("-")
-                    links.append((int(i), int(j)))
+                sep = "-" if "-" in item else "p"
+                i, j = item.split(sep)
+                links.append((int(i), int(j)))
             out.append(links)
     return out
 
