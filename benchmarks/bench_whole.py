@@ -123,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         styles = ["ilp"] if args.exact else ["literal", "lean"]
         # silver-ner's default method, and (greedy only) the reference's own method, which must write its bytes
         variants = {"default method": []} if args.exact else {"default method": [], "paper's method": PAPER}
+        if args.jobs is None:  # all cores, and one process beside it
+            variants["default method, --jobs 1"] = ["--jobs", "1"]
         ours: dict[str, list] = {name: [] for name in variants}
         refs: dict[str, list] = {style: [] for style in styles}
         for _ in range(args.repeats):  # interleaved: all see the same machine load
