@@ -583,10 +583,11 @@ class ConllFormatter:
     chunk and the writer appends the text (``ConllWriter.write_text``)."""
 
     _MAX_CHECKED = 1 << 17  # distinct tokens remembered as checked
+    #: tokens found writable, per ``tagged``, shared by the formatters of a process (a worker formats many chunks)
+    _CHECKED: dict[bool, set[str]] = {True: set(), False: set()}
 
     def __init__(self) -> None:
         self.tagged: bool | None = None
-        self._checked: set[str] = set()
 
     def format(self, tokens: Sequence[str], tags: Sequence[str] | None, k: int) -> str:
         tagged = tags is not None
@@ -598,7 +599,7 @@ class ConllFormatter:
             raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
         if not tokens:
             raise ValueError(f"sentence {k}: no tokens; CoNLL cannot hold an empty sentence")
-        checked = self._checked
+        checked = self._CHECKED[tagged]
         if not checked.issuperset(tokens):
             for token in tokens:
                 if token not in checked:
