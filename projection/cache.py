@@ -36,22 +36,26 @@ def cache_root() -> Path:
 
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary sibling of ``path`` for writing; on success it replaces ``path`` atomically.
+    """Open a temporary sibling of ``path`` for writing; on success it replaces ``path`` atomically. On an
+    error, Ctrl-C, SIGTERM or SIGHUP the temporary file is removed.
 
     Parent folders are created. ``mode`` is ``"w"`` or ``"wb"``."""
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    from projection.tmp import removed_if_killed
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual permissions
-        text = "b" not in mode
-        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="\n" if text else None) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        with removed_if_killed(tmp):
+            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual permissions
+            text = "b" not in mode
+            with os.fdopen(fd, mode, encoding=encoding if text else None, newline="\n" if text else None) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

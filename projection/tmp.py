@@ -9,6 +9,8 @@
 * ``start_child(args)``: ``subprocess.Popen`` for helper binaries (eflomal). On Linux the child gets a
   parent-death signal (``PR_SET_PDEATHSIG`` = SIGKILL), so it dies with the process even after a SIGKILL.
   Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
+* ``die_with(parent)``: the same parent-death signal for the spawned workers of a ``LocalExecutor`` pool.
+* ``removed_if_killed(path)``: the temporary file of an atomic write is removed on SIGTERM/SIGHUP too.
 
 Signal handlers are installed only where the signal still has its default action, from the main thread,
 on first use: an application's own handlers are left alone (atexit still cleans up when they exit).
@@ -39,6 +41,7 @@ _dir: Path | None = None
 _owner = 0  # the PID that created _dir: a forked child must neither reuse nor remove its parent's directory
 _children: dict[subprocess.Popen, bool] = {}  # live child -> runs in its own process group
 _handled: set[int] = set()
+_files: set[str] = set()  # temporary files of atomic writes in progress (removed on SIGTERM/SIGHUP)
 
 
 def process_dir() -> Path:
@@ -51,6 +54,20 @@ def process_dir() -> Path:
             _owner = os.getpid()
         _install_handlers()
         return _dir
+
+
+@contextlib.contextmanager
+def removed_if_killed(path: str | os.PathLike) -> Iterator[None]:
+    """Remove the file ``path`` if SIGTERM or SIGHUP ends the process inside the block (an atomic write's
+    temporary file: an exception already removes it, but a signal's default action skips every ``finally``)."""
+    with _lock:
+        _files.add(os.fspath(path))
+        _install_handlers()
+    try:
+        yield
+    finally:
+        with _lock:
+            _files.discard(os.fspath(path))
 
 
 @contextlib.contextmanager
@@ -106,13 +123,25 @@ def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
 
 def _parent_death_signal() -> object | None:
     """A ``preexec_fn`` that asks Linux to SIGKILL the child when this process dies, or None elsewhere."""
+    return _death_signal_for(os.getpid())
+
+
+def die_with(parent: int) -> None:
+    """Initializer of a worker process started by ``parent`` (a ``LocalExecutor`` pool): on Linux the worker
+    gets the parent-death signal SIGKILL, so it never outlives a driver killed by SIGTERM or SIGKILL (it would
+    otherwise wait for work forever); a worker whose parent already died exits at once."""
+    preexec = _death_signal_for(parent)
+    if preexec is not None:
+        preexec()
+
+
+def _death_signal_for(parent: int):
     if not sys.platform.startswith("linux"):
         return None
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before fork: no dlopen in the child
     except (OSError, AttributeError):
         return None
-    parent = os.getpid()
 
     def preexec() -> None:
         if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
@@ -166,12 +195,17 @@ def _kill(child: subprocess.Popen, *, wait: bool = True) -> None:
 
 
 def cleanup(*, wait: bool = True) -> None:
-    """Kill live children and remove this process's scratch directory (exit and signal paths call it)."""
+    """Kill live children, remove the temporary files of unfinished atomic writes and this process's scratch
+    directory (exit and signal paths call it)."""
     global _dir
     with _lock:
         for child in list(_children):
             _kill(child, wait=wait)
         _children.clear()
+        for path in list(_files):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _files.clear()
         if _dir is not None and _owner == os.getpid():
             shutil.rmtree(_dir, ignore_errors=True)
             _dir = None
@@ -196,10 +230,11 @@ def _install_handlers() -> None:
 
 
 def _forget_in_forked_child() -> None:
-    """A forked child owns neither its parent's directory nor its parent's children."""
+    """A forked child owns neither its parent's directory, its parent's children nor its files."""
     global _dir, _owner, _lock
     _lock = threading.RLock()
     _children.clear()
+    _files.clear()
     _dir, _owner = None, 0
 
 

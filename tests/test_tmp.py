@@ -91,6 +91,24 @@ def test_sigterm_removes_the_dir_kills_the_child_and_exits_as_killed(tmp_path: P
     assert wait_until(lambda: gone(child), 5)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_an_atomic_write_leaves_neither_the_file_nor_its_temporary(tmp_path: Path, signum) -> None:
+    script = (
+        "import sys, time\n"
+        "from projection.cache import atomic_open\n"
+        "with atomic_open(sys.argv[1]) as fh:\n"
+        "    fh.write('half'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
+    )
+    out = tmp_path / "out" / "silver.conll"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "writing\n"
+    assert [p.name.startswith(".silver.conll.") for p in out.parent.iterdir()] == [True]
+    proc.send_signal(signum)
+    assert proc.wait(5) == -signum  # still reported as killed by the signal
+    assert list(out.parent.iterdir()) == []
+
+
 def test_normal_exit_and_ctrl_c_remove_the_dir(tmp_path: Path) -> None:
     proc, path, child = _start("pass", tmp_path)
     assert proc.wait(5) == 0 and not path.exists()

@@ -1,5 +1,6 @@
 """``LocalExecutor``: in this process, or over ``jobs`` spawned worker processes (never forked: a fork after
-torch or a tokenizer started its threads can hang)."""
+torch or a tokenizer started its threads can hang). On Linux the workers die with the process that started
+them, even when it is killed (``projection.tmp.die_with``)."""
 
 from __future__ import annotations
 
@@ -52,8 +53,11 @@ class LocalExecutor(Executor):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from projection.tmp import die_with
+
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=die_with,
+                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
             window: deque = deque()
             for item in items:
                 window.append(pool.submit(task, item))
