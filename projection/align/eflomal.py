@@ -27,6 +27,7 @@ from typing import Sequence
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import (
+    DirectionalLinks,
     LongPairs,
     PairView,
     StatisticalAligner,
@@ -38,7 +39,7 @@ from projection.align.statistical import (
 from projection.align.symmetrize import symmetrize
 from projection.align.text import check_batch
 from projection.extras import require
-from projection.io.pharaoh import read_alignments
+from projection.io.pharaoh import parse_pharaoh
 from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
 
@@ -123,7 +124,7 @@ class EflomalAligner(StatisticalAligner):
                                  tuple(sorted(p for p, n in votes.items() if n <= runs))))  # fmt: skip
         return out
 
-    def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
+    def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Sequence[tuple[Alignment, Alignment]]:
         """Per pair, eflomal's (forward, reverse) links before symmetrisation, both as (source, target).
 
         With ``runs`` > 1, eflomal samples that many times and each direction keeps the links found by a
@@ -143,39 +144,37 @@ class EflomalAligner(StatisticalAligner):
             ))
         return out
 
-    def _directional_once(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:
+    def _directional_once(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> DirectionalLinks:
         """One sampling run; pairs with an empty side get no links. Long pairs take two passes over the batch
-        (windows, then pieces cut where the windows' links allow: projection.align.statistical)."""
+        (windows, then pieces cut where the windows' links allow: projection.align.statistical). The links stay
+        eflomal's Pharaoh lines until a pair is asked for (``DirectionalLinks``)."""
         check_batch(src, tgt)
         pairs = PairView(src, tgt, self.extra or [])  # no tuple per pair of a large batch held at once
+        n = len(src)
         used = [k for k, (s, t) in enumerate(pairs) if len(s) and len(t)]
-        out = [(Alignment(), Alignment()) for _ in src]
         self.long_stats = LongPairs(limit=self.max_tokens)
-        if not any(k < len(src) for k in used):
-            return out
+        if not any(k < n for k in used):
+            return DirectionalLinks([""] * n, [""] * n, src, tgt, "eflomal")
         long = {k: split_long_pair(len(pairs[k][0]), len(pairs[k][1]))
                 for k in used if max(map(len, pairs[k])) > self.max_tokens}
-        links = self._pass(pairs, used, long)
+        fwd, rev = self._pass(pairs, used, long)
         if long:
             for k in long:
-                sym = symmetrize("intersection", *links[k], len(pairs[k][0]), len(pairs[k][1]))
+                sym = symmetrize("intersection", fwd[k], rev[k], len(pairs[k][0]), len(pairs[k][1]))
                 long[k] = cut_long_pair(sym, len(pairs[k][0]), len(pairs[k][1]), self.max_tokens)
-            links = self._pass(pairs, used, long)
-            n_long = sum(k < len(src) for k in long)
-            self.long_stats = LongPairs(n_long, sum(len(v) for k, v in long.items() if k < len(src)), self.max_tokens)
+            fwd, rev = self._pass(pairs, used, long)
+            n_long = sum(k < n for k in long)
+            self.long_stats = LongPairs(n_long, sum(len(v) for k, v in long.items() if k < n), self.max_tokens)
             logger.info("eflomal: %d pairs longer than %d tokens aligned in %d pieces",
                         n_long, self.max_tokens, self.long_stats.pieces)
-        for k in used:
-            if k < len(src):
-                links[k][0].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal forward links, pair {k}")
-                links[k][1].check_bounds(len(src[k]), len(tgt[k]), where=f"eflomal reverse links, pair {k}")
-                out[k] = links[k]
-        return out
+        del fwd[n:], rev[n:]  # the extra corpus' links
+        return DirectionalLinks(fwd, rev, src, tgt, "eflomal")
 
     def _pass(
         self, pairs: Sequence[tuple[Tokens, Tokens]], used: list[int], long: dict[int, list[Window]]
-    ) -> dict[int, tuple[Alignment, Alignment]]:
-        """One eflomal run over the used pairs, the long ones as their windows; (forward, reverse) per pair."""
+    ) -> tuple[list, list]:
+        """One eflomal run over the used pairs, the long ones as their windows: (forward, reverse) per pair of
+        ``pairs``, each a Pharaoh line ("" for an unused pair) or, for a long pair, its merged ``Alignment``."""
         units = [(k, win) for k in used for win in long.get(k, [None])]
         src_lines, tgt_lines = [], []
         for k, win in units:
@@ -187,23 +186,27 @@ class EflomalAligner(StatisticalAligner):
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
         # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
         n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)
-        fwd, rev = self._run(src_lines, tgt_lines, n_lines)
+        fwd_lines, rev_lines = self._run(src_lines, tgt_lines, n_lines)
+        del src_lines, tgt_lines
         logger.info("eflomal: aligned %d training pairs", len(units))
-        out: dict[int, tuple[Alignment, Alignment]] = {}
+        fwd: list = [""] * len(pairs)
+        rev: list = [""] * len(pairs)
         parts: dict[int, list[tuple[Window, tuple[Alignment, Alignment]]]] = {}
         for row, (k, win) in enumerate(units):
             if win is None:
-                out[k] = (fwd[row], rev[row])
+                fwd[k], rev[k] = fwd_lines[row], rev_lines[row]
             else:
-                parts.setdefault(k, []).append((win, (fwd[row], rev[row])))
+                where = f"eflomal links of a window of pair {k}"
+                links = (parse_pharaoh(fwd_lines[row], where=where), parse_pharaoh(rev_lines[row], where=where))
+                parts.setdefault(k, []).append((win, links))
         for k, got in parts.items():
-            out[k] = merge_windows([w for w, _ in got], [links for _, links in got])
-        return out
+            fwd[k], rev[k] = merge_windows([w for w, _ in got], [links for _, links in got])
+        return fwd, rev
 
     def _run(
         self, src_lines: list[str], tgt_lines: list[str], n_lines: int | None = None
-    ) -> tuple[list[Alignment], list[Alignment]]:
-        """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) links per line.
+    ) -> tuple[list[str], list[str]]:
+        """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) Pharaoh lines.
 
         We start the binary ourselves (eflomal.Aligner.align would too) so that it dies with this process
         and its files live in the process's scratch directory (projection.tmp)."""
@@ -230,13 +233,22 @@ class EflomalAligner(StatisticalAligner):
             if code != 0:
                 tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
                 raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")
-            fwd, rev = read_alignments(paths["fwd"]), read_alignments(paths["rev"])
+            fwd, rev = _lines_of(paths["fwd"]), _lines_of(paths["rev"])
         if len(fwd) != len(src_lines) or len(rev) != len(src_lines):
             raise RuntimeError(
                 f"eflomal returned {len(fwd)}/{len(rev)} alignment lines for {len(src_lines)} pairs; "
                 "check the eflomal installation (pip install eflomal)"
             )
         return fwd, rev
+
+
+def _lines_of(path: Path) -> list[str]:
+    """The lines of an eflomal output file (Pharaoh links, parsed later, per pair)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def auto_iterations(model: int, n_lines: int, rel_iterations: float) -> tuple[int, int, int]:

@@ -108,9 +108,9 @@ def test_long_pair_takes_two_passes_and_is_counted(monkeypatch) -> None:
 
     seen = []
 
-    def fake_run(src_lines, tgt_lines, n_lines=None):
+    def fake_run(src_lines, tgt_lines, n_lines=None):  # eflomal's output: one Pharaoh line per input line
         seen.append((src_lines, tgt_lines, n_lines))
-        links = [Alignment.of((k, k) for k in range(min(len(s.split()), len(t.split()))))
+        links = [Alignment.of((k, k) for k in range(min(len(s.split()), len(t.split())))).to_pharaoh()
                  for s, t in zip(src_lines, tgt_lines)]
         return links, links
 
@@ -195,3 +195,17 @@ def test_long_pair_gets_the_links_of_a_word_for_word_cipher() -> None:
     found = set(out[-1].pairs)
     # measured: 1,100 of 1,100 identity links and no other link with 3 data seeds; 1% is left for the sampling
     assert len(found & identity) >= 1089 and len(found - identity) <= 11
+
+
+def test_directional_links_parse_each_pair_when_asked_and_check_its_bounds() -> None:
+    from projection.align.statistical import DirectionalLinks
+
+    src, tgt = [["a", "b"], ["c"]], [["x"], ["y", "z"]]
+    links = DirectionalLinks(["0-0 1-0", ""], ["1-0", Alignment.of([(0, 1)])], src, tgt, "eflomal")
+    assert list(links) == [(Alignment.of([(0, 0), (1, 0)]), Alignment.of([(1, 0)])),
+                           (Alignment(), Alignment.of([(0, 1)]))]  # fmt: skip
+    assert links[-1] == links[1] and len(links) == 2
+    bad = DirectionalLinks(["0-0", "0-2"], ["", ""], src, tgt, "eflomal")
+    assert bad[0] == (Alignment.of([(0, 0)]), Alignment())
+    with pytest.raises(ValueError, match="eflomal forward links, pair 1: link 0-2 is outside a pair of 1 source"):
+        bad[1]

@@ -94,11 +94,9 @@ def test_aligners_learn_over_the_name_stems(monkeypatch: pytest.MonkeyPatch) -> 
 
     lines = []
 
-    def run(self, src_lines, tgt_lines, n_lines=None):
+    def run(self, src_lines, tgt_lines, n_lines=None):  # eflomal's output: one Pharaoh line per input line
         lines.append((src_lines, tgt_lines))
-        from projection.types import Alignment
-
-        return [Alignment()] * len(src_lines), [Alignment()] * len(src_lines)
+        return [""] * len(src_lines), [""] * len(src_lines)
 
     monkeypatch.setattr(EflomalAligner, "_run", run)
     EflomalAligner(stem_from="name").align(src, tgt)
