@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from projection.cache import atomic_write_text  # noqa: E402
 from projection.evaluate import evaluate  # noqa: E402
-from projection.io.conll import read_conll, write_conll  # noqa: E402
+from projection.io.conll import read_conll
+from projection.io.conll_write import write_conll  # noqa: E402
 from projection.io.pharaoh import read_alignments, write_alignments  # noqa: E402
 from projection.tags import LabelMap  # noqa: E402
 from projection.types import Alignment, Sentence  # noqa: E402

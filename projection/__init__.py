@@ -18,7 +18,7 @@ _WHERE = {
     "read_conll": "projection.io.conll",
     "read_plain": "projection.io.conll",
     "read_sentences": "projection.io.conll",
-    "write_conll": "projection.io.conll",
+    "write_conll": "projection.io.conll_write",
     "ModelSettings": "projection.options",
     "default_config": "projection.options",
     "parallel_plan": "projection.plans",

@@ -86,7 +86,7 @@ class ConllSink(_FileSink):
     what = "--out"
 
     def _make_writer(self):
-        from projection.io.conll import ConllWriter
+        from projection.io.conll_write import ConllWriter
 
         return ConllWriter(self.path)
 
@@ -141,7 +141,7 @@ class EvaluationSink(Sink):
 def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None]:
     """``ConllSink``'s encoder: the chunk's silver CoNLL text (every ``ConllWriter`` check), its sentence count
     and whether it is tagged."""
-    from projection.io.conll import ConllFormatter
+    from projection.io.conll_write import ConllFormatter
 
     formatter = ConllFormatter()
     fmt = formatter.format

@@ -53,7 +53,7 @@ def test_the_workers_die_with_a_killed_driver(tmp_path):
     found: list[int] = []
     try:
         # the resource tracker and two workers (the workers' own Python: at least 3 children in all)
-        found = wait_until(lambda: (lambda k: k if len(k) >= 3 else None)(children(driver.pid)), 30) or []
+        found = (wait_until(lambda: len(children(driver.pid)) >= 3, 30) and children(driver.pid)) or []
         assert len(found) >= 3, found
         driver.send_signal(signal.SIGKILL)
         driver.wait(10)

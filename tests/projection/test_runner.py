@@ -61,9 +61,9 @@ class WhereRun(Stage):
 
 
 def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(corpus, reference, tmp_path):
-    from projection.io.conll import write_conll
-    from projection.io.pharaoh import write_alignments
     from projection.evaluate import evaluate
+    from projection.io.conll_write import write_conll
+    from projection.io.pharaoh import write_alignments
     from projection.stages.write import EvaluationSink, PharaohSink
 
     cfg, ref = reference

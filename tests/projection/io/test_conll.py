@@ -1,4 +1,5 @@
-"""Strict CoNLL / plain-text reading and atomic CoNLL writing (small files written per test)."""
+"""Strict CoNLL / plain-text reading (``projection.io.conll``) and atomic CoNLL writing
+(``projection.io.conll_write``); small files written per test."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ import pytest
 from projection.io.conll import (
     ConllError,
     ConllReader,
-    ConllWriter,
     Detected,
     detect_format,
     iter_conll,
     read_conll,
     read_plain,
     read_sentences,
-    write_conll,
 )
+from projection.io.conll_write import ConllWriter, write_conll
 from projection.io.lines import OutputFileError
 from projection.types import Sentence
 
@@ -368,7 +368,7 @@ def test_writer_refuses_what_would_not_read_back(tmp_path, tokens, tags, what):
 def test_text_formatted_apart_is_appended_with_the_checks_across_chunks(tmp_path):
     """A worker formats its chunk with a ``ConllFormatter``; the writer appends the text, and still refuses a
     chunk tagged unlike the chunks before, naming the run's sentence number."""
-    from projection.io.conll import ConllFormatter
+    from projection.io.conll_write import ConllFormatter
 
     chunk = ConllFormatter()
     text = chunk.format(("Peter", "lebt"), ("B-PER", "O"), 1) + chunk.format(("hier",), ("O",), 2)
@@ -389,7 +389,7 @@ def test_text_formatted_apart_is_appended_with_the_checks_across_chunks(tmp_path
 def test_text_formatted_apart_goes_to_the_file_at_once(tmp_path):
     """A run appends 1,000 sentences per chunk: the writer must not hold chunk texts until it closes (a
     buffer of 512 chunks once made memory grow with the corpus)."""
-    from projection.io.conll import ConllFormatter
+    from projection.io.conll_write import ConllFormatter
 
     formatter = ConllFormatter()
     text = "".join(formatter.format((f"w{k}", "x"), ("O", "O"), k) for k in range(1, 1001))

@@ -1,0 +1,126 @@
+"""CoNLL writing: ``token<TAB>tag`` lines (or one token per line), a blank line after each sentence, through
+``projection.cache.atomic_open`` (the file appears only when every sentence was written). A token or tag that would
+not read back identically with ``projection.io.conll`` is refused, naming the sentence. ``ConllFormatter`` does the
+formatting and the checks without a file, so a worker can format its chunk and the writer append the text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from projection.io.conll import WS
+from projection.io.lines import OutputFile
+from projection.tags import _PARTS as _TAG_PARTS
+from projection.tags import tag_parts
+
+
+def _token_problem(token: str, tagged: bool) -> str:
+    """Why ``token`` would not read back identically from a CoNLL file ("" when it would)."""
+    if not token:
+        return "it is empty"
+    if any(c in token for c in "\t\n\r\x0b\x0c"):
+        return "it holds a tab, a line break or another control whitespace"
+    if token != token.strip(WS):
+        return "it starts or ends with whitespace, which reading strips"
+    if token.startswith("-DOCSTART-"):
+        return "reading skips -DOCSTART- lines"
+    if not tagged and " " in token:
+        return "a one-token-per-line file cannot hold a space inside a token"
+    return ""
+
+
+class ConllFormatter:
+    """CoNLL text of sentences with every check of ``ConllWriter``: ``format(tokens, tags, k)`` returns the
+    sentence's lines and a blank line, or raises ``ValueError`` naming sentence ``k`` when a token or tag would
+    not read back identically, or when it is tagged unlike the sentences before. No file: a worker formats its
+    chunk and the writer appends the text (``ConllWriter.write_text``)."""
+
+    _MAX_CHECKED = 1 << 17  # distinct tokens remembered as checked
+    #: tokens found writable, per ``tagged``, shared by the formatters of a process (a worker formats many chunks)
+    _CHECKED: ClassVar[dict[bool, set[str]]] = {True: set(), False: set()}
+
+    def __init__(self) -> None:
+        self.tagged: bool | None = None
+
+    def format(self, tokens: Sequence[str], tags: Sequence[str] | None, k: int) -> str:
+        tagged = tags is not None
+        if self.tagged is None:
+            self.tagged = tagged
+        elif self.tagged != tagged:
+            raise ValueError(f"sentence {k}: {'no tags' if self.tagged else 'tags'}, unlike the sentences before")
+        if tags is not None and len(tokens) != len(tags):
+            raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
+        if not tokens:
+            raise ValueError(f"sentence {k}: no tokens; CoNLL cannot hold an empty sentence")
+        checked = self._CHECKED[tagged]
+        if not checked.issuperset(tokens):
+            for token in tokens:
+                if token not in checked:
+                    why = _token_problem(token, tagged)
+                    if why:
+                        raise ValueError(f"sentence {k}: token {token!r} cannot be written to CoNLL: {why}")
+                    if len(checked) < self._MAX_CHECKED:
+                        checked.add(token)
+        if tags is None:
+            return "\n".join(tokens) + "\n\n"
+        if not all(map(_TAG_PARTS.__contains__, tags)):
+            for tag in tags:
+                tag_parts(tag, where=f"sentence {k}")
+        return "\n".join(map("\t".join, zip(tokens, tags))) + "\n\n"
+
+
+class ConllWriter(OutputFile):
+    """Write sentences one at a time: ``with ConllWriter(path) as w: w.write(tokens, tags)``.
+
+    ``tags=None`` writes one token per line; every sentence of a file is tagged or none is. A token or tag that
+    would not read back identically is refused (``ValueError`` naming the sentence). The file appears (atomically
+    replacing an old one) only when the ``with`` block ends without an error. ``write_text`` appends sentences
+    that a ``ConllFormatter`` formatted elsewhere."""
+
+    _BUFFER = 512  # sentences joined into one write
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__(path)
+        self.sentences = 0
+        self._formatter = ConllFormatter()
+        self._buffer: list[str] = []
+
+    def _finish(self, ok: bool) -> None:
+        if ok and self._buffer:
+            self._fh.write("".join(self._buffer))  # type: ignore[union-attr]
+        self._buffer.clear()
+
+    def write(self, tokens: Sequence[str], tags: Sequence[str] | None = None) -> None:
+        """Write one sentence; raise ``ValueError`` naming the sentence if it would not read back identically."""
+        if self._fh is None:
+            raise ValueError("ConllWriter.write outside its with block")
+        self.sentences += 1
+        self._buffer.append(self._formatter.format(tokens, tags, self.sentences))
+        if len(self._buffer) >= self._BUFFER:
+            self._fh.write("".join(self._buffer))
+            self._buffer.clear()
+
+    def write_text(self, text: str, sentences: int, tagged: bool | None) -> None:
+        """Append ``sentences`` sentences formatted by a ``ConllFormatter`` (``tagged``: its ``tagged``)."""
+        if self._fh is None:
+            raise ValueError("ConllWriter.write_text outside its with block")
+        formatter = self._formatter
+        if tagged is not None and formatter.tagged is not None and tagged != formatter.tagged:
+            k = self.sentences + 1
+            raise ValueError(f"sentence {k}: {'no tags' if formatter.tagged else 'tags'}, unlike the sentences before")
+        if formatter.tagged is None:
+            formatter.tagged = tagged
+        self.sentences += sentences
+        if self._buffer:  # sentences written one at a time before this text
+            self._fh.write("".join(self._buffer))
+            self._buffer.clear()
+        self._fh.write(text)
+
+
+def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str] | None]]) -> None:
+    """Write ``(tokens, tags)`` rows as ``token<TAB>tag`` lines, a blank line after each sentence; atomic."""
+    with ConllWriter(path) as writer:
+        for tokens, tags in rows:
+            writer.write(tokens, tags)
