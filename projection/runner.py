@@ -323,8 +323,11 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
             done = tuple(decode(d) for d in hit) if isinstance(hit, list) else None
             yield ChunkJob(tuple(chunk), key, done, job_first)
 
-    in_process = not task.stages or any(s.uses_model for s in task.stages)
-    for result in executor.map(task, jobs(), in_process=in_process):
+    if task.stages:
+        results = executor.map(task, jobs(), in_process=any(s.uses_model for s in task.stages))
+    else:  # only the sinks' encoders: no executor (Ray's in-process path would ship it to an actor)
+        results = map(task, jobs())
+    for result in results:
         for name, s in result.seconds:
             seconds[name] += s
         counts.update(dict(result.counts))

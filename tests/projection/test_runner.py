@@ -123,6 +123,24 @@ def test_a_corpus_stage_fits_once_on_every_pair_and_batch_stages_see_chunks(corp
     assert [replace(p, id=q.id) for p, q in zip(result.pairs, pairs)] == pairs  # the spilled pairs come back whole
 
 
+def test_a_last_segment_without_batch_stages_never_reaches_the_executor(corpus, tmp_path):
+    """Only the sinks' encoders are left after a corpus stage: they run in the driver, not on an executor
+    (Ray's in-process path would ship them to an actor)."""
+    from projection.executors.base import Executor
+
+    class Refuses(Executor):  # a real Executor subclass
+        name = "refuses"
+
+        def map(self, task, items, *, in_process=False):
+            raise AssertionError("the executor was asked to run a task without stages")
+
+    out = tmp_path / "out.conll"
+    pairs = parallel_pairs(*corpus)
+    result = run(PairsSource(pairs), [CorpusRecorder()], [ConllSink(out)], executor=Refuses(), chunk_size=50,
+                 keep=False, progress=False)  # fmt: skip
+    assert result.stats.sentences == N and out.read_text(encoding="utf-8").count("\n\n") == N
+
+
 def test_a_corpus_stage_that_stops_reading_early_is_an_error(corpus):
     class Lazy(CorpusRecorder):
         def fit(self, pairs):
