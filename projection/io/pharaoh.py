@@ -220,7 +220,6 @@ class AlignmentWriter(OutputFile):
             fh.write("\n".join(buf) + "\n")
             self.lines += len(buf)
 
-
     def write_text(self, text: str, lines: int) -> None:
         """Append ``lines`` Pharaoh lines formatted elsewhere (``format_pharaoh`` each, every line ending in ``\\n``)."""
         if self._fh is None:
