@@ -144,7 +144,8 @@ class FilePairsSource(Source):
             a = items[2] if links is not None else None
             if a is not None:
                 a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
-            labels.update(sp.label for sp in s.spans)
+            if self.drop_labels:  # the types are needed only to check --drop-label
+                labels.update(sp.label for sp in s.spans)
             n += 1
             if pending is not None:
                 yield pending
