@@ -144,3 +144,30 @@ def test_demo_on_embedded_europarl(tmp_path, capsys):
     data = json.loads(report.read_text())
     assert data["languages"]["de"]["sentences"] == 799
     assert data["languages"]["de"]["f1"] > 0.75
+
+
+def test_project_with_a_pool_writes_the_gold_projection_like_one_process(files):
+    """4,000 pairs (4 chunks: the pool starts) through the real entry point, ``python -m projection``, with 2
+    processes and with 1: every pair projects onto its gold target, so both outputs equal the gold file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    n = 2000  # copies of the two pairs
+    for name, text in (("src4k.conll", SRC + "\n"), ("tgt4k.conll", TGT + "\n"), ("links4k.txt", LINKS)):
+        (files / name).write_text(text * n, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "HF_HUB_OFFLINE": "1"}
+    reports = {}
+    for jobs in ("1", "2"):
+        out, report = files / f"out{jobs}.conll", files / f"report{jobs}.json"
+        proc = subprocess.run([sys.executable, "-m", "projection", "project", "--source", str(files / "src4k.conll"),
+                               "--target", str(files / "tgt4k.conll"), "--alignments", str(files / "links4k.txt"),
+                               "--out", str(out), "--report", str(report), "--jobs", jobs, "--quiet"],
+                              env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        reports[jobs] = json.loads(report.read_text())
+    gold = (files / "tgt4k.conll").read_text(encoding="utf-8")
+    assert (files / "out2.conll").read_text(encoding="utf-8") == gold == (files / "out1.conll").read_text(encoding="utf-8")
+    assert reports["2"]["executor"] == "local (2 processes)" and reports["1"]["executor"] == "local (1 process)"
+    assert reports["2"]["sentences"] == 2 * n and reports["2"]["f1"] == 1.0
