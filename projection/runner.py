@@ -7,7 +7,8 @@ How a run flows:
 
 1. The run's ``Signature`` is assembled from the source and the stages that will run; then every source,
    stage and sink is ``check()``-ed, so a missing model or an unwritable output fails before any work.
-2. The source's pairs are cut into chunks of ``chunk_size`` pairs, counted from the first pair. The chunk
+2. The source's pairs are cut into chunks of ``chunk_size`` pairs, counted from the first pair (when the
+   source offers ``shards`` and no corpus stage needs the pairs first, each chunk is read where it runs). The chunk
    plan depends on nothing else (not on the executor, the number of processes or shards), so any executor
    gives byte-identical output.
 3. Consecutive per-batch stages form a segment that the executor maps over chunks (stages with a model run
@@ -34,7 +35,7 @@ from typing import Iterable, Iterator, Sequence
 from projection.cache import Store
 from projection.executors.base import Executor
 from projection.signature import Signature, content_hash
-from projection.stages.base import CorpusStage, Encoder, Sink, Source, Stage
+from projection.stages.base import CorpusStage, Encoder, Shard, Sink, Source, Stage
 from projection.types import Alignment, Pair, ProjectedSentence
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ class Run:
 
 @dataclass(frozen=True)
 class ChunkJob:
-    pairs: tuple[Pair, ...]
+    #: the chunk's pairs, or the source's ``Shard`` that reads them where the task runs
+    pairs: tuple[Pair, ...] | Shard
     key: str = ""
     done: tuple[Pair, ...] | None = None  # found in the checkpoint store
     #: the number of the chunk's first pair in the segment's input (0-based)
@@ -131,7 +133,13 @@ class ChunkTask:
         if job.done is not None:
             pairs: Sequence[Pair] = job.done
         else:
-            pairs = list(job.pairs)
+            if isinstance(job.pairs, Shard):
+                t0 = time.perf_counter()
+                pairs, read_counts = job.pairs.read()
+                seconds.append(("read", time.perf_counter() - t0))
+                counts.update(read_counts)
+            else:
+                pairs = list(job.pairs)
             for stage in self.stages:
                 before = stage.counts()
                 t0 = time.perf_counter()
@@ -186,8 +194,11 @@ def run(
     cached = [0]
     encoders = [sink.encoder() for sink in sinks]
     keep_pairs = keep or checkpoint is not None or any(e is None for e in encoders)
-    stream: Iterator[list[Pair]] = _chunks(source.read(), chunk_size)
     segments = _segments(stages)
+    # one segment of batch stages (no corpus stage to feed) on parallel workers: they may read the source's shards
+    sharded = executor.parallel and len(segments) == 1 and segments[0][1] and checkpoint is None
+    shards = source.shards(chunk_size) if sharded else None
+    stream: Iterator = shards if shards is not None else _chunks(source.read(), chunk_size)
     for corpus_stage, batch_stages in segments[:-1]:
         if corpus_stage is not None:
             stream = _chunks(_fitted(corpus_stage, stream, seconds), chunk_size)
@@ -316,7 +327,7 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
         for chunk in stream:
             job_first, first = first, first + len(chunk)
             if checkpoint is None:
-                yield ChunkJob(tuple(chunk), first=job_first)
+                yield ChunkJob(chunk if isinstance(chunk, Shard) else tuple(chunk), first=job_first)
                 continue
             key = chunk_key(signature, chunk)
             hit = checkpoint.get(key)

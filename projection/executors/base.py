@@ -19,3 +19,8 @@ class Executor(ABC):
 
     def describe(self) -> str:
         return self.name
+
+    @property
+    def parallel(self) -> bool:
+        """Whether tasks may run in other processes (then sources may hand them shards to read)."""
+        return True

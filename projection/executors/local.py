@@ -36,6 +36,10 @@ class LocalExecutor(Executor):
     def describe(self) -> str:
         return f"local ({self.jobs} process{'es' if self.jobs > 1 else ''})"
 
+    @property
+    def parallel(self) -> bool:
+        return self.jobs > 1
+
     def map(self, task: Callable[[T], R], items: Iterable[T], *, in_process: bool = False) -> Iterator[R]:
         it = iter(items)
         if self.jobs == 1 or in_process or not _spawn_can_import_main():

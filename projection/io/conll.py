@@ -198,18 +198,46 @@ class ConllReader:
         self.has_tags = self._tagged = self.tag_col is not None and multi
         self._multi = multi
         texts = chain(head, blocks)
-        if self._fast_path and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1):
-            yield from self._read_tab_lines(texts)
-        else:
-            yield from self._read_pieces(texts)
+        yield from self._read_texts(texts)
         if not self.sentences:
             raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
 
-    def _bodies(self, texts: Iterable[str]) -> Iterator[tuple[str, int]]:
+    def _read_texts(self, texts: Iterable[str], first_line: int = 1) -> Iterator[Sentence]:
+        if self._fast_path and self._tagged and self.token_col in (0, -2) and self.tag_col in (1, -1):
+            yield from self._read_tab_lines(texts, first_line)
+        else:
+            yield from self._read_pieces(texts, first_line)
+
+    def head_layout(self) -> tuple[bool, str]:
+        """``(two or more columns, why)`` as reading decides it from the file's first lines."""
+        lines: list[str] = []
+        for text in iter_text_blocks(self.path, ConllError, chunk=self._chunk):
+            left = HEAD_SCAN - len(lines)
+            lines += text.split("\n", left)[:left]
+            if len(lines) >= HEAD_SCAN:
+                break
+        return self._layout(lines)
+
+    def read_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> list[Sentence]:
+        """The sentences of ``text``: whole sentences of this file from line ``first_line`` on (a shard cut by
+        ``projection.io.shards``), read with the file's ``layout`` (``head_layout()``), every rule and error
+        of reading the whole file (errors name the file's own line numbers). Counts add to ``repaired`` and
+        ``sentences``."""
+        multi, self._why = layout
+        self._multi = multi
+        self.has_tags = self._tagged = self.tag_col is not None and multi
+        try:
+            return list(self._read_texts([text], first_line))
+        except ConllError as err:
+            if self.note:
+                raise ConllError(f"{err} ({self.note})") from None
+            raise
+
+    def _bodies(self, texts: Iterable[str], lineno: int = 1) -> Iterator[tuple[str, int]]:
         """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the
-        file), so that no sentence crosses two of them; each text ends with ``\\n``."""
+        file), so that no sentence crosses two of them; each text ends with ``\\n``. ``lineno``: the number of
+        the first line of ``texts``."""
         carry: str | None = None  # the lines after the last empty line of a block ("" is one empty line)
-        lineno = 1
         for text in texts:
             if "\r" in text:
                 text = text.replace("\r\n", "\n")
@@ -225,7 +253,7 @@ class ConllReader:
         if carry:
             yield carry + "\n", lineno
 
-    def _read_tab_lines(self, texts: Iterable[str]) -> Iterator[Sentence]:
+    def _read_tab_lines(self, texts: Iterable[str], first_line: int = 1) -> Iterator[Sentence]:
         """The common shape, ``token<TAB>tag`` lines, a sentence (a piece between empty lines) at a time: with
         every line end marked (``\\n`` -> ``\\n\\t``) one split gives token, ``tag\\n``, token, ...; each of the n
         lines holds exactly one tab iff there are 2n parts and every second one is a known ``tag\\n``. A piece that
@@ -234,7 +262,7 @@ class ConllReader:
         name = self.path.name
         tag_of = _TAG_NL
         inside = _INSIDE.keys()
-        for body, lineno in self._bodies(texts):
+        for body, lineno in self._bodies(texts, first_line):
             if body[0] in " \t" or any(x in body for x in _UNPLAIN):
                 yield from self._pieces(body[:-1], lineno)
                 continue
@@ -269,9 +297,9 @@ class ConllReader:
                 self.sentences += 1
                 yield Sentence(tokens, tuple(tags), id=f"{name}:{start}")
 
-    def _read_pieces(self, texts: Iterable[str]) -> Iterator[Sentence]:
+    def _read_pieces(self, texts: Iterable[str], first_line: int = 1) -> Iterator[Sentence]:
         """Other shapes: see ``_pieces``."""
-        for body, lineno in self._bodies(texts):
+        for body, lineno in self._bodies(texts, first_line):
             yield from self._pieces(body[:-1], lineno)
 
     def _pieces(self, text: str, lineno: int) -> Iterator[Sentence]:

@@ -1,6 +1,7 @@
 """The three stage kinds of a run (datatrove style: one small base class per kind, one method each).
 
-- ``Source.read()`` yields ``Pair`` values (streamed; the runner cuts them into fixed-size chunks).
+- ``Source.read()`` yields ``Pair`` values (streamed; the runner cuts them into fixed-size chunks). A source
+  may also offer ``shards(size)``: the same chunks as ``Shard`` readers that the workers read themselves.
 - ``Stage.process(pairs)`` maps a batch of pairs to a batch of pairs. A stage that holds a neural model sets
   ``uses_model`` and then runs in the process that loaded it (never in a forked or spawned worker).
 - ``CorpusStage.fit(pairs)`` sees the whole split once, as a stream (training a statistical aligner), keeps
@@ -42,10 +43,28 @@ class _Common:
         return f"{type(self).__name__}({self.name})"
 
 
+class Shard(ABC):
+    """``size`` consecutive pairs of a source that the process running their chunk reads itself (picklable)."""
+
+    size: int = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    @abstractmethod
+    def read(self) -> tuple[list[Pair], dict[str, int]]:
+        """The ``size`` pairs, in order, and what reading them counted (e.g. repaired tags) for the report."""
+
+
 class Source(_Common, ABC):
     @abstractmethod
     def read(self) -> Iterator[Pair]:
         """The pairs of the run, in order."""
+
+    def shards(self, size: int) -> Iterator[Shard] | None:
+        """Optionally the same pairs as ``Shard`` readers of ``size`` pairs each (the last may hold fewer), so
+        that workers read them; ``None`` (the default): the runner reads ``read()`` in the driver."""
+        return None
 
     def __len__(self) -> int:  # pragma: no cover - optional, for progress bars
         raise TypeError(f"{type(self).__name__} does not know its length in advance")

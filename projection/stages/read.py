@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, Sequence
 
 from projection.signature import Part
-from projection.stages.base import Fields, Source
+from projection.stages.base import Fields, Shard, Source
 from projection.types import Alignment, Pair, Sentence
 
 EMPTY = Sentence(())
@@ -129,7 +129,7 @@ class FilePairsSource(Source):
 
         from projection.io.pharaoh import iter_alignments
 
-        src_path, tgt_path, al_path = self.paths
+        src_path, _, al_path = self.paths
         links = iter_alignments(al_path) if al_path else None
         streams = [iter(self.source), iter(self.target)] + ([links] if links is not None else [])
         labels: set[str] = set()
@@ -161,11 +161,81 @@ class FilePairsSource(Source):
             yield pending
 
     def _mismatch(self, items, n: int, streams) -> None:
-        src_path, tgt_path, al_path = self.paths
-        names = [src_path, tgt_path, al_path]
         totals = [n + (x is not None) + sum(1 for _ in stream) for x, stream in zip(items, streams)]
+        raise self._count_error(totals)
+
+    def _count_error(self, totals: list[int]) -> ValueError:
+        src_path, tgt_path, al_path = self.paths
         if totals[0] != totals[1]:
-            raise ValueError(f"{src_path} has {totals[0]} sentences but {tgt_path} has {totals[1]}; "
-                             "the files must be sentence-aligned")  # fmt: skip
-        raise ValueError(f"{names[2]} has {totals[2]} lines but there are {totals[0]} sentence pairs; "
-                         "give one Pharaoh line per pair")  # fmt: skip
+            return ValueError(f"{src_path} has {totals[0]} sentences but {tgt_path} has {totals[1]}; "
+                              "the files must be sentence-aligned")  # fmt: skip
+        return ValueError(f"{al_path} has {totals[2]} lines but there are {totals[0]} sentence pairs; "
+                          "give one Pharaoh line per pair")  # fmt: skip
+
+    def shards(self, size: int) -> Iterator[Shard] | None:
+        """With given alignments, no ``drop_labels`` and two CoNLL files of the plainest shape
+        (``projection.io.shards``): ``FileShard`` readers of ``size`` pairs, cut after counting the sentences
+        (mismatched counts raise here, before any work). Otherwise ``None``: the pairs are read by ``read()``."""
+        from projection.io.conll import ConllReader
+        from projection.io.pharaoh import PharaohError
+        from projection.io.shards import count_lines, regular_conll
+
+        src_path, tgt_path, al_path = self.paths
+        if al_path is None or self.drop_labels or not isinstance(self.target, ConllReader):
+            return None
+        n_src = regular_conll(src_path)
+        n_tgt = regular_conll(tgt_path) if n_src is not None else None
+        if n_src is None or n_tgt is None:
+            return None
+        layouts = (self.source.head_layout(), self.target.head_layout())
+        if not (layouts[0][0] and layouts[1][0]):
+            return None
+        n_al = count_lines(al_path, PharaohError)
+        if not n_src == n_tgt == n_al:
+            raise self._count_error([n_src, n_tgt, n_al])
+        self.length = n_src
+        return self._shards(size, layouts)
+
+    def _shards(self, size: int, layouts) -> Iterator[FileShard]:
+        from projection.io.pharaoh import PharaohError
+        from projection.io.shards import conll_chunks, line_chunks
+
+        src_path, tgt_path, al_path = self.paths
+        first = 0
+        for (src, src_line, n), (tgt, tgt_line, m), (links, al_line) in zip(
+            conll_chunks(src_path, size), conll_chunks(tgt_path, size), line_chunks(al_path, size, PharaohError)
+        ):
+            if not n == m == len(links):
+                raise RuntimeError(f"shards of {n}, {m} and {len(links)} pairs at pair {first}")  # a bug, not input
+            yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), (links, al_line),
+                            layouts, first, n)  # fmt: skip
+            first += n
+
+
+class FileShard(Shard):
+    """``size`` pairs of ``FilePairsSource`` as text cut from its three files, read where the chunk runs with the
+    source's own readers: every check and error of ``read()`` (errors name the files' own lines)."""
+
+    def __init__(self, source, target, al_path, src, tgt, links, layouts, first: int, size: int) -> None:
+        self.source, self.target, self.al_path = source, target, al_path
+        self.src, self.tgt, self.links, self.layouts = src, tgt, links, layouts
+        self.first, self.size = first, size
+
+    def read(self) -> tuple[list[Pair], dict[str, int]]:
+        from projection.io.pharaoh import parse_pharaoh
+
+        src_reader, tgt_reader = self.source, self.target
+        src_reader.repaired = tgt_reader.repaired = 0
+        sources = src_reader.read_text(*self.src, self.layouts[0])
+        targets = tgt_reader.read_text(*self.tgt, self.layouts[1])
+        lines, al_line = self.links
+        if not len(sources) == len(targets) == self.size:
+            raise RuntimeError(f"a shard of {self.size} pairs read {len(sources)} and {len(targets)} sentences")
+        pairs = []
+        for k, (s, t, line) in enumerate(zip(sources, targets, lines)):
+            n = self.first + k
+            a = parse_pharaoh(line, where=f"{self.al_path}:{al_line + k}")
+            a.check_bounds(len(s), len(t), where=f"{self.al_path}:{n + 1}")
+            pairs.append(Pair(t.id or str(n), s, t, alignment=a))
+        counts = {"repaired_source_tags": src_reader.repaired, "repaired_target_tags": tgt_reader.repaired}
+        return pairs, counts

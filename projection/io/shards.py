@@ -1,0 +1,119 @@
+"""Cutting ``project``'s three input files into matching shards that workers read themselves.
+
+``FilePairsSource.shards`` uses this when the CoNLL files have the plainest shape: every line ``token<TAB>tag``
+(one tab, no whitespace at a column's edge, no ``\\r``, no ``#`` or ``-DOCSTART-`` line) and sentences separated
+by exactly one empty line. Then each piece of text between empty lines is exactly one sentence, so the driver
+can count sentences without reading them: it cuts each file after every ``size`` pieces (and the Pharaoh file
+after every ``size`` lines), and a worker parses its pieces with the ordinary reader, which checks that it found
+as many sentences as the driver counted. Any other file (``regular_conll`` says False) is read in the driver as
+before: the result is the same either way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from projection.io.lines import CHUNK, iter_text_blocks
+
+#: bytes read at a time (tests make it tiny, so that block edges fall everywhere)
+BLOCK = CHUNK
+
+#: substrings that make a CoNLL file not plain enough to be cut by counting pieces (checked across block edges)
+_IRREGULAR = ("\r", "-DOCSTART-", "\x0b", "\x0c", "\n#", "\n ", "\n\t", " \n", "\t\n", " \t", "\t ", "\n\n\n")
+
+
+class Irregular(Exception):
+    """The file is not plain enough to be cut by counting pieces (never reaches a user: the caller falls back)."""
+
+
+def _blocks(path: str | os.PathLike) -> Iterator[str]:
+    """The file's text blocks (``iter_text_blocks``), each checked to be plain across its edges; ``Irregular``
+    otherwise (also for a file that cannot be read as UTF-8 text: the reader says why)."""
+    try:
+        tail = "\n"  # the end of the text before this block: a file starts at a line start
+        first = True
+        for block in iter_text_blocks(path, chunk=BLOCK):
+            if first and block.startswith("\n"):
+                raise Irregular("starts with an empty line")
+            first = False
+            probe = tail + block + "\n"
+            if any(x in probe for x in _IRREGULAR):
+                raise Irregular("irregular text")
+            n_lines = block.count("\n") + 1
+            n_empty = block.count("\n\n") + block.startswith("\n") + block.endswith("\n") if block else 1
+            if block.count("\t") != n_lines - n_empty:
+                raise Irregular("a line without exactly one tab")
+            tail = probe[-3:]
+            yield block
+    except (ValueError, OSError) as err:
+        raise Irregular(str(err)) from None
+
+
+def conll_pieces(path: str | os.PathLike) -> Iterator[tuple[str, int]]:
+    """``(piece, first line number)`` for every sentence of a plain CoNLL file, in order; raises ``Irregular``
+    (possibly after some pieces) when the file is not plain."""
+    carry = ""
+    line = 1  # first line of the next piece
+    for block in _blocks(path):
+        parts = (carry + block + "\n").split("\n\n")
+        carry = parts.pop()
+        for piece in parts:
+            if not piece:
+                raise Irregular("an empty piece")
+            yield piece, line
+            line += piece.count("\n") + 2
+    carry = carry.removesuffix("\n")
+    if carry:
+        yield carry, line
+
+
+def regular_conll(path: str | os.PathLike) -> int | None:
+    """The number of sentences of a plain CoNLL file (one pass, no sentence built), or ``None`` when it is not
+    plain enough to be cut by counting pieces."""
+    separators = 0  # empty lines between two pieces: "\\n\\n" in the file's text ("\\n".join of the blocks)
+    end = ""  # the last character of the text so far
+    any_token = False
+    try:
+        for k, block in enumerate(_blocks(path)):
+            segment = (end + "\n" + block) if k else block
+            separators += segment.count("\n\n")
+            end = segment[-1:]
+            any_token = any_token or "\t" in block
+    except Irregular:
+        return None
+    return separators + 1 if any_token else None
+
+
+def conll_chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[str, int, int]]:
+    """``(text, first line number, sentences)`` of every ``size`` sentences of a file ``regular_conll`` accepted."""
+    texts: list[str] = []
+    start = 1
+    for piece, line in conll_pieces(path):
+        if not texts:
+            start = line
+        texts.append(piece)
+        if len(texts) == size:
+            yield "\n\n".join(texts), start, size
+            texts = []
+    if texts:
+        yield "\n\n".join(texts), start, len(texts)
+
+
+def line_chunks(path: str | os.PathLike, size: int, error: type[ValueError]) -> Iterator[tuple[list[str], int]]:
+    """``(lines, first line number)`` of every ``size`` lines of a text file (Pharaoh alignments)."""
+    lines: list[str] = []
+    start = 1
+    for block in iter_text_blocks(path, error, chunk=BLOCK):
+        lines.extend(block.split("\n"))
+        while len(lines) >= size:
+            yield lines[:size], start
+            start += size
+            del lines[:size]
+    if lines:
+        yield lines, start
+
+
+def count_lines(path: str | os.PathLike, error: type[ValueError]) -> int:
+    """How many lines ``line_chunks`` gives for the file."""
+    return sum(block.count("\n") + 1 for block in iter_text_blocks(path, error, chunk=BLOCK))

@@ -1,0 +1,161 @@
+"""Shards of ``project``'s input files read where the chunk runs: the same pairs, counts and errors as reading the
+files in the driver (``FilePairsSource.read``), or no shards at all for a file that is not plain."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from projection.io import shards as shards_module
+from projection.stages.read import FilePairsSource
+
+TAGS = ["O", "O", "O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
+WORDS = ["Haus", "Berlin", "über", "a", "b", "Merkel", "x-y", "’s", "z9", "a#"]  # no line starts with "#": that is not plain
+#: one change per case at most, so that a file holds at most one error and both readings must name it
+PERTURBATIONS = [None, None, None, "comment", "docstart", "crlf", "blank", "space", "bad_tag", "bom", "no_newline",
+                 "fewer_targets", "fewer_links", "link_outside", "space_sep", "one_column"]  # fmt: skip
+
+
+def sentences(rng: random.Random, n: int) -> list[list[tuple[str, str]]]:
+    return [[(rng.choice(WORDS), rng.choice(TAGS)) for _ in range(rng.randint(1, 5))] for _ in range(n)]
+
+
+def conll(sents, sep: str = "\t", newline: str = "\n") -> str:
+    return "".join(newline.join(f"{w}{sep}{t}" for w, t in s) + newline + newline for s in sents)
+
+
+def make_case(rng: random.Random, folder, perturbation):
+    n = rng.randint(1, 14)
+    src, tgt = sentences(rng, n), sentences(rng, n)
+    links = [" ".join(sorted({f"{rng.randrange(len(s))}-{rng.randrange(len(t))}" for _ in range(rng.randint(0, 4))}))
+             for s, t in zip(src, tgt)]  # fmt: skip
+    src_text, tgt_text = conll(src), conll(tgt)
+    k = rng.randrange(n)  # where the change goes
+    if perturbation == "comment":
+        tgt_text = "# a comment\n" + tgt_text
+    elif perturbation == "docstart":
+        src_text = "-DOCSTART-\tO\n\n" + src_text
+    elif perturbation == "crlf":
+        tgt_text = conll(tgt, newline="\r\n")
+    elif perturbation == "blank":
+        src_text = src_text.replace("\n\n", "\n\n\n", 1)
+    elif perturbation == "space":
+        tgt_text = tgt_text.replace("\t", " \t", 1)
+    elif perturbation == "bad_tag":
+        tgt[k][0] = (tgt[k][0][0], "NN")
+        tgt_text = conll(tgt)
+    elif perturbation == "bom":
+        src_text = "\ufeff" + src_text
+    elif perturbation == "no_newline":
+        tgt_text = tgt_text.rstrip("\n")
+    elif perturbation == "fewer_targets" and n > 1:
+        tgt_text = conll(tgt[:-1])
+    elif perturbation == "fewer_links" and n > 1:
+        links = links[:-1]
+    elif perturbation == "link_outside":
+        links[k] = f"{len(src[k])}-0"
+    elif perturbation == "space_sep":
+        src_text = conll(src, sep=" ")
+    elif perturbation == "one_column":
+        tgt_text = "".join("\n".join(w for w, _ in s) + "\n\n" for s in tgt)
+    paths = [folder / "src.conll", folder / "tgt.conll", folder / "links.txt"]
+    for path, text in zip(paths, (src_text, tgt_text, "\n".join(links) + "\n")):
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
+def outcome(read):
+    try:
+        return "ok", read()
+    except ValueError as err:
+        return "error", str(err)
+
+
+def sequential(paths):
+    source = FilePairsSource(*paths)
+    state, value = outcome(lambda: list(source.read()))
+    return (state, value, source.counts()) if state == "ok" else (state, value, None)
+
+
+def sharded(paths, size):
+    source = FilePairsSource(*paths)
+    state, shards = outcome(lambda: source.shards(size))
+    if state == "error" or shards is None:
+        return state, shards, None
+    pairs, counts = [], {}
+    try:
+        for shard in shards:
+            got, seen = shard.read()
+            pairs += got
+            counts = {k: counts.get(k, 0) + v for k, v in seen.items()}
+    except ValueError as err:
+        return "error", str(err), None
+    return "ok", pairs, counts
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_shards_read_what_the_driver_reads(tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    monkeypatch.setattr(shards_module, "BLOCK", rng.choice([5, 17, 64, 1 << 20]))  # block edges everywhere
+    perturbation = rng.choice(PERTURBATIONS)
+    paths = make_case(rng, tmp_path, perturbation)
+    want = sequential(paths)
+    got = sharded(paths, size=rng.choice([1, 2, 3, 1000]))
+    if got[0] == "ok" and got[1] is None:  # not plain: read in the driver; only plain shapes may say so
+        assert perturbation in ("comment", "docstart", "crlf", "blank", "space", "space_sep", "one_column"), (
+            perturbation, want)  # fmt: skip
+        return
+    assert got == want, perturbation
+
+
+def test_plain_files_are_sharded_and_a_bad_tag_in_a_late_shard_names_its_line(tmp_path):
+    rng = random.Random(7)
+    src, tgt = sentences(rng, 12), sentences(rng, 12)
+    tgt[10][0] = (tgt[10][0][0], "NN")
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text(conll(src), encoding="utf-8")
+    paths[1].write_text(conll(tgt), encoding="utf-8")
+    paths[2].write_text("\n" * 12, encoding="utf-8")
+    line = sum(len(s) + 1 for s in tgt[:10]) + 1
+    state, message = sequential(paths)[:2]
+    assert state == "error" and f"tgt.conll:{line}:" in message
+    assert sharded(paths, size=4)[:2] == (state, message)
+    source = FilePairsSource(*paths)
+    assert [s.size for s in source.shards(4)] == [4, 4, 4] and len(source) == 12  # counted before any work
+
+
+def test_mismatched_counts_fail_before_any_shard(tmp_path):
+    rng = random.Random(3)
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text(conll(sentences(rng, 5)), encoding="utf-8")
+    paths[1].write_text(conll(sentences(rng, 4)), encoding="utf-8")
+    paths[2].write_text("\n" * 5, encoding="utf-8")
+    with pytest.raises(ValueError, match="src.conll has 5 sentences but .*tgt.conll has 4"):
+        FilePairsSource(*paths).shards(2)
+    assert sequential(paths)[:2] == ("error", sharded(paths, 2)[1])
+
+
+def test_a_pool_reads_the_shards_and_writes_the_bytes_of_one_process(tmp_path):
+    """With workers (``LocalExecutor(2)``, 5 chunks) the chunks are read where they run (the runner times a
+    ``read`` there); with one process the driver reads the files; both write the same file."""
+    from projection.executors import LocalExecutor
+    from projection.options import default_config
+    from projection.runner import run
+    from projection.stages.project import ProjectStage
+    from projection.stages.write import ConllSink
+
+    rng = random.Random(11)
+    src, tgt = sentences(rng, 50), sentences(rng, 50)
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text(conll(src), encoding="utf-8")
+    paths[1].write_text(conll(tgt), encoding="utf-8")
+    paths[2].write_text("".join(f"0-{rng.randrange(len(t))}\n" for t in tgt), encoding="utf-8")
+    outs = {}
+    for jobs in (1, 2):
+        outs[jobs] = tmp_path / f"out{jobs}.conll"
+        result = run(FilePairsSource(*paths), [ProjectStage(default_config("parallel"))], [ConllSink(outs[jobs])],
+                     executor=LocalExecutor(jobs), chunk_size=10, keep=False, progress=False)  # fmt: skip
+        assert ("read" in dict(result.stats.seconds)) == (jobs == 2) and result.stats.sentences == 50
+    assert outs[1].read_bytes() == outs[2].read_bytes()
+    assert outs[1].read_text(encoding="utf-8").count("\n\n") == 50
