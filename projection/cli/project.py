@@ -44,8 +44,8 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="processes that project, format and score the chunks (1,000 pairs each), same output for "
-                   "any N (default: all cores; under 4 chunks the work stays in one process)")
+                   help="processes that read, project, format and score the chunks (1,000 pairs each), same "
+                   "output for any N (default: all cores; under 4 chunks the work stays in one process)")
     p.add_argument("--align-model", help="encoder of simalign.v1 / awesome.v1 (Hub id or local directory)")
     p.add_argument("--device", help="device of a neural aligner: cpu, cuda … (default: cuda when available)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the alignment cache")

@@ -97,7 +97,8 @@ class FilePairsSource(Source):
     stays flat in corpus size). Every check runs on the stream and raises before the last pair is handed on:
     the files must have the same number of sentences, links must lie inside their pair, and every
     ``drop_labels`` type must occur in the source. (Outputs are written atomically, so a late error leaves no
-    partial file; with an aligner the whole stream is read before any alignment work.)"""
+    partial file; with an aligner the whole stream is read before any alignment work.) With given alignments
+    and plain CoNLL files, ``shards`` lets a pool's workers read the chunks themselves."""
 
     name = "read"
 
