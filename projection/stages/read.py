@@ -225,7 +225,10 @@ class FileShard(Shard):
     def read(self) -> tuple[list[Pair], dict[str, int]]:
         from projection.io.pharaoh import parse_pharaoh
 
-        src_reader, tgt_reader = self.source, self.target
+        from copy import copy
+
+        # copies: a shard read in the driver (a few chunks stay there) must not add to the source's own counts
+        src_reader, tgt_reader = copy(self.source), copy(self.target)
         src_reader.repaired = tgt_reader.repaired = 0
         sources = src_reader.read_text(*self.src, self.layouts[0])
         targets = tgt_reader.read_text(*self.tgt, self.layouts[1])

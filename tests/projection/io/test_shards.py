@@ -151,11 +151,18 @@ def test_a_pool_reads_the_shards_and_writes_the_bytes_of_one_process(tmp_path):
     paths[0].write_text(conll(src), encoding="utf-8")
     paths[1].write_text(conll(tgt), encoding="utf-8")
     paths[2].write_text("".join(f"0-{rng.randrange(len(t))}\n" for t in tgt), encoding="utf-8")
+    repairs = FilePairsSource(*paths)
+    list(repairs.read())
+    expected = repairs.counts()  # the driver's reading: repaired I- tags of both files
+    assert expected["repaired_source_tags"] > 0 and expected["repaired_target_tags"] > 0
     outs = {}
-    for jobs in (1, 2):
-        outs[jobs] = tmp_path / f"out{jobs}.conll"
-        result = run(FilePairsSource(*paths), [ProjectStage(default_config("parallel"))], [ConllSink(outs[jobs])],
-                     executor=LocalExecutor(jobs), chunk_size=10, keep=False, progress=False)  # fmt: skip
+    # 1 process: the driver reads; 2 processes on 5 chunks: the workers read; on 2 chunks the shards stay here
+    for jobs, chunk_size in ((1, 10), (2, 10), (2, 25)):
+        outs[jobs, chunk_size] = tmp_path / f"out{jobs}-{chunk_size}.conll"
+        result = run(FilePairsSource(*paths), [ProjectStage(default_config("parallel"))],
+                     [ConllSink(outs[jobs, chunk_size])], executor=LocalExecutor(jobs), chunk_size=chunk_size,
+                     keep=False, progress=False)  # fmt: skip
         assert ("read" in dict(result.stats.seconds)) == (jobs == 2) and result.stats.sentences == 50
-    assert outs[1].read_bytes() == outs[2].read_bytes()
-    assert outs[1].read_text(encoding="utf-8").count("\n\n") == 50
+        assert {k: result.stats.count(k) for k in expected} == expected
+    assert outs[1, 10].read_bytes() == outs[2, 10].read_bytes() == outs[2, 25].read_bytes()
+    assert outs[1, 10].read_text(encoding="utf-8").count("\n\n") == 50
