@@ -270,6 +270,10 @@ class CountingExecutor(Executor):
     def describe(self) -> str:
         return self.inner.describe()
 
+    @property
+    def parallel(self) -> bool:
+        return self.inner.parallel
+
     def expect(self, pairs: dict[str, int | None]) -> None:
         """Sentence pairs per split: the first estimate of the total is one chunk per ``CHUNK_SIZE`` pairs."""
         from projection.runner import CHUNK_SIZE
