@@ -139,8 +139,12 @@ class ConllReader:
         self._why = ""
 
     def __iter__(self) -> Iterator[Sentence]:
+        yield from self._noted(self._read())
+
+    def _noted(self, sentences: Iterator[Sentence]) -> Iterator[Sentence]:
+        """``sentences``, with ``note`` appended to any reading error."""
         try:
-            yield from self._read()
+            yield from sentences
         except ConllError as err:
             if self.note:
                 raise ConllError(f"{err} ({self.note})") from None
@@ -186,19 +190,9 @@ class ConllReader:
     def _read(self) -> Iterator[Sentence]:
         self.repaired = self.sentences = 0
         blocks = iter_text_blocks(self.path, ConllError, chunk=self._chunk)
-        head: list[str] = []  # the first blocks, holding the lines that decide the layout
-        head_lines: list[str] = []
-        for text in blocks:
-            head.append(text)
-            left = HEAD_SCAN - len(head_lines)
-            head_lines += text.split("\n", left)[:left]
-            if len(head_lines) >= HEAD_SCAN:
-                break
-        multi, self._why = self._layout(head_lines)
-        self.has_tags = self._tagged = self.tag_col is not None and multi
-        self._multi = multi
-        texts = chain(head, blocks)
-        yield from self._read_texts(texts)
+        head, head_lines = _head(blocks)
+        self._use_layout(self._layout(head_lines))
+        yield from self._read_texts(chain(head, blocks))
         if not self.sentences:
             raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
 
@@ -208,30 +202,22 @@ class ConllReader:
         else:
             yield from self._read_pieces(texts, first_line)
 
+    def _use_layout(self, layout: tuple[bool, str]) -> None:
+        multi, self._why = layout
+        self._multi = multi
+        self.has_tags = self._tagged = self.tag_col is not None and multi
+
     def head_layout(self) -> tuple[bool, str]:
         """``(two or more columns, why)`` as reading decides it from the file's first lines."""
-        lines: list[str] = []
-        for text in iter_text_blocks(self.path, ConllError, chunk=self._chunk):
-            left = HEAD_SCAN - len(lines)
-            lines += text.split("\n", left)[:left]
-            if len(lines) >= HEAD_SCAN:
-                break
-        return self._layout(lines)
+        return self._layout(_head(iter_text_blocks(self.path, ConllError, chunk=self._chunk))[1])
 
     def read_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> list[Sentence]:
         """The sentences of ``text``: whole sentences of this file from line ``first_line`` on (a shard cut by
         ``projection.io.shards``), read with the file's ``layout`` (``head_layout()``), every rule and error
         of reading the whole file (errors name the file's own line numbers). Counts add to ``repaired`` and
         ``sentences``."""
-        multi, self._why = layout
-        self._multi = multi
-        self.has_tags = self._tagged = self.tag_col is not None and multi
-        try:
-            return list(self._read_texts([text], first_line))
-        except ConllError as err:
-            if self.note:
-                raise ConllError(f"{err} ({self.note})") from None
-            raise
+        self._use_layout(layout)
+        return list(self._noted(self._read_texts([text], first_line)))
 
     def _bodies(self, texts: Iterable[str], lineno: int = 1) -> Iterator[tuple[str, int]]:
         """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the
@@ -443,6 +429,20 @@ class ConllReader:
             if not tokens:
                 first = lineno
             tokens.append(token)
+
+
+def _head(blocks: Iterator[str]) -> tuple[list[str], list[str]]:
+    """The first blocks of a file, taken from ``blocks``, and their first ``HEAD_SCAN`` lines (which decide the
+    layout)."""
+    head: list[str] = []
+    lines: list[str] = []
+    for text in blocks:
+        head.append(text)
+        left = HEAD_SCAN - len(lines)
+        lines += text.split("\n", left)[:left]
+        if len(lines) >= HEAD_SCAN:
+            break
+    return head, lines
 
 
 def iter_conll(
