@@ -100,18 +100,16 @@ def conll_chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[str, int,
         yield "\n\n".join(texts), start, len(texts)
 
 
-def line_chunks(path: str | os.PathLike, size: int, error: type[ValueError]) -> Iterator[tuple[list[str], int]]:
-    """``(lines, first line number)`` of every ``size`` lines of a text file (Pharaoh alignments)."""
+def line_chunks(path: str | os.PathLike, size: int, error: type[ValueError]) -> Iterator[list[str]]:
+    """Every ``size`` lines of a text file (Pharaoh alignments), in order."""
     lines: list[str] = []
-    start = 1
     for block in iter_text_blocks(path, error, chunk=BLOCK):
         lines.extend(block.split("\n"))
         while len(lines) >= size:
-            yield lines[:size], start
-            start += size
+            yield lines[:size]
             del lines[:size]
     if lines:
-        yield lines, start
+        yield lines
 
 
 def count_lines(path: str | os.PathLike, error: type[ValueError]) -> int:

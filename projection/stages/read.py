@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Iterable, Iterator, Sequence
 
 from projection.signature import Part
@@ -142,15 +143,13 @@ class FilePairsSource(Source):
             s, t = items[0], items[1]
             if n == 0 and s.tags is None:
                 raise ValueError(f"{src_path}: the source needs gold tags (token and tag columns)")
-            a = items[2] if links is not None else None
-            if a is not None:
-                a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
+            pair = _file_pair(n, s, t, items[2] if links is not None else None, al_path)
             if self.drop_labels:  # the types are needed only to check --drop-label
                 labels.update(sp.label for sp in s.spans)
             n += 1
             if pending is not None:
                 yield pending
-            pending = Pair(t.id or str(n - 1), s, t, alignment=a)
+            pending = pair
         if not n:
             raise ValueError(f"{src_path}: no sentences")
         unknown = [x for x in self.drop_labels if x not in labels]
@@ -203,14 +202,22 @@ class FilePairsSource(Source):
 
         src_path, tgt_path, al_path = self.paths
         first = 0
-        for (src, src_line, n), (tgt, tgt_line, m), (links, al_line) in zip(
+        for (src, src_line, n), (tgt, tgt_line, m), links in zip(
             conll_chunks(src_path, size), conll_chunks(tgt_path, size), line_chunks(al_path, size, PharaohError)
         ):
             if not n == m == len(links):
                 raise RuntimeError(f"shards of {n}, {m} and {len(links)} pairs at pair {first}")  # a bug, not input
-            yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), (links, al_line),
-                            layouts, first, n)  # fmt: skip
+            yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), links, layouts,
+                            first, n)  # fmt: skip
             first += n
+
+
+def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -> Pair:
+    """Pair number ``n`` (0-based) of ``FilePairsSource``'s files: its links checked against both sides (errors
+    name line ``n + 1`` of the Pharaoh file), its id the target sentence's (``path:line``)."""
+    if a is not None:
+        a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
+    return Pair(t.id or str(n), s, t, alignment=a)
 
 
 class FileShard(Shard):
@@ -223,23 +230,20 @@ class FileShard(Shard):
         self.first, self.size = first, size
 
     def read(self) -> tuple[list[Pair], dict[str, int]]:
-        from projection.io.pharaoh import parse_pharaoh
-
         from copy import copy
+
+        from projection.io.pharaoh import parse_pharaoh
 
         # copies: a shard read in the driver (a few chunks stay there) must not add to the source's own counts
         src_reader, tgt_reader = copy(self.source), copy(self.target)
         src_reader.repaired = tgt_reader.repaired = 0
         sources = src_reader.read_text(*self.src, self.layouts[0])
         targets = tgt_reader.read_text(*self.tgt, self.layouts[1])
-        lines, al_line = self.links
         if not len(sources) == len(targets) == self.size:
             raise RuntimeError(f"a shard of {self.size} pairs read {len(sources)} and {len(targets)} sentences")
         pairs = []
-        for k, (s, t, line) in enumerate(zip(sources, targets, lines)):
-            n = self.first + k
-            a = parse_pharaoh(line, where=f"{self.al_path}:{al_line + k}")
-            a.check_bounds(len(s), len(t), where=f"{self.al_path}:{n + 1}")
-            pairs.append(Pair(t.id or str(n), s, t, alignment=a))
+        for n, s, t, line in zip(count(self.first), sources, targets, self.links):
+            a = parse_pharaoh(line, where=f"{self.al_path}:{n + 1}")  # line n + 1 of the Pharaoh file
+            pairs.append(_file_pair(n, s, t, a, self.al_path))
         counts = {"repaired_source_tags": src_reader.repaired, "repaired_target_tags": tgt_reader.repaired}
         return pairs, counts
