@@ -39,6 +39,7 @@ from projection.align.statistical import (
 from projection.align.symmetrize import symmetrize
 from projection.align.text import check_batch
 from projection.extras import require
+from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
 from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
@@ -244,11 +245,7 @@ class EflomalAligner(StatisticalAligner):
 
 def _lines_of(path: Path) -> list[str]:
     """The lines of an eflomal output file (Pharaoh links, parsed later, per pair)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+    return [line for block in iter_line_blocks(path) for line in block]
 
 
 def auto_iterations(model: int, n_lines: int, rel_iterations: float) -> tuple[int, int, int]:

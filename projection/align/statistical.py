@@ -155,9 +155,7 @@ class PairView(SequenceABC):
     def __len__(self) -> int:
         return self.n + len(self.extra)
 
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
+    def __getitem__(self, k: int):
         if k < 0:
             k += len(self)
         if k < self.n:
@@ -186,13 +184,10 @@ class DirectionalLinks(SequenceABC):
     def _links(self, value, k: int, direction: str) -> Alignment:
         where = f"{self.what} {direction} links, pair {k}"
         links = value if isinstance(value, Alignment) else parse_pharaoh(value, where=where)
-        if links.pairs or links.possible:
-            links.check_bounds(len(self.src[k]), len(self.tgt[k]), where=where)
+        links.check_bounds(len(self.src[k]), len(self.tgt[k]), where=where)
         return links
 
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
+    def __getitem__(self, k: int):
         if k < 0:
             k += len(self)
         if not 0 <= k < len(self):
