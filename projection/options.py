@@ -134,7 +134,7 @@ def default_config(mode: str = "parallel", **changes: Any):
 @dataclass(frozen=True)
 class ModelSettings:
     """Models and runtime options of the model-based modes. ``device``, ``batch_size`` and ``cache_dir`` do
-    not change results and stay out of the signature.
+    not change results and stay out of the signature. ``batch_size=None`` picks by device (``batch_size_for``).
 
     ``translations_file``: one translation per sentence, in order, instead of machine translation.
     ``drop_misc``: ``"after"`` (the paper's code) keeps English MISC while matching and removes MISC spans
@@ -148,7 +148,7 @@ class ModelSettings:
     bt_model: str = DEFAULT_BT_MODEL
     bt_tokenizer: str | None = DEFAULT_BT_TOKENIZER
     device: str | None = None
-    batch_size: int = 16
+    batch_size: int | None = None
     cache_dir: str | None = None
     drop_misc: str = "after"
     translations_file: str | None = None
@@ -158,8 +158,8 @@ class ModelSettings:
     def __post_init__(self) -> None:
         if self.drop_misc not in ("before", "after"):
             raise ValueError(f"drop_misc must be 'before' or 'after', got {self.drop_misc!r}")
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
+            raise ValueError(f"batch_size must be a positive integer or None (by device), got {self.batch_size!r}")
         if self.num_beams is not None and (not isinstance(self.num_beams, int) or self.num_beams < 1):
             raise ValueError(f"num_beams must be a positive integer or None, got {self.num_beams!r}")
         for name in ("mt_model", "ner_model", "align_model", "bt_model"):

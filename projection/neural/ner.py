@@ -14,6 +14,7 @@ import logging
 from typing import Sequence
 
 from projection.extras import require
+from projection.neural.batching import batch_size_for, shrinking_batches
 from projection.neural.hub import check_model, load_fast_pretrained, model_identity, pick_device
 from projection.tags import repair_iob2
 from projection.options import DEFAULT_NER_MODEL  # noqa: F401  (the one defaults table)
@@ -64,11 +65,12 @@ def edge_distance(word: int, window: tuple[int, int], n_words: int) -> float:
 
 
 class WordNer:
-    def __init__(self, model: str = DEFAULT_NER_MODEL, *, device: str | None = None, batch_size: int = 16,
+    def __init__(self, model: str = DEFAULT_NER_MODEL, *, device: str | None = None, batch_size: int | None = None,
                  option: str = "--ner-model", progress: bool = True, window: int | None = None,
                  overlap: int | None = None) -> None:
         """``window``: sub-words per window (default and maximum: the model's limit); ``overlap``: sub-words
-        shared by neighbouring windows (default: half a window)."""
+        shared by neighbouring windows (default: half a window); ``batch_size=None``: 16 on CPU, 64 on a GPU
+        (halved on out-of-memory)."""
         if window is not None and window < 1:
             raise ValueError(f"NER window must be ≥ 1 sub-word, got {window}")
         if overlap is not None and overlap < 0:
@@ -130,14 +132,18 @@ class WordNer:
         # per word: (distance to the nearest cut, -window start) of the window its label came from
         chosen: list[list[tuple[float, int]]] = [[(-1.0, 0)] * len(words) for words in sentences]
         jobs.sort(key=lambda j: j[1] - j[2])
-        for k in tqdm(range(0, len(jobs), self.batch_size), desc="NER", unit="batch", leave=False,
-                      disable=not self.progress):
-            batch = jobs[k : k + self.batch_size]
+
+        def run(batch):
             words = [list(sentences[s][a:b]) for s, a, b in batch]
             enc = tok(words, is_split_into_words=True, truncation=True,
                       max_length=limit + tok.num_special_tokens_to_add(), padding=True, return_tensors="pt")
             with torch.inference_mode():
-                best = model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
+                return enc, model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
+
+        size = batch_size_for("NER", self.device, self.batch_size)
+        bar = tqdm(total=len(jobs), desc="NER", unit="sent", leave=False, disable=not self.progress)
+        for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER"):
+            bar.update(len(batch))
             for row, (s, a, b) in enumerate(batch):
                 seen: set[int] = set()
                 for pos, w in enumerate(enc.word_ids(row)):
@@ -147,4 +153,5 @@ class WordNer:
                         if rank > chosen[s][a + w]:
                             chosen[s][a + w] = rank
                             labels[s][a + w] = self._labels[best[row][pos]]
+        bar.close()
         return [repair_iob2(tags, where=f"NER output {k + 1}")[0] for k, tags in enumerate(labels)]

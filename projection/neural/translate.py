@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from projection.extras import require
+from projection.neural.batching import batch_size_for, shrinking_batches
 from projection.neural.cache import TranslationCache
 from projection.neural.hub import check_model, load_error, model_identity, pick_device, pretrained_args
 from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
@@ -41,6 +42,8 @@ def _progress(total: int, desc: str, enabled: bool):
 class Translator:
     """Translate between dataset languages (``swa``, ``en``, ``zh`` …) with an NLLB or M2M100 model.
 
+    ``batch_size=None``: 16 on CPU, 128 on a GPU (``projection.neural.batching``); halved on out-of-memory.
+
     ``lang_codes`` overrides the model code of a dataset language (``{"pcm": "xyz_Latn"}``).
     """
 
@@ -50,7 +53,7 @@ class Translator:
         *,
         tokenizer: str | None = None,
         device: str | None = None,
-        batch_size: int = 16,
+        batch_size: int | None = None,
         num_beams: int | None = None,
         cache: TranslationCache | None = None,
         lang_codes: tuple[tuple[str, str], ...] = (),
@@ -58,7 +61,7 @@ class Translator:
         role: str = "translation",
         progress: bool = True,
     ) -> None:
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ValueError(f"batch_size must be ≥ 1, got {batch_size}")
         self.model_name = check_model(model, role=role, option=option)
         self.tokenizer_name = check_model(tokenizer, role=f"{role} tokenizer", option=option) if tokenizer else None
@@ -159,9 +162,10 @@ class Translator:
             out: dict[str, str] = {}
             glue = "" if tgt in NO_SPACE_LANGS else " "
             bar = _progress(len(flat), f"translating {src}->{tgt}", self.progress)
-            for k in range(0, len(flat), self.batch_size):
-                batch = flat[k : k + self.batch_size]
-                out.update(zip(batch, self._generate(batch, forced, limit)))
+            size = batch_size_for(self.role, self.device, self.batch_size)
+            for batch, translated in shrinking_batches(flat, size, lambda b: self._generate(b, forced, limit),
+                                                       what=self.role):
+                out.update(zip(batch, translated))
                 bar.update(len(batch))
                 ready = {t for p in batch for t in owners[p] if all(q in out for q in pieces[t])}
                 new = {t: glue.join(out[p] for p in pieces[t]).strip() for t in sorted(ready)}

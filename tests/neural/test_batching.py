@@ -1,0 +1,97 @@
+"""Batch sizes by device, and batches halved when the GPU runs out of memory (simulated on CPU with the real
+``torch.OutOfMemoryError``)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from projection.neural.batching import batch_size_for, shrinking_batches
+
+torch = pytest.importorskip("torch")
+
+
+def test_batch_size_by_device():
+    assert batch_size_for("translation", "cpu", None) == 16
+    assert batch_size_for("NER", "cpu", None) == 16
+    assert batch_size_for("translation", "cuda", None) == 128
+    assert batch_size_for("back-translation", "cuda:1", None) == 128
+    assert batch_size_for("NER", "cuda", None) == 64
+    assert batch_size_for("NER", "cuda", 7) == 7 and batch_size_for("translation", "cpu", 3) == 3
+
+
+def _refuse_above(limit, calls):
+    def run(batch):
+        calls.append(len(batch))
+        if len(batch) > limit:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return [x * 10 for x in batch]
+    return run
+
+
+def test_out_of_memory_halves_the_batch_and_keeps_every_item(caplog):
+    calls = []
+    with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
+        got = list(shrinking_batches(list(range(11)), 8, _refuse_above(2, calls), what="translation"))
+    assert [list(b) for b, _ in got] == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [10]]
+    assert [r for _, r in got] == [[0, 10], [20, 30], [40, 50], [60, 70], [80, 90], [100]]
+    assert calls == [8, 4, 2, 2, 2, 2, 2, 1]  # halved twice, then the smaller size sticks
+    assert [r.getMessage() for r in caplog.records] == [
+        "translation ran out of GPU memory; going on with batches of 4 (set --batch-size to choose)",
+        "translation ran out of GPU memory; going on with batches of 2 (set --batch-size to choose)",
+    ]
+
+
+def test_out_of_memory_at_one_item_is_raised():
+    with pytest.raises(torch.OutOfMemoryError):
+        list(shrinking_batches([1, 2], 4, _refuse_above(0, []), what="NER"))
+
+
+def test_other_errors_pass_through():
+    def run(batch):
+        raise RuntimeError("device-side assert triggered")
+    with pytest.raises(RuntimeError, match="device-side assert"):
+        list(shrinking_batches([1], 4, run, what="NER"))
+
+
+@pytest.mark.neural
+def test_translator_after_out_of_memory_equals_the_smaller_batch(tiny_models, monkeypatch):
+    from projection.neural.translate import Translator
+
+    texts = ["Nairobi ni mji mkuu .", "Rais wa Tanzania", "Kenya na Uganda .", "jana", "mji mkuu wa Kenya"]
+    small = Translator(str(tiny_models["mt"]), progress=False, batch_size=2).translate(texts, "swa", "en")
+    mt = Translator(str(tiny_models["mt"]), progress=False, batch_size=8)
+    generate, sizes = mt._generate, []
+
+    def refusing(batch, forced, limit):
+        sizes.append(len(batch))
+        if len(batch) > 2:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+        return generate(batch, forced, limit)
+
+    monkeypatch.setattr(mt, "_generate", refusing)
+    assert mt.translate(texts, "swa", "en") == small
+    assert sizes == [5, 4, 2, 2, 1]  # 5 unique texts: a batch of 5 (size 8), then 4, then 2s
+
+
+@pytest.mark.neural
+def test_ner_after_out_of_memory_equals_the_smaller_batch(tiny_models, monkeypatch):
+    from projection.neural.ner import WordNer
+
+    sentences = [["Angela", "Merkel", "visited", "Paris"], ["Nairobi"], ["EU", "rejects", "German", "call"],
+                 ["Peter", "Blackburn"], ["Brussels"] * 3]
+    small = WordNer(str(tiny_models["ner"]), progress=False, batch_size=1).predict(sentences)
+    ner = WordNer(str(tiny_models["ner"]), progress=False, batch_size=4)
+    model, _ = ner._load()
+    forward, rows = model.forward, []
+
+    def refusing(*args, **kwargs):
+        rows.append(len(kwargs["input_ids"]))
+        if len(kwargs["input_ids"]) > 1:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+        return forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", refusing)
+    assert ner.predict(sentences) == small
+    assert rows == [4, 2, 1, 1, 1, 1, 1]
