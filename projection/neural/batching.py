@@ -31,7 +31,7 @@ def batch_size_for(role: str, device: str, given: int | None) -> int:
 
 def _out_of_memory() -> type[BaseException] | tuple[()]:
     torch = sys.modules.get("torch")
-    return torch.OutOfMemoryError if torch is not None else ()
+    return torch.cuda.OutOfMemoryError if torch is not None else ()  # torch.OutOfMemoryError only from 2.5 on
 
 
 def shrinking_batches(items: Sequence[T], size: int, run: Callable[[Sequence[T]], R], *,
