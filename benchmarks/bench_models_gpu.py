@@ -145,6 +145,40 @@ def timed(fn, device: str, repeats: int) -> list[float]:
     return out
 
 
+def end_to_end(paths: dict[str, Path], root: Path, de: list[list[str]], device: str, rows: list) -> None:
+    """``python -m projection translate-test`` on Europarl-NER German as an XTREME dev split: the whole process
+    (start, model loading, translation, tagging, alignment, projection, writing), cold cache then warm."""
+    import shutil
+    import subprocess
+
+    from projection.io.package_data import europarl as corpus
+
+    data = root / "xtreme"
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / "dev-de.tsv", "w", encoding="utf-8") as fh:
+        for sent in corpus("de").sentences:
+            fh.write("".join(f"{t}\t{g}\n" for t, g in zip(sent.tokens, sent.tags)) + "\n")
+    cache = root / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cmd = [sys.executable, "-m", "projection", "translate-test", "--dataset", "xtreme", "--lang", "de", "--split",
+           "dev", "--data-dir", str(data), "--mt-model", str(paths["mt"]), "--ner-model", str(paths["ner"]),
+           "--align-model", str(paths["enc"]), "--device", device, "--cache-dir", str(cache), "--no-progress",
+           "--out", str(root / "out.conll"), "--report", str(root / "report.json")]
+    here = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
+    for state in ("cold cache", "warm cache"):
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+        if done.returncode:
+            raise RuntimeError(f"translate-test failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+        n = report["sentences"]
+        rows.append({"stage": "translate-test CLI", "state": state, "sentences": n, "seconds": round(seconds, 2),
+                     "sent_per_s": round(n / seconds, 1), "signature": report["signature"]})
+        print(f"translate-test CLI, {state}: {n} sentences in {seconds:.1f} s ({n / seconds:.1f} sent/s)", flush=True)
+
+
 def main(argv=None) -> int:
     import torch
 
@@ -157,6 +191,9 @@ def main(argv=None) -> int:
     p.add_argument("--mt-batches", default="16,64", help="translation batch sizes; auto: the library's choice (16 on CPU, 128 on a GPU)")
     p.add_argument("--tag-batches", default="16,64", help="tagger batch sizes; auto: the library's choice (16 on CPU, 64 on a GPU)")
     p.add_argument("--align-batches", default="32,128", help="aligner batch sizes (the library's default: 32)")
+    p.add_argument("--end-to-end", action="store_true",
+                   help="also time `silver-ner translate-test` on the 799 German sentences (a fresh cache, then a warm one)")
+    p.add_argument("--only-end-to-end", action="store_true", help="skip the per-stage rows")
     p.add_argument("--out", default="bench_models_gpu.json")
     args = p.parse_args(argv)
 
@@ -179,6 +216,11 @@ def main(argv=None) -> int:
         rows.append(r)
         more = "".join(f" {k}={v}" for k, v in extra.items())
         print(f"{stage:10} {dtype:9} bs={bs!s:<4} {n:5} sent {med:8.2f} s {n / med:9.1f} sent/s{more}", flush=True)
+
+    if args.end_to_end or args.only_end_to_end:
+        end_to_end(paths, Path(args.root), de, args.device, rows)
+    if args.only_end_to_end:
+        return write(args, rows)
 
     # -- translation (library: bf16 on CUDA, fp32 on CPU) ----------------------------------------------------
     texts = [" ".join(s) for s in de[: args.n]]
@@ -220,6 +262,12 @@ def main(argv=None) -> int:
             enc_secs = timed(lambda: al.encoder.encode(src + tgt), args.device, args.repeats)
             row("align", str(al.encoder._model.dtype).replace("torch.", ""), bs, len(src), secs,
                 encode_median_s=round(statistics.median(enc_secs), 3))
+    return write(args, rows)
+
+
+def write(args, rows) -> int:
+    import torch
+
     meta = {"device": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu",
             "tiny": args.tiny, "torch": torch.__version__, "transformers": __import__("transformers").__version__}
     tmp = args.out + ".tmp"
