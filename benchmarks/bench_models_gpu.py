@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from projection.cache import atomic_open
 from projection.io.package_data import europarl
 
 CONLL_LABELS = ("O", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
@@ -269,10 +270,8 @@ def write(args, rows) -> int:
 
     meta = {"device": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu",
             "tiny": args.tiny, "torch": torch.__version__, "transformers": __import__("transformers").__version__}
-    tmp = args.out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with atomic_open(args.out) as fh:
         json.dump({"meta": meta, "rows": rows}, fh, indent=2)
-    os.replace(tmp, args.out)
     print(f"wrote {args.out}")
     return 0
 
