@@ -56,7 +56,7 @@ class CandidateMethod(Method):
         self.matcher = matcher
         self.score = score
 
-    def problem(self, inp: ProjectionInput) -> tuple[list[Span], MatchProblem]:
+    def problem(self, inp: ProjectionInput) -> tuple[tuple[Span, ...], MatchProblem]:
         entities = inp.entities
         targets, weights = entity_targets(inp, entities, self.score.possible)
         cand_lists = self.candidates.extract(inp, entities, targets)

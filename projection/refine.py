@@ -18,6 +18,7 @@ apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchor
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
@@ -69,7 +70,7 @@ def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | Non
     keys = [k for k in keys if k in lowered]
     if not keys:
         return []
-    hits = [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
+    hits = _hits(keys, tokens, lowered)
     groups: list[tuple[int, int]] = []
     for j in hits:
         if groups and groups[-1][1] == j:
@@ -77,6 +78,31 @@ def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | Non
         else:
             groups.append((j, j + 1))
     return groups
+
+
+def _hits(keys: Sequence[str], tokens: Sequence[str], lowered: str) -> list[int]:
+    """The words that contain one of ``keys`` (``contains_name``), found by searching ``lowered`` once per key
+    and placing each occurrence in its word. Lower-casing never shortens a string, so when ``lowered`` is as
+    long as the joined words every word kept its length and its offsets; otherwise (``İ`` lowers to two
+    characters), or when a word holds a line break, every word is tested on its own."""
+    n = len(tokens)
+    if len(lowered) != sum(map(len, tokens)) + n - 1 or lowered.count("\n") != n - 1:
+        return [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
+    starts = [0] * n
+    for j in range(1, n):
+        starts[j] = starts[j - 1] + len(tokens[j - 1]) + 1
+    hits: set[int] = set()
+    for key in keys:
+        p = lowered.find(key)
+        while p >= 0:
+            j = bisect_right(starts, p) - 1
+            token, off = tokens[j], p - starts[j]
+            if off + len(key) <= len(token) and (
+                off == 0 or (off < len(token) and token[off].isupper()) or token[off - 1] in _JOINERS
+            ):
+                hits.add(j)
+            p = lowered.find(key, p + 1)
+    return sorted(hits)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -120,10 +120,14 @@ class ProjectionInput:
     alignment: Alignment
     #: spans ``(start, end)`` an NER model predicted on the target (class discarded), for NER candidates
     target_spans: tuple[tuple[int, int], ...] | None = None
+    _entities: tuple[Span, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def entities(self) -> list[Span]:
-        return self.source.spans
+    def entities(self) -> tuple[Span, ...]:
+        """The source entities, read from its tags once (the method and each refinement ask for them)."""
+        if self._entities is None:
+            object.__setattr__(self, "_entities", tuple(self.source.spans))
+        return self._entities
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ def test_conflict_greedy_vs_exact():
 def test_problem_pairs_row_major_positive_only():
     method = CandidateMethod(NgramCandidates(max_len=None), GreedyMatcher())
     entities, problem = method.problem(pair(*CONFLICT))
-    assert entities == [Span(0, 2, "PER"), Span(2, 3, "LOC")]
+    assert entities == (Span(0, 2, "PER"), Span(2, 3, "LOC"))
     expected = (
         (0, 0, 1, 2 / 3), (0, 0, 2, 1.0), (0, 0, 3, 2 * 2 / 5), (0, 1, 2, 2 / 3), (0, 1, 3, 2 / 4),
         (1, 0, 2, 2 / 3), (1, 0, 3, 2 / 4), (1, 1, 2, 1.0), (1, 1, 3, 2 / 3),
