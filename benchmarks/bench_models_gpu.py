@@ -34,18 +34,18 @@ from projection.io.package_data import europarl
 
 CONLL_LABELS = ("O", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 FULL = {
-    "mt": dict(d_model=2048, encoder_layers=24, decoder_layers=24, encoder_ffn_dim=8192, decoder_ffn_dim=8192,
-               encoder_attention_heads=16, decoder_attention_heads=16, vocab_size=256206),
-    "ner": dict(hidden_size=1024, num_hidden_layers=24, num_attention_heads=16, intermediate_size=4096,
-                vocab_size=250002),
-    "enc": dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
-                vocab_size=119547),
+    "mt": {"d_model": 2048, "encoder_layers": 24, "decoder_layers": 24, "encoder_ffn_dim": 8192, "decoder_ffn_dim": 8192,
+           "encoder_attention_heads": 16, "decoder_attention_heads": 16, "vocab_size": 256206},
+    "ner": {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096,
+            "vocab_size": 250002},
+    "enc": {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+            "vocab_size": 119547},
 }
 TINY = {
-    "mt": dict(d_model=32, encoder_layers=2, decoder_layers=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-               encoder_attention_heads=2, decoder_attention_heads=2, vocab_size=9000),
-    "ner": dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, vocab_size=9000),
-    "enc": dict(hidden_size=32, num_hidden_layers=9, num_attention_heads=2, intermediate_size=64, vocab_size=9000),
+    "mt": {"d_model": 32, "encoder_layers": 2, "decoder_layers": 2, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64,
+           "encoder_attention_heads": 2, "decoder_attention_heads": 2, "vocab_size": 9000},
+    "ner": {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64, "vocab_size": 9000},
+    "enc": {"hidden_size": 32, "num_hidden_layers": 9, "num_attention_heads": 2, "intermediate_size": 64, "vocab_size": 9000},
 }
 
 
