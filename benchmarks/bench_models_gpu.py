@@ -34,18 +34,56 @@ from projection.io.package_data import europarl
 
 CONLL_LABELS = ("O", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 FULL = {
-    "mt": {"d_model": 2048, "encoder_layers": 24, "decoder_layers": 24, "encoder_ffn_dim": 8192, "decoder_ffn_dim": 8192,
-           "encoder_attention_heads": 16, "decoder_attention_heads": 16, "vocab_size": 256206},
-    "ner": {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096,
-            "vocab_size": 250002},
-    "enc": {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
-            "vocab_size": 119547},
+    "mt": {
+        "d_model": 2048,
+        "encoder_layers": 24,
+        "decoder_layers": 24,
+        "encoder_ffn_dim": 8192,
+        "decoder_ffn_dim": 8192,
+        "encoder_attention_heads": 16,
+        "decoder_attention_heads": 16,
+        "vocab_size": 256206,
+    },
+    "ner": {
+        "hidden_size": 1024,
+        "num_hidden_layers": 24,
+        "num_attention_heads": 16,
+        "intermediate_size": 4096,
+        "vocab_size": 250002,
+    },
+    "enc": {
+        "hidden_size": 768,
+        "num_hidden_layers": 12,
+        "num_attention_heads": 12,
+        "intermediate_size": 3072,
+        "vocab_size": 119547,
+    },
 }
 TINY = {
-    "mt": {"d_model": 32, "encoder_layers": 2, "decoder_layers": 2, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64,
-           "encoder_attention_heads": 2, "decoder_attention_heads": 2, "vocab_size": 9000},
-    "ner": {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64, "vocab_size": 9000},
-    "enc": {"hidden_size": 32, "num_hidden_layers": 9, "num_attention_heads": 2, "intermediate_size": 64, "vocab_size": 9000},
+    "mt": {
+        "d_model": 32,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+        "encoder_ffn_dim": 64,
+        "decoder_ffn_dim": 64,
+        "encoder_attention_heads": 2,
+        "decoder_attention_heads": 2,
+        "vocab_size": 9000,
+    },
+    "ner": {
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 64,
+        "vocab_size": 9000,
+    },
+    "enc": {
+        "hidden_size": 32,
+        "num_hidden_layers": 9,
+        "num_attention_heads": 2,
+        "intermediate_size": 64,
+        "vocab_size": 9000,
+    },
 }
 
 
@@ -72,36 +110,66 @@ def build(root: Path, sizes: dict, corpus: list[str]) -> dict[str, Path]:
     torch.manual_seed(0)
     dev = "cuda" if torch.cuda.is_available() else "cpu"
 
-    spec = _train(models.BPE(unk_token="<unk>"), trainers.BpeTrainer(
-        vocab_size=8000, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False),
-        pre_tokenizers.Metaspace(), corpus)
+    spec = _train(
+        models.BPE(unk_token="<unk>"),
+        trainers.BpeTrainer(vocab_size=8000, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False),
+        pre_tokenizers.Metaspace(),
+        corpus,
+    )
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split()) for m in spec["merges"]]
     tok = tf.NllbTokenizer(vocab=spec["vocab"], merges=merges, model_max_length=1024)
-    cfg = tf.M2M100Config(**sizes["mt"], max_position_embeddings=1024, scale_embedding=True, pad_token_id=1,
-                          bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, activation_function="relu")
+    cfg = tf.M2M100Config(
+        **sizes["mt"],
+        max_position_embeddings=1024,
+        scale_embedding=True,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        activation_function="relu",
+    )
     with torch.device(dev):
         model = tf.M2M100ForConditionalGeneration(cfg).to(torch.bfloat16)  # the library loads it in bf16 on CUDA
     tok.save_pretrained(paths["mt"])
     model.save_pretrained(paths["mt"])
     del model
 
-    spec = _train(models.Unigram(), trainers.UnigramTrainer(
-        vocab_size=8000, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>",
-        show_progress=False), pre_tokenizers.Metaspace(), corpus)
+    spec = _train(
+        models.Unigram(),
+        trainers.UnigramTrainer(
+            vocab_size=8000,
+            special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+            unk_token="<unk>",
+            show_progress=False,
+        ),
+        pre_tokenizers.Metaspace(),
+        corpus,
+    )
     tok = tf.XLMRobertaTokenizer(vocab=[tuple(v) for v in spec["vocab"]], model_max_length=512)
-    cfg = tf.XLMRobertaConfig(**sizes["ner"], max_position_embeddings=514, pad_token_id=tok.pad_token_id,
-                              bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                              num_labels=len(CONLL_LABELS), id2label=dict(enumerate(CONLL_LABELS)),
-                              label2id={lab: i for i, lab in enumerate(CONLL_LABELS)})
+    cfg = tf.XLMRobertaConfig(
+        **sizes["ner"],
+        max_position_embeddings=514,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        num_labels=len(CONLL_LABELS),
+        id2label=dict(enumerate(CONLL_LABELS)),
+        label2id={lab: i for i, lab in enumerate(CONLL_LABELS)},
+    )
     with torch.device(dev):
         model = tf.XLMRobertaForTokenClassification(cfg)
     tok.save_pretrained(paths["ner"])
     model.save_pretrained(paths["ner"])
     del model
 
-    spec = _train(models.WordPiece(unk_token="[UNK]"), trainers.WordPieceTrainer(
-        vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False),
-        pre_tokenizers.BertPreTokenizer(), corpus)
+    spec = _train(
+        models.WordPiece(unk_token="[UNK]"),
+        trainers.WordPieceTrainer(
+            vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
+        ),
+        pre_tokenizers.BertPreTokenizer(),
+        corpus,
+    )
     tok = tf.BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
     with torch.device(dev):
         model = tf.BertModel(tf.BertConfig(**sizes["enc"], max_position_embeddings=512))
@@ -160,12 +228,41 @@ def end_to_end(paths: dict[str, Path], root: Path, de: list[list[str]], device: 
         fh.writelines("".join(f"{t}\t{g}\n" for t, g in zip(s.tokens, s.tags)) + "\n" for s in corpus("de").sentences)
     cache = root / "cache"
     shutil.rmtree(cache, ignore_errors=True)
-    cmd = [sys.executable, "-m", "projection", "translate-test", "--dataset", "xtreme", "--lang", "de", "--split",
-           "dev", "--data-dir", str(data), "--mt-model", str(paths["mt"]), "--ner-model", str(paths["ner"]),
-           "--align-model", str(paths["enc"]), "--device", device, "--cache-dir", str(cache), "--no-progress",
-           "--out", str(root / "out.conll"), "--report", str(root / "report.json")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "projection",
+        "translate-test",
+        "--dataset",
+        "xtreme",
+        "--lang",
+        "de",
+        "--split",
+        "dev",
+        "--data-dir",
+        str(data),
+        "--mt-model",
+        str(paths["mt"]),
+        "--ner-model",
+        str(paths["ner"]),
+        "--align-model",
+        str(paths["enc"]),
+        "--device",
+        device,
+        "--cache-dir",
+        str(cache),
+        "--no-progress",
+        "--out",
+        str(root / "out.conll"),
+        "--report",
+        str(root / "report.json"),
+    ]
     here = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH")))),
+    }
     for state in ("cold cache", "warm cache"):
         t0 = time.perf_counter()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -174,8 +271,16 @@ def end_to_end(paths: dict[str, Path], root: Path, de: list[list[str]], device: 
             raise RuntimeError(f"translate-test failed ({done.returncode}):\n{done.stderr[-3000:]}")
         report = json.loads((root / "report.json").read_text(encoding="utf-8"))
         n = report["sentences"]
-        rows.append({"stage": "translate-test CLI", "state": state, "sentences": n, "seconds": round(seconds, 2),
-                     "sent_per_s": round(n / seconds, 1), "signature": report["signature"]})
+        rows.append(
+            {
+                "stage": "translate-test CLI",
+                "state": state,
+                "sentences": n,
+                "seconds": round(seconds, 2),
+                "sent_per_s": round(n / seconds, 1),
+                "signature": report["signature"],
+            }
+        )
         print(f"translate-test CLI, {state}: {n} sentences in {seconds:.1f} s ({n / seconds:.1f} sent/s)", flush=True)
 
 
@@ -188,11 +293,22 @@ def main(argv=None) -> int:
     p.add_argument("--tiny", action="store_true", help="tiny configs (CPU smoke check)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--root", default="/tmp/silver-ner-bench-models", help="where the models are saved")
-    p.add_argument("--mt-batches", default="16,64", help="translation batch sizes; auto: the library's choice (16 on CPU, 128 on a GPU)")
-    p.add_argument("--tag-batches", default="16,64", help="tagger batch sizes; auto: the library's choice (16 on CPU, 64 on a GPU)")
+    p.add_argument(
+        "--mt-batches",
+        default="16,64",
+        help="translation batch sizes; auto: the library's choice (16 on CPU, 128 on a GPU)",
+    )
+    p.add_argument(
+        "--tag-batches",
+        default="16,64",
+        help="tagger batch sizes; auto: the library's choice (16 on CPU, 64 on a GPU)",
+    )
     p.add_argument("--align-batches", default="32,128", help="aligner batch sizes (the library's default: 32)")
-    p.add_argument("--end-to-end", action="store_true",
-                   help="also time `silver-ner translate-test` on the 799 German sentences (a fresh cache, then a warm one)")
+    p.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="also time `silver-ner translate-test` on the 799 German sentences (a fresh cache, then a warm one)",
+    )
     p.add_argument("--only-end-to-end", action="store_true", help="skip the per-stage rows")
     p.add_argument("--out", default="bench_models_gpu.json")
     args = p.parse_args(argv)
@@ -210,9 +326,17 @@ def main(argv=None) -> int:
 
     def row(stage, dtype, bs, n, seconds, **extra):
         med = statistics.median(seconds)
-        r = {"stage": stage, "dtype": dtype, "batch_size": bs, "sentences": n, "seconds": [round(s, 3) for s in seconds],
-             "median_s": round(med, 3), "sent_per_s": round(n / med, 1),
-             "peak_gib": peak_gib(args.device), **extra}
+        r = {
+            "stage": stage,
+            "dtype": dtype,
+            "batch_size": bs,
+            "sentences": n,
+            "seconds": [round(s, 3) for s in seconds],
+            "median_s": round(med, 3),
+            "sent_per_s": round(n / med, 1),
+            "peak_gib": peak_gib(args.device),
+            **extra,
+        }
         rows.append(r)
         more = "".join(f" {k}={v}" for k, v in extra.items())
         print(f"{stage:10} {dtype:9} bs={bs!s:<4} {n:5} sent {med:8.2f} s {n / med:9.1f} sent/s{more}", flush=True)
@@ -232,8 +356,15 @@ def main(argv=None) -> int:
     for bs in sizes(args.mt_batches):
         tr.batch_size = bs
         secs = timed(lambda: tr.translate(texts, "de", "en"), args.device, args.repeats)
-        row("translate", str(tr._model.dtype).replace("torch.", ""), bs, len(texts), secs,
-            src_subwords=src_tokens, new_tok_per_s=round(new_tokens / statistics.median(secs)))
+        row(
+            "translate",
+            str(tr._model.dtype).replace("torch.", ""),
+            bs,
+            len(texts),
+            secs,
+            src_subwords=src_tokens,
+            new_tok_per_s=round(new_tokens / statistics.median(secs)),
+        )
     tr = tok = None  # free the model before the next one
     if args.device.startswith("cuda"):
         torch.cuda.empty_cache()
@@ -260,16 +391,26 @@ def main(argv=None) -> int:
             al.encoder.batch_size = bs
             secs = timed(lambda: al.align(src, tgt), args.device, args.repeats)
             enc_secs = timed(lambda: al.encoder.encode(src + tgt), args.device, args.repeats)
-            row("align", str(al.encoder._model.dtype).replace("torch.", ""), bs, len(src), secs,
-                encode_median_s=round(statistics.median(enc_secs), 3))
+            row(
+                "align",
+                str(al.encoder._model.dtype).replace("torch.", ""),
+                bs,
+                len(src),
+                secs,
+                encode_median_s=round(statistics.median(enc_secs), 3),
+            )
     return write(args, rows)
 
 
 def write(args, rows) -> int:
     import torch
 
-    meta = {"device": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu",
-            "tiny": args.tiny, "torch": torch.__version__, "transformers": __import__("transformers").__version__}
+    meta = {
+        "device": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu",
+        "tiny": args.tiny,
+        "torch": torch.__version__,
+        "transformers": __import__("transformers").__version__,
+    }
     with atomic_open(args.out) as fh:
         json.dump({"meta": meta, "rows": rows}, fh, indent=2)
     print(f"wrote {args.out}")

@@ -34,8 +34,9 @@ def _out_of_memory() -> type[BaseException] | tuple[()]:
     return torch.cuda.OutOfMemoryError if torch is not None else ()  # torch.OutOfMemoryError only from 2.5 on
 
 
-def shrinking_batches(items: Sequence[T], size: int, run: Callable[[Sequence[T]], R], *,
-                      what: str) -> Iterator[tuple[Sequence[T], R]]:
+def shrinking_batches(
+    items: Sequence[T], size: int, run: Callable[[Sequence[T]], R], *, what: str
+) -> Iterator[tuple[Sequence[T], R]]:
     """``(batch, run(batch))`` for consecutive batches of ``items``, ``size`` at a time. When ``run`` runs out
     of GPU memory the size is halved for this and every later batch (a warning says so); at size 1 the error
     is raised."""
@@ -49,8 +50,9 @@ def shrinking_batches(items: Sequence[T], size: int, run: Callable[[Sequence[T]]
                 raise
             size = max(1, size // 2)
             sys.modules["torch"].cuda.empty_cache()
-            logger.warning("%s ran out of GPU memory; going on with batches of %d (set --batch-size to choose)",
-                           what, size)
+            logger.warning(
+                "%s ran out of GPU memory; going on with batches of %d (set --batch-size to choose)", what, size
+            )
             continue
         yield batch, result
         start += len(batch)

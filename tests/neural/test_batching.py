@@ -27,6 +27,7 @@ def _refuse_above(limit, calls):
         if len(batch) > limit:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return [x * 10 for x in batch]
+
     return run
 
 
@@ -51,6 +52,7 @@ def test_out_of_memory_at_one_item_is_raised():
 def test_other_errors_pass_through():
     def run(batch):
         raise RuntimeError("device-side assert triggered")
+
     with pytest.raises(RuntimeError, match="device-side assert"):
         list(shrinking_batches([1], 4, run, what="NER"))
 
@@ -79,8 +81,13 @@ def test_translator_after_out_of_memory_equals_the_smaller_batch(tiny_models, mo
 def test_ner_after_out_of_memory_equals_the_smaller_batch(tiny_models, monkeypatch):
     from projection.neural.ner import WordNer
 
-    sentences = [["Angela", "Merkel", "visited", "Paris"], ["Nairobi"], ["EU", "rejects", "German", "call"],
-                 ["Peter", "Blackburn"], ["Brussels"] * 3]
+    sentences = [
+        ["Angela", "Merkel", "visited", "Paris"],
+        ["Nairobi"],
+        ["EU", "rejects", "German", "call"],
+        ["Peter", "Blackburn"],
+        ["Brussels"] * 3,
+    ]
     small = WordNer(str(tiny_models["ner"]), progress=False, batch_size=1).predict(sentences)
     ner = WordNer(str(tiny_models["ner"]), progress=False, batch_size=4)
     model, _ = ner._load()
