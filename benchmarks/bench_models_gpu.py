@@ -28,11 +28,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "neural"))  # tiny_models: the tokenizers
+
+from tiny_models import CONLL_LABELS
 
 from projection.cache import atomic_open
 from projection.io.package_data import europarl
 
-CONLL_LABELS = ("O", "B-MISC", "I-MISC", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 FULL = {
     "mt": {
         "d_model": 2048,
@@ -91,33 +93,17 @@ def sentences(lang: str) -> list[list[str]]:
     return [list(s.tokens) for s in europarl(lang).sentences]
 
 
-def _train(model, trainer, pre_tokenizer, corpus) -> dict:
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer(model)
-    tok.pre_tokenizer = pre_tokenizer
-    tok.train_from_iterator(corpus, trainer)
-    return json.loads(tok.to_str())["model"]
-
-
 def build(root: Path, sizes: dict, corpus: list[str]) -> dict[str, Path]:
     """Save the three models (tagger and encoder in fp32, as the published checkpoints) with locally trained tokenizers."""
     import torch
     import transformers as tf
-    from tokenizers import models, pre_tokenizers, trainers
+    from tiny_models import bert_tokenizer, nllb_tokenizer, xlmr_tokenizer
 
     paths = {k: root / k for k in ("mt", "ner", "enc")}
     torch.manual_seed(0)
     dev = "cuda" if torch.cuda.is_available() else "cpu"
 
-    spec = _train(
-        models.BPE(unk_token="<unk>"),
-        trainers.BpeTrainer(vocab_size=8000, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False),
-        pre_tokenizers.Metaspace(),
-        corpus,
-    )
-    merges = [tuple(m) if isinstance(m, list) else tuple(m.split()) for m in spec["merges"]]
-    tok = tf.NllbTokenizer(vocab=spec["vocab"], merges=merges, model_max_length=1024)
+    tok = nllb_tokenizer(corpus, vocab_size=8000, max_length=1024)
     cfg = tf.M2M100Config(
         **sizes["mt"],
         max_position_embeddings=1024,
@@ -134,18 +120,7 @@ def build(root: Path, sizes: dict, corpus: list[str]) -> dict[str, Path]:
     model.save_pretrained(paths["mt"])
     del model
 
-    spec = _train(
-        models.Unigram(),
-        trainers.UnigramTrainer(
-            vocab_size=8000,
-            special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
-            unk_token="<unk>",
-            show_progress=False,
-        ),
-        pre_tokenizers.Metaspace(),
-        corpus,
-    )
-    tok = tf.XLMRobertaTokenizer(vocab=[tuple(v) for v in spec["vocab"]], model_max_length=512)
+    tok = xlmr_tokenizer(corpus, vocab_size=8000)
     cfg = tf.XLMRobertaConfig(
         **sizes["ner"],
         max_position_embeddings=514,
@@ -162,15 +137,7 @@ def build(root: Path, sizes: dict, corpus: list[str]) -> dict[str, Path]:
     model.save_pretrained(paths["ner"])
     del model
 
-    spec = _train(
-        models.WordPiece(unk_token="[UNK]"),
-        trainers.WordPieceTrainer(
-            vocab_size=8000, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
-        ),
-        pre_tokenizers.BertPreTokenizer(),
-        corpus,
-    )
-    tok = tf.BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
+    tok = bert_tokenizer(corpus, vocab_size=8000)
     with torch.device(dev):
         model = tf.BertModel(tf.BertConfig(**sizes["enc"], max_position_embeddings=512))
     tok.save_pretrained(paths["enc"])

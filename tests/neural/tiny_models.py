@@ -31,19 +31,61 @@ def _train(model, trainer, pre_tokenizer, corpus=CORPUS) -> dict:
     return json.loads(tok.to_str())["model"]
 
 
-def build_mt(path: Path, *, max_positions: int = 64) -> Path:
-    """NLLB tokenizer (every FAIRSEQ language code is a special token) + M2M100 model, d_model 16, 1+1 layers."""
-    import torch
+def nllb_tokenizer(corpus=CORPUS, *, vocab_size: int = 400, max_length: int = 64):
+    """An NLLB tokenizer (BPE; every FAIRSEQ language code is a special token) trained on ``corpus``."""
     from tokenizers import models, pre_tokenizers, trainers
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import NllbTokenizer
 
     spec = _train(
         models.BPE(unk_token="<unk>"),
-        trainers.BpeTrainer(vocab_size=400, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False),
+        trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+                            show_progress=False),
         pre_tokenizers.Metaspace(),
+        corpus,
     )
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split()) for m in spec["merges"]]
-    tok = NllbTokenizer(vocab=spec["vocab"], merges=merges, model_max_length=max_positions)
+    return NllbTokenizer(vocab=spec["vocab"], merges=merges, model_max_length=max_length)
+
+
+def xlmr_tokenizer(corpus=CORPUS, *, vocab_size: int = 200):
+    """An XLM-R tokenizer (Unigram) trained on ``corpus``."""
+    from tokenizers import models, pre_tokenizers, trainers
+    from transformers import XLMRobertaTokenizer
+
+    spec = _train(
+        models.Unigram(),
+        trainers.UnigramTrainer(
+            vocab_size=vocab_size, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>",
+            show_progress=False,
+        ),
+        pre_tokenizers.Metaspace(),
+        corpus,
+    )
+    return XLMRobertaTokenizer(vocab=[tuple(v) for v in spec["vocab"]], model_max_length=512)
+
+
+def bert_tokenizer(corpus=CORPUS, *, vocab_size: int = 300):
+    """A cased BERT tokenizer (WordPiece) trained on ``corpus``."""
+    from tokenizers import models, pre_tokenizers, trainers
+    from transformers import BertTokenizer
+
+    spec = _train(
+        models.WordPiece(unk_token="[UNK]"),
+        trainers.WordPieceTrainer(
+            vocab_size=vocab_size, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
+        ),
+        pre_tokenizers.BertPreTokenizer(),
+        corpus,
+    )
+    return BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
+
+
+def build_mt(path: Path, *, max_positions: int = 64) -> Path:
+    """NLLB tokenizer (every FAIRSEQ language code is a special token) + M2M100 model, d_model 16, 1+1 layers."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    tok = nllb_tokenizer(max_length=max_positions)
     config = M2M100Config(
         vocab_size=len(tok), d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=max_positions,
@@ -64,18 +106,9 @@ def build_ner(path: Path, *, favour: str | None = None) -> Path:
     (a known answer for tests); None keeps the random weights.
     """
     import torch
-    from tokenizers import models, pre_tokenizers, trainers
-    from transformers import XLMRobertaConfig, XLMRobertaForTokenClassification, XLMRobertaTokenizer
+    from transformers import XLMRobertaConfig, XLMRobertaForTokenClassification
 
-    spec = _train(
-        models.Unigram(),
-        trainers.UnigramTrainer(
-            vocab_size=200, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>",
-            show_progress=False,
-        ),
-        pre_tokenizers.Metaspace(),
-    )
-    tok = XLMRobertaTokenizer(vocab=[tuple(v) for v in spec["vocab"]], model_max_length=512)
+    tok = xlmr_tokenizer()
     config = XLMRobertaConfig(
         vocab_size=len(tok), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
         max_position_embeddings=40, pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
@@ -99,18 +132,9 @@ def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS, positions: int 
     """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers,
     ``positions`` position embeddings."""
     import torch
-    from tokenizers import models, pre_tokenizers, trainers
-    from transformers import BertConfig, BertModel, BertTokenizer
+    from transformers import BertConfig, BertModel
 
-    spec = _train(
-        models.WordPiece(unk_token="[UNK]"),
-        trainers.WordPieceTrainer(
-            vocab_size=300, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], show_progress=False
-        ),
-        pre_tokenizers.BertPreTokenizer(),
-        corpus,
-    )
-    tok = BertTokenizer(vocab=spec["vocab"], do_lower_case=False, model_max_length=512)
+    tok = bert_tokenizer(corpus)
     config = BertConfig(
         vocab_size=len(tok), hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32,
         max_position_embeddings=positions,
