@@ -52,10 +52,16 @@ def contains_name(token: str, key: str) -> bool:
         token = low
     p = low.find(key)
     while p >= 0:
-        if p == 0 or token[p].isupper() or token[p - 1] in _JOINERS:
+        if _word_start(token, p):
             return True
         p = low.find(key, p + 1)
     return False
+
+
+def _word_start(token: str, p: int) -> bool:
+    """Position ``p`` of ``token`` starts a word-like part: the token's start, an upper-case letter, or just
+    after a hyphen or apostrophe."""
+    return p == 0 or token[p].isupper() or token[p - 1] in _JOINERS
 
 
 def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | None = None) -> list[tuple[int, int]]:
@@ -96,10 +102,8 @@ def _hits(keys: Sequence[str], tokens: Sequence[str], lowered: str) -> list[int]
         p = lowered.find(key)
         while p >= 0:
             j = bisect_right(starts, p) - 1
-            token, off = tokens[j], p - starts[j]
-            if off + len(key) <= len(token) and (
-                off == 0 or (off < len(token) and token[off].isupper()) or token[off - 1] in _JOINERS
-            ):
+            off = p - starts[j]
+            if j not in hits and off + len(key) <= len(tokens[j]) and _word_start(tokens[j], off):
                 hits.add(j)
             p = lowered.find(key, p + 1)
     return sorted(hits)
