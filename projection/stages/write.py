@@ -140,12 +140,22 @@ class EvaluationSink(Sink):
 
 def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None]:
     """``ConllSink``'s encoder: the chunk's silver CoNLL text (every ``ConllWriter`` check), its sentence count
-    and whether it is tagged."""
+    and whether it is tagged. An error names the sentence's number and its pair's id: the number counts the
+    chunk's input pairs, and a stage of the chunk that drops pairs (empty translations) would shift it."""
     from projection.io.conll_write import ConllFormatter
 
     formatter = ConllFormatter()
     fmt = formatter.format
-    text = "".join([fmt(p.target.tokens, p.silver, first + k) for k, p in enumerate(pairs, 1)])
+    try:
+        text = "".join([fmt(p.target.tokens, p.silver, first + k) for k, p in enumerate(pairs, 1)])
+    except ValueError:
+        again = ConllFormatter()  # again, one pair at a time, to say which one failed
+        for k, p in enumerate(pairs, 1):
+            try:
+                again.format(p.target.tokens, p.silver, first + k)
+            except ValueError as err:
+                raise ValueError(f"{err} (pair {p.id})") from None
+        raise
     return text, len(pairs), formatter.tagged
 
 

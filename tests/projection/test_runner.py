@@ -141,6 +141,32 @@ def test_a_last_segment_without_batch_stages_never_reaches_the_executor(corpus, 
     assert result.stats.sentences == N and out.read_text(encoding="utf-8").count("\n\n") == N
 
 
+class DropsFirst(Stage):
+    """Drops the first pair of every chunk, as the translation stage drops empty translations (a real Stage)."""
+
+    name = "drops-first"
+
+    def process(self, pairs):
+        return list(pairs)[1:]
+
+
+def test_an_unwritable_silver_sentence_is_named_by_its_pair_even_after_pairs_were_dropped(corpus, tmp_path):
+    """The encoder numbers a chunk's sentences from its first input pair; a stage that drops pairs shifts that
+    number, so the error names the pair's id too, and no file appears."""
+    from projection.types import Sentence
+
+    pairs = parallel_pairs(*corpus)[:30]
+    bad = replace(pairs[17], id="de.conll:345", target=Sentence(("gut", "tab\there"), ("O", "O")))
+    pairs = pairs[:17] + [bad] + pairs[18:]
+    out = tmp_path / "out.conll"
+    with pytest.raises(ValueError) as err:
+        run(PairsSource(pairs), [DropsFirst()], [ConllSink(out)], chunk_size=10, keep=False, progress=False)
+    # chunk 2 (pairs 10..19) lost pair 10: the bad pair is its 7th sentence out, numbered 10 + 7 = 17
+    assert str(err.value) == ("sentence 17: token 'tab\\there' cannot be written to CoNLL: it holds a tab, a line "
+                              "break or another control whitespace (pair de.conll:345)")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_corpus_stage_that_stops_reading_early_is_an_error(corpus):
     class Lazy(CorpusRecorder):
         def fit(self, pairs):
