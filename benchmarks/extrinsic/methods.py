@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from data import mafand_bitext, shared_data
 from silver import default_run
 
 from projection import ProjectionConfig
@@ -16,9 +17,10 @@ def _plain(config_kwargs, bitext, cache):
     return list(default_run(bitext, cache, ProjectionConfig(**config_kwargs)).tags)
 
 
-def _refined(config_kwargs, steps, bitext, cache):
-    """The method of ``config_kwargs``, then each refinement step (sentence by sentence) in order."""
-    run = default_run(bitext, cache, ProjectionConfig(**config_kwargs))
+def _refined(config_kwargs, steps, bitext, cache, extra=None):
+    """The method of ``config_kwargs``, then each refinement step (sentence by sentence) in order; ``extra``:
+    a function of the language giving more aligner training text."""
+    run = default_run(bitext, cache, ProjectionConfig(**config_kwargs), extra(bitext.lang) if extra else ())
     out = []
     for src, tgt, al, proj in zip(bitext.english, bitext.target, run.alignments, run.projected):
         inp = ProjectionInput(src, tgt.tokens, al)
@@ -63,4 +65,6 @@ METHODS = {
     "capstem": partial(_plain, _CAPSTEM),
     "capstem+anchor": partial(_refined, _CAPSTEM, [anchor_names]),
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
+    # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
+    "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names], extra=lambda lang: mafand_bitext(shared_data(), lang)),
 }

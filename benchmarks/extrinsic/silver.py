@@ -43,13 +43,14 @@ def load_bitext(root: Path, lang: str, english: list[Sentence] | None = None) ->
     )
 
 
-def default_run(bitext: Bitext, cache: Path, config: ProjectionConfig | None = None) -> ProjectionRun:
+def default_run(bitext: Bitext, cache: Path, config: ProjectionConfig | None = None, extra=()) -> ProjectionRun:
     """``project_corpus`` on the pairs (alignments cached under ``cache/alignments``: the one cache ``Store``
-    puts its ``alignments`` kind under the root it is given)."""
+    puts its ``alignments`` kind under the root it is given); ``extra``: more aligner training text."""
     return project_corpus(
         list(bitext.english),
         [t.tokens for t in bitext.target],
         config if config is not None else ProjectionConfig(),
+        extra=extra,
         cache_dir=cache,
         progress=False,
     )

@@ -141,7 +141,9 @@ class WordNer:
                 return enc, model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
 
         size = batch_size_for("NER", self.device, self.batch_size)
-        bar = tqdm(total=len(jobs), desc="NER", unit="sent", leave=False, disable=not self.progress)
+        # a sentence over the model's limit is labelled in several windows: the bar then counts windows
+        unit = "window" if len(jobs) > sum(1 for words in sentences if words) else "sent"
+        bar = tqdm(total=len(jobs), desc="NER", unit=unit, leave=False, disable=not self.progress)
         for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER"):
             bar.update(len(batch))
             for row, (s, a, b) in enumerate(batch):
