@@ -23,7 +23,7 @@ import math
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import (
@@ -37,7 +37,7 @@ from projection.align.statistical import (
     split_long_pair,
 )
 from projection.align.symmetrize import symmetrize
-from projection.align.text import check_batch
+from projection.align.text import check_batch, name_start, stem
 from projection.extras import require
 from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
@@ -52,9 +52,37 @@ _MODELS = (1, 2, 3)
 SENTENCE_TOKENS = 25
 
 
-def _line(stems: Sequence[str]) -> str:
+def _field(stem: str) -> str:
     # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds
-    return " ".join("_".join(t.split()) or "<empty>" for t in stems)
+    return "_".join(stem.split()) or "<empty>"
+
+
+def _line(stems: Sequence[str]) -> str:
+    return " ".join(map(_field, stems))
+
+
+def _looks_like_name(word: str) -> bool:
+    return word[:1].isupper() or any(c.isdigit() for c in word)
+
+
+def name_priors(
+    pairs: Iterable[tuple[Sequence[str], Sequence[str]]], n: int | None, from_name: bool, weight: float
+) -> dict[str, float]:
+    """eflomal lexical priors that favour linking a name to the same name, by aligner word (a word links to
+    itself). In each pair, a source word that looks like a name (upper-case first letter, or a digit) and a
+    target word equal to it after lower-casing (both counted from where a name glued to a short prefix starts
+    when ``from_name``: ``Amsterdam`` = ``laseAmsterdam``) add ``weight`` to the prior of their aligner word
+    (the two words cut to ``n`` characters are one word). Once per pair and name."""
+    counts: Counter = Counter()
+    for src, tgt in pairs:
+        names = {_name_part(w, from_name) for w in src if _looks_like_name(w)}
+        if names:
+            counts.update(_field(stem(key, n)) for key in names.intersection(_name_part(w, from_name) for w in tgt))
+    return {word: weight * c for word, c in counts.items()}
+
+
+def _name_part(word: str, from_name: bool) -> str:
+    return (word[name_start(word):] if from_name else word).lower()
 
 
 @ALIGNERS.register("eflomal.v1", alias="eflomal")
@@ -77,6 +105,7 @@ class EflomalAligner(StatisticalAligner):
         null_prior: float = 0.2,
         runs: int = 1,
         stem_from: str = "start",
+        name_prior: float = 0.0,
     ) -> None:
         super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
@@ -89,6 +118,10 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError(f"null_prior must be in (0, 1), got {null_prior}")
         if not isinstance(runs, int) or runs < 1:
             raise ValueError(f"runs must be a positive number of sampling runs, got {runs!r}")
+        if isinstance(name_prior, bool) or not isinstance(name_prior, (int, float)) or not 0 <= name_prior < math.inf:
+            raise ValueError(f"name_prior must be a finite number >= 0 (0: no prior), got {name_prior!r}")
+        #: weight of the lexical prior that links a name to the same name (``name_priors``); 0: none
+        self.name_prior = float(name_prior)
         self.runs = runs
         self.model = model
         self.n_samplers = n_samplers
@@ -102,6 +135,7 @@ class EflomalAligner(StatisticalAligner):
             f"{self.name}(sym={self.symmetrize},{self.stem_signature()},model={self.model},samplers={self.n_samplers},"
             f"rel_it={self.rel_iterations:g},it={its},null={self.null_prior:g},"
             + (f"runs={self.runs}," if self.runs > 1 else "")
+            + (f"name_prior={self.name_prior:g}," if self.name_prior else "")
             + f"extra={self._extra_digest})"
         )
 
@@ -177,17 +211,27 @@ class EflomalAligner(StatisticalAligner):
         """One eflomal run over the used pairs, the long ones as their windows: (forward, reverse) per pair of
         ``pairs``, each a Pharaoh line ("" for an unused pair) or, for a long pair, its merged ``Alignment``."""
         units = [(k, win) for k in used for win in long.get(k, [None])]
+
+        def texts():
+            for k, win in units:
+                s, t = pairs[k]
+                if win is not None:
+                    s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
+                yield s, t
+
         src_lines, tgt_lines = [], []
-        for k, win in units:
-            s, t = pairs[k]
-            if win is not None:
-                s, t = s[win.src[0]:win.src[1]], t[win.tgt[0]:win.tgt[1]]
+        for s, t in texts():
             src_lines.append(_line(self.stems(s)))
             tgt_lines.append(_line(self.stems(t)))
+        priors = None
+        if self.name_prior:
+            from_name = self.stem_from == "name"
+            weights = name_priors(texts(), self.stem, from_name, self.name_prior)
+            priors = [f"LEX\t{w}\t{w}\t{a!r}\n" for w, a in sorted(weights.items())]
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
         # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
         n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)
-        fwd_lines, rev_lines = self._run(src_lines, tgt_lines, n_lines)
+        fwd_lines, rev_lines = self._run(src_lines, tgt_lines, n_lines, priors)
         del src_lines, tgt_lines
         logger.info("eflomal: aligned %d training pairs", len(units))
         fwd: list = [""] * len(pairs)
@@ -205,9 +249,10 @@ class EflomalAligner(StatisticalAligner):
         return fwd, rev
 
     def _run(
-        self, src_lines: list[str], tgt_lines: list[str], n_lines: int | None = None
+        self, src_lines: list[str], tgt_lines: list[str], n_lines: int | None = None, priors: list[str] | None = None
     ) -> tuple[list[str], list[str]]:
-        """Run the eflomal binary on line-aligned texts; returns its (forward, reverse) Pharaoh lines.
+        """Run the eflomal binary on line-aligned texts (``priors``: lines of eflomal's priors file); returns its
+        (forward, reverse) Pharaoh lines.
 
         We start the binary ourselves (eflomal.Aligner.align would too) so that it dies with this process
         and its files live in the process's scratch directory (projection.tmp)."""
@@ -219,14 +264,20 @@ class EflomalAligner(StatisticalAligner):
         n_lines = len(src_lines) if n_lines is None else n_lines
         iterations = self.iterations or auto_iterations(self.model, n_lines, self.rel_iterations)
         with scratch("eflomal-") as tmp:
-            paths = {name: tmp / name for name in ("src", "tgt", "fwd", "rev", "log")}
+            paths = {name: tmp / name for name in ("src", "tgt", "fwd", "rev", "log", "priors")}
             with open(paths["src"], "wb") as src_file, open(paths["tgt"], "wb") as tgt_file:
-                prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, None, None)
+                if priors is None:
+                    prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, None, None)
+                else:
+                    with open(paths["priors"], "w", encoding="utf-8") as priors_file:
+                        prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, priors, priors_file)
             args = [
                 str(binary), "-m", str(self.model), "-s", str(paths["src"]), "-t", str(paths["tgt"]),
                 "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
                 "-f", str(paths["fwd"]), "-r", str(paths["rev"]),
             ]
+            if priors is not None:
+                args += ["-p", str(paths["priors"])]
             for flag, count in zip(("-1", "-2", "-3"), iterations[: self.model]):
                 args += [flag, str(count)]
             with open(paths["log"], "wb") as log:

@@ -108,7 +108,7 @@ def test_long_pair_takes_two_passes_and_is_counted(monkeypatch) -> None:
 
     seen = []
 
-    def fake_run(src_lines, tgt_lines, n_lines=None):  # eflomal's output: one Pharaoh line per input line
+    def fake_run(src_lines, tgt_lines, n_lines=None, priors=None):  # eflomal's output: one Pharaoh line per input line
         seen.append((src_lines, tgt_lines, n_lines))
         links = [Alignment.of((k, k) for k in range(min(len(s.split()), len(t.split())))).to_pharaoh()
                  for s, t in zip(src_lines, tgt_lines)]
@@ -209,3 +209,53 @@ def test_directional_links_parse_each_pair_when_asked_and_check_its_bounds() -> 
     assert bad[0] == (Alignment.of([(0, 0)]), Alignment())
     with pytest.raises(ValueError, match="eflomal forward links, pair 1: link 0-2 is outside a pair of 1 source"):
         bad[1]
+
+
+def test_name_priors_by_hand() -> None:
+    """A source word that looks like a name (capital, or a digit) and the same word on the target side, both
+    counted from where a name glued to a prefix starts, give the prior of their aligner word: once per pair."""
+    from projection.align.eflomal import name_priors
+
+    pairs = [
+        (["Peter", "visited", "Amsterdam", "in", "2004", "and", "Peter", "left", "."],
+         ["Peter", "uvakashele", "laseAmsterdam", "ngo-2004", "futhi", "peter", "."]),
+        (["the", "visit", "of", "Peter"], ["the", "visit", "KWE-PETER"]),  # "the": not a name
+        (["Paris"], ["Parigi"]),  # not the same word
+    ]  # fmt: skip
+    assert name_priors(pairs, 4, True, 0.5) == {"pete": 1.0, "amst": 0.5, "2004": 0.5}
+    # from the word's start, only the unglued words match; whole words keep their length
+    assert name_priors(pairs, None, False, 2.0) == {"peter": 2.0}
+    assert name_priors([], 4, True, 1.0) == {}
+
+
+def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None:
+    """The priors file eflomal reads holds one lexical prior per name word (eflomal's own format: vocabulary
+    sizes, then ``source target alpha`` by word index), and ``-p`` names it; no prior, no file."""
+    pytest.importorskip("eflomal")
+    import projection.align.eflomal as module
+
+    seen = []
+    real = module.start_child
+
+    def spy(args, **kwargs):
+        if "-p" in args:
+            seen.append(open(args[args.index("-p") + 1], encoding="utf-8").read().split("\n"))
+        else:
+            seen.append(None)
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(module, "start_child", spy)
+    src, tgt = [["Zorblax", "went", "home"], ["we", "went"]], [["home", "went", "zorblax"], ["wir", "gingen"]]
+    EflomalAligner(stem=None, name_prior=3.0).align(src, tgt)
+    EflomalAligner(stem=None).align(src, tgt)
+    # header: both vocabulary sizes (+1 for NULL), then 1 lexical prior and no HMM or fertility prior; the entry
+    # is "source-index target-index alpha" (the indices are eflomal's own numbering of the words)
+    header, entry = seen[0][0].split(), seen[0][1].split()
+    assert header == ["5", "6", "1", "0", "0", "0", "0"] and entry[2] == "3" and seen[0][2:] == [""]
+    assert seen[1] is None
+    assert "name_prior=3" in EflomalAligner(name_prior=3.0).signature()
+    assert "name_prior" not in EflomalAligner().signature()
+    for bad in (-1.0, float("inf"), float("nan"), True, "1"):
+        with pytest.raises(ValueError, match="name_prior"):
+            EflomalAligner(name_prior=bad)
+

@@ -94,7 +94,7 @@ def test_aligners_learn_over_the_name_stems(monkeypatch: pytest.MonkeyPatch) -> 
 
     lines = []
 
-    def run(self, src_lines, tgt_lines, n_lines=None):  # eflomal's output: one Pharaoh line per input line
+    def run(self, src_lines, tgt_lines, n_lines=None, priors=None):  # eflomal's output: one Pharaoh line per input line
         lines.append((src_lines, tgt_lines))
         return [""] * len(src_lines), [""] * len(src_lines)
 
