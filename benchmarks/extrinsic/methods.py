@@ -53,6 +53,10 @@ _PAPER = {"refine": ()}
 #: new alignments (cached under their own signature)
 _CAPSTEM = {"refine": (), "aligner_options": (*ProjectionConfig().aligner_options, ("stem_from", "name"))}
 
+#: ``_CAPSTEM`` with eflomal's ``name_prior`` (a name word favours the same word on the other side), at the value
+#: chosen on the gold word alignments (``bench_name_prior.py``)
+_NAMES = {**_CAPSTEM, "aligner_options": (*_CAPSTEM["aligner_options"], ("name_prior", 10.0))}
+
 METHODS = {
     "default": partial(_plain, _PAPER),
     "heuristic": partial(_plain, {"matcher": "heuristic", "refine": ()}),
@@ -65,6 +69,7 @@ METHODS = {
     "capstem": partial(_plain, _CAPSTEM),
     "capstem+anchor": partial(_refined, _CAPSTEM, [anchor_names]),
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
+    "capstem+anchor+names": partial(_refined, _NAMES, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
     "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names], extra=lambda lang: mafand_bitext(shared_data(), lang)),
 }

@@ -1,0 +1,97 @@
+"""The eflomal ``name_prior`` on the gold word alignments (de-en RWTH, en-fr Hansards): AER of the parallel
+default aligner's sure links (eflomal, stems of 4 from a glued name, 2 samples voting, NTREX-128 extra text),
+over all gold links and over the links of *name words*: English words that start upper case, continue lower
+case, and are not the first word of the sentence (the words an NER projection cares about).
+
+    python benchmarks/bench_name_prior.py --priors 0,0.1,1,10 --runs 3 --out benchmarks/results/name_prior.json
+
+No NER data is read: this is where ``name_prior`` is chosen (``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_aer import PAIRS, load_ntrex  # noqa: E402
+
+from projection.align.aer import alignment_scores  # noqa: E402
+from projection.align.eflomal import EflomalAligner  # noqa: E402
+from projection.align.text import read_bitext  # noqa: E402
+from projection.io.pharaoh import read_talp  # noqa: E402
+from projection.options import ALIGNER_DEFAULTS  # noqa: E402
+from projection.types import Alignment  # noqa: E402
+
+#: the English side of each gold set (de-en: German source, English target)
+ENGLISH_SIDE = {"de-en": 1, "en-fr": 0}
+
+
+def name_words(tokens: list[str]) -> set[int]:
+    return {k for k, w in enumerate(tokens) if k > 0 and w[:1].isupper() and w[1:].islower()}
+
+
+def restrict(alignments, keep, side: int) -> list[Alignment]:
+    return [Alignment(tuple(p for p in a.pairs if p[side] in k)) for a, k in zip(alignments, keep)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--priors", default="0,0.1,1,10", help="name_prior values to compare (0: none)")
+    ap.add_argument("--runs", type=int, default=3, help="aligner runs per value (eflomal samples)")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    priors = [float(v) for v in args.priors.split(",")]
+    defaults = dict(ALIGNER_DEFAULTS["eflomal.v1"])
+    rows = []
+    for pair, (bitext_file, gold_file, ntrex_src, ntrex_tgt) in PAIRS.items():
+        gold_dir = args.data / "cross-align-gold-alignments"
+        bitext = read_bitext(gold_dir / bitext_file)
+        gold = read_talp(gold_dir / gold_file)
+        src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
+        side = ENGLISH_SIDE[pair]
+        keep = [name_words(b[side]) for b in bitext]
+        sure, possible = [g.sure for g in gold], [g.possible for g in gold]
+        name_sure, name_possible = restrict(sure, keep, side), restrict(possible, keep, side)
+        extra = load_ntrex(args.data, ntrex_src, ntrex_tgt)
+        per = {p: {"aer": [], "name_aer": [], "seconds": []} for p in priors}
+        for _ in range(args.runs):  # interleaved: every value sees the same machine load
+            for prior in priors:
+                aligner = EflomalAligner(**defaults, extra=extra, name_prior=prior)
+                t0 = time.perf_counter()
+                links = aligner.align(src, tgt)
+                per[prior]["seconds"].append(time.perf_counter() - t0)
+                sure_links = [Alignment(a.pairs) for a in links]  # the links the vote made sure
+                per[prior]["aer"].append(alignment_scores(sure_links, sure, possible).aer)
+                per[prior]["name_aer"].append(alignment_scores(restrict(sure_links, keep, side), name_sure,
+                                                               name_possible).aer)  # fmt: skip
+                print(pair, prior, round(per[prior]["aer"][-1], 4), round(per[prior]["name_aer"][-1], 4), flush=True)
+        for prior, got in per.items():
+            rows.append({
+                "pair": pair, "name_prior": prior, "runs": args.runs,
+                "aer": statistics.fmean(got["aer"]), "aer_sd": statistics.stdev(got["aer"]) if args.runs > 1 else 0.0,
+                "name_aer": statistics.fmean(got["name_aer"]),
+                "name_aer_sd": statistics.stdev(got["name_aer"]) if args.runs > 1 else 0.0,
+                "name_links": sum(len(a.pairs) for a in name_sure), "seconds": statistics.median(got["seconds"]),
+                "aer_runs": got["aer"], "name_aer_runs": got["name_aer"],
+            })  # fmt: skip
+    print(f"\n{'pair':6} {'name_prior':>10} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
+    for r in rows:
+        print(f"{r['pair']:6} {r['name_prior']:10g} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
+              f"{r['name_aer_sd']:6.4f} {r['seconds']:6.1f}")  # fmt: skip
+    if args.out:
+        from projection.cache import atomic_write_text
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(args.out, json.dumps({"runs": args.runs, "results": rows}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
