@@ -5,7 +5,7 @@ datasets builder, ``push.py``, the benchmarks) takes its defaults from here, so 
 
 | mode              | inputs                                   | aligner                                  | candidates   | score                            | matcher |
 |-------------------|------------------------------------------|------------------------------------------|--------------|----------------------------------|---------|
-| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
+| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, name prior 10, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
 | ``translate-test``| gold target sentences (MT to English, NER) | simalign.v1 (mBERT, layer 8, itermax)   | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 | ``translate-train``| labelled English (MT to the target)     | simalign.v1 (mBERT, layer 8, itermax)    | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 
@@ -30,7 +30,7 @@ DEFAULT_BT_TOKENIZER = "facebook/nllb-200-3.3B"
 
 #: default options of each aligner (any mode); a neural aligner's ``model`` comes from the model settings
 ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
-    "eflomal.v1": (("runs", 2), ("stem", 4), ("stem_from", "name"), ("symmetrize", "soft")),
+    "eflomal.v1": (("name_prior", 10.0), ("runs", 2), ("stem", 4), ("stem_from", "name"), ("symmetrize", "soft")),
     "fastalign.v1": (("stem", 4), ("symmetrize", "soft")),
     "simalign.v1": (("layer", 8), ("method", "itermax")),
     "awesome.v1": (("layer", 8),),

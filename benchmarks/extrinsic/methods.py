@@ -47,21 +47,26 @@ def _lexicon(config_kwargs, steps, lexicon_kwargs, apply_kwargs, bitext, cache):
     return out
 
 
-#: the method without refinement: ``default`` is the v0.1 default; the v0.2 default is ``default+anchor``
-_PAPER = {"refine": ()}
-#: ``_PAPER`` with the aligner's stems counted from a name glued to a prefix (``laseAmsterdam`` -> ``amst``):
-#: new alignments (cached under their own signature)
-_CAPSTEM = {"refine": (), "aligner_options": (*ProjectionConfig().aligner_options, ("stem_from", "name"))}
+#: the aligner options of each version's default, spelled out (not read from ``ProjectionConfig()``, whose defaults
+#: move with the version: the silver sets are cached by method name)
+_OPTIONS_V01 = (("runs", 2), ("stem", 4), ("symmetrize", "soft"))
+_OPTIONS_V03 = (*_OPTIONS_V01, ("stem_from", "name"))
+_OPTIONS_V04 = (*_OPTIONS_V03, ("name_prior", 10.0))
 
+#: the method without refinement: ``default`` is the v0.1 default; the v0.2 default is ``default+anchor``
+_PAPER = {"refine": (), "aligner_options": _OPTIONS_V01}
+#: ``_PAPER`` with the aligner's stems counted from a name glued to a prefix (``laseAmsterdam`` -> ``amst``):
+#: new alignments (cached under their own signature); with ``anchor.v1``, the v0.3 default
+_CAPSTEM = {"refine": (), "aligner_options": _OPTIONS_V03}
 #: ``_CAPSTEM`` with eflomal's ``name_prior`` (a name word favours the same word on the other side), at the value
-#: chosen on the gold word alignments (``bench_name_prior.py``)
-_NAMES = {**_CAPSTEM, "aligner_options": (*_CAPSTEM["aligner_options"], ("name_prior", 10.0))}
+#: chosen on the gold word alignments (``bench_name_prior.py``); with ``anchor.v1``, the v0.4 default
+_NAMES = {"refine": (), "aligner_options": _OPTIONS_V04}
 
 METHODS = {
     "default": partial(_plain, _PAPER),
-    "heuristic": partial(_plain, {"matcher": "heuristic", "refine": ()}),
+    "heuristic": partial(_plain, {**_PAPER, "matcher": "heuristic"}),
     "default+anchor": partial(_refined, _PAPER, [anchor_names]),
-    "heuristic+anchor": partial(_refined, {"matcher": "heuristic", "refine": ()}, [anchor_names]),
+    "heuristic+anchor": partial(_refined, {**_PAPER, "matcher": "heuristic"}, [anchor_names]),
     "default+anchor+bridge": partial(_refined, _PAPER, [anchor_names, bridge_links]),
     "default+anchor+lexicon": partial(_lexicon, _PAPER, [anchor_names], {}, {}),
     "default+anchor+recover": partial(_lexicon, _PAPER, [anchor_names], {}, {"extend": False}),
@@ -71,5 +76,6 @@ METHODS = {
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
     "capstem+anchor+names": partial(_refined, _NAMES, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
-    "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names], extra=lambda lang: mafand_bitext(shared_data(), lang)),
+    "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names],
+                                     extra=lambda lang: mafand_bitext(shared_data(), lang)),
 }

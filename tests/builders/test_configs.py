@@ -68,7 +68,7 @@ def test_cache_id_follows_the_whole_method():
 
 def test_statistical_aligners_get_the_default_options():
     config = SilverNERConfig(name="europarl-ner.de").projection_config()
-    assert dict(config.aligner_options) == {"runs": 2, "stem": 4, "stem_from": "name", "symmetrize": "soft"}
+    assert dict(config.aligner_options) == {"name_prior": 10.0, "runs": 2, "stem": 4, "stem_from": "name", "symmetrize": "soft"}
 
 
 def test_each_statistical_aligner_gets_its_own_default_options():

@@ -33,7 +33,8 @@ def fixed(**kwargs) -> ProjectionConfig:
 def test_default_config_signature_golden():
     """Spelled as the built aligner spells itself in a run: every setting, defaults included."""
     assert ProjectionConfig().signature().format() == (
-        "aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,extra=none)"
+        "aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,"
+        "name_prior=10,extra=none)"
         f"|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
     )
 
@@ -165,7 +166,7 @@ def test_hashes():
 def test_default_aligner_options_are_per_aligner():
     from projection.config import default_aligner_options
 
-    assert dict(default_aligner_options("eflomal")) == {"runs": 2, "stem": 4, "stem_from": "name", "symmetrize": "soft"}
+    assert dict(default_aligner_options("eflomal")) == {"name_prior": 10.0, "runs": 2, "stem": 4, "stem_from": "name", "symmetrize": "soft"}
     # fastalign has no samplers: its defaults must build
     assert dict(default_aligner_options("fastalign.v1")) == {"stem": 4, "symmetrize": "soft"}
     ProjectionConfig(aligner="fastalign.v1", aligner_options=default_aligner_options("fastalign.v1")).build_aligner()

@@ -77,7 +77,7 @@ def test_default_parallel_run_signature_is_pinned():
     plan = parallel_plan([], [])
     assert run_signature(plan.source, plan.stages).format() == (
         "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,"
-        "null=0.2,runs=2,"
+        "null=0.2,runs=2,name_prior=10,"
         f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
     )
 
