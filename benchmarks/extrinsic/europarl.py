@@ -6,8 +6,8 @@ issue 9 was chosen on Europarl).
 Each run aligns de/es/it afresh (the default aligner with the shipped NTREX-128 text, as ``silver-ner
 demo``; no alignment cache) for each method, projects and scores against the target gold:
 
-- ``default``: the 0.3.0 default (eflomal with ``stem_from=name``, greedy, ``anchor.v1``);
-- ``default-0.2``: the 0.2.0 default (the same with ``stem_from=start``, the paper's stem).
+- ``default``: the 0.4.0 default (eflomal with ``stem_from=name`` and ``name_prior=10``, greedy, ``anchor.v1``);
+- ``default-0.3``: the 0.3.0 default (the same without the name prior).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from projection.options import default_config
 
 def methods() -> dict:
     default = default_config("parallel")
-    start = tuple((k, "start" if k == "stem_from" else v) for k, v in default.aligner_options)
-    return {"default": default, "default-0.2": default_config("parallel", aligner_options=start)}
+    no_prior = tuple((k, v) for k, v in default.aligner_options if k != "name_prior")
+    return {"default": default, "default-0.3": default_config("parallel", aligner_options=no_prior)}
 
 
 def main() -> int:
