@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_aer import PAIRS, load_ntrex  # noqa: E402
+from bench_aer import PAIRS, load_ntrex
 
-from projection.align.aer import alignment_scores  # noqa: E402
-from projection.align.eflomal import EflomalAligner  # noqa: E402
-from projection.align.text import read_bitext  # noqa: E402
-from projection.io.pharaoh import read_talp  # noqa: E402
-from projection.options import ALIGNER_DEFAULTS  # noqa: E402
-from projection.types import Alignment  # noqa: E402
+from projection.align.aer import alignment_scores
+from projection.align.eflomal import EflomalAligner
+from projection.align.text import read_bitext
+from projection.io.pharaoh import read_talp
+from projection.options import ALIGNER_DEFAULTS
+from projection.types import Alignment
 
 #: the English side of each gold set (de-en: German source, English target)
 ENGLISH_SIDE = {"de-en": 1, "en-fr": 0}

@@ -52,9 +52,9 @@ _MODELS = (1, 2, 3)
 SENTENCE_TOKENS = 25
 
 
-def _field(stem: str) -> str:
+def _field(word: str) -> str:
     # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds
-    return "_".join(stem.split()) or "<empty>"
+    return "_".join(word.split()) or "<empty>"
 
 
 def _line(stems: Sequence[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -239,7 +240,7 @@ def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None
 
     def spy(args, **kwargs):
         if "-p" in args:
-            seen.append(open(args[args.index("-p") + 1], encoding="utf-8").read().split("\n"))
+            seen.append(Path(args[args.index("-p") + 1]).read_text(encoding="utf-8").split("\n"))
         else:
             seen.append(None)
         return real(args, **kwargs)
