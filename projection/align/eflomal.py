@@ -37,7 +37,7 @@ from projection.align.statistical import (
     split_long_pair,
 )
 from projection.align.symmetrize import symmetrize
-from projection.align.text import check_batch, name_start, stem
+from projection.align.text import check_batch, stem
 from projection.extras import require
 from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
@@ -74,15 +74,11 @@ def name_priors(
     when ``from_name``: ``Amsterdam`` = ``laseAmsterdam``) add ``weight`` to the prior of their aligner word
     (the two words cut to ``n`` characters are one word). Once per pair and name."""
     counts: Counter = Counter()
-    for src, tgt in pairs:
-        names = {_name_part(w, from_name) for w in src if _looks_like_name(w)}
+    for src, tgt in pairs:  # stem(w, None, from_name): the whole word, lower-cased, from its name's start
+        names = {stem(w, None, from_name) for w in src if _looks_like_name(w)}
         if names:
-            counts.update(_field(stem(key, n)) for key in names.intersection(_name_part(w, from_name) for w in tgt))
+            counts.update(_field(stem(key, n)) for key in names.intersection(stem(w, None, from_name) for w in tgt))
     return {word: weight * c for word, c in counts.items()}
-
-
-def _name_part(word: str, from_name: bool) -> str:
-    return (word[name_start(word):] if from_name else word).lower()
 
 
 @ALIGNERS.register("eflomal.v1", alias="eflomal")
