@@ -55,24 +55,16 @@ def english_train(root: Path) -> list[Sentence]:
 
 
 def mafand_bitext(root: Path, lang: str) -> list[tuple[list[str], list[str]]]:
-    """MAFAND-MT's English–``lang`` news sentences (every split there is: train, dev, test), tokenised as the
-    package tokenises extra aligner text; extra training text for the aligner only (no labels are read)."""
-    from projection.align.text import tokenize
+    """MAFAND-MT's English–``lang`` news sentences (every split there is: train, dev, test), read as
+    ``silver-ner project --align-corpus`` reads them; extra training text for the aligner only (no labels)."""
+    from projection.cli.project import read_bitexts
 
     folder = root / "mafand-mt" / "text_files" / f"en-{lang}"
-    out = []
-    for split in ("train", "dev", "test"):
-        en, tgt = folder / f"{split}.en", folder / f"{split}.{lang}"
-        if not en.exists():
-            continue
-        en_lines = en.read_text(encoding="utf-8").splitlines()
-        tgt_lines = tgt.read_text(encoding="utf-8").splitlines()
-        if len(en_lines) != len(tgt_lines):
-            raise SystemExit(f"{en} and {tgt} have {len(en_lines)} and {len(tgt_lines)} lines")
-        out.extend((tokenize(e), tokenize(t)) for e, t in zip(en_lines, tgt_lines))
-    if not out:
+    files = [[str(folder / f"{split}.en"), str(folder / f"{split}.{lang}")] for split in ("train", "dev", "test")
+             if (folder / f"{split}.en").exists()]  # fmt: skip
+    if not files:
         raise SystemExit(f"no MAFAND-MT text for en-{lang} under {folder}")
-    return [(e, t) for e, t in out if e and t]
+    return read_bitexts(files)
 
 
 def tprojection_train(root: Path, lang: str) -> list[Sentence]:
