@@ -146,17 +146,13 @@ def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None
 
     formatter = ConllFormatter()
     fmt = formatter.format
-    try:
-        text = "".join([fmt(p.target.tokens, p.silver, first + k) for k, p in enumerate(pairs, 1)])
-    except ValueError:
-        again = ConllFormatter()  # again, one pair at a time, to say which one failed
-        for k, p in enumerate(pairs, 1):
-            try:
-                again.format(p.target.tokens, p.silver, first + k)
-            except ValueError as err:
-                raise ValueError(f"{err} (pair {p.id})") from None
-        raise
-    return text, len(pairs), formatter.tagged
+    parts = []
+    for k, p in enumerate(pairs, 1):
+        try:
+            parts.append(fmt(p.target.tokens, p.silver, first + k))
+        except ValueError as err:
+            raise ValueError(f"{err} (pair {p.id})") from None
+    return "".join(parts), len(pairs), formatter.tagged
 
 
 def pharaoh_text(pairs: Sequence[Pair], first: int) -> tuple[str, int]:
