@@ -115,6 +115,7 @@ class WordNer:
         limit = self._limit()
         overlap = limit // 2 if self.overlap is None else min(self.overlap, limit - 1)
         jobs: list[tuple[int, int, int]] = []  # (sentence, first word, end word)
+        windowed = 0  # sentences of this call labelled in several windows
         for s, words in enumerate(sentences):
             if not words:
                 continue
@@ -124,8 +125,9 @@ class WordNer:
                 if w is not None:
                     counts[w] += 1
             parts = windows(counts, limit, overlap)
-            self.windowed += len(parts) > 1
+            windowed += len(parts) > 1
             jobs.extend((s, a, b) for a, b in parts)
+        self.windowed += windowed
         if self.windowed:
             logger.info("%d sentences longer than %d sub-words were labelled in windows", self.windowed, limit)
         labels: list[list[str]] = [["O"] * len(words) for words in sentences]
@@ -142,7 +144,7 @@ class WordNer:
 
         size = batch_size_for("NER", self.device, self.batch_size)
         # a sentence over the model's limit is labelled in several windows: the bar then counts windows
-        unit = "window" if len(jobs) > sum(1 for words in sentences if words) else "sent"
+        unit = "window" if windowed else "sent"
         bar = tqdm(total=len(jobs), desc="NER", unit=unit, leave=False, disable=not self.progress)
         for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER"):
             bar.update(len(batch))
