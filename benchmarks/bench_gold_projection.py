@@ -1,0 +1,151 @@
+"""A development set for the parallel mode that is not Europarl-NER: projection on the gold word-alignment
+sets (de-en RWTH, Europarl proceedings; en-fr Hansards), scored against the projection through the gold links.
+
+    python benchmarks/bench_gold_projection.py --runs 3 --out benchmarks/results/gold_projection.json
+
+No NER data is read. The English "entities" are the runs of capitalised words that do not start the sentence
+(`Mr Prodi`, `European Parliament`, `EU`), one type. Their *reference* target span runs from the first to the
+last target word that a gold sure link joins to the entity (possible links when it has no sure link); an
+entity with no gold link has no reference span. Each method projects the same English spans with the
+aligner trained on the gold set's sentences plus NTREX-128 English–target text (as ``silver-ner demo`` does
+with the shipped NTREX files), and its spans are scored against the reference (exact match, micro P/R/F1).
+``gold-links`` projects with the gold links themselves: how far the projection method alone falls short.
+
+Methods (``--methods``, default all):
+- ``default``: the parallel default;
+- ``null0.05``, ``null0.1``: the default aligner with eflomal's ``null_prior`` 0.05 or 0.1 (default 0.2);
+- ``runs4``: the default aligner voting over 4 eflomal samples instead of 2;
+- ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_aer import PAIRS, load_ntrex
+
+from projection.align.text import read_bitext
+from projection.io.pharaoh import read_talp
+from projection.options import default_config
+from projection.plans import project_corpus
+from projection.tags import spans_to_bio
+from projection.types import Alignment, Sentence, Span
+
+#: the English side of each gold set (de-en: German source, English target)
+ENGLISH_SIDE = {"de-en": 1, "en-fr": 0}
+
+
+def english_entities(tokens) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised words that do not start the sentence (``I`` is not a name)."""
+    spans, start = [], None
+    for k, w in enumerate(tokens):
+        cap = k > 0 and w[:1].isupper() and w != "I"
+        if cap and start is None:
+            start = k
+        elif not cap and start is not None:
+            spans.append((start, k))
+            start = None
+    if start is not None:
+        spans.append((start, len(tokens)))
+    return spans
+
+
+def reference_span(span: tuple[int, int], sure, possible) -> tuple[int, int] | None:
+    words = range(*span)
+    hit = sorted(j for i, j in sure if i in words) or sorted(j for i, j in possible if i in words)
+    return (hit[0], hit[-1] + 1) if hit else None
+
+
+def methods() -> dict:
+    base = default_config("parallel")
+    return {
+        "default": (base, False),
+        "null0.05": (default_config("parallel", aligner_options=(("null_prior", 0.05),)), False),
+        "null0.1": (default_config("parallel", aligner_options=(("null_prior", 0.1),)), False),
+        "runs4": (default_config("parallel", aligner_options=(("runs", 4),)), False),
+        "gold-links": (base, True),
+    }
+
+
+def load(data: Path, pair: str):
+    """English sentences tagged with the proxy entities, target tokens, gold links English→target, extra text,
+    and the reference spans."""
+    bitext_file, gold_file, ntrex_src, ntrex_tgt = PAIRS[pair]
+    root = data / "cross-align-gold-alignments"
+    bitext = read_bitext(root / bitext_file)
+    gold = read_talp(root / gold_file)
+    side = ENGLISH_SIDE[pair]
+    flip = (lambda links: [(j, i) for i, j in links]) if side == 1 else (lambda links: list(links))
+    english, target, links, reference = [], [], [], []
+    for n, (pair_tokens, g) in enumerate(zip(bitext, gold)):
+        en, tgt = pair_tokens[side], pair_tokens[1 - side]
+        spans = english_entities(en)
+        english.append(Sentence(tuple(en), tuple(spans_to_bio([Span(a, b, "X") for a, b in spans], len(en))), f"{n}"))
+        target.append(tuple(tgt))
+        sure, possible = flip(g.sure.pairs), flip(g.possible.pairs)
+        links.append(Alignment.of(sure, possible))
+        reference.append({r for s in spans if (r := reference_span(s, sure, possible)) is not None})
+    extra = load_ntrex(data, ntrex_src, ntrex_tgt)
+    if side == 1:
+        extra = [(b, a) for a, b in extra]
+    return english, target, links, reference, extra
+
+
+def score(predicted: list[set], reference: list[set]) -> dict:
+    tp = sum(len(p & r) for p, r in zip(predicted, reference))
+    n_pred, n_ref = sum(map(len, predicted)), sum(map(len, reference))
+    p, r = tp / n_pred if n_pred else 0.0, tp / n_ref if n_ref else 0.0
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "pred": n_pred, "ref": n_ref}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--methods", default=",".join(methods()))
+    ap.add_argument("--runs", type=int, default=3, help="aligner runs per method (eflomal samples)")
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    chosen = {name: methods()[name] for name in args.methods.split(",")}
+    rows = []
+    for pair in PAIRS:
+        english, target, gold_links, reference, extra = load(args.data, pair)
+        for run in range(args.runs):  # interleaved: every method sees the same machine load
+            for name, (config, use_gold) in chosen.items():
+                if use_gold and run > 0:
+                    continue
+                t0 = time.perf_counter()
+                result = project_corpus(english, target, config, alignments=gold_links if use_gold else None,
+                                        extra=extra, use_cache=False, progress=False)  # fmt: skip
+                predicted = [{(s.start, s.end) for s in p.spans} if p else set() for p in result.projected]
+                got = score(predicted, reference)
+                rows.append({"pair": pair, "method": name, "run": run, **got, "seconds": time.perf_counter() - t0,
+                             "signature": result.signature.format()})  # fmt: skip
+                print(f"{pair} {name:12} run {run}: F1 {100 * got['f1']:.2f}", flush=True)
+    summary = []
+    for pair in PAIRS:
+        for name in chosen:
+            f1 = [100 * r["f1"] for r in rows if r["pair"] == pair and r["method"] == name]
+            summary.append({"pair": pair, "method": name, "f1": statistics.fmean(f1),
+                            "sd": statistics.stdev(f1) if len(f1) > 1 else 0.0, "runs": len(f1)})  # fmt: skip
+    print(f"\n{'method':12} " + " ".join(f"{p:>14}" for p in PAIRS) + f" {'mean':>7}")
+    for name in chosen:
+        cells = [s for s in summary if s["method"] == name]
+        print(f"{name:12} " + " ".join(f"{s['f1']:7.2f} ± {s['sd']:4.2f}" for s in cells)
+              + f" {statistics.fmean(s['f1'] for s in cells):7.2f}")  # fmt: skip
+    if args.out:
+        from projection.cache import atomic_write_text
+
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(args.out, json.dumps({"runs": rows, "summary": summary}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
