@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_aer import PAIRS, load_ntrex
+from bench_name_prior import ENGLISH_SIDE
 
 from projection.align.text import read_bitext
 from projection.io.pharaoh import read_talp
@@ -37,9 +38,6 @@ from projection.options import default_config
 from projection.plans import project_corpus
 from projection.tags import spans_to_bio
 from projection.types import Alignment, Sentence, Span
-
-#: the English side of each gold set (de-en: German source, English target)
-ENGLISH_SIDE = {"de-en": 1, "en-fr": 0}
 
 
 def english_entities(tokens) -> list[tuple[int, int]]:
