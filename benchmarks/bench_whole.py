@@ -2,7 +2,8 @@
 
 Europarl-NER en→de (799 pairs) repeated to ~20k and ~200k sentence pairs, with fastalign soft links
 (deterministic) as the given alignments. Each command runs as its own process under ``/usr/bin/time`` (wall
-seconds and peak RSS of the largest process; the whole process tree's memory is sampled too), side by side with
+seconds and peak RSS of the largest process; the whole process tree's memory is sampled in one more run of each
+command, whose time is not counted: the sampler slows what it measures), side by side with
 the paper-style reference (``paper_reference.py``: plain Python, unbounded n-grams; its ``literal`` and ``lean``
 styles), in one run; medians of ``--repeats``. silver-ner runs twice: its default method, and the reference's
 own method (``PAPER`` flags); the two reference styles and that second run must write the same file.
@@ -75,10 +76,12 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, int, int]:
+def timed(cmd: list[str], env: dict, sample: bool = False) -> tuple[float, int, int]:
     """(wall seconds, peak RSS of the largest process in MB, peak memory of the whole process tree in MB) of
-    ``cmd`` run under /usr/bin/time; the tree (a driver and its spawned workers) is sampled every 20 ms as the
-    sum of its processes' PSS, so pages shared between them count once."""
+    ``cmd`` run under /usr/bin/time. With ``sample``, the tree (a driver and its spawned workers) is sampled
+    every 20 ms as the sum of its processes' PSS, so pages shared between them count once; without, the tree's
+    peak is 0. The sampler walks /proc and takes CPU from the command it measures (on 2 cores, a run of
+    ``project`` took 2.07 s alone and 2.48 s sampled, medians of 7 alternating), so timed runs are not sampled."""
     import threading
 
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
@@ -86,15 +89,17 @@ def timed(cmd: list[str], env: dict) -> tuple[float, int, int]:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
         peak = [0]
 
-        def sample() -> None:
+        def watch() -> None:
             while proc.poll() is None:
                 peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
                 time.sleep(0.02)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=watch, daemon=True)
+        if sample:
+            sampler.start()
         _, stderr = proc.communicate()
-        sampler.join()
+        if sample:
+            sampler.join()
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed: {stderr[-2000:]}")
         wall, rss_kb = tf.read().split()[-2:]
@@ -127,16 +132,25 @@ def main(argv: list[str] | None = None) -> int:
             variants["default method, --jobs 1"] = ["--jobs", "1"]
         ours: dict[str, list] = {name: [] for name in variants}
         refs: dict[str, list] = {style: [] for style in styles}
-        for _ in range(args.repeats):  # interleaved: all see the same machine load
+        def ours_cmd(k: int, flags: list[str]) -> list[str]:
+            return [sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
+                    "--alignments", str(al), "--out", str(folder / f"o{k}.conll"), "--report", str(folder / "r.json"),
+                    "--quiet", *jobs, *flags]  # fmt: skip
+
+        def ref_cmd(style: str) -> list[str]:
+            option = "--solver=ilp" if style == "ilp" else f"--style={style}"
+            return [sys.executable, str(REPO / "benchmarks" / "paper_reference.py"), option, str(src), str(tgt),
+                    str(al), str(folder / f"ref.{style}.conll")]  # fmt: skip
+
+        for _ in range(args.repeats):  # interleaved: all see the same machine load; not sampled (``timed``)
             for k, (name, flags) in enumerate(variants.items()):
-                ours[name].append(timed([sys.executable, "-m", "projection", "project", "--source", str(src),
-                                         "--target", str(tgt), "--alignments", str(al), "--out",
-                                         str(folder / f"o{k}.conll"), "--report", str(folder / "r.json"), "--quiet",
-                                         *jobs, *flags], env))  # fmt: skip
+                ours[name].append(timed(ours_cmd(k, flags), env))
             for style in styles:
-                option = "--solver=ilp" if style == "ilp" else f"--style={style}"
-                refs[style].append(timed([sys.executable, str(REPO / "benchmarks" / "paper_reference.py"), option,
-                                          str(src), str(tgt), str(al), str(folder / f"ref.{style}.conll")], env))  # fmt: skip
+                refs[style].append(timed(ref_cmd(style), env))
+        # the whole tree's memory: one more run of each, sampled, its time not counted
+        tree = {name: timed(ours_cmd(k, flags), env, sample=True)[2]
+                for k, (name, flags) in enumerate(variants.items())}  # fmt: skip
+        tree.update({style: timed(ref_cmd(style), env, sample=True)[2] for style in styles})
         if not args.exact:  # one method three times: the reference's two styles and silver-ner with its flags
             literal = (folder / "ref.literal.conll").read_bytes()
             if (folder / "ref.lean.conll").read_bytes() != literal:
@@ -146,9 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             result["identical_outputs"] = ["reference (literal)", "reference (lean)", "silver-ner, paper's method"]
         result["speedup"] = {}
         for name, runs in ours.items():
-            result["rows"].append(_row(f"silver-ner, {name}", n, runs))
+            result["rows"].append(_row(f"silver-ner, {name}", n, runs, tree[name]))
         for style, runs in refs.items():
-            result["rows"].append(_row(f"reference ({style})", n, runs))
+            result["rows"].append(_row(f"reference ({style})", n, runs, tree[style]))
             for name, mine in ours.items():
                 result["speedup"][f"{name} vs {style}"] = _median(runs) / _median(mine)
         for f in (src, tgt, al):
@@ -159,11 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         src, tgt, al = make_data(folder, args.big)
         big = timed([sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
                      "--alignments", str(al), "--out", str(folder / "o.conll"), "--report", str(folder / "r.json"),
-                     "--quiet", *jobs], env)  # fmt: skip
-        result["rows"].append(_row("silver-ner, default method", args.big * 799, [big]))
-        small = ours["default method"]
-        result["rss_ratio_big_to_20k"] = big[1] / max(m for _, m, _ in small)
-        result["tree_ratio_big_to_20k"] = big[2] / max(m for _, _, m in small)
+                     "--quiet", *jobs], env, sample=True)  # fmt: skip
+        result["rows"].append(_row("silver-ner, default method (sampled)", args.big * 799, [big], big[2]))
+        result["rss_ratio_big_to_20k"] = big[1] / max(m for _, m, _ in ours["default method"])
+        result["tree_ratio_big_to_20k"] = big[2] / tree["default method"]
     return _finish(result, args.out)
 
 
@@ -171,9 +184,10 @@ def _median(runs: list[tuple[float, int, int]]) -> float:
     return statistics.median(t for t, _, _ in runs)
 
 
-def _row(what: str, sentences: int, runs: list[tuple[float, int, int]]) -> dict:
+def _row(what: str, sentences: int, runs: list[tuple[float, int, int]], tree_mb: int) -> dict:
+    """``tree_mb``: the whole tree's peak from the sampled run."""
     return {"what": what, "sentences": sentences, "median_s": _median(runs), "runs_s": [t for t, _, _ in runs],
-            "peak_rss_mb": max(m for _, m, _ in runs), "peak_tree_mb": max(m for _, _, m in runs)}  # fmt: skip
+            "peak_rss_mb": max(m for _, m, _ in runs), "peak_tree_mb": tree_mb}  # fmt: skip
 
 
 def _finish(result: dict, out: str) -> int:
