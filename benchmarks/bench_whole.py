@@ -76,6 +76,13 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
+def project_cmd(src: Path, tgt: Path, al: Path, out: Path, *flags: str) -> list[str]:
+    """``silver-ner project --alignments AL --report`` (the report beside ``out``) with ``flags``."""
+    return [sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
+            "--alignments", str(al), "--out", str(out), "--report", str(out.parent / "r.json"), "--quiet",
+            *flags]  # fmt: skip
+
+
 def timed(cmd: list[str], env: dict, sample: bool = False) -> tuple[float, int, int]:
     """(wall seconds, peak RSS of the largest process in MB, peak memory of the whole process tree in MB) of
     ``cmd`` run under /usr/bin/time. With ``sample``, the tree (a driver and its spawned workers) is sampled
@@ -94,11 +101,11 @@ def timed(cmd: list[str], env: dict, sample: bool = False) -> tuple[float, int, 
                 peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
                 time.sleep(0.02)
 
-        sampler = threading.Thread(target=watch, daemon=True)
-        if sample:
+        sampler = threading.Thread(target=watch, daemon=True) if sample else None
+        if sampler:
             sampler.start()
         _, stderr = proc.communicate()
-        if sample:
+        if sampler:
             sampler.join()
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed: {stderr[-2000:]}")
@@ -132,11 +139,6 @@ def main(argv: list[str] | None = None) -> int:
             variants["default method, --jobs 1"] = ["--jobs", "1"]
         ours: dict[str, list] = {name: [] for name in variants}
         refs: dict[str, list] = {style: [] for style in styles}
-        def ours_cmd(k: int, flags: list[str]) -> list[str]:
-            return [sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
-                    "--alignments", str(al), "--out", str(folder / f"o{k}.conll"), "--report", str(folder / "r.json"),
-                    "--quiet", *jobs, *flags]  # fmt: skip
-
         def ref_cmd(style: str) -> list[str]:
             option = "--solver=ilp" if style == "ilp" else f"--style={style}"
             return [sys.executable, str(REPO / "benchmarks" / "paper_reference.py"), option, str(src), str(tgt),
@@ -144,11 +146,11 @@ def main(argv: list[str] | None = None) -> int:
 
         for _ in range(args.repeats):  # interleaved: all see the same machine load; not sampled (``timed``)
             for k, (name, flags) in enumerate(variants.items()):
-                ours[name].append(timed(ours_cmd(k, flags), env))
+                ours[name].append(timed(project_cmd(src, tgt, al, folder / f"o{k}.conll", *jobs, *flags), env))
             for style in styles:
                 refs[style].append(timed(ref_cmd(style), env))
         # the whole tree's memory: one more run of each, sampled, its time not counted
-        tree = {name: timed(ours_cmd(k, flags), env, sample=True)[2]
+        tree = {name: timed(project_cmd(src, tgt, al, folder / f"o{k}.conll", *jobs, *flags), env, sample=True)[2]
                 for k, (name, flags) in enumerate(variants.items())}  # fmt: skip
         tree.update({style: timed(ref_cmd(style), env, sample=True)[2] for style in styles})
         if not args.exact:  # one method three times: the reference's two styles and silver-ner with its flags
@@ -171,9 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             result["rss_ratio_big_to_20k"] = None
             return _finish(result, args.out)
         src, tgt, al = make_data(folder, args.big)
-        big = timed([sys.executable, "-m", "projection", "project", "--source", str(src), "--target", str(tgt),
-                     "--alignments", str(al), "--out", str(folder / "o.conll"), "--report", str(folder / "r.json"),
-                     "--quiet", *jobs], env, sample=True)  # fmt: skip
+        big = timed(project_cmd(src, tgt, al, folder / "o.conll", *jobs), env, sample=True)
         result["rows"].append(_row("silver-ner, default method (sampled)", args.big * 799, [big], big[2]))
         result["rss_ratio_big_to_20k"] = big[1] / max(m for _, m, _ in ours["default method"])
         result["tree_ratio_big_to_20k"] = big[2] / tree["default method"]
