@@ -39,6 +39,13 @@ SYM_SHORT = {"intersection": "inter", "grow-diag-final-and": "gdfa", "union": "u
 SYMMETRIZATIONS = tuple(SYM_SHORT)
 
 
+def load_gold(data: Path, pair: str) -> tuple[list[tuple[list[str], list[str]]], list]:
+    """The gold set of ``pair``: its tokenised sentence pairs and their gold links (``GoldAlignment`` per line)."""
+    bitext_file, gold_file, _, _ = PAIRS[pair]
+    gold_dir = data / "cross-align-gold-alignments"
+    return read_bitext(gold_dir / bitext_file), read_talp(gold_dir / gold_file)
+
+
 def load_ntrex(data: Path, src_file: str, tgt_file: str) -> list[tuple[list[str], list[str]]]:
     root = data / "ntrex-128" / "NTREX-128"
     src = (root / src_file).read_text(encoding="utf-8").splitlines()
@@ -69,14 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     args = ap.parse_args(argv)
 
-    gold_dir = args.data / "cross-align-gold-alignments"
     stems = [None if s.lower() == "none" else int(s) for s in args.stems.split(",")]
     extras = {"none": [False], "ntrex": [True], "both": [False, True]}[args.extra]
     rows: list[dict] = []
     for pair in args.pairs.split(","):
-        bitext_file, gold_file, ntrex_src, ntrex_tgt = PAIRS[pair]
-        bitext = read_bitext(gold_dir / bitext_file)
-        gold = read_talp(gold_dir / gold_file)
+        _, _, ntrex_src, ntrex_tgt = PAIRS[pair]
+        bitext, gold = load_gold(args.data, pair)
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
         sure, possible = [g.sure for g in gold], [g.possible for g in gold]
         diag = alignment_scores([diagonal_alignment(len(s), len(t)) for s, t in bitext], sure, possible)

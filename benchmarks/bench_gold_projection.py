@@ -29,11 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_aer import PAIRS, load_ntrex
+from bench_aer import PAIRS, load_gold, load_ntrex
 from bench_name_prior import ENGLISH_SIDE
 
-from projection.align.text import read_bitext
-from projection.io.pharaoh import read_talp
 from projection.options import default_config
 from projection.plans import project_corpus
 from projection.tags import spans_to_bio
@@ -75,10 +73,8 @@ def methods() -> dict:
 def load(data: Path, pair: str):
     """English sentences tagged with the proxy entities, target tokens, gold links English→target, extra text,
     and the reference spans."""
-    bitext_file, gold_file, ntrex_src, ntrex_tgt = PAIRS[pair]
-    root = data / "cross-align-gold-alignments"
-    bitext = read_bitext(root / bitext_file)
-    gold = read_talp(root / gold_file)
+    _, _, ntrex_src, ntrex_tgt = PAIRS[pair]
+    bitext, gold = load_gold(data, pair)
     side = ENGLISH_SIDE[pair]
     flip = (lambda links: [(j, i) for i, j in links]) if side == 1 else (lambda links: list(links))
     english, target, links, reference = [], [], [], []

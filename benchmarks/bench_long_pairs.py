@@ -30,14 +30,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_aer import load_gold  # noqa: E402
+
 import projection.align.eflomal as eflomal_module  # noqa: E402
 from projection.align.aer import alignment_scores  # noqa: E402
 from projection.align.eflomal import EflomalAligner  # noqa: E402
 from projection.align.fastalign import FastAlignAligner  # noqa: E402
 from projection.align.statistical import split_long_pair  # noqa: E402
-from projection.align.text import read_bitext  # noqa: E402
 from projection.io.conll import read_conll  # noqa: E402
-from projection.io.pharaoh import read_talp  # noqa: E402
 from projection.types import Alignment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,9 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         reference = join_links(parts, src, tgt, EflomalAligner().align(src, tgt))
         rows += measure("dev", src, tgt, parts, reference, reference, args.runs, methods)
     if "test" in args.sets:
-        gold_dir = args.data / "cross-align-gold-alignments"
-        bitext = read_bitext(gold_dir / "test.de-en")
-        gold = read_talp(gold_dir / "deen.talp")
+        bitext, gold = load_gold(args.data, "de-en")
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
         parts = groups([len(s) for s in src], args.join)
         sure = join_links(parts, src, tgt, [g.sure for g in gold])

@@ -19,12 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_aer import PAIRS, load_ntrex
+from bench_aer import PAIRS, load_gold, load_ntrex
 
 from projection.align.aer import alignment_scores
 from projection.align.eflomal import EflomalAligner
-from projection.align.text import read_bitext
-from projection.io.pharaoh import read_talp
 from projection.options import ALIGNER_DEFAULTS
 from projection.types import Alignment
 
@@ -50,10 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     priors = [float(v) for v in args.priors.split(",")]
     defaults = dict(ALIGNER_DEFAULTS["eflomal.v1"])
     rows = []
-    for pair, (bitext_file, gold_file, ntrex_src, ntrex_tgt) in PAIRS.items():
-        gold_dir = args.data / "cross-align-gold-alignments"
-        bitext = read_bitext(gold_dir / bitext_file)
-        gold = read_talp(gold_dir / gold_file)
+    for pair, (_, _, ntrex_src, ntrex_tgt) in PAIRS.items():
+        bitext, gold = load_gold(args.data, pair)
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
         side = ENGLISH_SIDE[pair]
         keep = [name_words(b[side]) for b in bitext]
