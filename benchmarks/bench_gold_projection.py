@@ -15,6 +15,8 @@ Methods (``--methods``, default all):
 - ``default``: the parallel default;
 - ``null0.05``, ``null0.1``: the default aligner with eflomal's ``null_prior`` 0.05 or 0.1 (default 0.2);
 - ``runs4``: the default aligner voting over 4 eflomal samples instead of 2;
+- ``samplers6``: eflomal's ``n_samplers`` 6 (default 3: parallel samplers averaged within one sample);
+- ``iter2``: eflomal's ``rel_iterations`` 2 (twice the automatic number of iterations);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 """
 
@@ -66,6 +68,8 @@ def methods() -> dict:
         "null0.05": (default_config("parallel", aligner_options=(("null_prior", 0.05),)), False),
         "null0.1": (default_config("parallel", aligner_options=(("null_prior", 0.1),)), False),
         "runs4": (default_config("parallel", aligner_options=(("runs", 4),)), False),
+        "samplers6": (default_config("parallel", aligner_options=(("n_samplers", 6),)), False),
+        "iter2": (default_config("parallel", aligner_options=(("rel_iterations", 2.0),)), False),
         "gold-links": (base, True),
     }
 

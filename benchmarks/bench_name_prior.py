@@ -42,11 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--priors", default="0,0.1,1,10", help="name_prior values to compare (0: none)")
+    ap.add_argument("--similar", default=None,
+                    help="similar_names values to compare instead, with the default name_prior (0: equal names only)")
     ap.add_argument("--runs", type=int, default=3, help="aligner runs per value (eflomal samples)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    priors = [float(v) for v in args.priors.split(",")]
     defaults = dict(ALIGNER_DEFAULTS["eflomal.v1"])
+    if args.similar is None:  # (name_prior, similar_names) of each setting compared
+        settings = [(float(v), 0.0) for v in args.priors.split(",")]
+    else:
+        settings = [(defaults["name_prior"], float(v)) for v in args.similar.split(",")]
     rows = []
     for pair, (_, _, ntrex_src, ntrex_tgt) in PAIRS.items():
         bitext, gold = load_gold(args.data, pair)
@@ -56,10 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         sure, possible = [g.sure for g in gold], [g.possible for g in gold]
         name_sure, name_possible = restrict(sure, keep, side), restrict(possible, keep, side)
         extra = load_ntrex(args.data, ntrex_src, ntrex_tgt)
-        per = {p: {"aer": [], "name_aer": [], "seconds": []} for p in priors}
+        per = {p: {"aer": [], "name_aer": [], "seconds": []} for p in settings}
         for _ in range(args.runs):  # interleaved: every value sees the same machine load
-            for prior in priors:
-                aligner = EflomalAligner(**defaults, extra=extra, name_prior=prior)
+            for prior in settings:
+                options = {**defaults, "name_prior": prior[0], "similar_names": prior[1]}
+                aligner = EflomalAligner(**options, extra=extra)
                 t0 = time.perf_counter()
                 links = aligner.align(src, tgt)
                 per[prior]["seconds"].append(time.perf_counter() - t0)
@@ -70,16 +76,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(pair, prior, round(per[prior]["aer"][-1], 4), round(per[prior]["name_aer"][-1], 4), flush=True)
         for prior, got in per.items():
             rows.append({
-                "pair": pair, "name_prior": prior, "runs": args.runs,
+                "pair": pair, "name_prior": prior[0], "similar_names": prior[1], "runs": args.runs,
                 "aer": statistics.fmean(got["aer"]), "aer_sd": statistics.stdev(got["aer"]) if args.runs > 1 else 0.0,
                 "name_aer": statistics.fmean(got["name_aer"]),
                 "name_aer_sd": statistics.stdev(got["name_aer"]) if args.runs > 1 else 0.0,
                 "name_links": sum(len(a.pairs) for a in name_sure), "seconds": statistics.median(got["seconds"]),
                 "aer_runs": got["aer"], "name_aer_runs": got["name_aer"],
             })  # fmt: skip
-    print(f"\n{'pair':6} {'name_prior':>10} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
+    print(f"\n{'pair':6} {'name_prior':>10} {'similar':>7} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
     for r in rows:
-        print(f"{r['pair']:6} {r['name_prior']:10g} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
+        print(f"{r['pair']:6} {r['name_prior']:10g} {r['similar_names']:7g} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
               f"{r['name_aer_sd']:6.4f} {r['seconds']:6.1f}")  # fmt: skip
     if args.out:
         from projection.cache import atomic_write_text

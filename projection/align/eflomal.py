@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import subprocess
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -65,20 +66,58 @@ def _looks_like_name(word: str) -> bool:
     return word[:1].isupper() or any(c.isdigit() for c in word)
 
 
+#: the shortest word (in letters) that ``name_priors`` compares by similarity
+SIMILAR_MIN_LETTERS = 4
+
+
+def _bigrams(word: str) -> frozenset[str]:
+    """The letter bigrams of ``word`` without its diacritics (``brüssel`` -> br, ru, us, ss, se, el)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return frozenset(plain[k : k + 2] for k in range(len(plain) - 1))
+
+
+def bigram_dice(a: str, b: str) -> float:
+    """Dice coefficient of the two words' letter-bigram sets, diacritics ignored (``kommission`` and
+    ``commission``: 8 of 9 + 9 bigrams shared, 0.889)."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
+
+
 def name_priors(
-    pairs: Iterable[tuple[Sequence[str], Sequence[str]]], n: int | None, from_name: bool, weight: float
-) -> dict[str, float]:
-    """eflomal lexical priors that favour linking a name to the same name, by aligner word (a word links to
-    itself). In each pair, a source word that looks like a name (upper-case first letter, or a digit) and a
-    target word equal to it after lower-casing (both counted from where a name glued to a short prefix starts
-    when ``from_name``: ``Amsterdam`` = ``laseAmsterdam``) add ``weight`` to the prior of their aligner word
-    (the two words cut to ``n`` characters are one word). Once per pair and name."""
+    pairs: Iterable[tuple[Sequence[str], Sequence[str]]],
+    n: int | None,
+    from_name: bool,
+    weight: float,
+    similar: float = 0.0,
+) -> dict[tuple[str, str], float]:
+    """eflomal lexical priors that favour linking a name to the same name, by (source, target) aligner word. In
+    each pair, a source word that looks like a name (upper-case first letter, or a digit) and a target word
+    equal to it after lower-casing (both counted from where a name glued to a short prefix starts when
+    ``from_name``: ``Amsterdam`` = ``laseAmsterdam``) add ``weight`` to the prior of their aligner word (the two
+    words cut to ``n`` characters are one word) linking to itself. Once per pair and name.
+
+    ``similar`` > 0: a name with no equal word in the target instead adds ``weight`` for each target word
+    similar to it, once per pair: both all letters, at least ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram
+    Dice (``bigram_dice``) of at least ``similar`` (``Commission`` -> ``Kommission``, ``Parliament`` ->
+    ``Parlamento``)."""
     counts: Counter = Counter()
     for src, tgt in pairs:  # stem(w, None, from_name): the whole word, lower-cased, from its name's start
         names = {stem(w, None, from_name) for w in src if _looks_like_name(w)}
-        if names:
-            counts.update(_field(stem(key, n)) for key in names.intersection(stem(w, None, from_name) for w in tgt))
-    return {word: weight * c for word, c in counts.items()}
+        if not names:
+            continue
+        words = {stem(w, None, from_name) for w in tgt}
+        for key in names & words:
+            word = _field(stem(key, n))
+            counts[word, word] += 1
+        if similar:
+            longer = [w for w in words - names if len(w) >= SIMILAR_MIN_LETTERS and w.isalpha()]
+            for key in names - words:
+                if len(key) < SIMILAR_MIN_LETTERS or not key.isalpha():
+                    continue
+                for w in longer:
+                    if bigram_dice(key, w) >= similar:
+                        counts[_field(stem(key, n)), _field(stem(w, n))] += 1
+    return {pair: weight * c for pair, c in counts.items()}
 
 
 @ALIGNERS.register("eflomal.v1", alias="eflomal")
@@ -102,6 +141,7 @@ class EflomalAligner(StatisticalAligner):
         runs: int = 1,
         stem_from: str = "start",
         name_prior: float = 0.0,
+        similar_names: float = 0.0,
     ) -> None:
         super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
@@ -116,8 +156,14 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError(f"runs must be a positive number of sampling runs, got {runs!r}")
         if isinstance(name_prior, bool) or not isinstance(name_prior, (int, float)) or not 0 <= name_prior < math.inf:
             raise ValueError(f"name_prior must be a finite number >= 0 (0: no prior), got {name_prior!r}")
+        if isinstance(similar_names, bool) or not isinstance(similar_names, (int, float)) or not 0 <= similar_names <= 1:
+            raise ValueError(f"similar_names must be a bigram Dice in [0, 1] (0: equal names only), got {similar_names!r}")
+        if similar_names and not name_prior:
+            raise ValueError("similar_names needs a name_prior > 0: it extends the name prior to similar words")
         #: weight of the lexical prior that links a name to the same name (``name_priors``); 0: none
         self.name_prior = float(name_prior)
+        #: the bigram Dice from which a target word counts as the same name (``name_priors``); 0: equal words only
+        self.similar_names = float(similar_names)
         self.runs = runs
         self.model = model
         self.n_samplers = n_samplers
@@ -132,6 +178,7 @@ class EflomalAligner(StatisticalAligner):
             f"rel_it={self.rel_iterations:g},it={its},null={self.null_prior:g},"
             + (f"runs={self.runs}," if self.runs > 1 else "")
             + (f"name_prior={self.name_prior:g}," if self.name_prior else "")
+            + (f"similar_names={self.similar_names:g}," if self.similar_names else "")
             + f"extra={self._extra_digest})"
         )
 
@@ -222,8 +269,8 @@ class EflomalAligner(StatisticalAligner):
         priors = None
         if self.name_prior:
             from_name = self.stem_from == "name"
-            weights = name_priors(texts(), self.stem, from_name, self.name_prior)
-            priors = [f"LEX\t{w}\t{w}\t{a!r}\n" for w, a in sorted(weights.items())]
+            weights = name_priors(texts(), self.stem, from_name, self.name_prior, self.similar_names)
+            priors = [f"LEX\t{s}\t{t}\t{a!r}\n" for (s, t), a in sorted(weights.items())]
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
         # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
         n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)
