@@ -270,7 +270,8 @@ class EflomalAligner(StatisticalAligner):
         if self.name_prior:
             from_name = self.stem_from == "name"
             weights = name_priors(texts(), self.stem, from_name, self.name_prior, self.similar_names)
-            priors = [f"LEX\t{s}\t{t}\t{a!r}\n" for (s, t), a in sorted(weights.items())]
+            # no name met (another script, no digits): no priors file, which eflomal would refuse when empty
+            priors = [f"LEX\t{s}\t{t}\t{a!r}\n" for (s, t), a in sorted(weights.items())] or None
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
         # the sentences of SENTENCE_TOKENS its source side would make, however it is cut
         n_lines = len(used) - len(long) + sum(math.ceil(len(pairs[k][0]) / SENTENCE_TOKENS) for k in long)

@@ -223,10 +223,49 @@ def test_name_priors_by_hand() -> None:
         (["the", "visit", "of", "Peter"], ["the", "visit", "KWE-PETER"]),  # "the": not a name
         (["Paris"], ["Parigi"]),  # not the same word
     ]  # fmt: skip
-    assert name_priors(pairs, 4, True, 0.5) == {"pete": 1.0, "amst": 0.5, "2004": 0.5}
+    assert name_priors(pairs, 4, True, 0.5) == {("pete", "pete"): 1.0, ("amst", "amst"): 0.5, ("2004", "2004"): 0.5}
     # from the word's start, only the unglued words match; whole words keep their length
-    assert name_priors(pairs, None, False, 2.0) == {"peter": 2.0}
+    assert name_priors(pairs, None, False, 2.0) == {("peter", "peter"): 2.0}
     assert name_priors([], 4, True, 1.0) == {}
+
+
+def test_bigram_dice_by_hand() -> None:
+    """Letter bigrams, as sets, diacritics dropped: kommission/commission share 8 of 9 + 9; brüssel (br ru us
+    ss se el) and brussels (+ ls) share 6 of 6 + 7; paris (pa ar ri is) and parigi (pa ar ri ig gi) 3 of 4 + 5."""
+    from projection.align.eflomal import bigram_dice
+
+    assert bigram_dice("kommission", "commission") == 16 / 18
+    assert bigram_dice("brüssel", "brussels") == 12 / 13
+    assert bigram_dice("paris", "parigi") == 6 / 9
+    assert bigram_dice("abab", "abab") == 1.0  # sets: ab, ba
+    assert bigram_dice("x", "y") == 0.0
+
+
+def test_similar_names_by_hand() -> None:
+    """A name with no equal target word gives the prior to each similar target word of 4 letters or more (once
+    per pair); a name with an equal word keeps only that; short or non-letter names are never compared."""
+    from projection.align.eflomal import name_priors
+
+    pairs = [
+        (["the", "Commission", "and", "Peter"], ["die", "Kommission", "und", "Peter", "Komission"]),
+        (["EU", "Paris", "2004"], ["UE", "Parigi", "2005"]),
+        (["Brussels", "Peter"], ["Brüssel", "Petra"]),  # Peter has no equal word here
+    ]  # fmt: skip
+    # commission: kommission 16/18, komission (ko om mi is ss si io on) 14/17; paris/parigi 6/9; brussels 12/13;
+    # peter/petra: pe et te er / pe et tr ra share 2 -> 4/8
+    assert name_priors(pairs, 4, True, 1.0, 0.7) == {
+        ("pete", "pete"): 1.0, ("comm", "komm"): 1.0, ("comm", "komi"): 1.0, ("brus", "brüs"): 1.0,
+    }  # fmt: skip
+    assert name_priors(pairs, 4, True, 2.0, 0.6) == {
+        ("pete", "pete"): 2.0, ("comm", "komm"): 2.0, ("comm", "komi"): 2.0, ("brus", "brüs"): 2.0,
+        ("pari", "pari"): 2.0,
+    }  # fmt: skip
+    assert name_priors(pairs, 4, True, 1.0, 0.85) == {("pete", "pete"): 1.0, ("comm", "komm"): 1.0, ("brus", "brüs"): 1.0}
+    assert name_priors(pairs, 4, True, 1.0, 0.5) == {
+        ("pete", "pete"): 1.0, ("comm", "komm"): 1.0, ("comm", "komi"): 1.0, ("brus", "brüs"): 1.0,
+        ("pari", "pari"): 1.0, ("pete", "petr"): 1.0,
+    }  # fmt: skip
+    assert name_priors(pairs, 4, True, 1.0) == {("pete", "pete"): 1.0}
 
 
 def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None:
@@ -259,4 +298,48 @@ def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None
     for bad in (-1.0, float("inf"), float("nan"), True, "1"):
         with pytest.raises(ValueError, match="name_prior"):
             EflomalAligner(name_prior=bad)
+
+
+def test_name_prior_with_no_name_met_runs_without_a_priors_file(monkeypatch) -> None:
+    """Two scripts and no digits: no source name has an equal target word. eflomal refuses an empty priors file
+    ("failed to read header"; 0.4.0 crashed here with its default name prior), so none is given."""
+    pytest.importorskip("eflomal")
+    import projection.align.eflomal as module
+
+    seen = []
+    real = module.start_child
+    monkeypatch.setattr(module, "start_child", lambda args, **kw: seen.append("-p" in args) or real(args, **kw))
+    src, tgt = [["Hello", "world"], ["we", "go"]], [["привет", "мир"], ["мы", "идём"]]
+    got = EflomalAligner(name_prior=10.0).align(src, tgt)
+    assert len(got) == 2 and seen == [False]
+
+
+def test_similar_names_reach_eflomal_and_the_signature(monkeypatch) -> None:
+    """With ``similar_names`` the priors file links a name to a different, similar target word; the option is
+    signed only when set and is checked."""
+    pytest.importorskip("eflomal")
+    import projection.align.eflomal as module
+
+    seen = []
+    real = module.start_child
+
+    def spy(args, **kwargs):
+        seen.append(Path(args[args.index("-p") + 1]).read_text(encoding="utf-8").split("\n") if "-p" in args else None)
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(module, "start_child", spy)
+    src, tgt = [["the", "Commission", "went"], ["we", "went"]], [["die", "Kommission", "ging"], ["wir", "gingen"]]
+    EflomalAligner(stem=None, name_prior=3.0, similar_names=0.8).align(src, tgt)
+    EflomalAligner(stem=None, name_prior=3.0).align(src, tgt)
+    # source words the commission went we (+ NULL) = 5, target die kommission ging wir gingen (+ NULL) = 6
+    header, entry = seen[0][0].split(), seen[0][1].split()
+    assert header == ["5", "6", "1", "0", "0", "0", "0"] and entry[2] == "3" and seen[0][2:] == [""]
+    assert seen[1] is None  # no equal name, and similar names off: no prior at all
+    assert "similar_names=0.8," in EflomalAligner(name_prior=3.0, similar_names=0.8).signature()
+    assert "similar_names" not in EflomalAligner(name_prior=3.0).signature()
+    for bad in (-0.1, 1.5, True, "1"):
+        with pytest.raises(ValueError, match="similar_names must be a bigram Dice"):
+            EflomalAligner(name_prior=1.0, similar_names=bad)
+    with pytest.raises(ValueError, match="similar_names needs a name_prior"):
+        EflomalAligner(similar_names=0.7)
 
