@@ -17,6 +17,7 @@ Methods (``--methods``, default all):
 - ``runs4``: the default aligner voting over 4 eflomal samples instead of 2;
 - ``samplers6``: eflomal's ``n_samplers`` 6 (default 3: parallel samplers averaged within one sample);
 - ``iter2``: eflomal's ``rel_iterations`` 2 (twice the automatic number of iterations);
+- ``similar0.5``: the default aligner with ``similar_names=0.5`` (the name prior also for similar words);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 """
 
@@ -70,6 +71,7 @@ def methods() -> dict:
         "runs4": (default_config("parallel", aligner_options=(("runs", 4),)), False),
         "samplers6": (default_config("parallel", aligner_options=(("n_samplers", 6),)), False),
         "iter2": (default_config("parallel", aligner_options=(("rel_iterations", 2.0),)), False),
+        "similar0.5": (default_config("parallel", aligner_options=(("similar_names", 0.5),)), False),
         "gold-links": (base, True),
     }
 

@@ -61,6 +61,9 @@ _CAPSTEM = {"refine": (), "aligner_options": _OPTIONS_V03}
 #: ``_CAPSTEM`` with eflomal's ``name_prior`` (a name word favours the same word on the other side), at the value
 #: chosen on the gold word alignments (``bench_name_prior.py``); with ``anchor.v1``, the v0.4 default
 _NAMES = {"refine": (), "aligner_options": _OPTIONS_V04}
+#: ``_NAMES`` with ``similar_names=0.5``: the prior also reaches target words similar to a name (letter-bigram Dice
+#: >= 0.5), the value chosen on the gold word alignments (``bench_name_prior.py --similar``)
+_SIMILAR = {"refine": (), "aligner_options": (*_OPTIONS_V04, ("similar_names", 0.5))}
 
 METHODS = {
     "default": partial(_plain, _PAPER),
@@ -75,6 +78,7 @@ METHODS = {
     "capstem+anchor": partial(_refined, _CAPSTEM, [anchor_names]),
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
     "capstem+anchor+names": partial(_refined, _NAMES, [anchor_names]),
+    "capstem+anchor+names+similar": partial(_refined, _SIMILAR, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
     "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names],
                                      extra=lambda lang: mafand_bitext(shared_data(), lang)),
