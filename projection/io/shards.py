@@ -23,6 +23,18 @@ BLOCK = CHUNK
 _IRREGULAR = ("\r", "-DOCSTART-", "\x0b", "\x0c", "\n#", "\n ", "\n\t", " \n", "\t\n", " \t", "\t ", "\n\n\n")
 
 
+def _irregular(text: str) -> bool:
+    """Whether ``text`` holds one of ``_IRREGULAR``: a rare character is looked for first (one fast scan), so
+    that a plain text is scanned for the patterns that need it only (no space: none of the four with one)."""
+    if "\r" in text or "\x0b" in text or "\x0c" in text or "-DOCSTART-" in text or "\n\n\n" in text:
+        return True
+    if "#" in text and "\n#" in text:
+        return True
+    if " " in text and ("\n " in text or " \n" in text or " \t" in text or "\t " in text):
+        return True
+    return "\n\t" in text or "\t\n" in text
+
+
 class Irregular(Exception):
     """The file is not plain enough to be cut by counting pieces (never reaches a user: the caller falls back)."""
 
@@ -38,7 +50,7 @@ def _blocks(path: str | os.PathLike) -> Iterator[str]:
                 raise Irregular("starts with an empty line")
             first = False
             probe = tail + block + "\n"
-            if any(x in probe for x in _IRREGULAR):
+            if _irregular(probe):
                 raise Irregular("irregular text")
             n_lines = block.count("\n") + 1
             n_empty = block.count("\n\n") + block.startswith("\n") + block.endswith("\n") if block else 1
@@ -48,24 +60,6 @@ def _blocks(path: str | os.PathLike) -> Iterator[str]:
             yield block
     except (ValueError, OSError) as err:
         raise Irregular(str(err)) from None
-
-
-def conll_pieces(path: str | os.PathLike) -> Iterator[tuple[str, int]]:
-    """``(piece, first line number)`` for every sentence of a plain CoNLL file, in order; raises ``Irregular``
-    (possibly after some pieces) when the file is not plain."""
-    carry = ""
-    line = 1  # first line of the next piece
-    for block in _blocks(path):
-        parts = (carry + block + "\n").split("\n\n")
-        carry = parts.pop()
-        for piece in parts:
-            if not piece:
-                raise Irregular("an empty piece")
-            yield piece, line
-            line += piece.count("\n") + 2
-    carry = carry.removesuffix("\n")
-    if carry:
-        yield carry, line
 
 
 def regular_conll(path: str | os.PathLike) -> int | None:
@@ -86,18 +80,35 @@ def regular_conll(path: str | os.PathLike) -> int | None:
 
 
 def conll_chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[str, int, int]]:
-    """``(text, first line number, sentences)`` of every ``size`` sentences of a file ``regular_conll`` accepted."""
-    texts: list[str] = []
-    start = 1
-    for piece, line in conll_pieces(path):
-        if not texts:
-            start = line
-        texts.append(piece)
-        if len(texts) == size:
-            yield "\n\n".join(texts), start, size
-            texts = []
-    if texts:
-        yield "\n\n".join(texts), start, len(texts)
+    """``(text, first line number, sentences)`` of every ``size`` sentences of a file ``regular_conll`` accepted
+    (so not checked again): the text runs from a sentence's first line to the ``size``-th sentence's last, found
+    by looking for the empty lines that end sentences, without splitting the file into sentences."""
+    buf = ""  # the text not given out yet, from the start of a sentence; blocks are joined by their line ends
+    line = 1  # the number of buf's first line
+    for block in iter_text_blocks(path, chunk=BLOCK):
+        buf += block + "\n"
+        pos = 0
+        while True:
+            end = pos
+            for _ in range(size):  # the ends of the next size sentences, if this text holds them all
+                cut = buf.find("\n\n", end)
+                if cut < 0:
+                    break
+                end = cut + 2
+            else:
+                text = buf[pos : end - 2]
+                yield text, line, size
+                line += text.count("\n") + 2
+                pos = end
+                continue
+            break
+        buf = buf[pos:]
+    pieces = buf.split("\n\n")
+    last = pieces.pop().removesuffix("\n")  # the last sentence, when no empty line follows it
+    if last:
+        pieces.append(last)
+    if pieces:
+        yield "\n\n".join(pieces), line, len(pieces)
 
 
 def line_chunks(path: str | os.PathLike, size: int, error: type[ValueError]) -> Iterator[list[str]]:
