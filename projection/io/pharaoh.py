@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, compress, count, islice, repeat
-from operator import ge, is_, lt, methodcaller, not_
+from operator import ge, is_, lt, methodcaller
 
 from projection.io.lines import CHUNK, InputFileError, OutputFile, check_readable, iter_line_blocks, iter_text_blocks
 from projection.types import Alignment
@@ -83,11 +83,11 @@ def parse_pharaoh(line: str, *, where: str = "<string>") -> Alignment:
         pairs = list(map(cache.get, items))
         if None not in pairs:
             return Alignment(_sorted_unique(pairs), ())
-    else:  # sure and possible links apart in C-level passes; any unknown item takes the loop below
-        flags = list(map(str.__contains__, items, repeat("p")))
-        sure = list(map(cache.get, compress(items, map(not_, flags))))
-        weak = list(map(_POSSIBLE.get, compress(items, flags)))
-        if None not in sure and None not in weak:
+    else:  # sure and possible links apart in C-level passes (no text is in both caches); an unknown item, in
+        # neither, makes the counts fall short and takes the loop below
+        sure = list(filter(None, map(cache.get, items)))
+        weak = list(filter(None, map(_POSSIBLE.get, items)))
+        if len(sure) + len(weak) == len(items):
             return _sure_and_possible(sure, weak)
     sure, weak = [], []
     possible = _POSSIBLE
@@ -113,7 +113,8 @@ def _sure_and_possible(sure: list, weak: list) -> Alignment:
     weak_t = _sorted_unique(weak)
     if weak_t and sure_t:
         taken = set(sure_t)
-        weak_t = tuple(w for w in weak_t if w not in taken)
+        if not taken.isdisjoint(weak_t):
+            weak_t = tuple(w for w in weak_t if w not in taken)
     return Alignment(sure_t, weak_t)
 
 
