@@ -8,7 +8,9 @@ literal ``[SEP]`` in the text is never linked (SimAlign keeps it).
 
 from __future__ import annotations
 
-import numpy as np
+from projection.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 from projection.align.base import ALIGNERS
 

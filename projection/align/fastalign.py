@@ -32,7 +32,9 @@ import logging
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
+from projection.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import PairView, StatisticalAligner

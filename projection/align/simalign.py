@@ -14,7 +14,9 @@ of their sub-words are linked (as the paper's runs); ``unit="word"`` averages su
 
 from __future__ import annotations
 
-import numpy as np
+from projection.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 from projection.align.base import ALIGNERS
 
