@@ -97,7 +97,7 @@ def name_priors(
     words cut to ``n`` characters are one word) linking to itself. Once per pair and name.
 
     ``similar`` > 0: a name with no equal word in the target instead adds ``weight`` for each target word
-    similar to it, once per pair: both all letters, at least ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram
+    similar to it that is not itself one of the pair's source names, once per pair: both all letters, at least ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram
     Dice (``bigram_dice``) of at least ``similar`` (``Commission`` -> ``Kommission``, ``Parliament`` ->
     ``Parlamento``)."""
     counts: Counter = Counter()
