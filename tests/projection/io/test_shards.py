@@ -166,3 +166,19 @@ def test_a_pool_reads_the_shards_and_writes_the_bytes_of_one_process(tmp_path):
         assert {k: result.stats.count(k) for k in expected} == expected
     assert outs[1, 10].read_bytes() == outs[2, 10].read_bytes() == outs[2, 25].read_bytes()
     assert outs[1, 10].read_text(encoding="utf-8").count("\n\n") == 50
+
+
+@pytest.mark.parametrize("block", [1, 4, 9, 1 << 20])
+@pytest.mark.parametrize("ending", ["\n\n", "\n", ""])
+def test_conll_chunks_by_hand(tmp_path, monkeypatch, block, ending):
+    """Sentences of 2, 1, 3, 1 and 2 lines cut in twos: the texts run from a sentence's first line to the second
+    sentence's last, the first lines are 1, 6 and 12, whatever the block size and the file's last line end."""
+    monkeypatch.setattr(shards_module, "BLOCK", block)
+    lines = [["a\tO", "b\tO"], ["c\tB-PER"], ["d\tO", "e\tO", "f\tO"], ["g\tO"], ["h\tO", "i\tO"]]
+    path = tmp_path / "x.conll"
+    path.write_text("\n\n".join("\n".join(s) for s in lines) + ending, encoding="utf-8")
+    assert shards_module.regular_conll(path) == 5
+    assert list(shards_module.conll_chunks(path, 2)) == [
+        ("a\tO\nb\tO\n\nc\tB-PER", 1, 2), ("d\tO\ne\tO\nf\tO\n\ng\tO", 6, 2), ("h\tO\ni\tO", 12, 1),
+    ]  # fmt: skip
+    assert list(shards_module.conll_chunks(path, 5))[0][1:] == (1, 5)
