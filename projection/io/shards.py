@@ -82,28 +82,28 @@ def regular_conll(path: str | os.PathLike) -> int | None:
 def conll_chunks(path: str | os.PathLike, size: int) -> Iterator[tuple[str, int, int]]:
     """``(text, first line number, sentences)`` of every ``size`` sentences of a file ``regular_conll`` accepted
     (so not checked again): the text runs from a sentence's first line to the ``size``-th sentence's last, found
-    by looking for the empty lines that end sentences, without splitting the file into sentences."""
-    buf = ""  # the text not given out yet, from the start of a sentence; blocks are joined by their line ends
-    line = 1  # the number of buf's first line
+    by looking for the empty lines that end sentences, without splitting the file into sentences. Linear in the
+    file's size for any ``size``: each text is scanned once, plus the one sentence that crosses a block edge."""
+    done: list[str] = []  # the texts of the chunk's finished sentences so far, each with its empty line
+    found = 0  # sentences in done
+    line = 1  # the chunk's first line
+    carry = ""  # the start of a sentence that the last block did not finish
     for block in iter_text_blocks(path, chunk=BLOCK):
-        buf += block + "\n"
-        pos = 0
-        while True:
-            end = pos
-            for _ in range(size):  # the ends of the next size sentences, if this text holds them all
-                cut = buf.find("\n\n", end)
-                if cut < 0:
-                    break
-                end = cut + 2
-            else:
-                text = buf[pos : end - 2]
-                yield text, line, size
-                line += text.count("\n") + 2
-                pos = end
-                continue
-            break
-        buf = buf[pos:]
-    pieces = buf.split("\n\n")
+        text = carry + block + "\n"  # blocks are whole lines without their last line end
+        start = pos = 0  # text[start:pos]: finished sentences of the chunk not in done yet
+        while (cut := text.find("\n\n", pos)) >= 0:
+            pos = cut + 2
+            found += 1
+            if found == size:
+                done.append(text[start:cut])
+                chunk = "".join(done)
+                yield chunk, line, size
+                line += chunk.count("\n") + 2
+                done, found, start = [], 0, pos
+        if pos > start:
+            done.append(text[start:pos])
+        carry = text[pos:]
+    pieces = ("".join(done) + carry).split("\n\n")
     last = pieces.pop().removesuffix("\n")  # the last sentence, when no empty line follows it
     if last:
         pieces.append(last)
