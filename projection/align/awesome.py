@@ -8,11 +8,10 @@ literal ``[SEP]`` in the text is never linked (SimAlign keeps it).
 
 from __future__ import annotations
 
+from projection.align.base import ALIGNERS
 from projection.lazy import lazy_module
 
-np = lazy_module("numpy")
-
-from projection.align.base import ALIGNERS
+np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:

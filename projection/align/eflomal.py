@@ -97,9 +97,9 @@ def name_priors(
     words cut to ``n`` characters are one word) linking to itself. Once per pair and name.
 
     ``similar`` > 0: a name with no equal word in the target instead adds ``weight`` for each target word
-    similar to it that is not itself one of the pair's source names, once per pair: both all letters, at least ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram
-    Dice (``bigram_dice``) of at least ``similar`` (``Commission`` -> ``Kommission``, ``Parliament`` ->
-    ``Parlamento``)."""
+    similar to it that is not itself one of the pair's source names, once per pair: both all letters, at least
+    ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram Dice (``bigram_dice``) of at least ``similar``
+    (``Commission`` -> ``Kommission``, ``Parliament`` -> ``Parlamento``)."""
     counts: Counter = Counter()
     for src, tgt in pairs:  # stem(w, None, from_name): the whole word, lower-cased, from its name's start
         names = {stem(w, None, from_name) for w in src if _looks_like_name(w)}
@@ -156,8 +156,9 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError(f"runs must be a positive number of sampling runs, got {runs!r}")
         if isinstance(name_prior, bool) or not isinstance(name_prior, (int, float)) or not 0 <= name_prior < math.inf:
             raise ValueError(f"name_prior must be a finite number >= 0 (0: no prior), got {name_prior!r}")
-        if isinstance(similar_names, bool) or not isinstance(similar_names, (int, float)) or not 0 <= similar_names <= 1:
-            raise ValueError(f"similar_names must be a bigram Dice in [0, 1] (0: equal names only), got {similar_names!r}")
+        similar = similar_names
+        if isinstance(similar, bool) or not isinstance(similar, (int, float)) or not 0 <= similar <= 1:
+            raise ValueError(f"similar_names must be a bigram Dice in [0, 1] (0: equal names only), got {similar!r}")
         if similar_names and not name_prior:
             raise ValueError("similar_names needs a name_prior > 0: it extends the name prior to similar words")
         #: weight of the lexical prior that links a name to the same name (``name_priors``); 0: none

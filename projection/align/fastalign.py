@@ -32,14 +32,13 @@ import logging
 from dataclasses import dataclass
 from typing import Sequence
 
-from projection.lazy import lazy_module
-
-np = lazy_module("numpy")
-
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import PairView, StatisticalAligner
 from projection.align.text import check_batch
+from projection.lazy import lazy_module
 from projection.types import Alignment
+
+np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
 
 logger = logging.getLogger(__name__)
 

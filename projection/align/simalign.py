@@ -14,11 +14,10 @@ of their sub-words are linked (as the paper's runs); ``unit="word"`` averages su
 
 from __future__ import annotations
 
+from projection.align.base import ALIGNERS
 from projection.lazy import lazy_module
 
-np = lazy_module("numpy")
-
-from projection.align.base import ALIGNERS
+np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
 
 METHODS = ("argmax", "itermax", "match")
 
