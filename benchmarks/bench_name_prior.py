@@ -43,15 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--priors", default="0,0.1,1,10", help="name_prior values to compare (0: none)")
     ap.add_argument("--similar", default=None,
-                    help="similar_names values to compare instead, with the default name_prior (0: equal names only)")
+                    help="similar_names values to compare instead, with the default name_prior (0: equal names only); "
+                         "a value ending in c also sets similar_cased (0.5c)")
     ap.add_argument("--runs", type=int, default=3, help="aligner runs per value (eflomal samples)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     defaults = dict(ALIGNER_DEFAULTS["eflomal.v1"])
-    if args.similar is None:  # (name_prior, similar_names) of each setting compared
-        settings = [(float(v), 0.0) for v in args.priors.split(",")]
+    if args.similar is None:  # (name_prior, similar_names, similar_cased) of each setting compared
+        settings = [(float(v), 0.0, False) for v in args.priors.split(",")]
     else:
-        settings = [(defaults["name_prior"], float(v)) for v in args.similar.split(",")]
+        settings = [(defaults["name_prior"], float(v.removesuffix("c")), v.endswith("c")) for v in args.similar.split(",")]
     rows = []
     for pair, (_, _, ntrex_src, ntrex_tgt) in PAIRS.items():
         bitext, gold = load_gold(args.data, pair)
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         per = {p: {"aer": [], "name_aer": [], "seconds": []} for p in settings}
         for _ in range(args.runs):  # interleaved: every value sees the same machine load
             for prior in settings:
-                options = {**defaults, "name_prior": prior[0], "similar_names": prior[1]}
+                options = {**defaults, "name_prior": prior[0], "similar_names": prior[1], "similar_cased": prior[2]}
                 aligner = EflomalAligner(**options, extra=extra)
                 t0 = time.perf_counter()
                 links = aligner.align(src, tgt)
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(pair, prior, round(per[prior]["aer"][-1], 4), round(per[prior]["name_aer"][-1], 4), flush=True)
         for prior, got in per.items():
             rows.append({
-                "pair": pair, "name_prior": prior[0], "similar_names": prior[1], "runs": args.runs,
+                "pair": pair, "name_prior": prior[0], "similar_names": prior[1], "similar_cased": prior[2],
+                "runs": args.runs,
                 "aer": statistics.fmean(got["aer"]), "aer_sd": statistics.stdev(got["aer"]) if args.runs > 1 else 0.0,
                 "name_aer": statistics.fmean(got["name_aer"]),
                 "name_aer_sd": statistics.stdev(got["name_aer"]) if args.runs > 1 else 0.0,
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             })  # fmt: skip
     print(f"\n{'pair':6} {'name_prior':>10} {'similar':>7} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
     for r in rows:
-        print(f"{r['pair']:6} {r['name_prior']:10g} {r['similar_names']:7g} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
+        print(f"{r['pair']:6} {r['name_prior']:10g} {r['similar_names']:6g}{'c' if r['similar_cased'] else ' '} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
               f"{r['name_aer_sd']:6.4f} {r['seconds']:6.1f}")  # fmt: skip
     if args.out:
         from projection.cache import atomic_write_text

@@ -38,7 +38,7 @@ from projection.align.statistical import (
     split_long_pair,
 )
 from projection.align.symmetrize import symmetrize
-from projection.align.text import check_batch, stem
+from projection.align.text import check_batch, name_start, stem
 from projection.extras import require
 from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
@@ -66,6 +66,10 @@ def _looks_like_name(word: str) -> bool:
     return word[:1].isupper() or any(c.isdigit() for c in word)
 
 
+def _starts_upper(word: str, from_name: bool) -> bool:
+    return word[name_start(word) if from_name else 0 :][:1].isupper()
+
+
 #: the shortest word (in letters) that ``name_priors`` compares by similarity
 SIMILAR_MIN_LETTERS = 4
 
@@ -89,6 +93,7 @@ def name_priors(
     from_name: bool,
     weight: float,
     similar: float = 0.0,
+    cased: bool = False,
 ) -> dict[tuple[str, str], float]:
     """eflomal lexical priors that favour linking a name to the same name, by (source, target) aligner word. In
     each pair, a source word that looks like a name (upper-case first letter, or a digit) and a target word
@@ -99,7 +104,8 @@ def name_priors(
     ``similar`` > 0: a name with no equal word in the target instead adds ``weight`` for each target word
     similar to it that is not itself one of the pair's source names, once per pair: both all letters, at least
     ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram Dice (``bigram_dice``) of at least ``similar``
-    (``Commission`` -> ``Kommission``, ``Parliament`` -> ``Parlamento``)."""
+    (``Commission`` -> ``Kommission``, ``Parliament`` -> ``Parlamento``). ``cased``: only target words that
+    start upper case (from where a glued name starts, when ``from_name``) are compared."""
     counts: Counter = Counter()
     for src, tgt in pairs:  # stem(w, None, from_name): the whole word, lower-cased, from its name's start
         names = {stem(w, None, from_name) for w in src if _looks_like_name(w)}
@@ -110,7 +116,8 @@ def name_priors(
             word = _field(stem(key, n))
             counts[word, word] += 1
         if similar:
-            longer = [w for w in words - names if len(w) >= SIMILAR_MIN_LETTERS and w.isalpha()]
+            pool = words if not cased else {stem(w, None, from_name) for w in tgt if _starts_upper(w, from_name)}
+            longer = [w for w in pool - names if len(w) >= SIMILAR_MIN_LETTERS and w.isalpha()]
             for key in names - words:
                 if len(key) < SIMILAR_MIN_LETTERS or not key.isalpha():
                     continue
@@ -142,6 +149,7 @@ class EflomalAligner(StatisticalAligner):
         stem_from: str = "start",
         name_prior: float = 0.0,
         similar_names: float = 0.0,
+        similar_cased: bool = False,
     ) -> None:
         super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
@@ -161,10 +169,14 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError(f"similar_names must be a bigram Dice in [0, 1] (0: equal names only), got {similar!r}")
         if similar_names and not name_prior:
             raise ValueError("similar_names needs a name_prior > 0: it extends the name prior to similar words")
+        if not isinstance(similar_cased, bool) or (similar_cased and not similar_names):
+            raise ValueError(f"similar_cased must be True or False, and True needs similar_names; got {similar_cased!r}")
         #: weight of the lexical prior that links a name to the same name (``name_priors``); 0: none
         self.name_prior = float(name_prior)
         #: the bigram Dice from which a target word counts as the same name (``name_priors``); 0: equal words only
         self.similar_names = float(similar_names)
+        #: similar_names compares only target words that start upper case
+        self.similar_cased = similar_cased
         self.runs = runs
         self.model = model
         self.n_samplers = n_samplers
@@ -180,6 +192,7 @@ class EflomalAligner(StatisticalAligner):
             + (f"runs={self.runs}," if self.runs > 1 else "")
             + (f"name_prior={self.name_prior:g}," if self.name_prior else "")
             + (f"similar_names={self.similar_names:g}," if self.similar_names else "")
+            + ("similar_cased=1," if self.similar_cased else "")
             + f"extra={self._extra_digest})"
         )
 
@@ -270,7 +283,8 @@ class EflomalAligner(StatisticalAligner):
         priors = None
         if self.name_prior:
             from_name = self.stem_from == "name"
-            weights = name_priors(texts(), self.stem, from_name, self.name_prior, self.similar_names)
+            weights = name_priors(texts(), self.stem, from_name, self.name_prior, self.similar_names,
+                                  self.similar_cased)  # fmt: skip
             # no name met (another script, no digits): no priors file, which eflomal would refuse when empty
             priors = [f"LEX\t{s}\t{t}\t{a!r}\n" for (s, t), a in sorted(weights.items())] or None
         # eflomal's automatic schedule counts lines (more iterations for fewer lines): a long pair counts as
