@@ -18,6 +18,7 @@ Methods (``--methods``, default all):
 - ``samplers6``: eflomal's ``n_samplers`` 6 (default 3: parallel samplers averaged within one sample);
 - ``iter2``: eflomal's ``rel_iterations`` 2 (twice the automatic number of iterations);
 - ``similar0.5``: the default aligner with ``similar_names=0.5`` (the name prior also for similar words);
+- ``similar0.5c``: the same with ``similar_cased`` (only target words that start upper case);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 """
 
@@ -72,6 +73,8 @@ def methods() -> dict:
         "samplers6": (default_config("parallel", aligner_options=(("n_samplers", 6),)), False),
         "iter2": (default_config("parallel", aligner_options=(("rel_iterations", 2.0),)), False),
         "similar0.5": (default_config("parallel", aligner_options=(("similar_names", 0.5),)), False),
+        "similar0.5c": (default_config("parallel", aligner_options=(("similar_names", 0.5), ("similar_cased", True))),
+                        False),
         "gold-links": (base, True),
     }
 

@@ -64,6 +64,8 @@ _NAMES = {"refine": (), "aligner_options": _OPTIONS_V04}
 #: ``_NAMES`` with ``similar_names=0.5``: the prior also reaches target words similar to a name (letter-bigram Dice
 #: >= 0.5), the value chosen on the gold word alignments (``bench_name_prior.py --similar``)
 _SIMILAR = {"refine": (), "aligner_options": (*_OPTIONS_V04, ("similar_names", 0.5))}
+#: ``_SIMILAR`` comparing only target words that start upper case (``similar_cased``)
+_SIMILAR_CASED = {"refine": (), "aligner_options": (*_SIMILAR["aligner_options"], ("similar_cased", True))}
 
 METHODS = {
     "default": partial(_plain, _PAPER),
@@ -79,6 +81,7 @@ METHODS = {
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
     "capstem+anchor+names": partial(_refined, _NAMES, [anchor_names]),
     "capstem+anchor+names+similar": partial(_refined, _SIMILAR, [anchor_names]),
+    "capstem+anchor+names+similar-cased": partial(_refined, _SIMILAR_CASED, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
     "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names],
                                      extra=lambda lang: mafand_bitext(shared_data(), lang)),

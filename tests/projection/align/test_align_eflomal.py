@@ -266,6 +266,11 @@ def test_similar_names_by_hand() -> None:
         ("pari", "pari"): 1.0, ("pete", "petr"): 1.0,
     }  # fmt: skip
     assert name_priors(pairs, 4, True, 1.0) == {("pete", "pete"): 1.0}
+    # cased: only target words that start upper case, from where a glued name starts (laseBrüssel: Brüssel)
+    cased = [(["the", "Commission"], ["die", "Kommission", "komission"]), (["Brussels"], ["laseBrüssel"])]
+    assert name_priors(cased, 4, True, 1.0, 0.7) == {("comm", "komm"): 1.0, ("comm", "komi"): 1.0, ("brus", "brüs"): 1.0}
+    assert name_priors(cased, 4, True, 1.0, 0.7, True) == {("comm", "komm"): 1.0, ("brus", "brüs"): 1.0}
+    assert name_priors(cased, 4, False, 1.0, 0.7, True) == {("comm", "komm"): 1.0}  # laseBrüssel starts lower case
 
 
 def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None:
@@ -342,4 +347,9 @@ def test_similar_names_reach_eflomal_and_the_signature(monkeypatch) -> None:
             EflomalAligner(name_prior=1.0, similar_names=bad)
     with pytest.raises(ValueError, match="similar_names needs a name_prior"):
         EflomalAligner(similar_names=0.7)
+    assert "similar_names=0.8,similar_cased=1," in EflomalAligner(name_prior=3.0, similar_names=0.8,
+                                                                     similar_cased=True).signature()
+    for bad in ({"similar_cased": 1, "similar_names": 0.5}, {"similar_cased": True}):
+        with pytest.raises(ValueError, match="similar_cased must be True or False"):
+            EflomalAligner(name_prior=1.0, **bad)
 
