@@ -23,16 +23,20 @@ BLOCK = CHUNK
 _IRREGULAR = ("\r", "-DOCSTART-", "\x0b", "\x0c", "\n#", "\n ", "\n\t", " \n", "\t\n", " \t", "\t ", "\n\n\n")
 
 
+#: the patterns that hold a space, or a ``#``: looked for only when that character occurs at all
+_SPACED = tuple(x for x in _IRREGULAR if " " in x)
+_HASHED = tuple(x for x in _IRREGULAR if "#" in x)
+_OTHERS = tuple(x for x in _IRREGULAR if x not in _SPACED + _HASHED)
+
+
 def _irregular(text: str) -> bool:
-    """Whether ``text`` holds one of ``_IRREGULAR``: a rare character is looked for first (one fast scan), so
-    that a plain text is scanned for the patterns that need it only (no space: none of the four with one)."""
-    if "\r" in text or "\x0b" in text or "\x0c" in text or "-DOCSTART-" in text or "\n\n\n" in text:
-        return True
-    if "#" in text and "\n#" in text:
-        return True
-    if " " in text and ("\n " in text or " \n" in text or " \t" in text or "\t " in text):
-        return True
-    return "\n\t" in text or "\t\n" in text
+    """Whether ``text`` holds one of ``_IRREGULAR``; the patterns with a space or a ``#`` are looked for only after
+    one fast scan finds that character (a plain text has no space: none of the four is scanned for)."""
+    return (
+        any(x in text for x in _OTHERS)
+        or ("#" in text and any(x in text for x in _HASHED))
+        or (" " in text and any(x in text for x in _SPACED))
+    )
 
 
 class Irregular(Exception):
