@@ -23,6 +23,7 @@ import math
 import subprocess
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -42,6 +43,7 @@ from projection.align.text import check_batch, name_start, stem
 from projection.extras import require
 from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
+from projection.scores import dice
 from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
 
@@ -74,6 +76,7 @@ def _starts_upper(word: str, from_name: bool) -> bool:
 SIMILAR_MIN_LETTERS = 4
 
 
+@lru_cache(maxsize=1 << 16)
 def _bigrams(word: str) -> frozenset[str]:
     """The letter bigrams of ``word`` without its diacritics (``brüssel`` -> br, ru, us, ss, se, el)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
@@ -83,8 +86,7 @@ def _bigrams(word: str) -> frozenset[str]:
 def bigram_dice(a: str, b: str) -> float:
     """Dice coefficient of the two words' letter-bigram sets, diacritics ignored (``kommission`` and
     ``commission``: 8 of 9 + 9 bigrams shared, 0.889)."""
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
+    return dice(_bigrams(a), _bigrams(b))
 
 
 def name_priors(
