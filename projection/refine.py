@@ -128,12 +128,15 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     if min_len < 1:
         raise ValueError(f"min_len must be >= 1, got {min_len}")
     entities = inp.entities
+    if not entities and not projected.spans and not projected.matches:
+        return projected
     tokens = inp.target_tokens
     src = inp.source.tokens
     current = {m.entity: (m.start, m.end) for m in projected.matches}
     by_entity = {m.entity: m for m in projected.matches}
-    lowered = "\n".join(tokens).lower()
-    groups = [anchor_groups(name_keys(src[e.start : e.end], min_len), tokens, lowered) for e in entities]
+    keys = [name_keys(src[e.start : e.end], min_len) for e in entities]
+    lowered = "\n".join(tokens).lower() if any(keys) else ""  # anchor_groups reads it only for some key
+    groups = [anchor_groups(k, tokens, lowered) for k in keys]
     strong: dict[int, tuple[int, int]] = {}  # spans confirmed by an anchor
     weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor
     todo: list[int] = []

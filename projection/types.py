@@ -174,6 +174,7 @@ class Pair:
     alignment: Alignment | None = None
     target_spans: tuple[tuple[int, int], ...] | None = None
     projected: ProjectedSentence | None = None
+    _silver: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def projection_source(self) -> Sentence:
@@ -182,10 +183,13 @@ class Pair:
 
     @property
     def silver(self) -> tuple[str, ...]:
-        """Silver IOB2 tags of the target (all O before projection)."""
-        if self.projected is None:
-            return ("O",) * len(self.target)
-        return tuple(self.projected.tags(len(self.target)))
+        """Silver IOB2 tags of the target (all O before projection); made once (the CoNLL text and the evaluation
+        both ask)."""
+        if self._silver is None:
+            n = len(self.target)
+            tags = ("O",) * n if self.projected is None else tuple(self.projected.tags(n))
+            object.__setattr__(self, "_silver", tags)
+        return self._silver
 
     def __reduce__(self):  # pickled as a constructor call: about twice as fast as the generated state methods
         return (

@@ -12,6 +12,10 @@ from projection.tags import LabelMap
 from projection.types import Match, Pair, ProjectedSentence, ProjectionInput, Sentence
 
 
+#: the projection of a pair whose source has no entity (about half the sentences of a corpus)
+_NOTHING = ProjectedSentence((), (), 0)
+
+
 class ProjectStage(Stage):
     """Projects with ``config``'s method. ``drop_labels`` (from the config) are removed from the source
     before matching; ``drop_after`` types take part in the matching and are then removed from the output
@@ -50,6 +54,9 @@ class ProjectStage(Stage):
                 out.append(replace(p, projected=ProjectedSentence((), (), n)))
                 continue
             inp = ProjectionInput(src, p.target.tokens, p.alignment, p.target_spans)
+            if not inp.entities:  # methods and refinements place source entities: with none there is nothing
+                out.append(replace(p, projected=_NOTHING))
+                continue
             result = self.method.project(inp)
             for refine in self.refiners:
                 result = refine(inp, result)

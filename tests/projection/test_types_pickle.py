@@ -28,7 +28,16 @@ def test_pickle_round_trip_keeps_every_field(value):
 
 @pytest.mark.parametrize("cls", [Sentence, Alignment, Pair])
 def test_reduce_names_every_field_in_order(cls):
-    """A field added to the class must be added to ``__reduce__`` too: the arguments are the fields, in order."""
+    """A field added to the class must be added to ``__reduce__`` too: the arguments are the constructor's fields, in
+    order (a cache such as ``Pair._silver`` is no argument: it is made again from the fields)."""
     value = full_pair() if cls is Pair else full_pair().source if cls is Sentence else full_pair().alignment
     _, args = value.__reduce__()
-    assert args == tuple(getattr(value, f.name) for f in dataclasses.fields(cls))
+    assert args == tuple(getattr(value, f.name) for f in dataclasses.fields(cls) if f.init)
+
+
+def test_silver_is_made_once_and_not_carried_to_a_copy_with_another_projection():
+    pair = full_pair()
+    assert pair.silver == ("B-PER", "I-PER", "O") and pair.silver is pair.silver
+    moved = dataclasses.replace(pair, projected=ProjectedSentence((Span(2, 3, "LOC"),), (Match(0, 2, 3, 1.0),), 1))
+    assert moved.silver == ("O", "O", "B-LOC")
+    assert pickle.loads(pickle.dumps(pair)).silver == ("B-PER", "I-PER", "O")
