@@ -321,7 +321,7 @@ class ConllReader:
             return None
         n = piece.count("\n") + 1
         if not self._multi:
-            if "\t" in piece or " " in piece:
+            if "\t" in piece or " " in piece or self.token_col not in (0, -1):  # a line's one column is 0 and -1
                 return None
             tokens = tuple(piece.split("\n"))
             return None if "" in tokens else (tokens, None)

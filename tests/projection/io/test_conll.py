@@ -409,7 +409,7 @@ LINE_KINDS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(40))
 def test_fast_reading_equals_line_by_line_reading(tmp_path, seed):
     """The C-level paths and the block boundaries must not change a result or an error (tiny blocks put a
     boundary inside every line)."""
@@ -434,6 +434,19 @@ def test_fast_reading_equals_line_by_line_reading(tmp_path, seed):
             except ConllError as err:
                 results.append((str(err), None, None))
         assert results[0] == results[1] == results[2], (path.read_bytes(), kwargs)
+
+
+@pytest.mark.parametrize("token_col", [1, -2])
+def test_a_token_column_a_one_column_file_lacks_is_an_error_on_every_path(tmp_path, token_col):
+    """The one-column sentences were read from column 0 whatever ``token_col`` said, where line-by-line reading
+    names the missing column (found by the test above with more seeds)."""
+    path = tmp_path / "one.conll"
+    path.write_text("k\nm\n\nn\n", encoding="utf-8")
+    for fast in (True, False):
+        reader = ConllReader(path, token_col=token_col, tag_col=None)
+        reader._fast_path = fast
+        with pytest.raises(ConllError, match=f"one.conll:1: no column {token_col} for the token in 'k'"):
+            list(reader)
 
 
 def test_unwritable_outputs_are_one_clear_error(tmp_path):
