@@ -21,6 +21,7 @@ projected to. Spans with a zero score are dropped later, so extractors may be ge
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_left, bisect_right
 from typing import Sequence
 
 from projection.registry import Registry
@@ -125,17 +126,23 @@ class LinkedCandidates(CandidateExtractor):
     def extract(self, inp, entities, targets):
         tokens = inp.target_tokens
         limit = len(tokens) if self.max_len is None else self.max_len
+        stops: list[int] | None = None  # where the stop tokens are, found once per sentence when needed
         out: list[SpanList] = []
         for js in targets:
+            if not js:
+                out.append([])
+                continue
+            if stops is None:
+                stops = [k for k, t in enumerate(tokens) if t in STOP_TOKENS]
             linked = sorted(set(js))
             spans = []
             for x, a in enumerate(linked):
                 if tokens[a] in STOP_TOKENS:
                     continue
-                for b in linked[x:]:
-                    if b - a >= limit or any(tokens[k] in STOP_TOKENS for k in range(a + 1, b + 1)):
-                        break
-                    spans.append((a, b + 1))
+                # a span [a, b] may hold no stop token after a and no more than ``limit`` words
+                after = bisect_right(stops, a)
+                end = min(a + limit, stops[after] if after < len(stops) else len(tokens))
+                spans.extend([(a, b + 1) for b in linked[x : bisect_left(linked, end, x)]])
             out.append(spans)
         return out
 

@@ -12,6 +12,7 @@ import math
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Sequence
 
 
@@ -26,15 +27,14 @@ def alignment_scores(
     ``2 · links / (n_src + |span|)``, a link counting ``weights[k]`` (1 when no weights are given)."""
     if not js:
         return [0.0] * len(spans)
-    prefix = [0.0] * (n_tgt + 1)
+    per_word = [0.0] * n_tgt
     if weights is None:
         for j in js:
-            prefix[j + 1] += 1
+            per_word[j] += 1
     else:
         for j, w in zip(js, weights):
-            prefix[j + 1] += w
-    for k in range(n_tgt):
-        prefix[k + 1] += prefix[k]
+            per_word[j] += w
+    prefix = list(accumulate(per_word, initial=0.0))  # prefix[k]: links into words before k
     return [2.0 * (prefix[b] - prefix[a]) / (n_src + b - a) for a, b in spans]
 
 

@@ -150,6 +150,25 @@ def test_linked_candidates_start_and_end_on_linked_words():
     assert LinkedCandidates(max_len=2).extract(inp(tokens), [0], [[3, 5]]) == [[(3, 4), (5, 6)]]
 
 
+def test_linked_candidates_are_their_definition_on_random_sentences():
+    """Every ``[a, b]`` between two linked words (a ≤ b), shorter than ``max_len``, with no stop token, ordered by
+    start then end: the definition, word by word, against the extractor's search of the stop tokens."""
+    from projection.candidates import STOP_TOKENS, LinkedCandidates
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        tokens = tuple(rng.choice(["!", "?", "w", "x"]) if rng.random() < 0.3 else f"t{j}" for j in range(rng.randint(1, 14)))
+        targets = [[rng.randrange(len(tokens)) for _ in range(rng.randint(0, 6))] for _ in range(rng.randint(1, 3))]
+        max_len = rng.choice([None, 1, 2, 3, 5])
+        limit = len(tokens) if max_len is None else max_len
+        want = [
+            [(a, b + 1) for a in sorted(set(js)) for b in sorted(set(js))
+             if a <= b and b - a < limit and not any(tokens[k] in STOP_TOKENS for k in range(a, b + 1))]
+            for js in targets
+        ]  # fmt: skip
+        assert LinkedCandidates(max_len=max_len).extract(inp(tokens), [0] * len(targets), targets) == want
+
+
 @pytest.mark.parametrize("score", [ScoreConfig(), ScoreConfig(possible=0.3)])
 def test_linked_candidates_lose_no_optimum_for_the_alignment_score(score):
     """Exact matching over linked.v1 reaches the objective of exact matching over every n-gram, with sure
