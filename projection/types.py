@@ -70,6 +70,8 @@ class Alignment:
 
     pairs: tuple[tuple[int, int], ...] = ()
     possible: tuple[tuple[int, int], ...] = ()
+    #: (1 + the largest source index, 1 + the largest target index), found at the first bounds check
+    _extent: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
@@ -97,11 +99,22 @@ class Alignment:
             (sure if sep == "-" else weak).append((int(left), int(right)))
         return cls.of(sure, weak)
 
+    def fits(self, n_src: int, n_tgt: int) -> bool:
+        """Whether every link lies inside a pair of ``n_src`` source and ``n_tgt`` target tokens (the largest
+        indices are found once per alignment: a pair is checked where it is read and again where it is projected)."""
+        extent = self._extent
+        if extent is None:
+            links = self.pairs + self.possible
+            extent = (max(map(_first, links)) + 1, max(map(_second, links)) + 1) if links else (0, 0)
+            object.__setattr__(self, "_extent", extent)
+        return extent[0] <= n_src and extent[1] <= n_tgt
+
     def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
-        links = self.pairs + self.possible
-        if not links or (max(map(_first, links)) < n_src and max(map(_second, links)) < n_tgt):
+        """Raise a ``ValueError`` naming ``where`` and the first link outside a pair of ``n_src`` source and ``n_tgt``
+        target tokens."""
+        if self.fits(n_src, n_tgt):
             return
-        for i, j in links:
+        for i, j in self.pairs + self.possible:
             if i >= n_src or j >= n_tgt:
                 raise ValueError(
                     f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"

@@ -48,7 +48,8 @@ class ProjectStage(Stage):
             src = self._source(p)
             if p.alignment is None:
                 raise ValueError(f"pair {p.id!r} reached the projection stage without an alignment")
-            p.alignment.check_bounds(len(src), len(p.target), where=f"alignment of pair {p.id!r}")
+            if not p.alignment.fits(len(src), len(p.target)):
+                p.alignment.check_bounds(len(src), len(p.target), where=f"alignment of pair {p.id!r}")
             if not src.tokens or not p.target.tokens or src.tags is None:
                 n = len(src.spans) if src.tags is not None else 0
                 out.append(replace(p, projected=ProjectedSentence((), (), n)))

@@ -215,7 +215,7 @@ class FilePairsSource(Source):
 def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -> Pair:
     """Pair number ``n`` (0-based) of ``FilePairsSource``'s files: its links checked against both sides (errors
     name line ``n + 1`` of the Pharaoh file), its id the target sentence's (``path:line``)."""
-    if a is not None:
+    if a is not None and not a.fits(len(s), len(t)):
         a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
     return Pair(t.id or str(n), s, t, alignment=a)
 

@@ -34,10 +34,3 @@ def test_reduce_names_every_field_in_order(cls):
     _, args = value.__reduce__()
     assert args == tuple(getattr(value, f.name) for f in dataclasses.fields(cls) if f.init)
 
-
-def test_silver_is_made_once_and_not_carried_to_a_copy_with_another_projection():
-    pair = full_pair()
-    assert pair.silver == ("B-PER", "I-PER", "O") and pair.silver is pair.silver
-    moved = dataclasses.replace(pair, projected=ProjectedSentence((Span(2, 3, "LOC"),), (Match(0, 2, 3, 1.0),), 1))
-    assert moved.silver == ("O", "O", "B-LOC")
-    assert pickle.loads(pickle.dumps(pair)).silver == ("B-PER", "I-PER", "O")

@@ -1,0 +1,37 @@
+"""The types that pass between stages: what they compute and keep (silver tags, alignment bounds), by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from projection.types import Alignment, Match, Pair, ProjectedSentence, Sentence, Span
+
+
+def full_pair() -> Pair:
+    src = Sentence(("Angela", "Merkel", "spoke"), ("B-PER", "I-PER", "O"), "s1")
+    projected = ProjectedSentence((Span(0, 2, "PER"),), (Match(0, 0, 2, 1.0),), 1)
+    return Pair("p1", src, Sentence(("Angela", "Merkel", "sprach"), None, "t1"),
+                alignment=Alignment(((0, 0), (1, 1), (2, 2))), projected=projected)  # fmt: skip
+
+
+def test_silver_is_made_once_and_not_carried_to_a_copy_with_another_projection():
+    pair = full_pair()
+    assert pair.silver == ("B-PER", "I-PER", "O") and pair.silver is pair.silver
+    moved = dataclasses.replace(pair, projected=ProjectedSentence((Span(2, 3, "LOC"),), (Match(0, 2, 3, 1.0),), 1))
+    assert moved.silver == ("O", "O", "B-LOC")
+    assert pickle.loads(pickle.dumps(pair)).silver == ("B-PER", "I-PER", "O")
+
+
+
+def test_bounds_are_checked_against_both_link_kinds_and_the_extent_is_kept_but_not_compared():
+    a = Alignment(((0, 1), (2, 0)), ((1, 3),))
+    assert a.fits(3, 4) and not a.fits(2, 4) and not a.fits(3, 3)  # largest source index 2, target index 3
+    with pytest.raises(ValueError, match=r"^here: link 1-3 is outside a pair of 3 source and 3 target tokens$"):
+        a.check_bounds(3, 3, where="here")
+    with pytest.raises(ValueError, match=r"^here: link 2-0 is outside a pair of 2 source and 4 target tokens$"):
+        a.check_bounds(2, 4, where="here")
+    assert a == Alignment(((0, 1), (2, 0)), ((1, 3),)) and hash(a) == hash(Alignment(a.pairs, a.possible))
+    assert Alignment().fits(0, 0) and pickle.loads(pickle.dumps(a)).fits(3, 4)
