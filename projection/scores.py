@@ -88,11 +88,9 @@ class TargetTrigrams:
 
     def mask(self, trigrams) -> int:
         index, m = self.index, 0
+        add = index.setdefault
         for t in trigrams:
-            bit = index.get(t)
-            if bit is None:
-                bit = index[t] = len(index)
-            m |= 1 << bit
+            m |= 1 << add(t, len(index))
         return m
 
     def token(self, k: int) -> int:

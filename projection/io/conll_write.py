@@ -12,8 +12,11 @@ from typing import ClassVar
 
 from projection.io.conll import WS
 from projection.io.lines import OutputFile
-from projection.tags import _PARTS as _TAG_PARTS
 from projection.tags import tag_parts
+
+#: valid tag -> its column as written, "\tTAG\n" (a corpus has few tags)
+_TAB_TAG_NL: dict[str, str] = {"O": "\tO\n"}
+_MAX_TAGS = 4096
 
 
 def _token_problem(token: str, tagged: bool) -> str:
@@ -65,10 +68,18 @@ class ConllFormatter:
                         checked.add(token)
         if tags is None:
             return "\n".join(tokens) + "\n\n"
-        if not all(map(_TAG_PARTS.__contains__, tags)):
+        columns = list(map(_TAB_TAG_NL.get, tags))  # "\tTAG\n" of each valid tag met before
+        if None in columns:
             for tag in tags:
-                tag_parts(tag, where=f"sentence {k}")
-        return "\n".join(map("\t".join, zip(tokens, tags))) + "\n\n"
+                if tag not in _TAB_TAG_NL:
+                    tag_parts(tag, where=f"sentence {k}")  # raises for an invalid tag
+                    if len(_TAB_TAG_NL) < _MAX_TAGS:
+                        _TAB_TAG_NL[tag] = f"\t{tag}\n"
+            columns = [f"\t{tag}\n" for tag in tags]
+        lines = [""] * (2 * len(tokens))  # token, "\ttag\n", token, ...: one join, no string per line
+        lines[0::2] = tokens
+        lines[1::2] = columns
+        return "".join(lines) + "\n"
 
 
 class ConllWriter(OutputFile):

@@ -365,6 +365,17 @@ def test_writer_refuses_what_would_not_read_back(tmp_path, tokens, tags, what):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_formatted_lines_by_hand_with_a_tag_met_for_the_first_time():
+    from projection.io.conll_write import ConllFormatter
+
+    fmt = ConllFormatter().format
+    tags = ("B-QXZ", "I-QXZ", "O")  # a type no other test writes: its column is made, then remembered
+    for _ in range(2):
+        assert fmt(("a", "b", "c"), tags, 1) == "a\tB-QXZ\nb\tI-QXZ\nc\tO\n\n"
+    with pytest.raises(ValueError, match="sentence 3"):
+        fmt(("a",), ("QXZ",), 3)
+
+
 def test_text_formatted_apart_is_appended_with_the_checks_across_chunks(tmp_path):
     """A worker formats its chunk with a ``ConllFormatter``; the writer appends the text, and still refuses a
     chunk tagged unlike the chunks before, naming the run's sentence number."""
