@@ -18,7 +18,6 @@ apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchor
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
@@ -94,15 +93,13 @@ def _hits(keys: Sequence[str], tokens: Sequence[str], lowered: str) -> list[int]
     n = len(tokens)
     if len(lowered) != sum(map(len, tokens)) + n - 1 or lowered.count("\n") != n - 1:
         return [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
-    starts = [0] * n
-    for j in range(1, n):
-        starts[j] = starts[j - 1] + len(tokens[j - 1]) + 1
     hits: set[int] = set()
     for key in keys:
         p = lowered.find(key)
         while p >= 0:
-            j = bisect_right(starts, p) - 1
-            off = p - starts[j]
+            start = lowered.rfind("\n", 0, p) + 1  # where the word holding position p starts ...
+            j = lowered.count("\n", 0, start)  # ... and its number
+            off = p - start
             if j not in hits and off + len(key) <= len(tokens[j]) and _word_start(tokens[j], off):
                 hits.add(j)
             p = lowered.find(key, p + 1)
