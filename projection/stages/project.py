@@ -11,7 +11,6 @@ from projection.stages.base import Fields, Stage
 from projection.tags import LabelMap
 from projection.types import Match, Pair, ProjectedSentence, ProjectionInput, Sentence
 
-
 #: the projection of a pair whose source has no entity (about half the sentences of a corpus)
 _NOTHING = ProjectedSentence((), (), 0)
 
