@@ -4,6 +4,8 @@ over all gold links and over the links of *name words*: English words that start
 case, and are not the first word of the sentence (the words an NER projection cares about).
 
     python benchmarks/bench_name_prior.py --priors 0,0.1,1,10 --runs 3 --out benchmarks/results/name_prior.json
+    python benchmarks/bench_name_prior.py --options "default;n_samplers=6;rel_iterations=2;stem=5;stem=3;runs=3" \
+        --runs 2 --out benchmarks/results/eflomal_settings.json
 
 No NER data is read: this is where ``name_prior`` is chosen (``benchmarks/README.md``).
 """
@@ -38,6 +40,27 @@ def restrict(alignments, keep, side: int) -> list[Alignment]:
     return [Alignment(tuple(p for p in a.pairs if p[side] in k)) for a, k in zip(alignments, keep)]
 
 
+def _changes(text: str) -> tuple[tuple[str, object], ...]:
+    """``"n_samplers=6,stem=5"`` -> ``(("n_samplers", 6), ("stem", 5))``; ``"default"`` -> no change."""
+    text = text.strip()
+    if text == "default":
+        return ()
+    out = []
+    for item in text.split(","):
+        key, found, value = item.partition("=")
+        if not found:
+            raise SystemExit(f"--options: expected k=v, got {item!r}")
+        for parse in (int, float):
+            try:
+                out.append((key.strip(), parse(value)))
+                break
+            except ValueError:
+                continue
+        else:
+            out.append((key.strip(), value.strip()))
+    return tuple(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
@@ -45,14 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--similar", default=None,
                     help="similar_names values to compare instead, with the default name_prior (0: equal names only); "
                          "a value ending in c also sets similar_cased (0.5c)")
+    ap.add_argument("--options", default=None,
+                    help='other eflomal settings to compare instead, ";"-separated, each "default" or k=v[,k=v] '
+                         '(e.g. "default;n_samplers=6;rel_iterations=2;stem=5;runs=3")')
     ap.add_argument("--runs", type=int, default=3, help="aligner runs per value (eflomal samples)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     defaults = dict(ALIGNER_DEFAULTS["eflomal.v1"])
-    if args.similar is None:  # (name_prior, similar_names, similar_cased) of each setting compared
-        settings = [(float(v), 0.0, False) for v in args.priors.split(",")]
+    # each setting compared: (label, the options changed from the parallel default)
+    if args.options is not None:
+        settings = [(text.strip(), _changes(text)) for text in args.options.split(";")]
+    elif args.similar is None:
+        settings = [(f"name_prior={v}", (("name_prior", float(v)),)) for v in args.priors.split(",")]
     else:
-        settings = [(defaults["name_prior"], float(v.removesuffix("c")), v.endswith("c")) for v in args.similar.split(",")]
+        settings = [(f"similar_names={v}", (("similar_names", float(v.removesuffix("c"))),
+                                            ("similar_cased", v.endswith("c")))) for v in args.similar.split(",")]  # fmt: skip
     rows = []
     for pair, (_, _, ntrex_src, ntrex_tgt) in PAIRS.items():
         bitext, gold = load_gold(args.data, pair)
@@ -65,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         per = {p: {"aer": [], "name_aer": [], "seconds": []} for p in settings}
         for _ in range(args.runs):  # interleaved: every value sees the same machine load
             for prior in settings:
-                options = {**defaults, "name_prior": prior[0], "similar_names": prior[1], "similar_cased": prior[2]}
+                options = {**defaults, **dict(prior[1])}
                 aligner = EflomalAligner(**options, extra=extra)
                 t0 = time.perf_counter()
                 links = aligner.align(src, tgt)
@@ -74,20 +104,22 @@ def main(argv: list[str] | None = None) -> int:
                 per[prior]["aer"].append(alignment_scores(sure_links, sure, possible).aer)
                 per[prior]["name_aer"].append(alignment_scores(restrict(sure_links, keep, side), name_sure,
                                                                name_possible).aer)  # fmt: skip
-                print(pair, prior, round(per[prior]["aer"][-1], 4), round(per[prior]["name_aer"][-1], 4), flush=True)
+                print(pair, prior[0], round(per[prior]["aer"][-1], 4), round(per[prior]["name_aer"][-1], 4), flush=True)
         for prior, got in per.items():
+            options = {**defaults, **dict(prior[1])}
             rows.append({
-                "pair": pair, "name_prior": prior[0], "similar_names": prior[1], "similar_cased": prior[2],
-                "runs": args.runs,
+                "pair": pair, "setting": prior[0], "name_prior": options["name_prior"],
+                "similar_names": options.get("similar_names", 0.0), "similar_cased": options.get("similar_cased", False),
+                "options": options, "runs": args.runs,
                 "aer": statistics.fmean(got["aer"]), "aer_sd": statistics.stdev(got["aer"]) if args.runs > 1 else 0.0,
                 "name_aer": statistics.fmean(got["name_aer"]),
                 "name_aer_sd": statistics.stdev(got["name_aer"]) if args.runs > 1 else 0.0,
                 "name_links": sum(len(a.pairs) for a in name_sure), "seconds": statistics.median(got["seconds"]),
                 "aer_runs": got["aer"], "name_aer_runs": got["name_aer"],
             })  # fmt: skip
-    print(f"\n{'pair':6} {'name_prior':>10} {'similar':>7} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
+    print(f"\n{'pair':6} {'setting':<28} {'AER':>7} {'±sd':>6} {'name AER':>9} {'±sd':>6} {'s':>6}")
     for r in rows:
-        print(f"{r['pair']:6} {r['name_prior']:10g} {r['similar_names']:6g}{'c' if r['similar_cased'] else ' '} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
+        print(f"{r['pair']:6} {r['setting']:<28} {r['aer']:7.4f} {r['aer_sd']:6.4f} {r['name_aer']:9.4f} "
               f"{r['name_aer_sd']:6.4f} {r['seconds']:6.1f}")  # fmt: skip
     if args.out:
         from projection.cache import atomic_write_text
