@@ -125,8 +125,6 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     if min_len < 1:
         raise ValueError(f"min_len must be >= 1, got {min_len}")
     entities = inp.entities
-    if not entities and not projected.spans and not projected.matches:
-        return projected
     tokens = inp.target_tokens
     src = inp.source.tokens
     current = {m.entity: (m.start, m.end) for m in projected.matches}
