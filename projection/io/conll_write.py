@@ -10,13 +10,12 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from projection.io.conll import WS
+from projection.io.conll import _MAX_TAGS, WS
 from projection.io.lines import OutputFile
 from projection.tags import tag_parts
 
 #: valid tag -> its column as written, "\tTAG\n" (a corpus has few tags)
 _TAB_TAG_NL: dict[str, str] = {"O": "\tO\n"}
-_MAX_TAGS = 4096
 
 
 def _token_problem(token: str, tagged: bool) -> str:
