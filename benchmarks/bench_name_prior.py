@@ -41,24 +41,17 @@ def restrict(alignments, keep, side: int) -> list[Alignment]:
 
 
 def _changes(text: str) -> tuple[tuple[str, object], ...]:
-    """``"n_samplers=6,stem=5"`` -> ``(("n_samplers", 6), ("stem", 5))``; ``"default"`` -> no change."""
+    """``"n_samplers=6,stem=5"`` -> ``(("n_samplers", 6), ("stem", 5))`` (values read as ``--aligner-option``
+    reads them); ``"default"`` -> no change."""
+    from projection.cli.options import parse_aligner_options
+
     text = text.strip()
     if text == "default":
         return ()
-    out = []
-    for item in text.split(","):
-        key, found, value = item.partition("=")
-        if not found:
-            raise SystemExit(f"--options: expected k=v, got {item!r}")
-        for parse in (int, float):
-            try:
-                out.append((key.strip(), parse(value)))
-                break
-            except ValueError:
-                continue
-        else:
-            out.append((key.strip(), value.strip()))
-    return tuple(out)
+    try:
+        return tuple(parse_aligner_options([item.strip() for item in text.split(",")]).items())
+    except ValueError as err:
+        raise SystemExit(f"--options: {err}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
