@@ -25,6 +25,7 @@ How a run flows:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -356,6 +357,13 @@ def _progress(source: Source, enabled: bool, desc: str):
         total = len(source)
     except TypeError:
         total = None
+    return _bar_class()(total=total, desc=desc, unit="sent", leave=False, disable=None)  # None: not on a terminal
+
+
+@functools.cache
+def _bar_class():
+    """tqdm without its monitor thread (it only retunes a bar left without updates for 10 s): a process that
+    runs one thread forks its pool's workers (``LocalExecutor``) instead of spawning them."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="sent", leave=False, disable=None)  # None: no bar when not a terminal
+    return type("Bar", (tqdm,), {"monitor_interval": 0})

@@ -1,10 +1,13 @@
-"""``LocalExecutor``: in this process, or over ``jobs`` spawned worker processes (never forked: a fork after
-torch or a tokenizer started its threads can hang). On Linux the workers die with the process that started
-them, even when it is killed (``projection.tmp.die_with``)."""
+"""``LocalExecutor``: in this process, or over ``jobs`` worker processes. On Linux a process that runs a single
+thread forks its workers, which start at once with every module it has imported; any other process spawns them
+(a new interpreter that imports the stages again, ~0.25 s each), because a fork after torch, a BLAS or a
+tokenizer started its threads can hang. On Linux the workers die with the process that started them, even when
+it is killed (``projection.tmp.die_with``)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
 from itertools import chain, islice
 from typing import Callable, Iterable, Iterator
@@ -20,6 +23,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: the ways ``LocalExecutor`` may start its workers
+START_METHODS = ("fork", "spawn", "forkserver")
+
 #: fewer chunks than this run in this process: starting spawned workers (~0.3 s of imports) costs more than
 #: they save on a few chunks (measured: ``benchmarks/README.md``, *Whole process*)
 MIN_POOL_CHUNKS = 4
@@ -28,10 +34,14 @@ MIN_POOL_CHUNKS = 4
 class LocalExecutor(Executor):
     name = "local"
 
-    def __init__(self, jobs: int | None = 1) -> None:
+    def __init__(self, jobs: int | None = 1, *, start_method: str | None = None) -> None:
         if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
             raise ValueError(f"jobs must be a positive number of processes (or None: all cores), got {jobs!r}")
+        if start_method is not None and start_method not in START_METHODS:
+            raise ValueError(f"start_method must be one of {', '.join(START_METHODS)} (or None: fork when this "
+                             f"process runs one thread on Linux, else spawn), got {start_method!r}")  # fmt: skip
         self.jobs = jobs if jobs is not None else default_jobs()
+        self.start_method = start_method
 
     def describe(self) -> str:
         return f"local ({self.jobs} process{'es' if self.jobs > 1 else ''})"
@@ -59,7 +69,7 @@ class LocalExecutor(Executor):
 
         from projection.tmp import die_with
 
-        ctx = multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context(self.start_method or auto_start_method())
         with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=die_with,
                                  initargs=(os.getpid(),)) as pool:  # fmt: skip
             window: deque = deque()
@@ -71,10 +81,23 @@ class LocalExecutor(Executor):
                 yield window.popleft().result()
 
 
+def auto_start_method() -> str:
+    """``fork`` on Linux when this process runs one thread, counted by the kernel (``/proc/self/task``), so that
+    the native thread pools of torch, a BLAS or a tokenizer count as well as Python's threads; ``spawn`` otherwise.
+    The output is the same either way (tested); a forked worker only starts faster."""
+    if not sys.platform.startswith("linux"):
+        return "spawn"
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return "spawn"
+    return "fork" if threads == 1 else "spawn"
+
+
 def _spawn_can_import_main() -> bool:
     """Spawned workers re-import ``__main__``: impossible for code typed into a REPL or piped to stdin, where
-    the work then stays in this process."""
-    import sys
+    the work then stays in this process. (Checked for forked workers too: the choice must not depend on the
+    thread count.)"""
 
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)

@@ -1,4 +1,5 @@
-"""``LocalExecutor``'s pool: its spawned workers die with the process that started them, however it ends."""
+"""``LocalExecutor``'s pool: its workers (spawned or forked) die with the process that started them, however it
+ends; how it chooses to start them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from proc_helpers import gone, proc_state, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
 SCRIPT = textwrap.dedent('''
+    import sys
     import time
     from projection.executors import LocalExecutor
     from projection.io.package_data import europarl
@@ -30,7 +33,7 @@ SCRIPT = textwrap.dedent('''
 
     if __name__ == "__main__":
         pairs = parallel_pairs(europarl("en").sentences[:80], europarl("de").sentences[:80])
-        run(PairsSource(pairs), [Slow()], executor=LocalExecutor(2), chunk_size=10, progress=False)
+        run(PairsSource(pairs), [Slow()], executor=LocalExecutor(2, start_method=sys.argv[1]), chunk_size=10, progress=False)
 ''')
 
 
@@ -44,17 +47,18 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def test_the_workers_die_with_a_killed_driver(tmp_path):
+@pytest.mark.parametrize("start_method, n_children", [("spawn", 3), ("fork", 2)])
+def test_the_workers_die_with_a_killed_driver(tmp_path, start_method, n_children):
     script = tmp_path / "driver.py"
     script.write_text(SCRIPT, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
-    driver = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL,
+    driver = subprocess.Popen([sys.executable, str(script), start_method], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
     found: list[int] = []
     try:
-        # the resource tracker and two workers (the workers' own Python: at least 3 children in all)
-        found = (wait_until(lambda: len(children(driver.pid)) >= 3, 30) and children(driver.pid)) or []
-        assert len(found) >= 3, found
+        # two workers, and for spawned ones multiprocessing's resource tracker
+        found = (wait_until(lambda: len(children(driver.pid)) >= n_children, 30) and children(driver.pid)) or []
+        assert len(found) >= n_children, found
         driver.send_signal(signal.SIGKILL)
         driver.wait(10)
         assert wait_until(lambda: all(gone(pid) for pid in found), 10), [proc_state(p) for p in found]
@@ -64,3 +68,42 @@ def test_the_workers_die_with_a_killed_driver(tmp_path):
         for pid in found:  # orphans (their parent is init now) if the test failed
             if not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+AUTO = """
+import threading
+from projection.executors.local import auto_start_method
+print(auto_start_method())
+release = threading.Event()
+thread = threading.Thread(target=release.wait)
+thread.start()
+print(auto_start_method())
+release.set()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_a_process_forks_its_workers_only_while_it_runs_one_thread():
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-c", AUTO], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["fork", "spawn"]
+
+
+def test_an_unknown_start_method_names_the_valid_ones():
+    from projection.executors import LocalExecutor
+
+    with pytest.raises(ValueError, match="start_method must be one of fork, spawn, forkserver .*got 'thread'"):
+        LocalExecutor(2, start_method="thread")
+
+
+def test_the_progress_bar_starts_no_thread(monkeypatch):
+    """tqdm's monitor thread would make every later pool spawn its workers (``auto_start_method``)."""
+    import threading
+
+    from projection.runner import _bar_class
+
+    before = set(threading.enumerate())
+    bar = _bar_class()(total=3, disable=False, file=open(os.devnull, "w"))
+    bar.update(1)
+    bar.close()
+    assert set(threading.enumerate()) == before and _bar_class().monitor is None

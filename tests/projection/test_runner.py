@@ -60,7 +60,9 @@ class WhereRun(Stage):
         return {"chunks_in_workers": self.outside}
 
 
-def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(corpus, reference, tmp_path):
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(corpus, reference, tmp_path,
+                                                                             start_method):  # fmt: skip
     from projection.evaluate import evaluate
     from projection.io.conll_write import write_conll
     from projection.io.pharaoh import write_alignments
@@ -74,7 +76,8 @@ def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(cor
     for jobs in (1, 2):
         out, links, scores = tmp_path / f"{jobs}.conll", tmp_path / f"{jobs}.txt", EvaluationSink()
         got = run(plan.source, [*plan.stages, WhereRun()], [ConllSink(out), PharaohSink(links), scores],
-                  executor=LocalExecutor(jobs), chunk_size=20, keep=False, progress=False)  # fmt: skip
+                  executor=LocalExecutor(jobs, start_method=start_method), chunk_size=20, keep=False,
+                  progress=False)  # fmt: skip
         assert got.stats.count("chunks_in_workers") == (6 if jobs == 2 else 0)  # 120 pairs, 6 chunks
         assert got.pairs == () and got.stats.sentences == N
         assert got.stats.projected_entities == ref.stats.projected_entities
