@@ -96,14 +96,15 @@ def test_an_unknown_start_method_names_the_valid_ones():
         LocalExecutor(2, start_method="thread")
 
 
-def test_the_progress_bar_starts_no_thread(monkeypatch):
+def test_the_progress_bar_starts_no_thread():
     """tqdm's monitor thread would make every later pool spawn its workers (``auto_start_method``)."""
     import threading
 
     from projection.runner import _bar_class
 
     before = set(threading.enumerate())
-    bar = _bar_class()(total=3, disable=False, file=open(os.devnull, "w"))
-    bar.update(1)
-    bar.close()
+    with open(os.devnull, "w") as sink:
+        bar = _bar_class()(total=3, disable=False, file=sink)
+        bar.update(1)
+        bar.close()
     assert set(threading.enumerate()) == before and _bar_class().monitor is None
