@@ -224,3 +224,34 @@ def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
 
     assert run_signature(plan.source, plan.stages).keys() == ["mode", "data", "aligner", "cand", "score", "match",
                                                               "refine", "drop"]  # fmt: skip
+
+
+class GcState(Stage):
+    """Records whether the cyclic garbage collector runs while it processes a chunk (a real Stage subclass)."""
+
+    name = "gc-state"
+
+    def __init__(self) -> None:
+        self.seen: list[bool] = []
+
+    def process(self, pairs):
+        import gc
+
+        self.seen.append(gc.isenabled())
+        return list(pairs)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_chunk_runs_with_the_collector_paused_and_leaves_it_as_found(corpus, enabled):
+    import gc
+
+    stage = GcState()
+    pairs = parallel_pairs(*corpus)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        run(PairsSource(pairs), [stage], chunk_size=50, progress=False)
+        after = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert stage.seen == [False, False, False] and after is enabled  # 120 pairs in chunks of 50
