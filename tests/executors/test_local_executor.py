@@ -108,3 +108,35 @@ def test_the_progress_bar_starts_no_thread():
         bar.update(1)
         bar.close()
     assert set(threading.enumerate()) == before and _bar_class().monitor is None
+
+
+PROJECT = """
+import sys
+import projection.executors.local as local
+
+chosen = []
+auto = local.auto_start_method
+local.auto_start_method = lambda: chosen.append(auto()) or chosen[-1]
+
+if __name__ == "__main__":
+    from projection.cli import main
+
+    code = main(["project", "--source", "s.conll", "--target", "t.conll", "--alignments", "a.txt", "--out", "o.conll",
+                 "--jobs", "2"])
+    print(code, *chosen)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks only on Linux")
+def test_project_with_given_alignments_forks_its_workers(tmp_path):
+    """The CLI's run, progress bar on, reaches the pool with one thread (no tqdm monitor, no numpy), so its
+    workers are forked: 4,000 pairs, 4 chunks, the smallest run that uses a pool."""
+    (tmp_path / "s.conll").write_text("Anna\tB-PER\n\n" * 4000, encoding="utf-8")
+    (tmp_path / "t.conll").write_text("Anna\tB-PER\n\n" * 4000, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("0-0\n" * 4000, encoding="utf-8")
+    (tmp_path / "driver.py").write_text(PROJECT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "driver.py"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.split()[-2:] == ["0", "fork"]
+    assert (tmp_path / "o.conll").read_text(encoding="utf-8") == "Anna\tB-PER\n\n" * 4000
