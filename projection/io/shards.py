@@ -43,9 +43,9 @@ class Irregular(Exception):
     """The file is not plain enough to be cut by counting pieces (never reaches a user: the caller falls back)."""
 
 
-def _blocks(path: str | os.PathLike) -> Iterator[str]:
-    """The file's text blocks (``iter_text_blocks``), each checked to be plain across its edges; ``Irregular``
-    otherwise (also for a file that cannot be read as UTF-8 text: the reader says why)."""
+def _blocks(path: str | os.PathLike) -> Iterator[tuple[str, int]]:
+    """The file's text blocks (``iter_text_blocks``) and the ``\\n\\n`` each holds, each checked to be plain across
+    its edges; ``Irregular`` otherwise (also for a file that cannot be read as UTF-8 text: the reader says why)."""
     try:
         tail = "\n"  # the end of the text before this block: a file starts at a line start
         first = True
@@ -53,15 +53,22 @@ def _blocks(path: str | os.PathLike) -> Iterator[str]:
             if first and block.startswith("\n"):
                 raise Irregular("starts with an empty line")
             first = False
-            probe = tail + block + "\n"
-            if _irregular(probe):
+            if len(block) < 4:
+                probe = tail + block + "\n"
+                bad = _irregular(probe)
+                tail = probe[-3:]
+            else:  # tail + block + "\n" without copying the block: a pattern with a line end has at most 3
+                # characters, and one without lies inside a line, so each occurrence is in the block or in an edge
+                bad = _irregular(block) or _irregular(tail + block[:2]) or _irregular(block[-2:] + "\n")
+                tail = block[-2:] + "\n"
+            if bad:
                 raise Irregular("irregular text")
             n_lines = block.count("\n") + 1
-            n_empty = block.count("\n\n") + block.startswith("\n") + block.endswith("\n") if block else 1
+            n_pairs = block.count("\n\n")
+            n_empty = n_pairs + block.startswith("\n") + block.endswith("\n") if block else 1
             if block.count("\t") != n_lines - n_empty:
                 raise Irregular("a line without exactly one tab")
-            tail = probe[-3:]
-            yield block
+            yield block, n_pairs
     except (ValueError, OSError) as err:
         raise Irregular(str(err)) from None
 
@@ -73,10 +80,11 @@ def regular_conll(path: str | os.PathLike) -> int | None:
     end = ""  # the last character of the text so far
     any_token = False
     try:
-        for k, block in enumerate(_blocks(path)):
-            segment = (end + "\n" + block) if k else block
-            separators += segment.count("\n\n")
-            end = segment[-1:]
+        for k, (block, pairs) in enumerate(_blocks(path)):
+            # the block's own, and one across the line end before it: an empty line ends the text so far or
+            # starts the block (both at once is "\\n\\n\\n", which is not plain)
+            separators += pairs + (k > 0 and (end == "\n" or block[:1] == "\n"))
+            end = block[-1:] if block or not k else "\n"
             any_token = any_token or "\t" in block
     except Irregular:
         return None
