@@ -130,11 +130,13 @@ class ChunkTask:
         self.keep_pairs = keep_pairs
 
     def __call__(self, job: ChunkJob) -> ChunkResult:
-        """The chunk's work with the cyclic garbage collector paused, then left as it was found. A chunk makes
-        hundreds of thousands of small objects and no reference cycle (none in 3,000 Europarl pairs read,
-        projected and formatted), and the collections they set off (one per 700 new objects) walked them for
-        nothing: about 6 % of ``project``'s time (``benchmarks/README.md``). A cycle that a stage does make is
-        collected after the chunk."""
+        """The chunk's work; without a model stage, with the cyclic garbage collector paused, then left as it was
+        found. Such a chunk makes hundreds of thousands of small objects and no reference cycle (none in 3,000
+        Europarl pairs read, projected and formatted), and the collections they set off (one per 700 new
+        objects) walked them for nothing: about 6 % of ``project``'s time (``benchmarks/README.md``). A model
+        stage keeps the collector: a cycle there may hold a tensor's memory, on a GPU too."""
+        if any(stage.uses_model for stage in self.stages):
+            return self._process(job)
         enabled = gc.isenabled()
         gc.disable()
         try:

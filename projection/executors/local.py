@@ -96,8 +96,8 @@ def auto_start_method() -> str:
 
 def _spawn_can_import_main() -> bool:
     """Spawned workers re-import ``__main__``: impossible for code typed into a REPL or piped to stdin, where
-    the work then stays in this process. (Checked for forked workers too: the choice must not depend on the
-    thread count.)"""
+    the work then stays in this process. (Asked whatever the start method, so that whether a pool runs never
+    depends on the thread count.)"""
 
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)

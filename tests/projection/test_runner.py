@@ -255,3 +255,23 @@ def test_a_chunk_runs_with_the_collector_paused_and_leaves_it_as_found(corpus, e
     finally:
         (gc.enable if was else gc.disable)()
     assert stage.seen == [False, False, False] and after is enabled  # 120 pairs in chunks of 50
+
+
+class ModelGcState(GcState):
+    """The same, marked as a stage that holds a model."""
+
+    name = "model-gc-state"
+    uses_model = True
+
+
+def test_a_chunk_with_a_model_stage_keeps_the_collector(corpus):
+    import gc
+
+    plain, model = GcState(), ModelGcState()
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        run(PairsSource(parallel_pairs(*corpus)), [plain, model], chunk_size=50, progress=False)
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert plain.seen == model.seen == [True, True, True]  # the collector runs through the whole chunk
