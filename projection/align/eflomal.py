@@ -56,8 +56,9 @@ SENTENCE_TOKENS = 25
 
 
 def _field(word: str) -> str:
-    # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds
-    return "_".join(word.split()) or "<empty>"
+    # eflomal reads whitespace-separated lines: keep one field per token whatever the token holds (a word of
+    # letters and digits only is one field already)
+    return word if word.isalnum() else "_".join(word.split()) or "<empty>"
 
 
 def _line(stems: Sequence[str]) -> str:
@@ -65,7 +66,7 @@ def _line(stems: Sequence[str]) -> str:
 
 
 def _looks_like_name(word: str) -> bool:
-    return word[:1].isupper() or any(c.isdigit() for c in word)
+    return word[:1].isupper() or any(map(str.isdigit, word))
 
 
 def _starts_upper(word: str, from_name: bool) -> bool:

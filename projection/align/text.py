@@ -17,6 +17,7 @@ import os
 import unicodedata
 from array import array
 from collections.abc import Sequence as SequenceABC
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from projection.signature import content_hash
@@ -92,14 +93,26 @@ def name_start(token: str, max_prefix: int = NAME_PREFIX_MAX) -> int:
 def stem(token: str, n: int | None, from_name: bool = False) -> str:
     """Lowercase ``token`` and cut it to its first ``n`` characters (``n=None`` keeps the whole word);
     ``from_name``: count them from ``name_start(token)`` instead of the word's start."""
-    if n is not None and (not isinstance(n, int) or n < 1):
-        raise ValueError(f"stem length must be a positive integer or None (whole word), got {n!r}")
-    low = (token[name_start(token):] if from_name else token).lower()
-    return low if n is None else low[:n]
+    _check_stem_length(n)
+    return _stem(token, n, from_name)
 
 
 def stem_tokens(tokens: Iterable[str], n: int | None, from_name: bool = False) -> list[str]:
-    return [stem(t, n, from_name) for t in tokens]
+    _check_stem_length(n)
+    return [_stem(t, n, from_name) for t in tokens]
+
+
+def _check_stem_length(n: int | None) -> None:
+    if n is not None and (not isinstance(n, int) or n < 1):
+        raise ValueError(f"stem length must be a positive integer or None (whole word), got {n!r}")
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(token: str, n: int | None, from_name: bool) -> str:
+    """``stem`` of a checked ``n``, remembered for the most frequent words: a corpus repeats its words, and an
+    aligner stems every token of every run (eflomal's name prior twice more)."""
+    low = (token[name_start(token):] if from_name else token).lower()
+    return low if n is None else low[:n]
 
 
 def check_stem_from(value: str) -> str:

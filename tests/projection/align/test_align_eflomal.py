@@ -353,3 +353,15 @@ def test_similar_names_reach_eflomal_and_the_signature(monkeypatch) -> None:
         with pytest.raises(ValueError, match="similar_cased must be True or False"):
             EflomalAligner(name_prior=1.0, **bad)
 
+
+
+def test_fields_and_name_words_by_hand() -> None:
+    """eflomal's field of an aligner word (one whitespace-free field) and the name test of its prior."""
+    from projection.align.eflomal import _field, _looks_like_name
+
+    assert [_field(w) for w in ["Haus", "x-1", "²", "a b", "a\u00a0b", "", " "]] == [
+        "Haus", "x-1", "²", "a_b", "a_b", "<empty>", "<empty>",
+    ]  # fmt: skip
+    assert [_looks_like_name(w) for w in ["Haus", "haus", "g7", "abc٣", "", "ébola", "Émile"]] == [
+        True, False, True, True, False, False, True,
+    ]  # fmt: skip

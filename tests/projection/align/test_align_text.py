@@ -31,6 +31,18 @@ def test_stem() -> None:
         stem("x", 0)
 
 
+def test_stems_are_the_same_when_remembered() -> None:
+    """A word met again (``stem`` remembers frequent words) gets the same stem, for each length and start, and a
+    bad length still raises on every call."""
+    words = ["laseAmsterdam", "Häuser", "KWE-AUSTRIA", "laseAmsterdam", "Häuser", "eGoli"]
+    for _ in range(2):
+        assert stem_tokens(words, 4, True) == ["amst", "häus", "aust", "amst", "häus", "goli"]
+        assert stem_tokens(words, 4) == ["lase", "häus", "kwe-", "lase", "häus", "egol"]
+        assert stem_tokens(words, None, True) == ["amsterdam", "häuser", "austria", "amsterdam", "häuser", "goli"]
+        with pytest.raises(ValueError, match="positive integer or None"):
+            stem_tokens(words, -1)
+
+
 def test_read_bitext(tmp_path: Path) -> None:
     path = tmp_path / "bi.txt"
     path.write_text("a b ||| c\n ||| d\n", encoding="utf-8")
