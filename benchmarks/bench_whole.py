@@ -5,8 +5,9 @@ Europarl-NER en→de (799 pairs) repeated to ~20k and ~200k sentence pairs, with
 seconds and peak RSS of the largest process; the whole process tree's memory is sampled in one more run of each
 command, whose time is not counted: the sampler slows what it measures), side by side with
 the paper-style reference (``paper_reference.py``: plain Python, unbounded n-grams; its ``literal`` and ``lean``
-styles), in one run; medians of ``--repeats``. silver-ner runs twice: its default method, and the reference's
-own method (``PAPER`` flags); the two reference styles and that second run must write the same file.
+styles), in one run; medians of ``--repeats``, and the speed-up within each repeat (median, lowest, highest).
+silver-ner runs twice: its default method, and the reference's own method (``PAPER`` flags); the two reference
+styles and that second run must write the same file.
 
     python benchmarks/bench_whole.py --repeats 3 --out benchmarks/results/whole.json
 """
