@@ -211,13 +211,17 @@ class ConllReader:
         """``(two or more columns, why)`` as reading decides it from the file's first lines."""
         return self._layout(_head(iter_text_blocks(self.path, ConllError, chunk=self._chunk))[1])
 
-    def read_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> list[Sentence]:
-        """The sentences of ``text``: whole sentences of this file from line ``first_line`` on (a shard cut by
-        ``projection.io.shards``), read with the file's ``layout`` (``head_layout()``), every rule and error
-        of reading the whole file (errors name the file's own line numbers). Counts add to ``repaired`` and
-        ``sentences``."""
+    def iter_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> Iterator[Sentence]:
+        """The sentences of ``text``, one at a time: whole sentences of this file from line ``first_line`` on (a
+        shard cut by ``projection.io.shards``), read with the file's ``layout`` (``head_layout()``), every rule and
+        error of reading the whole file (errors name the file's own line numbers, and come when the reading
+        reaches them). Counts add to ``repaired`` and ``sentences``."""
         self._use_layout(layout)
-        return list(self._noted(self._read_texts([text], first_line)))
+        return self._noted(self._read_texts([text], first_line))
+
+    def read_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> list[Sentence]:
+        """``iter_text``'s sentences as a list."""
+        return list(self.iter_text(text, first_line, layout))
 
     def _bodies(self, texts: Iterable[str], lineno: int = 1) -> Iterator[tuple[str, int]]:
         """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the

@@ -6,7 +6,8 @@ by exactly one empty line. Then each piece of text between empty lines is exactl
 can count sentences without reading them: it cuts each file after every ``size`` pieces (and the Pharaoh file
 after every ``size`` lines), and a worker parses its pieces with the ordinary reader, which checks that it found
 as many sentences as the driver counted. Any other file (``regular_conll`` says False) is read in the driver as
-before: the result is the same either way.
+before: the result is the same either way, and so is every error, except that files whose sentence or line
+counts differ fail on that before any sentence is read (the driver's reading meets the counts at the end).
 """
 
 from __future__ import annotations

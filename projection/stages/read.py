@@ -175,7 +175,8 @@ class FilePairsSource(Source):
     def shards(self, size: int) -> Iterator[Shard] | None:
         """With given alignments, no ``drop_labels`` and two CoNLL files of the plainest shape
         (``projection.io.shards``): ``FileShard`` readers of ``size`` pairs, cut after counting the sentences
-        (mismatched counts raise here, before any work). Otherwise ``None``: the pairs are read by ``read()``."""
+        (mismatched counts raise here, before any work: of several errors in the files this one then comes first,
+        where ``read()`` meets the counts only at the end). Otherwise ``None``: the pairs are read by ``read()``."""
         from projection.io.conll import ConllReader
         from projection.io.pharaoh import PharaohError
         from projection.io.shards import count_lines, regular_conll
@@ -222,7 +223,8 @@ def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -
 
 class FileShard(Shard):
     """``size`` pairs of ``FilePairsSource`` as text cut from its three files, read where the chunk runs with the
-    source's own readers: every check and error of ``read()`` (errors name the files' own lines)."""
+    source's own readers: every check and error of ``read()``, pair by pair in its order (errors name the files'
+    own lines)."""
 
     def __init__(self, source, target, al_path, src, tgt, links, layouts, first: int, size: int) -> None:
         self.source, self.target, self.al_path = source, target, al_path
@@ -237,13 +239,18 @@ class FileShard(Shard):
         # copies: a shard read in the driver (a few chunks stay there) must not add to the source's own counts
         src_reader, tgt_reader = copy(self.source), copy(self.target)
         src_reader.repaired = tgt_reader.repaired = 0
-        sources = src_reader.read_text(*self.src, self.layouts[0])
-        targets = tgt_reader.read_text(*self.tgt, self.layouts[1])
-        if not len(sources) == len(targets) == self.size:
-            raise RuntimeError(f"a shard of {self.size} pairs read {len(sources)} and {len(targets)} sentences")
+        sources = src_reader.iter_text(*self.src, self.layouts[0])
+        targets = tgt_reader.iter_text(*self.tgt, self.layouts[1])
         pairs = []
-        for n, s, t, line in zip(count(self.first), sources, targets, self.links):
+        # pair by pair in the order of read(): the source sentence, the target sentence, the links and their bounds;
+        # so of several errors in a shard the one read() meets first is raised
+        for n, line in zip(count(self.first), self.links):
+            s, t = next(sources, None), next(targets, None)
+            if s is None or t is None:
+                break
             a = parse_pharaoh(line, where=f"{self.al_path}:{n + 1}")  # line n + 1 of the Pharaoh file
             pairs.append(_file_pair(n, s, t, a, self.al_path))
+        if len(pairs) != self.size or next(sources, None) is not None or next(targets, None) is not None:
+            raise RuntimeError(f"a shard of {self.size} pairs did not hold {self.size} sentences on each side")
         counts = {"repaired_source_tags": src_reader.repaired, "repaired_target_tags": tgt_reader.repaired}
         return pairs, counts

@@ -125,6 +125,27 @@ def test_plain_files_are_sharded_and_a_bad_tag_in_a_late_shard_names_its_line(tm
     assert [s.size for s in source.shards(4)] == [4, 4, 4] and len(source) == 12  # counted before any work
 
 
+@pytest.mark.parametrize("case", ["target_then_source", "links_then_target"])
+def test_of_several_errors_a_shard_raises_the_one_the_driver_meets_first(tmp_path, case):
+    """A shard is read pair by pair, as ``read()`` reads: a bad tag in the target of pair 1 comes before one in the
+    source of pair 3, and a link out of bounds in pair 1 before a bad tag in the target of pair 2 (the shard used
+    to read all its source sentences, then all its targets, then the links)."""
+    src, tgt, links = ["a\tO", "b\tO", "c\tO"], ["x\tO", "y\tO", "z\tO"], ["0-0", "0-0", "0-0"]
+    if case == "target_then_source":
+        tgt[0], src[2] = "x\tNN", "c\tNN"
+        want = "tgt.conll:1: expected an IOB2 tag"
+    else:
+        links[0], tgt[1] = "5-0", "y\tNN"
+        want = "links.txt:1: link 5-0 is outside a pair of 1 source and 1 target tokens"
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    for path, lines in zip(paths, (src, tgt, links)):
+        path.write_text("\n\n".join(lines) + "\n" if path.suffix == ".conll" else "\n".join(lines) + "\n",
+                        encoding="utf-8")  # fmt: skip
+    state, message = sequential(paths)[:2]
+    assert state == "error" and want in message
+    assert sharded(paths, size=3)[:2] == (state, message)
+
+
 def test_mismatched_counts_fail_before_any_shard(tmp_path):
     rng = random.Random(3)
     paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
