@@ -43,8 +43,9 @@ def tag_parts(tag: str, *, where: str = "<tag>") -> tuple[bool, str, str]:
 
 
 def repair_in_place(tags: list[str]) -> int:
-    """``repair_iob2`` for a list of valid tags, in place; return how many changed. Only the I- tags are visited
-    (found in one C-level pass), so a sentence without them costs next to nothing."""
+    """``repair_iob2`` for a list of valid tags that ``tag_parts`` has kept (``_PARTS``; the readers make sure), in
+    place; return how many changed. Only the I- tags are visited (found in one C-level pass among the kept ones),
+    so a sentence without them costs next to nothing."""
     inside, parts = _INSIDE, _PARTS
     repaired = 0
     for k in compress(range(len(tags)), map(inside.__contains__, tags)):

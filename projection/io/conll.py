@@ -275,8 +275,11 @@ class ConllReader:
                 tags = list(map(tag_of.get, raw_tags))
                 if None in tags and len(tag_of) < _MAX_TAGS:  # learn the valid tags met for the first time
                     for raw in set(raw_tags) - tag_of.keys():
-                        if raw[-1:] == "\n" and raw[:-1].strip(WS) == raw[:-1] and _is_tag(raw[:-1]):
-                            tag_of[raw] = raw[:-1]
+                        # only a tag that tag_parts keeps (its cache is bounded): the repair below finds the I- tags
+                        # among the kept ones; any other tag sends the piece to _lines, which parses every tag
+                        tag = raw[:-1]
+                        if raw[-1:] == "\n" and tag.strip(WS) == tag and _is_tag(tag) and tag in _TAG_PARTS:
+                            tag_of[raw] = tag
                     tags = list(map(tag_of.get, raw_tags))
                 tokens = tuple(parts[0::2])
                 if len(parts) != 2 * n or None in tags or "" in tokens:

@@ -469,3 +469,19 @@ def test_unwritable_outputs_are_one_clear_error(tmp_path):
     with pytest.raises(OutputFileError, match="cannot write") as info:
         write_conll(blocker / "out.conll", [(("a",), ("O",))])
     assert str(info.value).startswith(str(blocker / "out.conll"))
+
+
+def test_an_i_tag_met_after_the_tag_cache_is_full_is_still_repaired(tmp_path, monkeypatch):
+    """``tag_parts`` keeps at most ``_MAX_CACHED`` tags; the fast reader found I- tags among the kept ones only, so
+    an I- tag first met after the cache was full stayed after an O unrepaired (found in review). Now such a tag
+    sends its sentence to line-by-line reading, which repairs it."""
+    from projection import tags
+
+    monkeypatch.setattr(tags, "_MAX_CACHED", len(tags._PARTS))  # full: no new tag is kept
+    path = tmp_path / "full.conll"
+    path.write_text("a\tO\nb\tI-QQZFULL\nc\tI-QQZFULL\n\nd\tB-QQZFULL\n\n", encoding="utf-8")
+    for fast in (True, False):
+        reader = ConllReader(path)
+        reader._fast_path = fast
+        assert [s.tags for s in reader] == [("O", "B-QQZFULL", "I-QQZFULL"), ("B-QQZFULL",)]
+        assert reader.repaired == 1
