@@ -13,11 +13,14 @@ apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchor
   to where it was projected (else to its aligned words, else to its relative position); a span of
   an entity without anchors that sits on that group gives way (it was placed by alignment alone,
   on a word that spells another entity's name);
-- with no free group, the entity keeps its span if that span is still free.
+- with no free group, the entity keeps its span if that span is still free;
+- an entity projected to several spans (the heuristic keeps every run) is left as it is: its spans stay, and no
+  other entity moves onto them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
@@ -127,8 +130,11 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     entities = inp.entities
     tokens = inp.target_tokens
     src = inp.source.tokens
-    current = {m.entity: (m.start, m.end) for m in projected.matches}
-    by_entity = {m.entity: m for m in projected.matches}
+    per_entity = Counter(m.entity for m in projected.matches)
+    held = [m for m in projected.matches if per_entity[m.entity] > 1]  # several spans: they stay as they are
+    current = {m.entity: (m.start, m.end) for m in projected.matches if per_entity[m.entity] == 1}
+    by_entity = {m.entity: m for m in projected.matches if per_entity[m.entity] == 1}
+    kept = [(m.start, m.end) for m in held]
     keys = [name_keys(src[e.start : e.end], min_len) for e in entities]
     lowered = "\n".join(tokens).lower() if any(keys) else ""  # anchor_groups reads it only for some key
     groups = [anchor_groups(k, tokens, lowered) for k in keys]
@@ -136,6 +142,8 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor
     todo: list[int] = []
     for e in range(len(entities)):
+        if per_entity[e] > 1:
+            continue
         cur = current.get(e)
         if not groups[e]:
             if cur is not None:
@@ -146,7 +154,7 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
             todo.append(e)
     moved: dict[int, tuple[int, int]] = {}
     for e in todo:
-        taken = list(strong.values()) + list(moved.values())
+        taken = kept + list(strong.values()) + list(moved.values())
         free = [g for g in groups[e] if not any(_overlap(g, t) for t in taken)]
         if not free:
             continue
@@ -158,15 +166,17 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     final: dict[int, tuple[int, int]] = {**strong, **moved}
     for e in todo:  # entities that found no free group keep their span where it is still free
         cur = current.get(e)
-        if e not in final and cur is not None and not any(_overlap(cur, s) for s in final.values()):
+        if e not in final and cur is not None and not any(_overlap(cur, s) for s in [*final.values(), *kept]):
             final[e] = cur
     for e, span in weak.items():
-        if not any(_overlap(span, s) for s in final.values()):
+        if not any(_overlap(span, s) for s in [*final.values(), *kept]):
             final[e] = span
     matches = tuple(
         by_entity[e] if e in by_entity and current[e] == final[e] else Match(e, final[e][0], final[e][1], ANCHOR_SCORE)
         for e in sorted(final, key=lambda e: final[e])
     )
+    if held:
+        matches = tuple(sorted(matches + tuple(held), key=lambda m: (m.start, m.end)))
     spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
     return ProjectedSentence(spans, matches, projected.n_source_entities)
 
@@ -201,7 +211,8 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
 
         start, end = m.start, m.end
         ent = entities[m.entity]
-        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].isupper())
+        # a one-word name is never widened (a span on a lower-case word would otherwise have a budget of one)
+        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].isupper()) if len(ent) > 1 else 0
         while (
             budget > 0
             and start >= 2

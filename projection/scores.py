@@ -192,11 +192,12 @@ def score_pairs(
     if isinstance(entity, str):
         entity = entity.split()
     scores = alignment_scores(js, n_src, spans, len(tokens), weights)
+    # where the alignment score itself is positive (taken before its weight: align=0 must not hide the char term)
+    wanted = None if config.char_alone or not config.char else [s > 0 for s in scores]
     if config.align != 1.0:
         scores = [config.align * s for s in scores]
     if config.char:
         w = config.char
-        wanted = None if config.char_alone else [s > 0 for s in scores]
         sims = span_char_similarities(entity, trigrams or TargetTrigrams.of(tokens), spans, wanted)
         scores = [s + w * c for s, c in zip(scores, sims)]
     if config.min_score:

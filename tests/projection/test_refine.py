@@ -136,6 +136,10 @@ def test_bridge_widens_right_and_never_a_one_word_name():
     y = inp(["Guinea"], ["B-LOC"], ["Jimbo", "la", "Guinea"])
     p = proj(["LOC"], [(0, 2, 3, 0.5)], 1)
     assert bridge_links(y, p) == p
+    # also when the one-word name sits on a lower-case word (its budget was one: found in review)
+    for words, at in ((["Jimbo", "la", "guinea"], 2), (["ginea", "ya", "Kati"], 0)):
+        p = proj(["LOC"], [(0, at, at + 1, 0.5)], 1)
+        assert bridge_links(inp(["Guinea"], ["B-LOC"], words), p) == p
 
 
 def test_bridge_stops_at_other_spans():
@@ -152,3 +156,27 @@ def test_signatures_name_every_option():
     assert anchor_signature() == "anchor.v1(min_len=3)"
     assert bridge_signature(2) == "bridge.v1(max_link=2)"
     assert lexicon_signature(extend=False) == "lexicon.v1(min_count=3,min_share=0.3,recover=1,extend=0)"
+
+
+def test_an_entity_with_several_spans_keeps_them_all():
+    """The heuristic keeps every run of an entity; the anchor kept only the last one per entity (found in review).
+    "Obama" has no anchor in the target, so both of its spans stay."""
+    from projection.method import HeuristicMethod
+
+    inp = ProjectionInput(Sentence(("Obama", "came"), ("B-PER", "O")), ("u", "b", "c", "d", "e", "f"),
+                          Alignment.of([(0, 1), (0, 5)]))  # fmt: skip
+    projected = HeuristicMethod().project(inp)
+    assert [(s.start, s.end) for s in projected.spans] == [(1, 2), (5, 6)]
+    assert anchor_names(inp, projected) == projected
+
+
+def test_no_entity_moves_onto_a_span_of_an_entity_with_several():
+    """Entity 0 holds [1, 2) and [3, 4); entity 1 (``Paris``, unprojected) would take its group [3, 4), which is held:
+    it gets nothing, and entity 0's spans stay with their scores."""
+    inp = ProjectionInput(Sentence(("Ana", "and", "Paris"), ("B-PER", "O", "B-LOC")), ("x", "y", "z", "Paris"),
+                          Alignment.of([]))  # fmt: skip
+    held = (Match(0, 1, 2, 1.0), Match(0, 3, 4, 1.0))
+    projected = ProjectedSentence((Span(1, 2, "PER"), Span(3, 4, "PER")), held, 2)
+    assert anchor_names(inp, projected) == projected
+    free = ProjectedSentence((Span(1, 2, "PER"),), held[:1], 2)  # with one span, entity 1 takes its name
+    assert anchor_names(inp, free).matches == (held[0], Match(1, 3, 4, ANCHOR_SCORE))

@@ -83,3 +83,12 @@ def test_score_pairs_min_score_is_strict():
     # alignment scores 1.0, 0.5 (2·1/(2+2)), 2/3: 0.5 is not above the threshold
     got = score_pairs("x y", [1, 2], 2, [(1, 3), (2, 4), (2, 3)], TOKENS, cfg)
     assert got == pytest.approx([1.0, 0.0, 2 / 3])
+
+
+def test_char_term_alone_in_weight_still_needs_a_link_not_a_weighted_score():
+    """``align=0, char=1`` is a valid config; the char term was tested against the *weighted* alignment score,
+    always 0 there, so nothing could ever score (found in review). Spans with a link get 1 × Dice, others 0."""
+    tokens = ("Berlin", "ni", "mji")
+    got = score_pairs(["Berlin"], [0], 1, [(0, 1), (1, 2)], tokens, ScoreConfig(align=0.0, char=1.0))
+    assert got == [1.0, 0.0]
+    assert score_pairs(["Berlin"], [0], 1, [(0, 1), (1, 2)], tokens, ScoreConfig(align=1.0, char=1.0)) == [2.0, 0.0]
