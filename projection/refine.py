@@ -130,10 +130,15 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     entities = inp.entities
     tokens = inp.target_tokens
     src = inp.source.tokens
-    per_entity = Counter(m.entity for m in projected.matches)
-    held = [m for m in projected.matches if per_entity[m.entity] > 1]  # several spans: they stay as they are
-    current = {m.entity: (m.start, m.end) for m in projected.matches if per_entity[m.entity] == 1}
-    by_entity = {m.entity: m for m in projected.matches if per_entity[m.entity] == 1}
+    current = {m.entity: (m.start, m.end) for m in projected.matches}
+    by_entity = {m.entity: m for m in projected.matches}
+    held: list[Match] = []  # the spans of entities with several: they stay as they are
+    several: set[int] = set()
+    if len(current) < len(projected.matches):
+        several = {e for e, n in Counter(m.entity for m in projected.matches).items() if n > 1}
+        held = [m for m in projected.matches if m.entity in several]
+        for e in several:
+            del current[e], by_entity[e]
     kept = [(m.start, m.end) for m in held]
     keys = [name_keys(src[e.start : e.end], min_len) for e in entities]
     lowered = "\n".join(tokens).lower() if any(keys) else ""  # anchor_groups reads it only for some key
@@ -142,7 +147,7 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor
     todo: list[int] = []
     for e in range(len(entities)):
-        if per_entity[e] > 1:
+        if e in several:
             continue
         cur = current.get(e)
         if not groups[e]:
@@ -166,10 +171,15 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     final: dict[int, tuple[int, int]] = {**strong, **moved}
     for e in todo:  # entities that found no free group keep their span where it is still free
         cur = current.get(e)
-        if e not in final and cur is not None and not any(_overlap(cur, s) for s in [*final.values(), *kept]):
+        if (
+            e not in final
+            and cur is not None
+            and not any(_overlap(cur, s) for s in final.values())
+            and not any(_overlap(cur, s) for s in kept)
+        ):
             final[e] = cur
     for e, span in weak.items():
-        if not any(_overlap(span, s) for s in [*final.values(), *kept]):
+        if not any(_overlap(span, s) for s in final.values()) and not any(_overlap(span, s) for s in kept):
             final[e] = span
     matches = tuple(
         by_entity[e] if e in by_entity and current[e] == final[e] else Match(e, final[e][0], final[e][1], ANCHOR_SCORE)
