@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from projection.io.conll import _MAX_TAGS, WS
 from projection.io.lines import OutputFile
-from projection.tags import tag_parts
+from projection.tags import _INSIDE, _PARTS, first_ill_formed, tag_parts
 
 #: valid tag -> its column as written, "\tTAG\n" (a corpus has few tags)
 _TAB_TAG_NL: dict[str, str] = {"O": "\tO\n"}
@@ -28,6 +28,8 @@ def _token_problem(token: str, tagged: bool) -> str:
         return "it starts or ends with whitespace, which reading strips"
     if token.startswith("-DOCSTART-"):
         return "reading skips -DOCSTART- lines"
+    if token[0] == "\ufeff":
+        return "it starts with a byte-order mark, which reading drops at the start of a file"
     if not tagged and " " in token:
         return "a one-token-per-line file cannot hold a space inside a token"
     return ""
@@ -46,7 +48,9 @@ class ConllFormatter:
     def __init__(self) -> None:
         self.tagged: bool | None = None
 
-    def format(self, tokens: Sequence[str], tags: Sequence[str] | None, k: int) -> str:
+    def format(self, tokens: Sequence[str], tags: Sequence[str] | None, k: int, *, iob2: bool = False) -> str:
+        """``iob2``: the caller made ``tags`` as IOB2 (``spans_to_bio``, a projection's silver tags), so the check
+        that no I- tag would be repaired on reading is skipped (it costs about 1 % of a ``project`` run)."""
         tagged = tags is not None
         if self.tagged is None:
             self.tagged = tagged
@@ -67,14 +71,26 @@ class ConllFormatter:
                         checked.add(token)
         if tags is None:
             return "\n".join(tokens) + "\n\n"
-        columns = list(map(_TAB_TAG_NL.get, tags))  # "\tTAG\n" of each valid tag met before
+        columns = list(map(_TAB_TAG_NL.get, tags))  # "\tTAG\n" of each valid tag met before (all kept by tag_parts)
         if None in columns:
             for tag in tags:
                 if tag not in _TAB_TAG_NL:
+                    why = _token_problem(tag, True)
+                    if why:
+                        raise ValueError(f"sentence {k}: tag {tag!r} cannot be written to CoNLL: {why}")
                     tag_parts(tag, where=f"sentence {k}")  # raises for an invalid tag
-                    if len(_TAB_TAG_NL) < _MAX_TAGS:
+                    if len(_TAB_TAG_NL) < _MAX_TAGS and tag in _PARTS:
                         _TAB_TAG_NL[tag] = f"\t{tag}\n"
             columns = [f"\t{tag}\n" for tag in tags]
+            bad = -1 if iob2 else first_ill_formed(tags)
+        else:  # every tag is kept, so the I- tags are among _INSIDE's
+            bad = -1 if iob2 or _INSIDE.keys().isdisjoint(tags) else first_ill_formed(tags, kept=True)
+        if bad >= 0:
+            before = f"after {tags[bad - 1]!r}" if bad else "first"
+            raise ValueError(
+                f"sentence {k}: tag {tags[bad]!r} at token {bad + 1} comes {before}, so reading would repair it to "
+                f"{tag_parts(tags[bad])[2]!r}; write IOB2 (an entity starts with B-)"
+            )
         lines = [""] * (2 * len(tokens))  # token, "\ttag\n", token, ...: one join, no string per line
         lines[0::2] = tokens
         lines[1::2] = columns

@@ -134,6 +134,8 @@ def iter_text_blocks(
                 raise error(_decode_error(path, carry, line_no, err)) from None
             if first and text.startswith(BOM):
                 text = text[1:]
+                if not text:  # the file is only a byte-order mark: no line, like an empty file
+                    return
             yield text
 
 

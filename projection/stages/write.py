@@ -149,7 +149,7 @@ def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None
     parts = []
     for k, p in enumerate(pairs, 1):
         try:
-            parts.append(fmt(p.target.tokens, p.silver, first + k))
+            parts.append(fmt(p.target.tokens, p.silver, first + k, iob2=True))  # silver tags: spans_to_bio
         except ValueError as err:
             raise ValueError(f"{err} (pair {p.id})") from None
     return "".join(parts), len(pairs), formatter.tagged

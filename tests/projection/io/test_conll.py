@@ -485,3 +485,41 @@ def test_an_i_tag_met_after_the_tag_cache_is_full_is_still_repaired(tmp_path, mo
         reader._fast_path = fast
         assert [s.tags for s in reader] == [("O", "B-QQZFULL", "I-QQZFULL"), ("B-QQZFULL",)]
         assert reader.repaired == 1
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (("B-PER ",), "tag 'B-PER ' cannot be written to CoNLL: it starts or ends with whitespace"),
+        (("B-X\nI-Y",), "tag 'B-X\\\\nI-Y' cannot be written to CoNLL: it holds a tab, a line break"),
+        (("I-PER",), "tag 'I-PER' at token 1 comes first, so reading would repair it to 'B-PER'"),
+        (("O", "I-QQZW"), "tag 'I-QQZW' at token 2 comes after 'O', so reading would repair it to 'B-QQZW'"),
+        (("B-PER", "I-LOC"), "tag 'I-LOC' at token 2 comes after 'B-PER', so reading would repair it to 'B-LOC'"),
+    ],
+)
+def test_tags_that_would_not_read_back_are_refused(tmp_path, tags, message):
+    """The writer promised to refuse them; it wrote them (found in review: ``B-PER `` read back as ``B-PER``, an I-
+    after O as B-, and a tag with a line break broke the file)."""
+    with pytest.raises(ValueError, match="^sentence 1: " + message):
+        write_conll(tmp_path / "t.conll", [(("a", "b")[: len(tags)], tags)])
+    assert not (tmp_path / "t.conll").exists()
+    write_conll(tmp_path / "ok.conll", [(("a", "b"), ("B-PER", "I-PER"))])  # IOB2 is written
+    assert [s.tags for s in read_conll(tmp_path / "ok.conll").sentences] == [("B-PER", "I-PER")]
+
+
+def test_a_token_starting_with_a_byte_order_mark_is_refused(tmp_path):
+    """Reading drops a byte-order mark at the start of a file, so a first token ``\\ufeffAngela`` read back as
+    ``Angela`` (found in review)."""
+    with pytest.raises(ValueError, match="token '\\\\ufeffAngela' cannot be written to CoNLL: it starts with a byte"):
+        write_conll(tmp_path / "t.conll", [(("\ufeffAngela",), ("B-PER",))])
+
+
+def test_a_file_of_only_a_byte_order_mark_has_no_line(tmp_path):
+    from projection.io.lines import iter_text_blocks
+    from projection.io.pharaoh import read_alignments
+
+    bom, empty = tmp_path / "bom.txt", tmp_path / "empty.txt"
+    bom.write_bytes("\ufeff".encode("utf-8"))
+    empty.write_bytes(b"")
+    assert list(iter_text_blocks(bom)) == list(iter_text_blocks(empty)) == []
+    assert read_alignments(bom) == read_alignments(empty) == []
