@@ -24,7 +24,8 @@ def freeze_options(options: Mapping[str, Any] | tuple | None) -> tuple[tuple[str
     if options is None:
         return ()
     items = options.items() if isinstance(options, Mapping) else options
-    return tuple(sorted((str(k), v) for k, v in items))
+    # a list value (``--aligner-option iterations=[1,1,1]``) becomes a tuple: the config stays hashable
+    return tuple(sorted((str(k), tuple(v) if isinstance(v, list) else v) for k, v in items))
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class ProjectionConfig:
             )
         object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
+        if any(not isinstance(x, str) or not x or x != x.strip() for x in self.drop_labels):
+            raise ValueError(f"drop_labels must be entity types such as 'MISC', got {list(self.drop_labels)!r}")
         if isinstance(self.refine, str):
             raise ValueError(f"refine must be a sequence of names such as ('anchor.v1',), got the string {self.refine!r}")
         from projection.refine import REFINERS

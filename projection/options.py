@@ -66,8 +66,8 @@ def default_aligner_options(name: str) -> tuple[tuple[str, Any], ...]:
     return ALIGNER_DEFAULTS.get(resolve_aligner(name), ())
 
 
-def aligner_option_names(name: str) -> tuple[str, ...]:
-    """The settings the aligner ``name`` accepts (its constructor's keyword parameters)."""
+def _aligner_params(name: str) -> dict[str, inspect.Parameter]:
+    """The keyword parameters of the aligner ``name``'s constructor (empty when they cannot be seen)."""
     from projection.align.base import ALIGNERS
 
     factory = ALIGNERS.get(resolve_aligner(name))
@@ -76,22 +76,57 @@ def aligner_option_names(name: str) -> tuple[str, ...]:
     if any(p.kind is p.VAR_KEYWORD for p in params.values()):  # a lazy factory: inspect the class behind it
         make_class = getattr(sys.modules[factory.__module__], "_aligner_class", None)
         if make_class is None:
-            return ()
+            return {}
         target = make_class().__init__
         params = inspect.signature(target).parameters
-    return tuple(k for k, p in params.items() if k != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return {k: p for k, p in params.items() if k != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def aligner_option_names(name: str) -> tuple[str, ...]:
+    """The settings the aligner ``name`` accepts (its constructor's keyword parameters)."""
+    return tuple(_aligner_params(name))
+
+
+def _fits(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` has a type the parameter's annotation names (``int | None``, ``float``, ``bool``,
+    ``str``, ``tuple[int, int, int] | None``); an unannotated parameter takes anything. An int fits a float,
+    a bool fits only a bool, and NaN or infinity fit nothing."""
+    if not isinstance(annotation, str):
+        return True
+    kinds = {part.strip().split("[")[0] for part in annotation.split("|")}
+    if value is None:
+        return "None" in kinds
+    if isinstance(value, bool):
+        return "bool" in kinds
+    if isinstance(value, int):
+        return bool(kinds & {"int", "float"})
+    if isinstance(value, float):
+        return "float" in kinds and math.isfinite(value)
+    if isinstance(value, str):
+        return "str" in kinds
+    if isinstance(value, tuple):
+        return "tuple" in kinds and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+    return False
 
 
 def check_aligner_options(name: str, options: Mapping[str, Any]) -> None:
-    """``ValueError`` for an option the aligner does not take, listing the valid ones."""
-    valid = aligner_option_names(name)
-    if not valid:
+    """``ValueError`` for an option the aligner does not take, listing the valid ones, or for a value of another
+    type than the setting's (``tune_diagonal="0"`` would sign as ``tune=0`` and run as true: the cache would then
+    give its links to the default)."""
+    params = _aligner_params(name)
+    if not params:
         return
     internal = {"extra", "encoder"}  # passed by the runner, not by users
-    bad = sorted(k for k in options if k not in valid or k in internal)
+    bad = sorted(k for k in options if k not in params or k in internal)
     if bad:
-        names = ", ".join(k for k in valid if k not in internal)
+        names = ", ".join(k for k in params if k not in internal)
         raise ValueError(f"aligner {resolve_aligner(name)} has no option {', '.join(map(repr, bad))}; valid: {names}")
+    for key, value in options.items():
+        annotation = params[key].annotation
+        if not _fits(annotation, value):
+            raise ValueError(
+                f"aligner {resolve_aligner(name)} option {key} takes {annotation}, got {value!r} (numbers must be finite)"
+            )
 
 
 def check_weight(name: str, value: float, *, upper: float | None = None) -> float:

@@ -183,3 +183,16 @@ def test_an_unknown_aligner_option_lists_the_valid_ones():
 def test_nan_and_negative_weights_are_refused(weights):
     with pytest.raises(ValueError, match="score weight|must be"):
         ScoreConfig(**{"align": 1.0, **weights})
+
+
+def test_aligner_options_are_checked_against_the_settings_types():
+    """A value of another type could sign like the default and run otherwise (``tune_diagonal="0"``: signed
+    ``tune=0``, truthy), and a list made the config unhashable (found in review)."""
+    with pytest.raises(ValueError, match="option tune_diagonal takes bool, got '0'"):
+        ProjectionConfig(aligner="fastalign.v1", aligner_options={"tune_diagonal": "0"})
+    with pytest.raises(ValueError, match="option p0 takes float"):
+        ProjectionConfig(aligner="fastalign.v1", aligner_options={"p0": float("nan")})
+    cfg = ProjectionConfig(aligner="eflomal.v1", aligner_options={"iterations": [1, 1, 1], "stem": None})
+    assert dict(cfg.aligner_options)["iterations"] == (1, 1, 1) and hash(cfg) == hash(cfg)
+    assert dict(ProjectionConfig(aligner="eflomal.v1", aligner_options={"null_prior": 1}).aligner_options) == {
+        "null_prior": 1}  # fmt: skip
