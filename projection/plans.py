@@ -63,18 +63,21 @@ def align_stage(
 ) -> AlignStage | CorpusAlignStage:
     """The alignment stage of ``config``: a neural aligner reads its model from ``models``; a statistical
     one trains on the split plus ``extra``."""
-    from projection.align.base import get_aligner
+    from projection.align.base import ALIGNERS, get_aligner
 
+    if ALIGNERS.resolve(config.aligner) == "fixed.v1":
+        raise ValueError("aligner fixed.v1 only holds given links: give them (alignments=…, --alignments FILE), or "
+                         "choose an aligner that aligns (eflomal.v1, fastalign.v1, simalign.v1, awesome.v1)")  # fmt: skip
     options = dict(config.aligner_options)
     neural = is_neural(config)
+    if extra and (neural or not takes_extra(config)):  # a neural aligner trains on nothing: it would drop the text
+        raise ValueError(f"aligner {config.aligner} does not train on extra parallel text (--align-corpus)")
     if neural:
         models = models or ModelSettings()
         options.setdefault("model", models.align_model)
         if models.device:
             options.setdefault("device", models.device)
     elif extra:
-        if not takes_extra(config):
-            raise ValueError(f"aligner {config.aligner} does not train on extra parallel text (--align-corpus)")
         options["extra"] = [(tuple(s), tuple(t)) for s, t in extra]
     aligner = get_aligner(config.aligner, **options)
     store = Store("alignments", _root(cache_dir)) if use_cache else None
@@ -175,7 +178,9 @@ def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | Non
         raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     except OSError as err:
         raise ValueError(f"--translations {path}: cannot read ({err.strerror})") from None
-    lines = text.splitlines()
+    from projection.io.lines import text_lines
+
+    lines = text_lines(text)
     if len(lines) != n:
         raise ValueError(f"{path}: {len(lines)} lines but {n} sentences to translate; give one translation per "
                          f"sentence, in order (with the same --limit)")  # fmt: skip

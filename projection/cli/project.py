@@ -72,9 +72,11 @@ def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
 
 
 def _lines(path: str) -> list[str]:
+    from projection.io.lines import text_lines
+
     try:
         with open(path, encoding="utf-8") as fh:
-            return fh.read().splitlines()
+            return text_lines(fh.read())
     except IsADirectoryError:
         raise ValueError(f"--align-corpus {path} is a directory; give a text file") from None
     except UnicodeDecodeError as err:
@@ -123,9 +125,11 @@ def run(args: argparse.Namespace) -> int:
         sink.check()
 
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
-    if is_neural(config):
+    if args.align_corpus and args.alignments:
+        raise ValueError("--align-corpus trains the aligner, which does not run with --alignments; leave one out")
+    if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
         check_models(config, models, tagger=False, translation=False)
-    extra = read_bitexts(args.align_corpus) if args.align_corpus and not args.alignments else []
+    extra = read_bitexts(args.align_corpus) if args.align_corpus else []
     evaluation = EvaluationSink()
     plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
                      use_cache=not args.no_cache, models=models, target_format=args.target_format)  # fmt: skip

@@ -91,6 +91,15 @@ def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: Un
     )
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` split at ``\\n`` only (``str.splitlines`` also splits at U+2028, ``\\x85``, a form feed
+    …, which a line of a sentence file may hold), without the empty piece after a final line end."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def iter_text_blocks(
     path: str | os.PathLike, error: type[ValueError] = InputFileError, *, chunk: int = CHUNK
 ) -> Iterator[str]:

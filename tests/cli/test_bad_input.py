@@ -251,3 +251,52 @@ def test_build_verb_refuses_an_out_that_is_a_file(tmp_path):
     (tmp_path / "file").write_text("x")
     code, err, s = cli(["build", "--configs", "europarl-ner.de", "--out", str(tmp_path / "file")], tmp_path)
     assert_one_error(code, err, s, "is a file; give a folder")
+
+
+# -- found in review (2026-11-23) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "needle"),
+    [
+        ('tune_diagonal="0"', "tune_diagonal takes bool, got '0'"),  # signed as tune=0, ran as true: a stale cache
+        ("iterations=2.5", "iterations takes int, got 2.5"),
+        ("diagonal_tension=NaN", "diagonal_tension takes float"),
+    ],
+)
+def test_an_aligner_option_of_the_wrong_type(tmp_path, option, needle):
+    code, err, s = cli(project(tmp_path, "--aligner", "fastalign.v1", "--aligner-option", option), tmp_path)
+    assert_one_error(code, err, s, needle)
+
+
+def test_the_fixed_aligner_asks_for_given_links(tmp_path):
+    code, err, s = cli(project(tmp_path, "--aligner", "fixed"), tmp_path)
+    assert_one_error(code, err, s, "fixed.v1 only holds given links", "--alignments FILE")
+
+
+def test_an_align_corpus_with_given_links_has_no_effect_and_says_so(tmp_path):
+    links = tmp_path / "al.txt"
+    links.write_text("0-0\n" * 799, encoding="utf-8")
+    code, err, s = cli(project(tmp_path, "--alignments", str(links), "--align-corpus", SRC, TGT), tmp_path)
+    assert_one_error(code, err, s, "--align-corpus trains the aligner, which does not run with --alignments")
+
+
+def test_an_align_corpus_with_a_neural_aligner_is_refused(tmp_path):
+    from projection.options import default_config
+    from projection.plans import align_stage
+
+    with pytest.raises(ValueError, match="simalign.v1 does not train on extra parallel text"):
+        align_stage(default_config("parallel", aligner="simalign.v1"), extra=[(("a",), ("b",))])
+
+
+def test_given_links_need_no_model_for_a_neural_aligner(tmp_path):
+    """With --alignments no aligner runs; offline, the missing mBERT stopped the run (found in review)."""
+    links = tmp_path / "al.txt"
+    links.write_text("0-0\n" * 799, encoding="utf-8")
+    code, err, _ = cli(project(tmp_path, "--alignments", str(links), "--aligner", "simalign.v1", "--quiet"), tmp_path)
+    assert code == 0, err
+
+
+def test_an_empty_drop_label(tmp_path):
+    code, err, s = cli(project(tmp_path, "--drop-label", ""), tmp_path)
+    assert_one_error(code, err, s, "drop_labels must be entity types such as 'MISC'")

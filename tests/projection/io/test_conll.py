@@ -523,3 +523,10 @@ def test_a_file_of_only_a_byte_order_mark_has_no_line(tmp_path):
     empty.write_bytes(b"")
     assert list(iter_text_blocks(bom)) == list(iter_text_blocks(empty)) == []
     assert read_alignments(bom) == read_alignments(empty) == []
+
+
+def test_text_lines_split_at_line_feeds_only():
+    from projection.io.lines import text_lines
+
+    assert text_lines("a\x85b\u2028c\x0cd\ne\n") == ["a\x85b\u2028c\x0cd", "e"]
+    assert text_lines("") == [] and text_lines("x") == ["x"] and text_lines("\n") == [""]
