@@ -130,11 +130,19 @@ def apply_lexicon(
     tokens = inp.target_tokens
     src = inp.source.tokens
     final = {m.entity: m for m in projected.matches}
+    # an entity with several spans (the heuristic keeps every run) is left as it is, all its spans kept
+    held = [m for m in projected.matches if final[m.entity] is not m] if len(final) < len(projected.matches) else []
+    several = {m.entity for m in held}
+    held += [final.pop(e) for e in several]
 
     def free(span: tuple[int, int], me: int) -> bool:
-        return not any(_overlap(span, (m.start, m.end)) for e, m in final.items() if e != me)
+        return not any(_overlap(span, (m.start, m.end)) for e, m in final.items() if e != me) and not any(
+            _overlap(span, (m.start, m.end)) for m in held
+        )
 
     for e, ent in enumerate(entities):
+        if e in several:
+            continue
         forms = lexicon.forms(tuple(w.lower() for w in src[ent.start : ent.end]), ent.label)
         if not forms:
             continue
@@ -158,6 +166,6 @@ def apply_lexicon(
                 if wider:
                     final[e] = Match(e, wider[0][0], wider[0][1], LEXICON_SCORE)
                     break
-    matches = tuple(sorted(final.values(), key=lambda m: (m.start, m.end)))
+    matches = tuple(sorted([*final.values(), *held], key=lambda m: (m.start, m.end)))
     spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
     return ProjectedSentence(spans, matches, projected.n_source_entities)

@@ -77,6 +77,9 @@ class Alignment:
     def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
         sure = set((int(i), int(j)) for i, j in pairs)
         weak = set((int(i), int(j)) for i, j in possible) - sure
+        negative = [link for link in sure | weak if link[0] < 0 or link[1] < 0]
+        if negative:
+            raise ValueError(f"alignment links are 0-based word indices, got {min(negative)}")
         return cls(tuple(sorted(sure)), tuple(sorted(weak)))
 
     def __len__(self) -> int:
@@ -94,7 +97,7 @@ class Alignment:
         for item in line.split():
             sep = "-" if "-" in item else "p"
             left, found, right = item.partition(sep)
-            if not found or not left.isdigit() or not right.isdigit():
+            if not found or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
                 raise ValueError(f"{where}: expected Pharaoh links like '3-4' (or '3p4' for possible), got {item!r}")
             (sure if sep == "-" else weak).append((int(left), int(right)))
         return cls.of(sure, weak)
@@ -112,10 +115,15 @@ class Alignment:
     def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
         """Raise a ``ValueError`` naming ``where`` and the first link outside a pair of ``n_src`` source and ``n_tgt``
         target tokens."""
-        if self.fits(n_src, n_tgt):
-            return
-        for i, j in self.pairs + self.possible:
-            if i >= n_src or j >= n_tgt:
+        links = self.pairs + self.possible
+        if (
+            self.fits(n_src, n_tgt)
+            and min(map(_first, links), default=0) >= 0
+            and min(map(_second, links), default=0) >= 0
+        ):
+            return  # (``fits`` compares the largest indices only: the readers never make a negative one)
+        for i, j in links:
+            if not (0 <= i < n_src and 0 <= j < n_tgt):
                 raise ValueError(
                     f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
                 )

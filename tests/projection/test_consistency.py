@@ -88,3 +88,15 @@ def test_recover_skips_occupied_occurrences():
     x = ProjectionInput(sent(["Germany", "x"], ["B-LOC", "B-PER"]), ("eJalimane", "y"), Alignment())
     p = proj(["LOC", "PER"], [(1, 0, 1)], 2)  # the PER entity already sits on the only occurrence
     assert apply_lexicon(x, p, LEX) == p
+
+
+def test_an_entity_with_several_spans_keeps_them_all():
+    """The heuristic keeps every run; the lexicon kept the last span per entity even with nothing to add (found in
+    review)."""
+    from projection.method import HeuristicMethod
+
+    inp = ProjectionInput(sent(["Paris", "is", "nice"], ["B-LOC", "O", "O"]), ("Paris", "ist", "schön", "Paris"),
+                          Alignment.of([(0, 0), (0, 3)]))  # fmt: skip
+    projected = HeuristicMethod().project(inp)
+    assert [(s.start, s.end) for s in projected.spans] == [(0, 1), (3, 4)]
+    assert apply_lexicon(inp, projected, Lexicon(())) == projected

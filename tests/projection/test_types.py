@@ -35,3 +35,19 @@ def test_bounds_are_checked_against_both_link_kinds_and_the_extent_is_kept_but_n
         a.check_bounds(2, 4, where="here")
     assert a == Alignment(((0, 1), (2, 0)), ((1, 3),)) and hash(a) == hash(Alignment(a.pairs, a.possible))
     assert Alignment().fits(0, 0) and pickle.loads(pickle.dumps(a)).fits(3, 4)
+
+
+def test_a_negative_link_fits_no_pair():
+    """Only the largest indices were compared, so (0, -1) passed the bounds check that vets an aligner's output
+    (found in review); ``Alignment.of`` refuses it outright."""
+    with pytest.raises(ValueError, match=r"0-based word indices, got \(0, -1\)"):
+        Alignment.of([(0, -1)])
+    links = Alignment(((0, -1),))
+    with pytest.raises(ValueError, match="^x: link 0--1 is outside a pair of 2 source and 2 target tokens"):
+        links.check_bounds(2, 2, where="x")
+
+
+def test_from_pharaoh_takes_ascii_digits_only_and_names_where():
+    for item in ("²-1", "١-٢"):
+        with pytest.raises(ValueError, match="^gold.txt:7: expected Pharaoh links"):
+            Alignment.from_pharaoh(f"0-0 {item}", where="gold.txt:7")
