@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from projection.refine import contains_name
+from projection.refine import contains_name, one_per_entity
 from projection.types import Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
 
@@ -129,11 +129,8 @@ def apply_lexicon(
     entities = inp.entities
     tokens = inp.target_tokens
     src = inp.source.tokens
-    final = {m.entity: m for m in projected.matches}
-    # an entity with several spans (the heuristic keeps every run) is left as it is, all its spans kept
-    held = [m for m in projected.matches if final[m.entity] is not m] if len(final) < len(projected.matches) else []
+    final, held = one_per_entity(projected.matches)  # held: the spans of entities with several, kept as they are
     several = {m.entity for m in held}
-    held += [final.pop(e) for e in several]
 
     def free(span: tuple[int, int], me: int) -> bool:
         return not any(_overlap(span, (m.start, m.end)) for e, m in final.items() if e != me) and not any(

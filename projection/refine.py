@@ -123,6 +123,16 @@ def _reference(inp: ProjectionInput, ent: Span, current: tuple[int, int] | None)
     return (ent.start + ent.end - 1) / 2 * len(inp.target_tokens) / n_src
 
 
+def one_per_entity(matches: Sequence[Match]) -> tuple[dict[int, Match], list[Match]]:
+    """The matches of the entities projected once, by entity, and the matches of those projected several times
+    (the heuristic keeps every run), which the refinements leave as they are."""
+    by_entity = {m.entity: m for m in matches}
+    if len(by_entity) == len(matches):
+        return by_entity, []
+    several = {e for e, n in Counter(m.entity for m in matches).items() if n > 1}
+    return {e: m for e, m in by_entity.items() if e not in several}, [m for m in matches if m.entity in several]
+
+
 def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len: int = 3) -> ProjectedSentence:
     """``projected`` with entities moved onto (or given) target words that contain their names."""
     if min_len < 1:
@@ -130,15 +140,9 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     entities = inp.entities
     tokens = inp.target_tokens
     src = inp.source.tokens
-    current = {m.entity: (m.start, m.end) for m in projected.matches}
-    by_entity = {m.entity: m for m in projected.matches}
-    held: list[Match] = []  # the spans of entities with several: they stay as they are
-    several: set[int] = set()
-    if len(current) < len(projected.matches):
-        several = {e for e, n in Counter(m.entity for m in projected.matches).items() if n > 1}
-        held = [m for m in projected.matches if m.entity in several]
-        for e in several:
-            del current[e], by_entity[e]
+    by_entity, held = one_per_entity(projected.matches)  # held: the spans of entities with several, kept as they are
+    current = {e: (m.start, m.end) for e, m in by_entity.items()}
+    several = {m.entity for m in held}
     kept = [(m.start, m.end) for m in held]
     keys = [name_keys(src[e.start : e.end], min_len) for e in entities]
     lowered = "\n".join(tokens).lower() if any(keys) else ""  # anchor_groups reads it only for some key
