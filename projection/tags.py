@@ -57,22 +57,15 @@ def repair_in_place(tags: list[str]) -> int:
 
 
 def first_ill_formed(tags: Sequence[str], *, kept: bool = False) -> int:
-    """The index of the first tag that ``repair_iob2`` would change (an I- tag after O or after another type), or
-    -1; ``tags`` must be valid IOB2 tags. Only the I- tags are visited when ``tag_parts`` has kept every tag
-    (``kept``: the caller knows it has)."""
-    inside, parts = _INSIDE, _PARTS
-    if kept or parts.keys() >= set(tags):
-        for k in compress(range(len(tags)), map(inside.__contains__, tags)):
-            if k == 0 or parts[tags[k - 1]][1] != inside[tags[k]]:
-                return k
-        return -1
-    prev = ""  # some tag was not kept (the cache is full): every tag is parsed
-    for k, tag in enumerate(tags):
-        inside_tag, label, _ = tag_parts(tag)
-        if inside_tag and label != prev:
-            return k
-        prev = label
-    return -1
+    """The index of the first tag that the IOB2 repair would change (an I- tag after O or after another type), or
+    -1; ``tags`` must be valid IOB2 tags. ``repair_in_place`` on a copy when ``tag_parts`` has kept every tag
+    (``kept``: the caller knows it has), else ``repair_iob2``."""
+    if kept or _PARTS.keys() >= set(tags):
+        repaired = list(tags)
+        changed = repair_in_place(repaired)
+    else:
+        repaired, changed = repair_iob2(tags)
+    return next(k for k, (a, b) in enumerate(zip(tags, repaired)) if a != b) if changed else -1
 
 
 def check_tag(tag: str, *, where: str = "<tag>") -> None:

@@ -219,10 +219,6 @@ class ConllReader:
         self._use_layout(layout)
         return self._noted(self._read_texts([text], first_line))
 
-    def read_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> list[Sentence]:
-        """``iter_text``'s sentences as a list."""
-        return list(self.iter_text(text, first_line, layout))
-
     def _bodies(self, texts: Iterable[str], lineno: int = 1) -> Iterator[tuple[str, int]]:
         """``(text, first line number)`` of runs of whole lines that end at an empty line (or at the end of the
         file), so that no sentence crosses two of them; each text ends with ``\\n``. ``lineno``: the number of
