@@ -27,6 +27,7 @@ import math
 from abc import abstractmethod
 from collections.abc import Sequence as SequenceABC
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Sequence
 
 from projection.align.base import Aligner, Tokens
@@ -99,13 +100,18 @@ def merge_windows(
 def cut_long_pair(
     links: Alignment, n_src: int, n_tgt: int, limit: int, *, low: int | None = None, high: int | None = None
 ) -> list[Window]:
-    """Cut a pair into pieces that no link of ``links`` crosses (see the module doc); every side <= ``limit``.
+    """Cut a pair into pieces that no link of ``links`` crosses (see the module doc): pieces of at most ``high``
+    source and ``limit`` target tokens that tile both sides, each with at least one token on each side.
 
-    A cut (a, b) is clean when every link has i < a and j < b, or i >= a and j >= b; b is the middle of the
-    target positions that allow it. Greedily from the start, the next cut is the clean one, a in
-    [start + ``low``, start + ``high``], with the most links within 8 source words of it (the best-supported);
-    with no clean cut there, the cut falls at start + ``high`` and the proportional target position.
-    Target sides are capped at ``limit`` (source sides hold at most ``high`` <= ``limit`` tokens)."""
+    A cut (a, b) is clean when every link has i < a and j < b, or i >= a and j >= b. Greedily from the start, the
+    next cut is the clean one, a in [start + ``low``, start + ``high``], with the most links within 8 source
+    words of it (the best-supported), and b the middle of the target positions that allow it (with no link that
+    near: the proportional target position among them). With no clean cut there, the cut falls at start +
+    ``high`` and the proportional target position. Every cut leaves the rest cuttable: a target word for each
+    source piece still needed, a source word for each target piece (so pairs of very unequal sides, 2,600
+    against 60 tokens, are tiled too). Only a pair that cannot be tiled at all (more than ``limit`` target
+    tokens per source token, or ``high`` source tokens per target token) keeps a tail in no piece: its last
+    piece is capped at the sizes allowed."""
     low = PIECE_MIN if low is None else low
     high = PIECE_MAX if high is None else high
     if not 1 <= low <= high <= limit:
@@ -121,28 +127,42 @@ def cut_long_pair(
     count = [0] * (n_src + 1)  # count[a] = links with i < a
     for a in range(n_src):
         count[a + 1] = count[a] + len(per_i.get(a, ()))
+
+    def b_range(a: int, t: int) -> tuple[int, int]:
+        # after a cut (a, b) the rest needs a target word per source piece of `high` and a source word per
+        # target piece of `limit`; b also stays inside the target and at most `limit` after t
+        return (max(t + 1, n_tgt - limit * (n_src - a)),
+                min(t + limit, n_tgt - math.ceil((n_src - a) / high)))  # fmt: skip
+
     cuts, s, t = [], 0, 0
-    while s < n_src and (n_src - s > high or n_tgt - t > limit):
+    while (n_src - s > high or n_tgt - t > limit) and n_src - s > 1 and n_tgt - t > 1:
         best = None
-        for a in range(s + max(1, low), min(n_src, s + high) + 1):
-            lo, hi = max(max_before[a] + 1, t + 1), min(min_from[a], t + limit, n_tgt - 1)
+        for a in range(s + max(1, low), min(n_src - 1, s + high) + 1):
+            b_lo, b_hi = b_range(a, t)
+            lo, hi = max(max_before[a] + 1, b_lo), min(min_from[a], b_hi)
             if lo > hi:
                 continue
             support = count[min(n_src, a + _SUPPORT)] - count[max(0, a - _SUPPORT)]
             if best is None or support >= best[0]:
-                best = (support, a, (lo + hi) // 2)
-        if best is None:
-            a = min(n_src, s + high)
-            b = t + round((a - s) * (n_tgt - t) / max(1, n_src - s))
-            best = (0, a, min(max(b, t + 1), t + limit))
-        _, a, b = best
-        if a >= n_src and b >= n_tgt:
-            break
+                best = (support, a, lo, hi)
+        if best is None:  # no clean cut: the largest piece the rest allows, at the proportional target position
+            spare = math.ceil(max(0, n_tgt - t - limit) / limit)  # source words the target's rest needs
+            a = max(s + 1, min(s + high, n_src - 1, n_src - spare))
+            lo, hi = b_range(a, t)
+            if lo > hi:  # the pair cannot be tiled: stay inside both sides
+                lo, hi = t + 1, min(t + limit, n_tgt - 1)
+            best = (0, a, lo, hi)
+        support, a, lo, hi = best
+        # the middle of what the links allow; with no link near the cut, the proportional position in it
+        b = (lo + hi) // 2 if support else min(max(t + round((a - s) * (n_tgt - t) / (n_src - s)), lo), hi)
         cuts.append((a, b))
         s, t = a, b
     bounds = [(0, 0), *cuts, (n_src, n_tgt)]
-    return [Window((s0, s1), (t0, t1), (s0, s1), (t0, t1))
-            for (s0, t0), (s1, t1) in zip(bounds, bounds[1:]) if s1 > s0 and t1 > t0]
+    out = []
+    for (s0, t0), (s1, t1) in pairwise(bounds):
+        s1, t1 = min(s1, s0 + limit), min(t1, t0 + limit)  # only an untileable pair's last piece is capped
+        out.append(Window((s0, s1), (t0, t1), (s0, s1), (t0, t1)))
+    return out
 
 
 class PairView(SequenceABC):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -151,6 +152,62 @@ def test_cut_long_pair_by_hand() -> None:
     ]
     with pytest.raises(ValueError, match="piece sizes"):
         cut_long_pair(links, 7, 7, limit=2, low=1, high=3)
+
+
+def _check_tiling(windows, n_src: int, n_tgt: int, limit: int, high: int) -> None:
+    """The pieces follow each other on both sides from (0, 0), none is empty on a side or too long (``high``
+    source words; ``limit`` in a pair too short on the target side for pieces of ``high``)."""
+    s = t = 0
+    for w in windows:
+        assert w.src == w.src_core and w.tgt == w.tgt_core
+        assert w.src[0] == s and w.tgt[0] == t, windows
+        assert 1 <= w.src[1] - s <= (high if math.ceil(n_src / high) <= n_tgt else limit), windows
+        assert 1 <= w.tgt[1] - t <= limit, windows
+        s, t = w.src[1], w.tgt[1]
+    assert s <= n_src and t <= n_tgt
+
+
+def test_cut_long_pair_covers_pairs_of_very_unequal_sides() -> None:
+    """Found in review: with few first-pass links, 2,600 x 60 gave pieces past the 60 target words and left the
+    last 104 source words in none; 200 x 3,000 left the target from word 1,535 on in none (eflomal's limit is
+    1,023 tokens a side). Now both are tiled; the diagonal case cuts as before (every 192 words)."""
+    from projection.align.statistical import cut_long_pair
+
+    for n_src, n_tgt in [(2600, 60), (200, 3000), (1100, 1100), (1024, 6), (5, 1023 * 5)]:
+        for links in ([], [(0, 0), (n_src - 1, n_tgt - 1)]):
+            windows = cut_long_pair(Alignment.of(links), n_src, n_tgt, 1023)
+            _check_tiling(windows, n_src, n_tgt, 1023, 192)
+            assert (windows[-1].src[1], windows[-1].tgt[1]) == (n_src, n_tgt)
+    diagonal = cut_long_pair(Alignment.of((k, k) for k in range(1100)), 1100, 1100, 1023)
+    assert [w.src for w in diagonal] == [(0, 192), (192, 384), (384, 576), (576, 768), (768, 960), (960, 1100)]
+    # a pair that cannot be tiled (3,000 target words for 2 source words, 1,023 at most per piece): its last
+    # piece is capped, the rest of the target stays in no piece
+    windows = cut_long_pair(Alignment(), 2, 3000, 1023)
+    assert [(w.src, w.tgt) for w in windows] == [((0, 1), (0, 1023)), ((1, 2), (1023, 2046))]
+
+
+def test_cut_long_pair_tiles_every_tileable_pair() -> None:
+    """Random small pairs and links, against the definition: pieces tile both sides whenever the sizes allow
+    it (enough words on each side for the pieces the other needs)."""
+    import random
+
+    from projection.align.statistical import cut_long_pair
+
+    rng = random.Random(7)
+    tiled = 0
+    for _ in range(3000):
+        limit = rng.randint(1, 12)
+        high = rng.randint(1, limit)
+        low = rng.randint(1, high)
+        n_src, n_tgt = rng.randint(1, 60), rng.randint(1, 60)
+        links = Alignment.of({(rng.randrange(n_src), rng.randrange(n_tgt)) for _ in range(rng.randint(0, 40))})
+        windows = cut_long_pair(links, n_src, n_tgt, limit, low=low, high=high)
+        _check_tiling(windows, n_src, n_tgt, limit, high)
+        pieces = max(math.ceil(n_src / high), math.ceil(n_tgt / limit))
+        if pieces <= min(n_src, n_tgt):
+            assert (windows[-1].src[1], windows[-1].tgt[1]) == (n_src, n_tgt), (n_src, n_tgt, limit, high, windows)
+            tiled += 1
+    assert tiled == 1974  # counted once: the rest of the 3,000 cannot be tiled at their sizes
 
 
 def test_auto_iterations_match_eflomal(monkeypatch) -> None:
