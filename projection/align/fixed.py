@@ -28,7 +28,9 @@ class FixedAligner(Aligner):
 
     def signature(self) -> str:
         """``fixed.v1(sha=…)``: the first 10 hex of the sha256 of the alignments as a Pharaoh file (the bytes
-        ``--save-alignments`` writes), so given links and the same links read from a file sign alike."""
+        ``--save-alignments`` writes). ``project --alignments FILE`` signs the file's own bytes (``file_digest``,
+        known before any line is parsed), so the two agree when the file is written that way (each line as
+        ``Alignment.to_pharaoh`` gives it, ending in ``\\n``), and differ for the same links written otherwise."""
         return f"fixed.v1(sha={pharaoh_digest(a.to_pharaoh() + chr(10) for a in self.alignments)})"
 
 

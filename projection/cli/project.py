@@ -127,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
     if args.align_corpus and args.alignments:
         raise ValueError("--align-corpus trains the aligner, which does not run with --alignments; leave one out")
+    if args.aligner_option and args.alignments:
+        raise ValueError("--aligner-option sets up the aligner, which does not run with --alignments; leave one out")
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
         check_models(config, models, tagger=False, translation=False)
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []

@@ -281,6 +281,14 @@ def test_an_align_corpus_with_given_links_has_no_effect_and_says_so(tmp_path):
     assert_one_error(code, err, s, "--align-corpus trains the aligner, which does not run with --alignments")
 
 
+def test_aligner_options_with_given_links_have_no_effect_and_say_so(tmp_path):
+    """Found in review: the options were accepted and did nothing."""
+    links = tmp_path / "al.txt"
+    links.write_text("0-0\n" * 799, encoding="utf-8")
+    code, err, s = cli(project(tmp_path, "--alignments", str(links), "--aligner-option", "stem=5"), tmp_path)
+    assert_one_error(code, err, s, "--aligner-option sets up the aligner, which does not run with --alignments")
+
+
 def test_an_align_corpus_with_a_neural_aligner_is_refused(tmp_path):
     from projection.options import default_config
     from projection.plans import align_stage
