@@ -52,7 +52,7 @@ def text_trigrams(tokens: Sequence[str]) -> frozenset[str]:
     for k, tok in enumerate(tokens):
         out |= _token_trigrams(tok)
         if k:
-            out.add(f"{tokens[k - 1][-1:].lower()} {tok[:1].lower()}")
+            out.add(f"{tokens[k - 1].lower()[-1:]} {tok.lower()[:1]}")
     return frozenset(out)
 
 
@@ -104,7 +104,7 @@ class TargetTrigrams:
         m = self._bnd.get(k)
         if m is None:
             prev, cur = self.tokens[k - 1], self.tokens[k]
-            m = self._bnd[k] = self.mask((f"{prev[-1:].lower()} {cur[:1].lower()}",))
+            m = self._bnd[k] = self.mask((f"{prev.lower()[-1:]} {cur.lower()[:1]}",))
         return m
 
 

@@ -41,6 +41,31 @@ def test_char_similarity_hand_computed():
     assert char_similarity("ab", "abc") == char_similarity("abc", "ab")
 
 
+def _joined_trigrams(tokens):
+    """The definition: the trigrams of ``" " + " ".join(tokens).lower() + " "``."""
+    text = " " + " ".join(tokens).lower() + " "
+    return frozenset(text[k : k + 3] for k in range(len(text) - 2))
+
+
+def test_trigrams_and_span_similarities_follow_the_joined_text_definition():
+    """Per token plus across each space, against the joined, lower-cased text itself. Found in review: a token
+    starting with ``İ`` (lower-cased to two characters) gave a four-character "trigram" across the space."""
+    import random
+
+    from projection.scores import TargetTrigrams, dice, span_char_similarities, text_trigrams
+
+    assert text_trigrams(["Ab", "İ"]) == _joined_trigrams(["Ab", "İ"]) == {" ab", "ab ", "b i", " i̇", "i̇ "}
+    rng = random.Random(3)
+    letters = "aAbxİIıΣσςßẞǅΑ\u0307"
+    for _ in range(3000):
+        tokens = ["".join(rng.choices(letters, k=rng.randint(1, 4))) for _ in range(rng.randint(1, 5))]
+        entity = ["".join(rng.choices(letters, k=rng.randint(1, 4))) for _ in range(rng.randint(1, 2))]
+        assert text_trigrams(tokens) == _joined_trigrams(tokens)
+        spans = [(a, b) for a in range(len(tokens)) for b in range(a + 1, len(tokens) + 1)]
+        want = [dice(_joined_trigrams(entity), _joined_trigrams(tokens[a:b])) for a, b in spans]
+        assert span_char_similarities(entity, TargetTrigrams(tokens), spans) == want
+
+
 def test_score_config_validation_and_signature():
     with pytest.raises(ValueError, match="≥ 0"):
         ScoreConfig(align=-1.0)
