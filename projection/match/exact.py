@@ -80,6 +80,7 @@ def _solve_dp(pairs: Sequence[Pair]) -> list[int]:
     table: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(n + 1)]  # value, pair, next used
     for used in reach[n]:
         table[n][used] = (0.0, -1, used)
+    tol = 1e-12 * max(p[3] for p in pairs)  # ties within rounding, relative to the scores (tiny scores too)
 
     def value(si: int, used: int) -> float:
         return table[si][used][0]
@@ -92,7 +93,7 @@ def _solve_dp(pairs: Sequence[Pair]) -> list[int]:
                 if used & bit[e]:
                     continue
                 total = c + value(nxt[k], used | bit[e])
-                if total > best[0] + 1e-12:
+                if total > best[0] + tol:
                     best = (total, k, used | bit[e])
             table[si][used] = best
     chosen, si, used = [], 0, 0
@@ -123,6 +124,7 @@ def _solve_milp(pairs: Sequence[Pair]) -> list[int]:
         for j in range(a, b):  # each target word covered at most once <=> no overlap
             A[p_row[j], k] = 1
     c = -np.array([p[3] for p in pairs])
+    c /= -c.min()  # the largest score 1: HiGHS' absolute tolerances then fit tiny scores too
     res = milp(
         c,
         constraints=LinearConstraint(A.tocsr(), -np.inf, 1),

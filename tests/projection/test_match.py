@@ -84,6 +84,17 @@ def test_ilp_equals_brute_force():
         assert objective(got) == pytest.approx(brute_force(problem), abs=1e-9), problem
 
 
+@pytest.mark.parametrize("matcher", [ExactMatcher(), ExactMatcher(max_dp_entities=1)], ids=["dp", "milp"])
+def test_exact_is_optimal_at_any_scale_of_scores(matcher):
+    """Found in review: the DP compared totals with an absolute 1e-12, so scores below that chose nothing."""
+    for scale in (1e-15, 1e6):
+        for problem in PROBLEMS[:60]:
+            scaled = MatchProblem(problem.n_entities, tuple((e, a, b, s * scale) for e, a, b, s in problem.pairs))
+            got = matcher.match(scaled)
+            check_selection(scaled, got)
+            assert objective(got) == pytest.approx(brute_force(problem) * scale, rel=1e-9, abs=0), problem
+
+
 def test_exact_dp_equals_milp_on_larger_problems():
     rng = random.Random(11)
     dp, milp = ExactMatcher(), ExactMatcher(max_dp_entities=1)
