@@ -90,9 +90,12 @@ def aligner_option_names(name: str) -> tuple[str, ...]:
 def _fits(annotation: Any, value: Any) -> bool:
     """Whether ``value`` has a type the parameter's annotation names (``int | None``, ``float``, ``bool``,
     ``str``, ``tuple[int, int, int] | None``); an unannotated parameter takes anything. An int fits a float,
-    a bool fits only a bool, and NaN or infinity fit nothing."""
-    if not isinstance(annotation, str):
+    a bool fits only a bool, and NaN or infinity fit nothing. An annotation that is not a string (a module without
+    postponed annotations) is read as its source would spell it (``int``, ``int | None``)."""
+    if annotation is inspect.Parameter.empty:
         return True
+    if not isinstance(annotation, str):
+        annotation = annotation.__name__ if isinstance(annotation, type) else str(annotation).replace("typing.", "")
     kinds = {part.strip().split("[")[0] for part in annotation.split("|")}
     if value is None:
         return "None" in kinds
