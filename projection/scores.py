@@ -62,7 +62,7 @@ def dice(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
 
 def char_similarity(a: str, b: str) -> float:
     """Dice coefficient of the character trigram sets of two space-tokenised strings (lowercased,
-    space-padded); 1.0 for equal strings."""
+    space-padded); 1.0 for equal strings that hold a word, 0.0 when either holds none (no trigram)."""
     return dice(text_trigrams(a.split()), text_trigrams(b.split()))
 
 
