@@ -41,8 +41,8 @@ class SilverNERConfig(datasets.BuilderConfig):
         splits: which splits to build (default: the family's, e.g. ``("test",)``).
         limit: only the first ``limit`` sentences of each split (quick builds, tests).
         data_revision: what the source data was, per split: the Hub commit (12 hex) or a hash of the data
-            read (``builders.build`` resolves it, so the signature and the cache follow a new Hub revision or
-            a data file edited in place).
+            read (ids, tokens, tags). A builder resolves it when it is not given, so the signature and the cache
+            follow a new Hub revision or a data file edited in place.
     """
 
     aligner: str | None = None
@@ -202,9 +202,10 @@ class SilverNERConfig(datasets.BuilderConfig):
 
 
 def _sentences_hash(sentences) -> str:
+    """12 hex of the sentences read: ids (``file:line``, the rows' ``id``), tokens and tags."""
     import json
 
-    return content_hash(*(json.dumps([s.tokens, s.tags], ensure_ascii=False) for s in sentences))[:12]
+    return content_hash(*(json.dumps([s.id, s.tokens, s.tags], ensure_ascii=False) for s in sentences))[:12]
 
 
 def _parallel(corpus) -> tuple:

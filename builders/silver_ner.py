@@ -55,13 +55,19 @@ class SilverNER(datasets.GeneratorBasedBuilder):
 
     @classmethod
     def from_config(cls, config: SilverNERConfig, **kwargs) -> "SilverNER":
-        """A builder for an existing config object. Its data revision is resolved first (the Hub commit or
-        a hash of the data read), so the cache id follows the data actually there."""
-        if config.data_revision is None:
-            import dataclasses
+        """A builder for an existing config object (its data revision is resolved as for any builder)."""
+        return cls(**config.builder_kwargs(), **kwargs)
 
+    def _create_builder_config(self, config_name=None, custom_features=None, config_id=None, **config_kwargs):
+        """``datasets``' hook: the config, with its data revision resolved when not given (the Hub commit or a
+        hash of the data read), so the signature and the cache id follow the data actually there, however the
+        builder is made (a data file edited in place returned the old rows through ``SilverNER(...)``)."""
+        import dataclasses
+
+        config, _ = super()._create_builder_config(config_name, custom_features, **config_kwargs)
+        if config.data_revision is None:
             config = dataclasses.replace(config, data_revision=config.resolve_data_revision())
-        return cls(config_id=config.config_id, **config.builder_kwargs(), **kwargs)
+        return config, config.config_id
 
     def _info(self) -> datasets.DatasetInfo:
         family = self.config.family
