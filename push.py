@@ -64,11 +64,22 @@ def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, lis
     return sha, files, readme
 
 
-def publish(export_dir: str | os.PathLike, repo_id: str, *, token: str | None = None, api=None, commit_message=None):
+def publish(
+    export_dir: str | os.PathLike,
+    repo_id: str,
+    *,
+    token: str | None = None,
+    api=None,
+    commit_message=None,
+    configs: Sequence[str] | None = None,
+):
     """One commit to the dataset repo ``repo_id``: the exported configs' Parquet files and the merged card.
 
-    ``api`` is a ``huggingface_hub.HfApi`` (or a fake with ``repo_info``, ``create_repo``,
-    ``list_repo_files``, ``hf_hub_download``, ``create_commit``). Returns the ``CommitInfo``.
+    ``configs``: publish only these configs of the export folder (``push.py`` passes the ones it just built;
+    the folder's card also keeps configs exported by earlier runs, e.g. a ``--dry-run --limit 5`` trial);
+    ``None``: every config the folder's card lists. ``api`` is a ``huggingface_hub.HfApi`` (or a fake with
+    ``repo_info``, ``create_repo``, ``list_repo_files``, ``hf_hub_download``, ``create_commit``). Returns the
+    ``CommitInfo``.
     """
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 
@@ -78,12 +89,19 @@ def publish(export_dir: str | os.PathLike, repo_id: str, *, token: str | None = 
         raise FileNotFoundError(f"{local} not found; run export (or push.py --dry-run) first")
     if repo_id.count("/") != 1:
         raise ValueError(f"repo id must look like ORG/NAME, got {repo_id!r}")
-    mine, _, _ = records_from_card(local.read_text(encoding="utf-8"))
+    mine, _, _ = records_from_card(local.read_text(encoding="utf-8"), str(local))
+    if configs is not None:
+        missing = sorted(set(configs) - {c.name for c in mine})
+        if missing:
+            raise ValueError(f"{local} does not list {', '.join(missing)}; export them first")
+        mine = [c for c in mine if c.name in set(configs)]
     if not mine:
         raise ValueError(f"{local} lists no silver-ner configs; export some first")
     api = api if api is not None else HfApi(token=token)
     sha, remote_files, remote_readme = _remote_state(api, repo_id, token)
-    theirs, foreign_configs, foreign_infos = records_from_card(remote_readme) if remote_readme else ([], [], [])
+    theirs, foreign_configs, foreign_infos = (
+        records_from_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [])
+    )
     card = render_card(
         repo_id, merge_cards(theirs, mine), foreign_configs=foreign_configs, foreign_infos=foreign_infos
     )
@@ -151,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if args.dry_run:
             return 0
-        info = publish(result.export_dir, args.repo_id, token=args.token)
+        info = publish(result.export_dir, args.repo_id, token=args.token, configs=[c.name for c in result.configs])
         print(f"published to {args.repo_id}: {getattr(info, 'commit_url', info)}")
         return 0
     except (ValueError, OSError, ImportError, HfHubHTTPError) as err:

@@ -355,6 +355,7 @@ def export(
     for name in names:  # validate every config (names, options) before any work
         task.config(name)
     out = Path(export_dir)
+    _read_card(out)  # and the card the new configs will be merged into
     out.mkdir(parents=True, exist_ok=True)
     outcomes = list(_outcomes(task, names, executor, report))
     cards, files, failed = [], [], []
@@ -402,13 +403,20 @@ def _write_config(out: Path, outcome: ConfigOutcome) -> None:
         atomic_write_bytes(out / f.path, f.data)
 
 
+def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict]]:
+    """``records_from_card`` of ``out/README.md`` (nothing when there is none); a ``ValueError`` naming the file
+    for a card that does not parse."""
+    readme = out / "README.md"
+    if not readme.is_file():
+        return [], [], []
+    return records_from_card(readme.read_text(encoding="utf-8"), str(readme))
+
+
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
     """``out/README.md``: the card of ``cards`` merged into the one already there (if any)."""
     from projection.cache import atomic_write_text
 
     readme = out / "README.md"
-    old, foreign_configs, foreign_infos = ([], [], [])
-    if readme.is_file():
-        old, foreign_configs, foreign_infos = records_from_card(readme.read_text(encoding="utf-8"))
+    old, foreign_configs, foreign_infos = _read_card(out)
     merged = merge_cards(old, cards)
     atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos))

@@ -64,24 +64,30 @@ class ConfigCard:
         }
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """(YAML metadata, body) of a card; a card without ``---`` front matter has empty metadata."""
+def split_front_matter(text: str, where: str = "README.md") -> tuple[dict[str, Any], str]:
+    """(YAML metadata, body) of a card; a card without ``---`` front matter has empty metadata. Errors name
+    ``where`` (the card's path, or ``repo:README.md``)."""
     if not text.startswith("---"):
         return {}, text
     end = text.find("\n---", 3)
     if end < 0:
-        raise ValueError("README.md: the YAML front matter opened by '---' on line 1 is never closed by '---'")
-    meta = _yaml().safe_load(text[3:end]) or {}
+        raise ValueError(f"{where}: the YAML front matter opened by '---' on line 1 is never closed by '---'")
+    yaml = _yaml()
+    try:
+        meta = yaml.safe_load(text[3:end]) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"{where}: the YAML front matter does not parse ({' '.join(str(err).split())}); fix or "
+                         "remove the card") from None  # fmt: skip
     if not isinstance(meta, dict):
-        raise ValueError("README.md: the YAML front matter is not a mapping")
+        raise ValueError(f"{where}: the YAML front matter is not a mapping")
     body = text[end + 4 :].lstrip("\n")
     return meta, body
 
 
-def records_from_card(text: str) -> tuple[list[ConfigCard], list[dict], list[dict]]:
+def records_from_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], list[dict], list[dict]]:
     """The silver-ner configs of an existing card, and the ``configs``/``dataset_info`` entries of any other
-    configs (kept as they are when the card is re-rendered)."""
-    meta, _ = split_front_matter(text)
+    configs (kept as they are when the card is re-rendered); errors name ``where``."""
+    meta, _ = split_front_matter(text, where)
     records = meta.get("silver_ner") or {}
     infos = {d.get("config_name"): d for d in meta.get("dataset_info") or [] if isinstance(d, dict)}
     if isinstance(meta.get("dataset_info"), dict):

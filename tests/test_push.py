@@ -167,3 +167,47 @@ def test_cli_dry_run_writes_the_export_folder(tmp_path, capsys):
     assert "match:exact" in meta["silver_ner"]["europarl-ner.es"]["signature"]
     assert meta["silver_ner"]["europarl-ner.es"]["metrics"]["test"]["sentences"] == 5
     assert (tmp_path / "e" / "europarl-ner.es" / "test-00000-of-00001.parquet").is_file()
+
+
+def test_push_publishes_only_the_configs_it_built(tmp_path, monkeypatch):
+    """Found in review: the export folder's card keeps configs of earlier runs (a --dry-run trial), and publish
+    sent them all. push.py now publishes what it built; ``publish`` alone still takes the whole folder."""
+    common = ["--export-dir", str(tmp_path / "e"), "--aligner", "fastalign.v1", "--cache-dir", str(tmp_path / "ds")]
+    assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--limit", "5", *common]) == 0
+    api = FakeApi(tmp=tmp_path)
+    published = push.publish  # the real publish, against the fake Hub
+    monkeypatch.setattr(push, "publish", lambda *a, **k: published(*a, api=api, **k))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
+    assert push.main(["--configs", "europarl-ner.es", "--limit", "6", "--repo-id", "org/silver", *common]) == 0
+    (commit,) = api.commits
+    assert sorted(op.path_in_repo for op in commit.ops) == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
+    meta, _ = split_front_matter(commit.ops[0].path_or_fileobj.decode())
+    assert list(meta["silver_ner"]) == ["europarl-ner.es"]
+    assert commit.message == "Add silver NER configs: europarl-ner.es"
+    # the folder's card still lists both, and publish without a selection sends both
+    everything = FakeApi(tmp=tmp_path / "b")
+    published(tmp_path / "e", "org/silver", api=everything)
+    assert sorted(op.path_in_repo for op in everything.commits[0].ops) == [
+        "README.md", "europarl-ner.de/test-00000-of-00001.parquet", "europarl-ner.es/test-00000-of-00001.parquet"]
+    with pytest.raises(ValueError, match="does not list europarl-ner.it; export them first"):
+        published(tmp_path / "e", "org/silver", api=FakeApi(tmp=tmp_path / "c"), configs=["europarl-ner.it"])
+
+
+def test_a_card_that_does_not_parse_is_named_before_any_build(tmp_path, capsys):
+    """Found in review: a hand-edited card with broken YAML let the whole build run and replace the Parquet, then
+    failed with a yaml traceback naming no file."""
+    out = tmp_path / "e"
+    out.mkdir()
+    (out / "README.md").write_text("---\nconfigs: [a, b\n---\n", encoding="utf-8")
+    argv = ["--configs", "europarl-ner.de", "--dry-run", "--limit", "5", "--export-dir", str(out), "--aligner",
+            "fastalign.v1", "--cache-dir", str(tmp_path / "ds")]  # fmt: skip
+    assert push.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"push.py: error: {out / 'README.md'}: the YAML front matter does not parse") and "\n" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["README.md"]  # nothing built or written
+    api = FakeApi(tmp=tmp_path, files={"README.md": b"---\nconfigs: [a\n---\n"})
+    (out / "README.md").unlink()
+    assert push.main([*argv[:-6], "--export-dir", str(tmp_path / "f"), "--aligner", "fastalign.v1", "--cache-dir",
+                      str(tmp_path / "ds")]) == 0  # fmt: skip
+    with pytest.raises(ValueError, match="org/silver:README.md: the YAML front matter does not parse"):
+        push.publish(tmp_path / "f", "org/silver", api=api)
