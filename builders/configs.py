@@ -66,8 +66,17 @@ class SilverNERConfig(datasets.BuilderConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         family, _ = parse_config_name(self.name)
+        for field, example in (("drop_labels", "a sequence such as ('MISC',)"), ("refine", "a sequence such as "
+                               "('anchor.v1',)"), ("splits", "a sequence such as ('test',)"),
+                               ("aligner_options", "a mapping such as {'stem': 5}")):  # fmt: skip
+            if isinstance(getattr(self, field), str):  # a string is a sequence of letters: 'MISC' -> M, I, S, C
+                raise ValueError(f"{field} takes {example}, not the string {getattr(self, field)!r}")
         self.aligner_options = freeze_options(self.aligner_options) or None
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
+        unknown = [x for x in self.drop_labels if x not in family.source_types]
+        if unknown:
+            raise ValueError(f"drop_labels {', '.join(unknown)}: no such entity type in {self.name}'s source (its "
+                             f"types: {', '.join(family.source_types)})")  # fmt: skip
         if self.refine is not None:
             self.refine = tuple(self.refine)
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits

@@ -47,6 +47,22 @@ def test_config_is_frozen_and_validated():
         SilverNERConfig(name="europarl-ner.de", splits=("dev",))
 
 
+def test_a_string_where_a_sequence_goes_and_an_unknown_label_are_refused():
+    """Found in review: drop_labels="MISC" became the labels M, I, S, C and dropped nothing, as did ("Misc",)."""
+    for field, value, needle in [
+        ("drop_labels", "MISC", "drop_labels takes a sequence such as ('MISC',), not the string 'MISC'"),
+        ("refine", "anchor.v1", "refine takes a sequence such as ('anchor.v1',), not the string 'anchor.v1'"),
+        ("splits", "test", "splits takes a sequence such as ('test',), not the string 'test'"),
+        ("aligner_options", "stem=3", "aligner_options takes a mapping such as {'stem': 5}, not the string 'stem=3'"),
+        ("drop_labels", ("Misc",), "drop_labels Misc: no such entity type in europarl-ner.de's source (its types: "
+                                   "PER, ORG, LOC, MISC)"),
+    ]:
+        with pytest.raises(ValueError) as err:
+            SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", **{field: value})
+        assert str(err.value) == needle
+    assert SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", drop_labels=["MISC"]).drop_labels == ("MISC",)
+
+
 def test_cache_id_follows_the_whole_method():
     base = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", limit=10)
     same = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", limit=10, matcher=base.matcher)
