@@ -10,16 +10,15 @@ sentence that is then aligned to the target tokens (same-language alignment) and
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
-from projection.neural.markers import decode_markers, mark_entities
+from projection.neural.markers import CLOSE, CLOSE_VARIANTS, OPEN, OPEN_VARIANTS, decode_markers, mark_entities
 from projection.neural.text import detokenize, split_words
 from projection.types import Sentence
 from projection.options import DEFAULT_BT_MODEL, DEFAULT_BT_TOKENIZER  # noqa: F401  (the one defaults table)
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,9 @@ class BackTranslation:
 
 
 def back_translate(english: Sequence[Sentence], lang: str, translator, *, threshold: float = 0.5) -> BackTranslation:
-    """Labelled sentences in ``lang`` for labelled English sentences (``translator``: a ``Translator``)."""
+    """Labelled sentences in ``lang`` for labelled English sentences (``translator``: a ``Translator``). Brackets
+    in the English words become parentheses first: the decoder would read them as markers."""
+    english = [_without_markers(s) for s in english]
     marked = [detokenize(mark_entities(s.tokens, s.spans), "en") if s.tokens else "" for s in english]
     entity_texts = [[detokenize(s.tokens[sp.start : sp.end], "en") for sp in s.spans] for s in english]
     unique = sorted({t for texts in entity_texts for t in texts})
@@ -47,3 +48,14 @@ def back_translate(english: Sequence[Sentence], lang: str, translator, *, thresh
     if lost:
         logger.info("back-translation: %d of %d entities did not come back with their markers", lost, matched + lost)
     return BackTranslation(tuple(out), markers, matched, lost)
+
+
+#: the characters the decoder reads as markers, and what they become in the English text
+_NOT_MARKERS = str.maketrans({**dict.fromkeys(OPEN + OPEN_VARIANTS, "("), **dict.fromkeys(CLOSE + CLOSE_VARIANTS, ")")})
+
+
+def _without_markers(sentence: Sentence) -> Sentence:
+    """``sentence`` with every bracket the marker decoder reads turned into a parenthesis (``[ COM 101 ]`` inside
+    an entity took the marker's place, and the entity's first word lost its label)."""
+    tokens = tuple(t.translate(_NOT_MARKERS) for t in sentence.tokens)
+    return sentence if tokens == sentence.tokens else replace(sentence, tokens=tokens)

@@ -119,7 +119,9 @@ def decode_markers(
             words.extend(inner)
         pos = m.end()
     words.extend(split(_strip_stray(text[pos:])))
-    scores = [[similarity(inner, t) for t in entity_translations] for _, _, inner in marker_spans]
+    # the entities translated alone, read like the markers' text: variants as brackets, brackets dropped
+    entities = [" ".join(_strip_stray(t.translate(_VARIANTS)).split()) for t in entity_translations]
+    scores = [[similarity(inner, t) for t in entities] for _, _, inner in marker_spans]
     pairs = best_pairs(scores, threshold)
     spans = [Span(marker_spans[m][0], marker_spans[m][1], labels[e]) for m, e in pairs]
     tags = tuple(spans_to_bio(spans, len(words)))

@@ -117,3 +117,34 @@ def test_corner_quotes_are_not_markers():
     d = decode_markers("「パリ」に行った", ["パリ"], ["LOC"], lambda t: [t] if t else [])
     assert (d.markers, d.matched, d.lost) == (0, 0, 1)
     assert list(d.sentence.tokens) == ["「パリ」に行った"]
+
+
+def test_entities_translated_alone_are_compared_without_their_brackets():
+    """Found in review: a marker-trained model may bracket an entity translated alone; with the brackets kept,
+    the marker ``USA`` scored 2·3/(3+9) = 0.5 against ``[die USA]`` (not above the threshold: lost) where
+    ``die USA`` scores 0.6, and a one-letter entity ``[X]`` scored 0.5 against its marker ``X``."""
+    for alone in ["die USA", "[die USA]", "【die USA】", " [ die  USA ] "]:
+        d = decode_markers("Er kam in die [USA] .", [alone], ["LOC"], split)
+        assert list(d.sentence.tags) == ["O", "O", "O", "O", "B-LOC", "O"], alone
+    d = decode_markers("[X] kam .", ["[X]"], ["PER"], split)
+    assert (list(d.sentence.tags), d.lost) == (["B-PER", "O", "O"], 0)
+
+
+def test_brackets_inside_english_entities_are_not_read_as_markers():
+    """Found in review: the Europarl English has tokens ``[`` ``]`` inside entities; marked as ``[Treaty [COM 101]]``
+    the decoder took the inner pair as the marker and ``Treaty`` lost its label, counted as matched."""
+    from projection.neural.backtrans import back_translate
+    from projection.types import Sentence
+
+    class Identity:  # a perfect "translation": the English text itself
+        def translate(self, texts, src, tgt):
+            return list(texts)
+
+    english = Sentence(("the", "Treaty", "[", "COM", "101", "]", "says"),
+                       ("O", "B-MISC", "I-MISC", "I-MISC", "I-MISC", "I-MISC", "O"), "s1")  # fmt: skip
+    out = back_translate([english], "de", Identity())
+    (sentence,) = out.sentences
+    assert list(zip(sentence.tokens, sentence.tags)) == [
+        ("the", "O"), ("Treaty", "B-MISC"), ("(", "I-MISC"), ("COM", "I-MISC"), ("101", "I-MISC"), (")", "I-MISC"),
+        ("says", "O")]  # fmt: skip
+    assert (out.markers, out.matched, out.lost) == (1, 1, 0)
