@@ -32,11 +32,12 @@ class TranslationCache:
         key = str(folder)
         if key not in self._loaded:
             table: dict[str, str] = {}
-            for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            for file in _oldest_first(folder.glob("*.json")) if folder.is_dir() else []:
                 try:
                     data = json.loads(file.read_text(encoding="utf-8"))
-                    table.update(data["translations"])
-                except (OSError, ValueError, KeyError) as err:
+                    for text, translation in data["translations"].items():
+                        table.setdefault(text, translation)  # two runs translated it differently: the first made
+                except (OSError, ValueError, KeyError, AttributeError) as err:
                     logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
             self._loaded[key] = table
         return self._loaded[key]
@@ -56,3 +57,15 @@ class TranslationCache:
         name = content_hash(text)[:16] + ".json"
         atomic_write_text(folder / name, text)
         self._table(model, src, tgt).update(translations)
+
+
+def _oldest_first(files) -> list[Path]:
+    """The files in the order they were written (modification time, then name); a file that vanished comes last."""
+
+    def written(path: Path) -> tuple[int, str]:
+        try:
+            return path.stat().st_mtime_ns, path.name
+        except OSError:
+            return 1 << 62, path.name
+
+    return sorted(files, key=written)

@@ -114,6 +114,10 @@ class Translator:
             code = nllb_code(lang) or ""
         token = f"__{code}__" if hasattr(tok, "get_lang_id") else code
         if not code or tok.convert_tokens_to_ids(token) in (None, tok.unk_token_id):
+            if lang in self.lang_codes:  # the user's own code: say that it is the code the tokenizer lacks
+                raise ValueError(f"the language code {code!r} given for {lang} (--mt-lang-code) is not a language "
+                                 f"token of the tokenizer of {self.tokenizer_name or self.model_name}; give one of "
+                                 "its language codes")  # fmt: skip
             raise ValueError(missing_language_message(lang, self.model_name))
         return code
 

@@ -139,7 +139,8 @@ class BackTranslateStage(Stage):
 
         t = self.translator
         tok = model_identity(t.tokenizer_name) if t.tokenizer_name else None
-        return (("bt", model_part(model_identity(t.model_name), tok=tok, beams=t.num_beams)),)
+        code = t.lang_codes.get(self.lang)  # --mt-lang-code reaches this translator too
+        return (("bt", model_part(model_identity(t.model_name), tok=tok, code=code, beams=t.num_beams)),)
 
     def check(self) -> None:
         self.translator.check_language(self.lang)

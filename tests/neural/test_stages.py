@@ -66,6 +66,22 @@ def test_cache_files_are_whole_json(tmp_path):
     assert fresh.get_many("m", "swa", "fr", ["a"]) == {}
 
 
+def test_the_cache_keeps_the_first_translation_made(tmp_path):
+    """Two runs that translated the same text differently (bf16 batches): a later run reads the one written first,
+    as the README says (found in review: the file whose hash sorted last won)."""
+    import os
+
+    for first, second in [("Habari A", "Habari B"), ("Habari B", "Habari A")]:
+        root = tmp_path / first[-1]
+        TranslationCache(root).put_many("m", "en", "sw", {"Hello": first})
+        TranslationCache(root).put_many("m", "en", "sw", {"Hello": second})
+        (old,) = [f for f in root.rglob("*.json") if first in f.read_text(encoding="utf-8")]
+        (new,) = [f for f in root.rglob("*.json") if second in f.read_text(encoding="utf-8")]
+        os.utime(old, ns=(1_000_000_000, 1_000_000_000))  # written first, whatever the clock's resolution
+        os.utime(new, ns=(2_000_000_000, 2_000_000_000))
+        assert TranslationCache(root).get_many("m", "en", "sw", ["Hello"]) == {"Hello": first}
+
+
 def test_sources_from_disk(data_dir):
     swa = load_sentences("masakhaner2", "swa", "test", data_dir=str(data_dir / "masakhaner2"), limit=2)
     assert len(swa) == 2 and swa[0].tokens[:3] == ("Shujaa", "Mwakilishi", "wa")
@@ -101,3 +117,24 @@ def test_pcm_needs_a_way_out_then_works_with_translations_file(tiny_models, data
     file.write_text("only one line\n")
     assert main([*common, "--translations", str(file)]) == 2
     assert "1 lines but 2 sentences" in capsys.readouterr().err
+    # a code of the user's own that the tokenizer lacks is named as such (found in review: the message asked
+    # for --mt-lang-code, which had been given)
+    assert main([*common, "--mt-model", str(tiny_models["mt"]), "--mt-lang-code", "pcm_Latn"]) == 2
+    err = capsys.readouterr().err
+    assert "the language code 'pcm_Latn' given for pcm (--mt-lang-code) is not a language token of the tokenizer" in err
+
+
+@pytest.mark.neural
+def test_the_back_translation_signature_names_the_language_code(tiny_models):
+    """Found in review: --mt-lang-code reaches the back-translation translator, but only the forward
+    translation's signature named it, so runs with two codes signed alike."""
+    from projection.neural.translate import Translator
+    from projection.stages.neural import BackTranslateStage
+
+    signatures = [
+        BackTranslateStage(Translator(str(tiny_models["mt"]), lang_codes=(("pcm", code),), progress=False),
+                           "pcm").signature()
+        for code in ("eng_Latn", "hau_Latn")
+    ]
+    assert signatures[0] != signatures[1]
+    assert "code=hau_Latn" in signatures[1][0][1].format()
