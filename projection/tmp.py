@@ -5,7 +5,10 @@
   ``KeyboardInterrupt`` and ``SystemExit``) and on SIGTERM/SIGHUP: a handler removes it, then re-raises the
   signal with the default action, so the exit status stays "killed by SIGTERM" (-15 / 143).
 * SIGKILL cannot be seen by anyone, so the first ``process_dir()`` of a later process sweeps the directories
-  of processes that no longer exist (``sweep_stale``; same user only; the PID is in the directory name).
+  of processes that no longer exist (``sweep_stale``; same user only; the PID is in the directory name). Only
+  directories that ``process_dir()`` made are swept, and only from the same PID namespace (a marker file inside
+  says so): a user's own ``silver-ner-2024-results``, or a live run's directory in another container sharing
+  the temporary folder, is left alone.
 * ``start_child(args)``: ``subprocess.Popen`` for helper binaries (eflomal). On Linux the child gets a
   parent-death signal (``PR_SET_PDEATHSIG`` = SIGKILL), so it dies with the process even after a SIGKILL.
   Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
@@ -35,6 +38,8 @@ from typing import Iterator, Sequence
 logger = logging.getLogger(__name__)
 
 PREFIX = "silver-ner-"
+#: the file in each scratch directory that names the PID namespace of the process that made it
+MARKER = ".silver-ner-scratch"
 _PR_SET_PDEATHSIG = 1
 _lock = threading.RLock()
 _dir: Path | None = None
@@ -51,6 +56,7 @@ def process_dir() -> Path:
         if _dir is None or _owner != os.getpid():
             sweep_stale()
             _dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+            (_dir / MARKER).write_text(_pid_namespace(), encoding="utf-8")
             _owner = os.getpid()
         _install_handlers()
         return _dir
@@ -95,8 +101,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _pid_namespace() -> str:
+    """The PID namespace of this process (``pid:[4026531836]``; "" where the system does not say)."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+
+
+def _made_here(path: str) -> bool:
+    """Whether ``process_dir()`` made the directory ``path`` in this PID namespace (its marker says so)."""
+    try:
+        with open(os.path.join(path, MARKER), encoding="utf-8") as fh:
+            return fh.read() == _pid_namespace()
+    except (OSError, ValueError):
+        return False
+
+
 def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
-    """Remove ``silver-ner-<pid>-*`` directories (this user's) whose process no longer exists; returns them.
+    """Remove ``silver-ner-<pid>-*`` directories (this user's, made by ``process_dir()`` in this PID namespace)
+    whose process no longer exists; returns them.
 
     A PID reused by an unrelated process keeps its directory until that process ends too."""
     root = Path(root if root is not None else tempfile.gettempdir())
@@ -113,6 +137,8 @@ def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
             if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
                 continue
         except OSError:
+            continue
+        if not _made_here(entry.path):
             continue
         shutil.rmtree(entry.path, ignore_errors=True)
         if not os.path.exists(entry.path):

@@ -23,18 +23,32 @@ def dead_pid() -> int:
     return child.pid
 
 
+def _made_by_process_dir(path: Path, namespace: str | None = None) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / tmp.MARKER).write_text(tmp._pid_namespace() if namespace is None else namespace, encoding="utf-8")
+
+
 def test_sweep_removes_only_dirs_of_ended_processes(tmp_path: Path) -> None:
     dead = tmp_path / f"silver-ner-{dead_pid()}-abc"
     (dead / "eflomal-x").mkdir(parents=True)
     (dead / "eflomal-x" / "fwd").write_text("0-0\n")
+    _made_by_process_dir(dead)
     alive = tmp_path / f"silver-ner-{os.getppid()}-abc"
     mine = tmp_path / f"silver-ner-{os.getpid()}-abc"
     other = tmp_path / "silver-ner-cache"
     no_rest = tmp_path / f"silver-ner-{dead_pid()}"
-    for path in (alive, mine, other, no_rest):
-        path.mkdir()
+    # found in review: a user's own folder whose name looks like one, and a live run's folder in another PID
+    # namespace (a container sharing /tmp), where its PID means nothing, were swept too
+    users = tmp_path / "silver-ner-2024-results"
+    elsewhere = tmp_path / f"silver-ner-{dead_pid()}-xyz"
+    for path in (alive, mine, other, no_rest, users):
+        _made_by_process_dir(path) if path in (alive, mine) else path.mkdir()
+    (users / "report.json").write_text("{}")
+    _made_by_process_dir(elsewhere, namespace="pid:[1]")
+    kept = (alive, mine, other, no_rest, users, elsewhere)
     assert tmp.sweep_stale(tmp_path) == [dead]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (alive, mine, other, no_rest))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in kept)
+    assert (users / "report.json").read_text() == "{}"
 
 
 def test_scratch_is_removed_after_the_block_even_on_error() -> None:

@@ -23,8 +23,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: the ways ``LocalExecutor`` may start its workers
-START_METHODS = ("fork", "spawn", "forkserver")
+#: the ways ``LocalExecutor`` may start its workers ("forkserver" is not one: its workers' parent is the fork
+#: server, so the parent-death signal that ties a worker to the driver cannot be set, and every worker exited)
+START_METHODS = ("fork", "spawn")
 
 #: fewer chunks than this run in this process: starting spawned workers (~0.3 s of imports) costs more than
 #: they save on a few chunks (measured: ``benchmarks/README.md``, *Whole process*)
