@@ -248,6 +248,8 @@ def run(
                 files.append(str(checkpoint.path(result.key)))
             if bar is not None:
                 bar.update(size)
+        for sink in sinks:  # all outputs ready before any appears: a full disk fails the run with none replaced
+            sink.prepare()
         for sink in sinks:
             sink.close()
     except BaseException:

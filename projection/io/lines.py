@@ -68,17 +68,31 @@ class OutputFile:
         self.path = Path(path)
         self._cm = None
         self._fh = None
+        self._prepared = False
 
     def __enter__(self):
         self._cm, self._fh = open_output(self.path)
+        self._prepared = False
         return self
 
     def _finish(self, ok: bool) -> None:
         """Write what is still buffered (``ok``) or drop it; called before the file is committed or discarded."""
 
+    def prepare(self) -> None:
+        """Write what is still buffered and make the temporary file durable (flush, ``fsync``) without publishing
+        it: a run with several outputs prepares them all before it commits any, so a full disk fails the run
+        before one of its files replaces an old one."""
+        if self._fh is None or self._prepared:
+            return
+        self._finish(True)
+        self._prepared = True
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
     def __exit__(self, *exc) -> bool | None:
-        self._finish(exc[0] is None)
-        cm, self._cm, self._fh = self._cm, None, None
+        if not self._prepared:
+            self._finish(exc[0] is None)
+        cm, self._cm, self._fh, self._prepared = self._cm, None, None, False
         return cm.__exit__(*exc)  # type: ignore[union-attr]
 
 

@@ -103,8 +103,12 @@ class Sink(_Common, ABC):
     def write(self, chunk: Any) -> None:
         """Consume one finished chunk (chunks arrive in order): its pairs, or what ``encoder()`` made of them."""
 
+    def prepare(self) -> None:
+        """The run succeeded: make what was written ready to commit, nothing visible yet (the runner prepares
+        every sink before it closes any, so one that fails here leaves every output as it was)."""
+
     def close(self) -> None:
-        """The run succeeded: commit what was written."""
+        """The run succeeded and every sink is prepared: commit what was written."""
 
     def abort(self) -> None:
         """The run failed: discard partial output."""

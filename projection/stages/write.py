@@ -63,8 +63,11 @@ class _FileSink(Sink):
             self._writer = self._make_writer().__enter__()
         return self._writer
 
+    def prepare(self) -> None:
+        self._handle().prepare()  # an empty run still writes its (empty) file
+
     def close(self) -> None:
-        writer = self._handle()  # an empty run still writes its (empty) file
+        writer = self._handle()
         self._writer = None
         writer.__exit__(None, None, None)
 

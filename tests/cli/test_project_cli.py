@@ -171,3 +171,32 @@ def test_project_with_a_pool_writes_the_gold_projection_like_one_process(files):
     assert (files / "out2.conll").read_text(encoding="utf-8") == gold == (files / "out1.conll").read_text(encoding="utf-8")
     assert reports["2"]["executor"] == "local (2 processes)" and reports["1"]["executor"] == "local (1 process)"
     assert reports["2"]["sentences"] == 2 * n and reports["2"]["f1"] == 1.0
+
+
+def test_a_full_disk_at_the_last_output_replaces_no_old_output(files, monkeypatch, capsys):
+    """Found in review: the sinks were committed one after the other, so a disk that filled up while the second
+    output was flushed left --out replaced by the new run and --save-alignments from the old one."""
+    import errno
+    import os
+
+    out, saved = files / "out.conll", files / "saved.txt"
+    out.write_text("OLD RUN\n", encoding="utf-8")
+    saved.write_text("OLD RUN\n", encoding="utf-8")
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the second output's data reaches the disk: it is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    code = main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out",
+                 str(out), "--alignments", str(files / "links.txt"), "--save-alignments", str(saved), "--quiet"])  # fmt: skip
+    assert code == 2 and "No space left on device" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == saved.read_text(encoding="utf-8") == "OLD RUN\n"
+    assert sorted(p.name for p in files.iterdir()) == ["links.txt", "out.conll", "saved.txt", "src.conll", "tgt.conll"]
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out",
+                 str(out), "--alignments", str(files / "links.txt"), "--save-alignments", str(saved), "--quiet"]) == 0  # fmt: skip
+    assert saved.read_text(encoding="utf-8") == LINKS
