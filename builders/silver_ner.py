@@ -106,12 +106,15 @@ class SilverNER(datasets.GeneratorBasedBuilder):
 
     def _generate_examples(self, files: list[str]) -> Iterator[tuple[Key, dict]]:
         from projection.io.pairs import decode
+        from projection.runner import stored_pairs
 
         cfg = self.config
         signature = cfg.signature().format()
         for k, path in enumerate(files):
             with open(path, encoding="utf-8") as fh:
-                chunk = json.load(fh)
+                chunk = stored_pairs(json.load(fh))
+            if chunk is None:
+                raise RuntimeError(f"{path}: not a chunk of pairs; delete it and build again")
             for i, item in enumerate(chunk):
                 row = make_row(decode(item), cfg.family, signature, cfg.drop_labels,
                                backtranslation=cfg.back_translation)  # fmt: skip

@@ -32,7 +32,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from projection.cache import Store
 from projection.executors.base import Executor
@@ -102,6 +102,8 @@ class ChunkJob:
     done: tuple[Pair, ...] | None = None  # found in the checkpoint store
     #: the number of the chunk's first pair in the segment's input (0-based)
     first: int = 0
+    #: what the stages counted on the chunk when it was made (stored with it: a resumed run reports them too)
+    done_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class ChunkTask:
         counts: Counter = Counter()
         if job.done is not None:
             pairs: Sequence[Pair] = job.done
+            counts.update(dict(job.done_counts))
         else:
             if isinstance(job.pairs, Shard):
                 t0 = time.perf_counter()
@@ -340,7 +343,7 @@ def chunk_key(signature: Signature, pairs: Sequence[Pair]) -> str:
 def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, cached) -> Iterator[ChunkResult]:
     """``task`` over the chunks of ``stream`` through ``executor``, in order (with a ``checkpoint`` store,
     finished chunks are stored and found again). A task without stages runs here: nothing to ship."""
-    from projection.io.pairs import decode, encode
+    from projection.io.pairs import encode
 
     def jobs() -> Iterator[ChunkJob]:
         first = 0
@@ -350,9 +353,8 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
                 yield ChunkJob(chunk if isinstance(chunk, Shard) else tuple(chunk), first=job_first)
                 continue
             key = chunk_key(signature, chunk)
-            hit = checkpoint.get(key)
-            done = tuple(decode(d) for d in hit) if isinstance(hit, list) else None
-            yield ChunkJob(tuple(chunk), key, done, job_first)
+            done, done_counts = _stored_chunk(checkpoint.get(key))
+            yield ChunkJob(tuple(chunk), key, done, job_first, done_counts)
 
     if task.stages:
         results = executor.map(task, jobs(), in_process=any(s.uses_model for s in task.stages))
@@ -365,8 +367,27 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
         if result.cached:
             cached[0] += 1
         elif checkpoint is not None:
-            checkpoint.put(result.key, [encode(p) for p in result.pairs])
+            checkpoint.put(result.key, {"pairs": [encode(p) for p in result.pairs], "counts": dict(result.counts)})
         yield result
+
+
+def stored_pairs(entry: Any) -> list | None:
+    """The encoded pairs of a checkpoint entry (``{"pairs": [...], "counts": {...}}``; a plain list before 0.4.2),
+    ``None`` for anything else (an entry that cannot be read counts as absent)."""
+    if isinstance(entry, dict) and isinstance(entry.get("pairs"), list):
+        return entry["pairs"]
+    return entry if isinstance(entry, list) else None
+
+
+def _stored_chunk(entry: Any) -> tuple[tuple[Pair, ...] | None, tuple[tuple[str, int], ...]]:
+    from projection.io.pairs import decode
+
+    pairs = stored_pairs(entry)
+    if pairs is None:
+        return None, ()
+    counts = entry.get("counts") if isinstance(entry, dict) else None
+    ok = isinstance(counts, dict) and all(isinstance(k, str) and type(v) is int for k, v in counts.items())
+    return tuple(decode(d) for d in pairs), tuple(sorted(counts.items())) if ok else ()
 
 
 def _progress(source: Source, enabled: bool, desc: str):

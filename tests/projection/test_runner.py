@@ -3,8 +3,10 @@ commit only on success, a whole-corpus stage sees the whole split."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -211,6 +213,20 @@ def test_a_crashed_run_resumes_from_its_checkpoints_and_writes_nothing_partial(c
     assert again.stats.count("chunks_cached") == 2 and len(again.chunk_files) == 4  # two chunks were done
     assert again.pairs == ref.pairs
     assert out.read_text(encoding="utf-8").count("\n\n") == N
+
+
+def test_a_resumed_run_reports_the_counts_of_the_chunks_it_reused(corpus, tmp_path):
+    """Found in review: a chunk found in the checkpoint store skipped its stages and brought back no counts, so a
+    resumed run reported other stage counts (long_pairs, translations, ...) than a fresh one."""
+    pairs = parallel_pairs(*corpus)
+    store = Store("chunks", tmp_path / "cache")
+    signature = (("mode", Part("parallel")),)
+    fresh = run(PairsSource(pairs, signature), [Recorder()], checkpoint=store, chunk_size=50, progress=False)
+    again = run(PairsSource(pairs, signature), [Recorder()], checkpoint=store, chunk_size=50, progress=False)
+    assert fresh.stats.count("recorded") == again.stats.count("recorded") == N
+    assert (fresh.stats.count("chunks_cached"), again.stats.count("chunks_cached")) == (0, 3)
+    entry = json.loads(Path(again.chunk_files[0]).read_text(encoding="utf-8"))
+    assert entry["counts"] == {"recorded": 50} and len(entry["pairs"]) == 50
 
 
 def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
