@@ -64,13 +64,18 @@ class Lexicon:
 
 
 def core(word: str) -> str:
-    """``word`` without a glued prefix, lower-cased: the part after the last hyphen (``ye-LME``), then from
-    an upper-case letter that follows a lower-case letter or starts a capitalised word (``saseJalimane``,
-    ``IJalimane``)."""
-    word = word.rpartition("-")[2] or word
+    """``word`` without a glued prefix, lower-cased: the part after the last hyphen when what comes before is one
+    case (``ye-LME``, ``KWE-AUSTRIA``; not ``Coca-Cola``), then from an upper-case letter after a lower-case prefix
+    or a one-letter capital one (``saseJalimane``, ``IJalimane``; not ``LinkedIn`` or ``McDonald``, which the
+    lexicon then placed on the word ``in`` and on any ``donald``)."""
+    head, _, tail = word.rpartition("-")
+    if tail and (head.islower() or head.isupper()):
+        word = tail
     for k in range(1, len(word)):
-        if word[k].isupper() and (word[k - 1].islower() or word[k + 1 : k + 2].islower()):
-            return word[k:].lower()
+        if word[k].isupper():
+            if word[:k].islower() or (k == 1 and word[2:3].islower()):
+                return word[k:].lower()
+            break
     return word.lower()
 
 

@@ -38,7 +38,7 @@ def alignment_scores(
     n_a = n_s = a_s = a_p = 0
     for a, s, p in zip(pred, sure, possible):
         a_set, s_set = set(a.pairs), set(s.pairs)
-        p_set = set(p.pairs) | s_set
+        p_set = set(p.pairs) | set(p.possible) | set(s.possible) | s_set  # ipj links read into .possible count
         n_a += len(a_set)
         n_s += len(s_set)
         a_s += len(a_set & s_set)

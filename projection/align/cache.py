@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "SILVER_NER_CACHE"
 _FORMAT = 1
 #: eflomal gave every pair over 1,023 tokens no links before such pairs were aligned in pieces: the key of a
-#: batch holding one carries a mark, so that an entry cached before the fix is never reused
+#: batch holding one carries a mark, so that an entry cached before the fix is never reused (the same for the
+#: later fixes that change some batches' links: long pairs cut anew, stems of words with İ)
 _LONG_PAIR_TOKENS = 1023
 
 
@@ -42,7 +43,9 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
     for chunk in (f"alignments/{_FORMAT}", signature, str(len(src))):
         h.update(chunk)
     if any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in zip(src, tgt)):
-        h.update("long-pairs/2")
+        h.update("long-pairs/3")  # 0.4.2: long pairs with few first-pass links are cut so that both sides are covered
+    if any("\u0130" in w for side in (src, tgt) for sent in side for w in sent):
+        h.update("dotted-I/2")  # 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
     for s, t in zip(src, tgt):
         h.update(json.dumps(list(s), ensure_ascii=False))
         h.update(json.dumps(list(t), ensure_ascii=False))

@@ -29,6 +29,7 @@ measured on one pair alone, 1,000 x 1,000 tokens 6 s and 113 MB peak, 2,000 x 2,
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -61,10 +62,10 @@ class FastAlignConfig:
             raise ValueError("iterations and ibm1_iterations must be >= 0 and not both 0")
         if not 0.0 < self.p0 < 1.0:
             raise ValueError(f"p0 (null probability) must be in (0, 1), got {self.p0}")
-        if self.diagonal_tension < 0:
-            raise ValueError(f"diagonal_tension must be >= 0, got {self.diagonal_tension}")
-        if self.vb_alpha is not None and self.vb_alpha <= 0:
-            raise ValueError(f"vb_alpha must be > 0 or None (plain maximum likelihood), got {self.vb_alpha}")
+        if not 0 <= self.diagonal_tension < math.inf:  # NaN fails too
+            raise ValueError(f"diagonal_tension must be a finite number >= 0, got {self.diagonal_tension}")
+        if self.vb_alpha is not None and not 0 < self.vb_alpha < math.inf:
+            raise ValueError(f"vb_alpha must be a finite number > 0 or None (plain maximum likelihood), got {self.vb_alpha}")
 
 
 def digamma(x: np.ndarray) -> np.ndarray:

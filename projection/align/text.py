@@ -111,7 +111,9 @@ def _check_stem_length(n: int | None) -> None:
 def _stem(token: str, n: int | None, from_name: bool) -> str:
     """``stem`` of a checked ``n``, remembered for the most frequent words: a corpus repeats its words, and an
     aligner stems every token of every run (eflomal's name prior twice more)."""
-    low = (token[name_start(token):] if from_name else token).lower()
+    # "İ".lower() is "i" + a combining dot: the only letter that lower-casing lengthens; without the dot a stem of
+    # n keeps n letters (İsveç and İsviçre became one stem, i̇sv)
+    low = (token[name_start(token):] if from_name else token).lower().replace("i\u0307", "i")
     return low if n is None else low[:n]
 
 

@@ -28,7 +28,12 @@ def proj(labels, matches, n) -> ProjectedSentence:
 
 @pytest.mark.parametrize(
     "word, expected",
-    [("saseJalimane", "jalimane"), ("IJalimane", "jalimane"), ("ye-LME", "lme"), ("Fife", "fife"), ("USA", "usa")],
+    [("saseJalimane", "jalimane"), ("IJalimane", "jalimane"), ("ye-LME", "lme"), ("Fife", "fife"), ("USA", "usa"),
+     ("KWE-AUSTRIA", "austria"), ("okuseMbhalweni", "mbhalweni"),
+     # found in review: capitalised CamelCase and hyphenated names were cut (LinkedIn -> "in", which the lexicon
+     # then found in the preposition "in")
+     ("LinkedIn", "linkedin"), ("McDonald", "mcdonald"), ("YouTube", "youtube"), ("Coca-Cola", "coca-cola"),
+     ("Jean-Pierre", "jean-pierre")],
 )
 def test_core(word, expected):
     assert core(word) == expected

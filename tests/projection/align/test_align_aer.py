@@ -21,6 +21,14 @@ def test_alignment_scores_by_hand() -> None:
     assert (s.n_pred, s.n_sure) == (5, 3)
 
 
+def test_possible_links_read_from_pharaoh_count_as_possible() -> None:
+    """Found in review: ``ipj`` links read into ``Alignment.possible`` were left out of P; by hand |A| = 2,
+    |S| = 1, |A∩S| = 1, |A∩P| = 2: AER 0, precision 1."""
+    gold = Alignment.from_pharaoh("0-0 1p1")
+    s = alignment_scores([Alignment.from_pharaoh("0-0 1-1")], [gold], [gold])
+    assert (s.aer, s.precision, s.recall) == (0.0, 1.0, 1.0)
+
+
 def test_alignment_scores_edge_cases() -> None:
     empty = [Alignment()]
     assert alignment_scores(empty, empty, empty).aer == 0.0

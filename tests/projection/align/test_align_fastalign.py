@@ -28,6 +28,12 @@ def test_registry_and_signature() -> None:
         FastAlignAligner(symmetrize="diag")
     with pytest.raises(ValueError, match="p0"):
         FastAlignConfig(p0=1.5)
+    # found in review: NaN and infinity passed the checks, then failed inside the first Viterbi step
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="diagonal_tension must be a finite number >= 0"):
+            FastAlignConfig(diagonal_tension=bad)
+        with pytest.raises(ValueError, match="vb_alpha must be a finite number > 0 or None"):
+            FastAlignConfig(vb_alpha=bad)
 
 
 def test_toy_corpus_links() -> None:

@@ -29,6 +29,11 @@ def test_stem() -> None:
     assert stem_tokens(["The", "Houses"], 3) == ["the", "hou"]
     with pytest.raises(ValueError, match="positive integer or None"):
         stem("x", 0)
+    # found in review: "İ" lower-cases to two characters, so every İ-word kept 3 letters and İsveç (Sweden) and
+    # İsviçre (Switzerland) were one stem
+    assert (stem("İsveç", 4), stem("İsviçre", 4), stem("KİMSE", None)) == ("isve", "isvi", "kimse")
+    for word in ("İsveç", "KİMSE", "Straße", "ΟΔΟΣ", "İ"):
+        assert stem(stem(word, None), 4) == stem(word, 4) and len(stem(word, 4)) == min(4, len(word))
 
 
 def test_stems_are_the_same_when_remembered() -> None:
