@@ -94,7 +94,7 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         from projection.runner import CHUNK_SIZE
 
         result = run(plan.source, plan.stages, executor=self.executor, keep=False, checkpoint=Store("chunks", root),
-                     chunk_size=self.chunk_size or CHUNK_SIZE, progress=self.progress,
+                     chunk_size=CHUNK_SIZE if self.chunk_size is None else self.chunk_size, progress=self.progress,
                      desc=f"{self.config.name} {split}")  # fmt: skip
         if result.signature != self.config.signature():
             raise RuntimeError(

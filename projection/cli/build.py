@@ -69,9 +69,9 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--jobs", type=int, metavar="N",
                    help="local: processes for the chunks (default 1); ray without --ray-address: CPUs of the local "
                    "instance (default: all cores)")  # fmt: skip
-    g.add_argument("--gpus-per-model", type=float, default=0, metavar="G",
+    g.add_argument("--gpus-per-model", type=float, metavar="G",
                    help="ray: GPUs each model actor asks for (e.g. 1 on GPU nodes; default 0)")
-    g.add_argument("--max-retries", type=int, default=3, metavar="N",
+    g.add_argument("--max-retries", type=int, metavar="N",
                    help="ray: retries of a task whose worker died (default 3)")
 
 
@@ -81,6 +81,10 @@ def make_executor(args: argparse.Namespace):
     if args.executor == "local":
         if args.ray_address:
             raise ValueError("--ray-address needs --executor ray")
+        ray_only = [o for o, value in (("--gpus-per-model", args.gpus_per_model), ("--max-retries", args.max_retries))
+                    if value is not None]  # fmt: skip
+        if ray_only:
+            raise ValueError(f"{' and '.join(ray_only)} {'need' if len(ray_only) > 1 else 'needs'} --executor ray")
         from projection.executors import LocalExecutor
 
         return LocalExecutor(args.jobs or 1)
@@ -89,13 +93,17 @@ def make_executor(args: argparse.Namespace):
     from projection.executors.ray import RayExecutor, _ray
 
     _ray()  # ImportError with the install hint, before any work
-    return RayExecutor(args.ray_address, num_cpus=args.jobs, num_gpus_per_model_task=args.gpus_per_model,
-                       max_retries=args.max_retries)  # fmt: skip
+    return RayExecutor(args.ray_address, num_cpus=args.jobs,
+                       num_gpus_per_model_task=0 if args.gpus_per_model is None else args.gpus_per_model,
+                       max_retries=3 if args.max_retries is None else args.max_retries)  # fmt: skip
 
 
 def _method(args: argparse.Namespace) -> dict[str, Any]:
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be ≥ 1, got {args.limit}")
+    for option, value in (("--chunk-size", args.chunk_size), ("--num-proc", args.num_proc)):
+        if value is not None and value < 1:  # checked here, before any work (0 also: it is no size)
+            raise ValueError(f"{option} must be ≥ 1, got {value}")
     method = {
         **method_kwargs(args),
         "mt_model": args.mt_model,

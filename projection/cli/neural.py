@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from projection.cli.options import (
     add_method_options,
@@ -76,16 +77,40 @@ def _base_report(args, result, mode: str) -> dict:
             "signature": result.signature.format(), "executor": result.executor}  # fmt: skip
 
 
+def _check_drop_labels(drop: Sequence[str], types: set[str], where: str) -> None:
+    """``--drop-label`` types must occur where the English labels come from (a typo dropped nothing)."""
+    unknown = [x for x in drop if x not in types]
+    if unknown:
+        raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {where} "
+                         f"(its types: {', '.join(sorted(types)) or 'none'})")  # fmt: skip
+
+
+def _ner_types(model: str) -> set[str]:
+    """The entity types of a token-classification model, from its config alone (no weights are loaded)."""
+    from projection.extras import require
+    from projection.neural.hub import pretrained_args
+    from projection.neural.ner import to_iob2_label
+
+    transformers = require("transformers", purpose="NER")
+    name, kwargs = pretrained_args(model)
+    config = transformers.AutoConfig.from_pretrained(name, **kwargs)
+    labels = (to_iob2_label(config.id2label[i]) for i in range(config.num_labels))
+    return {label[2:] for label in labels if label != "O"}
+
+
 def run_test(args) -> int:
-    from projection.io.sources import load_source
+    from projection.io.sources import canonical_split, load_source
     from projection.plans import translate_test_plan
     from projection.runner import run
     from projection.signature import Part
     from projection.stages.write import EvaluationSink
 
     models, config, sinks = _setup(args, "translate-test")
+    if config.drop_labels:
+        _check_drop_labels(config.drop_labels, _ner_types(models.ner_model), f"the NER model {models.ner_model}")
     src = load_source(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
     sentences = list(src.sentences)
+    args.split = canonical_split(args.split)  # dev and validation are one split: one signature
     data = Part.of(args.dataset, lang=args.lang, split=args.split, limit=args.limit,
                    rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     plan = translate_test_plan(sentences, args.lang, config, models, data=data, cache_dir=args.cache_dir,
@@ -111,19 +136,29 @@ def run_train(args) -> int:
 
     models, config, sinks = _setup(args, "translate-train")
     if args.source_file:
+        if args.data_dir:
+            raise ValueError("--source-file is the English data: --data-dir would not be read; leave one out")
+        import hashlib
+        from pathlib import Path
+
         english = list(read_conll(args.source_file).sentences)[: args.limit]
         if any(s.tags is None for s in english):
             raise ValueError(f"{args.source_file}: needs token and tag columns (labelled English)")
-        data = None
+        # the file read, named by its content (the run's --source and --split do not say what was read)
+        data = Part.of("file", sha=hashlib.sha256(Path(args.source_file).read_bytes()).hexdigest()[:12],
+                       limit=args.limit)  # fmt: skip
     else:
         src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
         english = list(src.sentences)
         data = Part.of(args.source, split=args.split, limit=args.limit,
                        rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
+    if config.drop_labels:
+        _check_drop_labels(config.drop_labels, {sp.label for s in english for sp in s.spans},
+                           args.source_file or f"{args.source} {args.split}")  # fmt: skip
     plan = translate_train_plan(english, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                 progress=not args.no_progress)  # fmt: skip
     result = run(plan.source, plan.stages, sinks, keep=False, progress=not args.no_progress)
-    report = {**_base_report(args, result, "translate-train"), "source": args.source,
+    report = {**_base_report(args, result, "translate-train"), "source": args.source_file or args.source,
               "source_sentences": len(english)}  # fmt: skip
     _finish(args, result, report)
     print(f"{args.lang}: {result.stats.sentences} silver sentences from {len(english)} English -> {args.out}\n"

@@ -90,6 +90,8 @@ def load_uner_pud(lang: str, data_dir: str | None) -> ParallelCorpus:
 
 def load_parallel(family: str, lang: str, data_dir: str | None = None, limit: int | None = None) -> ParallelCorpus:
     """The parallel gold corpus of a ``parallel-gold`` config (its only split is ``test``)."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive number of sentences or None, got {limit!r}")
     if family == "europarl-ner":
         corpus = load_europarl(lang, data_dir)
     elif family == "uner-pud":

@@ -76,10 +76,15 @@ class SourceData:
     content: str
 
 
+def canonical_split(split: str) -> str:
+    """The split's name as the sources use it (``validation`` is ``dev``)."""
+    return {"validation": "dev"}.get(split, split)
+
+
 def _check(dataset: str, lang: str, split: str) -> tuple[str, str]:
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}; valid: {', '.join(DATASETS)}")
-    split = {"validation": "dev"}.get(split, split)
+    split = canonical_split(split)
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; valid: {', '.join(SPLITS)}")
     valid = {"xtreme": XTREME_LANGS, "masakhaner2": MASAKHANER2_LANGS}.get(dataset, ("en",))
@@ -120,7 +125,11 @@ def load_source(dataset: str, lang: str, split: str, *, data_dir: str | None = N
         hint = f" (found: {', '.join(present[:8])})" if present else ""
         raise FileNotFoundError(f"{dataset} {lang} {split_}: expected {path}{hint}")
     content = hashlib.sha256(path.read_bytes()).hexdigest()
-    sentences = read_conll(path, empty_token=EMPTY_TOKEN).sentences
+    corpus = read_conll(path, empty_token=EMPTY_TOKEN)
+    if corpus.sentences and not corpus.has_tags:
+        raise ValueError(f"{path}: no tag column; gold NER needs token<TAB>tag lines (XTREME's own preprocessing "
+                         "drops the test labels: read the split from the Hub, or give the labelled file)")
+    sentences = corpus.sentences
     if name == "masakhaner2" and any(EMPTY_TOKEN == t for s in sentences for t in s.tokens):
         logger.info("%s: empty tokens were replaced by %r", path, EMPTY_TOKEN)
     return SourceData(tuple(sentences[:limit] if limit is not None else sentences), str(path), None, content)
@@ -208,12 +217,16 @@ def _read_parquet(hub, dataset: str, repo: str, sha: str, files: list[str], spli
     out: list[Sentence] = []
     digest = hashlib.sha256()
     for name in files:
-        # by revision name, so that the cache records the branch for offline use; the snapshot is the commit
+        # by revision name, so that the cache records the branch for offline use; the snapshot is the commit.
+        # Every file is fetched, also once ``limit`` rows are read: an offline run lists the cached snapshot,
+        # which must then hold the whole split (a limited run left half of it, read later as the full split)
         path = Path(hub.hf_hub_download(repo, name, repo_type="dataset", revision=revision))
         read_sha = path.parents[len(Path(name).parts) - 1].name
         if read_sha != sha:
             raise HubSourceError(f"{repo} {revision} moved from commit {sha[:12]} to {read_sha[:12]} while "
                                  f"{name} was read; run again")
+        if limit is not None and len(out) >= limit:
+            continue
         digest.update(path.read_bytes())
         table = pq.read_table(path)
         names = _label_names(table.schema, dataset, f"{repo}@{sha[:12]}/{name}")
@@ -226,8 +239,6 @@ def _read_parquet(hub, dataset: str, repo: str, sha: str, files: list[str], spli
             tags, _ = repair_iob2(tags, where=where)
             out.append(Sentence(tuple(t if t else EMPTY_TOKEN for t in tokens), tuple(tags),
                                 id=f"{repo}:{split}:{len(out)}"))
-        if limit is not None and len(out) >= limit:
-            break
     if revision != "main":
         logger.info("%s: main is not Parquet for this split; read %s (commit %s)", repo, revision, sha[:12])
     origin = f"hf://datasets/{repo}@{sha}/" + ",".join(files)

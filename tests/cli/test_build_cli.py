@@ -36,6 +36,12 @@ def test_patterns_resolve_to_names_in_order_once():
         (["--configs", "europarl-ner.de", "--ray-address", "auto"], "--ray-address needs --executor ray"),
         (["--configs", "europarl-ner.de", "--limit", "0"], "--limit must be ≥ 1, got 0"),
         (["--configs", "europarl-ner.de", "--matcher", "nope"], "matcher"),
+        # found in review: these failed after work had started (or 0 silently meant the default), or were ignored
+        (["--configs", "europarl-ner.de", "--chunk-size", "0"], "--chunk-size must be ≥ 1, got 0"),
+        (["--configs", "europarl-ner.de", "--chunk-size", "-5"], "--chunk-size must be ≥ 1, got -5"),
+        (["--configs", "europarl-ner.de", "--num-proc", "0"], "--num-proc must be ≥ 1, got 0"),
+        (["--configs", "europarl-ner.de", "--max-retries", "-4", "--gpus-per-model", "3"],
+         "--gpus-per-model and --max-retries need --executor ray"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):

@@ -36,7 +36,7 @@ LOAD = r"""
 import json, sys
 from projection.io.sources import load_source
 try:
-    d = load_source(sys.argv[1], sys.argv[2], sys.argv[3])
+    d = load_source(sys.argv[1], sys.argv[2], sys.argv[3], limit=int(sys.argv[5]) if len(sys.argv) > 5 else None)
 except Exception as err:
     print(f"{type(err).__name__}: {err}", file=sys.stderr)
     sys.exit(3)
@@ -96,9 +96,9 @@ def published(fake_hub) -> dict[str, str]:
     return {"masakhaner2": mas, "conll2003": con, "xtreme": xtr}
 
 
-def _load(clients, dataset: str, lang: str, split: str) -> dict:
+def _load(clients, dataset: str, lang: str, split: str, limit: int | None = None) -> dict:
     out = clients.tmp / f"source-{dataset}-{lang}-{split}.json"
-    result = clients.python(["-c", LOAD, dataset, lang, split, str(out)])
+    result = clients.python(["-c", LOAD, dataset, lang, split, str(out), *([str(limit)] if limit else [])])
     if result.returncode != 0:
         raise AssertionError(f"load_source failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
     return json.loads(out.read_text(encoding="utf-8"))
@@ -130,6 +130,22 @@ def test_convert_branch_is_read_offline_from_the_cache(published, clients):
     clients.env.update(HF_HUB_OFFLINE="1", HF_ENDPOINT="http://127.0.0.1:9")  # nothing listens on port 9
     offline = _load(clients, "masakhaner2", "swa", "test")
     assert offline == online
+
+
+def test_a_limited_read_caches_the_whole_split_for_a_later_offline_read(fake_hub, clients):
+    """Found in review: with ``limit`` the reading stopped downloading at the first file that filled it, and a
+    later offline read listed the cached snapshot, half the split, as the whole split of the same commit."""
+    swa = _gold("masakhaner2", "swa", "test", "masakhaner2")
+    fake_hub.seed("masakhane/masakhaner2", {"masakhaner2.py": SCRIPT}, "script")
+    fake_hub.seed_branch("masakhane/masakhaner2", CONVERT, {
+        "swa/test/0000.parquet": _parquet(swa[:2], HUB_LABELS["masakhaner2"], metadata=True),
+        "swa/test/0001.parquet": _parquet(swa[2:], HUB_LABELS["masakhaner2"], metadata=True),
+    }, "Update parquet files")  # fmt: skip
+    limited = _load(clients, "masakhaner2", "swa", "test", limit=1)
+    assert limited["rows"] == swa[:1]
+    clients.env.update(HF_HUB_OFFLINE="1", HF_ENDPOINT="http://127.0.0.1:9")  # nothing listens on port 9
+    offline = _load(clients, "masakhaner2", "swa", "test")
+    assert offline["rows"] == swa and offline["origin"].endswith("/swa/test/0000.parquet,swa/test/0001.parquet")
 
 
 def test_script_without_convert_branch_is_one_clear_error(fake_hub, clients):

@@ -138,3 +138,53 @@ def test_the_back_translation_signature_names_the_language_code(tiny_models):
     ]
     assert signatures[0] != signatures[1]
     assert "code=hau_Latn" in signatures[1][0][1].format()
+
+
+def test_an_xtreme_file_without_labels_is_refused(tmp_path, data_dir):
+    """Found in review: XTREME's own preprocessing writes test files with tokens only; they were read as gold with
+    no tags, and translate-test failed only after translating and tagging the whole split."""
+    from projection.io.sources import load_source
+
+    lines = (data_dir / "xtreme" / "dev-de.tsv").read_text(encoding="utf-8").split("\n")
+    (tmp_path / "test-de.tsv").write_text("\n".join(line.split("\t")[0] for line in lines), encoding="utf-8")
+    with pytest.raises(ValueError, match="test-de.tsv: no tag column; gold NER needs token<TAB>tag lines"):
+        load_source("xtreme", "de", "test", data_dir=str(tmp_path))
+
+
+def test_a_parallel_corpus_limit_is_checked():
+    from projection.io.parallel import load_parallel
+
+    for bad in (0, -3):  # found in review: 0 gave nothing and -3 silently dropped the last 3 sentences
+        with pytest.raises(ValueError, match=f"limit must be a positive number of sentences or None, got {bad}"):
+            load_parallel("europarl-ner", "de", limit=bad)
+
+
+@pytest.mark.neural
+def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(tiny_models, data_dir, tmp_path, capsys):
+    """Found in review: translate-train/test took any --drop-label (a typo dropped nothing), --source-file was
+    named nowhere in the signature or report, and --split dev and validation signed differently."""
+    models = ["--mt-model", str(tiny_models["mt"]), "--ner-model", str(tiny_models["ner"]), "--align-model",
+              str(tiny_models["enc"]), "--align-layer", "2", "--no-progress", "--cache-dir", str(tmp_path / "c")]
+    train = ["translate-train", "--source", "conll2003", "--lang", "swa", *models, "--out", str(tmp_path / "t.conll")]
+    assert main([*train, "--data-dir", str(data_dir / "conll2003"), "--drop-label", "DATE"]) == 2
+    assert "--drop-label DATE: no such entity type in conll2003 train (its types: " in capsys.readouterr().err
+    source_file = sorted((data_dir / "conll2003").iterdir())[0]
+    report = tmp_path / "r.json"
+    assert main([*train, "--source-file", str(source_file), "--report", str(report)]) == 0
+    import hashlib
+    import json
+
+    sha = hashlib.sha256(source_file.read_bytes()).hexdigest()[:12]
+    got = json.loads(report.read_text())
+    assert f"|data:file(sha={sha})|" in got["signature"] and got["source"] == str(source_file)
+    assert main([*train, "--source-file", str(source_file), "--data-dir", str(tmp_path)]) == 2
+    assert "--source-file is the English data: --data-dir would not be read" in capsys.readouterr().err
+    test = ["translate-test", "--dataset", "xtreme", "--lang", "de", "--data-dir", str(data_dir / "xtreme"), *models]
+    assert main([*test, "--drop-label", "DATE", "--out", str(tmp_path / "x.conll")]) == 2
+    assert "--drop-label DATE: no such entity type in the NER model" in capsys.readouterr().err
+    signatures = []
+    for split in ("dev", "validation"):
+        out = tmp_path / f"{split}.json"
+        assert main([*test, "--split", split, "--out", str(tmp_path / f"{split}.conll"), "--report", str(out)]) == 0
+        signatures.append(json.loads(out.read_text())["signature"])
+    assert signatures[0] == signatures[1] and "split=dev" in signatures[0]
