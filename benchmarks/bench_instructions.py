@@ -31,7 +31,10 @@ from bench_whole import make_data, project_cmd
 
 def instructions(cmd: list[str], root: Path) -> int:
     """Instructions (callgrind's ``Ir``) that ``cmd`` executes with ``root`` first on ``PYTHONPATH``."""
-    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0", "HF_HUB_OFFLINE": "1"}
+    # no .pyc is written: otherwise on a fresh checkout the small run compiles every module and the large run
+    # reads the files it wrote, and the difference loses the compiling (about 276 k instructions per pair)
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0", "HF_HUB_OFFLINE": "1",
+           "PYTHONDONTWRITEBYTECODE": "1"}
     # run in ``root``: ``python -m`` puts the working directory before PYTHONPATH
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], env=env,
                           cwd=root, capture_output=True, text=True, check=False)  # fmt: skip
