@@ -71,15 +71,15 @@ def test_project_with_given_alignments(files, matcher):
     assert data["sentences"] == 2 and data["per_type"]["PER"]["f1"] == 1.0
     assert data["signature"].startswith("mode:parallel|aligner:fixed.v1(sha=") and data["signature"].endswith(f"|version:{__version__}")
     assert f"match:{matcher}" in data["signature"]
-    assert {"seconds", "projection_rate"} <= set(data)
+    assert data["projection_rate"] == 1.0 and data["seconds"] > 0  # all 3 source entities projected, by hand
 
 
 def test_saved_alignments_are_reused_exactly(files):
     first, second, links = files / "a.conll", files / "b.conll", files / "saved.txt"
     common = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--quiet"]
     assert main(common + ["--out", str(first), "--aligner", "fastalign.v1", "--save-alignments", str(links)]) == 0
-    lines = links.read_text().splitlines()
-    assert len(lines) == 2 and all(item[0].isdigit() for line in lines for item in line.split())
+    # two pairs with no repeated word give no evidence but the diagonal prior: the diagonal
+    assert links.read_text() == "0-0 1-1 2-2 3-3\n0-0 1-1 2-2\n"
     assert main(common + ["--out", str(second), "--alignments", str(links)]) == 0
     assert first.read_text() == second.read_text()
 
@@ -135,15 +135,17 @@ def test_alignments_file_with_wrong_count_exit_2(files, capsys):
 
 
 def test_demo_on_embedded_europarl(tmp_path, capsys):
-    """The demo projects English gold onto German gold (799 real sentences) with the deterministic aligner;
-    the bound is far above chance and below the eflomal default (about 81 F1 measured)."""
+    """The demo projects English gold onto German gold (799 real sentences) with the deterministic aligner. The
+    693 gold entities are the German file's (86 PER, 91 LOC, 325 ORG, 191 MISC: SOURCES.md); the 697 predicted and
+    591 correct are fastalign.v1's, pinned (it is deterministic)."""
     report = tmp_path / "demo.json"
     assert main(["demo", "--langs", "de", "--aligner", "fastalign.v1", "--quiet", "--report", str(report)]) == 0
     out = capsys.readouterr().out
     assert "de " in out and "signature[de]: mode:parallel|data:europarl-ner(lang=de)|aligner:fastalign.v1" in out
     data = json.loads(report.read_text())
     assert data["languages"]["de"]["sentences"] == 799
-    assert data["languages"]["de"]["f1"] > 0.75
+    scores = data["languages"]["de"]
+    assert (scores["precision"], scores["recall"], scores["f1"]) == pytest.approx((591 / 697, 591 / 693, 1182 / 1390))
 
 
 def test_project_with_a_pool_writes_the_gold_projection_like_one_process(files):

@@ -58,7 +58,7 @@ def test_the_workers_die_with_a_killed_driver(tmp_path, start_method, n_children
     try:
         # two workers, and for spawned ones multiprocessing's resource tracker
         found = (wait_until(lambda: len(children(driver.pid)) >= n_children, 30) and children(driver.pid)) or []
-        assert len(found) >= n_children, found
+        assert len(found) == n_children, found
         driver.send_signal(signal.SIGKILL)
         driver.wait(10)
         assert wait_until(lambda: all(gone(pid) for pid in found), 10), [proc_state(p) for p in found]

@@ -36,9 +36,12 @@ def test_hub_location_maps_dev_to_validation():
     assert hub_location("conll2003", "en", "train") == ("eriktks/conll2003", "conll2003", "train")
 
 
-class _Schema:
-    def __init__(self, features):
-        self.metadata = {b"huggingface": json.dumps({"info": {"features": features}}).encode()}
+def _schema(features=None):
+    """A real pyarrow schema of a converted split, with the ``huggingface`` metadata when ``features`` are given."""
+    import pyarrow as pa
+
+    metadata = {b"huggingface": json.dumps({"info": {"features": features}}).encode()} if features else None
+    return pa.schema([("tokens", pa.list_(pa.string())), ("ner_tags", pa.list_(pa.int64()))], metadata=metadata)
 
 
 NAMES = ["O", "B-LOC", "I-LOC", "B-PER", "I-PER"]  # deliberately not the loading script's order
@@ -50,12 +53,10 @@ NAMES = ["O", "B-LOC", "I-LOC", "B-PER", "I-PER"]  # deliberately not the loadin
     [{"names": NAMES, "_type": "ClassLabel"}],  # list shorthand
 ])
 def test_label_names_come_from_the_parquet_metadata(ner_tags):
-    assert _label_names(_Schema({"ner_tags": ner_tags}), "xtreme", "x") == tuple(NAMES)
+    assert _label_names(_schema({"ner_tags": ner_tags}), "xtreme", "x") == tuple(NAMES)
 
 
 def test_label_names_fall_back_to_the_script_labels():
-    class Bare:
-        metadata = None
-
-    assert _label_names(Bare(), "masakhaner2", "x") == HUB_LABELS["masakhaner2"]
-    assert _label_names(_Schema({"tokens": {"_type": "List"}}), "conll2003", "x") == HUB_LABELS["conll2003"]
+    assert _schema().metadata is None
+    assert _label_names(_schema(), "masakhaner2", "x") == HUB_LABELS["masakhaner2"]
+    assert _label_names(_schema({"tokens": {"_type": "List"}}), "conll2003", "x") == HUB_LABELS["conll2003"]

@@ -20,6 +20,7 @@ from projection.signature import Part
 from projection.stages.base import CorpusStage, Stage
 from projection.stages.read import PairsSource, parallel_pairs
 from projection.stages.write import ConllSink
+from projection.version import __version__
 
 N = 120
 
@@ -232,7 +233,7 @@ def test_a_resumed_run_reports_the_counts_of_the_chunks_it_reused(corpus, tmp_pa
 def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
     pairs = parallel_pairs(*corpus)
     result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder()], progress=False)
-    assert result.signature.format().startswith("mode:parallel|version:")
+    assert result.signature.format() == f"mode:parallel|version:{__version__}"
     cfg = default_config("parallel", aligner="fastalign.v1", matcher="exact")
     plan = parallel_plan(*corpus, replace(cfg, drop_labels=("MISC",)), data=Part.of("europarl-ner", lang="de"))
     assert [k for k, _ in plan.source.signature()] == ["mode", "data"]
