@@ -4,15 +4,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 datasets = pytest.importorskip("datasets")
 pytest.importorskip("huggingface_hub")
 yaml = pytest.importorskip("yaml")
+
+from huggingface_hub import HfApi  # noqa: E402
+from huggingface_hub.hf_api import CommitInfo, DatasetInfo  # noqa: E402
 
 import push  # noqa: E402
 from cards.render import ConfigCard, render_card, split_front_matter  # noqa: E402
@@ -70,33 +72,50 @@ def test_parquet_schema_alone_carries_the_classlabels(exported):
 
 
 @dataclass
-class FakeApi:
-    """In-memory stand-in for HfApi: one dataset repo with files, a head sha, and the commits it receives."""
+class Commit:
+    """What the fake Hub received in one ``create_commit``."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
-    sha: str = "a" * 40
-    commits: list = field(default_factory=list)
-    tmp: Path = Path(".")
-    reject: Exception | None = None
+    ops: list
+    message: str
+    parent: str | None
 
-    def repo_info(self, repo_id, repo_type=None, token=None):
-        return SimpleNamespace(sha=self.sha, siblings=[SimpleNamespace(rfilename=f) for f in sorted(self.files)])
+
+class FakeApi(HfApi):
+    """The real ``HfApi`` with the calls ``push.publish`` makes answered in memory, with the real return types: one
+    dataset repo with files and a head sha, and the commits it receives (no network: the endpoint is closed)."""
+
+    def __init__(self, tmp: Path = Path("."), files: dict[str, bytes] | None = None, sha: str = "a" * 40,
+                 reject: Exception | None = None) -> None:  # fmt: skip
+        super().__init__(endpoint="http://127.0.0.1:9", token=False)
+        self.tmp, self.files, self.sha, self.reject = tmp, dict(files or {}), sha, reject
+        self.commits: list[Commit] = []
+
+    def repo_info(self, repo_id, *, repo_type=None, token=None, **kwargs):
+        return DatasetInfo(id=repo_id, sha=self.sha, private=False, downloads=0, likes=0, tags=[],
+                           siblings=[{"rfilename": f} for f in sorted(self.files)])  # fmt: skip
+
+    def list_repo_files(self, repo_id, *, repo_type=None, revision=None, token=None, **kwargs):
+        assert revision == self.sha
+        return sorted(self.files)
 
     def create_repo(self, *a, **k):  # pragma: no cover - the repo exists in these tests
         raise AssertionError("repo exists")
 
-    def hf_hub_download(self, repo_id, filename, repo_type=None, revision=None, token=None):
+    def hf_hub_download(self, repo_id, filename, *, repo_type=None, revision=None, token=None, **kwargs):
         assert revision == self.sha
         path = self.tmp / "download" / filename
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(self.files[filename])
         return str(path)
 
-    def create_commit(self, repo_id, operations, *, commit_message, repo_type=None, token=None, parent_commit=None):
+    def create_commit(self, repo_id, operations, *, commit_message, repo_type=None, token=None, parent_commit=None,
+                      **kwargs):  # fmt: skip
         if self.reject is not None:
             raise self.reject
-        self.commits.append(SimpleNamespace(ops=list(operations), message=commit_message, parent=parent_commit))
-        return SimpleNamespace(commit_url="fake://commit")
+        self.commits.append(Commit(list(operations), commit_message, parent_commit))
+        oid = "b" * 40
+        return CommitInfo(commit_url=f"https://huggingface.co/datasets/{repo_id}/commit/{oid}",
+                          commit_message=commit_message, commit_description="", oid=oid)  # fmt: skip
 
 
 def _existing_card() -> str:
