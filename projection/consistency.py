@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from projection.refine import contains_name, one_per_entity
+from projection.signature import number
 from projection.types import Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
 
 def lexicon_signature(min_count: int = 3, min_share: float = 0.3, recover: bool = True, extend: bool = True) -> str:
     """The signature part of ``build_lexicon`` + ``apply_lexicon``."""
-    return f"lexicon.v1(min_count={min_count},min_share={min_share:g},recover={int(recover)},extend={int(extend)})"
+    return f"lexicon.v1(min_count={min_count},min_share={number(min_share)},recover={int(recover)},extend={int(extend)})"
 
 
 #: score given to a match placed or widened by the lexicon

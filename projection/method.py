@@ -14,6 +14,7 @@ from projection.candidates import CandidateExtractor
 from projection.match.base import Matcher, MatchProblem
 from projection.match.heuristic import heuristic_project
 from projection.scores import ScoreConfig, TargetTrigrams, score_pairs
+from projection.signature import number
 from projection.types import Match, ProjectedSentence, ProjectionInput, Span
 
 
@@ -102,4 +103,4 @@ class HeuristicMethod(Method):
         return ProjectedSentence(spans, matches, len(entities))
 
     def signature(self) -> str:
-        return f"match:heuristic.v1(gap={self.merge_distance},ratio={self.ratio:g})"
+        return f"match:heuristic.v1(gap={self.merge_distance},ratio={number(self.ratio)})"

@@ -15,6 +15,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Sequence
 
+from projection.signature import number
+
 
 def alignment_scores(
     js: Sequence[int],
@@ -167,13 +169,13 @@ class ScoreConfig:
             raise ValueError("at least one score weight must be positive")
 
     def signature(self) -> str:
-        parts = [f"align={self.align:g}"]
+        parts = [f"align={number(self.align)}"]
         if self.possible:
-            parts.append(f"possible={self.possible:g}")
+            parts.append(f"possible={number(self.possible)}")
         if self.char:
-            parts.append(f"char={self.char:g}{'+alone' if self.char_alone else ''}")
+            parts.append(f"char={number(self.char)}{'+alone' if self.char_alone else ''}")
         if self.min_score:
-            parts.append(f"min={self.min_score:g}")
+            parts.append(f"min={number(self.min_score)}")
         return "score(" + ",".join(parts) + ")"
 
 

@@ -32,11 +32,19 @@ def _unescape(text: str) -> str:
     return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+def number(v: float) -> str:
+    """A number as a signature writes it: ``0.3``, ``10``, ``1e-05`` (the ``g`` format), or its full ``repr`` when
+    ``g``'s 6 significant digits would lose something (``1.3684210`` and ``1.3684211`` both gave ``1.36842``: two
+    settings, one signature, and a cache that answered the second with the first's output)."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(float(v))
+
+
 def _value(v: object) -> str:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
-        return f"{v:g}"
+        return number(v)
     if isinstance(v, (tuple, list)):
         return "+".join(_value(x) for x in v)
     return str(v)

@@ -44,6 +44,7 @@ from projection.extras import require
 from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
 from projection.scores import dice
+from projection.signature import number
 from projection.tmp import scratch, start_child, wait_child
 from projection.types import Alignment
 
@@ -191,10 +192,10 @@ class EflomalAligner(StatisticalAligner):
         its = "auto" if self.iterations is None else "/".join(map(str, self.iterations))
         return (
             f"{self.name}(sym={self.symmetrize},{self.stem_signature()},model={self.model},samplers={self.n_samplers},"
-            f"rel_it={self.rel_iterations:g},it={its},null={self.null_prior:g},"
+            f"rel_it={number(self.rel_iterations)},it={its},null={number(self.null_prior)},"
             + (f"runs={self.runs}," if self.runs > 1 else "")
-            + (f"name_prior={self.name_prior:g}," if self.name_prior else "")
-            + (f"similar_names={self.similar_names:g}," if self.similar_names else "")
+            + (f"name_prior={number(self.name_prior)}," if self.name_prior else "")
+            + (f"similar_names={number(self.similar_names)}," if self.similar_names else "")
             + ("similar_cased=1," if self.similar_cased else "")
             + f"extra={self._extra_digest})"
         )

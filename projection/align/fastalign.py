@@ -37,6 +37,7 @@ from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import PairView, StatisticalAligner
 from projection.align.text import check_batch
 from projection.lazy import lazy_module
+from projection.signature import number
 from projection.types import Alignment
 
 np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
@@ -228,8 +229,8 @@ class FastAlignAligner(StatisticalAligner):
         c = self.config
         return (
             f"{self.name}(sym={self.symmetrize},{self.stem_signature()},ibm1={c.ibm1_iterations},it={c.iterations},"
-            f"p0={c.p0:g},lam={c.diagonal_tension:g},tune={int(c.tune_diagonal)},"
-            f"vb={'none' if c.vb_alpha is None else format(c.vb_alpha, 'g')},extra={self._extra_digest})"
+            f"p0={number(c.p0)},lam={number(c.diagonal_tension)},tune={int(c.tune_diagonal)},"
+            f"vb={'none' if c.vb_alpha is None else number(c.vb_alpha)},extra={self._extra_digest})"
         )
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[tuple[Alignment, Alignment]]:

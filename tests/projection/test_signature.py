@@ -91,3 +91,17 @@ def test_config_and_run_spell_the_aligner_the_same_way():
     plan = parallel_plan([], [], ProjectionConfig())
     run_sig = run_signature(plan.source, plan.stages)
     assert run_sig.fields[1:] == ProjectionConfig().signature().fields
+
+
+def test_numbers_that_differ_past_six_digits_sign_differently():
+    """Found in review: the ``g`` format keeps 6 significant digits, so ``min_score`` 1.3684210 and 1.3684211 signed
+    alike, and a chunk store answered the second run with the first run's output. Short values sign as before."""
+    from projection.scores import ScoreConfig
+    from projection.signature import Part, number
+
+    assert [number(x) for x in (0.3, 10.0, 1e-05, 0.08, 4)] == ["0.3", "10", "1e-05", "0.08", "4"]
+    assert (number(1.3684210), number(1.3684211), number(0.1234567)) == ("1.368421", "1.3684211", "0.1234567")
+    assert Part.of("x", p=0.1234567) != Part.of("x", p=0.1234568)
+    assert Part.parse(Part.of("x", p=0.1234567).format()) == Part.of("x", p=0.1234567)
+    assert ScoreConfig(min_score=1.3684210).signature() != ScoreConfig(min_score=1.3684211).signature()
+    assert ScoreConfig(possible=0.3, char=0.5).signature() == "score(align=1,possible=0.3,char=0.5)"
