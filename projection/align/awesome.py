@@ -9,6 +9,7 @@ literal ``[SEP]`` in the text is never linked (SimAlign keeps it).
 from __future__ import annotations
 
 from projection.align.base import ALIGNERS
+from projection.signature import Part
 from projection.lazy import lazy_module
 
 np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
@@ -46,7 +47,9 @@ def _aligner_class():
             return softmax_links(src, tgt, self.threshold)
 
         def signature(self) -> str:
-            return f"{self.name}(model={self.encoder.signature()},layer={self.layer},threshold={self.threshold})"
+            # Part escapes what a model folder's name may hold (a comma made every signature unreadable)
+            return Part.of(self.name, model=self.encoder.signature(), layer=self.layer,
+                           threshold=self.threshold).format()  # fmt: skip
 
     return AwesomeAligner
 

@@ -15,6 +15,7 @@ of their sub-words are linked (as the paper's runs); ``unit="word"`` averages su
 from __future__ import annotations
 
 from projection.align.base import ALIGNERS
+from projection.signature import Part
 from projection.lazy import lazy_module
 
 np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
@@ -106,7 +107,9 @@ def _aligner_class():
             return simalign_links(cosine_similarity(src, tgt), self.method)
 
         def signature(self) -> str:
-            return f"{self.name}(model={self.encoder.signature()},layer={self.layer},method={self.method},unit={self.unit})"
+            # Part escapes what a model folder's name may hold (a comma made every signature unreadable)
+            return Part.of(self.name, model=self.encoder.signature(), layer=self.layer, method=self.method,
+                           unit=self.unit).format()  # fmt: skip
 
     return SimAlignAligner
 

@@ -143,3 +143,21 @@ def test_literal_sep_is_masked_by_awesome_and_kept_by_simalign(tiny_models):
     pairs = awesome.align([words], [words])[0].pairs
     assert (0, 0) in pairs and (5, 5) in pairs
     assert not [p for p in pairs if {1, 4} & set(p)]
+
+
+@pytest.mark.neural
+def test_a_model_folder_with_a_comma_in_its_name_signs_readably(tiny_models, tmp_path):
+    """Found in review: the signatures were written by hand without escaping, so a model folder named ``enc,ft``
+    made every signature fail to parse ("not a signature setting")."""
+    import shutil
+
+    from projection.align import get_aligner
+    from projection.signature import Part
+
+    folder = tmp_path / "enc,ft"
+    shutil.copytree(tiny_models["enc"], folder)
+    for name, options in (("simalign.v1", {"method": "itermax"}), ("awesome.v1", {})):
+        signature = get_aligner(name, model=str(folder), layer=2, **options).signature()
+        part = Part.parse(signature)
+        assert part.name == name and dict(part.options)["model"].startswith("enc,ft@")
+        assert Part.parse(part.format()) == part
