@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from projection.options import ALIGNER_DEFAULTS, DEFAULT_METHODS, check_aligner_options
-from projection.options import default_aligner_options  # noqa: F401  (re-exported)
+from projection.options import DEFAULT_METHODS, check_aligner_options, default_aligner_options
 from projection.scores import ScoreConfig
 from projection.signature import Part, Signature
 
@@ -47,7 +46,8 @@ class ProjectionConfig:
     """
 
     aligner: str = _PARALLEL["aligner"]
-    aligner_options: tuple[tuple[str, Any], ...] = ALIGNER_DEFAULTS[_PARALLEL["aligner"]]
+    #: ``None``: the default options of ``aligner`` (eflomal's for the default aligner, none for fastalign.v1)
+    aligner_options: tuple[tuple[str, Any], ...] | None = None
     matcher: str = _PARALLEL["matcher"]
     candidates: str = _PARALLEL["candidates"]
     max_len: int | None = _PARALLEL["max_len"]
@@ -67,10 +67,12 @@ class ProjectionConfig:
             raise ValueError(
                 f"drop_labels must be a sequence of labels such as ('MISC',), got the string {self.drop_labels!r}"
             )
+        if self.aligner_options is None:  # the chosen aligner's defaults (eflomal's were checked against any aligner)
+            object.__setattr__(self, "aligner_options", default_aligner_options(self.aligner))
         object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
-        object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
-        if any(not isinstance(x, str) or not x or x != x.strip() for x in self.drop_labels):
+        if any(not isinstance(x, str) or not x or x != x.strip() for x in self.drop_labels):  # before sorting them
             raise ValueError(f"drop_labels must be entity types such as 'MISC', got {list(self.drop_labels)!r}")
+        object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
         if isinstance(self.refine, str):
             raise ValueError(f"refine must be a sequence of names such as ('anchor.v1',), got the string {self.refine!r}")
         from projection.refine import REFINERS

@@ -214,3 +214,16 @@ def test_option_types_are_read_from_evaluated_annotations_too() -> None:
         assert _fits(annotation, False) and not _fits(annotation, 0)
     assert _fits(tuple[int, int] | None, (1, 2)) and not _fits(tuple[int, int] | None, (1, "2"))
     assert _fits(inspect.Parameter.empty, object())
+
+
+def test_an_aligner_alone_takes_its_own_default_options():
+    """Found in review: the options defaulted to eflomal's whatever the aligner, so ProjectionConfig(aligner=
+    "fastalign.v1") failed on options nobody gave (name_prior, runs); and a non-string drop label failed in
+    sorting with a TypeError before its own check."""
+    from projection.options import ALIGNER_DEFAULTS, default_config
+
+    assert ProjectionConfig(aligner="fastalign.v1").aligner_options == ALIGNER_DEFAULTS["fastalign.v1"]
+    assert ProjectionConfig() == default_config("parallel")
+    assert ProjectionConfig().aligner_options == ALIGNER_DEFAULTS["eflomal.v1"]
+    with pytest.raises(ValueError, match=r"drop_labels must be entity types such as 'MISC', got \['MISC', None\]"):
+        ProjectionConfig(drop_labels=("MISC", None))
