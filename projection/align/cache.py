@@ -44,11 +44,14 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
         h.update(chunk)
     if any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in zip(src, tgt)):
         h.update("long-pairs/3")  # 0.4.2: long pairs with few first-pass links are cut so that both sides are covered
-    if any("\u0130" in w for side in (src, tgt) for sent in side for w in sent):
-        h.update("dotted-I/2")  # 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
+    dotted = False
     for s, t in zip(src, tgt):
-        h.update(json.dumps(list(s), ensure_ascii=False))
-        h.update(json.dumps(list(t), ensure_ascii=False))
+        texts = json.dumps(list(s), ensure_ascii=False), json.dumps(list(t), ensure_ascii=False)
+        for text in texts:
+            h.update(text)
+        dotted = dotted or "\u0130" in texts[0] or "\u0130" in texts[1]  # looked for in the text just made
+    if dotted:
+        h.update("dotted-I/2")  # 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
     return h.hexdigest()
 
 
