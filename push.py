@@ -91,10 +91,11 @@ def publish(
         raise ValueError(f"repo id must look like ORG/NAME, got {repo_id!r}")
     mine, _, _ = records_from_card(local.read_text(encoding="utf-8"), str(local))
     if configs is not None:
-        missing = sorted(set(configs) - {c.name for c in mine})
+        wanted = set(configs)
+        missing = sorted(wanted - {c.name for c in mine})
         if missing:
             raise ValueError(f"{local} does not list {', '.join(missing)}; export them first")
-        mine = [c for c in mine if c.name in set(configs)]
+        mine = [c for c in mine if c.name in wanted]
     if not mine:
         raise ValueError(f"{local} lists no silver-ner configs; export some first")
     api = api if api is not None else HfApi(token=token)

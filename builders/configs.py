@@ -19,7 +19,7 @@ import datasets
 
 from builders.families import TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES, Family, parse_config_name
 from projection.config import ProjectionConfig, freeze_options
-from projection.options import ModelSettings, default_config
+from projection.options import ModelSettings, check_labels_present, default_config
 from projection.signature import Part, Signature, content_hash
 
 _SPLITS = ("train", "validation", "test")
@@ -73,10 +73,7 @@ class SilverNERConfig(datasets.BuilderConfig):
                 raise ValueError(f"{field} takes {example}, not the string {getattr(self, field)!r}")
         self.aligner_options = freeze_options(self.aligner_options) or None
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
-        unknown = [x for x in self.drop_labels if x not in family.source_types]
-        if unknown:
-            raise ValueError(f"drop_labels {', '.join(unknown)}: no such entity type in {self.name}'s source (its "
-                             f"types: {', '.join(family.source_types)})")  # fmt: skip
+        check_labels_present("drop_labels", self.drop_labels, family.source_types, f"{self.name}'s source")
         if self.refine is not None:
             self.refine = tuple(self.refine)
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits

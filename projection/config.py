@@ -67,9 +67,9 @@ class ProjectionConfig:
             raise ValueError(
                 f"drop_labels must be a sequence of labels such as ('MISC',), got the string {self.drop_labels!r}"
             )
-        if self.aligner_options is None:  # the chosen aligner's defaults (eflomal's were checked against any aligner)
-            object.__setattr__(self, "aligner_options", default_aligner_options(self.aligner))
-        object.__setattr__(self, "aligner_options", freeze_options(self.aligner_options))
+        options = self.aligner_options  # None: the chosen aligner's defaults (eflomal's were checked against any)
+        object.__setattr__(self, "aligner_options",
+                           freeze_options(default_aligner_options(self.aligner) if options is None else options))
         if any(not isinstance(x, str) or not x or x != x.strip() for x in self.drop_labels):  # before sorting them
             raise ValueError(f"drop_labels must be entity types such as 'MISC', got {list(self.drop_labels)!r}")
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))

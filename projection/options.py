@@ -18,7 +18,7 @@ import inspect
 import math
 import sys
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 MODES = ("parallel", "translate-test", "translate-train")
 
@@ -130,6 +130,15 @@ def check_aligner_options(name: str, options: Mapping[str, Any]) -> None:
             raise ValueError(
                 f"aligner {resolve_aligner(name)} option {key} takes {annotation}, got {value!r} (numbers must be finite)"
             )
+
+
+def check_labels_present(option: str, labels: Sequence[str], types: Sequence[str], where: str) -> None:
+    """``ValueError`` for ``labels`` (given as ``option``) that are not among ``types``, the entity types found
+    ``where`` (a typo in ``--drop-label ORGS`` would drop nothing)."""
+    unknown = [x for x in labels if x not in types]
+    if unknown:
+        raise ValueError(f"{option} {', '.join(unknown)}: no such entity type in {where} "
+                         f"(its types: {', '.join(types) or 'none'})")  # fmt: skip
 
 
 def check_weight(name: str, value: float, *, upper: float | None = None) -> float:

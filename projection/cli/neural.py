@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 
 from projection.cli.options import (
     add_method_options,
@@ -77,29 +76,21 @@ def _base_report(args, result, mode: str) -> dict:
             "signature": result.signature.format(), "executor": result.executor}  # fmt: skip
 
 
-def _check_drop_labels(drop: Sequence[str], types: set[str], where: str) -> None:
-    """``--drop-label`` types must occur where the English labels come from (a typo dropped nothing)."""
-    unknown = [x for x in drop if x not in types]
-    if unknown:
-        raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {where} "
-                         f"(its types: {', '.join(sorted(types)) or 'none'})")  # fmt: skip
-
-
-def _ner_types(model: str) -> set[str]:
+def _ner_types(model: str) -> list[str]:
     """The entity types of a token-classification model, from its config alone (no weights are loaded)."""
     from projection.extras import require
     from projection.neural.hub import pretrained_args
-    from projection.neural.ner import to_iob2_label
+    from projection.neural.ner import iob2_labels
 
     transformers = require("transformers", purpose="NER")
     name, kwargs = pretrained_args(model)
-    config = transformers.AutoConfig.from_pretrained(name, **kwargs)
-    labels = (to_iob2_label(config.id2label[i]) for i in range(config.num_labels))
-    return {label[2:] for label in labels if label != "O"}
+    return sorted({label[2:] for label in iob2_labels(transformers.AutoConfig.from_pretrained(name, **kwargs))
+                   if label != "O"})  # fmt: skip
 
 
 def run_test(args) -> int:
     from projection.io.sources import canonical_split, load_source
+    from projection.options import check_labels_present
     from projection.plans import translate_test_plan
     from projection.runner import run
     from projection.signature import Part
@@ -107,7 +98,8 @@ def run_test(args) -> int:
 
     models, config, sinks = _setup(args, "translate-test")
     if config.drop_labels:
-        _check_drop_labels(config.drop_labels, _ner_types(models.ner_model), f"the NER model {models.ner_model}")
+        check_labels_present("--drop-label", config.drop_labels, _ner_types(models.ner_model),
+                             f"the NER model {models.ner_model}")  # fmt: skip
     src = load_source(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
     sentences = list(src.sentences)
     args.split = canonical_split(args.split)  # dev and validation are one split: one signature
@@ -130,6 +122,7 @@ def run_test(args) -> int:
 def run_train(args) -> int:
     from projection.io.conll import read_conll
     from projection.io.sources import load_source
+    from projection.options import check_labels_present
     from projection.plans import translate_train_plan
     from projection.runner import run
     from projection.signature import Part
@@ -153,8 +146,8 @@ def run_train(args) -> int:
         data = Part.of(args.source, split=args.split, limit=args.limit,
                        rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     if config.drop_labels:
-        _check_drop_labels(config.drop_labels, {sp.label for s in english for sp in s.spans},
-                           args.source_file or f"{args.source} {args.split}")  # fmt: skip
+        check_labels_present("--drop-label", config.drop_labels, sorted({sp.label for s in english for sp in s.spans}),
+                             args.source_file or f"{args.source} {args.split}")  # fmt: skip
     plan = translate_train_plan(english, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                 progress=not args.no_progress)  # fmt: skip
     result = run(plan.source, plan.stages, sinks, keep=False, progress=not args.no_progress)

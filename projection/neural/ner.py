@@ -35,6 +35,11 @@ def to_iob2_label(label: str) -> str:
     return "I-" + label
 
 
+def iob2_labels(config) -> list[str]:
+    """The model's labels by id, in IOB2 spelling (``config``: its transformers config)."""
+    return [to_iob2_label(config.id2label[i]) for i in range(config.num_labels)]
+
+
 def windows(counts: Sequence[int], limit: int, overlap: int = 0) -> list[tuple[int, int]]:
     """Word ranges ``[a, b)`` covering every word, each as long as fits in ``limit`` sub-words (a single longer
     word gets a window of its own, truncated later); the next window starts at the earliest word after ``a``
@@ -95,7 +100,7 @@ class WordNer:
                 "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device
             )
             self._model = model
-            self._labels = [to_iob2_label(model.config.id2label[i]) for i in range(model.config.num_labels)]
+            self._labels = iob2_labels(model.config)
         return self._model, self._tok
 
     def _limit(self) -> int:

@@ -152,10 +152,10 @@ class FilePairsSource(Source):
             pending = pair
         if not n:
             raise ValueError(f"{src_path}: no sentences")
-        unknown = [x for x in self.drop_labels if x not in labels]
-        if unknown:
-            raise ValueError(f"--drop-label {', '.join(unknown)}: no such entity type in {src_path} "
-                             f"(its types: {', '.join(sorted(labels)) or 'none'})")  # fmt: skip
+        if self.drop_labels:
+            from projection.options import check_labels_present
+
+            check_labels_present("--drop-label", self.drop_labels, sorted(labels), src_path)
         self.length = n
         if pending is not None:
             yield pending
