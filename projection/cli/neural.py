@@ -34,7 +34,7 @@ def add_parser(subparsers) -> None:
     train = subparsers.add_parser("translate-train", help="translate labelled English and project: silver train set")
     train.add_argument("--source", required=True, choices=("conll2003", "panx-en"))
     train.add_argument("--source-file", help="CoNLL file of labelled English sentences (instead of --data-dir/Hub)")
-    train.add_argument("--split", default="train", help="split of the English source (default train)")
+    train.add_argument("--split", help="split of the English source (default train; not with --source-file)")
     _common(train, "translate-train")
     train.set_defaults(run=run_train)
 
@@ -131,6 +131,8 @@ def run_train(args) -> int:
     if args.source_file:
         if args.data_dir:
             raise ValueError("--source-file is the English data: --data-dir would not be read; leave one out")
+        if args.split is not None:
+            raise ValueError("--source-file is the English data: --split would not be read; leave one out")
         import hashlib
         from pathlib import Path
 
@@ -141,6 +143,7 @@ def run_train(args) -> int:
         data = Part.of("file", sha=hashlib.sha256(Path(args.source_file).read_bytes()).hexdigest()[:12],
                        limit=args.limit)  # fmt: skip
     else:
+        args.split = args.split or "train"
         src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
         english = list(src.sentences)
         data = Part.of(args.source, split=args.split, limit=args.limit,

@@ -179,6 +179,8 @@ def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(ti
     assert f"|data:file(sha={sha})|" in got["signature"] and got["source"] == str(source_file)
     assert main([*train, "--source-file", str(source_file), "--data-dir", str(tmp_path)]) == 2
     assert "--source-file is the English data: --data-dir would not be read" in capsys.readouterr().err
+    assert main([*train, "--source-file", str(source_file), "--split", "validation"]) == 2  # left alone in 0.4.2
+    assert "--source-file is the English data: --split would not be read" in capsys.readouterr().err
     test = ["translate-test", "--dataset", "xtreme", "--lang", "de", "--data-dir", str(data_dir / "xtreme"), *models]
     assert main([*test, "--drop-label", "DATE", "--out", str(tmp_path / "x.conll")]) == 2
     assert "--drop-label DATE: no such entity type in the NER model" in capsys.readouterr().err
