@@ -79,7 +79,11 @@ class ProjectionConfig:
 
         object.__setattr__(self, "refine", tuple(REFINERS.resolve(r) for r in self.refine))
         ALIGNERS.resolve(self.aligner)
-        check_aligner_options(self.aligner, dict(self.aligner_options))
+        try:
+            check_aligner_options(self.aligner, dict(self.aligner_options))
+        except ValueError as err:  # dataclasses.replace(config, aligner=...) carries the old aligner's options over
+            raise ValueError(f"{err} (to change the aligner of a config, also pass aligner_options=None for the "
+                             "new aligner's defaults, or its own options)") from None  # fmt: skip
         if not isinstance(self.score, ScoreConfig):
             raise ValueError(f"score must be a ScoreConfig, got {type(self.score).__name__}")
         valid = ["heuristic", "heuristic.v1", *MATCHERS.names()]

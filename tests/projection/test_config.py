@@ -178,6 +178,22 @@ def test_an_unknown_aligner_option_lists_the_valid_ones():
         ProjectionConfig(aligner="fastalign.v1", aligner_options={"stemm": 4})
 
 
+@needs_eflomal
+def test_replacing_the_aligner_says_how_to_drop_the_old_options():
+    """``dataclasses.replace(config, aligner=...)`` keeps the old aligner's options (left alone in 0.4.2): the error
+    says how to get the new aligner's defaults, and that way works."""
+    import dataclasses
+
+    from projection.options import default_config
+
+    cfg = default_config("parallel")
+    with pytest.raises(ValueError, match=r"fastalign.v1 has no option 'name_prior', 'runs'; valid: .* also pass "
+                                         r"aligner_options=None for the new aligner's defaults"):  # fmt: skip
+        dataclasses.replace(cfg, aligner="fastalign.v1")
+    assert dict(dataclasses.replace(cfg, aligner="fastalign.v1", aligner_options=None).aligner_options) == {
+        "stem": 4, "symmetrize": "soft"}  # fmt: skip
+
+
 @pytest.mark.parametrize("weights", [{"char": float("nan")}, {"align": float("inf")}, {"char": -0.1},
                                      {"possible": float("nan")}])  # fmt: skip
 def test_nan_and_negative_weights_are_refused(weights):
