@@ -45,8 +45,8 @@ def _value(v: object) -> str:
         return "1" if v else "0"
     if isinstance(v, float):
         return number(v)
-    if isinstance(v, (tuple, list)):
-        return "+".join(_value(x) for x in v)
+    if isinstance(v, (tuple, list)):  # an item's own "+" (and "%") escaped: ("a+b", "c") is not ("a", "b+c")
+        return "+".join(_value(x).replace("%", "%25").replace("+", "%2B") for x in v)
     return str(v)
 
 

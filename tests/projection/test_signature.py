@@ -105,3 +105,14 @@ def test_numbers_that_differ_past_six_digits_sign_differently():
     assert Part.parse(Part.of("x", p=0.1234567).format()) == Part.of("x", p=0.1234567)
     assert ScoreConfig(min_score=1.3684210).signature() != ScoreConfig(min_score=1.3684211).signature()
     assert ScoreConfig(possible=0.3, char=0.5).signature() == "score(align=1,possible=0.3,char=0.5)"
+
+
+def test_list_items_holding_a_plus_sign_differently():
+    """List values are joined with ``+``; an item's own ``+`` is escaped so that two lists never sign alike (left
+    alone in 0.4.2: ``("a+b", "c")`` and ``("a", "b+c")`` both gave ``a+b+c``)."""
+    one, two = Part.of("x", labels=("a+b", "c")), Part.of("x", labels=("a", "b+c"))
+    assert one.format() == "x(labels=a%252Bb+c)" and two.format() == "x(labels=a+b%252Bc)"
+    assert Part.of("x", labels=("B-X", "MISC")).format() == "x(labels=B-X+MISC)"  # items without + or % as before
+    assert Part.of("x", labels=("5%", "5")).format() != Part.of("x", labels=("5%25", "5")).format()
+    for part in (one, two):
+        assert Part.parse(part.format()) == part
