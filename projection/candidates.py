@@ -164,6 +164,13 @@ class NerCandidates(CandidateExtractor):
                 "or choose --candidates aligned|ngrams"
             )
         spans = sorted(set(inp.target_spans))
+        n = len(inp.target_tokens)
+        for a, b in spans:
+            if not 0 <= a < b <= n:
+                raise ValueError(
+                    f"ner.v1 span [{a}, {b}) is not inside the {n} target tokens of sentence {inp.source.id!r}; "
+                    f"target spans are 0-based [start, end) word indices with start < end <= {n}"
+                )
         return [spans] * len(entities)
 
 

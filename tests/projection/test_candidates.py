@@ -100,6 +100,16 @@ def test_ner_candidates():
         ext.extract(inp(toks(5)), [0], [[]])
 
 
+@pytest.mark.parametrize("span", [(0, 6), (-1, 2), (3, 2), (2, 2)])
+def test_ner_candidates_outside_the_sentence_are_refused(span):
+    """Found in review: a span past the end raised IndexError while scoring, a reversed one
+    ZeroDivisionError (one-word entity: 1 + (2 - 3) words), and [-1, 2) was scored on wrapped prefix sums."""
+    method = CandidateMethod(NerCandidates(), ExactMatcher())
+    x = ProjectionInput(Sentence(("A",), ("B-PER",)), toks(5), Alignment.of([(0, 1)]), ((1, 2), span))
+    with pytest.raises(ValueError, match=r"ner\.v1 span .* is not inside the 5 target tokens"):
+        method.project(x)
+
+
 def test_registry_names_and_aliases():
     assert {"aligned.v1", "ngrams.v1", "ner.v1"} <= set(CANDIDATES.names())
     assert isinstance(get_candidates("aligned"), AlignedCandidates)
