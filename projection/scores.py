@@ -26,18 +26,29 @@ def alignment_scores(
     weights: Sequence[float] | None = None,
 ) -> list[float]:
     """Alignment score of one entity (``n_src`` words whose links hit target words ``js``) per span:
-    ``2 · links / (n_src + |span|)``, a link counting ``weights[k]`` (1 when no weights are given)."""
+    ``2 · links / (n_src + |span|)``, a link counting ``weights[k]`` (1 when no weights are given).
+
+    Links are counted per weight in integers, and the weighted sum is taken per span: spans with the same counts
+    get the same float. (A running float sum of 0.3s gave two such spans values a last bit apart, and the
+    greedy matcher's tie rule, the earliest span first, then followed the rounding.)"""
     if not js:
         return [0.0] * len(spans)
-    per_word = [0.0] * n_tgt
-    if weights is None:
-        for j in js:
-            per_word[j] += 1
-    else:
-        for j, w in zip(js, weights):
-            per_word[j] += w
-    prefix = list(accumulate(per_word, initial=0.0))  # prefix[k]: links into words before k
-    return [2.0 * (prefix[b] - prefix[a]) / (n_src + b - a) for a, b in spans]
+    if weights is None or all(w == 1.0 for w in weights):
+        prefix = _link_counts(js, n_tgt)
+        return [2.0 * (prefix[b] - prefix[a]) / (n_src + b - a) for a, b in spans]
+    by_weight: dict[float, list[int]] = {}
+    for j, w in zip(js, weights):
+        by_weight.setdefault(w, []).append(j)
+    counted = [(w, _link_counts(targets, n_tgt)) for w, targets in sorted(by_weight.items(), reverse=True)]
+    return [2.0 * sum(w * (prefix[b] - prefix[a]) for w, prefix in counted) / (n_src + b - a) for a, b in spans]
+
+
+def _link_counts(js: Sequence[int], n_tgt: int) -> list[int]:
+    """``prefix[k]``: how many of the links ``js`` hit target words before ``k``."""
+    per_word = [0] * n_tgt
+    for j in js:
+        per_word[j] += 1
+    return list(accumulate(per_word, initial=0))
 
 
 @lru_cache(maxsize=1 << 16)

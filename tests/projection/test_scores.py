@@ -31,6 +31,28 @@ def test_adding_an_unaligned_word_lowers_the_score():
     assert alignment_scores([1, 2], 2, [(1, 3), (1, 4)], 5) == pytest.approx([1.0, 0.8])
 
 
+def test_spans_with_the_same_weighted_links_score_the_same_float():
+    """Found in review: a running float sum of possible-link weights gave two spans with one possible link each
+    scores a last bit apart (0.30000000000000004 and 0.29999999999999993), so the greedy matcher's tie rule (the
+    earliest span) followed the rounding. Links are now counted per weight in integers."""
+    got = alignment_scores([0, 1, 2, 4], 1, [(2, 3), (4, 5), (0, 2)], 5, [0.3] * 4)
+    assert got[0] == got[1] == 2 * 0.3 / 2 and got[2] == 2 * (0.3 * 2) / 3
+    mixed = alignment_scores([0, 3, 1, 4], 1, [(0, 2), (3, 5)], 5, [1.0, 1.0, 0.3, 0.3])
+    assert mixed[0] == mixed[1] == 2 * (1.0 + 0.3) / 3
+
+
+def test_a_tie_between_two_copies_of_a_name_goes_to_the_earlier_one():
+    from projection.options import default_config
+    from projection.plans import project_corpus
+    from projection.types import Alignment, Sentence
+
+    # "Paris" links (possible) to every word up to the second "Paris": both "Paris" score 0.3 + 0.5 · 1.0
+    out = project_corpus([Sentence(("in", "Paris"), ("O", "B-LOC"))], [("la", "de", "Paris", "la", "Paris")],
+                         default_config("parallel"), alignments=[Alignment.of([], [(1, 0), (1, 1), (1, 2), (1, 4)])],
+                         progress=False)  # fmt: skip
+    assert out.tags == (("O", "O", "B-LOC", "O", "O"),)
+
+
 def test_char_similarity_hand_computed():
     assert char_similarity("Berlin", "BERLIN") == 1.0  # lowercased
     # " ab " -> {" ab", "ab "}; " abc " -> {" ab", "abc", "bc "}; 1 shared: 2·1/(2+3)
