@@ -51,6 +51,12 @@ def parallel_pairs(
         raise ValueError(f"{len(alignments)} alignments for {len(sources)} sentence pairs")
     if target_spans is not None and len(target_spans) != len(targets):
         raise ValueError(f"{len(target_spans)} target span lists for {len(targets)} target sentences")
+    for k, a in enumerate(alignments or ()):  # Alignment(...) built directly keeps its links as given
+        if not isinstance(a, Alignment):
+            raise TypeError(f"alignment {k} is a {type(a).__name__}, not an Alignment (build it with Alignment.of)")
+        if a != Alignment.of(a.pairs, a.possible):
+            raise ValueError(f"alignment {k} has links that are not sorted, unique and (possible ones) not also sure: "
+                             f"{a.to_pharaoh()!r}; build it with Alignment.of(sure, possible)")  # fmt: skip
     out = []
     for k, (s, t) in enumerate(zip(sources, targets)):
         tgt = t if isinstance(t, Sentence) else Sentence(tuple(t))

@@ -51,3 +51,26 @@ def test_from_pharaoh_takes_ascii_digits_only_and_names_where():
     for item in ("²-1", "١-٢"):
         with pytest.raises(ValueError, match="^gold.txt:7: expected Pharaoh links"):
             Alignment.from_pharaoh(f"0-0 {item}", where="gold.txt:7")
+
+
+def test_project_corpus_refuses_alignments_not_built_by_alignment_of():
+    """Found in review: ``Alignment(pairs=...)`` made directly keeps its links as given, and a duplicate link
+    counted twice (``John Smith`` moved from [0, 3) to [2, 3)); given alignments are now checked where they
+    enter."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    src = [Sentence(("John", "Smith", "spoke"), ("B-PER", "I-PER", "O"))]
+    tgt = [("Juan", "Smith", "habló")]
+    config = default_config("parallel")
+    with pytest.raises(ValueError, match=r"alignment 0 has links that are not sorted, unique .*'0-0 1-1 1-1'; "
+                                         r"build it with Alignment.of"):  # fmt: skip
+        project_corpus(src, tgt, config, alignments=[Alignment(((0, 0), (1, 1), (1, 1)))], progress=False)
+    with pytest.raises(ValueError, match="alignment 0 has links"):
+        project_corpus(src, tgt, config, alignments=[Alignment(((1, 1), (0, 0)))], progress=False)
+    with pytest.raises(ValueError, match="alignment 0 has links"):
+        project_corpus(src, tgt, config, alignments=[Alignment(((0, 0),), ((0, 0),))], progress=False)
+    with pytest.raises(TypeError, match="alignment 0 is a list, not an Alignment"):
+        project_corpus(src, tgt, config, alignments=[[(0, 0)]], progress=False)
+    got = project_corpus(src, tgt, config, alignments=[Alignment.of([(1, 1), (0, 0), (1, 1)])], progress=False)
+    assert got.tags == (("B-PER", "I-PER", "O"),)
