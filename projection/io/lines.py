@@ -105,6 +105,15 @@ def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: Un
     )
 
 
+def _lines_before(data: bytes, err: UnicodeDecodeError, first: bool) -> Iterator[str]:
+    """The whole lines of ``data`` before the one that cannot be decoded, as one block (none if it is the first):
+    handed on before the error, so that an error on an earlier line comes first whatever the block size."""
+    end = data.rfind(b"\n", 0, err.start)
+    if end >= 0:
+        text = data[:end].decode("utf-8")
+        yield text[1:] if first and text.startswith(BOM) else text
+
+
 def text_lines(text: str) -> list[str]:
     """The lines of ``text`` split at ``\\n`` only (``str.splitlines`` also splits at U+2028, ``\\x85``, a form feed
     …, which a line of a sentence file may hold), without the empty piece after a final line end."""
@@ -143,6 +152,7 @@ def iter_text_blocks(
             try:
                 text = data[: cut - 1].decode("utf-8")
             except UnicodeDecodeError as err:
+                yield from _lines_before(data, err, first)
                 raise error(_decode_error(path, data, line_no, err)) from None
             if first:
                 first = False
@@ -154,6 +164,7 @@ def iter_text_blocks(
             try:
                 text = carry.decode("utf-8")
             except UnicodeDecodeError as err:
+                yield from _lines_before(carry, err, first)
                 raise error(_decode_error(path, carry, line_no, err)) from None
             if first and text.startswith(BOM):
                 text = text[1:]

@@ -530,3 +530,17 @@ def test_text_lines_split_at_line_feeds_only():
 
     assert text_lines("a\x85b\u2028c\x0cd\ne\n") == ["a\x85b\u2028c\x0cd", "e"]
     assert text_lines("") == [] and text_lines("x") == ["x"] and text_lines("\n") == [""]
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 7])
+def test_a_bad_tag_before_a_non_utf8_line_is_the_error_whatever_the_block_size(tmp_path, chunk):
+    """Sentences before a line that cannot be decoded are read first (past the lines that decide the layout):
+    the bad tag of line 1,501 is named, not the latin-1 byte of line 1,504, also when one block holds both."""
+    path = tmp_path / "late.conll"
+    path.write_bytes(b"a\tO\n\n" * 750 + b"b\tNN\n\nc\tO\n\nZ\xfcrich\tB-LOC\n")
+    for fast in (True, False):
+        reader = ConllReader(path)
+        reader._chunk, reader._fast_path = chunk, fast
+        with pytest.raises(ConllError) as info:
+            list(reader)
+        assert str(info.value) == f"{path}:1501: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'NN'"

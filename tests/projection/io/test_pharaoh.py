@@ -170,3 +170,21 @@ def test_iter_alignments_equals_from_pharaoh_per_line(tmp_path: Path, monkeypatc
     path = tmp_path / "links.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert list(iter_alignments(path)) == [Alignment.from_pharaoh(line) for line in lines]
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 4, 1])
+def test_of_a_bad_link_and_a_later_non_utf8_line_the_first_is_named_whatever_the_block_size(
+    tmp_path: Path, monkeypatch, chunk: int
+) -> None:
+    """The lines before a line that cannot be decoded are read first: a bad link on line 2 is the error, not the
+    latin-1 byte on line 3 (a 1 MiB block held both, and its decoding failed before line 2 was read)."""
+    from projection.io import pharaoh
+
+    monkeypatch.setattr(pharaoh, "_chunk", chunk)
+    path = tmp_path / "links.txt"
+    path.write_bytes(b"0-0\n1-x\n2-2 \xe9\n")
+    with pytest.raises(PharaohError) as info:
+        read_alignments(path)
+    assert str(info.value) == f"{path}:2: expected Pharaoh links like '3-4' (or '3p4' for possible), got '1-x'"
+    path.write_bytes(b"\xef\xbb\xbf0-0\n\n1-1\n2-2 \xe9")  # no error before it: the byte is named, line 4
+    assert str(pytest.raises(PharaohError, read_alignments, path).value).startswith(f"{path}:4: not UTF-8 text")
