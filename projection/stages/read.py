@@ -197,7 +197,10 @@ class FilePairsSource(Source):
         layouts = (self.source.head_layout(), self.target.head_layout())
         if not (layouts[0][0] and layouts[1][0]):
             return None
-        n_al = count_lines(al_path, PharaohError)
+        try:
+            n_al = count_lines(al_path, PharaohError)
+        except PharaohError:  # not UTF-8 text: the driver names it where its reading meets it, after earlier errors
+            return None
         if not n_src == n_tgt == n_al:
             raise self._count_error([n_src, n_tgt, n_al])
         self.length = n_src

@@ -203,3 +203,19 @@ def test_conll_chunks_by_hand(tmp_path, monkeypatch, block, ending):
         ("a\tO\nb\tO\n\nc\tB-PER", 1, 2), ("d\tO\ne\tO\nf\tO\n\ng\tO", 6, 2), ("h\tO\ni\tO", 12, 1),
     ]  # fmt: skip
     assert [c[1:] for c in shards_module.conll_chunks(path, 5)] == [(1, 5)]
+
+
+def test_a_non_utf8_alignments_file_is_read_by_the_driver_which_names_an_earlier_bad_tag_first(tmp_path):
+    """The shards counted the lines of the Pharaoh file before any sentence was read, so a latin-1 byte on its
+    line 2 was named where ``read()`` names the bad tag of the target's line 1 (met first, pair by pair)."""
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text("a\tO\n\nb\tO\n", encoding="utf-8")
+    paths[1].write_text("x\tNN\n\ny\tO\n", encoding="utf-8")
+    paths[2].write_bytes(b"0-0\n0-0 \xe9\n")
+    want = ("error", f"{paths[1]}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'NN' (read as CoNLL "
+                     "because line 1 has a tab; if the file is one sentence per line, read it as plain text "
+                     "(format='plain'))", None)  # fmt: skip
+    assert sequential(paths) == want
+    assert FilePairsSource(*paths).shards(1) is None
+    paths[1].write_text("x\tO\n\ny\tO\n", encoding="utf-8")  # no other error: the byte is named
+    assert sequential(paths)[1].startswith(f"{paths[2]}:2: not UTF-8 text")
