@@ -330,11 +330,14 @@ class ConllReader:
             return None if "" in tokens else (tokens, None)
         if "\t" in piece:
             sep = "\t"
-            if " \t" in piece or "\t " in piece or " \n" in piece or "\n " in piece or piece[-1] == " ":
+            if (
+                " \t" in piece or "\t " in piece or " \n" in piece or "\n " in piece or "\t\n" in piece
+                or piece[-1] in " \t"
+            ):  # a separator at a line's end: reading strips it (a column counted from the end moves)
                 return None
         else:
             sep = " "
-            if "  " in piece or "\n " in piece:
+            if "  " in piece or "\n " in piece or " \n" in piece or piece[-1] == " ":
                 return None
         end = piece.find("\n")
         ncols = (piece.count(sep, 0, end) if end >= 0 else piece.count(sep)) + 1

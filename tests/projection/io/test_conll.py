@@ -544,3 +544,21 @@ def test_a_bad_tag_before_a_non_utf8_line_is_the_error_whatever_the_block_size(t
         with pytest.raises(ConllError) as info:
             list(reader)
         assert str(info.value) == f"{path}:1501: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'NN'"
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_a_separator_ending_every_line_does_not_move_a_column_counted_from_the_end(tmp_path, sep):
+    """Trailing whitespace of a line is ignored, so ``x<SEP>y<SEP>B-PER<SEP>`` has three columns and column -2 is
+    ``y``; the one-shape reading counted the empty piece after the last separator as a fourth column when every
+    line of a sentence ended with one (tokens from the wrong column, or no error for a bad tag)."""
+    path = tmp_path / "trail.conll"
+    path.write_text(f"a{sep}x{sep}B-PER{sep}\nb{sep}y{sep}I-PER{sep}\n", encoding="utf-8")
+    for fast in (True, False):
+        reader = ConllReader(path, token_col=-2, tag_col=None)
+        reader._fast_path = fast
+        assert [(s.tokens, s.tags) for s in reader] == [(("x", "y"), None)]
+        reader = ConllReader(path, token_col=0, tag_col=-2)
+        reader._fast_path = fast
+        with pytest.raises(ConllError) as info:
+            list(reader)
+        assert str(info.value) == f"{path}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'x'"
