@@ -562,3 +562,23 @@ def test_a_separator_ending_every_line_does_not_move_a_column_counted_from_the_e
         with pytest.raises(ConllError) as info:
             list(reader)
         assert str(info.value) == f"{path}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'x'"
+
+
+def test_a_failing_last_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The sentences still buffered are written when the ``with`` block ends; when that write fails (a full disk)
+    the temporary file is removed at once and the old file kept (it stayed, with its descriptor open, until the
+    writer was collected)."""
+    import errno
+
+    path = tmp_path / "out.conll"
+    path.write_text("old\tO\n\n", encoding="utf-8")
+
+    def full_disk(self, ok):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ConllWriter, "_finish", full_disk)
+    with pytest.raises(OSError, match="No space left") as info, ConllWriter(path) as writer:
+        writer.write(("neu",), ("O",))
+    assert info.value.errno == errno.ENOSPC and writer._fh is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.conll"]
+    assert path.read_text(encoding="utf-8") == "old\tO\n\n"
