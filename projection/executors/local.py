@@ -57,7 +57,14 @@ class LocalExecutor(Executor):
             for item in it:
                 yield task(item)
             return
-        head = list(islice(it, MIN_POOL_CHUNKS))
+        head: list[T] = []
+        try:
+            for item in islice(it, MIN_POOL_CHUNKS):
+                head.append(item)
+        except Exception:  # making the items failed (a read error): the items before it go first, as with 1 job
+            for item in head:
+                yield task(item)
+            raise
         if len(head) < MIN_POOL_CHUNKS:  # a few chunks: a pool would only add its start-up time
             for item in head:
                 yield task(item)
@@ -74,7 +81,16 @@ class LocalExecutor(Executor):
         with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=die_with,
                                  initargs=(os.getpid(),)) as pool:  # fmt: skip
             window: deque = deque()
-            for item in items:
+            it = iter(items)
+            while True:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    break
+                except Exception:  # a read error: the items submitted before it give their results (or errors) first
+                    while window:
+                        yield window.popleft().result()
+                    raise
                 window.append(pool.submit(task, item))
                 if len(window) >= 2 * self.jobs:
                     yield window.popleft().result()

@@ -144,3 +144,31 @@ def test_project_with_given_alignments_forks_its_workers(tmp_path):
                          check=True).stdout  # fmt: skip
     assert out.split()[-2:] == ["0", "fork"]
     assert (tmp_path / "o.conll").read_text(encoding="utf-8") == "Anna\tB-PER\n\n" * 4000
+
+
+def _fail_on_3(x: int) -> int:
+    if x == 3:
+        raise ValueError("task failed on item 3")
+    return x
+
+
+def _items_then_read_error(n: int):
+    yield from range(n)
+    raise ValueError(f"reading item {n} failed")
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_an_items_error_comes_after_the_results_of_the_items_before_it_as_with_one_job(n):
+    """The pool reads items ahead (4 before it starts, then a window): an error while making an item (a read error
+    of ``project``'s driver) was raised before an earlier item's own error, so the error of a run depended on
+    ``--jobs``. Now the items before it are finished first, as one process finishes them."""
+    from projection.executors import LocalExecutor
+
+    for jobs in (1, 2):
+        got = []
+        with pytest.raises(ValueError) as info:
+            for result in LocalExecutor(jobs, start_method="fork").map(_fail_on_3, _items_then_read_error(n)):
+                got.append(result)
+        assert (got, str(info.value)) == (
+            ([0, 1, 2], "reading item 3 failed") if n == 3 else ([0, 1, 2], "task failed on item 3")
+        ), jobs
