@@ -75,8 +75,9 @@ def _lines(path: str) -> list[str]:
     from projection.io.lines import text_lines
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            return text_lines(fh.read())
+        # lines end at \n (or \r\n) only, as in every other text file read; a byte-order mark is not a word
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return text_lines(fh.read().replace("\r\n", "\n"))
     except IsADirectoryError:
         raise ValueError(f"--align-corpus {path} is a directory; give a text file") from None
     except UnicodeDecodeError as err:

@@ -308,3 +308,16 @@ def test_given_links_need_no_model_for_a_neural_aligner(tmp_path):
 def test_an_empty_drop_label(tmp_path):
     code, err, s = cli(project(tmp_path, "--drop-label", ""), tmp_path)
     assert_one_error(code, err, s, "drop_labels must be entity types such as 'MISC'")
+
+
+def test_align_corpus_lines_end_at_line_feeds_and_a_byte_order_mark_is_no_word(tmp_path):
+    """Found in review: ``--align-corpus`` files were read with Python's universal newlines (a lone ``\\r`` in a
+    sentence split it into two lines, so the two sides fell out of step) and kept a byte-order mark on the first
+    word."""
+    from projection.cli.project import read_bitexts
+
+    src, tgt = tmp_path / "s.txt", tmp_path / "t.txt"
+    src.write_bytes("\ufeffRome is\rbig\r\nParis\n".encode())
+    tgt.write_bytes("Rom ist groß\nParis\n".encode())
+    assert read_bitexts([[str(src), str(tgt)]]) == [(["Rome", "is", "big"], ["Rom", "ist", "groß"]),
+                                                    (["Paris"], ["Paris"])]  # fmt: skip
