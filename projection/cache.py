@@ -4,7 +4,8 @@
   Alignments, translations and finished shards live in sub-folders of it.
 - ``atomic_open(path)``: every file the project writes goes through it: a temporary file in the same
   folder, ``fsync``, then ``os.replace``; on any error (or Ctrl-C) the temporary file is removed and the
-  target is untouched.
+  target is untouched. A temporary file left by a killed process (SIGKILL) is removed by the next process
+  that writes into its folder (the writer's PID is in its name).
 - ``Store``: content-addressed JSON entries ``<root>/<kind>/<key[:2]>/<key>.json``. ``get_or_compute``
   holds an exclusive lock on the key while it computes, so two runs started together on one cache compute
   once and both return the first writer's value (first writer wins; the second re-reads).
@@ -16,6 +17,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
@@ -46,7 +48,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
     path.parent.mkdir(parents=True, exist_ok=True)
     from projection.tmp import removed_if_killed
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    _sweep_temporaries(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_namespace_id()}-{os.getpid()}-", suffix=".tmp")
     try:
         with removed_if_killed(tmp):
             os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual permissions
@@ -60,6 +63,45 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+#: the temporary file of an atomic write: ``.<name>.<PID namespace>-<PID>-<8 random characters>.tmp``
+_TEMPORARY = re.compile(r"\..+\.(\d+)-(\d+)-[a-z0-9_]{8}\.tmp")
+_swept: set[tuple[int, str]] = set()
+
+
+def _namespace_id() -> str:
+    """The number of this process's PID namespace (``0`` where the system does not say)."""
+    from projection.tmp import _pid_namespace
+
+    return "".join(c for c in _pid_namespace() if c.isdigit()) or "0"
+
+
+def _sweep_temporaries(folder: Path) -> None:
+    """Remove the temporary files that atomic writes of ended processes (SIGKILL, a power cut: nobody could
+    remove them) left in ``folder``; once per process and folder. Only this user's files named as ``atomic_open``
+    names them, from this PID namespace, whose process no longer exists: a live writer's file stays."""
+    from projection.tmp import _alive
+
+    if (os.getpid(), str(folder)) in _swept:
+        return
+    _swept.add((os.getpid(), str(folder)))
+    namespace = _namespace_id()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or match.group(1) != namespace or int(match.group(2)) == os.getpid():
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            if not _alive(int(match.group(2))):
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -126,6 +126,35 @@ def test_a_signal_during_an_atomic_write_leaves_neither_the_file_nor_its_tempora
     assert list(out.parent.iterdir()) == []
 
 
+def test_the_temporary_of_a_sigkilled_atomic_write_is_removed_by_the_next_write_into_its_folder(tmp_path: Path) -> None:
+    # found in review: a SIGKILL (OOM killer, kill -9) during a run left the hidden, partial temporary file of
+    # --out (and of cache entries) next to it for good; every killed run added one more
+    script = (
+        "import sys, time\n"
+        "from projection.cache import atomic_open\n"
+        "with atomic_open(sys.argv[1]) as fh:\n"
+        "    fh.write('half'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
+    )
+    out = tmp_path / "out" / "silver.conll"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline() == "writing\n"
+    proc.kill()
+    assert proc.wait(5) == -signal.SIGKILL
+    (left,) = out.parent.iterdir()
+    # what is not such a temporary, or is one of a live process or of another PID namespace, stays
+    namespace = "".join(c for c in tmp._pid_namespace() if c.isdigit()) or "0"
+    alive = out.parent / f".silver.conll.{namespace}-{os.getppid()}-abcdefgh.tmp"
+    elsewhere = out.parent / f".silver.conll.1-{dead_pid()}-abcdefgh.tmp"
+    users = out.parent / f".silver.conll.{dead_pid()}.tmp"
+    for path in (alive, elsewhere, users):
+        path.write_text("x")
+    subprocess.run([sys.executable, "-c", "import sys; from projection.cache import atomic_write_text; "
+                    "atomic_write_text(sys.argv[1], 'whole')", str(out.parent / "other.conll")], env=env, check=True)
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([alive.name, elsewhere.name, users.name, "other.conll"])
+    assert not left.exists()
+
+
 def test_normal_exit_and_ctrl_c_remove_the_dir(tmp_path: Path) -> None:
     proc, path, child = _start("pass", tmp_path)
     assert proc.wait(5) == 0 and not path.exists()
