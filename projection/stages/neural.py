@@ -85,7 +85,9 @@ class TagStage(Stage):
     def signature(self) -> Fields:
         from projection.neural.hub import model_identity
 
-        return (("ner", model_part(model_identity(self.ner.model_name), misc=f"drop-{self.drop_misc}")),)
+        ner = self.ner  # the window settings change the tags: named when set (the default signs as before)
+        return (("ner", model_part(model_identity(ner.model_name), misc=f"drop-{self.drop_misc}",
+                                   window=getattr(ner, "window", None), overlap=getattr(ner, "overlap", None))),)
 
     def counts(self) -> dict[str, int]:
         return {"ner_windowed": int(getattr(self.ner, "windowed", 0))}
@@ -111,7 +113,9 @@ class TargetSpansStage(Stage):
     def signature(self) -> Fields:
         from projection.neural.hub import model_identity
 
-        return (("cand_model", model_part(model_identity(self.ner.model_name))),)
+        ner = self.ner
+        return (("cand_model", model_part(model_identity(ner.model_name), window=getattr(ner, "window", None),
+                                          overlap=getattr(ner, "overlap", None))),)
 
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
         from projection.tags import bio_to_spans

@@ -190,3 +190,22 @@ def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(ti
         assert main([*test, "--split", split, "--out", str(tmp_path / f"{split}.conll"), "--report", str(out)]) == 0
         signatures.append(json.loads(out.read_text())["signature"])
     assert signatures[0] == signatures[1] and "split=dev" in signatures[0]
+
+
+def test_the_ner_stages_sign_the_taggers_window_and_overlap(tmp_path):
+    """Found in review: WordNer's window and overlap change the tags (and its own signature names them), but
+    TagStage and TargetSpansStage signed the model alone: a chunk store gave a run with window=8 the chunks of a
+    run with the model's whole window."""
+    from projection.neural.ner import WordNer
+    from projection.stages.neural import TagStage, TargetSpansStage
+
+    model = tmp_path / "ner"
+    model.mkdir()
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    taggers = [WordNer(str(model)), WordNer(str(model), window=8), WordNer(str(model), window=8, overlap=2)]
+    tag = [dict(TagStage(ner).signature())["ner"].format() for ner in taggers]
+    spans = [dict(TargetSpansStage(ner).signature())["cand_model"].format() for ner in taggers]
+    identity = taggers[0].signature()
+    assert tag == [f"{identity}(misc=drop-after)", f"{identity}(misc=drop-after,window=8)",
+                   f"{identity}(misc=drop-after,window=8,overlap=2)"]
+    assert spans == [identity, f"{identity}(window=8)", f"{identity}(window=8,overlap=2)"]
