@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from projection.align.base import Aligner, Tokens
-from projection.cache import atomic_write_text
+from projection.cache import atomic_write_text, file_lock
 from projection.align.text import check_batch
 from projection.signature import ContentHasher
 from projection.types import Alignment
@@ -98,12 +98,17 @@ def align_cached(
     signature = aligner.signature()
     key = cache_key(signature, src, tgt)
     hit = cache.get(key)
-    if hit is not None and len(hit) == len(src):
-        logger.info("alignment cache hit for %s (%d pairs)", signature, len(src))
-        return _checked(hit, src, tgt, f"cached {signature}")
-    alignments = _checked(aligner.align(src, tgt), src, tgt, signature)
-    cache.put(key, alignments, signature=signature)
-    return alignments
+    if hit is None or len(hit) != len(src):
+        # the key is locked while it is aligned (as Store.get_or_compute does): a run started alongside waits and
+        # then reads these links, instead of sampling its own and overwriting them (first writer wins)
+        with file_lock(cache.path(key).with_suffix(".lock")):
+            hit = cache.get(key)
+            if hit is None or len(hit) != len(src):
+                alignments = _checked(aligner.align(src, tgt), src, tgt, signature)
+                cache.put(key, alignments, signature=signature)
+                return alignments
+    logger.info("alignment cache hit for %s (%d pairs)", signature, len(src))
+    return _checked(hit, src, tgt, f"cached {signature}")
 
 
 def _checked(alignments: list[Alignment], src: Sequence[Tokens], tgt: Sequence[Tokens], who: str) -> list[Alignment]:

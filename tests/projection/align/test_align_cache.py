@@ -114,3 +114,27 @@ def test_key_marks_batches_with_a_pair_over_eflomals_limit() -> None:
     long_src = [["a"] * 1024]
     assert cache_key("sig", long_src, short_tgt) != old_key("sig", long_src, short_tgt)
     assert cache_key("sig", short_src, [["x"] * 1024]) != old_key("sig", short_src, [["x"] * 1024])
+
+
+def test_the_batch_is_locked_while_it_is_aligned(tmp_path: Path) -> None:
+    """Found in review: align_cached took no lock (the runner's store does), so two runs started together on one
+    cache each sampled their own links, and the last to finish overwrote the first's: the first run's output could
+    then never be made again from the cache."""
+    import fcntl
+
+    cache = AlignmentCache(tmp_path)
+    lock = cache.path(cache_key(CountingRandomAligner().signature(), SRC, TGT)).with_suffix(".lock")
+
+    class Probing(CountingRandomAligner):
+        def align(self, src, tgt):
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            with open(lock, "a+b") as fh:  # another run's lock on this batch must wait for this one
+                with pytest.raises(BlockingIOError):
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return super().align(src, tgt)
+
+    first = align_cached(Probing(), SRC, TGT, cache)
+    with open(lock, "a+b") as fh:  # released once the links are stored
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    other = CountingRandomAligner()
+    assert align_cached(other, SRC, TGT, cache) == first and other.calls == 0
