@@ -33,8 +33,8 @@ class SilverNERConfig(datasets.BuilderConfig):
 
     Args:
         name: e.g. ``europarl-ner.de``, ``masakhaner2.hau``, ``translate-train.conll2003.swa``.
-        aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, drop_labels, refine:
-            the projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
+        aligner, aligner_options, matcher, candidates, max_len (0: unbounded), char_weight, possible_weight,
+            drop_labels, refine: the projection method (``None``: the mode's default; ``aligner_options`` are added to the aligner's
             defaults).
         mt_model, ner_model, align_model, back_translation, bt_model, bt_tokenizer: the models of translate-test
             and translate-train configs (``None``: the defaults of ``projection.options.ModelSettings``).
@@ -51,6 +51,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     candidates: str | None = None
     max_len: int | None = None
     char_weight: float | None = None
+    possible_weight: float | None = None
     drop_labels: tuple[str, ...] = ()
     refine: tuple[str, ...] | None = None
     mt_model: str | None = None
@@ -123,7 +124,8 @@ class SilverNERConfig(datasets.BuilderConfig):
     def projection_config(self) -> ProjectionConfig:
         config = default_config(
             self.mode, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
-            candidates=self.candidates, score_char=self.char_weight, drop_labels=self.drop_labels or None,
+            candidates=self.candidates, score_char=self.char_weight, score_possible=self.possible_weight,
+            drop_labels=self.drop_labels or None,
             refine=self.refine,
         )  # fmt: skip
         return replace(config, max_len=self.max_len or None) if self.max_len is not None else config

@@ -102,11 +102,11 @@ def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     options = parse_aligner_options(getattr(args, "aligner_option", None))
     out = dict(
         aligner=args.aligner, aligner_options=options or None, matcher=args.matcher, candidates=args.candidates,
-        max_len=args.max_len, char_weight=args.char_weight,
+        max_len=args.max_len, char_weight=args.char_weight, possible_weight=getattr(args, "possible_weight", None),
         drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None, refine=_refine(args),
     )  # fmt: skip
-    if getattr(args, "possible_weight", None) is not None:
-        raise ValueError("--possible-weight is not a builder config option yet; use --aligner-option or the CLI")
+    if out["possible_weight"] is not None:
+        check_weight("--possible-weight", out["possible_weight"], upper=1.0)
     return {k: v for k, v in out.items() if v is not None}
 
 

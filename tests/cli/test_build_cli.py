@@ -80,3 +80,21 @@ def test_a_local_build_logs_progress_and_writes_the_layout(tmp_path, capsys, cap
     assert "europarl-ner.es: 1 file(s), 1 chunk(s) run," in out
     files = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
+
+
+def test_possible_weight_is_a_build_option_as_its_help_says(tmp_path, capsys):
+    """``build --help`` (and ``push.py --help``) list ``--possible-weight``; it used to fail every time with
+    "--possible-weight is not a builder config option yet". Found in review."""
+    from builders import make_config
+
+    sig = make_config("europarl-ner.de", aligner="fastalign.v1", possible_weight=0.7).signature().format()
+    assert "|score:align=1,possible=0.7,char=0.5|" in sig
+    assert make_config("europarl-ner.de", possible_weight=0.3).signature() == make_config("europarl-ner.de").signature()
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out",
+            str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds"), "--quiet"]  # fmt: skip
+    assert main([*argv, "--possible-weight", "0.7"]) == 0
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "score:align=1,possible=0.7,char=0.5" in card
+    capsys.readouterr()
+    assert main([*argv, "--possible-weight", "2"]) == 2
+    assert capsys.readouterr().err == "silver-ner: error: --possible-weight must be at most 1, got 2.0\n"
