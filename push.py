@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Build (``silver-ner build``'s export), then one Hub commit; nothing is published when a config failed."""
     args = build_parser().parse_args(argv)
+    from projection.extras import require_extra
+
+    try:  # the install line, not a traceback or "No module named 'datasets'"
+        require_extra("hub", purpose="building and publishing dataset configs")
+    except ImportError as err:
+        print(f"push.py: error: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
     from huggingface_hub.errors import HfHubHTTPError
 
     executor = None

@@ -14,10 +14,10 @@ _EXTRAS = {
     "transformers": ("transformers", "neural"),
     "simalign": ("simalign", "dev"),
     "sacremoses": ("sacremoses", "neural"),
-    "datasets": ("datasets", "hub"),
-    "huggingface_hub": ("huggingface_hub", "hub"),
-    "pyarrow": ("pyarrow", "hub"),
     "yaml": ("pyyaml", "hub"),
+    "pyarrow": ("pyarrow", "hub"),
+    "huggingface_hub": ("huggingface_hub", "hub"),
+    "datasets": ("datasets", "hub"),
 }
 
 
@@ -34,3 +34,10 @@ def require(module: str, *, purpose: str = "") -> ModuleType:
         hint = f'pip install "silver-ner[{extra}]"' if extra else f"pip install {dist}"
         what = f" for {purpose}" if purpose else ""
         raise MissingExtraError(f"{module} is needed{what} but is not installed ({err}); run: {hint}") from err
+
+
+def require_extra(extra: str, *, purpose: str = "") -> None:
+    """Import every module of ``extra`` (e.g. ``hub``), or raise ``MissingExtraError`` for the first one missing."""
+    for module, (_, name) in _EXTRAS.items():
+        if name == extra:
+            require(module, purpose=purpose)

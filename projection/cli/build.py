@@ -163,8 +163,10 @@ class JobDisplay:
 
 def run(args: argparse.Namespace) -> int:
     from builders.export import DEFAULT_REPO_ID, export, resolve_configs
+    from projection.extras import require_extra
 
     start = time.perf_counter()
+    require_extra("hub", purpose="building dataset configs")  # the install line, not "No module named 'datasets'"
     names = resolve_configs(args.configs)
     method = _method(args)
     from builders.export import check_export_dir, check_repo_id

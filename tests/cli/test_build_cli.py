@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 
 import pytest
 
@@ -98,3 +99,24 @@ def test_possible_weight_is_a_build_option_as_its_help_says(tmp_path, capsys):
     capsys.readouterr()
     assert main([*argv, "--possible-weight", "2"]) == 2
     assert capsys.readouterr().err == "silver-ner: error: --possible-weight must be at most 1, got 2.0\n"
+
+
+@pytest.mark.parametrize("module", ["datasets", "yaml", "huggingface_hub"])
+def test_build_and_push_without_the_hub_extra_give_the_install_line(module, tmp_path, capsys, monkeypatch):
+    """README: "A missing extra is named in the error with the pip install line". ``build`` said only
+    "No module named 'datasets'" and push.py without huggingface_hub ended in a traceback. Found in review."""
+    import push
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    hint = 'run: pip install "silver-ner[hub]"'
+    argv = ["--configs", "europarl-ner.de", "--aligner", "fastalign.v1", "--limit", "3"]
+    assert main(["build", *argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"silver-ner: error: {module} is needed for building dataset configs but is not installed (")
+    assert err.endswith(f"); {hint}\n") and err.count("\n") == 1
+    assert push.main([*argv, "--dry-run", "--export-dir", str(tmp_path / "export")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"push.py: error: {module} is needed for building and publishing dataset configs but is "
+                          "not installed (")
+    assert err.endswith(f"); {hint}\n") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / "export").exists()
