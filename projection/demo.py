@@ -13,7 +13,7 @@ from typing import Sequence
 from projection.config import ProjectionConfig
 from projection.evaluate import Scores, evaluate
 from projection.io.package_data import europarl
-from projection.options import default_config
+from projection.options import ModelSettings, default_config
 from projection.plans import default_extra, parallel_plan
 from projection.runner import Run, run
 from projection.signature import Part
@@ -33,11 +33,12 @@ def run_demo(
     use_cache: bool = True,
     progress: bool = True,
     extra_text: bool = True,
+    models: ModelSettings | None = None,
 ) -> list[DemoResult]:
     """Project English gold onto each language and score against that language's gold (4 classes).
 
     A statistical aligner also trains on the shipped NTREX-128 English–target news sentences
-    (``extra_text=False`` turns that off)."""
+    (``extra_text=False`` turns that off). ``models``: the encoder and device of a neural aligner."""
     config = config if config is not None else default_config("parallel")
     source = europarl("en")
     out = []
@@ -47,7 +48,7 @@ def run_demo(
         target = europarl(lang)
         extra = default_extra(lang, config) if extra_text else ()
         plan = parallel_plan(source.sentences, target.sentences, config, extra=extra,
-                             data=Part.of("europarl-ner", lang=lang), use_cache=use_cache)  # fmt: skip
+                             data=Part.of("europarl-ner", lang=lang), use_cache=use_cache, models=models)  # fmt: skip
         result = run(plan.source, plan.stages, progress=progress, desc=f"projecting {lang}")
         scores = evaluate([t.tags for t in target.sentences], result.tags,
                           projection_rate=result.stats.projection_rate)  # fmt: skip

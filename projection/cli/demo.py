@@ -21,6 +21,8 @@ def add_parser(sub) -> None:
         help="do not train the aligner on the shipped NTREX-128 news sentences as well",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--align-model", help="encoder of simalign.v1 / awesome.v1 (Hub id or local directory)")
+    p.add_argument("--device", help="device of a neural aligner: cpu, cuda … (default: cuda when available)")
     add_method_options(p, "parallel")
     p.set_defaults(run=run)
 
@@ -28,8 +30,13 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from projection.demo import format_table, run_demo
     from projection.io.package_data import EUROPARL_CITATION, NTREX_CITATION
+    from projection.options import ModelSettings
+    from projection.plans import check_models, is_neural
 
     config = config_from_args(args, "parallel")
+    models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
+    if is_neural(config):  # before any work, naming the option that points at a local copy
+        check_models(config, models, tagger=False, translation=False)
     if args.report:
         from projection.stages.write import check_writable
 
@@ -37,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
     results = run_demo(
-        langs, config, use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text
+        langs, config, use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text,
+        models=models,
     )
     print(format_table(results))
     for r in results:

@@ -110,3 +110,23 @@ def test_back_translation_runs_end_to_end(tiny_models, data_dir, tmp_path):
     # the I-PER tagger makes every English translation one PER entity: one marked entity per sentence; the tiny
     # MT model drops every marker, so all 4 are lost (the matched path: test_builder_models, identity translation)
     assert (counts["bt_markers"], counts["bt_matched"], counts["bt_lost"]) == (0, 0, len(gold)) and len(gold) == 4
+
+
+def test_demo_takes_the_align_model_its_error_names(tiny_models, tmp_path, monkeypatch, capsys):
+    """``demo --aligner simalign.v1`` offline said "pass a local copy: --align-model DIR", an option demo did not
+    have (argparse refused it). Now demo has --align-model and --device, as project does. Found in review."""
+    import projection.demo
+    from projection.io.conll import Corpus
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    real = projection.demo.europarl
+    monkeypatch.setattr(projection.demo, "europarl", lambda lang: Corpus(real(lang).sentences[:6], True))
+    argv = ["demo", "--langs", "de", "--aligner", "simalign.v1", "--quiet", "--no-extra-text"]
+    assert main([*argv, "--align-model", str(tmp_path / "no-such-model")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("silver-ner: error: ") and "--align-model" in err
+    assert main([*argv, "--align-model", str(tiny_models["enc"]), "--aligner-option", "layer=2",
+                 "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Europarl-NER: projecting English gold labels onto de")
+    assert "|aligner:simalign.v1(model=enc@" in out and ",layer=2,method=itermax,unit=bpe)|" in out
