@@ -85,13 +85,20 @@ class SilverNERConfig(datasets.BuilderConfig):
             raise ValueError(f"limit must be a positive number of sentences or None, got {self.limit!r}")
         if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
             raise ValueError(f"max_len must be a non-negative integer (0: unbounded) or None, got {self.max_len!r}")
-        models = (self.mt_model, self.ner_model, self.align_model, self.back_translation, self.bt_model, self.bt_tokenizer)
+        config = self.projection_config()  # validates aligner, options, matcher, candidates, weights
+        models = (self.mt_model, self.ner_model, self.back_translation, self.bt_model, self.bt_tokenizer)
         if not family.needs_model and any(models):
             raise ValueError(
                 f"config {self.name!r} projects gold parallel data and uses no model; "
-                "drop mt_model/ner_model/align_model/back_translation"
+                "drop mt_model/ner_model/back_translation (--mt-model/--ner-model/--back-translation)"
             )
-        config = self.projection_config()  # validates aligner, options, matcher, candidates, weights
+        from projection.plans import is_neural
+
+        if not family.needs_model and self.align_model and not is_neural(config):
+            raise ValueError(
+                f"config {self.name!r}: align_model (--align-model) is the encoder of a neural aligner "
+                f"(simalign.v1, awesome.v1), not of {config.aligner}; drop it or choose such an aligner"
+            )
         plan = self.plan(None, config=config)
         from projection.runner import run_signature
 
@@ -172,7 +179,8 @@ class SilverNERConfig(datasets.BuilderConfig):
                 raise ValueError(f"{self.name} has only a test split; use splits=('test',)")
             src, tgt = ((), ()) if split is None else _parallel(load_parallel(family.name, lang, self.data_dir, self.limit))
             extra = plans.default_extra(lang, config)
-            return plans.parallel_plan(src, tgt, config, extra=extra, data=data, cache_dir=cache_dir)
+            return plans.parallel_plan(src, tgt, config, extra=extra, data=data, cache_dir=cache_dir,
+                                       models=self.model_settings())  # a neural aligner's encoder
         models = self.model_settings()
         if family.kind == "translate-test":
             sents = [] if split is None else load_sentences(

@@ -108,3 +108,29 @@ def test_back_translation_rows_keep_the_sentence_their_alignment_indexes(tiny_mo
             assert names[row["backtranslated_ner_tags"][m["source_start"]]] == "B-" + m["label"]
             checked += 1
     assert checked == sum(ds["projected_entities"]) == len(ds) == 4 and "|bt:mt@" in built.signature
+
+
+def test_a_parallel_gold_config_takes_the_encoder_of_its_neural_aligner(tiny_models, tmp_path):
+    """``build --configs europarl-ner.de --aligner simalign.v1`` offline said "pass a local copy: --align-model
+    DIR", and --align-model then failed with "uses no model; drop ... align_model". The encoder is now taken
+    (the same signature as --aligner-option model=DIR), and refused only for a statistical aligner. Found in review."""
+    pytest.importorskip("datasets")
+    from builders import make_config
+
+    enc = str(tiny_models["enc"])
+    by_option = make_config("europarl-ner.de", aligner="simalign.v1", aligner_options={"layer": 2, "model": enc},
+                            limit=3)
+    by_field = make_config("europarl-ner.de", aligner="simalign.v1", aligner_options={"layer": 2}, align_model=enc,
+                           limit=3)
+    assert by_field.signature() == by_option.signature()
+    assert "|aligner:simalign.v1(model=enc@" in by_field.signature().format()
+    from builders import build
+
+    built = build(by_field, cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "cache"), progress=False)
+    assert built.splits["test"].num_rows == 3 and "|aligner:simalign.v1(model=enc@" in built.signature
+    with pytest.raises(ValueError) as err:
+        make_config("europarl-ner.de", aligner="fastalign.v1", align_model=enc)
+    assert str(err.value) == ("config 'europarl-ner.de': align_model (--align-model) is the encoder of a neural "
+                              "aligner (simalign.v1, awesome.v1), not of fastalign.v1; drop it or choose such an aligner")
+    with pytest.raises(ValueError, match=r"uses no model; drop mt_model/ner_model/back_translation \(--mt-model/"):
+        make_config("europarl-ner.de", mt_model=str(tiny_models["mt"]))
