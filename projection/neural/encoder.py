@@ -76,7 +76,8 @@ class SubwordEncoder:
         if n_layers is not None and self.layer > n_layers:
             raise ValueError(
                 f"alignment layer {self.layer} was asked for but {self.model_name} has {n_layers} layers; "
-                f"choose a layer between 0 (embeddings) and {n_layers} (--align-layer)"
+                f"choose a layer between 0 (embeddings) and {n_layers} (--aligner-option layer=N; translate-test and "
+                "translate-train also take --align-layer N)"
             )
 
     def _load(self):

@@ -130,3 +130,24 @@ def test_demo_takes_the_align_model_its_error_names(tiny_models, tmp_path, monke
     out = capsys.readouterr().out
     assert out.startswith("Europarl-NER: projecting English gold labels onto de")
     assert "|aligner:simalign.v1(model=enc@" in out and ",layer=2,method=itermax,unit=bpe)|" in out
+
+
+@pytest.mark.parametrize("verb", ["project", "build"])
+def test_a_layer_the_encoder_lacks_names_an_option_the_verb_has(verb, tiny_models, tmp_path, capsys, monkeypatch):
+    """The error said "(--align-layer)", an option only translate-test/-train have: project, demo, build and
+    push.py take the layer as --aligner-option layer=N. Found in review."""
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "src.conll"
+    src.write_text("Angela\tB-PER\nMerkel\tI-PER\nvisited\tO\nParis\tB-LOC\n", encoding="utf-8")
+    common = ["--aligner", "simalign.v1", "--align-model", str(tiny_models["enc"])]
+    if verb == "project":
+        argv = ["project", "--source", str(src), "--target", str(src), "--out", str(tmp_path / "o.conll"), "--quiet"]
+    else:
+        argv = ["build", "--configs", "europarl-ner.de", "--limit", "2", "--out", str(tmp_path / "export"),
+                "--cache-dir", str(tmp_path / "ds"), "--quiet"]  # fmt: skip
+    main([*argv, *common])
+    err = capsys.readouterr().err
+    assert (f"alignment layer 8 was asked for but {tiny_models['enc']} has 2 layers; choose a layer between 0 "
+            "(embeddings) and 2 (--aligner-option layer=N; translate-test and translate-train also take "
+            "--align-layer N)") in err
+    assert main([*argv, *common, "--aligner-option", "layer=2"]) == 0
