@@ -61,6 +61,17 @@ def _setup(args, mode: str):
     return models, config, sinks
 
 
+def _not_the_data(args, origin: str) -> None:
+    """``--out`` and ``--report`` are not the dataset file just read from ``--data-dir`` (it was overwritten)."""
+    from projection.stages.write import check_writable
+
+    if origin.startswith("hf://"):
+        return
+    for path, what in ((args.out, "--out"), (args.report, "--report")):
+        if path:
+            check_writable(path, what=what, inputs=[origin])
+
+
 def _finish(args, result, report: dict) -> None:
     if args.report:
         from projection.cli.project import write_report
@@ -101,6 +112,7 @@ def run_test(args) -> int:
         check_labels_present("--drop-label", config.drop_labels, _ner_types(models.ner_model),
                              f"the NER model {models.ner_model}")  # fmt: skip
     src = load_source(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
+    _not_the_data(args, src.origin)
     sentences = list(src.sentences)
     args.split = canonical_split(args.split)  # dev and validation are one split: one signature
     data = Part.of(args.dataset, lang=args.lang, split=args.split, limit=args.limit,
@@ -145,6 +157,7 @@ def run_train(args) -> int:
     else:
         args.split = args.split or "train"
         src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
+        _not_the_data(args, src.origin)
         english = list(src.sentences)
         data = Part.of(args.source, split=args.split, limit=args.limit,
                        rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip

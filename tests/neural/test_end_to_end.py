@@ -151,3 +151,28 @@ def test_a_layer_the_encoder_lacks_names_an_option_the_verb_has(verb, tiny_model
             "(embeddings) and 2 (--aligner-option layer=N; translate-test and translate-train also take "
             "--align-layer N)") in err
     assert main([*argv, *common, "--aligner-option", "layer=2"]) == 0
+
+
+@pytest.mark.parametrize("verb, option", [("translate-test", "--out"), ("translate-test", "--report"),
+                                          ("translate-train", "--out")])
+def test_an_output_on_the_dataset_file_read_is_refused(verb, option, tiny_models, data_dir, tmp_path, capsys):
+    """``translate-test --data-dir D --out D/swa/test.txt`` replaced the gold test file with the silver output
+    (here 2 of its sentences): the dataset file read is an input like --translations. Found in review."""
+    import shutil
+
+    if verb == "translate-test":
+        shutil.copytree(data_dir / "masakhaner2", tmp_path / "data")
+        data = tmp_path / "data" / "swa" / "test.txt"
+        argv = ["translate-test", "--dataset", "masakhaner2", "--lang", "swa"]
+    else:
+        shutil.copytree(data_dir / "conll2003", tmp_path / "data")
+        data = tmp_path / "data" / "en.conll.train.tsv"
+        argv = ["translate-train", "--source", "conll2003", "--lang", "swa"]
+    before = data.read_bytes()
+    outputs = {"--out": str(tmp_path / "out.conll"), option: str(data)}
+    code = main([*argv, "--data-dir", str(tmp_path / "data"), "--limit", "2", *_model_args(tiny_models),
+                 "--cache-dir", str(tmp_path / "cache"), *[x for kv in outputs.items() for x in kv]])
+    assert code == 2
+    assert capsys.readouterr().err == (f"silver-ner: error: {option} {data} is also an input file; write the output "
+                                       "to another path\n")
+    assert data.read_bytes() == before
