@@ -56,6 +56,10 @@ def _setup(args, mode: str):
     sinks = [ConllSink(args.out, inputs=inputs)]
     if args.report:
         check_writable(args.report, what="--report", inputs=inputs)
+        import os
+
+        if os.path.abspath(args.report) == os.path.abspath(args.out):  # the report would replace the output
+            raise ValueError("--out and --report must be different files")
     for sink in sinks:
         sink.check()
     return models, config, sinks

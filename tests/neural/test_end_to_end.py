@@ -176,3 +176,19 @@ def test_an_output_on_the_dataset_file_read_is_refused(verb, option, tiny_models
     assert capsys.readouterr().err == (f"silver-ner: error: {option} {data} is also an input file; write the output "
                                        "to another path\n")
     assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("verb", ["translate-test", "translate-train"])
+def test_out_and_report_on_one_file_are_refused(verb, tiny_models, data_dir, tmp_path, capsys):
+    """``--out x --report x`` wrote the CoNLL output, then replaced it by the JSON report (project refuses
+    this). Found in review."""
+    if verb == "translate-test":
+        argv = [verb, "--dataset", "masakhaner2", "--lang", "swa", "--data-dir", str(data_dir / "masakhaner2")]
+    else:
+        argv = [verb, "--source", "conll2003", "--lang", "swa", "--data-dir", str(data_dir / "conll2003")]
+    same = str(tmp_path / "x.conll")
+    code = main([*argv, "--limit", "2", *_model_args(tiny_models), "--cache-dir", str(tmp_path / "cache"),
+                 "--out", same, "--report", same])
+    assert code == 2
+    assert capsys.readouterr().err == "silver-ner: error: --out and --report must be different files\n"
+    assert not (tmp_path / "x.conll").exists()
