@@ -409,7 +409,11 @@ def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict]]:
     readme = out / "README.md"
     if not readme.is_file():
         return [], [], []
-    return records_from_card(readme.read_text(encoding="utf-8"), str(readme))
+    text = readme.read_text(encoding="utf-8")
+    if text.strip() and not text.startswith("---"):  # e.g. a project's own README: the card would replace it
+        raise ValueError(f"{readme} is not a dataset card (it has no YAML front matter) and the export would replace "
+                         "it; choose another export folder, or move the file")  # fmt: skip
+    return records_from_card(text, str(readme))
 
 
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:

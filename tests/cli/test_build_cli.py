@@ -120,3 +120,22 @@ def test_build_and_push_without_the_hub_extra_give_the_install_line(module, tmp_
                           "not installed (")
     assert err.endswith(f"); {hint}\n") and err.count("\n") == 1
     assert not (tmp_path / "out").exists() and not (tmp_path / "export").exists()
+
+
+def test_a_readme_that_is_no_dataset_card_is_not_replaced(tmp_path, capsys):
+    """``build --out .`` in a project folder replaced its README.md by the dataset card, without a word.
+    Found in review."""
+    import push
+
+    own = "# My NER project\n\nNotes I want to keep.\n"
+    (tmp_path / "README.md").write_text(own, encoding="utf-8")
+    argv = ["--configs", "europarl-ner.de", "--aligner", "fastalign.v1", "--limit", "3", "--cache-dir",
+            str(tmp_path / "ds")]  # fmt: skip
+    message = (f"{tmp_path / 'README.md'} is not a dataset card (it has no YAML front matter) and the export would "
+               "replace it; choose another export folder, or move the file\n")
+    assert main(["build", *argv, "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "silver-ner: error: " + message
+    assert push.main([*argv, "--dry-run", "--export-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "push.py: error: " + message
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == own
+    assert not (tmp_path / "europarl-ner.de").exists()
