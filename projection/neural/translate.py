@@ -187,8 +187,14 @@ class Translator:
 
         model, tok = self._model, self._tok
         enc = tok(batch, return_tensors="pt", padding=True, truncation=True, max_length=limit).to(self.device)
-        max_new = min(limit, 2 * enc["input_ids"].shape[1] + 10)
+        # each sentence's output is capped by its own input length, not by the longest one of its batch: the
+        # same sentence gives the same translation whatever --batch-size (or an out-of-memory halving) put next
+        # to it (a run-on output was cut at a length set by its batch)
+        caps = [min(limit, 2 * int(n) + 10) for n in enc["attention_mask"].sum(dim=1).tolist()]
         kwargs = {"num_beams": self.num_beams} if self.num_beams else {}
         with torch.inference_mode():
-            ids = model.generate(**enc, forced_bos_token_id=forced, max_new_tokens=max_new, **kwargs)
-        return [t.strip() for t in tok.batch_decode(ids, skip_special_tokens=True)]
+            ids = model.generate(**enc, forced_bos_token_id=forced, max_new_tokens=max(caps), **kwargs)
+        # generated tokens follow the decoder's start token (encoder-decoder: NLLB, M2M100) or the prompt
+        start = 1 if model.config.is_encoder_decoder else enc["input_ids"].shape[1]
+        rows = [row[: start + cap] for row, cap in zip(ids, caps)]
+        return [t.strip() for t in tok.batch_decode(rows, skip_special_tokens=True)]
