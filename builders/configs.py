@@ -81,6 +81,8 @@ class SilverNERConfig(datasets.BuilderConfig):
         bad = [s for s in self.splits if s not in _SPLITS]
         if bad or not self.splits or len(set(self.splits)) != len(self.splits):
             raise ValueError(f"splits must be distinct names among {', '.join(_SPLITS)}, got {self.splits!r}")
+        if family.kind == "parallel-gold" and self.splits != ("test",):  # known now: fail before any work
+            raise ValueError(f"{self.name} has only a test split; use splits=('test',) (--splits test)")
         if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1):
             raise ValueError(f"limit must be a positive number of sentences or None, got {self.limit!r}")
         if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
@@ -176,7 +178,7 @@ class SilverNERConfig(datasets.BuilderConfig):
         family, lang, data = self.family, self.lang, self.data_part()
         if family.kind == "parallel-gold":
             if split not in (None, "test"):
-                raise ValueError(f"{self.name} has only a test split; use splits=('test',)")
+                raise ValueError(f"{self.name} has only a test split; use splits=('test',) (--splits test)")
             src, tgt = ((), ()) if split is None else _parallel(load_parallel(family.name, lang, self.data_dir, self.limit))
             extra = plans.default_extra(lang, config)
             return plans.parallel_plan(src, tgt, config, extra=extra, data=data, cache_dir=cache_dir,

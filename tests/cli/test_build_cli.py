@@ -43,6 +43,10 @@ def test_patterns_resolve_to_names_in_order_once():
         (["--configs", "europarl-ner.de", "--num-proc", "0"], "--num-proc must be ≥ 1, got 0"),
         (["--configs", "europarl-ner.de", "--max-retries", "-4", "--gpus-per-model", "3"],
          "--gpus-per-model and --max-retries need --executor ray"),
+        # found in review: failed as a config (exit 1) after the run had started, in Python syntax only
+        (["--configs", "europarl-ner.de", "--splits", "train"],
+         "europarl-ner.de has only a test split; use splits=('test',) (--splits test)"),
+        (["--configs", "uner-pud.de", "--splits", "test", "validation"], "uner-pud.de has only a test split"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):
