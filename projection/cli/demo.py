@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
 
         check_writable(args.report, what="--report")
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
+    if not langs:  # an empty table and exit code 0 said nothing about the mistake
+        raise ValueError(f"--langs {args.langs!r} names no language; give some of de, es, it (e.g. --langs de,es)")
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
     results = run_demo(
         langs, config, use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text,

@@ -202,3 +202,15 @@ def test_a_full_disk_at_the_last_output_replaces_no_old_output(files, monkeypatc
     assert main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out",
                  str(out), "--alignments", str(files / "links.txt"), "--save-alignments", str(saved), "--quiet"]) == 0  # fmt: skip
     assert saved.read_text(encoding="utf-8") == LINKS
+
+
+@pytest.mark.parametrize("langs", ["", " , "])
+def test_demo_with_no_language_is_a_usage_error(langs, capsys):
+    """``demo --langs ''`` printed an empty table and exited 0. Found in review."""
+    from projection.cli import main
+
+    assert main(["demo", "--langs", langs]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"silver-ner: error: --langs {langs!r} names no language; give some of de, es, it "
+                            "(e.g. --langs de,es)\n")
+    assert captured.out == ""
