@@ -33,14 +33,20 @@ def alignment_scores(
     greedy matcher's tie rule, the earliest span first, then followed the rounding.)"""
     if not js:
         return [0.0] * len(spans)
-    if weights is None or all(w == 1.0 for w in weights):
+    if weights is None or weights.count(1.0) == len(weights):
         prefix = _link_counts(js, n_tgt)
         return [2.0 * (prefix[b] - prefix[a]) / (n_src + b - a) for a, b in spans]
-    by_weight: dict[float, list[int]] = {}
+    per_weight: dict[float, list[int]] = {}  # links into each target word, per weight
     for j, w in zip(js, weights):
-        by_weight.setdefault(w, []).append(j)
-    counted = [(w, _link_counts(targets, n_tgt)) for w, targets in sorted(by_weight.items(), reverse=True)]
-    return [2.0 * sum(w * (prefix[b] - prefix[a]) for w, prefix in counted) / (n_src + b - a) for a, b in spans]
+        counts = per_weight.get(w)
+        if counts is None:
+            counts = per_weight[w] = [0] * n_tgt
+        counts[j] += 1
+    counted = [(w, list(accumulate(per_weight[w], initial=0))) for w in sorted(per_weight, reverse=True)]
+    if len(counted) == 2:  # sure and possible links (the parallel default)
+        (w1, p1), (w2, p2) = counted
+        return [2.0 * (w1 * (p1[b] - p1[a]) + w2 * (p2[b] - p2[a])) / (n_src + b - a) for a, b in spans]
+    return [2.0 * sum(w * (p[b] - p[a]) for w, p in counted) / (n_src + b - a) for a, b in spans]
 
 
 def _link_counts(js: Sequence[int], n_tgt: int) -> list[int]:

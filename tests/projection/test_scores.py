@@ -39,6 +39,8 @@ def test_spans_with_the_same_weighted_links_score_the_same_float():
     assert got[0] == got[1] == 2 * 0.3 / 2 and got[2] == 2 * (0.3 * 2) / 3
     mixed = alignment_scores([0, 3, 1, 4], 1, [(0, 2), (3, 5)], 5, [1.0, 1.0, 0.3, 0.3])
     assert mixed[0] == mixed[1] == 2 * (1.0 + 0.3) / 3
+    three = alignment_scores([0, 1, 2], 2, [(0, 3), (1, 2)], 3, [1.0, 0.5, 0.25])  # any weights: one sum per span
+    assert three == [2 * (1.0 + 0.5 + 0.25) / 5, 2 * 0.5 / 3]
 
 
 def test_a_tie_between_two_copies_of_a_name_goes_to_the_earlier_one():
