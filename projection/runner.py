@@ -31,6 +31,7 @@ import json
 import logging
 import time
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -236,6 +237,7 @@ def run(
     files: list[str] = []
     n = n_src = n_proj = 0
     bar = _progress(source, progress, desc)
+    shown = _SHOW_STEPS.set(progress)  # a corpus stage's long work (eflomal) shows its steps as the run does
     try:
         for result in results:
             encoded = iter(result.encoded)
@@ -260,6 +262,7 @@ def run(
             sink.abort()
         raise
     finally:
+        _SHOW_STEPS.reset(shown)
         if bar is not None:
             bar.close()
     for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
@@ -398,6 +401,16 @@ def _progress(source: Source, enabled: bool, desc: str):
     except TypeError:
         total = None
     return _bar_class()(total=total, desc=desc, unit="sent", leave=False, disable=None)  # None: not on a terminal
+
+
+#: whether the run now going on in this process shows progress bars (``run(progress=...)``)
+_SHOW_STEPS: ContextVar[bool] = ContextVar("silver_ner_show_steps", default=False)
+
+
+def step_bar(total: int, desc: str):
+    """A bar of ``total`` steps for long work inside a stage (an aligner's training), shown on a terminal while a
+    run with progress bars goes on; a disabled bar otherwise (outside a run, ``--quiet``, ``progress=False``)."""
+    return _bar_class()(total=total, desc=desc, unit="step", leave=False, disable=None if _SHOW_STEPS.get() else True)
 
 
 @functools.cache

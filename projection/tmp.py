@@ -193,9 +193,12 @@ def start_child(args: Sequence[str], **kwargs) -> subprocess.Popen:
     return child
 
 
-def wait_child(child: subprocess.Popen) -> int:
-    """Wait for ``child``; on any exception (Ctrl-C included) kill it first. Returns its exit code."""
+def wait_child(child: subprocess.Popen, *, kill: bool = False) -> int:
+    """Wait for ``child``; on any exception (Ctrl-C included) kill it first. Returns its exit code. ``kill``: kill it
+    first anyway (its caller failed while it ran)."""
     try:
+        if kill:
+            _kill(child)
         return child.wait()
     except BaseException:
         _kill(child)

@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import BinaryIO, Iterable, Sequence
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import (
@@ -336,7 +336,7 @@ class EflomalAligner(StatisticalAligner):
                         prepare.prepare_files(src_lines, src_file, tgt_lines, tgt_file, priors, priors_file)
             args = [
                 str(binary), "-m", str(self.model), "-s", str(paths["src"]), "-t", str(paths["tgt"]),
-                "-n", str(self.n_samplers), "-N", str(self.null_prior), "-q",
+                "-n", str(self.n_samplers), "-N", str(self.null_prior),
                 "-f", str(paths["fwd"]), "-r", str(paths["rev"]),
             ]
             if priors is not None:
@@ -344,7 +344,7 @@ class EflomalAligner(StatisticalAligner):
             for flag, count in zip(("-1", "-2", "-3"), iterations[: self.model]):
                 args += [flag, str(count)]
             with open(paths["log"], "wb") as log:
-                code = wait_child(start_child(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+                code = _run_with_steps(args, log, 2 * self.model, f"eflomal: {len(src_lines):,} pairs")
             if code != 0:
                 tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
                 raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")
@@ -355,6 +355,27 @@ class EflomalAligner(StatisticalAligner):
                 "check the eflomal installation (pip install eflomal)"
             )
         return fwd, rev
+
+
+def _run_with_steps(args: list[str], log: BinaryIO, steps: int, desc: str) -> int:
+    """Run eflomal (``args``) with its messages copied to ``log``; each model it finishes, in each direction (``Done``
+    lines, ``steps`` of them), moves a progress bar (``projection.runner.step_bar``: on a terminal, in a run that
+    shows its progress). Its exit code."""
+    from projection.runner import step_bar
+
+    child = start_child(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.PIPE)
+    with step_bar(steps, desc) as bar:
+        try:
+            for line in child.stderr:  # type: ignore[union-attr]
+                log.write(line)
+                if line.startswith(b"Done"):
+                    bar.update(1)
+        except BaseException:  # Ctrl-C (or a full disk) while reading its messages: the child dies first
+            wait_child(child, kill=True)
+            raise
+        finally:
+            child.stderr.close()  # type: ignore[union-attr]
+    return wait_child(child)
 
 
 def _lines_of(path: Path) -> list[str]:

@@ -422,3 +422,43 @@ def test_fields_and_name_words_by_hand() -> None:
     assert [_looks_like_name(w) for w in ["Haus", "haus", "g7", "abc٣", "", "ébola", "Émile"]] == [
         True, False, True, True, False, False, True,
     ]  # fmt: skip
+
+
+def test_eflomal_moves_a_step_bar_in_a_run_that_shows_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in review: a default run printed nothing while eflomal trained (minutes on a real corpus; the run's
+    bar waits at 0 until the aligner is done). eflomal's messages now move a bar, one step per model finished in
+    each direction: 2 directions x 3 models per sample, 2 samples. ``--quiet`` (``progress=False``) and calls outside
+    a run show none."""
+    pytest.importorskip("eflomal")
+    import io
+
+    from tqdm import tqdm
+
+    import projection.runner as runner
+    from projection.options import default_config
+    from projection.plans import project_corpus
+    from projection.types import Sentence
+
+    made: list[tuple[dict, tqdm]] = []
+
+    def bar_class():
+        def make(**kwargs):
+            bar = tqdm(**{**kwargs, "disable": kwargs["disable"] is True, "file": io.StringIO()})
+            made.append((kwargs, bar))
+            return bar
+
+        return make
+
+    monkeypatch.setattr(runner, "_bar_class", bar_class)
+    src = [Sentence(("Anna", "saw", "Rome", "."), ("B-PER", "O", "B-LOC", "O"))] * 3
+    tgt = [("Anna", "sah", "Rom", ".")] * 3
+    config = default_config("parallel")
+    for progress in (True, False):
+        made.clear()
+        project_corpus(src, tgt, config, use_cache=False, progress=progress)
+        steps = [(kwargs, bar) for kwargs, bar in made if kwargs["unit"] == "step"]
+        assert [(k["total"], k["desc"], k["disable"]) for k, _ in steps] == [
+            (6, "eflomal: 3 pairs", None if progress else True)] * 2  # fmt: skip
+        assert [bar.n for _, bar in steps] == ([6, 6] if progress else [0, 0])
+    with runner.step_bar(4, "outside a run") as bar:
+        assert bar.disable
