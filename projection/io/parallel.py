@@ -71,8 +71,8 @@ def load_europarl(lang: str, data_dir: str | None = None) -> ParallelCorpus:
 def uner_file(code: str, data_dir: str | None) -> Path:
     if data_dir is None:
         raise FileNotFoundError(
-            "uner-pud needs data_dir: a folder with en_pud-ud-test.iob2 and de_pud-ud-test.iob2 from "
-            "github.com/UniversalNER/UNER_English-PUD and UNER_German-PUD"
+            "uner-pud needs data_dir (silver-ner build --data-dir DIR): a folder with en_pud-ud-test.iob2 and "
+            "de_pud-ud-test.iob2 from github.com/UniversalNER/UNER_English-PUD and UNER_German-PUD"
         )
     root = Path(data_dir)
     name = f"{code}_pud-ud-test.iob2"

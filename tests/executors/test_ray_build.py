@@ -54,9 +54,9 @@ def test_ray_writes_the_same_files_as_local_and_reports_the_failed_config(ray_cl
     assert "built 3 of 4 config(s) on ray (local, 2 CPUs)" in captured.out
     assert captured.err.strip().splitlines() == [
         (
-            "silver-ner: config uner-pud.de failed: FileNotFoundError: uner-pud needs data_dir: a folder with "
-            "en_pud-ud-test.iob2 and de_pud-ud-test.iob2 from github.com/UniversalNER/UNER_English-PUD and "
-            "UNER_German-PUD"
+            "silver-ner: config uner-pud.de failed: FileNotFoundError: uner-pud needs data_dir (silver-ner build "
+            "--data-dir DIR): a folder with en_pud-ud-test.iob2 and de_pud-ud-test.iob2 from "
+            "github.com/UniversalNER/UNER_English-PUD and UNER_German-PUD"
         )
     ]
     meta, _ = split_front_matter(a["README.md"].decode())
