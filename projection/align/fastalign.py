@@ -128,10 +128,28 @@ def _build_cells(e_sents: Sequence[np.ndarray], f_sents: Sequence[np.ndarray], n
     )
 
 
+def _diagonal_weights(cells: _Cells, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """exp(-λ·h) per cell (0 for null cells) and its sum per row. A row whose weights all underflow to 0 (a large
+    λ and no position near the diagonal) takes them relative to its smallest h instead: the same prior once
+    normalised, and every other row keeps its bits."""
+    weight = np.where(cells.nonnull, np.exp(-lam * cells.h), 0.0)
+    z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+    if not z.all():
+        h_min = np.minimum.reduceat(np.where(cells.nonnull, cells.h, np.inf), cells.row_start)
+        rel = np.where(cells.nonnull, cells.h - h_min[cells.row], 0.0)
+        under = (z == 0.0)[cells.row]
+        weight = np.where(under, np.where(cells.nonnull, np.exp(-lam * rel), 0.0), weight)
+        z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+    return weight, z
+
+
 def _prior(cells: _Cells, lam: float | None, p0: float) -> np.ndarray:
     """p(a_j = i): uniform over the n words when ``lam`` is None (IBM1), else the diagonal prior."""
-    weight = np.where(cells.nonnull, np.exp(-lam * cells.h) if lam is not None else 1.0, 0.0)
-    z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+    if lam is None:
+        weight = np.where(cells.nonnull, 1.0, 0.0)
+        z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+    else:
+        weight, z = _diagonal_weights(cells, lam)
     return np.where(cells.nonnull, (1.0 - p0) * weight / z[cells.row], p0)
 
 
@@ -141,8 +159,7 @@ def _tune_lambda(cells: _Cells, post: np.ndarray, lam: float, steps: int = 6) ->
     mass = np.bincount(cells.row, post_nn, minlength=cells.n_rows)
     emp = float(post_nn @ cells.h)
     for _ in range(steps):
-        w = np.where(cells.nonnull, np.exp(-lam * cells.h), 0.0)
-        z = np.bincount(cells.row, w, minlength=cells.n_rows)
+        w, z = _diagonal_weights(cells, lam)
         eh = np.bincount(cells.row, w * cells.h, minlength=cells.n_rows) / z
         eh2 = np.bincount(cells.row, w * cells.h * cells.h, minlength=cells.n_rows) / z
         grad = float(mass @ eh) - emp

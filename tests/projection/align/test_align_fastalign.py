@@ -117,3 +117,18 @@ def test_directional_links_and_symmetrisation(hansards) -> None:
         assert len({i for i, _ in rev.pairs}) == len(rev)  # reverse: one target word per source word
     expected = [symmetrize("union", f, r, len(s), len(t)) for (f, r), s, t in zip(pairs, src, tgt)]
     assert aligner.align(src, tgt) == expected
+
+
+def test_a_large_diagonal_tension_does_not_underflow_a_row() -> None:
+    """Found in review: with diagonal_tension=1000 (accepted: a finite number >= 0), exp(-λ·h) underflowed to 0 for
+    every source position of a row whose nearest position is far from the diagonal (one source word, target word 1
+    of 3: h = 2/3), the prior became 0/0 and train_direction raised an IndexError (tune_diagonal: λ became NaN).
+    With one source word per pair the forward prior is (1 - p0) for that word whatever λ is, so the forward links
+    must be those of λ = 0, tuned or not."""
+    src = [["a"], ["a"], ["b"]]
+    tgt = [["x", "y", "z"], ["x", "w"], ["q", "r", "s", "t"]]
+    fwd = [f for f, _ in FastAlignAligner(stem=None, diagonal_tension=1000.0).directional(src, tgt)]
+    assert fwd == [f for f, _ in FastAlignAligner(stem=None, diagonal_tension=0.0).directional(src, tgt)]
+    assert all(len(f) for f in fwd)
+    tuned = FastAlignAligner(stem=None, diagonal_tension=1000.0, tune_diagonal=True).directional(src, tgt)
+    assert [f for f, _ in tuned] == fwd
