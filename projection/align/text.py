@@ -70,10 +70,12 @@ STEM_FROM = ("start", "name")
 def name_start(token: str, max_prefix: int = NAME_PREFIX_MAX) -> int:
     """Where a name glued to a short prefix starts in ``token``; 0 when there is none.
 
-    A name starts at position p (1 <= p <= ``max_prefix``) when ``token[:p]`` is letters only and
-    - lower case, and ``token[p]`` is an upper-case letter (``laseAmsterdam`` -> 4, ``eGoli`` -> 1), or
-    - lower or upper case, followed by a hyphen (at p - 1) and an upper-case letter or a digit
-      (``KWE-AUSTRIA`` -> 4, ``wase-Israel`` -> 5, ``ngo-1996`` -> 4).
+    With a prefix of q letters (1 <= q <= ``max_prefix``), ``token[:q]`` letters only, a name starts
+    - at p = q when the prefix is lower case and ``token[q]`` is an upper-case letter (``laseAmsterdam`` -> 4,
+      ``eGoli`` -> 1), or
+    - at p = q + 1, after a hyphen at q, when the prefix is all lower or all upper case and ``token[q + 1]`` is an
+      upper-case letter or a digit (``KWE-AUSTRIA`` -> 4, ``wase-Israel`` -> 5, ``ngo-1996`` -> 4,
+      ``ngokwase-Israel`` -> 9).
     The first such p counts. A word that starts upper case (``McDonald``), has a longer or non-letter
     prefix, or has nothing after the split keeps 0.
     """

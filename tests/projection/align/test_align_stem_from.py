@@ -23,6 +23,8 @@ from projection.options import check_aligner_options
         ("KWE-AUSTRIA", 4),  # upper-case prefix, hyphen, name
         ("wase-Israel", 5),
         ("ngo-1996", 4),  # a number after the hyphen
+        ("ngokwase-Israel", 9),  # an 8-letter prefix and its hyphen (the docstring said p <= 8; found in review)
+        ("ezazingama-Soviet", 0),  # a 10-letter prefix
         ("I-EU", 2),
         ("e-mail", 0),  # lower case after the hyphen: an ordinary word
         ("Amsterdam", 0),  # no prefix
