@@ -49,10 +49,25 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
         texts = json.dumps(list(s), ensure_ascii=False), json.dumps(list(t), ensure_ascii=False)
         for text in texts:
             h.update(text)
-        dotted = dotted or "\u0130" in texts[0] or "\u0130" in texts[1]  # looked for in the text just made
+        dotted = dotted or _dotted(texts[0]) or _dotted(texts[1])  # looked for in the text just made
     if dotted:
         h.update("dotted-I/2")  # 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
     return h.hexdigest()
+
+
+def _dotted(text: str) -> bool:
+    """Whether ``text`` holds İ, or a combining dot above (``I`` or ``i`` + U+0307): the letters whose stems 0.4.2
+    changed (``projection.align.text._stem``)."""
+    return "\u0130" in text or "\u0307" in text
+
+
+def extra_marks(pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> tuple[str, ...]:
+    """The marks of ``cache_key`` that the aligner's extra corpus calls for (a long pair, a dotted I): they go into
+    its digest, and so into the signature and the key, since the extra corpus trains the aligner too (0.4.3:
+    before, a key marked only the batch, and a batch aligned with Turkish NTREX text reused 0.4.1's links)."""
+    long = any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in pairs)
+    dotted = any(_dotted(w) for s, t in pairs for side in (s, t) for w in side)
+    return (("long-pairs/3",) if long else ()) + (("dotted-I/2",) if dotted else ())
 
 
 class AlignmentCache:

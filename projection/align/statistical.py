@@ -34,6 +34,7 @@ from projection.align.base import Aligner, Tokens
 from projection.align.symmetrize import check_symmetrization, symmetrize
 from projection.align.text import check_batch, check_stem, check_stem_from, corpus_digest, stem_tokens
 from projection.io.pharaoh import parse_pharaoh
+from projection.signature import content_hash
 from projection.types import Alignment
 
 #: tokens per side in the core of one window of a long pair, and the overlap added on each side
@@ -239,6 +240,11 @@ class StatisticalAligner(Aligner):
         if self.extra is not None:
             check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
         self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
+        from projection.align.cache import extra_marks
+
+        marks = extra_marks(self.extra) if self.extra else ()
+        if marks:  # behaviour changed by a fix for such an extra corpus: another digest, so no stale cache entry
+            self._extra_digest = content_hash(self._extra_digest, *marks)[: len(self._extra_digest)]
         #: set by every ``align``/``directional`` call: the long pairs of that batch
         self.long_stats = LongPairs(limit=self.max_tokens)
 

@@ -138,3 +138,21 @@ def test_the_batch_is_locked_while_it_is_aligned(tmp_path: Path) -> None:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     other = CountingRandomAligner()
     assert align_cached(other, SRC, TGT, cache) == first and other.calls == 0
+
+
+def test_an_extra_corpus_that_a_fix_changed_gives_another_signature_and_key():
+    """Found in review: the 0.4.2 marks (a long pair, İ) went into a key only when the batch itself held one; an
+    extra corpus that trains the aligner too (Turkish text with İ, a decomposed I + U+0307) kept its digest, so a
+    batch aligned with it reused the links that 0.4.1 made. The digest now carries the marks."""
+    from projection.align.cache import extra_marks
+    from projection.align.fastalign import FastAlignAligner
+    from projection.align.text import corpus_digest
+
+    plain, dotted, decomposed = [(["Ankara"], ["Ankara"])], [(["İzmir"], ["İzmir"])], [(["I\u0307zmir"], ["x"])]
+    long = [(["w"] * 1024, ["v"])]
+    assert extra_marks(plain) == () and extra_marks(dotted) == extra_marks(decomposed) == ("dotted-I/2",)
+    assert extra_marks(long) == ("long-pairs/3",) and extra_marks(long + dotted) == ("long-pairs/3", "dotted-I/2")
+    assert f"extra={corpus_digest(plain)})" in FastAlignAligner(extra=plain).signature()  # unchanged without marks
+    for extra in (dotted, decomposed, long):
+        sig = FastAlignAligner(extra=extra).signature()
+        assert f"extra={corpus_digest(extra)})" not in sig and sig.endswith(")") and len(sig.split("extra=")[1]) == 9
