@@ -165,6 +165,11 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
         task_ids=list(TASK_IDS),
         tags=["silver-data", "annotation-projection", "cross-lingual", "ner"],
     )
+    # another card's entry of a config named as one of ours (e.g. a push_to_hub card) is replaced by ours, not
+    # kept beside it: datasets reads the last of two same-named entries
+    mine = {c.name for c in configs}
+    foreign_configs = [e for e in foreign_configs if e.get("config_name") not in mine]
+    foreign_infos = [d for d in foreign_infos if d.get("config_name", "default") not in mine]
     entries = [
         {
             "config_name": c.name,

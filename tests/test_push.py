@@ -230,3 +230,29 @@ def test_a_card_that_does_not_parse_is_named_before_any_build(tmp_path, capsys):
                       str(tmp_path / "ds")]) == 0  # fmt: skip
     with pytest.raises(ValueError, match="org/silver:README.md: the YAML front matter does not parse"):
         push.publish(tmp_path / "f", "org/silver", api=api)
+
+
+def test_a_same_named_config_without_a_silver_ner_record_is_replaced_not_duplicated(exported, tmp_path):
+    """A Hub card written by ``push_to_hub`` (no ``silver_ner`` section) for the config being published: the card
+    keeps one entry per config name, the new one; a duplicate let ``datasets`` read the old entry (the last wins)."""
+    from datasets.info import DatasetInfosDict
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    old = (
+        "---\nconfigs:\n- config_name: europarl-ner.de\n  data_files:\n  - split: train\n    path: europarl-ner.de/train-*\n"
+        "dataset_info:\n  config_name: europarl-ner.de\n  features:\n  - name: tokens\n    list: string\n  splits:\n"
+        "  - name: train\n    num_bytes: 10\n    num_examples: 1\n---\n"
+    )  # fmt: skip
+    api = FakeApi(tmp=tmp_path, files={"README.md": old.encode(), "europarl-ner.de/train-00000-of-00001.parquet": b"x"})
+    push.publish(exported.export_dir, "org/silver", api=api)
+    (commit,) = api.commits
+    (readme,) = [op for op in commit.ops if op.path_in_repo == "README.md"]
+    meta, _ = split_front_matter(readme.path_or_fileobj.decode())
+    assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.de"]
+    assert [d["config_name"] for d in meta["dataset_info"]] == ["europarl-ner.de"]
+    card = DatasetCardData(**meta)
+    assert MetadataConfigs.from_dataset_card_data(card)["europarl-ner.de"]["data_files"] == [
+        {"split": "test", "path": "europarl-ner.de/test-*.parquet"}
+    ]
+    assert list(DatasetInfosDict.from_dataset_card_data(card)["europarl-ner.de"].splits) == ["test"]
