@@ -132,14 +132,20 @@ def resolve_configs(patterns: Sequence[str]) -> list[str]:
 # -- one config -----------------------------------------------------------------------------------------
 
 
-def _dataset_info_entry(name: str, split_ds: dict) -> dict[str, Any]:
+def _dataset_info_entry(name: str, split_ds: dict, download_size: int) -> dict[str, Any]:
+    """The card's ``dataset_info`` entry as ``push_to_hub`` writes it: per split the Arrow bytes ``datasets``
+    recorded and the rows; ``download_size``: the Parquet bytes; ``dataset_size``: the splits' Arrow bytes."""
     import datasets
 
     first = next(iter(split_ds.values()))
     info = datasets.DatasetInfo(features=first.features)
     info.splits = datasets.SplitDict()
     for split, ds in split_ds.items():
-        info.splits.add(datasets.SplitInfo(name=split, num_examples=len(ds)))
+        recorded = ds.info.splits.get(split) if ds.info.splits else None
+        num_bytes = recorded.num_bytes if recorded is not None and recorded.num_bytes else ds.data.nbytes
+        info.splits.add(datasets.SplitInfo(name=split, num_bytes=num_bytes, num_examples=len(ds)))
+    info.download_size = download_size
+    info.dataset_size = sum(s.num_bytes for s in info.splits.values())
     return {"config_name": name, **info._to_yaml_dict()}
 
 
@@ -175,7 +181,7 @@ def export_built(built, export_dir: Path) -> tuple[ConfigCard, list[str]]:
         data_files=data_files,
         license_note=_LICENSE_NOTES.get(family.name, ""),
         citation="\n\n".join(c for c in (built.splits[next(iter(built.splits))].info.citation,) if c),
-        dataset_info=_dataset_info_entry(cfg.name, dict(built.splits)),
+        dataset_info=_dataset_info_entry(cfg.name, dict(built.splits), sum((export_dir / f).stat().st_size for f in files)),
     )
     return card, files
 

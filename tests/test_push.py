@@ -256,3 +256,22 @@ def test_a_same_named_config_without_a_silver_ner_record_is_replaced_not_duplica
         {"split": "test", "path": "europarl-ner.de/test-*.parquet"}
     ]
     assert list(DatasetInfosDict.from_dataset_card_data(card)["europarl-ner.de"].splits) == ["test"]
+
+
+def test_card_dataset_info_sizes_are_those_datasets_recorded(tmp_path):
+    """``dataset_info`` as ``push_to_hub`` writes it: a split's ``num_bytes`` is the Arrow size ``datasets`` recorded
+    when it prepared the split (it was 0), ``download_size`` the Parquet bytes, ``dataset_size`` the sum of the
+    splits' ``num_bytes``."""
+    import json
+
+    result = push.export(["europarl-ner.de"], tmp_path / "out", aligner="fastalign.v1", limit=5,
+                         cache_dir=str(tmp_path / "ds"), progress=False)  # fmt: skip
+    (recorded,) = (tmp_path / "ds").rglob("dataset_info.json")
+    split = json.loads(recorded.read_text(encoding="utf-8"))["splits"]["test"]
+    assert split["num_bytes"] > 0 and split["num_examples"] == 5
+    meta, _ = split_front_matter((result.export_dir / "README.md").read_text(encoding="utf-8"))
+    (info,) = meta["dataset_info"]
+    assert info["splits"] == [{"name": "test", "num_bytes": split["num_bytes"], "num_examples": 5}]
+    path = result.export_dir / "europarl-ner.de" / "test-00000-of-00001.parquet"
+    assert info["download_size"] == path.stat().st_size
+    assert info["dataset_size"] == split["num_bytes"]
