@@ -100,6 +100,9 @@ def publish(
         raise ValueError(f"{local} lists no silver-ner configs; export some first")
     api = api if api is not None else HfApi(token=token)
     sha, remote_files, remote_readme = _remote_state(api, repo_id, token)
+    if remote_readme and remote_readme.strip() and not remote_readme.startswith("---"):  # as export refuses locally
+        raise ValueError(f"{repo_id}:README.md is not a dataset card (it has no YAML front matter) and publishing "
+                         "would replace it; add the front matter or move the text, then publish again")  # fmt: skip
     theirs, foreign_configs, foreign_infos = (
         records_from_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [])
     )

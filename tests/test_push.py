@@ -275,3 +275,12 @@ def test_card_dataset_info_sizes_are_those_datasets_recorded(tmp_path):
     path = result.export_dir / "europarl-ner.de" / "test-00000-of-00001.parquet"
     assert info["download_size"] == path.stat().st_size
     assert info["dataset_size"] == split["num_bytes"]
+
+
+def test_publish_refuses_to_replace_a_hub_readme_that_is_no_dataset_card(exported, tmp_path):
+    """As for a local export folder: a README.md on the Hub without YAML front matter (someone's own text) is not
+    silently replaced by the card; nothing is committed."""
+    api = FakeApi(tmp=tmp_path, files={"README.md": b"# Our corpus\n\nWritten by hand.\n"})
+    with pytest.raises(ValueError, match=r"org/silver:README\.md is not a dataset card"):
+        push.publish(exported.export_dir, "org/silver", api=api)
+    assert api.commits == []
