@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from bisect import bisect_left
 from typing import Sequence
 
 from projection.candidates import CandidateExtractor
@@ -23,22 +24,20 @@ def entity_targets(
 ) -> tuple[list[list[int]], list[list[float]]]:
     """For each entity, the target word of every link from one of its words (with repeats), and the
     weight of each link: 1 for a sure link, ``possible_weight`` for a possible one (dropped when 0)."""
-    targets: list[list[int]] = [[] for _ in entities]
-    weights: list[list[float]] = [[] for _ in entities]
-    owner = {i: e for e, ent in enumerate(entities) for i in range(ent.start, ent.end)}
-    if not owner:
-        return targets, weights
-    for i, j in inp.alignment.pairs:  # sorted by i: links keep the source word order
-        e = owner.get(i)
-        if e is not None:
-            targets[e].append(j)
-            weights[e].append(1.0)
-    if possible_weight > 0:  # possible links follow the sure ones (scores do not depend on the order)
-        for i, j in inp.alignment.possible:
-            e = owner.get(i)
-            if e is not None:
-                targets[e].append(j)
-                weights[e].append(possible_weight)
+    targets: list[list[int]] = []
+    weights: list[list[float]] = []
+    sure = inp.alignment.pairs
+    possible = inp.alignment.possible if possible_weight > 0 else ()
+    for ent in entities:  # links are sorted by (i, j): an entity's links are one slice, in source word order
+        lo, hi = bisect_left(sure, (ent.start,)), bisect_left(sure, (ent.end,))
+        js = [j for _, j in sure[lo:hi]]
+        ws = [1.0] * len(js)
+        if possible:  # possible links follow the sure ones (scores do not depend on the order)
+            lo, hi = bisect_left(possible, (ent.start,)), bisect_left(possible, (ent.end,))
+            js += [j for _, j in possible[lo:hi]]
+            ws += [possible_weight] * (hi - lo)
+        targets.append(js)
+        weights.append(ws)
     return targets, weights
 
 

@@ -23,6 +23,29 @@ def test_entity_targets_lists_every_link_with_repeats():
     assert entity_targets(x, x.entities) == ([[1, 1, 2], [0]], [[1.0, 1.0, 1.0], [1.0]])
 
 
+def test_entity_targets_equal_a_scan_of_every_link_on_random_pairs():
+    """Each entity's links are found by bisecting the sorted links; the definition is a scan of every link."""
+    import random
+
+    from projection.tags import spans_to_bio
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        n, m = rng.randint(1, 9), rng.randint(1, 9)
+        cuts = sorted(rng.sample(range(n + 1), rng.randint(0, min(4, n + 1))))
+        spans = [Span(a, b, "X") for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+        sure = {(rng.randrange(n), rng.randrange(m)) for _ in range(rng.randint(0, 12))}
+        weak = {(rng.randrange(n), rng.randrange(m)) for _ in range(rng.randint(0, 6))}
+        x = ProjectionInput(Sentence(tuple("w" * n), tuple(spans_to_bio(spans, n))), tuple("t" * m),
+                            Alignment.of(sure, weak))  # fmt: skip
+        w = rng.choice([0.0, 0.3])
+        want = ([[j for i, j in x.alignment.pairs if e.start <= i < e.end]
+                 + ([j for i, j in x.alignment.possible if e.start <= i < e.end] if w else []) for e in x.entities],
+                [[1.0] * sum(e.start <= i < e.end for i, _ in x.alignment.pairs)
+                 + ([w] * sum(e.start <= i < e.end for i, _ in x.alignment.possible) if w else []) for e in x.entities])
+        assert entity_targets(x, x.entities, w) == want
+
+
 def test_possible_links_count_with_their_weight_and_only_when_weighted():
     x = pair(["B-PER", "I-PER", "O"], ["a", "b", "c"], [(0, 0)])
     x = ProjectionInput(x.source, x.target_tokens, Alignment.of([(0, 0)], [(1, 1)]))
