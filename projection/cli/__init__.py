@@ -1,4 +1,5 @@
-"""``silver-ner`` command line. Each subcommand lives in its own module with ``add_parser`` and ``run``.
+"""``silver-ner`` command line. Each subcommand lives in a module with ``add_parser`` and ``run``, one module per
+subcommand except ``translate-test`` and ``translate-train``, which share ``neural``.
 
 Errors in the user's input print one line ``silver-ner: error: …`` and exit with code 2.
 """
