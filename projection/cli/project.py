@@ -39,8 +39,8 @@ def add_parser(sub) -> None:
     )  # fmt: skip
     p.add_argument(
         "--save-alignments", metavar="FILE",
-        help="write the alignments used: Pharaoh i-j (i: SRC token, j: TGT token, 0-based); with the default "
-        "soft symmetrisation, links found in one direction only are written ipj",
+        help="write the alignments used: Pharaoh i-j (i: SRC token, j: TGT token, 0-based); possible links are "
+        "written ipj (with the default aligner, links found by at most half of its four directional alignments)",
     )
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
