@@ -156,8 +156,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--bt-tokenizer", help=f"tokenizer of --bt-model ('' for its own; default {d.bt_tokenizer})")
     g.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda when available)")
     g.add_argument("--batch-size", type=_positive_int("--batch-size"),
-                   help="sentences per model batch (default: 16 on CPU; on a GPU 128 for translation and 64 for "
-                        "tagging, halved whenever the GPU runs out of memory)")
+                   help="sentences per translation and tagging batch (default: 16 on CPU; on a GPU 128 for "
+                        "translation and 64 for tagging, halved whenever the GPU runs out of memory); the alignment "
+                        "encoder takes 32 on any device: --aligner-option batch_size=N")
 
 
 def models_from_args(args: argparse.Namespace) -> ModelSettings:
