@@ -44,7 +44,8 @@ def build(
     """Build (or reuse from the cache) every split of ``config``.
 
     ``cache_dir``: the ``datasets`` cache (Arrow files). ``silver_cache_dir``: silver-ner's one cache
-    (alignments, translations, finished chunks; default ``$SILVER_NER_CACHE`` or ``~/.cache/silver-ner``);
+    (alignments, translations, finished chunks; default ``$SILVER_NER_CACHE``, else
+    ``$XDG_CACHE_HOME/silver-ner`` or ``~/.cache/silver-ner``);
     ``alignment_cache_dir`` and ``work_dir`` are older names of it. ``num_proc``: processes that write the
     Arrow files (any value gives the same rows). ``executor``: where the runner processes chunks
     (``projection.executors``; default local, one process). ``chunk_size``: pairs per chunk (the unit of

@@ -56,7 +56,8 @@ def add_build_options(p: argparse.ArgumentParser) -> None:
                    help="sentence pairs per chunk: the unit of parallel work and of checkpoints (default 1000)")
     b.add_argument("--silver-cache", "--alignment-cache-dir", dest="silver_cache", metavar="DIR",
                    help="silver-ner's cache: alignments, translations, finished chunks (what a rerun resumes from; "
-                   "on a cluster a shared path); default $SILVER_NER_CACHE or ~/.cache/silver-ner")
+                   "on a cluster a shared path); default $SILVER_NER_CACHE, else $XDG_CACHE_HOME/silver-ner or "
+                   "~/.cache/silver-ner")
 
 
 def add_executor_options(p: argparse.ArgumentParser) -> None:

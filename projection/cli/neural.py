@@ -17,7 +17,9 @@ def _common(p: argparse.ArgumentParser, mode: str) -> None:
     p.add_argument("--lang", required=True, help="target language (PAN-X or MasakhaNER2 code, e.g. sw, swa)")
     p.add_argument("--data-dir", help="read the dataset from this folder (published layout) instead of the Hub")
     p.add_argument("--limit", type=int, help="only the first N sentences")
-    p.add_argument("--cache-dir", help="the cache (default $SILVER_NER_CACHE or ~/.cache/silver-ner)")
+    p.add_argument("--cache-dir",
+                   help="the cache (default $SILVER_NER_CACHE, else $XDG_CACHE_HOME/silver-ner or "
+                   "~/.cache/silver-ner)")
     p.add_argument("--out", required=True, help="output CoNLL file (token<TAB>tag)")
     p.add_argument("--report", help="write a JSON report here")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
