@@ -70,7 +70,10 @@ def add_method_options(parser: argparse.ArgumentParser, mode: str | None = "para
     g.add_argument("--aligner-option", action="append", metavar="KEY=VALUE",
                    help="aligner setting, repeatable (e.g. stem=4, symmetrize=grow-diag-final-and)")
     g.add_argument("--matcher", help=f"heuristic | greedy | exact | ilp (default {d['matcher']})")
-    g.add_argument("--candidates", help=f"linked.v1 | aligned.v1 | ngrams.v1 | ner.v1 (default {d['candidates']})")
+    # ner.v1 needs spans a model found on the target: the parallel mode (project, demo) refuses it
+    kinds = "linked.v1 | aligned.v1 | ngrams.v1" + {"parallel": "", None: " | ner.v1 (model-based modes)"}.get(
+        mode, " | ner.v1")
+    g.add_argument("--candidates", help=f"{kinds} (default {d['candidates']})")
     g.add_argument("--max-len", type=int, metavar="N",
                    help=f"longest candidate span in words; 0: unbounded (default {d['max_len'] or 'unbounded'})")
     g.add_argument("--char-weight", type=_weight("--char-weight"),
