@@ -281,6 +281,8 @@ def test_publish_refuses_to_replace_a_hub_readme_that_is_no_dataset_card(exporte
     """As for a local export folder: a README.md on the Hub without YAML front matter (someone's own text) is not
     silently replaced by the card; nothing is committed."""
     api = FakeApi(tmp=tmp_path, files={"README.md": b"# Our corpus\n\nWritten by hand.\n"})
-    with pytest.raises(ValueError, match=r"org/silver:README\.md is not a dataset card"):
+    with pytest.raises(ValueError) as info:
         push.publish(exported.export_dir, "org/silver", api=api)
+    assert str(info.value) == ("org/silver:README.md is not a dataset card (it has no YAML front matter) and "
+                               "publishing would replace it; add the front matter or move the text, then publish again")
     assert api.commits == []
