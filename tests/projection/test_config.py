@@ -8,7 +8,6 @@ import hashlib
 import pytest
 
 import projection.align.registered  # noqa: F401  (registers the built-in aligners)
-from projection.align.base import ALIGNERS
 from projection.candidates import LinkedCandidates, NerCandidates, NgramCandidates
 from projection.config import ProjectionConfig, freeze_options
 from projection.match.exact import ExactMatcher
@@ -19,9 +18,6 @@ from projection.signature import Part, Signature, content_hash
 from projection.version import __version__
 
 V = __version__
-needs_eflomal = pytest.mark.skipif(
-    "eflomal.v1" not in ALIGNERS, reason="eflomal.v1 is not registered yet (projection/align/registered.py)"
-)
 
 
 def fixed(**kwargs) -> ProjectionConfig:
@@ -29,7 +25,6 @@ def fixed(**kwargs) -> ProjectionConfig:
     return ProjectionConfig(aligner="fixed.v1", aligner_options=(), **{"refine": (), **kwargs})
 
 
-@needs_eflomal
 def test_default_config_signature_golden():
     """Spelled as the built aligner spells itself in a run: every setting, defaults included."""
     assert ProjectionConfig().signature().format() == (
@@ -39,7 +34,6 @@ def test_default_config_signature_golden():
     )
 
 
-@needs_eflomal
 def test_default_config_with_the_built_aligners_signature():
     sig = ProjectionConfig().signature("eflomal.v1(sym=intersect,stem=4,extra=abc123)").format()
     assert sig == (
@@ -162,7 +156,6 @@ def test_hashes():
     assert content_hash("ab", "c") == content_hash(b"ab", b"c")
 
 
-@needs_eflomal
 def test_default_aligner_options_are_per_aligner():
     from projection.config import default_aligner_options
 
@@ -178,7 +171,6 @@ def test_an_unknown_aligner_option_lists_the_valid_ones():
         ProjectionConfig(aligner="fastalign.v1", aligner_options={"stemm": 4})
 
 
-@needs_eflomal
 def test_replacing_the_aligner_says_how_to_drop_the_old_options():
     """``dataclasses.replace(config, aligner=...)`` keeps the old aligner's options (left alone in 0.4.2): the error
     says how to get the new aligner's defaults, and that way works."""
