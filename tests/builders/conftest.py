@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasets")
-
 
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
