@@ -31,7 +31,6 @@ def test_same_config_twice_gives_identical_parquet_also_from_fresh_caches(caches
 
 
 def test_eflomal_is_reproducible_through_the_alignment_cache(caches, tmp_path):
-    pytest.importorskip("eflomal")
     kw = dict(aligner="eflomal.v1", limit=N, alignment_cache_dir=caches.alignments, progress=False)
     first = build("europarl-ner.es", cache_dir=caches.datasets("a"), **kw)
     fresh = build("europarl-ner.es", cache_dir=caches.datasets("b"), **kw)  # new datasets cache, same links
