@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-yaml = pytest.importorskip("yaml")
-
 from cards.render import ConfigCard, merge_cards, records_from_card, render_card, split_front_matter  # noqa: E402
 
 METRICS = {"sentences": 10, "source_entities": 8, "projected_entities": 6, "silver_entities": 6,
