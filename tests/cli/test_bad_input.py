@@ -120,7 +120,6 @@ def test_neural_aligner_offline_names_an_option_project_has(tmp_path):
 
 
 def test_build_without_the_models_raises_the_clear_error_itself(tmp_path, monkeypatch):
-    pytest.importorskip("datasets")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     from builders import build
@@ -140,7 +139,6 @@ def _conll(sentences) -> str:
 
 def test_a_sentence_over_eflomal_limit_keeps_its_entities(tmp_path):
     """1,100+ tokens on each side: eflomal used to give it no link and so no entity."""
-    pytest.importorskip("eflomal")
     from projection.io.package_data import europarl
     from projection.types import Sentence
 
