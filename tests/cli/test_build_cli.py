@@ -12,8 +12,6 @@ from builders.export import Progress, resolve_configs
 from projection.cli import main
 from projection.cli.build import JobDisplay
 
-pytest.importorskip("datasets")
-
 
 def test_patterns_resolve_to_names_in_order_once():
     assert resolve_configs(["europarl-ner.*"]) == ["europarl-ner.de", "europarl-ner.es", "europarl-ner.it"]
