@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from projection.cli import build_parser, main
 from projection.cli.options import config_from_args
 from projection.io.package_data import europarl
@@ -49,7 +47,6 @@ def test_an_option_given_its_default_value_changes_nothing(tmp_path, monkeypatch
 
 def test_two_runs_started_together_on_one_fresh_cache_write_identical_files(tmp_path):
     """eflomal samples: without the locked cache the two runs would each sample their own links."""
-    pytest.importorskip("eflomal")
     src, tgt = _write_cut(tmp_path, 150)
     env = {**os.environ, "SILVER_NER_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
     procs = [
@@ -75,7 +72,6 @@ def _parsed(argv: list[str]):
 
 
 def test_every_entry_point_takes_its_default_method_from_the_options_table():
-    pytest.importorskip("datasets")
     from builders.configs import SilverNERConfig
 
     project = _parsed(["project", "--source", "s", "--target", "t", "--out", "o"])
