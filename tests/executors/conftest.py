@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # Ray workers import tests.executors.ray_tasks fr
     sys.path.insert(0, str(ROOT))
 
 os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # the local instance listens on 127.0.0.1 only
-ray = pytest.importorskip("ray")
+import ray
 
 
 @pytest.fixture(scope="session")
