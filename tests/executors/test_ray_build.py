@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasets")
-yaml = pytest.importorskip("yaml")
-
 from cards.render import split_front_matter  # noqa: E402
 from projection.cli import main  # noqa: E402
 
