@@ -176,8 +176,8 @@ def hand_export(tmp_path: Path):
     Rows are the first n gold sentences; `silver_ner_tags` is the gold with MISC turned into O (so the two
     tag columns differ); the card lists `card_configs` (default: this config) and the features.
     """
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     def make(lang: str, n: int, card_configs: list[str] | None = None, split: str = "test") -> Path:
         config = f"europarl-ner.{lang}"
