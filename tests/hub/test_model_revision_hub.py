@@ -9,10 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("huggingface_hub")
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
-
 pytestmark = [pytest.mark.hub, pytest.mark.neural]
 
 #: `<model> <pinned>`: prints model_revision(model), then the hidden_dropout_prob of the pinned model's config
