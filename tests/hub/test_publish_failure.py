@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("datasets")
-pytest.importorskip("huggingface_hub")
-
 pytestmark = pytest.mark.hub
 
 REPO = "org/silver"
