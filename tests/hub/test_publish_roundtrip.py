@@ -11,10 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("datasets")
-pytest.importorskip("huggingface_hub")
-yaml = pytest.importorskip("yaml")
+import yaml
 
 pytestmark = pytest.mark.hub
 
