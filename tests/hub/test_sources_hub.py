@@ -17,12 +17,9 @@ import json
 import sys
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
-
-pytest.importorskip("datasets")
-pytest.importorskip("huggingface_hub")
-pa = pytest.importorskip("pyarrow")
-pq = pytest.importorskip("pyarrow.parquet")
 
 from projection.io.sources import HUB_LABELS, load_sentences  # noqa: E402
 
@@ -169,8 +166,7 @@ def test_convert_branch_without_the_config_names_the_configs_found(published, cl
 @pytest.mark.neural
 def test_translate_test_on_a_script_repo_reads_the_convert_branch(published, clients, tmp_path):
     """`silver-ner translate-test --dataset masakhaner2` with no --data-dir, tiny local models."""
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("transformers")
+    import torch
     sys.path.insert(0, str(Path(__file__).parents[1] / "neural"))
     import tiny_models as tm
 
