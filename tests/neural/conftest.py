@@ -22,9 +22,8 @@ def _offline(monkeypatch, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("transformers")
     import tiny_models as tm
+    import torch
 
     # tiny tensors: a thread pool only adds contention (20 ms per layer norm on a busy 2-core machine)
     torch.set_num_threads(1)
