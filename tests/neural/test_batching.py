@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+import torch
 
 from projection.neural.batching import batch_size_for, shrinking_batches
-
-torch = pytest.importorskip("torch")
 
 
 def test_batch_size_by_device():
