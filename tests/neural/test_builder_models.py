@@ -15,7 +15,6 @@ pytestmark = [pytest.mark.neural, pytest.mark.hub]
     ("xtreme.de", "xtreme", "de", "validation"),
 ])
 def test_translate_test_config_builds_offline(tiny_models, data_dir, tmp_path, config, dataset, lang, split):
-    pytest.importorskip("datasets")
     from builders import build
 
     built = build(
@@ -62,7 +61,6 @@ def test_model_config_rows_do_not_depend_on_num_proc_and_carry_their_matches(tin
     """Issue 7: ``num_proc`` 1 and 2 (three chunks of 20: two ``datasets`` workers really run, forked after
     torch was loaded here) give identical rows (fresh caches each, so nothing is shared), no hang;
     every row with a silver entity has its matches; the signature names one version."""
-    pytest.importorskip("datasets")
     one = _build_yor(tiny_models, data_dir, tmp_path, "one", 1)
     two = _build_yor(tiny_models, data_dir, tmp_path, "two", 2)
     rows = one.splits["test"].to_list()
@@ -83,7 +81,6 @@ def test_back_translation_rows_keep_the_sentence_their_alignment_indexes(tiny_mo
     marker, so translation is the identity here (found by a test audit: no row had a match, and the loop below
     checked nothing): the I-PER tagger makes each sentence one PER entity, its markers come back, and the
     back-translated sentence, the target itself, is aligned to the target word for word."""
-    pytest.importorskip("datasets")
     from builders import build
     from projection.neural.translate import Translator
     from projection.types import Alignment
@@ -115,7 +112,6 @@ def test_a_parallel_gold_config_takes_the_encoder_of_its_neural_aligner(tiny_mod
     """``build --configs europarl-ner.de --aligner simalign.v1`` offline said "pass a local copy: --align-model
     DIR", and --align-model then failed with "uses no model; drop ... align_model". The encoder is now taken
     (the same signature as --aligner-option model=DIR), and refused only for a statistical aligner. Found in review."""
-    pytest.importorskip("datasets")
     from builders import make_config
 
     enc = str(tiny_models["enc"])
