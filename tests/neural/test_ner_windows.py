@@ -35,7 +35,6 @@ def test_edge_distance_ignores_the_sentence_ends():
 
 @pytest.mark.neural
 def test_entity_across_a_window_edge_is_kept_whole(tmp_path):
-    pytest.importorskip("torch")
     import tiny_models as tm
 
     path = str(tm.build_position_tagger(tmp_path / "pos"))
