@@ -25,8 +25,8 @@ def _pairs(n: int = 36) -> list[tuple[list[str], list[str]]]:
 
 @pytest.fixture(scope="module")
 def encoder12(tmp_path_factory) -> str:
-    torch = pytest.importorskip("torch")
     import tiny_models as tm
+    import torch
 
     torch.set_num_threads(1)  # tiny tensors: threads only add contention
 
@@ -35,9 +35,10 @@ def encoder12(tmp_path_factory) -> str:
 
 
 def test_simalign_links_equal_the_reference_implementation(encoder12):
-    simalign = pytest.importorskip("simalign")
-    from projection.align.base import get_aligner
+    import simalign
+
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
     from projection.neural.encoder import SubwordEncoder
 
     pairs = _pairs()
