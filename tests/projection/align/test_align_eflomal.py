@@ -34,7 +34,6 @@ def test_missing_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_better_than_diagonal_on_hansards(hansards) -> None:
-    pytest.importorskip("eflomal")
     # Measured on the 447 shipped pairs: diagonal baseline AER 0.538; eflomal intersection 0.13-0.14 with
     # the defaults and 0.139-0.143 with the cheaper settings used here (1 sampler, half the iterations: about
     # half the time) over repeated runs (it samples). The bound leaves ~0.06 for the spread.
@@ -49,7 +48,6 @@ def test_better_than_diagonal_on_hansards(hansards) -> None:
 
 
 def test_empty_pairs() -> None:
-    pytest.importorskip("eflomal")
     out = EflomalAligner(stem=None).align([["das", "haus"], []], [["the", "house"], ["x"]])
     assert len(out) == 2 and out[1] == Alignment()
     assert EflomalAligner().align([[]], [[]]) == [Alignment()]
@@ -212,8 +210,9 @@ def test_cut_long_pair_tiles_every_tileable_pair() -> None:
 
 def test_auto_iterations_match_eflomal(monkeypatch) -> None:
     """eflomal.cython.align computes the iteration counts we pass ourselves: compare with its command line."""
-    eflomal = pytest.importorskip("eflomal")
     import subprocess
+
+    import eflomal
 
     from projection.align.eflomal import auto_iterations
 
@@ -238,7 +237,6 @@ def test_auto_iterations_match_eflomal(monkeypatch) -> None:
 def test_long_pair_gets_the_links_of_a_word_for_word_cipher() -> None:
     """A 1,100-token pair (eflomal alone gives it no links) inside a batch of 300 short pairs of a
     one-to-one word cipher, same word order: the windows find (nearly) the identity links."""
-    pytest.importorskip("eflomal")
     import random
 
     rng = random.Random(0)
@@ -333,7 +331,6 @@ def test_similar_names_by_hand() -> None:
 def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None:
     """The priors file eflomal reads holds one lexical prior per name word (eflomal's own format: vocabulary
     sizes, then ``source target alpha`` by word index), and ``-p`` names it; no prior, no file."""
-    pytest.importorskip("eflomal")
     import projection.align.eflomal as module
 
     seen = []
@@ -365,7 +362,6 @@ def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None
 def test_name_prior_with_no_name_met_runs_without_a_priors_file(monkeypatch) -> None:
     """Two scripts and no digits: no source name has an equal target word. eflomal refuses an empty priors file
     ("failed to read header"; 0.4.0 crashed here with its default name prior), so none is given."""
-    pytest.importorskip("eflomal")
     import projection.align.eflomal as module
 
     seen = []
@@ -379,7 +375,6 @@ def test_name_prior_with_no_name_met_runs_without_a_priors_file(monkeypatch) -> 
 def test_similar_names_reach_eflomal_and_the_signature(monkeypatch) -> None:
     """With ``similar_names`` the priors file links a name to a different, similar target word; the option is
     signed only when set and is checked."""
-    pytest.importorskip("eflomal")
     import projection.align.eflomal as module
 
     seen = []
@@ -429,7 +424,6 @@ def test_eflomal_moves_a_step_bar_in_a_run_that_shows_progress(monkeypatch: pyte
     bar waits at 0 until the aligner is done). eflomal's messages now move a bar, one step per model finished in
     each direction: 2 directions x 3 models per sample, 2 samples. ``--quiet`` (``progress=False``) and calls outside
     a run show none."""
-    pytest.importorskip("eflomal")
     import io
 
     from tqdm import tqdm
