@@ -18,7 +18,6 @@ from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, proc_state, wait_exit, w
 
 from projection import tmp
 
-pytest.importorskip("eflomal")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 ROOT = Path(__file__).resolve().parents[3]
