@@ -70,7 +70,6 @@ def test_fields_are_unique_and_named():
 def test_default_parallel_run_signature_is_pinned():
     """The signature of the default method of the ``parallel`` mode (``silver-ner project`` with no options),
     assembled by the runner from the stages that run."""
-    pytest.importorskip("eflomal")
     from projection.plans import parallel_plan
     from projection.runner import run_signature
 
@@ -83,7 +82,6 @@ def test_default_parallel_run_signature_is_pinned():
 
 
 def test_config_and_run_spell_the_aligner_the_same_way():
-    pytest.importorskip("eflomal")
     from projection.config import ProjectionConfig
     from projection.plans import parallel_plan
     from projection.runner import run_signature
