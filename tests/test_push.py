@@ -7,12 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import datasets
 import pytest
-
-datasets = pytest.importorskip("datasets")
-pytest.importorskip("huggingface_hub")
-yaml = pytest.importorskip("yaml")
-
 from huggingface_hub import HfApi  # noqa: E402
 from huggingface_hub.hf_api import CommitInfo, DatasetInfo  # noqa: E402
 
