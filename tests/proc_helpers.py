@@ -32,6 +32,23 @@ def gone(pid: int) -> bool:
     return state is None or state[0] in ("Z", "X")
 
 
+def wait_gone(pid: int, seconds: float) -> bool:
+    """True once ``pid`` has ended (see ``gone``), waiting up to ``seconds`` on its pidfd (readable when the process
+    ends) rather than polling; False when it still runs then."""
+    import os
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
+    return gone(pid)
+
+
 def wait_until(condition, seconds: float):
     """The first truthy value of ``condition()`` within ``seconds`` (polled every 50 ms), else its last value."""
     end = time.monotonic() + seconds

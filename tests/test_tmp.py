@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, wait_exit, wait_until
+from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, wait_exit, wait_gone
 
 from projection import tmp
 
@@ -90,7 +90,7 @@ def test_child_dies_with_a_sigkilled_parent_and_the_next_start_sweeps(tmp_path: 
     assert path.is_dir() and not gone(child)
     proc.kill()
     assert proc.wait(5) == -signal.SIGKILL
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
     assert path.is_dir()  # nobody sees a SIGKILL: the next process removes it
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", "from projection import tmp; tmp.process_dir()"], env=env, check=True)
@@ -102,7 +102,7 @@ def test_sigterm_removes_the_dir_kills_the_child_and_exits_as_killed(tmp_path: P
     proc.terminate()
     assert proc.wait(5) == -signal.SIGTERM
     assert not path.exists()
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
@@ -158,11 +158,11 @@ def test_the_temporary_of_a_sigkilled_atomic_write_is_removed_by_the_next_write_
 def test_normal_exit_and_ctrl_c_remove_the_dir(tmp_path: Path) -> None:
     proc, path, child = _start("pass", tmp_path)
     assert proc.wait(5) == 0 and not path.exists()
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
     proc, path, child = _start("time.sleep(60)", tmp_path)
     proc.send_signal(signal.SIGINT)
     assert wait_exit(proc, 5) == 130 and not path.exists()
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

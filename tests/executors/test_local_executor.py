@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from proc_helpers import gone, proc_state, wait_until
+from proc_helpers import gone, proc_state, wait_gone, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_the_workers_die_with_a_killed_driver(tmp_path, start_method, n_children
         assert len(found) == n_children, found
         driver.send_signal(signal.SIGKILL)
         driver.wait(10)
-        assert wait_until(lambda: all(gone(pid) for pid in found), 10), [proc_state(p) for p in found]
+        assert all(wait_gone(pid, 10) for pid in found), [proc_state(p) for p in found]
     finally:
         if driver.poll() is None:
             driver.kill()

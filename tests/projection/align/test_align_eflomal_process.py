@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, proc_state, wait_exit, wait_until
+from proc_helpers import CTRL_C_AS_IN_A_TERMINAL, gone, proc_state, wait_exit, wait_gone, wait_until
 
 from projection import tmp
 
@@ -74,7 +74,7 @@ def test_sigkill_takes_eflomal_along_and_the_next_start_sweeps(aligning, tmp_pat
     proc, scratch, child, _ = aligning
     proc.kill()
     assert proc.wait(5) == -signal.SIGKILL
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
     assert scratch.is_dir()
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", "from projection import tmp; tmp.process_dir()"], env=env, check=True)
@@ -86,7 +86,7 @@ def test_sigterm_removes_the_temp_files_and_eflomal(aligning) -> None:
     proc.terminate()
     assert proc.wait(5) == -signal.SIGTERM
     assert not scratch.exists()
-    assert wait_until(lambda: gone(child), 5)
+    assert wait_gone(child, 5)
 
 
 def test_ctrl_c_exits_130_within_a_second_with_nothing_in_the_cache(aligning) -> None:
