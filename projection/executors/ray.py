@@ -250,12 +250,19 @@ def _call_here(task, item, return_exceptions: bool):
 
 
 def _get(ray, ref, return_exceptions: bool):
-    if not return_exceptions:
-        return ray.get(ref)
+    """``ray.get(ref)``; an exception the task raised comes back as itself (as with the local executor), not as
+    Ray's ``RayTaskError(…)`` whose text is the remote traceback with terminal colours."""
     try:
         return ray.get(ref)
-    except Exception as err:  # noqa: BLE001 - handed to the caller
-        return err
+    except ray.exceptions.RayTaskError as err:
+        cause = err.cause if isinstance(err.cause, Exception) else err
+        if return_exceptions:
+            return cause
+        raise cause from None
+    except Exception as err:
+        if return_exceptions:
+            return err
+        raise
 
 
 class _Remote:

@@ -27,6 +27,18 @@ def test_a_task_error_reaches_the_caller_or_is_returned_in_place(ray_cluster):
     assert isinstance(out[2], ValueError) and "item 2 is bad" in str(out[2])
 
 
+def test_a_task_error_is_the_task_own_exception_not_a_ray_traceback(ray_cluster):
+    """``ray.get`` raises ``RayTaskError(ValueError)`` whose text is the remote traceback with terminal colours; a
+    build printed it as the config's reason (``RayTaskError(ValueError): \\x1b[36mray::call()…``) where the local
+    executor says ``ValueError: item 2 is bad``. The task's own exception comes back, from a task or a model actor."""
+    for in_process in (False, True):
+        with pytest.raises(ValueError) as info:
+            list(RayExecutor().map(FailOn(2), range(4), in_process=in_process))
+        assert (type(info.value), str(info.value)) == (ValueError, "item 2 is bad")
+        out = list(RayExecutor().map(FailOn(2), range(4), in_process=in_process, return_exceptions=True))
+        assert (type(out[2]), str(out[2])) == (ValueError, "item 2 is bad")
+
+
 def test_a_task_whose_worker_dies_is_retried(ray_cluster, tmp_path):
     marker = tmp_path / "crashed"
     out = list(RayExecutor(max_retries=2).map(CrashOnce(3, str(marker)), range(5)))
