@@ -48,6 +48,21 @@ def loopback_only() -> None:
         constants.ENABLE_RAY_CLUSTER = False
 
 
+def _check_listening(address: str, timeout: float = 5.0) -> None:
+    """A ``ConnectionError`` at once for a HOST:PORT where nothing listens: ``ray.init`` retries such an address
+    for about 12 minutes (20 tries of ~35 s) before it gives up. ``auto`` and ``ray://…`` are left to Ray."""
+    host, sep, port = address.rpartition(":")
+    if address == "auto" or "://" in address or not sep or not host or not port.isdigit():
+        return
+    import socket
+
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as err:
+        raise ConnectionError(f"nothing listens at {address}: {err.strerror or err}") from None
+
+
 def _ray():
     try:
         import ray
@@ -113,6 +128,7 @@ class RayExecutor(Executor):
                 if self.object_store_memory:
                     kwargs["object_store_memory"] = self.object_store_memory
             else:
+                _check_listening(self.address)
                 kwargs["address"] = self.address
             ray.init(**kwargs)
             self._started = True

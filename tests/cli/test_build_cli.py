@@ -141,3 +141,30 @@ def test_a_readme_that_is_no_dataset_card_is_not_replaced(tmp_path, capsys):
     assert capsys.readouterr().err == "push.py: error: " + message
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == own
     assert not (tmp_path / "europarl-ner.de").exists()
+
+
+def test_a_ray_address_where_nothing_listens_fails_at_once(tmp_path, capsys, monkeypatch):
+    """Found in review: ``ray.init`` retries an address where nothing listens for about 12 minutes (20 tries of
+    ~35 s) before its ``ConnectionError``; the build looked hung. Now a HOST:PORT that refuses is reported at once
+    (``ray.init`` is never reached)."""
+    import socket
+
+    ray = pytest.importorskip("ray")
+
+    def no_init(**kwargs):
+        raise AssertionError(f"ray.init reached for {kwargs.get('address')}")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", no_init)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    argv = ["build", "--configs", "europarl-ner.de", "--aligner", "fastalign.v1", "--limit", "20", "--quiet",
+            "--out", str(tmp_path / "out"), "--silver-cache", str(tmp_path / "cache"), "--cache-dir",
+            str(tmp_path / "ds"), "--executor", "ray", "--ray-address", address]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"silver-ner: error: --ray-address {address}: cannot connect to Ray (nothing listens at {address}: "
+        "Connection refused)\n"
+    )
