@@ -217,7 +217,7 @@ class BuildTask:
         counting = CountingExecutor(inner, name, self.report)
         try:
             cfg = self.config(name)
-            counting.expect({split: _pairs(cfg, split) for split in cfg.splits})
+            counting.expect({split: _pairs(cfg, split) for split in cfg.splits}, self.chunk_size)
             built = build(cfg, cache_dir=self.cache_dir, num_proc=self.num_proc, silver_cache_dir=self.silver_cache_dir,
                           progress=False, executor=counting, chunk_size=self.chunk_size)  # fmt: skip
             with tempfile.TemporaryDirectory(prefix="silver-ner-export-") as tmp:
@@ -280,13 +280,15 @@ class CountingExecutor(Executor):
     def parallel(self) -> bool:
         return self.inner.parallel
 
-    def expect(self, pairs: dict[str, int | None]) -> None:
-        """Sentence pairs per split: the first estimate of the total is one chunk per ``CHUNK_SIZE`` pairs."""
+    def expect(self, pairs: dict[str, int | None], chunk_size: int | None = None) -> None:
+        """Sentence pairs per split: the first estimate of the total is one chunk per ``chunk_size`` pairs
+        (default ``CHUNK_SIZE``)."""
         from projection.runner import CHUNK_SIZE
 
+        size = chunk_size or CHUNK_SIZE
         self._pairs = dict(pairs)
         if all(n is not None for n in self._pairs.values()):
-            self.total = sum(max(1, math.ceil(n / CHUNK_SIZE)) for n in self._pairs.values())
+            self.total = sum(max(1, math.ceil(n / size)) for n in self._pairs.values())
         self._emit()
 
     def _emit(self, state: str = "running") -> None:

@@ -85,6 +85,21 @@ def test_a_local_build_logs_progress_and_writes_the_layout(tmp_path, capsys, cap
     assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
 
 
+def test_the_progress_total_counts_chunks_of_the_chunk_size_given(tmp_path, caplog):
+    """Found in review: with --chunk-size the first estimate divided by the default size (1,000): 20 pairs in
+    chunks of 5 showed ``chunks 0/1`` until the first chunk was done (after the aligner's whole training)."""
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "20", "--chunk-size",
+            "5", "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds"), "--silver-cache",
+            str(tmp_path / "cache")]  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="silver_ner.build"):
+        assert main(argv) == 0
+    assert [r.getMessage() for r in caplog.records if r.name == "silver_ner.build"] == [
+        "[0/1 configs] europarl-ner.es: running, chunks 0/4",
+        *(f"[0/1 configs] europarl-ner.es: running, chunks {k}/4" for k in range(1, 5)),
+        "[1/1 configs] europarl-ner.es: done, chunks 4/4",
+    ]
+
+
 def test_possible_weight_is_a_build_option_as_its_help_says(tmp_path, capsys):
     """``build --help`` (and ``push.py --help``) list ``--possible-weight``; it used to fail every time with
     "--possible-weight is not a builder config option yet". Found in review."""
