@@ -133,7 +133,14 @@ class RayExecutor(Executor):
             ray.init(**kwargs)
             self._started = True
         if self._cpus is None:
-            self._cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            resources = ray.cluster_resources()
+            gpus = resources.get("GPU", 0)
+            if self.address is None and self.num_gpus_per_model_task > gpus:  # a local instance cannot grow
+                raise ValueError(
+                    f"--gpus-per-model {self.num_gpus_per_model_task:g}: the local Ray instance has {gpus:g} GPUs; "
+                    "leave --gpus-per-model out, or join a cluster with GPU nodes (--ray-address)"
+                )
+            self._cpus = max(1, int(resources.get("CPU", 1)))
             logger.info("connected: %s", self.describe())
 
     def close(self) -> None:

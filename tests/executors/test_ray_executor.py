@@ -64,6 +64,22 @@ def test_a_model_segment_runs_in_one_actor_that_loads_once(ray_cluster):
     assert task.loads == 0  # the driver's copy never loaded the model
 
 
+def test_gpus_per_model_beyond_the_local_instance_are_refused_not_waited_for(ray_cluster):
+    """Found in review: a model actor asking for a GPU that the local instance (2 CPUs, no GPU) lacks was never
+    scheduled, and the build waited for it forever, silently. A local instance cannot grow: refused at connect."""
+    import ray
+
+    gpus = int(ray.cluster_resources().get("GPU", 0))  # 0 here; on a GPU machine ask for one more than there are
+    message = (f"--gpus-per-model {gpus + 1}: the local Ray instance has {gpus} GPUs; leave --gpus-per-model out, "
+               "or join a cluster with GPU nodes (--ray-address)")  # fmt: skip
+    with pytest.raises(ValueError) as info:
+        RayExecutor(num_gpus_per_model_task=gpus + 1).connect()
+    assert str(info.value) == message
+    with pytest.raises(ValueError) as info:
+        list(RayExecutor(num_gpus_per_model_task=gpus + 1).map(ModelStage(), range(2), in_process=True))
+    assert str(info.value) == message
+
+
 def test_options_are_checked_and_the_executor_travels_without_its_connection():
     with pytest.raises(ValueError, match="num_cpus sizes a local Ray instance"):
         RayExecutor("auto", num_cpus=2)
