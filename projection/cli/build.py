@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
         check_repo_id(args.repo_id)
     check_export_dir(args.out)
     executor = make_executor(args)
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() and not args.quiet:  # log lines stand in for the display; --quiet wants neither
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     import datasets
 

@@ -183,3 +183,14 @@ def test_a_ray_address_where_nothing_listens_fails_at_once(tmp_path, capsys, mon
         f"silver-ner: error: --ray-address {address}: cannot connect to Ray (nothing listens at {address}: "
         "Connection refused)\n"
     )
+
+
+def test_quiet_configures_no_log_lines_off_a_terminal(tmp_path, capsys, monkeypatch):
+    """Found in review: off a terminal (a batch job's log), build turns on INFO log lines in place of its display,
+    and did so with --quiet too, whose help promises failures and the summary only."""
+    calls = []
+    monkeypatch.setattr(logging, "basicConfig", lambda **kwargs: calls.append(kwargs["level"]))
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out",
+            str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds")]  # fmt: skip
+    assert main([*argv, "--quiet"]) == 0 and calls == []
+    assert main(argv) == 0 and calls == [logging.INFO]
