@@ -105,19 +105,22 @@ def test_sigterm_removes_the_dir_kills_the_child_and_exits_as_killed(tmp_path: P
     assert wait_gone(child, 5)
 
 
+#: a child that writes half of an atomic file (argv[1]), says so and sleeps
+_HALF_WRITTEN = (
+    "import sys, time\n"
+    "from projection.cache import atomic_open\n"
+    "with atomic_open(sys.argv[1]) as fh:\n"
+    "    fh.write('half'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
+)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_an_atomic_write_leaves_neither_the_file_nor_its_temporary(tmp_path: Path, signum) -> None:
-    script = (
-        "import sys, time\n"
-        "from projection.cache import atomic_open\n"
-        "with atomic_open(sys.argv[1]) as fh:\n"
-        "    fh.write('half'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
-    )
     out = tmp_path / "out" / "silver.conll"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # the child starts with the signal at its default: under ``nohup`` SIGHUP is inherited as ignored, and the
     # library rightly leaves an ignored signal alone
-    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True, env=env,
+    proc = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(out)], stdout=subprocess.PIPE, text=True, env=env,
                             preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))  # fmt: skip
     assert proc.stdout.readline() == "writing\n"
     assert [p.name.startswith(".silver.conll.") for p in out.parent.iterdir()] == [True]
@@ -129,15 +132,9 @@ def test_a_signal_during_an_atomic_write_leaves_neither_the_file_nor_its_tempora
 def test_the_temporary_of_a_sigkilled_atomic_write_is_removed_by_the_next_write_into_its_folder(tmp_path: Path) -> None:
     # found in review: a SIGKILL (OOM killer, kill -9) during a run left the hidden, partial temporary file of
     # --out (and of cache entries) next to it for good; every killed run added one more
-    script = (
-        "import sys, time\n"
-        "from projection.cache import atomic_open\n"
-        "with atomic_open(sys.argv[1]) as fh:\n"
-        "    fh.write('half'); fh.flush(); print('writing', flush=True); time.sleep(60)\n"
-    )
     out = tmp_path / "out" / "silver.conll"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen([sys.executable, "-c", _HALF_WRITTEN, str(out)], stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout.readline() == "writing\n"
     proc.kill()
     assert proc.wait(5) == -signal.SIGKILL
