@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from builders.export import DEFAULT_REPO_ID, ExportResult, check_export_dir, check_repo_id
 from builders.export import export as build_export
-from cards.render import merge_cards, records_from_card, render_card
+from cards.render import card_settings, merge_cards, records_from_card, render_card
 from projection.cli.build import _method, add_build_options, make_executor
 
 logger = logging.getLogger("push")
@@ -106,8 +106,10 @@ def publish(
     theirs, foreign_configs, foreign_infos = (
         records_from_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [])
     )
+    settings = card_settings(remote_readme, f"{repo_id}:README.md") if remote_readme else None  # viewer, gating …
     card = render_card(
-        repo_id, merge_cards(theirs, mine), foreign_configs=foreign_configs, foreign_infos=foreign_infos
+        repo_id, merge_cards(theirs, mine), foreign_configs=foreign_configs, foreign_infos=foreign_infos,
+        settings=settings,
     )
     operations: list = [CommitOperationAdd(path_in_repo="README.md", path_or_fileobj=card.encode("utf-8"))]
     new_files = set()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from cards.render import ConfigCard, merge_cards, records_from_card, render_card
+from cards.render import ConfigCard, card_settings, merge_cards, records_from_card, render_card
 from projection.executors.base import Executor
 
 ROWS_PER_FILE = 100_000
@@ -431,4 +431,6 @@ def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
     readme = out / "README.md"
     old, foreign_configs, foreign_infos = _read_card(out)
     merged = merge_cards(old, cards)
-    atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos))
+    settings = card_settings(readme.read_text(encoding="utf-8"), str(readme)) if readme.is_file() else None
+    atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos,
+                                          settings=settings))  # fmt: skip

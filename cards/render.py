@@ -122,6 +122,24 @@ def records_from_card(text: str, where: str = "README.md") -> tuple[list[ConfigC
     return cards, foreign_configs, foreign_infos
 
 
+#: the top-level YAML keys a card's front matter gets from ``metadata``; any other key was put there by someone else
+WRITTEN_KEYS = frozenset({
+    "pretty_name", "language", "license", "license_name", "annotations_creators", "language_creators",
+    "multilinguality", "source_datasets", "task_categories", "task_ids", "tags", "configs", "dataset_info",
+    "silver_ner",
+})  # fmt: skip
+
+
+def card_settings(text: str, where: str = "README.md") -> dict[str, Any]:
+    """What an existing card holds that ``metadata`` does not make, kept when the card is written again: its other
+    top-level keys (``viewer``, ``extra_gated_prompt`` …, under ``"keys"``) and the configs it marks as the default
+    (``default: true``, under ``"defaults"``)."""
+    meta, _ = split_front_matter(text, where)
+    defaults = sorted(e["config_name"] for e in meta.get("configs") or []
+                      if isinstance(e, dict) and e.get("default") is True and "config_name" in e)  # fmt: skip
+    return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults}
+
+
 def merge_cards(existing: Sequence[ConfigCard], new: Sequence[ConfigCard]) -> list[ConfigCard]:
     """Configs of both, the new record winning on a name clash; sorted by name."""
     merged = {c.name: c for c in existing}
@@ -146,8 +164,9 @@ def metrics_table(configs: Sequence[ConfigCard]) -> str:
     return "\n".join(rows) if rows else "| – | – | – | – | – | – | – | – |"
 
 
-def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()) -> dict[str, Any]:
-    """The YAML front matter as a dict (key order is kept when dumped)."""
+def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=(), settings=None) -> dict[str, Any]:
+    """The YAML front matter as a dict (key order is kept when dumped); ``settings``: ``card_settings`` of the card
+    it replaces (its other keys come after ours, its default config keeps ``default: true``)."""
     licenses = sorted({c.license for c in configs})
     meta: dict[str, Any] = {
         "pretty_name": PRETTY_NAME,
@@ -170,9 +189,11 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
     mine = {c.name for c in configs}
     foreign_configs = [e for e in foreign_configs if e.get("config_name") not in mine]
     foreign_infos = [d for d in foreign_infos if d.get("config_name", "default") not in mine]
+    defaults = set((settings or {}).get("defaults", ()))
     entries = [
         {
             "config_name": c.name,
+            **({"default": True} if c.name in defaults else {}),
             "data_files": [{"split": s, "path": c.data_files[s]} for s in sorted(c.data_files)],
         }
         for c in configs
@@ -182,16 +203,19 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
     if infos:
         meta["dataset_info"] = sorted(infos, key=lambda d: d.get("config_name", ""))
     meta["silver_ner"] = {c.name: c.record() for c in configs}
+    meta.update({k: v for k, v in ((settings or {}).get("keys") or {}).items() if k not in WRITTEN_KEYS})
     return meta
 
 
-def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=(), foreign_infos=()) -> str:
-    """``README.md`` text: YAML front matter and the body of ``cards/template.md``."""
+def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=(), foreign_infos=(),
+                settings=None) -> str:
+    """``README.md`` text: YAML front matter and the body of ``cards/template.md``; ``settings``: ``card_settings``
+    of the card it replaces."""
     if not configs:
         raise ValueError("a card needs at least one config")
     configs = sorted(configs, key=lambda c: c.name)
     yaml = _yaml()
-    meta = metadata(configs, foreign_configs, foreign_infos)
+    meta = metadata(configs, foreign_configs, foreign_infos, settings)
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     template = string.Template((resources.files("cards") / "template.md").read_text(encoding="utf-8"))
     first = configs[0]

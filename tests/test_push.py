@@ -9,6 +9,7 @@ from pathlib import Path
 
 import datasets
 import pytest
+import yaml
 from huggingface_hub import HfApi  # noqa: E402
 from huggingface_hub.hf_api import CommitInfo, DatasetInfo  # noqa: E402
 
@@ -282,3 +283,38 @@ def test_publish_refuses_to_replace_a_hub_readme_that_is_no_dataset_card(exporte
     assert str(info.value) == ("org/silver:README.md is not a dataset card (it has no YAML front matter) and "
                                "publishing would replace it; add the front matter or move the text, then publish again")
     assert api.commits == []
+
+
+def test_a_cards_own_settings_survive_publishing_and_exporting_again(exported, tmp_path):
+    """Noted in review: a card written again dropped every top-level key the renderer does not make (the Hub's
+    ``viewer``, a gated repo's ``extra_gated_prompt``) and ``default: true`` on one of our configs; they are kept."""
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    local = (exported.export_dir / "README.md").read_text(encoding="utf-8")
+    meta, body = split_front_matter(local)
+    meta["configs"][0]["default"] = True
+    remote = "---\n" + yaml.safe_dump({**meta, "viewer": False, "extra_gated_prompt": "Agree to the terms."},
+                                      sort_keys=False) + "---\n" + body  # fmt: skip
+    api = FakeApi(tmp=tmp_path, files={"README.md": remote.encode()})
+    push.publish(exported.export_dir, "org/silver", api=api)
+    (commit,) = api.commits
+    (readme,) = [op for op in commit.ops if op.path_in_repo == "README.md"]
+    got, _ = split_front_matter(readme.path_or_fileobj.decode())
+    assert (got["viewer"], got["extra_gated_prompt"]) == (False, "Agree to the terms.")
+    assert got["configs"] == [{"config_name": "europarl-ner.de", "default": True,
+                               "data_files": [{"split": "test", "path": "europarl-ner.de/test-*.parquet"}]}]  # fmt: skip
+    assert MetadataConfigs.from_dataset_card_data(DatasetCardData(**got)).get_default_config_name() == "europarl-ner.de"
+    assert list(got)[-2:] == ["viewer", "extra_gated_prompt"]  # after the keys the card makes
+    # exporting into the folder again keeps what its card holds (on a copy: the export is the module's)
+    import shutil
+
+    from builders.export import write_card
+    from cards.render import records_from_card
+
+    folder = Path(shutil.copytree(exported.export_dir, tmp_path / "again"))
+    (folder / "README.md").write_text(remote, encoding="utf-8")
+    cards, _, _ = records_from_card(remote)
+    write_card(folder, "org/silver", cards)
+    again, _ = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
+    assert (again["viewer"], again["configs"][0]["default"]) == (False, True)
