@@ -168,12 +168,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "--dry-run to only export")
         method = _method(args)
         executor = make_executor(args)
-        result = export(
-            args.configs, args.export_dir, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID,
-            cache_dir=args.cache_dir, num_proc=args.num_proc, silver_cache_dir=args.silver_cache,
-            chunk_size=args.chunk_size,
-            executor=executor, **method,
-        )  # fmt: skip
+        import datasets
+
+        from builders.export import resolve_configs
+        from projection.cli.build import JobDisplay
+
+        datasets.disable_progress_bars()  # one display for the job, as silver-ner build shows it
+        display = JobDisplay(resolve_configs(args.configs), executor.describe())
+        try:
+            result = export(
+                args.configs, args.export_dir, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID,
+                cache_dir=args.cache_dir, num_proc=args.num_proc, silver_cache_dir=args.silver_cache,
+                chunk_size=args.chunk_size, progress=display, executor=executor, **method,
+            )  # fmt: skip
+        finally:
+            display.close()
         print(f"exported {len(result.configs)} config(s), {len(result.files)} files to {result.export_dir}")
         for name, reason in result.failed:
             print(f"push.py: config {name} failed: {reason}", file=sys.stderr)

@@ -175,10 +175,20 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
     assert err.endswith("push.py: error: 403 Forbidden: commit rejected (details)")
 
 
-def test_cli_dry_run_writes_the_export_folder(tmp_path, capsys):
+def test_cli_dry_run_writes_the_export_folder(tmp_path, capsys, caplog):
     argv = ["--configs", "europarl-ner.es", "--dry-run", "--export-dir", str(tmp_path / "e"), "--aligner",
             "fastalign.v1", "--limit", "5", "--cache-dir", str(tmp_path / "ds"), "--matcher", "exact"]  # fmt: skip
-    assert push.main(argv) == 0
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="silver_ner.build"):
+        assert push.main(argv) == 0
+    # the build's progress, as silver-ner build shows it (off a terminal: log lines; noted in review: push.py
+    # showed none)
+    assert [r.getMessage() for r in caplog.records if r.name == "silver_ner.build"] == [
+        "[0/1 configs] europarl-ner.es: running, chunks 0/1",
+        "[0/1 configs] europarl-ner.es: running, chunks 1/1",
+        "[1/1 configs] europarl-ner.es: done, chunks 1/1",
+    ]
     meta, _ = split_front_matter((tmp_path / "e" / "README.md").read_text(encoding="utf-8"))
     assert "match:exact" in meta["silver_ner"]["europarl-ner.es"]["signature"]
     assert meta["silver_ner"]["europarl-ner.es"]["metrics"]["test"]["sentences"] == 5
