@@ -364,6 +364,10 @@ def export(
         task.config(name)
     out = Path(export_dir)
     _read_card(out)  # and the card the new configs will be merged into
+    for name in names:  # each config's folder: a file there would fail the export after the builds
+        if (out / name).exists() and not (out / name).is_dir():
+            raise ValueError(f"{out / name} is a file, where the export writes config {name}'s Parquet files; "
+                             "move it, or choose another export folder")  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     outcomes = list(_outcomes(task, names, executor, report))
     cards, files, failed = [], [], []

@@ -194,3 +194,17 @@ def test_quiet_configures_no_log_lines_off_a_terminal(tmp_path, capsys, monkeypa
             str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds")]  # fmt: skip
     assert main([*argv, "--quiet"]) == 0 and calls == []
     assert main(argv) == 0 and calls == [logging.INFO]
+
+
+def test_a_file_where_a_config_folder_goes_is_refused_before_any_work(tmp_path, capsys):
+    """Noted in review: ``out/<config>`` being a file failed the export after every build, with exit 2 and no card."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "europarl-ner.es").write_text("not a folder\n", encoding="utf-8")
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out", str(out),
+            "--cache-dir", str(tmp_path / "ds"), "--silver-cache", str(tmp_path / "cache"), "--quiet"]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (f"silver-ner: error: {out / 'europarl-ner.es'} is a file, where the export "
+                                       "writes config europarl-ner.es's Parquet files; move it, or choose another "
+                                       "export folder\n")  # fmt: skip
+    assert not (tmp_path / "cache").exists()  # no work was done
