@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from builders.export import DEFAULT_REPO_ID, ExportResult, check_export_dir, check_repo_id
 from builders.export import export as build_export
-from cards.render import card_settings, merge_cards, records_from_card, render_card
+from cards.render import merge_cards, read_card, records_from_card, render_card
 from projection.cli.build import _method, add_build_options, make_executor
 
 logger = logging.getLogger("push")
@@ -103,10 +103,9 @@ def publish(
     if remote_readme and remote_readme.strip() and not remote_readme.startswith("---"):  # as export refuses locally
         raise ValueError(f"{repo_id}:README.md is not a dataset card (it has no YAML front matter) and publishing "
                          "would replace it; add the front matter or move the text, then publish again")  # fmt: skip
-    theirs, foreign_configs, foreign_infos = (
-        records_from_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [])
+    theirs, foreign_configs, foreign_infos, settings = (  # settings: the Hub's viewer, gating …
+        read_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [], None)
     )
-    settings = card_settings(remote_readme, f"{repo_id}:README.md") if remote_readme else None  # viewer, gating …
     card = render_card(
         repo_id, merge_cards(theirs, mine), foreign_configs=foreign_configs, foreign_infos=foreign_infos,
         settings=settings,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from cards.render import ConfigCard, card_settings, merge_cards, records_from_card, render_card
+from cards.render import ConfigCard, merge_cards, read_card, render_card
 from projection.executors.base import Executor
 
 ROWS_PER_FILE = 100_000
@@ -415,17 +415,17 @@ def _write_config(out: Path, outcome: ConfigOutcome) -> None:
         atomic_write_bytes(out / f.path, f.data)
 
 
-def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict]]:
-    """``records_from_card`` of ``out/README.md`` (nothing when there is none); a ``ValueError`` naming the file
-    for a card that does not parse."""
+def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dict | None]:
+    """``read_card`` of ``out/README.md`` (nothing when there is none); a ``ValueError`` naming the file for a card
+    that does not parse."""
     readme = out / "README.md"
     if not readme.is_file():
-        return [], [], []
+        return [], [], [], None
     text = readme.read_text(encoding="utf-8")
     if text.strip() and not text.startswith("---"):  # e.g. a project's own README: the card would replace it
         raise ValueError(f"{readme} is not a dataset card (it has no YAML front matter) and the export would replace "
                          "it; choose another export folder, or move the file")  # fmt: skip
-    return records_from_card(text, str(readme))
+    return read_card(text, str(readme))
 
 
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
@@ -433,8 +433,7 @@ def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
     from projection.cache import atomic_write_text
 
     readme = out / "README.md"
-    old, foreign_configs, foreign_infos = _read_card(out)
+    old, foreign_configs, foreign_infos, settings = _read_card(out)
     merged = merge_cards(old, cards)
-    settings = card_settings(readme.read_text(encoding="utf-8"), str(readme)) if readme.is_file() else None
     atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos,
                                           settings=settings))  # fmt: skip

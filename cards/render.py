@@ -87,7 +87,17 @@ def split_front_matter(text: str, where: str = "README.md") -> tuple[dict[str, A
 def records_from_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], list[dict], list[dict]]:
     """The silver-ner configs of an existing card, and the ``configs``/``dataset_info`` entries of any other
     configs (kept as they are when the card is re-rendered); errors name ``where``."""
+    return _records(split_front_matter(text, where)[0])
+
+
+def read_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], list[dict], list[dict], dict[str, Any]]:
+    """What writing a card again keeps of an existing one, its front matter parsed once: ``records_from_card``'s
+    three parts and its settings (``_settings``)."""
     meta, _ = split_front_matter(text, where)
+    return (*_records(meta), _settings(meta))
+
+
+def _records(meta: dict[str, Any]) -> tuple[list[ConfigCard], list[dict], list[dict]]:
     records = meta.get("silver_ner") or {}
     infos = {d.get("config_name"): d for d in meta.get("dataset_info") or [] if isinstance(d, dict)}
     if isinstance(meta.get("dataset_info"), dict):
@@ -130,11 +140,10 @@ WRITTEN_KEYS = frozenset({
 })  # fmt: skip
 
 
-def card_settings(text: str, where: str = "README.md") -> dict[str, Any]:
+def _settings(meta: dict[str, Any]) -> dict[str, Any]:
     """What an existing card holds that ``metadata`` does not make, kept when the card is written again: its other
     top-level keys (``viewer``, ``extra_gated_prompt`` …, under ``"keys"``) and the configs it marks as the default
     (``default: true``, under ``"defaults"``)."""
-    meta, _ = split_front_matter(text, where)
     defaults = sorted(e["config_name"] for e in meta.get("configs") or []
                       if isinstance(e, dict) and e.get("default") is True and "config_name" in e)  # fmt: skip
     return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults}
@@ -165,8 +174,8 @@ def metrics_table(configs: Sequence[ConfigCard]) -> str:
 
 
 def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=(), settings=None) -> dict[str, Any]:
-    """The YAML front matter as a dict (key order is kept when dumped); ``settings``: ``card_settings`` of the card
-    it replaces (its other keys come after ours, its default config keeps ``default: true``)."""
+    """The YAML front matter as a dict (key order is kept when dumped); ``settings``: those of the card it replaces
+    (``read_card``): its other keys come after ours, its default config keeps ``default: true``."""
     licenses = sorted({c.license for c in configs})
     meta: dict[str, Any] = {
         "pretty_name": PRETTY_NAME,
@@ -209,8 +218,8 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
 
 def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=(), foreign_infos=(),
                 settings=None) -> str:
-    """``README.md`` text: YAML front matter and the body of ``cards/template.md``; ``settings``: ``card_settings``
-    of the card it replaces."""
+    """``README.md`` text: YAML front matter and the body of ``cards/template.md``; ``settings``: those of the card it
+    replaces (``read_card``)."""
     if not configs:
         raise ValueError("a card needs at least one config")
     configs = sorted(configs, key=lambda c: c.name)
