@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
 
 
 def _setup(args, mode: str):
-    from projection.stages.write import ConllSink, check_writable
+    from projection.stages.write import ConllSink, check_distinct, check_writable
 
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be ≥ 1, got {args.limit}")
@@ -58,10 +58,7 @@ def _setup(args, mode: str):
     sinks = [ConllSink(args.out, inputs=inputs)]
     if args.report:
         check_writable(args.report, what="--report", inputs=inputs)
-        import os
-
-        if os.path.abspath(args.report) == os.path.abspath(args.out):  # the report would replace the output
-            raise ValueError("--out and --report must be different files")
+    check_distinct(("--out", "--report"), (args.out, args.report))  # the report would replace the output
     for sink in sinks:
         sink.check()
     return models, config, sinks

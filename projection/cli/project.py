@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
@@ -101,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from projection.options import ModelSettings
     from projection.plans import check_models, file_plan, is_neural
     from projection.runner import run as run_stages
-    from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_writable
+    from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_distinct, check_writable
 
     start = time.perf_counter()
     config = config_from_args(args, "parallel")
@@ -116,12 +115,9 @@ def run(args: argparse.Namespace) -> int:
     sinks = [ConllSink(args.out, inputs=inputs)]
     if args.save_alignments:
         sinks.append(PharaohSink(args.save_alignments, inputs=inputs))
-    outputs = [args.out, args.save_alignments, args.report]
     if args.report:
         check_writable(args.report, what="--report", inputs=inputs)
-    given = [o for o in outputs if o]
-    if len({os.path.abspath(o) for o in given}) != len(given):
-        raise ValueError("--out, --save-alignments and --report must be different files")
+    check_distinct(("--out", "--save-alignments", "--report"), (args.out, args.save_alignments, args.report))
     for sink in sinks:
         sink.check()
 

@@ -41,6 +41,14 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
     return p
 
 
+def check_distinct(options: Sequence[str], paths: Sequence[str | os.PathLike | None]) -> None:
+    """``ValueError`` when two of the given outputs (``paths``, ``None`` for one not given) are one file; the
+    message names every one of ``options``."""
+    given = [os.path.abspath(p) for p in paths if p]
+    if len(set(given)) != len(given):
+        raise ValueError(f"{', '.join(options[:-1])} and {options[-1]} must be different files")
+
+
 class _FileSink(Sink):
     """A sink over one of ``projection.io``'s streaming writers, entered at the first chunk (or at ``close()``
     for an empty run) and left without an error only at ``close()``: the file appears then, atomically."""

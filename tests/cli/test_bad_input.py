@@ -319,3 +319,10 @@ def test_align_corpus_lines_end_at_line_feeds_and_a_byte_order_mark_is_no_word(t
     tgt.write_bytes("Rom ist groß\nParis\n".encode())
     assert read_bitexts([[str(src), str(tgt)]]) == [(["Rome", "is", "big"], ["Rom", "ist", "groß"]),
                                                     (["Paris"], ["Paris"])]  # fmt: skip
+
+
+def test_two_outputs_on_one_file_are_refused(tmp_path):
+    same = str(tmp_path / "o.conll")
+    code, err, s = cli(project(tmp_path, "--report", str(tmp_path / "." / "o.conll"), out=same), tmp_path)
+    assert_one_error(code, err, s)
+    assert err == ["silver-ner: error: --out, --save-alignments and --report must be different files"]
