@@ -11,7 +11,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from projection.align.base import Aligner, Tokens
 from projection.cache import atomic_write_text, file_lock
@@ -42,8 +42,8 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
     h = ContentHasher()
     for chunk in (f"alignments/{_FORMAT}", signature, str(len(src))):
         h.update(chunk)
-    if any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in zip(src, tgt)):
-        h.update("long-pairs/3")  # 0.4.2: long pairs with few first-pass links are cut so that both sides are covered
+    if _has_long_pair(zip(src, tgt)):
+        h.update(_LONG_MARK)
     dotted = False
     for s, t in zip(src, tgt):
         texts = json.dumps(list(s), ensure_ascii=False), json.dumps(list(t), ensure_ascii=False)
@@ -51,8 +51,18 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
             h.update(text)
         dotted = dotted or _dotted(texts[0]) or _dotted(texts[1])  # looked for in the text just made
     if dotted:
-        h.update("dotted-I/2")  # 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
+        h.update(_DOTTED_MARK)
     return h.hexdigest()
+
+
+#: 0.4.2: long pairs with few first-pass links are cut so that both sides are covered
+_LONG_MARK = "long-pairs/3"
+#: 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
+_DOTTED_MARK = "dotted-I/2"
+
+
+def _has_long_pair(pairs: Iterable[tuple[Sequence[str], Sequence[str]]]) -> bool:
+    return any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in pairs)
 
 
 def _dotted(text: str) -> bool:
@@ -65,9 +75,8 @@ def extra_marks(pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> tuple[s
     """The marks of ``cache_key`` that the aligner's extra corpus calls for (a long pair, a dotted I): they go into
     its digest, and so into the signature and the key, since the extra corpus trains the aligner too (0.4.3:
     before, a key marked only the batch, and a batch aligned with Turkish NTREX text reused 0.4.1's links)."""
-    long = any(max(len(s), len(t)) > _LONG_PAIR_TOKENS for s, t in pairs)
     dotted = any(_dotted(w) for s, t in pairs for side in (s, t) for w in side)
-    return (("long-pairs/3",) if long else ()) + (("dotted-I/2",) if dotted else ())
+    return ((_LONG_MARK,) if _has_long_pair(pairs) else ()) + ((_DOTTED_MARK,) if dotted else ())
 
 
 class AlignmentCache:
