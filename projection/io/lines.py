@@ -95,10 +95,10 @@ class OutputFile:
             if not self._prepared:
                 self._finish(exc[0] is None)
         except BaseException as err:  # the last write failed (a full disk): the file is discarded all the same
-            self._cm, self._fh, self._prepared = None, None, False
             cm.__exit__(type(err), err, err.__traceback__)  # type: ignore[union-attr]
             raise
-        self._cm, self._fh, self._prepared = None, None, False
+        finally:
+            self._cm, self._fh, self._prepared = None, None, False
         return cm.__exit__(*exc)  # type: ignore[union-attr]
 
 
