@@ -255,6 +255,56 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
     return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)
 
 
+def _no_word(token: str) -> bool:
+    return not any(ch.isalnum() for ch in token)
+
+
+def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_similarity: float = 0.2) -> ProjectedSentence:
+    """``projected`` with stray words cut from the edges of its multi-word spans: a token with no letter or digit at
+    either edge, and a last word that starts lower case, that an upper-case word before it in the span shows to
+    lie after the name, and that is unlike every word of its English entity (character-trigram Dice below
+    ``min_similarity``, ``scores.char_similarity``). A span keeps at least one word; spans only shrink, so no
+    two come to overlap, and every match keeps its score.
+
+    A statistical aligner links each English word of a name somewhere, and when the target writes the name as
+    one word (German ``Green Paper`` -> ``Grünbuch``), the second English word takes the next target word,
+    often the verb: ``Grünbuch nimmt``, ``Mitgliedstaat erwähnt``. A lower-case adjective that translates a
+    word of the name (``Parlamento europeo``, ``soziale Angelegenheiten``) is like it and stays."""
+    if not 0.0 <= min_similarity <= 1.0:
+        raise ValueError(f"min_similarity must be between 0 and 1, got {min_similarity}")
+    from projection.scores import char_similarity
+
+    tokens = inp.target_tokens
+    entities = inp.entities
+    src = inp.source.tokens
+    matches = []
+    changed = False
+    for m in projected.matches:
+        start, end = m.start, m.end
+        while end - start >= 2:
+            if _no_word(tokens[end - 1]):
+                end -= 1
+            elif _no_word(tokens[start]):
+                start += 1
+            elif (
+                tokens[end - 1][:1].islower()
+                and any(t[:1].isupper() for t in tokens[start : end - 1])
+                and all(char_similarity(tokens[end - 1], w) < min_similarity
+                        for w in src[entities[m.entity].start : entities[m.entity].end])
+            ):  # fmt: skip
+                end -= 1
+            else:
+                break
+        if (start, end) != (m.start, m.end):
+            m = Match(m.entity, start, end, m.score)
+            changed = True
+        matches.append(m)
+    if not changed:
+        return projected
+    spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
+    return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)
+
+
 # -- the registry the method's ``refine`` setting names (applied in order after the matching) ------------------
 
 from projection.registry import Registry  # noqa: E402
@@ -272,3 +322,10 @@ def make_anchor():
 def make_bridge():
     """``bridge_links`` with ``max_link_len=3`` (measured on dev and not a default)."""
     return bridge_links
+
+
+@REFINERS.register("trim.v1", alias="trim")
+def make_trim():
+    """``trim_edges`` with ``min_similarity=0.2`` (chosen on the gold-projection development set,
+    benchmarks/README.md)."""
+    return trim_edges
