@@ -9,7 +9,7 @@ from silver import default_run
 
 from projection import ProjectionConfig
 from projection.consistency import apply_lexicon, build_lexicon
-from projection.refine import anchor_names, bridge_links
+from projection.refine import anchor_names, bridge_links, trim_edges
 from projection.types import ProjectionInput
 
 
@@ -81,6 +81,8 @@ METHODS = {
     "capstem+anchor+lexicon": partial(_lexicon, _CAPSTEM, [anchor_names], {}, {}),
     "capstem+anchor+names": partial(_refined, _NAMES, [anchor_names]),
     "capstem+anchor+names+similar": partial(_refined, _SIMILAR, [anchor_names]),
+    # the 0.4.0 default, then trim.v1 (stray words cut from the spans' edges): the same alignments as +names
+    "capstem+anchor+names+trim": partial(_refined, _NAMES, [anchor_names, trim_edges]),
     "capstem+anchor+names+similar-cased": partial(_refined, _SIMILAR_CASED, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
     "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names],

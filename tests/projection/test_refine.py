@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from projection.refine import ANCHOR_SCORE, anchor_groups, anchor_names, bridge_links, contains_name, name_keys
+from projection.refine import (
+    ANCHOR_SCORE,
+    anchor_groups,
+    anchor_names,
+    bridge_links,
+    contains_name,
+    name_keys,
+    trim_edges,
+)
 from projection.types import Alignment, Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
 
@@ -180,3 +188,55 @@ def test_no_entity_moves_onto_a_span_of_an_entity_with_several():
     assert anchor_names(inp, projected) == projected
     free = ProjectedSentence((Span(1, 2, "PER"),), held[:1], 2)  # with one span, entity 1 takes its name
     assert anchor_names(inp, free).matches == (held[0], Match(1, 3, 4, ANCHOR_SCORE))
+
+
+def test_trim_cuts_the_verb_a_compound_pulled_into_the_span():
+    # "Green Paper" is one German word; eflomal linked "Paper" to the verb after it
+    x = inp(["The", "Green", "Paper", "addresses"], ["O", "B-MISC", "I-MISC", "O"],
+            ["Das", "Grünbuch", "nimmt", "sich"], [(1, 1), (2, 2)])  # fmt: skip
+    out = trim_edges(x, proj(["MISC"], [(0, 1, 3, 1.0)], 1))
+    assert out.spans == (Span(1, 2, "MISC"),)
+    assert out.matches == (Match(0, 1, 2, 1.0),)  # the score stays the matching's
+    assert out.n_source_entities == 1
+
+
+def test_trim_cuts_punctuation_at_either_edge_then_lower_case_words_in_turn():
+    # "- Lissabon" loses the dash; "Montreal zu mißachten" loses both words (Dice 0 with "Montreal", "Convention")
+    x = inp(["Lisbon", "and", "Montreal", "Convention"], ["B-LOC", "O", "B-MISC", "I-MISC"],
+            ["-", "Lissabon", "und", "Montreal", "zu", "mißachten", "."])  # fmt: skip
+    out = trim_edges(x, proj(["LOC", "MISC"], [(0, 0, 2, 0.5), (1, 3, 7, 0.5)], 2))
+    assert out.spans == (Span(1, 2, "LOC"), Span(3, 4, "MISC"))
+
+
+def test_trim_keeps_a_word_like_the_english_and_spans_with_no_upper_case_word_before():
+    # "europeo" ~ "European" (Dice 10/15); "premier ministre" has no upper-case word; a leading "monsieur" stays
+    cases = [
+        (["European", "Parliament"], ["Parlamento", "europeo"], (0, 2)),
+        (["Prime", "Minister"], ["premier", "ministre"], (0, 2)),
+        (["Mr", "Speaker"], ["monsieur", "le", "Orateur"], (0, 3)),
+        (["Green", "Paper"], ["nimmt"], (0, 1)),  # a span keeps at least one word
+    ]
+    for src, tgt, (a, b) in cases:
+        x = inp(src, ["B-ORG"] + ["I-ORG"] * (len(src) - 1), tgt)
+        p = proj(["ORG"], [(0, a, b, 0.7)], 1)
+        assert trim_edges(x, p) is p, (src, tgt)
+
+
+def test_trim_threshold_is_strict():
+    # "bxyzwvu" and "Bxq" share one of 7 + 3 trigrams: Dice exactly 0.2, which is not below 0.2
+    x = inp(["Bxq"], ["B-PER"], ["Ccc", "bxyzwvu"])
+    p = proj(["PER"], [(0, 0, 2, 0.5)], 1)
+    assert trim_edges(x, p) is p
+    assert trim_edges(x, p, min_similarity=0.21).spans == (Span(0, 1, "PER"),)
+    with pytest.raises(ValueError, match="min_similarity"):
+        trim_edges(x, p, min_similarity=1.5)
+
+
+def test_trim_is_a_refinement_by_name():
+    from projection.config import ProjectionConfig
+    from projection.refine import REFINERS
+
+    assert REFINERS.create("trim") is trim_edges
+    config = ProjectionConfig(refine=("anchor", "trim"))
+    assert config.refine == ("anchor.v1", "trim.v1")
+    assert config.build_refiners() == (anchor_names, trim_edges)
