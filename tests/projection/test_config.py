@@ -45,7 +45,7 @@ def test_default_config_with_the_built_aligners_signature():
 def test_refinements_are_named_and_unknown_ones_list_the_valid_ones():
     assert fixed(refine=("anchor",)).refine == ("anchor.v1",)
     assert "|refine:anchor.v1+bridge.v1|" in fixed(refine=("anchor.v1", "bridge.v1")).signature().format()
-    with pytest.raises(ValueError, match="unknown refinement 'glue.v1'; valid: anchor, anchor.v1, bridge, bridge.v1"):
+    with pytest.raises(ValueError, match="unknown refinement 'glue.v1'; valid: anchor, anchor.v1, bridge, bridge.v1, trim, trim.v1$"):
         fixed(refine=("glue.v1",))
 
 
