@@ -1,8 +1,8 @@
 """Text preparation for the statistical aligners, with no downloaded data.
 
 * ``tokenize``: a Unicode-aware rule tokenizer for raw lines (e.g. NTREX): runs of letters, digits and
-  combining marks form words (keeping inner hyphens/apostrophes and digit separators such as ``3.5`` or
-  ``1,000``); every other non-space character is a token of its own.
+  combining marks form words (keeping inner hyphens/apostrophes, zero-width (non-)joiners and soft hyphens, and
+  digit separators such as ``3.5`` or ``1,000``); every other non-space character is a token of its own.
 * ``stem``: lowercase and keep the first ``n`` characters; the aligners learn over stems while the link
   indices keep referring to the original tokens. With ``from_name=True`` (the aligners' opt-in
   ``stem_from="name"``) a name glued to a short prefix is stemmed from where the name starts
@@ -24,6 +24,11 @@ from projection.signature import content_hash
 
 _INNER_JOINERS = frozenset("-'’")
 _DIGIT_JOINERS = frozenset(".,")
+#: invisible characters that belong inside a word: zero-width non-joiner and joiner (Persian ``می‌خواهم``,
+#: Malayalam and Devanagari conjuncts), soft hyphen, word joiner; one that joins no two word characters is dropped
+_ZERO_WIDTH_JOINERS = frozenset("\u200c\u200d\u00ad\u2060")
+#: zero-width space: a word break that shows none
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 def _is_word_char(ch: str) -> bool:
@@ -37,7 +42,7 @@ def tokenize(line: str) -> list[str]:
     k, n = 0, len(text)
     while k < n:
         ch = text[k]
-        if ch.isspace():
+        if ch.isspace() or ch == _ZERO_WIDTH_SPACE or ch in _ZERO_WIDTH_JOINERS:
             k += 1
             continue
         if not _is_word_char(ch):
@@ -52,7 +57,9 @@ def tokenize(line: str) -> list[str]:
                 continue
             joiner, nxt = text[k], text[k + 1] if k + 1 < n else ""
             if nxt and _is_word_char(nxt) and (
-                joiner in _INNER_JOINERS or (joiner in _DIGIT_JOINERS and text[k - 1].isdigit() and nxt.isdigit())
+                joiner in _INNER_JOINERS
+                or joiner in _ZERO_WIDTH_JOINERS
+                or (joiner in _DIGIT_JOINERS and text[k - 1].isdigit() and nxt.isdigit())
             ):
                 k += 2
                 continue

@@ -61,3 +61,12 @@ def test_corpus_digest() -> None:
     assert corpus_digest(None) == "none"
     assert len(corpus_digest([(["a"], ["b"])])) == 8
     assert corpus_digest([(["a b"], ["c"])]) != corpus_digest([(["a", "b"], ["c"])])
+
+
+def test_tokenize_keeps_zero_width_joiners_inside_words() -> None:
+    # Persian "I want" is one word written with a zero-width non-joiner; it was three tokens (the ZWNJ alone)
+    assert tokenize("من می\u200cخواهم.") == ["من", "می\u200cخواهم", "."]
+    assert tokenize("ക്\u200dക a\u00adb x\u2060y") == ["ക്\u200dക", "a\u00adb", "x\u2060y"]
+    # a joiner that joins nothing is dropped, and a zero-width space breaks words as a space does
+    assert tokenize("a\u200c b \u200d\u200c") == ["a", "b"]
+    assert tokenize("one\u200btwo") == ["one", "two"]
