@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import time
 from typing import Any, TextIO
 
@@ -119,7 +120,11 @@ def _method(args: argparse.Namespace) -> dict[str, Any]:
 
 class JobDisplay:
     """One progress display for the whole job: chunks done / total per config. On a terminal one status line
-    redrawn in place; otherwise one ``logging`` line per event."""
+    redrawn in place; otherwise one ``logging`` line per event.
+
+    Events may come from two threads (on Ray, a thread polls the tasks' mailbox while the main thread reports a
+    config whose task died), so each is taken under a lock, and a config that is done or failed stays so: a
+    ``running`` event of it that was still in the mailbox is dropped."""
 
     def __init__(self, names: list[str], where: str, stream: TextIO = sys.stderr, tty: bool | None = None) -> None:
         self.names = names
@@ -128,8 +133,16 @@ class JobDisplay:
         self.tty = stream.isatty() if tty is None else tty
         self.state: dict[str, Any] = {}
         self._width = 0
+        self._lock = threading.Lock()
 
     def __call__(self, event) -> None:
+        with self._lock:
+            self._take(event)
+
+    def _take(self, event) -> None:
+        before = self.state.get(event.config)
+        if before is not None and before.state != "running" and event.state == "running":
+            return
         self.state[event.config] = event
         if self.tty:
             self._draw()
@@ -157,6 +170,10 @@ class JobDisplay:
         self._width = len(text)
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self.tty and self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()

@@ -68,6 +68,22 @@ def test_the_terminal_display_is_one_line_for_the_whole_job():
     assert "\n" not in stream.getvalue() and stream.getvalue().startswith("\rbuild [")
 
 
+def test_a_finished_config_stays_finished_when_a_stale_running_event_arrives(caplog):
+    """Found in review: on Ray the mailbox thread could hand over a dead task's last ``running`` event after the
+    main thread had reported the config failed, and the display showed it running again."""
+    stream = io.StringIO()
+    display = JobDisplay(["europarl-ner.de", "europarl-ner.es"], "ray (local, 2 CPUs)", stream, tty=True)
+    display(Progress("europarl-ner.de", 0, None, 0, "failed"))
+    display(Progress("europarl-ner.de", 3, 6))  # posted by the task before it died
+    display(Progress("europarl-ner.es", 1, 6))
+    assert display.line() == "build [ray (local, 2 CPUs)]: 1/2 configs, chunks 1/? · europarl-ner.es 1/6"
+    logged = JobDisplay(["europarl-ner.de"], "local", io.StringIO(), tty=False)
+    with caplog.at_level(logging.INFO, logger="silver_ner.build"):
+        logged(Progress("europarl-ner.de", 6, 6, state="done"))
+        logged(Progress("europarl-ner.de", 5, 6))
+    assert [r.getMessage() for r in caplog.records] == ["[1/1 configs] europarl-ner.de: done, chunks 6/6"]
+
+
 def test_a_local_build_logs_progress_and_writes_the_layout(tmp_path, capsys, caplog):
     argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out",
             str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds")]  # fmt: skip
