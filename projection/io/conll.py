@@ -411,7 +411,7 @@ class ConllReader:
                     try:
                         p = tag_parts(tag, where=f"{path}:{lineno}")
                     except ValueError as err:
-                        raise ConllError(str(err)) from None
+                        raise ConllError(str(err) + _other_tag_column(cols, tag_col)) from None
                 if p[0] and p[1] != prev:
                     tag = p[2]
                     self.repaired += 1
@@ -435,6 +435,22 @@ class ConllReader:
             if not tokens:
                 first = lineno
             tokens.append(token)
+
+
+def _other_tag_column(cols: list[str], tag_col: int) -> str:
+    """A hint for a line whose tag column holds no tag while another column does (UNER's ``.iob2``: ``ID FORM NER -
+    annotator``, read with the tag in the last column): which column to keep, and how."""
+    at = tag_col % len(cols)
+    other = [k for k, c in enumerate(cols) if k != at and _is_tag(c)]
+    if len(cols) < 3 or not other or at != len(cols) - 1:  # a column chosen by the caller is not second-guessed
+        return ""
+    k = other[0]
+    token = k - 1 if k > 0 else k + 1
+    first, second = sorted((token + 1, k + 1))
+    cut = f"cut -f{first},{second}"
+    return (f"; column {k + 1} holds a tag ({cols[k].strip(WS)!r}): this file has more columns than a token and a "
+            f"tag (UNER's .iob2 is ID, FORM, NER, ...), and the tag is read from column {at + 1}; keep the token "
+            f"and tag columns first (for a tab-separated file: {cut} FILE > FILE.conll)")
 
 
 def _head(blocks: Iterator[str]) -> tuple[list[str], list[str]]:

@@ -582,3 +582,19 @@ def test_a_failing_last_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert info.value.errno == errno.ENOSPC and writer._fh is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.conll"]
     assert path.read_text(encoding="utf-8") == "old\tO\n\n"
+
+
+def test_a_uner_layout_is_named_with_the_columns_to_keep(tmp_path):
+    """UNER's .iob2 (ID FORM NER - annotator) read with the tag in the last column: the error said only that '-'
+    is not a tag; it now names the column that holds one and how to keep it."""
+    path = write(tmp_path, "# sent_id = n01\n1\tObama\tB-PER\t-\t-\n2\twrote\tO\t-\t-\n")
+    with pytest.raises(ConllError) as err:
+        read_conll(path)
+    assert str(err.value) == (
+        f"{path}:2: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got '-'; column 3 holds a tag ('B-PER'): this "
+        "file has more columns than a token and a tag (UNER's .iob2 is ID, FORM, NER, ...), and the tag is read from "
+        "column 5; keep the token and tag columns first (for a tab-separated file: cut -f2,3 FILE > FILE.conll)"
+    )
+    # a two-column file with a bad tag has no other column to name
+    with pytest.raises(ConllError, match=r"got 'X'$"):
+        read_conll(write(tmp_path, "Obama\tX\n", "two.conll"))
