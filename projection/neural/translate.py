@@ -81,6 +81,18 @@ class Translator:
             sig += f"+tok={model_identity(self.tokenizer_name)}"
         return sig + (f"(beams={self.num_beams})" if self.num_beams else "")
 
+    def precision(self) -> str:
+        """``"bf16"`` where the model runs on a GPU, else ``"fp32"``: the dtype ``_load`` gives it (resolves the
+        device, importing torch, without loading the model)."""
+        self.device = pick_device(self.device)
+        return "bf16" if self.device.startswith("cuda") else "fp32"
+
+    def cache_signature(self) -> str:
+        """The translation cache's model key: ``signature()``, plus ``+dtype=bf16`` for a model that runs in bf16,
+        whose translations can differ from fp32 ones (a CPU run took a GPU run's cached bf16 translations
+        before). fp32 keeps the key of earlier versions, so CPU caches stay valid."""
+        return self.signature() + ("+dtype=bf16" if self.precision() == "bf16" else "")
+
     def check_language(self, lang: str) -> None:
         """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""
         if lang not in self.lang_codes and "m2m100" not in self.model_name.lower() and nllb_code(lang) is None:
@@ -91,12 +103,12 @@ class Translator:
         if self._model is None:
             torch = require("torch", purpose="translation")
             transformers = require("transformers", purpose="translation")
-            self.device = pick_device(self.device)
+            precision = self.precision()
             tok_name, tok_kwargs = pretrained_args(self.tokenizer_name or self.model_name)
             name, kwargs = pretrained_args(self.model_name)
             try:
                 self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
-                dtype = torch.bfloat16 if self.device.startswith("cuda") else torch.float32
+                dtype = torch.bfloat16 if precision == "bf16" else torch.float32
                 model = transformers.AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, **kwargs)
             except OSError as err:
                 raise load_error(self.model_name, self.role, self.option, err) from err
@@ -137,7 +149,7 @@ class Translator:
         """One translation per text (empty text -> empty translation)."""
         stats = TranslationStats(texts=len(texts))
         self.last_stats = stats
-        sig = self.signature()
+        sig = self.cache_signature()
         src_code, tgt_code = (self.lang_codes.get(src) or src), (self.lang_codes.get(tgt) or tgt)
         unique = sorted({t for t in texts if t.strip()})
         done = self.cache.get_many(sig, src_code, tgt_code, unique) if self.cache else {}

@@ -54,6 +54,26 @@ def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
     assert again._model is None  # everything came from the cache: the model was never loaded
 
 
+@pytest.mark.neural
+def test_bf16_translations_are_cached_apart_from_fp32_ones(tiny_models, tmp_path):
+    """Left alone before: a model on a GPU runs in bf16, on CPU in fp32, and both shared one cache key, so a CPU
+    run took a GPU run's cached translations. The key now names bf16 (fp32 keeps the old key)."""
+    from projection.neural.translate import Translator
+
+    cache = TranslationCache(tmp_path / "c")
+    cpu = Translator(str(tiny_models["mt"]), cache=cache, device="cpu", progress=False)
+    gpu = Translator(str(tiny_models["mt"]), cache=cache, device="cuda", progress=False)
+    assert (cpu.precision(), gpu.precision()) == ("fp32", "bf16")
+    assert cpu.cache_signature() == cpu.signature()
+    assert gpu.cache_signature() == cpu.signature() + "+dtype=bf16"
+    texts = ["Nairobi ni mji mkuu ."]
+    fp32 = cpu.translate(texts, "swa", "en")
+    cache.put_many(gpu.cache_signature(), "swa", "en", {texts[0]: "from a GPU run"})
+    assert gpu.translate(texts, "swa", "en") == ["from a GPU run"] and gpu._model is None  # its own entry
+    again = Translator(str(tiny_models["mt"]), cache=TranslationCache(tmp_path / "c"), device="cpu", progress=False)
+    assert again.translate(texts, "swa", "en") == fp32 and again.last_stats.cached == 1
+
+
 def test_cache_files_are_whole_json(tmp_path):
     cache = TranslationCache(tmp_path)
     cache.put_many("m", "swa", "en", {"a": "A"})
