@@ -269,7 +269,7 @@ def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_simila
     A statistical aligner links each English word of a name somewhere, and when the target writes the name as
     one word (German ``Green Paper`` -> ``Grünbuch``), the second English word takes the next target word,
     often the verb: ``Grünbuch nimmt``, ``Mitgliedstaat erwähnt``. A lower-case adjective that translates a
-    word of the name (``Parlamento europeo``, ``soziale Angelegenheiten``) is like it and stays."""
+    word of the name (``Parlamento europeo``, ``Banca centrale europea``) is like it and stays."""
     if not 0.0 <= min_similarity <= 1.0:
         raise ValueError(f"min_similarity must be between 0 and 1, got {min_similarity}")
     from projection.scores import char_similarity
