@@ -6,8 +6,14 @@ issue 9 was chosen on Europarl).
 Each run aligns de/es/it afresh (the default aligner with the shipped NTREX-128 text, as ``silver-ner
 demo``; no alignment cache) for each method, projects and scores against the target gold:
 
-- ``default``: the default since 0.4.0 (eflomal with ``stem_from=name`` and ``name_prior=10``, greedy, ``anchor.v1``);
+- ``default``: the parallel default of this version (eflomal with ``stem_from=name`` and ``name_prior=10``, greedy,
+  ``anchor.v1``);
 - ``default-0.3``: the 0.3.0 default (the same without the name prior).
+
+``--paired NAME=REFINE`` adds a method that projects through each run's ``default`` alignments with the
+default's settings but the refinements ``REFINE`` (``+``-joined, or ``none``): it differs from the default only in
+the projection, so the difference is the refinements' alone, with no new eflomal sample
+(``--paired trim=anchor.v1+trim.v1``: the default with ``trim.v1``). ``--methods default`` skips ``default-0.3``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from projection.demo import run_demo
+from projection.evaluate import evaluate
+from projection.io.package_data import europarl
 from projection.options import default_config
+from projection.plans import project_corpus
 
 
 def methods() -> dict:
@@ -35,16 +44,35 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--methods", nargs="+", default=list(methods()), choices=list(methods()))
+    ap.add_argument("--paired", nargs="*", default=[], metavar="NAME=REFINE")
     args = ap.parse_args()
+    paired = {}
+    for item in args.paired:
+        name, _, refine = item.partition("=")
+        paired[name] = default_config("parallel", refine=() if refine == "none" else tuple(refine.split("+")))
+    if paired and "default" not in args.methods:
+        ap.error("--paired projects through the default's alignments: keep default in --methods")
+    source = europarl("en").sentences
     rows = []
     for r in range(args.runs):
-        for name, config in methods().items():
-            for res in run_demo(("de", "es", "it"), config, use_cache=False, progress=False):
+        for name in args.methods:
+            for res in run_demo(("de", "es", "it"), methods()[name], use_cache=False, progress=False):
                 rows.append({"run": r, "method": name, "lang": res.lang, "f1": round(100 * res.scores.f1, 2),
                              "signature": res.run.signature.format()})  # fmt: skip
                 print({k: v for k, v in rows[-1].items() if k != "signature"}, flush=True)
+                if name != "default":
+                    continue
+                target = europarl(res.lang).sentences
+                for other, config in paired.items():
+                    out = project_corpus(source, [t.tokens for t in target], config, alignments=list(res.run.alignments),
+                                         use_cache=False, progress=False)  # fmt: skip
+                    f1 = evaluate([t.tags for t in target], out.tags).f1
+                    rows.append({"run": r, "method": other, "lang": res.lang, "f1": round(100 * f1, 2),
+                                 "signature": out.signature.format()})  # fmt: skip
+                    print({k: v for k, v in rows[-1].items() if k != "signature"}, flush=True)
     summary = {}
-    for name in methods():
+    for name in [*args.methods, *paired]:
         per_run = [statistics.mean(x["f1"] for x in rows if x["run"] == r and x["method"] == name) for r in range(args.runs)]
         summary[name] = {"per_run": [round(v, 2) for v in per_run], "mean": round(statistics.mean(per_run), 2)}
         print(f"{name}: Europarl avg per run {summary[name]['per_run']}, mean {summary[name]['mean']:.2f}")
