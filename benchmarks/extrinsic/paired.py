@@ -1,0 +1,66 @@
+"""Two methods' resampled dev runs side by side: the paired comparison of step 2′ (benchmarks/README.md,
+*Stray words at a span's end*), from the JSON files of ``noise.py --resample`` for each method.
+
+    python benchmarks/extrinsic/paired.py benchmarks/results/extrinsic_dev_resample_names.json \\
+        benchmarks/results/extrinsic_dev_resample_trim.json --tprojection benchmarks/results/extrinsic_dev_trim.json
+
+Both files must hold the same languages and number of replicates, made with the same ``--cache`` (replicate r of
+either method projects through the same eflomal sample). Per language: each method's mean over the replicates
+(the run's own draw, ``f1``, is left out: ``run.py`` made it for both on other links), their difference, and each
+method's difference from T-Projection's F1 (read from a ``run.py`` JSON). Then the two checks of step 2′: the
+mean difference and the lowest language's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+
+def replicate_means(path: Path) -> tuple[str, dict[str, float]]:
+    data = json.loads(path.read_text())
+    if data.get("kind") != "resample":
+        raise SystemExit(f"{path}: not a noise.py --resample run (kind {data.get('kind')!r})")
+    return data["method"], {lang: statistics.mean(row["replicates"]) for lang, row in data["languages"].items()}
+
+
+def tprojection_f1(path: Path) -> dict[str, float]:
+    data = json.loads(path.read_text())
+    return {lang: row["methods"]["tprojection"]["f1"] for lang, row in data["languages"].items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("base", type=Path, help="noise.py --resample JSON of the current default")
+    ap.add_argument("new", type=Path, help="noise.py --resample JSON of the candidate")
+    ap.add_argument("--tprojection", type=Path, help="a run.py JSON of the same split with T-Projection's F1")
+    args = ap.parse_args(argv)
+    base_name, base = replicate_means(args.base)
+    new_name, new = replicate_means(args.new)
+    if base.keys() != new.keys():
+        raise SystemExit(f"the files hold different languages: {sorted(base)} and {sorted(new)}")
+    tp = tprojection_f1(args.tprojection) if args.tprojection else {}
+    print(f"| lang | T-Proj | {base_name} | {new_name} | difference |")
+    print("|---|---|---|---|---|")
+    for lang in base:
+        ref = f"{tp[lang]:.2f}" if lang in tp else "–"
+        print(f"| {lang} | {ref} | {base[lang]:.2f} | {new[lang]:.2f} | {new[lang] - base[lang]:+.2f} |")
+    diffs = {lang: new[lang] - base[lang] for lang in base}
+    mean_base, mean_new = statistics.mean(base.values()), statistics.mean(new.values())
+    ref = f"{statistics.mean(tp.values()):.2f}" if tp else "–"
+    print(f"| avg | {ref} | {mean_base:.2f} | {mean_new:.2f} | {mean_new - mean_base:+.2f} |")
+    worst = min(diffs, key=diffs.get)
+    print(f"mean difference {mean_new - mean_base:+.2f}; lowest language {worst} {diffs[worst]:+.2f}")
+    for name, means in ((base_name, base), (new_name, new)):
+        if tp:
+            gaps = {lang: means[lang] - tp[lang] for lang in means}
+            low = min(gaps, key=gaps.get)
+            print(f"{name} - T-Projection: mean {statistics.mean(gaps.values()):+.2f}, lowest {low} {gaps[low]:+.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

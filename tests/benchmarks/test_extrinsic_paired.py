@@ -1,0 +1,44 @@
+"""``benchmarks/extrinsic/paired.py``: the paired comparison of two resampled dev runs, on hand-made files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "extrinsic"))
+
+from paired import main  # noqa: E402
+
+
+def noise_file(path: Path, method: str, rows: dict[str, tuple[float, list[float]]], kind: str = "resample") -> Path:
+    languages = {lang: {"f1": f1, "replicates": reps, "sd": 0.0} for lang, (f1, reps) in rows.items()}
+    path.write_text(json.dumps({"split": "dev", "method": method, "kind": kind, "languages": languages}))
+    return path
+
+
+def test_means_leave_out_the_runs_own_draw_and_the_checks_name_the_lowest_language(tmp_path, capsys):
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (90.0, [30.0, 33.0, 36.0]), "ibo": (0.0, [40.0, 41.0])})
+    new = noise_file(tmp_path / "b.json", "new", {"hau": (10.0, [34.0, 34.0, 34.0]), "ibo": (0.0, [42.0, 42.5])})
+    tp = tmp_path / "run.json"
+    tp.write_text(json.dumps({"languages": {"hau": {"methods": {"tprojection": {"f1": 35.0}}},
+                                            "ibo": {"methods": {"tprojection": {"f1": 43.0}}}}}))  # fmt: skip
+    assert main([str(base), str(new), "--tprojection", str(tp)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "| lang | T-Proj | old | new | difference |",
+        "|---|---|---|---|---|",
+        "| hau | 35.00 | 33.00 | 34.00 | +1.00 |",
+        "| ibo | 43.00 | 40.50 | 42.25 | +1.75 |",
+        "| avg | 39.00 | 36.75 | 38.12 | +1.38 |",
+        "mean difference +1.38; lowest language hau +1.00",
+        "old - T-Projection: mean -2.25, lowest ibo -2.50",
+        "new - T-Projection: mean -0.88, lowest hau -1.00",
+    ]
+
+
+def test_a_drop_run_is_refused(tmp_path):
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (1.0, [1.0])}, kind="drop10")
+    with pytest.raises(SystemExit, match="not a noise.py --resample run"):
+        main([str(base), str(base)])
