@@ -74,8 +74,12 @@ def main() -> int:
     summary = {}
     for name in [*args.methods, *paired]:
         per_run = [statistics.mean(x["f1"] for x in rows if x["run"] == r and x["method"] == name) for r in range(args.runs)]
-        summary[name] = {"per_run": [round(v, 2) for v in per_run], "mean": round(statistics.mean(per_run), 2)}
-        print(f"{name}: Europarl avg per run {summary[name]['per_run']}, mean {summary[name]['mean']:.2f}")
+        per_lang = {lang: round(statistics.mean(x["f1"] for x in rows if x["lang"] == lang and x["method"] == name), 2)
+                    for lang in ("de", "es", "it")}  # fmt: skip
+        summary[name] = {"per_run": [round(v, 2) for v in per_run], "mean": round(statistics.mean(per_run), 2),
+                         "per_language": per_lang}  # fmt: skip
+        print(f"{name}: Europarl avg per run {summary[name]['per_run']}, mean {summary[name]['mean']:.2f}, "
+              f"per language {per_lang}")  # fmt: skip
     if args.out:
         args.out.write_text(json.dumps({"runs": rows, "summary": summary}, indent=1) + "\n")
     return 0
