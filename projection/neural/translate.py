@@ -82,10 +82,11 @@ class Translator:
         return sig + (f"(beams={self.num_beams})" if self.num_beams else "")
 
     def precision(self) -> str:
-        """``"bf16"`` where the model runs on a GPU, else ``"fp32"``: the dtype ``_load`` gives it (resolves the
-        device, importing torch, without loading the model)."""
-        self.device = pick_device(self.device)
-        return "bf16" if self.device.startswith("cuda") else "fp32"
+        """``"bf16"`` where the model runs on a GPU, else ``"fp32"``: the dtype ``_load`` gives it, for the device
+        given or the one this process would pick (importing torch, loading no model). The device is not fixed
+        here: a translator built in a Ray driver still picks its own device in the worker that loads it."""
+        device = pick_device(self.device)
+        return "bf16" if device.startswith("cuda") else "fp32"
 
     def cache_signature(self) -> str:
         """The translation cache's model key: ``signature()``, plus ``+dtype=bf16`` for a model that runs in bf16,
@@ -103,6 +104,7 @@ class Translator:
         if self._model is None:
             torch = require("torch", purpose="translation")
             transformers = require("transformers", purpose="translation")
+            self.device = pick_device(self.device)
             precision = self.precision()
             tok_name, tok_kwargs = pretrained_args(self.tokenizer_name or self.model_name)
             name, kwargs = pretrained_args(self.model_name)

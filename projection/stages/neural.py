@@ -23,6 +23,13 @@ def model_part(identity: str, **options) -> Part:
     return Part.of(identity, **options)
 
 
+def _bf16(translator) -> str | None:
+    """``"bf16"`` for a translator whose model runs in bf16 (on a GPU), as this process sees it; ``None`` (not
+    signed, the signature of earlier versions) for fp32. A Ray driver without a GPU signs fp32 for workers that
+    translate on GPUs: the README says so."""
+    return "bf16" if translator.precision() == "bf16" else None
+
+
 class TranslateStage(Stage):
     """``to_english``: fills ``source`` with the English words of the target's translation (translate-test);
     otherwise fills ``target`` with the words of the English source's translation (translate-train) and
@@ -42,7 +49,7 @@ class TranslateStage(Stage):
 
         t = self.translator
         code = t.lang_codes.get(self.lang)
-        return (("mt", model_part(model_identity(t.model_name), code=code, beams=t.num_beams)),)
+        return (("mt", model_part(model_identity(t.model_name), code=code, beams=t.num_beams, dtype=_bf16(t))),)
 
     def check(self) -> None:
         self.translator.check_language(self.lang)
@@ -144,7 +151,8 @@ class BackTranslateStage(Stage):
         t = self.translator
         tok = model_identity(t.tokenizer_name) if t.tokenizer_name else None
         code = t.lang_codes.get(self.lang)  # --mt-lang-code reaches this translator too
-        return (("bt", model_part(model_identity(t.model_name), tok=tok, code=code, beams=t.num_beams)),)
+        return (("bt", model_part(model_identity(t.model_name), tok=tok, code=code, beams=t.num_beams,
+                                  dtype=_bf16(t))),)  # fmt: skip
 
     def check(self) -> None:
         self.translator.check_language(self.lang)

@@ -74,6 +74,30 @@ def test_bf16_translations_are_cached_apart_from_fp32_ones(tiny_models, tmp_path
     assert again.translate(texts, "swa", "en") == fp32 and again.last_stats.cached == 1
 
 
+@pytest.mark.neural
+def test_a_bf16_translator_is_signed_and_keeps_its_device_unpicked(tiny_models):
+    """The run signature names bf16 (so a build resumed from checkpoints on a CPU does not take chunks translated
+    in bf16 on a GPU); fp32 is not named, as before. Signing does not fix the device: a translator built in a Ray
+    driver without a GPU still picks the GPU of the worker that loads it."""
+    from projection.neural.translate import Translator
+    from projection.signature import Part
+    from projection.stages.neural import BackTranslateStage, TranslateStage
+
+    def parts(device):
+        t = Translator(str(tiny_models["mt"]), device=device, progress=False, num_beams=2)
+        fields = TranslateStage(t, "swa", to_english=True).signature() + BackTranslateStage(t, "swa").signature()
+        return [part for _, part in fields], t
+
+    (cpu_mt, cpu_bt), _ = parts("cpu")
+    (gpu_mt, gpu_bt), _ = parts("cuda")
+    assert cpu_mt.options == cpu_bt.options == (("beams", "2"),)  # as before: fp32 is not named
+    assert gpu_mt == Part(cpu_mt.name, (("beams", "2"), ("dtype", "bf16")))
+    assert gpu_bt == Part(cpu_bt.name, (("beams", "2"), ("dtype", "bf16")))
+    assert Part.parse(gpu_mt.format()) == gpu_mt
+    _, auto = parts(None)
+    assert auto.device is None  # signed as this process sees it; the device itself is picked where the model loads
+
+
 def test_cache_files_are_whole_json(tmp_path):
     cache = TranslationCache(tmp_path)
     cache.put_many("m", "swa", "en", {"a": "A"})
