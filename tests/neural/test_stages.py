@@ -98,6 +98,20 @@ def test_a_bf16_translator_is_signed_and_keeps_its_device_unpicked(tiny_models):
     assert auto.device is None  # signed as this process sees it; the device itself is picked where the model loads
 
 
+@pytest.mark.neural
+def test_signing_a_translator_without_torch_names_the_install_line(tiny_models, monkeypatch):
+    """The signature resolves the device (torch) before any model loads: without torch that is the install hint."""
+    import sys
+
+    from projection.extras import MissingExtraError
+    from projection.neural.translate import Translator
+
+    t = Translator(str(tiny_models["mt"]), progress=False)
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    with pytest.raises(MissingExtraError, match=r'torch is needed for translation .*; run: pip install "silver-ner\['):
+        t.precision()
+
+
 def test_cache_files_are_whole_json(tmp_path):
     cache = TranslationCache(tmp_path)
     cache.put_many("m", "swa", "en", {"a": "A"})
