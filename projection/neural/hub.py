@@ -167,8 +167,12 @@ def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str,
     return tok, net.to(device).eval()
 
 
-def pick_device(device: str | None) -> str:
-    torch = __import__("torch")
+def pick_device(device: str | None, *, purpose: str = "running a model") -> str:
+    """``device`` when given; else ``cuda`` when torch sees a GPU, ``cpu`` otherwise (without torch: the install
+    hint, naming ``purpose``)."""
     if device:
         return device
+    from projection.extras import require
+
+    torch = require("torch", purpose=purpose)
     return "cuda" if torch.cuda.is_available() else "cpu"

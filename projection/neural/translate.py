@@ -85,9 +85,7 @@ class Translator:
         """``"bf16"`` where the model runs on a GPU, else ``"fp32"``: the dtype ``_load`` gives it, for the device
         given or the one this process would pick (importing torch, loading no model). The device is not fixed
         here: a translator built in a Ray driver still picks its own device in the worker that loads it."""
-        if not self.device:
-            require("torch", purpose="translation")  # the install hint, not a bare ModuleNotFoundError
-        device = pick_device(self.device)
+        device = pick_device(self.device, purpose="translation")
         return "bf16" if device.startswith("cuda") else "fp32"
 
     def cache_signature(self) -> str:

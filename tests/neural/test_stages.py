@@ -110,6 +110,8 @@ def test_signing_a_translator_without_torch_names_the_install_line(tiny_models, 
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     with pytest.raises(MissingExtraError, match=r'torch is needed for translation .*; run: pip install "silver-ner\['):
         t.precision()
+    # a device given needs no torch to be named (pick_device asks torch only when it has to choose)
+    assert Translator(str(tiny_models["mt"]), device="cuda", progress=False).precision() == "bf16"
 
 
 def test_cache_files_are_whole_json(tmp_path):
