@@ -106,7 +106,7 @@ def make_row(pair: Pair, family: Family, signature: str, drop_labels: Sequence[s
         row["backtranslated_tokens"] = list(bt.tokens)
         row["backtranslated_ner_tags"] = restrict(bt.tags or ("O",) * len(bt), family.source_types)[0]
     row.update(
-        alignment=(pair.alignment or Alignment()).to_pharaoh(),
+        alignment=(Alignment() if pair.alignment is None else pair.alignment).to_pharaoh(),
         matches=matches,
         source_entities=pair.projected.n_source_entities,
         projected_entities=len({m.entity for m in pair.projected.matches}),

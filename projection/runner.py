@@ -88,7 +88,7 @@ class Run:
 
     @property
     def alignments(self) -> tuple[Alignment, ...]:
-        return tuple(p.alignment or Alignment() for p in self.pairs)
+        return tuple(Alignment() if p.alignment is None else p.alignment for p in self.pairs)
 
     @property
     def projected(self) -> tuple[ProjectedSentence | None, ...]:

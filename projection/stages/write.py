@@ -170,7 +170,7 @@ def pharaoh_text(pairs: Sequence[Pair], first: int) -> tuple[str, int]:
     """``PharaohSink``'s encoder: one Pharaoh line per pair, and the number of lines."""
     from projection.io.pharaoh import format_pharaoh
 
-    return "".join([format_pharaoh(p.alignment or Alignment()) + "\n" for p in pairs]), len(pairs)
+    return "".join([format_pharaoh(Alignment() if p.alignment is None else p.alignment) + "\n" for p in pairs]), len(pairs)
 
 
 class EntityTally:

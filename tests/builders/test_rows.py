@@ -35,3 +35,11 @@ def test_matches_index_the_source_after_dropped_labels():
     row = make_row(pair, FAMILIES["europarl-ner"], "sig", ("MISC",))
     assert row["matches"][0]["source_start"] == 2 and row["matches"][0]["label"] == "PER"
     assert "backtranslated_tokens" not in row
+
+
+def test_an_alignment_of_possible_links_only_is_kept_in_the_row():
+    src = Sentence(("Juncker", "spoke"), ("B-PER", "O"))
+    tgt = Sentence(("Juncker", "sprach"), ("B-PER", "O"))
+    pair = Pair("s", src, tgt, alignment=Alignment.of([], [(0, 0), (1, 1)]),
+                projected=ProjectedSentence((Span(0, 1, "PER"),), (Match(0, 0, 1, 0.3),), 1))  # fmt: skip
+    assert make_row(pair, FAMILIES["europarl-ner"], "sig")["alignment"] == "0p0 1p1"

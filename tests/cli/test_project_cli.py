@@ -214,3 +214,16 @@ def test_demo_with_no_language_is_a_usage_error(langs, capsys):
     assert captured.err == (f"silver-ner: error: --langs {langs!r} names no language; give some of de, es, it "
                             "(e.g. --langs de,es)\n")
     assert captured.out == ""
+
+
+def test_a_pair_with_only_possible_links_saves_them(files):
+    """An alignment with possible links and no sure one is not empty: it is saved as given (it once became an
+    empty line, and projecting again from the saved file lost every entity)."""
+    links, saved, first, second = files / "p.txt", files / "saved.txt", files / "a.conll", files / "b.conll"
+    links.write_text("0p2 1p3 2p1 3p0\n0-0 1-1 2-2\n", encoding="utf-8")
+    common = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--quiet",
+              "--possible-weight", "0.3"]  # fmt: skip
+    assert main(common + ["--alignments", str(links), "--out", str(first), "--save-alignments", str(saved)]) == 0
+    assert saved.read_text() == "0p2 1p3 2p1 3p0\n0-0 1-1 2-2\n"
+    assert main(common + ["--alignments", str(saved), "--out", str(second)]) == 0
+    assert read_tags(second) == read_tags(first) == read_tags(files / "tgt.conll")

@@ -74,3 +74,18 @@ def test_project_corpus_refuses_alignments_not_built_by_alignment_of():
     assert str(info.value) == "alignment 0 is a list, not an Alignment (build it with Alignment.of)"
     got = project_corpus(src, tgt, config, alignments=[Alignment.of([(1, 1), (0, 0), (1, 1)])], progress=False)
     assert got.tags == (("B-PER", "I-PER", "O"),)
+
+
+def test_project_corpus_keeps_an_alignment_of_possible_links_only():
+    """Found in review: ``Run.alignments`` gave an empty alignment for a pair with possible links and no sure one
+    (``Alignment.__len__`` counts sure links, and ``alignment or Alignment()`` took it for a missing one)."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    src = [Sentence(("John", "Smith", "spoke"), ("B-PER", "I-PER", "O"))]
+    given = Alignment.of([], [(0, 0), (1, 1), (2, 2)])
+    got = project_corpus(src, [("Juan", "Smith", "habló")], default_config("parallel"), alignments=[given],
+                         progress=False)  # fmt: skip
+    assert got.alignments == (given,)
+    assert got.tags == (("B-PER", "I-PER", "O"),)
+
