@@ -59,6 +59,9 @@ def parallel_pairs(
                              f"{a.to_pharaoh()!r}; build it with Alignment.of(sure, possible)")  # fmt: skip
     out = []
     for k, (s, t) in enumerate(zip(sources, targets)):
+        if isinstance(t, str):  # a str is a sequence too: of characters
+            raise TypeError(f"target sentence {k} is a str, not a sequence of tokens: split it into words "
+                            "(text.split()) or pass a Sentence")  # fmt: skip
         tgt = t if isinstance(t, Sentence) else Sentence(tuple(t))
         out.append(
             Pair(

@@ -89,3 +89,15 @@ def test_project_corpus_keeps_an_alignment_of_possible_links_only():
     assert got.alignments == (given,)
     assert got.tags == (("B-PER", "I-PER", "O"),)
 
+
+def test_project_corpus_refuses_a_string_as_a_target_sentence():
+    """Found in review: a string target was projected onto its characters (22 tags for one sentence)."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    src = [Sentence(("Angela", "Merkel", "visited"), ("B-PER", "I-PER", "O"))]
+    with pytest.raises(TypeError) as info:
+        project_corpus(src, ["Angela Merkel besuchte"], default_config("parallel"),
+                       alignments=[Alignment.of([(0, 0), (1, 1)])], progress=False)  # fmt: skip
+    assert str(info.value) == ("target sentence 0 is a str, not a sequence of tokens: split it into words "
+                               "(text.split()) or pass a Sentence")
