@@ -144,7 +144,8 @@ class SilverNER(datasets.GeneratorBasedBuilder):
                 gold = [[names[i] for i in row] for row in table.column("ner_tags").to_pylist()]
             metrics = split_metrics(
                 silver, gold, table.column("source_entities").to_pylist(),
-                table.column("projected_entities").to_pylist(), family.eval_ignore,
+                table.column("projected_entities").to_pylist(),
+                tuple(sorted({*family.eval_ignore, *self.config.drop_labels})),  # dropped types: not projected, not scored
             )  # fmt: skip
             summary["metrics"][split] = metrics.as_dict()
             signatures.update(table.column("signature").unique().to_pylist())

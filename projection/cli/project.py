@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
         check_models(config, models, tagger=False, translation=False)
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []
-    evaluation = EvaluationSink()
+    evaluation = EvaluationSink(ignore=config.drop_labels)  # dropped types are not projected: not scored either
     plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
                      use_cache=not args.no_cache, models=models, target_format=args.target_format)  # fmt: skip
     result = run_stages(plan.source, plan.stages, [*sinks, evaluation], executor=executor, keep=False,
@@ -148,10 +148,13 @@ def run(args: argparse.Namespace) -> int:
         "project_seconds": stats.second("project"),
         "executor": result.executor,
     }
+    report["ignored_types"] = list(config.drop_labels)
     if evaluation.scores is not None:
         scores = evaluation.scores
         report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
         summary = f"P {scores.precision:.2%}  R {scores.recall:.2%}  F1 {scores.f1:.2%}"
+        if config.drop_labels:
+            summary += f" ({', '.join(config.drop_labels)} not scored)"
     else:
         report.update(precision=None, recall=None, f1=None, per_type={})
         summary = "no gold tags in the target: no scores"

@@ -86,6 +86,19 @@ def test_identity_translation_with_diagonal_links_projects_gold_exactly(caches):
     assert test["matches"][0][0]["source_start"] == 1 and test["matches"][0][0]["target_end"] == 2
 
 
+def test_dropped_labels_are_not_scored_as_missed_gold(caches):
+    """Found in review: a config's ``drop_labels`` took MISC out of the silver data, and the split's metrics still
+    scored the gold MISC entity as missed (recall 3/4 on identical sentences with diagonal links)."""
+    built = build(
+        "europarl-ner.de", data_dir=str(DATA / "europarl-identical"), aligner="testdiagonal.v1", drop_labels=("MISC",),
+        cache_dir=caches.datasets(), silver_cache_dir=caches.alignments, progress=False,
+    )  # fmt: skip
+    assert "B-MISC" not in {t for row in _decode(built.splits["test"], "silver_ner_tags") for t in row}
+    m = built.metrics["test"]
+    assert (m.precision, m.recall, m.f1) == (1.0, 1.0, 1.0)
+    assert m.ignored_types == ("MISC",) and set(m.per_type) == {"LOC", "ORG", "PER"}
+
+
 def test_uner_pud_needs_a_data_dir(caches):
     with pytest.raises(FileNotFoundError, match="uner-pud needs data_dir"):
         build("uner-pud.de", aligner="fastalign.v1", cache_dir=caches.datasets(), progress=False)

@@ -227,3 +227,15 @@ def test_a_pair_with_only_possible_links_saves_them(files):
     assert saved.read_text() == "0p2 1p3 2p1 3p0\n0-0 1-1 2-2\n"
     assert main(common + ["--alignments", str(saved), "--out", str(second)]) == 0
     assert read_tags(second) == read_tags(first) == read_tags(files / "tgt.conll")
+
+
+def test_dropped_labels_are_left_out_of_the_report(files):
+    """Found in review: ``--drop-label ORG`` took ORG out of the projection, and ``--report`` still counted the gold
+    ORG entity as missed (recall 2/3 although both other entities were projected exactly)."""
+    out, report = files / "out.conll", files / "report.json"
+    assert main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
+                 "--alignments", str(files / "links.txt"), "--drop-label", "ORG", "--out", str(out),
+                 "--report", str(report), "--quiet"]) == 0  # fmt: skip
+    data = json.loads(report.read_text())
+    assert (data["precision"], data["recall"], data["f1"]) == (1.0, 1.0, 1.0)
+    assert data["ignored_types"] == ["ORG"] and set(data["per_type"]) == {"LOC", "PER"}
