@@ -589,8 +589,8 @@ def iter_sentences(path: str | os.PathLike, *, format: str = "auto") -> ConllRea
         return PlainReader(path, note=found.reason)
     return ConllReader(
         path,
-        note=f"read as CoNLL because {found.reason}; if the file is one sentence per line, read it as plain text "
-        "(format='plain')",
+        note=f"read as CoNLL because {found.reason}; if the file is one sentence per line, read it as plain text: "
+        "--target-format plain on the command line, format='plain' in Python",
     )
 
 

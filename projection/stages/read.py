@@ -176,8 +176,11 @@ class FilePairsSource(Source):
     def _count_error(self, totals: list[int]) -> ValueError:
         src_path, tgt_path, al_path = self.paths
         if totals[0] != totals[1]:
+            note = getattr(self.target, "note", "")  # set when the target's format was detected, not given
+            if note and self.target_format == "plain":
+                note = f"read as one sentence per line because {note}"
             return ValueError(f"{src_path} has {totals[0]} sentences but {tgt_path} has {totals[1]}; "
-                              "the files must be sentence-aligned")  # fmt: skip
+                              "the files must be sentence-aligned" + (f" ({tgt_path} was {note})" if note else ""))  # fmt: skip
         return ValueError(f"{al_path} has {totals[2]} lines but there are {totals[0]} sentence pairs; "
                           "give one Pharaoh line per pair")  # fmt: skip
 

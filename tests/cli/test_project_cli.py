@@ -239,3 +239,20 @@ def test_dropped_labels_are_left_out_of_the_report(files):
     data = json.loads(report.read_text())
     assert (data["precision"], data["recall"], data["f1"]) == (1.0, 1.0, 1.0)
     assert data["ignored_types"] == ["ORG"] and set(data["per_type"]) == {"LOC", "PER"}
+
+
+def test_a_count_mismatch_names_how_the_target_was_read_and_the_option_to_change_it(files, capsys):
+    """Found in review: one-word lines (CJK sentences) were read as CoNLL, and the count error said only that the
+    files differ; it now says why the target was read as CoNLL and how to read it as plain text."""
+    src = files / "three.conll"
+    src.write_text("Tokyo\tB-LOC\n\nOsaka\tB-LOC\n\nKyoto\tB-LOC\n", encoding="utf-8")
+    (files / "cjk.txt").write_text("東京\n大阪\n京都\n", encoding="utf-8")
+    code, err = run_error(["project", "--source", str(src), "--target", str(files / "cjk.txt"), "--out",
+                           str(files / "o.conll"), "--aligner", "fastalign.v1", "--quiet"], capsys)  # fmt: skip
+    assert code == 2
+    assert err[-1] == (
+        f"silver-ner: error: {src} has 3 sentences but {files / 'cjk.txt'} has 1; the files must be sentence-aligned "
+        f"({files / 'cjk.txt'} was read as CoNLL because 3 of its first 3 lines are a single token or a token and an "
+        "IOB2 tag; if the file is one sentence per line, read it as plain text: --target-format plain on the "
+        "command line, format='plain' in Python)"
+    )

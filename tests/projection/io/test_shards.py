@@ -213,8 +213,8 @@ def test_a_non_utf8_alignments_file_is_read_by_the_driver_which_names_an_earlier
     paths[1].write_text("x\tNN\n\ny\tO\n", encoding="utf-8")
     paths[2].write_bytes(b"0-0\n0-0 \xe9\n")
     want = ("error", f"{paths[1]}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'NN' (read as CoNLL "
-                     "because line 1 has a tab; if the file is one sentence per line, read it as plain text "
-                     "(format='plain'))", None)  # fmt: skip
+                     "because line 1 has a tab; if the file is one sentence per line, read it as plain text: "
+                     "--target-format plain on the command line, format='plain' in Python)", None)  # fmt: skip
     assert sequential(paths) == want
     assert FilePairsSource(*paths).shards(1) is None
     paths[1].write_text("x\tO\n\ny\tO\n", encoding="utf-8")  # no other error: the byte is named
