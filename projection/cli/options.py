@@ -101,8 +101,22 @@ def _refine(args: argparse.Namespace) -> tuple[str, ...] | None:
     return tuple(args.refine) if getattr(args, "refine", None) else None
 
 
+def check_heuristic_options(args: argparse.Namespace) -> None:
+    """``--matcher heuristic`` projects through the links alone: a candidate or score option given with it would
+    be accepted and do nothing, so it is refused."""
+    matcher = getattr(args, "matcher", None)
+    if matcher is None or matcher.split(".")[0] != "heuristic":
+        return
+    for flag, dest in (("--candidates", "candidates"), ("--max-len", "max_len"), ("--char-weight", "char_weight"),
+                       ("--possible-weight", "possible_weight")):  # fmt: skip
+        if getattr(args, dest, None) is not None:
+            raise ValueError(f"--matcher heuristic projects through the links alone: {flag} has no effect on it; "
+                             "leave it out")  # fmt: skip
+
+
 def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The method options as ``SilverNERConfig`` fields (only those given)."""
+    check_heuristic_options(args)
     options = parse_aligner_options(getattr(args, "aligner_option", None))
     out = dict(
         aligner=args.aligner, aligner_options=options or None, matcher=args.matcher, candidates=args.candidates,
@@ -116,6 +130,7 @@ def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrides: Any):
     """The mode's default ``ProjectionConfig`` with the given options applied."""
+    check_heuristic_options(args)
     options = parse_aligner_options(getattr(args, "aligner_option", None))
     max_len = getattr(args, "max_len", None)
     if max_len is not None and max_len < 0:

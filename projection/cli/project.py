@@ -124,8 +124,16 @@ def run(args: argparse.Namespace) -> int:
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
     if args.align_corpus and args.alignments:
         raise ValueError("--align-corpus trains the aligner, which does not run with --alignments; leave one out")
-    if args.aligner_option and args.alignments:
-        raise ValueError("--aligner-option sets up the aligner, which does not run with --alignments; leave one out")
+    if args.alignments:  # no aligner runs: an option that sets one up would do nothing
+        for flag, value in (("--aligner", args.aligner), ("--aligner-option", args.aligner_option),
+                            ("--align-model", args.align_model), ("--device", args.device)):  # fmt: skip
+            if value:
+                raise ValueError(f"{flag} sets up the aligner, which does not run with --alignments; leave one out")
+    elif not is_neural(config):
+        for flag, value in (("--align-model", args.align_model), ("--device", args.device)):
+            if value:
+                raise ValueError(f"{flag} is for a neural aligner (simalign.v1, awesome.v1); {config.aligner} uses "
+                                 "no model: leave it out")  # fmt: skip
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
         check_models(config, models, tagger=False, translation=False)
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []

@@ -295,12 +295,38 @@ def test_an_align_corpus_with_a_neural_aligner_is_refused(tmp_path):
         align_stage(default_config("parallel", aligner="simalign.v1"), extra=[(("a",), ("b",))])
 
 
-def test_given_links_need_no_model_for_a_neural_aligner(tmp_path):
-    """With --alignments no aligner runs; offline, the missing mBERT stopped the run (found in review)."""
+def test_given_links_run_no_aligner_and_an_aligner_or_its_model_named_beside_them_is_refused(tmp_path):
+    """With --alignments no aligner runs. Offline, a named neural aligner's missing mBERT once stopped the run; then
+    it was accepted and ignored (found in review; the signature said fixed.v1). Like --aligner-option, it is now
+    refused at once, without looking for the model."""
     links = tmp_path / "al.txt"
     links.write_text("0-0\n" * 799, encoding="utf-8")
-    code, err, _ = cli(project(tmp_path, "--alignments", str(links), "--aligner", "simalign.v1", "--quiet"), tmp_path)
-    assert code == 0, err
+    for extra, flag in ((("--aligner", "simalign.v1"), "--aligner"), (("--align-model", "foo/bar"), "--align-model"),
+                        (("--device", "cuda"), "--device")):  # fmt: skip
+        code, err, s = cli(project(tmp_path, "--alignments", str(links), *extra, "--quiet"), tmp_path)
+        assert_one_error(code, err, s)
+        assert err == [f"silver-ner: error: {flag} sets up the aligner, which does not run with --alignments; "
+                       "leave one out"]  # fmt: skip
+
+
+def test_a_model_or_device_for_a_statistical_aligner_is_refused(tmp_path):
+    """Found in review: --align-model and --device were accepted with fastalign.v1 and did nothing."""
+    for extra, flag in ((("--align-model", "foo/bar"), "--align-model"), (("--device", "cuda"), "--device")):
+        code, err, s = cli(project(tmp_path, "--aligner", "fastalign.v1", *extra), tmp_path)
+        assert_one_error(code, err, s)
+        assert err == [f"silver-ner: error: {flag} is for a neural aligner (simalign.v1, awesome.v1); fastalign.v1 "
+                       "uses no model: leave it out"]  # fmt: skip
+
+
+@pytest.mark.parametrize("extra", [("--char-weight", "0.9"), ("--possible-weight", "0.1"),
+                                   ("--candidates", "ngrams.v1"), ("--max-len", "1")])  # fmt: skip
+def test_scoring_options_with_the_heuristic_are_refused(tmp_path, extra):
+    """Found in review: the heuristic projects through the links alone, and these options were accepted, then left
+    out of the signature without a word."""
+    code, err, s = cli(project(tmp_path, "--aligner", "fastalign.v1", "--matcher", "heuristic", *extra), tmp_path)
+    assert_one_error(code, err, s)
+    assert err == [f"silver-ner: error: --matcher heuristic projects through the links alone: {extra[0]} has no "
+                   "effect on it; leave it out"]  # fmt: skip
 
 
 def test_an_empty_drop_label(tmp_path):

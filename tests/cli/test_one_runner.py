@@ -31,9 +31,10 @@ def test_an_option_given_its_default_value_changes_nothing(tmp_path, monkeypatch
     signature and scores are identical to the default run's."""
     monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
     src, tgt = _write_cut(tmp_path, 120)
-    base = ["project", "--source", str(src), "--target", str(tgt), "--aligner", "fastalign.v1", "--quiet"]
-    assert main([*base, "--out", str(tmp_path / "a.conll"), "--save-alignments", str(tmp_path / "A.txt")]) == 0
-    args = [*base, "--alignments", str(tmp_path / "A.txt")]
+    base = ["project", "--source", str(src), "--target", str(tgt), "--quiet"]
+    assert main([*base, "--aligner", "fastalign.v1", "--out", str(tmp_path / "a.conll"),
+                 "--save-alignments", str(tmp_path / "A.txt")]) == 0  # fmt: skip
+    args = [*base, "--alignments", str(tmp_path / "A.txt")]  # no aligner runs: --aligner would be refused
     assert main([*args, "--out", str(tmp_path / "default.conll"), "--report", str(tmp_path / "d.json")]) == 0
     given = ["--char-weight", "0.5", "--possible-weight", "0.3", "--matcher", "greedy", "--candidates", "linked.v1"]
     assert main([*args, *given, "--out", str(tmp_path / "given.conll"), "--report", str(tmp_path / "g.json")]) == 0
