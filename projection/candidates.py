@@ -161,7 +161,7 @@ class NerCandidates(CandidateExtractor):
             raise ValueError(
                 "the ner.v1 candidates need spans predicted on the target sentence "
                 "(ProjectionInput.target_spans); use translate-test/translate-train with --candidates ner, "
-                "or choose --candidates aligned|ngrams"
+                "or choose --candidates linked|aligned|ngrams"
             )
         spans = sorted(set(inp.target_spans))
         n = len(inp.target_tokens)

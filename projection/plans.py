@@ -92,6 +92,15 @@ def default_extra(lang: str, config: ProjectionConfig) -> tuple:
     return ntrex_bitext(lang) if takes_extra(config) else ()
 
 
+def _check_target_spans(config: ProjectionConfig, given: bool) -> None:
+    """``ner.v1`` candidates are spans a model found on the target: in the parallel mode only given ones (before any
+    work, not when the first pair is projected)."""
+    if config.candidates.startswith("ner") and not config.is_heuristic and not given:
+        raise ValueError("the ner.v1 candidates are spans an NER model found on the target, and the parallel mode "
+                         "runs no model and was given no target_spans: choose candidates linked.v1 (the default), "
+                         "aligned.v1 or ngrams.v1, or translate-test/translate-train, which tag the target")  # fmt: skip
+
+
 def parallel_plan(
     sources: Sequence[Sentence],
     targets: Sequence[Sentence | Sequence[str]],
@@ -109,6 +118,7 @@ def parallel_plan(
     """Project gold source labels onto targets; ``alignments`` given: used as they are (the signature names
     their content hash), else the configured aligner aligns (and caches) the corpus."""
     config = config if config is not None else default_config("parallel")
+    _check_target_spans(config, target_spans is not None)
     pairs = parallel_pairs(sources, targets, alignments, target_spans)
     fields = [mode_field("parallel")]
     if data is not None:
@@ -142,6 +152,7 @@ def file_plan(
     from projection.stages.read import FilePairsSource
 
     config = config if config is not None else default_config("parallel")
+    _check_target_spans(config, False)
     fields = [mode_field("parallel")]
     stages: list[Stage] = []
     if alignments_path is not None:

@@ -90,3 +90,11 @@ def test_statistical_aligners_get_the_default_options():
 def test_each_statistical_aligner_gets_its_own_default_options():
     cfg = SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1").projection_config()
     assert dict(cfg.aligner_options) == {"stem": 4, "symmetrize": "soft"}
+
+
+def test_ner_candidates_for_a_parallel_config_are_refused_before_any_work():
+    """Found in review: ``candidates="ner.v1"`` was accepted for a parallel-gold config; the build then trained the
+    aligner and failed at the first projected pair, with a traceback."""
+    with pytest.raises(ValueError) as info:
+        SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", candidates="ner.v1")
+    assert "choose candidates linked.v1 (the default), aligned.v1 or ngrams.v1" in str(info.value)

@@ -352,3 +352,9 @@ def test_two_outputs_on_one_file_are_refused(tmp_path):
     code, err, s = cli(project(tmp_path, "--report", str(tmp_path / "." / "o.conll"), out=same), tmp_path)
     assert_one_error(code, err, s)
     assert err == ["silver-ner: error: --out, --save-alignments and --report must be different files"]
+
+
+def test_ner_candidates_without_a_model_are_refused_before_the_alignment(tmp_path):
+    """With the default aligner (eflomal, a minute on these files) the error once came after the alignment."""
+    code, err, s = cli(project(tmp_path, "--candidates", "ner.v1"), tmp_path)
+    assert_one_error(code, err, s, "the ner.v1 candidates are spans an NER model found on the target")
