@@ -41,9 +41,18 @@ ANCHOR_SCORE = 1.0
 _JOINERS = "-'’`"
 
 
+#: capitalised English articles, conjunctions, prepositions and determiners of 3+ letters are no names
+#: (``The Hague``: ``the`` anchored ``Theater``); ``Per`` stays out of the list: it is also a first name
+FUNCTION_WORDS = frozenset(
+    "the and for nor but yet with from into upon against among between over under all its our their this that".split()
+)
+
+
 def name_keys(words: Sequence[str], min_len: int = 3) -> tuple[str, ...]:
-    """The lower-cased words of an entity that can anchor it: capitalised and at least ``min_len`` long."""
-    return tuple(w.lower() for w in words if len(w) >= min_len and w[:1].isupper())
+    """The lower-cased words of an entity that can anchor it: capitalised, at least ``min_len`` long and not an
+    English function word (``FUNCTION_WORDS``)."""
+    keys = (w.lower() for w in words if len(w) >= min_len and w[:1].isupper())
+    return tuple(k for k in keys if k not in FUNCTION_WORDS)
 
 
 def contains_name(token: str, key: str) -> bool:

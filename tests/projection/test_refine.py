@@ -46,6 +46,23 @@ def test_name_keys_keep_capitalised_words_of_min_len():
     assert name_keys(("Bank", "of", "England", "EU"), 2) == ("bank", "england", "eu")
 
 
+def test_name_keys_leave_out_english_function_words():
+    """Found in review: ``The`` of ``The Hague`` was a key, so ``Theater`` anchored the entity and took it from the
+    aligned ``Den Haag``. A capitalised article, conjunction or preposition is not a name."""
+    assert name_keys(("The", "Hague"), 3) == ("hague",)
+    assert name_keys(("THE", "TIMES"), 3) == ("times",)
+    assert name_keys(("All", "Blacks"), 3) == ("blacks",)
+    assert name_keys(("Action", "Against", "Hunger"), 3) == ("action", "hunger")
+    assert name_keys(("Per", "Nyman"), 3) == ("per", "nyman")  # a first name, not the preposition
+
+
+def test_an_aligned_entity_is_not_moved_onto_a_word_that_starts_with_its_article():
+    x = inp(["He", "visited", "The", "Hague"], ["O", "O", "B-LOC", "I-LOC"],
+            ["Er", "besuchte", "Den", "Haag", "und", "das", "Theater"], [(0, 0), (1, 1), (2, 2), (3, 3)])  # fmt: skip
+    p = proj(["LOC"], [(0, 2, 4, 1.0)], 1)
+    assert anchor_names(x, p) == p
+
+
 def test_anchor_groups_join_consecutive_words():
     toks = ("u-Ottavio", "Palladini", "wasePescara", "ne", "Palladini")
     assert anchor_groups(("ottavio", "palladini"), toks) == [(0, 2), (4, 5)]
