@@ -68,10 +68,16 @@ class ProjectionConfig:
                 f"drop_labels must be a sequence of labels such as ('MISC',), got the string {self.drop_labels!r}"
             )
         options = self.aligner_options  # None: the chosen aligner's defaults (eflomal's were checked against any)
+        if isinstance(options, str):
+            raise ValueError(f"aligner_options takes a mapping such as {{'stem': 4}} or pairs such as (('stem', 4),), "
+                             f"not the string {options!r}")  # fmt: skip
         object.__setattr__(self, "aligner_options",
                            freeze_options(default_aligner_options(self.aligner) if options is None else options))
         if any(not isinstance(x, str) or not x or x != x.strip() for x in self.drop_labels):  # before sorting them
             raise ValueError(f"drop_labels must be entity types such as 'MISC', got {list(self.drop_labels)!r}")
+        if any("+" in x for x in self.drop_labels):  # ("A+B",) and ("A", "B") would sign alike
+            raise ValueError("drop_labels must be entity types such as 'MISC' (without '+', which joins them in the "
+                             f"signature), got {list(self.drop_labels)!r}")  # fmt: skip
         object.__setattr__(self, "drop_labels", tuple(sorted(set(self.drop_labels))))
         if isinstance(self.refine, str):
             raise ValueError(f"refine must be a sequence of names such as ('anchor.v1',), got the string {self.refine!r}")
@@ -89,6 +95,15 @@ class ProjectionConfig:
         valid = ["heuristic", "heuristic.v1", *MATCHERS.names()]
         if self.matcher not in valid:
             raise ValueError(f"unknown matcher {self.matcher!r}; valid: {', '.join(valid)}")
+        for name, low in (("merge_distance", 0), ("window", 0), ("max_len", 1)):
+            value = getattr(self, name)
+            if name == "max_len" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                none = " or None" if name == "max_len" else ""
+                raise ValueError(f"{name} must be a whole number ≥ {low}{none}, got {value!r}")
+        if isinstance(self.ratio, bool) or not isinstance(self.ratio, (int, float)):
+            raise ValueError(f"ratio must be a number, got {self.ratio!r}")
         if self.is_heuristic:
             from projection.method import HeuristicMethod
 
@@ -96,8 +111,8 @@ class ProjectionConfig:
         else:
             MATCHERS.resolve(self.matcher)
             CANDIDATES.resolve(self.candidates)
-        if self.max_len is not None and self.max_len < 1:
-            raise ValueError(f"max_len must be ≥ 1 or None, got {self.max_len}")
+            if self.window and not CANDIDATES.resolve(self.candidates).startswith("aligned"):
+                raise ValueError(f"window applies to aligned.v1 candidates, not {CANDIDATES.resolve(self.candidates)}")
 
     @property
     def is_heuristic(self) -> bool:

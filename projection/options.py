@@ -165,7 +165,7 @@ def default_config(mode: str = "parallel", **changes: Any):
             if value is not None:
                 score[key[6:]] = value
     given = {k: v for k, v in changes.items() if v is not None}
-    if "refine" in given:
+    if "refine" in given and not isinstance(given["refine"], str):  # a str: ProjectionConfig says so
         given["refine"] = tuple(given["refine"])
     if "aligner" in given and "aligner_options" not in given:
         given["aligner_options"] = default_aligner_options(given["aligner"])

@@ -177,6 +177,8 @@ class ScoreConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"score weight {name} must be a finite number, got {value!r}")
+        if not isinstance(self.char_alone, bool):
+            raise ValueError(f"char_alone must be True or False, got {self.char_alone!r}")
         if self.align < 0 or self.char < 0 or not 0 <= self.possible <= 1:
             raise ValueError(
                 f"score weights must be ≥ 0 (possible in [0, 1]), got align={self.align}, char={self.char}, "

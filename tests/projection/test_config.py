@@ -22,7 +22,7 @@ V = __version__
 
 def fixed(**kwargs) -> ProjectionConfig:
     """A config on the always-registered ``fixed.v1`` aligner (no options), the paper's method (no refinement)."""
-    return ProjectionConfig(aligner="fixed.v1", aligner_options=(), **{"refine": (), **kwargs})
+    return ProjectionConfig(aligner="fixed.v1", **{"aligner_options": (), "refine": (), **kwargs})
 
 
 def test_default_config_signature_golden():
@@ -235,3 +235,38 @@ def test_an_aligner_alone_takes_its_own_default_options():
     assert ProjectionConfig().aligner_options == ALIGNER_DEFAULTS["eflomal.v1"]
     with pytest.raises(ValueError, match=r"drop_labels must be entity types such as 'MISC', got \['MISC', None\]"):
         ProjectionConfig(drop_labels=("MISC", None))
+
+
+# found in review (issue 9/10 session): values that built a config and failed later, or failed with a bare
+# Python error, are refused at construction with the field's name
+@pytest.mark.parametrize("kwargs, message", [
+    ({"max_len": "3"}, "max_len must be a whole number ≥ 1 or None, got '3'"),
+    ({"max_len": 2.5}, "max_len must be a whole number ≥ 1 or None, got 2.5"),
+    ({"max_len": True}, "max_len must be a whole number ≥ 1 or None, got True"),
+    ({"matcher": "heuristic", "merge_distance": "1"}, "merge_distance must be a whole number ≥ 0, got '1'"),
+    ({"window": -1}, "window must be a whole number ≥ 0, got -1"),
+    ({"window": 2}, "window applies to aligned.v1 candidates, not linked.v1"),
+    ({"aligner_options": "stem=4"}, "aligner_options takes a mapping such as {'stem': 4} or pairs such as "
+                                    "(('stem', 4),), not the string 'stem=4'"),
+    ({"drop_labels": ("A+B",)}, "drop_labels must be entity types such as 'MISC' (without '+', which joins them "
+                                "in the signature), got ['A+B']"),
+])  # fmt: skip
+def test_bad_values_are_refused_at_construction_with_the_fields_name(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        fixed(**kwargs)
+    assert str(info.value) == message
+
+
+def test_char_alone_must_be_a_bool():
+    with pytest.raises(ValueError) as info:
+        ScoreConfig(char=0.5, char_alone="yes")
+    assert str(info.value) == "char_alone must be True or False, got 'yes'"
+
+
+def test_default_config_with_refine_as_a_string_says_so():
+    """Found in review: ``default_config(refine="anchor.v1")`` split the name into letters (unknown refinement 'a')."""
+    from projection.options import default_config
+
+    with pytest.raises(ValueError) as info:
+        default_config("parallel", refine="anchor.v1")
+    assert str(info.value) == "refine must be a sequence of names such as ('anchor.v1',), got the string 'anchor.v1'"
