@@ -132,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.perf_counter()
                 key = (config.aligner, config.aligner_options)
                 given = gold_links if use_gold else aligned.get(key)
-                result = project_corpus(english, target, config, alignments=given, extra=extra, use_cache=False,
-                                        progress=False)  # fmt: skip
+                result = project_corpus(english, target, config, alignments=given,  # extra: for the aligner
+                                        extra=extra if given is None else (), use_cache=False, progress=False)
                 if not use_gold and key not in aligned:
                     aligned[key] = list(result.alignments)
                 predicted = [{(s.start, s.end) for s in p.spans} if p else set() for p in result.projected]

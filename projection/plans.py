@@ -94,8 +94,13 @@ def default_extra(lang: str, config: ProjectionConfig) -> tuple:
 
 def _check_target_spans(config: ProjectionConfig, given: bool) -> None:
     """``ner.v1`` candidates are spans a model found on the target: in the parallel mode only given ones (before any
-    work, not when the first pair is projected)."""
-    if config.candidates.startswith("ner") and not config.is_heuristic and not given:
+    work, not when the first pair is projected); given ones with other candidates would do nothing."""
+    ner = config.candidates.startswith("ner") and not config.is_heuristic
+    if given and not ner:
+        method = "the heuristic" if config.is_heuristic else f"candidates {config.candidates}"
+        raise ValueError(f"target_spans are the candidates of ner.v1, and {method} would not read them: pass "
+                         "candidates='ner.v1' or leave target_spans out")  # fmt: skip
+    if ner and not given:
         raise ValueError("the ner.v1 candidates are spans an NER model found on the target, and the parallel mode "
                          "runs no model and was given no target_spans: choose candidates linked.v1 (the default), "
                          "aligned.v1 or ngrams.v1, or translate-test/translate-train, which tag the target")  # fmt: skip
@@ -119,6 +124,8 @@ def parallel_plan(
     their content hash), else the configured aligner aligns (and caches) the corpus."""
     config = config if config is not None else default_config("parallel")
     _check_target_spans(config, target_spans is not None)
+    if alignments is not None and extra:
+        raise ValueError("extra trains the aligner, which does not run with given alignments; leave one out")
     pairs = parallel_pairs(sources, targets, alignments, target_spans)
     fields = [mode_field("parallel")]
     if data is not None:

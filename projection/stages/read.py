@@ -59,6 +59,9 @@ def parallel_pairs(
                              f"{a.to_pharaoh()!r}; build it with Alignment.of(sure, possible)")  # fmt: skip
     out = []
     for k, (s, t) in enumerate(zip(sources, targets)):
+        if not isinstance(s, Sentence):  # the source's tags are the labels to project
+            raise TypeError(f"source sentence {k} is a {type(s).__name__}, not a Sentence: build it with "
+                            "Sentence(tokens, tags) (IOB2 tags)")  # fmt: skip
         if isinstance(t, str):  # a str is a sequence too: of characters
             raise TypeError(f"target sentence {k} is a str, not a sequence of tokens: split it into words "
                             "(text.split()) or pass a Sentence")  # fmt: skip

@@ -101,3 +101,29 @@ def test_project_corpus_refuses_a_string_as_a_target_sentence():
                        alignments=[Alignment.of([(0, 0), (1, 1)])], progress=False)  # fmt: skip
     assert str(info.value) == ("target sentence 0 is a str, not a sequence of tokens: split it into words "
                                "(text.split()) or pass a Sentence")
+
+
+def test_project_corpus_refuses_arguments_that_would_do_nothing_and_sources_that_are_not_sentences():
+    """Found in review: ``extra`` beside given alignments and ``target_spans`` with linked.v1 candidates were
+    ignored; token tuples as sources failed with ``AttributeError: 'tuple' object has no attribute 'id'``."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    src = [Sentence(("Angela", "Merkel"), ("B-PER", "I-PER"))]
+    tgt = [("Angela", "Merkel")]
+    links = [Alignment.of([(0, 0), (1, 1)])]
+    config = default_config("parallel")
+    with pytest.raises(ValueError) as info:
+        project_corpus(src, tgt, config, alignments=links, extra=[(["a"], ["b"])], progress=False)
+    assert str(info.value) == "extra trains the aligner, which does not run with given alignments; leave one out"
+    with pytest.raises(ValueError) as info:
+        project_corpus(src, tgt, config, alignments=links, target_spans=[[(0, 2)]], progress=False)
+    assert str(info.value) == ("target_spans are the candidates of ner.v1, and candidates linked.v1 would not read "
+                               "them: pass candidates='ner.v1' or leave target_spans out")
+    with pytest.raises(TypeError) as info:
+        project_corpus([("Angela", "Merkel")], tgt, config, alignments=links, progress=False)
+    assert str(info.value) == ("source sentence 0 is a tuple, not a Sentence: build it with Sentence(tokens, tags) "
+                               "(IOB2 tags)")
+    ner = default_config("parallel", candidates="ner.v1")
+    got = project_corpus(src, tgt, ner, alignments=links, target_spans=[[(0, 2)]], progress=False)
+    assert got.tags == (("B-PER", "I-PER"),)
