@@ -6,6 +6,7 @@ Token indices are 0-based; span ends are exclusive.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Iterable
@@ -59,6 +60,16 @@ class Sentence:
         return (type(self), (self.tokens, self.tags, self.id))
 
 
+def _link(i, j) -> tuple[int, int]:
+    """``(i, j)`` as ints: whole numbers only (numpy integers too); a float, a bool or a str is refused, not cut."""
+    try:
+        if isinstance(i, bool) or isinstance(j, bool):
+            raise TypeError
+        return operator.index(i), operator.index(j)
+    except TypeError:
+        raise TypeError(f"alignment links are pairs of whole-number word indices, got {(i, j)!r}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """Word alignment links as sorted, unique, 0-based ``(i, j)`` pairs (i: source word, j: target word).
@@ -75,8 +86,8 @@ class Alignment:
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
-        sure = set((int(i), int(j)) for i, j in pairs)
-        weak = set((int(i), int(j)) for i, j in possible) - sure
+        sure = {_link(i, j) for i, j in pairs}
+        weak = {_link(i, j) for i, j in possible} - sure
         negative = [link for link in sure | weak if link[0] < 0 or link[1] < 0]
         if negative:
             raise ValueError(f"alignment links are 0-based word indices, got {min(negative)}")

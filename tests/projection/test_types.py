@@ -127,3 +127,19 @@ def test_project_corpus_refuses_arguments_that_would_do_nothing_and_sources_that
     ner = default_config("parallel", candidates="ner.v1")
     got = project_corpus(src, tgt, ner, alignments=links, target_spans=[[(0, 2)]], progress=False)
     assert got.tags == (("B-PER", "I-PER"),)
+
+
+@pytest.mark.parametrize("link", [(1.7, 2), (0, 2.0), (True, 0), ("1", "2")])
+def test_alignment_of_refuses_links_that_are_not_whole_numbers(link):
+    """Found in review: ``int()`` cut 1.7 to 1 and read True and '1' as indices."""
+    with pytest.raises(TypeError) as info:
+        Alignment.of([link])
+    assert str(info.value) == f"alignment links are pairs of whole-number word indices, got {link!r}"
+    with pytest.raises(TypeError):
+        Alignment.of([], [link])
+
+
+def test_alignment_of_takes_numpy_integers():
+    import numpy as np
+    got = Alignment.of([(np.int64(1), np.int32(2))], [(np.int64(0), 0)])
+    assert got == Alignment(((1, 2),), ((0, 0),)) and type(got.pairs[0][0]) is int
