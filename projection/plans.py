@@ -242,6 +242,7 @@ def translate_test_plan(
 
     config = config if config is not None else default_config("translate-test")
     models = models if models is not None else ModelSettings()
+    cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     fields = [mode_field("translate-test")]
     if data is not None:
         fields.append(("data", data))
@@ -276,6 +277,7 @@ def translate_train_plan(
 
     config = config if config is not None else default_config("translate-train")
     models = models if models is not None else ModelSettings()
+    cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     if models.drop_misc == "before":
         from projection.tags import LabelMap
 

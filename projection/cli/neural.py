@@ -51,8 +51,22 @@ def _setup(args, mode: str):
     if extra_opts:
         args.aligner_option = [*(args.aligner_option or []), *extra_opts]
     config = config_from_args(args, mode)
-    from projection.plans import check_models
+    from projection.plans import check_models, is_neural
 
+    unused = []  # options that would do nothing: refused, as project refuses its own
+    if not models.back_translation:
+        unused += [flag for flag, value in (("--bt-model", args.bt_model), ("--bt-tokenizer", args.bt_tokenizer))
+                   if value is not None]  # fmt: skip
+    if not is_neural(config) and args.align_model is not None:
+        unused.append("--align-model")
+    if unused:
+        why = {"--bt-model": "without --back-translation", "--bt-tokenizer": "without --back-translation",
+               "--align-model": f"with {config.aligner}, which uses no model"}
+        raise ValueError(f"{unused[0]} would do nothing {why[unused[0]]}: leave it out")
+    if models.device is not None:
+        from projection.neural.hub import check_device
+
+        check_device(models.device)
     check_models(config, models, tagger=mode == "translate-test")  # before any data is loaded
     inputs = [p for p in (getattr(args, "source_file", None), args.translations) if p]
     sinks = [ConllSink(args.out, inputs=inputs)]
@@ -122,11 +136,12 @@ def run_test(args) -> int:
                    rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     plan = translate_test_plan(sentences, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                progress=not args.no_progress)  # fmt: skip
-    evaluation = EvaluationSink(ignore=("MISC", "DATE"))
+    ignored = tuple(sorted({"MISC", "DATE", *config.drop_labels}))  # dropped types are not projected: not scored
+    evaluation = EvaluationSink(ignore=ignored)
     result = run(plan.source, plan.stages, [*sinks, evaluation], keep=False, progress=not args.no_progress)
     scores = evaluation.scores
     report = {**_base_report(args, result, "translate-test"), "dataset": args.dataset, "split": args.split,
-              "origin": src.origin,
+              "origin": src.origin, "ignored_types": list(ignored),
               "precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "per_type": scores.per_type}
     _finish(args, result, report)
     print(f"{args.dataset} {args.lang} {args.split}: P {scores.precision:.4f} R {scores.recall:.4f} "
@@ -155,14 +170,14 @@ def run_train(args) -> int:
         if any(s.tags is None for s in english):
             raise ValueError(f"{args.source_file}: needs token and tag columns (labelled English)")
         # the file read, named by its content (the run's --source and --split do not say what was read)
-        data = Part.of("file", sha=hashlib.sha256(Path(args.source_file).read_bytes()).hexdigest()[:12],
+        data = Part.of("file", into=args.lang, sha=hashlib.sha256(Path(args.source_file).read_bytes()).hexdigest()[:12],
                        limit=args.limit)  # fmt: skip
     else:
         args.split = args.split or "train"
         src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
         _not_the_data(args, src.origin)
         english = list(src.sentences)
-        data = Part.of(args.source, split=args.split, limit=args.limit,
+        data = Part.of(args.source, into=args.lang, split=args.split, limit=args.limit,
                        rev=src.revision[:12] if src.revision else src.content[:12])  # fmt: skip
     if config.drop_labels:
         check_labels_present("--drop-label", config.drop_labels, sorted({sp.label for s in english for sp in s.spans}),

@@ -135,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
                 raise ValueError(f"{flag} is for a neural aligner (simalign.v1, awesome.v1); {config.aligner} uses "
                                  "no model: leave it out")  # fmt: skip
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
+        if args.device:
+            from projection.neural.hub import check_device
+
+            check_device(args.device)
         check_models(config, models, tagger=False, translation=False)
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []
     evaluation = EvaluationSink(ignore=config.drop_labels)  # dropped types are not projected: not scored either

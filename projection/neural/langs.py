@@ -60,8 +60,14 @@ def m2m100_code(lang: str) -> str:
     return lang if lang in XTREME_NLLB else _MASAKHANER2_ISO1.get(lang, lang)
 
 
-def missing_language_message(lang: str, model: str) -> str:
+def missing_language_message(lang: str, model: str, role: str = "translation") -> str:
     name = LANGUAGE_NAMES.get(lang, lang)
+    if role == "back-translation":
+        return (
+            f"the back-translation model {model} has no language code for {lang} ({name}); NLLB-200 lacks bbj and "
+            f"pcm. Ways out: leave --back-translation out, or pass --bt-model (and --bt-tokenizer) with a model that "
+            f"covers {lang} together with --mt-lang-code CODE (the code that model uses for {lang})"
+        )
     return (
         f"the translation model {model} has no language code for {lang} ({name}); NLLB-200 covers 18 of the 20 "
         f"MasakhaNER2 languages and lacks bbj and pcm. Ways out: pass --translations FILE with one translation per "

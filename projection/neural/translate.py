@@ -97,7 +97,7 @@ class Translator:
     def check_language(self, lang: str) -> None:
         """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""
         if lang not in self.lang_codes and "m2m100" not in self.model_name.lower() and nllb_code(lang) is None:
-            raise ValueError(missing_language_message(lang, self.model_name))
+            raise ValueError(missing_language_message(lang, self.model_name, self.role))
 
     # -- lazy loading -------------------------------------------------------------------------------
     def _load(self):
@@ -132,7 +132,7 @@ class Translator:
                 raise ValueError(f"the language code {code!r} given for {lang} (--mt-lang-code) is not a language "
                                  f"token of the tokenizer of {self.tokenizer_name or self.model_name}; give one of "
                                  "its language codes")  # fmt: skip
-            raise ValueError(missing_language_message(lang, self.model_name))
+            raise ValueError(missing_language_message(lang, self.model_name, self.role))
         return code
 
     def _lang_id(self, code: str) -> int:

@@ -80,6 +80,8 @@ def test_translate_train_writes_silver_target(tiny_models, data_dir, tmp_path):
     assert all(_valid_iob2(s.tags) for s in got)
     assert not any(t.endswith("MISC") for s in got for t in s.tags)
     assert "mode:translate-train" in rep["signature"]
+    # found in review: the signature did not name the target language (fr and de runs signed alike)
+    assert "|data:conll2003(into=swa,split=train,rev=" in rep["signature"]
 
 
 def test_translations_are_cached_and_reused(tiny_models, data_dir, tmp_path):
@@ -195,3 +197,81 @@ def test_out_and_report_on_one_file_are_refused(verb, tiny_models, data_dir, tmp
     assert code == 2
     assert capsys.readouterr().err == "silver-ner: error: --out and --report must be different files\n"
     assert not (tmp_path / "x.conll").exists()
+
+
+def test_translate_test_leaves_dropped_labels_out_of_its_report(tiny_models, data_dir, tmp_path):
+    """Found in review: ``--drop-label PER`` took PER out of the output and the report still scored gold PER as
+    missed; it is now left out like MISC and DATE."""
+    report = tmp_path / "r.json"
+    assert main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+                 str(data_dir / "masakhaner2"), *_model_args(tiny_models, ner="ner_per"), "--drop-label", "PER",
+                 "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "o.conll"),
+                 "--report", str(report)]) == 0  # fmt: skip
+    rep = json.loads(report.read_text())
+    assert rep["ignored_types"] == ["DATE", "MISC", "PER"] and "PER" not in rep["per_type"]
+
+
+@pytest.mark.parametrize("verb, extra, message", [
+    ("translate-test", ["--bt-model", "x"], "--bt-model would do nothing without --back-translation: leave it out"),
+    ("translate-train", ["--bt-tokenizer", "x"],
+     "--bt-tokenizer would do nothing without --back-translation: leave it out"),
+    ("translate-test", ["--aligner", "fastalign.v1"],
+     "--align-model would do nothing with fastalign.v1, which uses no model: leave it out"),
+    ("translate-test", ["--device", "foo"], "--device foo: not a torch device; give cpu, cuda, cuda:1, mps …, or "
+                                            "leave it out (the GPU when torch sees one)"),
+])  # fmt: skip
+def test_options_that_would_do_nothing_or_cannot_run_are_refused_before_any_work(verb, extra, message, tiny_models,
+                                                                                 data_dir, tmp_path, capsys):
+    """Found in review: each was accepted and did nothing, or (a bad device) failed with a traceback when the first
+    model loaded."""
+    data = ["--dataset", "masakhaner2"] if verb == "translate-test" else ["--source", "conll2003"]
+    sub = "masakhaner2" if verb == "translate-test" else "conll2003"
+    models = ["--mt-model", str(tiny_models["mt"]), "--align-model", str(tiny_models["enc"])]
+    if verb == "translate-test":
+        models += ["--ner-model", str(tiny_models["ner"])]
+    assert main([verb, *data, "--lang", "swa", "--data-dir", str(data_dir / sub), *models, *extra, "--no-progress",
+                 "--out", str(tmp_path / "o.conll")]) == 2  # fmt: skip
+    assert capsys.readouterr().err.splitlines()[-1] == f"silver-ner: error: {message}"
+
+
+def test_a_cuda_device_without_cuda_is_refused(monkeypatch):
+    import torch
+
+    from projection.neural.hub import check_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError) as info:
+        check_device("cuda:0")
+    assert str(info.value) == ("--device cuda:0: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
+                               "give cpu or leave --device out")
+    check_device("cpu")
+
+
+def test_the_model_settings_cache_dir_is_where_a_plan_caches(tiny_models, data_dir, tmp_path):
+    """Found in review: ``ModelSettings.cache_dir`` was read by no plan; translations went to the default cache."""
+    from projection.io.sources import load_sentences
+    from projection.options import ModelSettings, default_config
+    from projection.plans import translate_train_plan
+    from projection.runner import run
+
+    english = load_sentences("conll2003", "en", "train", data_dir=str(data_dir / "conll2003"), limit=2)
+    models = ModelSettings(mt_model=str(tiny_models["mt"]), align_model=str(tiny_models["enc"]), device="cpu",
+                           cache_dir=str(tmp_path / "mine"))  # fmt: skip
+    config = default_config("translate-train", aligner_options=(("layer", 2),))
+    plan = translate_train_plan(english, "swa", config, models, progress=False)
+    run(plan.source, plan.stages, progress=False)
+    assert (tmp_path / "mine" / "translations").is_dir() and (tmp_path / "mine" / "alignments").is_dir()
+
+
+def test_a_back_translation_model_without_the_language_names_the_back_translation_options(tiny_models):
+    """Found in review: the message named --translations and --mt-model, which do not reach back-translation."""
+    from projection.neural.translate import Translator
+
+    bt = Translator(str(tiny_models["mt"]), option="--bt-model", role="back-translation", progress=False)
+    with pytest.raises(ValueError) as info:
+        bt.check_language("pcm")
+    assert str(info.value) == (
+        f"the back-translation model {tiny_models['mt']} has no language code for pcm (Nigerian Pidgin); NLLB-200 "
+        "lacks bbj and pcm. Ways out: leave --back-translation out, or pass --bt-model (and --bt-tokenizer) with a "
+        "model that covers pcm together with --mt-lang-code CODE (the code that model uses for pcm)"
+    )

@@ -236,7 +236,7 @@ def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(ti
 
     sha = hashlib.sha256(source_file.read_bytes()).hexdigest()[:12]
     got = json.loads(report.read_text())
-    assert f"|data:file(sha={sha})|" in got["signature"] and got["source"] == str(source_file)
+    assert f"|data:file(into=swa,sha={sha})|" in got["signature"] and got["source"] == str(source_file)
     assert main([*train, "--source-file", str(source_file), "--data-dir", str(tmp_path)]) == 2
     assert "--source-file is the English data: --data-dir would not be read" in capsys.readouterr().err
     assert main([*train, "--source-file", str(source_file), "--split", "validation"]) == 2  # left alone in 0.4.2
