@@ -24,6 +24,7 @@ from projection.types import Alignment, Pair
 
 _FORMAT = 1
 _NONE = Alignment()
+_ENCODER_COUNTERS = ("truncated", "no_subwords")
 
 
 class _Aligning:
@@ -36,6 +37,7 @@ class _Aligning:
         self.store = store
         self._signature = aligner.signature()
         self._long = 0  # pairs over the aligner's sentence limit (aligned in windows, see eflomal.v1)
+        self._encoder_counts: dict[str, int] = {}  # the encoder's counters, as cached with the links they belong to
 
     def signature(self) -> Fields:
         return (("aligner", Part.parse(self._signature)),)
@@ -49,12 +51,23 @@ class _Aligning:
         out = {}
         if isinstance(getattr(self.aligner, "max_tokens", None), int):  # counted from the tokens: right on cache hits
             out["long_pairs"] = self._long
-        encoder = getattr(self.aligner, "encoder", None)
-        if encoder is not None:
-            for name, key in (("truncated", "align_truncated"), ("no_subwords", "align_no_subwords")):
-                if isinstance(getattr(encoder, name, None), int):
-                    out[key] = getattr(encoder, name)
+        for name in _ENCODER_COUNTERS:
+            if isinstance(getattr(getattr(self.aligner, "encoder", None), name, None), int):
+                out[f"align_{name}"] = self._encoder_counts.get(name, 0)
         return out
+
+    def _aligned(self, src, tgt) -> tuple[list[Alignment], dict[str, int]]:
+        """The aligner's checked links, and how much each counter of its encoder (a neural aligner's: sentences
+        truncated, words without sub-words) grew meanwhile: kept with the links, so a cache hit reports them too."""
+        encoder = getattr(self.aligner, "encoder", None)
+        before = {name: getattr(encoder, name, 0) for name in _ENCODER_COUNTERS}
+        links = _checked(self.aligner.align(src, tgt), src, tgt, self._signature)
+        grew = {name: getattr(encoder, name, 0) - n for name, n in before.items()}
+        return links, {name: n for name, n in grew.items() if isinstance(n, int) and n}
+
+    def _add(self, counts: dict[str, int]) -> None:
+        for name, n in counts.items():
+            self._encoder_counts[name] = self._encoder_counts.get(name, 0) + int(n)
 
     def _count_long(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]]) -> None:
         limit = getattr(self.aligner, "max_tokens", None)
@@ -66,19 +79,23 @@ class _Aligning:
         checked against the pair's lengths already), else the store's file, whose lines ``_parse`` checks as it
         reads them (each line is parsed once, when its pair is filled)."""
         if self.store is None:
-            return [a.to_pharaoh() for a in _checked(self.aligner.align(src, tgt), src, tgt, self._signature)], ""
+            links, counts = self._aligned(src, tgt)
+            self._add(counts)
+            return [a.to_pharaoh() for a in links], ""
         from projection.align.cache import cache_key
 
         key = cache_key(self._signature, src, tgt)
 
         def compute():
-            links = _checked(self.aligner.align(src, tgt), src, tgt, self._signature)
-            return {"format": _FORMAT, "signature": self._signature, "links": [a.to_pharaoh() for a in links]}
+            links, counts = self._aligned(src, tgt)
+            value = {"format": _FORMAT, "signature": self._signature, "links": [a.to_pharaoh() for a in links]}
+            return {**value, "counts": counts} if counts else value  # links of other aligners cache as before
 
         def valid(v) -> bool:
             return isinstance(v, dict) and v.get("format") == _FORMAT and len(v.get("links", ())) == len(src)
 
         value = self.store.get_or_compute(key, compute, valid=valid)
+        self._add(value.get("counts") or {})  # entries cached before 0.4.5 hold none
         return list(value["links"]), str(self.store.path(key))
 
 

@@ -161,3 +161,26 @@ def test_a_model_folder_with_a_comma_in_its_name_signs_readably(tiny_models, tmp
         part = Part.parse(signature)
         assert part.name == name and dict(part.options)["model"].startswith("enc,ft@")
         assert Part.parse(part.format()) == part
+
+
+@pytest.mark.neural
+def test_a_cache_hit_reports_the_encoders_counts_of_the_links_it_returns(tiny_models, tmp_path):
+    """Found in review: a second run with cached links reported align_truncated 0 (the encoder did not run); the
+    counts are now kept with the links."""
+    import projection.align.neural_registered  # noqa: F401
+    from projection.options import ModelSettings, default_config
+    from projection.plans import align_stage
+    from projection.types import Pair, Sentence
+
+    config = default_config("translate-test", aligner_options=(("layer", 2),))
+    models = ModelSettings(align_model=str(tiny_models["enc"]), device="cpu")
+    long = ("Paris",) * 200
+    pairs = [Pair("a", Sentence(long, ("O",) * 200), Sentence(("Paris",))),
+             Pair("b", Sentence(("Angela", "\u200b")), Sentence(("Angela",)))]  # fmt: skip
+    counts = []
+    for _ in range(2):  # the second stage finds the first one's links in the cache
+        stage = align_stage(config, models=models, cache_dir=tmp_path)
+        out = stage.process(pairs)
+        counts.append(stage.counts())
+    assert counts[0] == counts[1] == {"align_truncated": 1, "align_no_subwords": 1}
+    assert out[0].alignment is not None and out[1].alignment is not None
