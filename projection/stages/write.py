@@ -16,8 +16,8 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
     """``path`` can be written (parents are created) and is none of ``inputs``; a ``ValueError`` that names
     the path and the fix otherwise."""
     p = Path(path)
-    if p.is_dir():
-        raise ValueError(f"{what} {p} is a directory; give a file name")
+    if p.is_dir() or str(path).endswith((os.sep, "/")):  # Path() drops a trailing slash: "out/" named a folder
+        raise ValueError(f"{what} {path} is a directory; give a file name")
     if len(p.name.encode("utf-8")) > 200:
         raise ValueError(f"{what} {p}: the file name is too long ({len(p.name)} characters); choose a shorter name")
     for other in inputs:
@@ -57,6 +57,7 @@ class _FileSink(Sink):
 
     def __init__(self, path: str | os.PathLike, *, inputs: Sequence[str | os.PathLike] = ()) -> None:
         self.path = Path(path)
+        self._given = os.fspath(path)  # as given: Path() drops a trailing slash, which names a folder
         self.inputs = tuple(inputs)
         self._writer = None
 
@@ -64,7 +65,7 @@ class _FileSink(Sink):
         raise NotImplementedError
 
     def check(self) -> None:
-        check_writable(self.path, what=self.what, inputs=self.inputs)
+        check_writable(self._given, what=self.what, inputs=self.inputs)
 
     def _handle(self):
         if self._writer is None:

@@ -256,3 +256,12 @@ def test_a_count_mismatch_names_how_the_target_was_read_and_the_option_to_change
         "IOB2 tag; if the file is one sentence per line, read it as plain text: --target-format plain on the "
         "command line, format='plain' in Python)"
     )
+
+
+def test_an_output_path_with_a_trailing_slash_names_a_folder(files, capsys):
+    """Found in review: ``--out new_dir/`` wrote a file named ``new_dir``."""
+    code = main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
+                 "--alignments", str(files / "links.txt"), "--out", f"{files / 'new_dir'}/", "--quiet"])  # fmt: skip
+    assert code == 2 and not (files / "new_dir").exists()
+    assert capsys.readouterr().err == f"silver-ner: error: --out {files / 'new_dir'}/ is a directory; give a file name\n"
+
