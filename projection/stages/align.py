@@ -91,8 +91,10 @@ class _Aligning:
             value = {"format": _FORMAT, "signature": self._signature, "links": [a.to_pharaoh() for a in links]}
             return {**value, "counts": counts} if counts else value  # links of other aligners cache as before
 
-        def valid(v) -> bool:
-            return isinstance(v, dict) and v.get("format") == _FORMAT and len(v.get("links", ())) == len(src)
+        def valid(v) -> bool:  # a line that is no text is damage: computed again (a bad link is named in _parse)
+            links = v.get("links") if isinstance(v, dict) else None
+            return (v.get("format") == _FORMAT and isinstance(links, list) and len(links) == len(src)
+                    and all(isinstance(line, str) for line in links))  # fmt: skip
 
         value = self.store.get_or_compute(key, compute, valid=valid)
         self._add(value.get("counts") or {})  # entries cached before 0.4.5 hold none
@@ -104,8 +106,11 @@ def _parse(line: str, where: str, row: int, pair: Pair) -> Alignment:
     if not where:
         return parse_pharaoh(line)
     at = f"{where}:{row + 1}"
-    alignment = parse_pharaoh(line, where=at)
-    alignment.check_bounds(len(pair.projection_source.tokens), len(pair.target.tokens), where=at)
+    try:
+        alignment = parse_pharaoh(line, where=at)
+        alignment.check_bounds(len(pair.projection_source.tokens), len(pair.target.tokens), where=at)
+    except ValueError as err:  # the cache's own file, damaged: it would fail every run that reads it
+        raise ValueError(f"{err} (a damaged cache entry: delete {where}, or run with --no-cache)") from None
     return alignment
 
 

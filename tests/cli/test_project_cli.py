@@ -265,3 +265,24 @@ def test_an_output_path_with_a_trailing_slash_names_a_folder(files, capsys):
     assert code == 2 and not (files / "new_dir").exists()
     assert capsys.readouterr().err == f"silver-ner: error: --out {files / 'new_dir'}/ is a directory; give a file name\n"
 
+
+def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way_out(files, monkeypatch, capsys):
+    """Found in review: an entry whose JSON still parsed but held a number for a line crashed every later run with
+    a traceback, and a bad link stopped every later run without saying it was the cache's file."""
+    monkeypatch.setenv("SILVER_NER_CACHE", str(files / "cache"))
+    args = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--aligner",
+            "fastalign.v1", "--quiet"]  # fmt: skip
+    assert main([*args, "--out", str(files / "a.conll")]) == 0
+    (entry,) = (files / "cache" / "alignments").rglob("*.json")
+    good = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**good, "links": [5, None]}))
+    assert main([*args, "--out", str(files / "b.conll")]) == 0  # not text: computed again
+    assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
+    assert json.loads(entry.read_text()) == good
+    entry.write_text(json.dumps({**good, "links": ["zz", good["links"][1]]}))
+    capsys.readouterr()
+    assert main([*args, "--out", str(files / "c.conll")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"silver-ner: error: {entry}:1: ")
+    assert err.endswith(f"(a damaged cache entry: delete {entry}, or run with --no-cache)\n")
+
