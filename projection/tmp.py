@@ -159,6 +159,13 @@ def die_with(parent: int) -> None:
     preexec = _death_signal_for(parent)
     if preexec is not None:
         preexec()
+    # Ctrl-C reaches the whole process group: the driver reports it; an idle worker would print the traceback of
+    # its KeyboardInterrupt, so the worker leaves by SystemExit (quietly, its cleanup run) instead
+    signal.signal(signal.SIGINT, _leave_quietly)
+
+
+def _leave_quietly(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _death_signal_for(parent: int):

@@ -50,12 +50,36 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from projection.executors.local import WorkerDied
+
     try:
         return int(args.run(args) or 0)
     except (UsageError, ValueError, OSError, ImportError) as err:
         message = " ".join(str(err).split())  # one line, whatever the exception held
+        if isinstance(err, OSError):
+            message += _os_hint(err)
         print(f"silver-ner: error: {message}", file=sys.stderr)
         return 2
+    except WorkerDied as err:  # not the input's fault: exit 1, but one line, not a traceback
+        print(f"silver-ner: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("silver-ner: interrupted", file=sys.stderr)
         return 130
+
+
+def _os_hint(err: OSError) -> str:
+    """What to do about an OS error on a path: the cache's own folder, or a disk that is full."""
+    import errno
+    import os
+
+    from projection.cache import ENV_VAR, cache_root
+
+    where = str(err.filename or "")
+    root = str(cache_root())
+    if where and os.path.abspath(where).startswith(os.path.abspath(root) + os.sep) or where == root:
+        return (f" (in the silver-ner cache {root}: point {ENV_VAR} at a writable folder with free space; project "
+                "and demo also take --no-cache)")  # fmt: skip
+    if err.errno == errno.ENOSPC:
+        return " (free some space, or write there elsewhere: TMPDIR for scratch files)"
+    return ""

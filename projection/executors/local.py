@@ -72,6 +72,15 @@ class LocalExecutor(Executor):
         yield from self._pool_map(task, chain(head, it))
 
     def _pool_map(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            yield from self._pool_results(task, items)
+        except BrokenProcessPool:
+            raise WorkerDied(f"a worker process died before its work was done (killed, or out of memory?); run "
+                             f"again, with fewer processes than --jobs {self.jobs} if memory is short") from None  # fmt: skip
+
+    def _pool_results(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -96,6 +105,10 @@ class LocalExecutor(Executor):
                     yield window.popleft().result()
             while window:
                 yield window.popleft().result()
+
+
+class WorkerDied(RuntimeError):
+    """A pool's worker process died (a signal, the kernel's out-of-memory killer): no output was written."""
 
 
 def auto_start_method() -> str:

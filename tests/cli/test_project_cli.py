@@ -286,3 +286,17 @@ def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way
     assert err.startswith(f"silver-ner: error: {entry}:1: ")
     assert err.endswith(f"(a damaged cache entry: delete {entry}, or run with --no-cache)\n")
 
+
+def test_an_os_error_in_the_cache_or_a_full_disk_says_what_to_do(monkeypatch, tmp_path):
+    """Found in review: a read-only cache or a full disk gave only the bare errno line."""
+    import errno
+
+    from projection.cli import _os_hint
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "c"))
+    err = OSError(errno.EROFS, "Read-only file system", str(tmp_path / "c" / "alignments"))
+    assert _os_hint(err) == (f" (in the silver-ner cache {tmp_path / 'c'}: point SILVER_NER_CACHE at a writable "
+                             "folder with free space; project and demo also take --no-cache)")
+    assert _os_hint(OSError(errno.ENOSPC, "No space left on device", "/elsewhere/out.conll")) == (
+        " (free some space, or write there elsewhere: TMPDIR for scratch files)")
+    assert _os_hint(OSError(errno.ENOENT, "No such file or directory", "/elsewhere/x")) == ""
