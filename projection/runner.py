@@ -356,7 +356,7 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
                 yield ChunkJob(chunk if isinstance(chunk, Shard) else tuple(chunk), first=job_first)
                 continue
             key = chunk_key(signature, chunk)
-            done, done_counts = _stored_chunk(checkpoint.get(key))
+            done, done_counts = _stored_chunk(checkpoint.get(key), len(chunk), checkpoint.path(key))
             yield ChunkJob(tuple(chunk), key, done, job_first, done_counts)
 
     if task.stages:
@@ -382,15 +382,26 @@ def stored_pairs(entry: Any) -> list | None:
     return entry if isinstance(entry, list) else None
 
 
-def _stored_chunk(entry: Any) -> tuple[tuple[Pair, ...] | None, tuple[tuple[str, int], ...]]:
+def _stored_chunk(entry: Any, n: int, where) -> tuple[tuple[Pair, ...] | None, tuple[tuple[str, int], ...]]:
+    """A checkpoint entry's pairs and counts; ``None`` (computed again) for an entry that is damaged: pairs that do
+    not decode, another number of pairs than the chunk's ``n``, or links outside their pair."""
     from projection.io.pairs import decode
 
     pairs = stored_pairs(entry)
     if pairs is None:
         return None, ()
+    try:
+        done = tuple(decode(d) for d in pairs)
+        intact = len(done) == n and all(p.alignment is None or p.alignment.fits(len(p.projection_source.tokens),
+                                                                                  len(p.target.tokens)) for p in done)  # fmt: skip
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        intact = False
+    if not intact:
+        logger.warning("ignoring a damaged checkpoint entry %s: its chunk is computed again", where)
+        return None, ()
     counts = entry.get("counts") if isinstance(entry, dict) else None
     ok = isinstance(counts, dict) and all(isinstance(k, str) and type(v) is int for k, v in counts.items())
-    return tuple(decode(d) for d in pairs), tuple(sorted(counts.items())) if ok else ()
+    return done, tuple(sorted(counts.items())) if ok else ()
 
 
 def _progress(source: Source, enabled: bool, desc: str):

@@ -230,6 +230,30 @@ def test_a_resumed_run_reports_the_counts_of_the_chunks_it_reused(corpus, tmp_pa
     assert entry["counts"] == {"recorded": 50} and len(entry["pairs"]) == 50
 
 
+@pytest.mark.parametrize("damage", ["links outside", "no id", "no target"])
+def test_a_damaged_checkpoint_entry_is_computed_again_not_reused(corpus, reference, tmp_path, damage, caplog):
+    """Found in review: an edited chunk file was reused as it was: a link 0-99 went into the published rows, and a
+    pair without its id failed the build with a bare KeyError."""
+    cfg, ref = reference
+    store = Store("chunks", tmp_path / "cache")
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path / "cache")
+    first = run(plan.source, plan.stages, checkpoint=store, chunk_size=30, progress=False)
+    path = Path(first.chunk_files[0])
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "links outside":
+        entry["pairs"][0]["al"] = [[[0, 99]], []]
+    elif damage == "no id":
+        del entry["pairs"][0]["id"]
+    else:
+        entry["pairs"][0]["tgt"] = None
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="projection.runner"):
+        again = run(plan.source, plan.stages, checkpoint=store, chunk_size=30, progress=False)
+    assert again.stats.count("chunks_cached") == 3 and again.pairs == ref.pairs
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring a damaged checkpoint entry {path}: its chunk is computed again"]
+
+
 def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
     pairs = parallel_pairs(*corpus)
     result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder()], progress=False)
