@@ -35,7 +35,8 @@ def run_demo(
     extra_text: bool = True,
     models: ModelSettings | None = None,
 ) -> list[DemoResult]:
-    """Project English gold onto each language and score against that language's gold (4 classes).
+    """Project English gold onto each language and score against that language's gold (4 classes, less the
+    config's ``drop_labels``).
 
     A statistical aligner also trains on the shipped NTREX-128 English–target news sentences
     (``extra_text=False`` turns that off). ``models``: the encoder and device of a neural aligner."""
@@ -50,8 +51,8 @@ def run_demo(
         plan = parallel_plan(source.sentences, target.sentences, config, extra=extra,
                              data=Part.of("europarl-ner", lang=lang), use_cache=use_cache, models=models)  # fmt: skip
         result = run(plan.source, plan.stages, progress=progress, desc=f"projecting {lang}")
-        scores = evaluate([t.tags for t in target.sentences], result.tags,
-                          projection_rate=result.stats.projection_rate)  # fmt: skip
+        scores = evaluate([t.tags for t in target.sentences], result.tags, ignore=config.drop_labels,
+                          projection_rate=result.stats.projection_rate)  # dropped types: not projected, not scored
         out.append(DemoResult(lang, scores, result))
     return out
 

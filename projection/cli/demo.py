@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from projection.cli.options import add_method_options, config_from_args
+from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args
 
 
 def add_parser(sub) -> None:
@@ -35,8 +35,15 @@ def run(args: argparse.Namespace) -> int:
 
     config = config_from_args(args, "parallel")
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
+    check_aligner_runtime(config, args.align_model, args.device)
     if is_neural(config):  # before any work, naming the option that points at a local copy
         check_models(config, models, tagger=False, translation=False)
+    if config.drop_labels:  # a typo would drop nothing
+        from projection.io.package_data import europarl
+        from projection.options import check_labels_present
+
+        types = sorted({sp.label for s in europarl("en").sentences for sp in s.spans})
+        check_labels_present("--drop-label", config.drop_labels, types, "Europarl-NER's English")
     if args.report:
         from projection.stages.write import check_writable
 
@@ -57,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"aligner extra text: {NTREX_CITATION} (CC BY-SA 4.0)")
     if args.report:
         payload = {
+            "ignored_types": list(config.drop_labels),
             "languages": {
                 r.lang: {
                     **r.scores.as_dict(),

@@ -114,6 +114,22 @@ def check_heuristic_options(args: argparse.Namespace) -> None:
                              "leave it out")  # fmt: skip
 
 
+def check_aligner_runtime(config, align_model: str | None, device: str | None) -> None:
+    """``--align-model``/``--device`` are a neural aligner's: refused for a statistical one (they would do nothing);
+    a device torch cannot use is one error before any work, not a traceback when the model loads."""
+    from projection.plans import is_neural
+
+    if not is_neural(config):
+        for flag, value in (("--align-model", align_model), ("--device", device)):
+            if value:
+                raise ValueError(f"{flag} is for a neural aligner (simalign.v1, awesome.v1); {config.aligner} uses "
+                                 "no model: leave it out")  # fmt: skip
+    elif device:
+        from projection.neural.hub import check_device
+
+        check_device(device)
+
+
 def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The method options as ``SilverNERConfig`` fields (only those given)."""
     check_heuristic_options(args)

@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from projection.cli.options import add_method_options, config_from_args
+from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args
 
 
 def add_parser(sub) -> None:
@@ -129,16 +129,9 @@ def run(args: argparse.Namespace) -> int:
                             ("--align-model", args.align_model), ("--device", args.device)):  # fmt: skip
             if value:
                 raise ValueError(f"{flag} sets up the aligner, which does not run with --alignments; leave one out")
-    elif not is_neural(config):
-        for flag, value in (("--align-model", args.align_model), ("--device", args.device)):
-            if value:
-                raise ValueError(f"{flag} is for a neural aligner (simalign.v1, awesome.v1); {config.aligner} uses "
-                                 "no model: leave it out")  # fmt: skip
+    else:
+        check_aligner_runtime(config, args.align_model, args.device)
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
-        if args.device:
-            from projection.neural.hub import check_device
-
-            check_device(args.device)
         check_models(config, models, tagger=False, translation=False)
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []
     evaluation = EvaluationSink(ignore=config.drop_labels)  # dropped types are not projected: not scored either

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +301,45 @@ def test_an_os_error_in_the_cache_or_a_full_disk_says_what_to_do(monkeypatch, tm
     assert _os_hint(OSError(errno.ENOSPC, "No space left on device", "/elsewhere/out.conll")) == (
         " (free some space, or write there elsewhere: TMPDIR for scratch files)")
     assert _os_hint(OSError(errno.ENOENT, "No such file or directory", "/elsewhere/x")) == ""
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--drop-label", "ORGS"], "--drop-label ORGS: no such entity type in Europarl-NER's English (its types: LOC, "
+                               "MISC, ORG, PER)"),
+    (["--device", "cpu"], "--device is for a neural aligner (simalign.v1, awesome.v1); eflomal.v1 uses no model: "
+                          "leave it out"),
+    (["--align-model", "foo"], "--align-model is for a neural aligner (simalign.v1, awesome.v1); eflomal.v1 uses no "
+                               "model: leave it out"),
+    (["--aligner", "simalign.v1", "--device", "bogus"], "--device bogus: not a torch device; give cpu, cuda, cuda:1, "
+                                                        "mps …, or leave it out (the GPU when torch sees one)"),
+])  # fmt: skip
+def test_demo_refuses_what_project_refuses(argv, message, capsys):
+    """Found in review: demo took a --drop-label typo, a model or device for eflomal, and a bad device (a traceback
+    once the model loaded), all of which project refuses."""
+    assert main(["demo", "--langs", "de", *argv]) == 2
+    assert capsys.readouterr().err == f"silver-ner: error: {message}\n"
+
+
+def test_demo_leaves_a_dropped_label_out_of_its_scores(tmp_path, monkeypatch):
+    """Found in review: ``demo --drop-label MISC`` scored the 191 gold MISC entities of German as missed. Its F1
+    now equals seqeval's on the same projection (``project`` with the demo's extra text, fastalign: deterministic)
+    against the gold with MISC read as O."""
+    from seqeval.metrics import f1_score
+
+    from projection.io.conll import read_conll
+    from projection.io.package_data import europarl
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    report, out = tmp_path / "r.json", tmp_path / "de.conll"
+    common = ["--aligner", "fastalign.v1", "--drop-label", "MISC", "--quiet"]
+    assert main(["demo", "--langs", "de", *common, "--report", str(report)]) == 0
+    data = Path(__file__).resolve().parents[2] / "projection" / "data"
+    assert main(["project", "--source", str(data / "europarl" / "en.conll"), "--target",
+                 str(data / "europarl" / "de.conll"), "--align-corpus", str(data / "ntrex" / "eng.txt"),
+                 str(data / "ntrex" / "deu.txt"), *common, "--out", str(out)]) == 0  # fmt: skip
+    rep = json.loads(report.read_text())
+    de = rep["languages"]["de"]
+    assert rep["ignored_types"] == ["MISC"] and set(de["per_type"]) == {"LOC", "ORG", "PER"}
+    gold = [["O" if t.endswith("MISC") else t for t in s.tags] for s in europarl("de").sentences]
+    silver = [list(s.tags) for s in read_conll(out).sentences]
+    assert de["f1"] == pytest.approx(f1_score(gold, silver))
