@@ -77,7 +77,7 @@ def _os_hint(err: OSError) -> str:
 
     where = str(err.filename or "")
     root = str(cache_root())
-    if where and os.path.abspath(where).startswith(os.path.abspath(root) + os.sep) or where == root:
+    if where and (where == root or os.path.abspath(where).startswith(os.path.abspath(root) + os.sep)):
         return (f" (in the silver-ner cache {root}: point {ENV_VAR} at a writable folder with free space; project "
                 "and demo also take --no-cache)")  # fmt: skip
     if err.errno == errno.ENOSPC:

@@ -152,8 +152,8 @@ def run(args: argparse.Namespace) -> int:
         "align_seconds": stats.second("align"),
         "project_seconds": stats.second("project"),
         "executor": result.executor,
+        "ignored_types": list(config.drop_labels),
     }
-    report["ignored_types"] = list(config.drop_labels)
     if evaluation.scores is not None:
         scores = evaluation.scores
         report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
