@@ -92,7 +92,9 @@ class _Aligning:
             return {**value, "counts": counts} if counts else value  # links of other aligners cache as before
 
         def valid(v) -> bool:  # a line that is no text is damage: computed again (a bad link is named in _parse)
-            links = v.get("links") if isinstance(v, dict) else None
+            if not isinstance(v, dict):
+                return False
+            links = v.get("links")
             return (v.get("format") == _FORMAT and isinstance(links, list) and len(links) == len(src)
                     and all(isinstance(line, str) for line in links))  # fmt: skip
 

@@ -276,10 +276,11 @@ def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way
     assert main([*args, "--out", str(files / "a.conll")]) == 0
     (entry,) = (files / "cache" / "alignments").rglob("*.json")
     good = json.loads(entry.read_text())
-    entry.write_text(json.dumps({**good, "links": [5, None]}))
-    assert main([*args, "--out", str(files / "b.conll")]) == 0  # not text: computed again
-    assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
-    assert json.loads(entry.read_text()) == good
+    for damaged in ({**good, "links": [5, None]}, [1, 2]):  # not text, not an entry: computed again
+        entry.write_text(json.dumps(damaged))
+        assert main([*args, "--out", str(files / "b.conll")]) == 0
+        assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
+        assert json.loads(entry.read_text()) == good
     entry.write_text(json.dumps({**good, "links": ["zz", good["links"][1]]}))
     capsys.readouterr()
     assert main([*args, "--out", str(files / "c.conll")]) == 2
