@@ -82,6 +82,7 @@ class Corpus:
     repaired: int = 0
     path: str = ""
     format: str = "conll"
+    empty_replaced: int = 0  # empty tokens read as ``empty_token``
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -134,6 +135,7 @@ class ConllReader:
         self.note = note  # appended to every error, e.g. why the file was read as CoNLL
         self.has_tags: bool | None = None
         self.repaired = 0
+        self.empty_replaced = 0
         self.sentences = 0
         self._tagged = self._multi = False
         self._why = ""
@@ -429,9 +431,11 @@ class ConllReader:
             if not token:
                 if empty_token is None:
                     raise ConllError(
-                        f"{path}:{lineno}: empty token in {line!r}; pass empty_token= to replace empty tokens"
+                        f"{path}:{lineno}: empty token in {line!r}; give the line a token (e.g. _), or in Python "
+                        "pass empty_token='_' to replace empty tokens"
                     )
                 token = empty_token
+                self.empty_replaced += 1
             if not tokens:
                 first = lineno
             tokens.append(token)
@@ -491,7 +495,7 @@ def read_conll(
     one column is read as untagged."""
     reader = iter_conll(path, token_col=token_col, tag_col=tag_col, empty_token=empty_token, comments=comments)
     sentences = tuple(reader)
-    return Corpus(sentences, bool(reader.has_tags), reader.repaired, str(path), "conll")
+    return Corpus(sentences, bool(reader.has_tags), reader.repaired, str(path), "conll", reader.empty_replaced)
 
 
 class PlainReader:

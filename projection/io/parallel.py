@@ -92,10 +92,13 @@ def load_parallel(family: str, lang: str, data_dir: str | None = None, limit: in
     """The parallel gold corpus of a ``parallel-gold`` config (its only split is ``test``)."""
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive number of sentences or None, got {limit!r}")
-    if family == "europarl-ner":
-        corpus = load_europarl(lang, data_dir)
-    elif family == "uner-pud":
-        corpus = load_uner_pud(lang, data_dir)
-    else:
+    from projection.io.package_data import EUROPARL_LANGS
+
+    targets = {"europarl-ner": EUROPARL_LANGS, "uner-pud": tuple(_UNER_DIRS)}.get(family)
+    langs = None if targets is None else tuple(x for x in targets if x != "en")
+    if langs is None:
         raise ValueError(f"{family!r} is not a parallel-gold family (europarl-ner, uner-pud)")
+    if lang not in langs:
+        raise ValueError(f"{family} has no target language {lang!r}; it has {', '.join(langs)} (English is the source)")
+    corpus = load_europarl(lang, data_dir) if family == "europarl-ner" else load_uner_pud(lang, data_dir)
     return corpus.head(limit)

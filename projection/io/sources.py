@@ -130,8 +130,8 @@ def load_source(dataset: str, lang: str, split: str, *, data_dir: str | None = N
         raise ValueError(f"{path}: no tag column; gold NER needs token<TAB>tag lines (XTREME's own preprocessing "
                          "drops the test labels: read the split from the Hub, or give the labelled file)")
     sentences = corpus.sentences
-    if name == "masakhaner2" and any(EMPTY_TOKEN == t for s in sentences for t in s.tokens):
-        logger.info("%s: empty tokens were replaced by %r", path, EMPTY_TOKEN)
+    if corpus.empty_replaced:  # counted where read: a real "_" token is no replacement
+        logger.info("%s: %d empty tokens were replaced by %r", path, corpus.empty_replaced, EMPTY_TOKEN)
     return SourceData(tuple(sentences[:limit] if limit is not None else sentences), str(path), None, content)
 
 

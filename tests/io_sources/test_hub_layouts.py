@@ -60,3 +60,45 @@ def test_label_names_fall_back_to_the_script_labels():
     assert _schema().metadata is None
     assert _label_names(_schema(), "masakhaner2", "x") == HUB_LABELS["masakhaner2"]
     assert _label_names(_schema({"tokens": {"_type": "List"}}), "conll2003", "x") == HUB_LABELS["conll2003"]
+
+
+def test_empty_tokens_are_counted_where_read_not_guessed_from_underscores(tmp_path, caplog):
+    """Found in review: a MasakhaNER2 file with a real ``_`` token logged "empty tokens were replaced"."""
+    from projection.io.sources import load_source
+
+    (tmp_path / "bam").mkdir()
+    (tmp_path / "bam" / "train.txt").write_text("_ O\nKati B-LOC\n\n O\nx O\n", encoding="utf-8")
+    with caplog.at_level("INFO", logger="projection.io.sources"):
+        got = load_source("masakhaner2", "bam", "train", data_dir=str(tmp_path))
+    assert [s.tokens for s in got.sentences] == [("_", "Kati"), ("_", "x")]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'bam' / 'train.txt'}: 1 empty tokens were replaced by '_'"]
+    (tmp_path / "bam" / "train.txt").write_text("_ O\nKati B-LOC\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="projection.io.sources"):
+        load_source("masakhaner2", "bam", "train", data_dir=str(tmp_path))
+    assert caplog.records == []
+
+
+def test_a_parallel_corpus_in_a_language_it_lacks_says_which_it_has():
+    """Found in review: uner-pud fr raised a bare KeyError, europarl-ner fr named a file inside the package."""
+    from projection.io.parallel import load_parallel
+
+    for family, message in (("europarl-ner", "europarl-ner has no target language 'fr'; it has de, es, it "
+                                             "(English is the source)"),
+                            ("uner-pud", "uner-pud has no target language 'fr'; it has de (English is the source)")):  # fmt: skip
+        with pytest.raises(ValueError) as info:
+            load_parallel(family, "fr", "/nonexistent")
+        assert str(info.value) == message
+
+
+def test_an_empty_token_error_gives_a_way_out_on_the_command_line(tmp_path):
+    """Found in review: the only remedy named was the Python keyword empty_token=."""
+    from projection.io.conll import ConllError, read_conll
+
+    path = tmp_path / "x.txt"
+    path.write_text("a O\n O\n", encoding="utf-8")
+    with pytest.raises(ConllError) as info:
+        read_conll(path)
+    assert str(info.value) == (f"{path}:2: empty token in ' O'; give the line a token (e.g. _), or in Python pass "
+                               "empty_token='_' to replace empty tokens")
