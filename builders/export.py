@@ -429,11 +429,14 @@ def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dic
 
 
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
-    """``out/README.md``: the card of ``cards`` merged into the one already there (if any)."""
-    from projection.cache import atomic_write_text
+    """``out/README.md``: the card of ``cards`` merged into the one already there (if any). The read, merge and write
+    hold a lock (``out/.README.md.lock``, which push.py does not upload): two builds into one folder once each
+    merged into the same old card, and the last writer dropped the other's configs."""
+    from projection.cache import atomic_write_text, file_lock
 
     readme = out / "README.md"
-    old, foreign_configs, foreign_infos, settings = _read_card(out)
-    merged = merge_cards(old, cards)
-    atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs, foreign_infos=foreign_infos,
-                                          settings=settings))  # fmt: skip
+    with file_lock(out / ".README.md.lock"):
+        old, foreign_configs, foreign_infos, settings = _read_card(out)
+        merged = merge_cards(old, cards)
+        atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs,
+                                              foreign_infos=foreign_infos, settings=settings))  # fmt: skip

@@ -328,3 +328,36 @@ def test_a_cards_own_settings_survive_publishing_and_exporting_again(exported, t
     write_card(folder, "org/silver", cards)
     again, _ = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
     assert (again["viewer"], again["configs"][0]["default"]) == (False, True)
+
+
+def _write_one_card(folder: str, card, barrier) -> None:
+    from builders.export import write_card
+
+    barrier.wait()  # every writer starts at once
+    write_card(Path(folder), "org/silver", [card])
+
+
+def test_builds_that_write_one_card_at_once_keep_every_config(exported, tmp_path):
+    """Found in review: write_card read, merged and wrote the card unlocked; three writers at once each merged into
+    the same old card and the last one dropped the others' configs (40 of 40 trials)."""
+    import dataclasses
+    import multiprocessing
+
+    from cards.render import records_from_card
+
+    (card,) = records_from_card((exported.export_dir / "README.md").read_text(encoding="utf-8"))[0]
+    cards = [dataclasses.replace(card, name=f"europarl-ner.x{k}", data_files={"test": f"europarl-ner.x{k}/test-*.parquet"})
+             for k in range(3)]  # fmt: skip
+    ctx = multiprocessing.get_context("fork")
+    for trial in range(5):
+        folder = tmp_path / f"t{trial}"
+        folder.mkdir()
+        barrier = ctx.Barrier(len(cards))
+        procs = [ctx.Process(target=_write_one_card, args=(str(folder), c, barrier)) for c in cards]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0]
+        got = records_from_card((folder / "README.md").read_text(encoding="utf-8"))[0]
+        assert sorted(c.name for c in got) == [c.name for c in cards]
