@@ -375,7 +375,11 @@ def export(
         if outcome.error:
             failed.append((outcome.name, outcome.error))
             continue
-        _write_config(out, outcome)
+        try:
+            _write_config(out, outcome)
+        except OSError as err:  # this config's folder (a full disk, a folder where a file goes): it fails alone
+            failed.append((outcome.name, f"writing its files into {out / outcome.name}: {err}"))
+            continue
         cards.append(outcome.card)
         files.extend(f.path for f in outcome.files)
     if cards:

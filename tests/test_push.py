@@ -361,3 +361,20 @@ def test_builds_that_write_one_card_at_once_keep_every_config(exported, tmp_path
         assert [p.exitcode for p in procs] == [0, 0, 0]
         got = records_from_card((folder / "README.md").read_text(encoding="utf-8"))[0]
         assert sorted(c.name for c in got) == [c.name for c in cards]
+
+
+def test_a_config_whose_files_cannot_be_written_fails_alone(exported, tmp_path):
+    """Found in review: a folder where one config's Parquet file goes stopped the whole export with exit 2 after
+    every build had run; the next config's files and the card were not written."""
+    out = tmp_path / "out"
+    (out / "europarl-ner.de" / "test-00000-of-00001.parquet").mkdir(parents=True)
+    result = push.export(
+        ["europarl-ner.de", "europarl-ner.es"], out, aligner="fastalign.v1", limit=N, cache_dir=str(tmp_path / "ds"),
+        alignment_cache_dir=str(tmp_path / "al"), progress=False,
+    )  # fmt: skip
+    ((name, reason),) = result.failed
+    assert name == "europarl-ner.de" and reason.startswith(f"writing its files into {out / 'europarl-ner.de'}: ")
+    assert [c.name for c in result.configs] == ["europarl-ner.es"]
+    assert (out / "europarl-ner.es" / "test-00000-of-00001.parquet").is_file()
+    meta, _ = split_front_matter((out / "README.md").read_text(encoding="utf-8"))
+    assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.es"]
