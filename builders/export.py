@@ -434,12 +434,14 @@ def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dic
 
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
     """``out/README.md``: the card of ``cards`` merged into the one already there (if any). The read, merge and write
-    hold a lock (``out/.README.md.lock``, which push.py does not upload): two builds into one folder once each
-    merged into the same old card, and the last writer dropped the other's configs."""
-    from projection.cache import atomic_write_text, file_lock
+    hold a lock (in the silver-ner cache, keyed by the folder: the export folder holds only what is published): two
+    builds into one folder once each merged into the same old card, and the last writer dropped the other's
+    configs."""
+    from projection.cache import atomic_write_text, cache_root, file_lock
+    from projection.signature import content_hash
 
     readme = out / "README.md"
-    with file_lock(out / ".README.md.lock"):
+    with file_lock(cache_root() / "locks" / f"card-{content_hash(str(out.resolve()))[:16]}.lock"):
         old, foreign_configs, foreign_infos, settings = _read_card(out)
         merged = merge_cards(old, cards)
         atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs,

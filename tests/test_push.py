@@ -361,6 +361,7 @@ def test_builds_that_write_one_card_at_once_keep_every_config(exported, tmp_path
         assert [p.exitcode for p in procs] == [0, 0, 0]
         got = records_from_card((folder / "README.md").read_text(encoding="utf-8"))[0]
         assert sorted(c.name for c in got) == [c.name for c in cards]
+        assert sorted(p.name for p in folder.iterdir()) == ["README.md"]  # the lock lives in the cache
 
 
 def test_a_config_whose_files_cannot_be_written_fails_alone(exported, tmp_path):
