@@ -36,6 +36,7 @@ _LICENSE_NOTES = {
     "translate-train.conll2003": "CoNLL-2003: Reuters RCV1, research use",
     "xtreme": "WikiANN / PAN-X: licence not stated",
     "translate-train.panx-en": "WikiANN / PAN-X: licence not stated",
+    "uner-pud": "UNER annotations: CC BY-SA 4.0 (universalner/universal_ner); the UD PUD sentences: CC BY-SA 3.0",
 }
 
 

@@ -54,15 +54,15 @@ class Family:
 _CONLL_TYPES = ("PER", "ORG", "LOC", "MISC")
 _PANX_TYPES = ("PER", "ORG", "LOC")
 _EN_NER_TYPES = _CONLL_TYPES  # the English NER models are CoNLL-03 taggers
+_PANX_CITATION = ("@inproceedings{pan-etal-2017-cross, title={Cross-lingual Name Tagging and Linking for 282 "
+                  "Languages}, author={Pan, Xiaoman and others}, booktitle={ACL}, year={2017}}")
 
 FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
         Family(
             "xtreme", "translate-test", XTREME_LANGS, _PANX_TYPES, _EN_NER_TYPES, "unknown",
-            ("google/xtreme",), "XTREME PAN-X (WikiANN)", ("test",),
-            citation="@inproceedings{pan-etal-2017-cross, title={Cross-lingual Name Tagging and Linking for 282 "
-            "Languages}, author={Pan, Xiaoman and others}, booktitle={ACL}, year={2017}}",
+            ("google/xtreme",), "XTREME PAN-X (WikiANN)", ("test",), citation=_PANX_CITATION,
         ),
         Family(
             "masakhaner2", "translate-test", MASAKHANER2_LANGS, ("PER", "ORG", "LOC", "DATE"), _EN_NER_TYPES,
@@ -79,7 +79,7 @@ FAMILIES: dict[str, Family] = {
             "Labaka, Gorka and Rigau, German}, booktitle={LREC}, year={2018}}",
         ),
         Family(
-            "uner-pud", "parallel-gold", ("de",), _PANX_TYPES, _PANX_TYPES, "cc-by-sa-3.0",
+            "uner-pud", "parallel-gold", ("de",), _PANX_TYPES, _PANX_TYPES, "cc-by-sa-4.0",
             ("universalner/universal_ner",), "Universal NER, Parallel UD (PUD)", ("test",),
             citation="@inproceedings{mayhew-etal-2024-universal, title={Universal {NER}: A Gold-Standard Multilingual "
             "Named Entity Recognition Benchmark}, author={Mayhew, Stephen and others}, booktitle={NAACL}, "
@@ -96,7 +96,7 @@ FAMILIES: dict[str, Family] = {
         Family(
             "translate-train.panx-en", "translate-train",
             tuple(sorted(set(XTREME_LANGS + MASAKHANER2_LANGS) - {"en"})), _PANX_TYPES, _PANX_TYPES, "unknown",
-            ("google/xtreme",), "PAN-X English, translated", ("train",),
+            ("google/xtreme",), "PAN-X English, translated", ("train",), citation=_PANX_CITATION,
         ),
     )
 }  # fmt: skip

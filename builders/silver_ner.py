@@ -145,7 +145,9 @@ class SilverNER(datasets.GeneratorBasedBuilder):
             metrics = split_metrics(
                 silver, gold, table.column("source_entities").to_pylist(),
                 table.column("projected_entities").to_pylist(),
-                tuple(sorted({*family.eval_ignore, *self.config.drop_labels})),  # dropped types: not projected, not scored
+                # dropped types are not projected, so not scored: the config's drop_labels, and MISC wherever a model
+                # mode drops it (misc=drop-after/-before in the signature; source_entities do not count it)
+                tuple(sorted({*family.eval_ignore, *self.config.drop_labels, *(("MISC",) if family.needs_model else ())})),
             )  # fmt: skip
             summary["metrics"][split] = metrics.as_dict()
             signatures.update(table.column("signature").unique().to_pylist())

@@ -98,3 +98,17 @@ def test_ner_candidates_for_a_parallel_config_are_refused_before_any_work():
     with pytest.raises(ValueError) as info:
         SilverNERConfig(name="europarl-ner.de", aligner="fastalign.v1", candidates="ner.v1")
     assert "choose candidates linked.v1 (the default), aligned.v1 or ngrams.v1" in str(info.value)
+
+
+
+def test_card_licences_and_citations_of_the_families():
+    """Found in review: uner-pud's card said cc-by-sa-3.0 while its source, universalner/universal_ner, is CC BY-SA 4.0
+    (3.0 is the UD PUD text's), and translate-train.panx-en cards cited no source dataset."""
+    from builders.export import _LICENSE_NOTES
+    from builders.families import FAMILIES
+
+    assert FAMILIES["uner-pud"].license == "cc-by-sa-4.0"
+    assert _LICENSE_NOTES["uner-pud"] == ("UNER annotations: CC BY-SA 4.0 (universalner/universal_ner); the UD PUD "
+                                          "sentences: CC BY-SA 3.0")
+    assert FAMILIES["translate-train.panx-en"].citation == FAMILIES["xtreme"].citation
+    assert FAMILIES["xtreme"].citation.startswith("@inproceedings{pan-etal-2017-cross,")
