@@ -131,6 +131,11 @@ def parallel_plan(
     if data is not None:
         fields.append(("data", data))
     stages: list[Stage] = []
+    if target_spans is not None:  # given candidates change the output as given links do: named by their content
+        from projection.signature import content_hash
+
+        spans_text = "\n".join(" ".join(f"{a}-{b}" for a, b in sorted(map(tuple, s))) for s in target_spans)
+        fields.append(("spans", Part.of("given", sha=content_hash(spans_text)[:10])))
     if alignments is not None:
         from projection.align.fixed import FixedAligner
 

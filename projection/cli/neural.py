@@ -151,7 +151,7 @@ def run_test(args) -> int:
 
 def run_train(args) -> int:
     from projection.io.conll import read_conll
-    from projection.io.sources import load_source
+    from projection.io.sources import canonical_split, load_source
     from projection.options import check_labels_present
     from projection.plans import translate_train_plan
     from projection.runner import run
@@ -173,7 +173,7 @@ def run_train(args) -> int:
         data = Part.of("file", into=args.lang, sha=hashlib.sha256(Path(args.source_file).read_bytes()).hexdigest()[:12],
                        limit=args.limit)  # fmt: skip
     else:
-        args.split = args.split or "train"
+        args.split = canonical_split(args.split or "train")  # dev and validation are one split: one signature
         src = load_source(args.source, "en", args.split, data_dir=args.data_dir, limit=args.limit)
         _not_the_data(args, src.origin)
         english = list(src.sentences)

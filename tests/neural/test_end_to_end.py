@@ -275,3 +275,26 @@ def test_a_back_translation_model_without_the_language_names_the_back_translatio
         "lacks bbj and pcm. Ways out: leave --back-translation out, or pass --bt-model (and --bt-tokenizer) with a "
         "model that covers pcm together with --mt-lang-code CODE (the code that model uses for pcm)"
     )
+
+
+def test_translate_train_signs_dev_and_validation_as_one_split(data_dir, tmp_path):
+    """Found in review: --split dev and --split validation read the same file and wrote the same bytes under two
+    signatures (translate-test already signs them as one)."""
+    import shutil
+
+    from projection.io.conll import read_conll
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(data_dir / "conll2003" / "en.conll.train.tsv", data / "en.conll.dev.tsv")
+    n = len(read_conll(data / "en.conll.dev.tsv").sentences)
+    (tmp_path / "tr.txt").write_text("".join(f"Satz {k} hier .\n" for k in range(n)), encoding="utf-8")
+    signatures = []
+    for split in ("dev", "validation"):
+        report = tmp_path / f"{split}.json"
+        assert main(["translate-train", "--source", "conll2003", "--data-dir", str(data), "--split", split, "--lang",
+                     "de", "--translations", str(tmp_path / "tr.txt"), "--aligner", "fastalign.v1", "--no-progress",
+                     "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / f"{split}.conll"),
+                     "--report", str(report)]) == 0  # fmt: skip
+        signatures.append(json.loads(report.read_text())["signature"])
+    assert signatures[0] == signatures[1] and "|data:conll2003(into=de,split=dev," in signatures[0]

@@ -143,3 +143,22 @@ def test_alignment_of_takes_numpy_integers():
     import numpy as np
     got = Alignment.of([(np.int64(1), np.int32(2))], [(np.int64(0), 0)])
     assert got == Alignment(((1, 2),), ((0, 0),)) and type(got.pairs[0][0]) is int
+
+
+def test_given_target_spans_are_named_in_the_signature_by_their_content():
+    """Found in review: two sets of given ner.v1 spans gave different tags under one signature (given links are
+    hashed into it; given spans were not)."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+    from projection.signature import content_hash
+
+    src = [Sentence(("Angela", "Merkel", "visited", "New", "York"), ("B-PER", "I-PER", "O", "B-LOC", "I-LOC"))]
+    tgt = [("Angela", "Merkel", "besuchte", "New", "York")]
+    links = [Alignment.of([(k, k) for k in range(5)])]
+    config = default_config("parallel", candidates="ner.v1")
+    runs = [project_corpus(src, tgt, config, alignments=links, target_spans=[spans], progress=False)
+            for spans in ([(3, 5), (0, 2)], [(0, 1), (4, 5)])]  # fmt: skip
+    assert runs[0].tags == (("B-PER", "I-PER", "O", "B-LOC", "I-LOC"),)
+    assert runs[1].tags == (("B-PER", "O", "O", "O", "B-LOC"),)
+    fields = [dict(r.signature.fields)["spans"].format() for r in runs]
+    assert fields == [f"given(sha={content_hash('0-2 3-5')[:10]})", f"given(sha={content_hash('0-1 4-5')[:10]})"]
