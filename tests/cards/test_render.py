@@ -22,10 +22,12 @@ def test_card_yaml_lists_every_config_with_its_files_and_licences():
     meta, body = split_front_matter(text)
     assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.de", "masakhaner2.hau"]
     assert meta["configs"][0]["data_files"] == [{"split": "test", "path": "europarl-ner.de/test-*.parquet"}]
-    assert meta["license"] == ["cc-by-nc-4.0", "other"] and meta["license_name"]
+    assert meta["license"] == ["cc-by-nc-4.0", "other"] and meta["license_name"] == "source-terms-see-card"
     assert meta["language"] == ["de", "en", "hau"]
     assert meta["task_categories"] == ["token-classification"] and meta["task_ids"] == ["named-entity-recognition"]
-    assert "extended|src/europarl-ner.de" in meta["source_datasets"] and meta["pretty_name"]
+    assert "extended|src/europarl-ner.de" in meta["source_datasets"]
+    assert meta["pretty_name"] == ("Silver NER: projected named-entity labels for XTREME PAN-X, MasakhaNER 2.0 and "
+                                   "parallel gold data")
     assert 'load_dataset("org/silver", "europarl-ner.de")' in body
     assert "| `europarl-ner.de` | test | 10 | 50.0 | 25.0 | 33.3 | 75.0 | – |" in body
     assert "`sig-of-masakhaner2.hau`" in body and "Politov" in body and "$" not in body.replace("$$", "")

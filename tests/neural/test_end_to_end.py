@@ -76,7 +76,7 @@ def test_translate_train_writes_silver_target(tiny_models, data_dir, tmp_path):
     assert code == 0
     got = read_conll(out).sentences
     rep = json.loads(report.read_text())
-    assert rep["sentences"] == len(got) and rep["source_sentences"] == 4
+    assert len(got) == rep["sentences"] == rep["source_sentences"] == 4  # one silver sentence per English one
     assert all(_valid_iob2(s.tags) for s in got)
     assert not any(t.endswith("MISC") for s in got for t in s.tags)
     assert "mode:translate-train" in rep["signature"]

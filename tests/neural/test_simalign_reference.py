@@ -51,5 +51,5 @@ def test_simalign_links_equal_the_reference_implementation(encoder12):
         for method, name in METHODS.items():
             ours = get_aligner("simalign.v1", model=encoder12, layer=8, method=method, unit=unit, encoder=encoder)
             got = ours.align([s for s, _ in pairs], [t for _, t in pairs])
-            for k, (alignment, ref) in enumerate(zip(got, expected)):
-                assert list(alignment.pairs) == [tuple(p) for p in ref[name]], (method, unit, k)
+            # whole lists: a zip would stop at the shorter one
+            assert [list(a.pairs) for a in got] == [[tuple(p) for p in ref[name]] for ref in expected], (method, unit)
