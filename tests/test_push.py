@@ -162,10 +162,14 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
 
     from huggingface_hub.errors import HfHubHTTPError
 
-    def rejected(*a, **k):  # the Hub refusing the commit (built without an HTTP response object)
-        err = HfHubHTTPError.__new__(HfHubHTTPError)
-        Exception.__init__(err, "403 Forbidden: commit rejected\n(details)")
-        raise err
+    import importlib.util
+
+    # the HTTP client huggingface_hub is built on (httpx2 in this huggingface_hub, httpx in older ones)
+    http = importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")
+
+    def rejected(*a, **k):  # the Hub refusing the commit: a real error with its response, as the client raises it
+        request = http.Request("POST", "https://huggingface.co/api/datasets/org/silver/commit/main")
+        raise HfHubHTTPError("403 Forbidden: commit rejected\n(details)", response=http.Response(403, request=request))
 
     monkeypatch.setattr(push, "export", lambda *a, **k: exported)
     monkeypatch.setattr(push, "publish", rejected)

@@ -247,7 +247,7 @@ def test_a_cuda_device_without_cuda_is_refused(monkeypatch):
     check_device("cpu")
 
 
-def test_the_model_settings_cache_dir_is_where_a_plan_caches(tiny_models, data_dir, tmp_path):
+def test_the_model_settings_cache_dir_is_where_a_plan_caches(tiny_models, data_dir, tmp_path, monkeypatch):
     """Found in review: ``ModelSettings.cache_dir`` was read by no plan; translations went to the default cache."""
     from projection.io.sources import load_sentences
     from projection.options import ModelSettings, default_config
@@ -258,9 +258,14 @@ def test_the_model_settings_cache_dir_is_where_a_plan_caches(tiny_models, data_d
     models = ModelSettings(mt_model=str(tiny_models["mt"]), align_model=str(tiny_models["enc"]), device="cpu",
                            cache_dir=str(tmp_path / "mine"))  # fmt: skip
     config = default_config("translate-train", aligner_options=(("layer", 2),))
-    plan = translate_train_plan(english, "swa", config, models, progress=False)
-    run(plan.source, plan.stages, progress=False)
-    assert (tmp_path / "mine" / "translations").is_dir() and (tmp_path / "mine" / "alignments").is_dir()
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "default"))
+    cached = []
+    for _ in range(2):  # the second plan finds the first one's translations there
+        plan = translate_train_plan(english, "swa", config, models, progress=False)
+        cached.append(run(plan.source, plan.stages, progress=False).stats.count("translations_cached"))
+    assert cached == [0, 2]
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["alignments", "translations"]
+    assert not (tmp_path / "default").exists()
 
 
 def test_a_back_translation_model_without_the_language_names_the_back_translation_options(tiny_models):
