@@ -47,6 +47,17 @@ def test_translate_test_config_builds_offline(tiny_models, data_dir, tmp_path, c
     # named among the card's ignored types
     want = ("DATE", "MISC") if dataset == "masakhaner2" else ("MISC",)
     assert built.metrics[split].ignored_types == want
+    # the split's scores are seqeval's on the written columns, the ignored types read as O
+    from seqeval.metrics import f1_score, precision_score, recall_score
+
+    def kept(tags):
+        return [["O" if t[2:] in want else t for t in row] for row in tags]
+
+    gold_tags = kept([[gold_names[k] for k in row] for row in ds["ner_tags"]])
+    silver_tags = kept([[names[k] for k in row] for row in ds["silver_ner_tags"]])
+    m = built.metrics[split]
+    assert (m.precision, m.recall, m.f1) == pytest.approx(
+        (precision_score(gold_tags, silver_tags), recall_score(gold_tags, silver_tags), f1_score(gold_tags, silver_tags)))
 
 
 def _build_yor(tiny_models, data_dir, tmp_path, name: str, num_proc: int):
