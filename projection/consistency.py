@@ -156,7 +156,8 @@ def apply_lexicon(
             for form in forms:
                 spans = [s for s in occurrences(form, tokens) if free(s, e)]
                 if spans:
-                    a, b = min(spans, key=lambda s: (abs(s[0] - ref), s[0]))
+                    # the gap from the occurrence's words to ref (0 when ref falls inside it), then the earliest
+                    a, b = min(spans, key=lambda s: (max(0.0, s[0] - ref, ref - (s[1] - 1)), s[0]))
                     final[e] = Match(e, a, b, LEXICON_SCORE)
                     break
         elif m is not None and extend:

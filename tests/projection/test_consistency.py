@@ -89,6 +89,21 @@ def test_recover_places_an_unprojected_entity_on_a_free_occurrence_nearest_its_l
     assert apply_lexicon(x, p, LEX, recover=False) == p
 
 
+def test_recover_measures_nearness_from_every_word_of_a_multi_word_occurrence():
+    """Found in review: the distance was taken from an occurrence's first word only, so a three-word form before the
+    links lost to one after them: words 2-4 end 1 word before word 5, words 7-9 start 2 words after it."""
+    from projection.consistency import Lexicon, LexiconEntry
+
+    lex = Lexicon((LexiconEntry(("east", "fife"), "ORG", ("mashariki", "ya", "fife"), 5, 1.0),))
+    x = ProjectionInput(
+        sent(["The", "East", "Fife", "club", "won"], ["O", "B-ORG", "I-ORG", "O", "O"]),
+        ("x", "y", "Mashariki", "ya", "Fife", "z", "w", "Mashariki", "ya", "Fife"),
+        Alignment.of([(1, 5), (2, 5)]),
+    )
+    out = apply_lexicon(x, proj(["ORG"], [], 1), lex)
+    assert out.matches == (Match(0, 2, 5, LEXICON_SCORE),)
+
+
 def test_recover_skips_occupied_occurrences():
     x = ProjectionInput(sent(["Germany", "x"], ["B-LOC", "B-PER"]), ("eJalimane", "y"), Alignment())
     p = proj(["LOC", "PER"], [(1, 0, 1)], 2)  # the PER entity already sits on the only occurrence
