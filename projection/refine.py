@@ -218,6 +218,8 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
     letters), both words are free of other spans, and the span still has fewer capitalised words than
     its English entity has words (a one-word name is never widened).
 
+    Spans are widened from left to right whatever the order of ``projected.matches`` (kept in the output).
+
     Multi-word names joined by linking words (Swahili ``Wizara ya Mambo ya Ndani``, ``Umoja wa Mataifa``)
     are often projected as their last or first word only, because the aligner links the English name
     to one of them; the linking word itself is rarely aligned.
@@ -227,8 +229,10 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
     tokens = inp.target_tokens
     entities = inp.entities
     taken = [(m.start, m.end) for m in projected.matches]
-    matches = []
-    for k, m in enumerate(projected.matches):
+    matches = list(projected.matches)
+    # left to right whatever order the matches come in: a word two spans could take goes to the earlier span
+    for k in sorted(range(len(matches)), key=lambda k: (taken[k], matches[k].entity)):
+        m = matches[k]
         others = taken[:k] + taken[k + 1 :]
         free = _free_test(others)
 
@@ -257,9 +261,8 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
             end += 2
             budget -= 1
         if (start, end) != (m.start, m.end):
-            m = Match(m.entity, start, end, m.score)
+            matches[k] = Match(m.entity, start, end, m.score)
             taken[k] = (start, end)
-        matches.append(m)
     spans = tuple(Span(m.start, m.end, entities[m.entity].label) for m in matches)
     return ProjectedSentence(spans, tuple(matches), projected.n_source_entities)
 

@@ -257,3 +257,14 @@ def test_trim_is_a_refinement_by_name():
     config = ProjectionConfig(refine=("anchor", "trim"))
     assert config.refine == ("anchor.v1", "trim.v1")
     assert config.build_refiners() == (anchor_names, trim_edges)
+
+
+def test_bridge_links_widens_left_to_right_whatever_the_order_of_the_matches():
+    """Found in review: each span widened over the spans widened before it, so the order of the matches decided
+    which span took the shared words."""
+    x = inp(["Ministry", "of", "Home", "Affairs", "and", "United", "Nations"],
+            ["B-ORG", "I-ORG", "O", "O", "O", "B-ORG", "I-ORG"], ["Wizara", "ya", "Mambo", "ya", "Ndani"])  # fmt: skip
+    forward = bridge_links(x, proj(["ORG", "ORG"], [(0, 0, 1, 1.0), (1, 4, 5, 1.0)], 2))
+    backward = bridge_links(x, proj(["ORG", "ORG"], [(1, 4, 5, 1.0), (0, 0, 1, 1.0)], 2))
+    assert [(m.entity, m.start, m.end) for m in forward.matches] == [(0, 0, 3), (1, 4, 5)]
+    assert [(m.entity, m.start, m.end) for m in backward.matches] == [(1, 4, 5), (0, 0, 3)]
