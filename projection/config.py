@@ -110,9 +110,9 @@ class ProjectionConfig:
             HeuristicMethod(self.merge_distance, self.ratio)  # validates both settings
         else:
             MATCHERS.resolve(self.matcher)
-            CANDIDATES.resolve(self.candidates)
-            if self.window and not CANDIDATES.resolve(self.candidates).startswith("aligned"):
-                raise ValueError(f"window applies to aligned.v1 candidates, not {CANDIDATES.resolve(self.candidates)}")
+            candidates = CANDIDATES.resolve(self.candidates)
+            if self.window and not candidates.startswith("aligned"):
+                raise ValueError(f"window applies to aligned.v1 candidates, not {candidates}")
 
     @property
     def is_heuristic(self) -> bool:
@@ -126,9 +126,7 @@ class ProjectionConfig:
         if self.is_heuristic:
             return HeuristicMethod(self.merge_distance, self.ratio)
         kwargs: dict[str, Any] = {} if self.candidates.startswith("ner") else {"max_len": self.max_len}
-        if self.window:
-            if not self.candidates.startswith("aligned"):
-                raise ValueError(f"window applies to aligned.v1 candidates, not {self.candidates}")
+        if self.window:  # only with aligned.v1 (checked at construction)
             kwargs["window"] = self.window
         return CandidateMethod(get_candidates(self.candidates, **kwargs), get_matcher(self.matcher), self.score)
 
