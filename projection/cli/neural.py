@@ -53,16 +53,13 @@ def _setup(args, mode: str):
     config = config_from_args(args, mode)
     from projection.plans import check_models, is_neural
 
-    unused = []  # options that would do nothing: refused, as project refuses its own
-    if not models.back_translation:
-        unused += [flag for flag, value in (("--bt-model", args.bt_model), ("--bt-tokenizer", args.bt_tokenizer))
-                   if value is not None]  # fmt: skip
-    if not is_neural(config) and args.align_model is not None:
-        unused.append("--align-model")
-    if unused:
-        why = {"--bt-model": "without --back-translation", "--bt-tokenizer": "without --back-translation",
-               "--align-model": f"with {config.aligner}, which uses no model"}
-        raise ValueError(f"{unused[0]} would do nothing {why[unused[0]]}: leave it out")
+    for flag, given, unused, why in (  # options that would do nothing: refused, as project refuses its own
+        ("--bt-model", args.bt_model, not models.back_translation, "without --back-translation"),
+        ("--bt-tokenizer", args.bt_tokenizer, not models.back_translation, "without --back-translation"),
+        ("--align-model", args.align_model, not is_neural(config), f"with {config.aligner}, which uses no model"),
+    ):
+        if given is not None and unused:
+            raise ValueError(f"{flag} would do nothing {why}: leave it out")
     if models.device is not None:
         from projection.neural.hub import check_device
 
