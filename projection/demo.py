@@ -13,7 +13,7 @@ from typing import Sequence
 from projection.config import ProjectionConfig
 from projection.evaluate import Scores, evaluate
 from projection.io.package_data import europarl
-from projection.options import ModelSettings, default_config
+from projection.options import ModelSettings, check_labels_present, default_config
 from projection.plans import default_extra, parallel_plan
 from projection.runner import Run, run
 from projection.signature import Part
@@ -42,6 +42,9 @@ def run_demo(
     (``extra_text=False`` turns that off). ``models``: the encoder and device of a neural aligner."""
     config = config if config is not None else default_config("parallel")
     source = europarl("en")
+    if config.drop_labels:  # before any language is projected: a typo would drop nothing
+        types = sorted({sp.label for s in source.sentences for sp in s.spans})
+        check_labels_present("--drop-label", config.drop_labels, types, "Europarl-NER's English")
     out = []
     for lang in langs:
         if lang == "en":

@@ -38,12 +38,6 @@ def run(args: argparse.Namespace) -> int:
     check_aligner_runtime(config, args.align_model, args.device)
     if is_neural(config):  # before any work, naming the option that points at a local copy
         check_models(config, models, tagger=False, translation=False)
-    if config.drop_labels:  # a typo would drop nothing
-        from projection.io.package_data import europarl
-        from projection.options import check_labels_present
-
-        types = sorted({sp.label for s in europarl("en").sentences for sp in s.spans})
-        check_labels_present("--drop-label", config.drop_labels, types, "Europarl-NER's English")
     if args.report:
         from projection.stages.write import check_writable
 
