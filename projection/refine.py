@@ -59,11 +59,31 @@ def contains_name(token: str, key: str) -> bool:
     """``key`` (lower-cased) occurs in ``token`` at a word-like start: position 0, after a hyphen or
     apostrophe, or at an upper-case letter."""
     low = token.lower()
-    if len(low) != len(token):  # lower() changed the length (rare Unicode): compare positions on low only
-        token = low
+    if len(low) != len(token):  # lower() lengthened a character (``İ``): test positions of the original word
+        return _contains_name_mapped(token, key)
     p = low.find(key)
     while p >= 0:
         if _word_start(token, p):
+            return True
+        p = low.find(key, p + 1)
+    return False
+
+
+def _contains_name_mapped(token: str, key: str) -> bool:
+    """``contains_name`` for a word whose lower-cased form is longer than the word (``laseİzmir`` lowers to
+    ``lasei̇zmir``): a match must start where one of the word's characters starts in the lower-cased form, and
+    that character of the word is tested as ``_word_start`` tests it. The word is lower-cased whole, as the
+    sentence is (a final ``Σ`` lowers to ``ς``); each character's length is that of its own lower case, which
+    context does not change."""
+    low = token.lower()
+    starts: dict[int, int] = {}  # offset in low -> index in token of the character lowered there
+    at = 0
+    for i, char in enumerate(token):
+        starts[at] = i
+        at += len(char.lower())
+    p = low.find(key)
+    while p >= 0:
+        if p in starts and _word_start(token, starts[p]):
             return True
         p = low.find(key, p + 1)
     return False

@@ -41,6 +41,37 @@ def test_contains_name(token, key, expected):
     assert contains_name(token, key) is expected
 
 
+@pytest.mark.parametrize(
+    "token, key, expected",
+    [
+        # "İ" lowers to "i" + U+0307, so the lower-cased word is one character longer than the word
+        ("laseİzmir", "i̇zmir", True),  # the name's İ is upper case in the word: a name start
+        ("İzmir", "i̇zmir", True),
+        ("wase-İzmir", "i̇zmir", True),
+        ("İstanbulda", "i̇stanbul", True),
+        ("xİzmir", "zmir", False),  # inside the name
+        ("laseizmirİ", "izmir", False),  # a lower-case i is no name start, whatever follows in the word
+        ("İlaseAnkara", "ankara", True),  # the İ earlier in the word shifts the offsets of the name after it
+        ("İlaseankara", "ankara", False),
+        ("İ-Ankara", "ankara", True),
+    ],
+)
+def test_contains_name_where_lower_case_lengthens_the_word(token, key, expected):
+    """Found in review (0.4.5 left it): when ``lower()`` lengthened a word, the upper-case test ran on the
+    lower-cased copy, so ``laseİzmir`` (Turkish ``İzmir`` glued to a prefix) did not hold ``İzmir``, and a name
+    after an ``İ`` was tested at a shifted offset."""
+    assert len(token.lower()) == len(token) + 1
+    assert contains_name(token, key) is expected
+
+
+def test_anchor_finds_a_glued_name_that_starts_with_dotted_capital_i():
+    # "Izmir" projected onto "Igumbi" (0); the name sits glued in "laseİzmir" (2). Its English key is "İzmir"
+    # as the English side writes it here, lower-cased "i̇zmir"
+    x = inp(["İzmir", "room"], ["B-LOC", "O"], ["Igumbi", "elikhulu", "laseİzmir"], [(0, 0)])
+    p = proj(["LOC"], [(0, 0, 1, 0.6)], 1)
+    assert anchor_names(x, p).spans == (Span(2, 3, "LOC"),)
+
+
 def test_name_keys_keep_capitalised_words_of_min_len():
     assert name_keys(("Bank", "of", "England", "EU"), 3) == ("bank", "england")
     assert name_keys(("Bank", "of", "England", "EU"), 2) == ("bank", "england", "eu")
