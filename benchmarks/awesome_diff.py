@@ -112,11 +112,11 @@ def main() -> int:
               "set it up as the module docstring says and pass --python", file=sys.stderr)
         return 2
 
+    import tiny_models
     import torch
 
-    import tiny_models
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     torch.set_num_threads(1)
     pairs = read_pairs(args.pairs)

@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from projection.align.aer import alignment_scores, diagonal_alignment  # noqa: E402
-from projection.io.pharaoh import read_talp  # noqa: E402
 from projection.align.symmetrize import symmetrize  # noqa: E402
 from projection.align.text import read_bitext, tokenize  # noqa: E402
+from projection.io.pharaoh import read_talp  # noqa: E402
 from projection.version import __version__  # noqa: E402
 
 # name: (bitext file, gold file, NTREX source language, NTREX target language)

@@ -26,9 +26,9 @@ from projection.align.eflomal import EflomalAligner  # noqa: E402
 from projection.align.fastalign import FastAlignAligner  # noqa: E402
 from projection.align.symmetrize import grow_diag_final_and  # noqa: E402
 from projection.config import ProjectionConfig  # noqa: E402
+from projection.evaluate import evaluate  # noqa: E402
 from projection.io.conll import read_conll  # noqa: E402
 from projection.io.package_data import europarl, ntrex_bitext  # noqa: E402
-from projection.evaluate import evaluate  # noqa: E402
 from projection.plans import project_corpus  # noqa: E402
 from projection.scores import ScoreConfig  # noqa: E402
 from projection.types import Alignment  # noqa: E402

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from projection.version import __version__
+from projection.version import __version__ as __version__
 
 _WHERE = {
     "ProjectionConfig": "projection.config",

@@ -160,9 +160,9 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
     assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--aligner-option", "stem"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
 
-    from huggingface_hub.errors import HfHubHTTPError
-
     import importlib.util
+
+    from huggingface_hub.errors import HfHubHTTPError
 
     # the HTTP client huggingface_hub is built on (httpx2 in this huggingface_hub, httpx in older ones)
     http = importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")

@@ -9,8 +9,8 @@ literal ``[SEP]`` in the text is never linked (SimAlign keeps it).
 from __future__ import annotations
 
 from projection.align.base import ALIGNERS
-from projection.signature import Part
 from projection.lazy import lazy_module
+from projection.signature import Part
 
 np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from projection.align.base import Aligner, Tokens
-from projection.cache import atomic_write_text, file_lock
 from projection.align.text import check_batch
+from projection.cache import atomic_write_text, file_lock
 from projection.signature import ContentHasher
 from projection.types import Alignment
 

@@ -15,8 +15,8 @@ of their sub-words are linked (as the paper's runs); ``unit="word"`` averages su
 from __future__ import annotations
 
 from projection.align.base import ALIGNERS
-from projection.signature import Part
 from projection.lazy import lazy_module
+from projection.signature import Part
 
 np = lazy_module("numpy")  # imported at first use: registering the aligners does not pay for it
 

@@ -15,8 +15,8 @@ from typing import Sequence
 
 from projection.neural.markers import CLOSE, CLOSE_VARIANTS, OPEN, OPEN_VARIANTS, decode_markers, mark_entities
 from projection.neural.text import detokenize, split_words
-from projection.types import Sentence
 from projection.options import DEFAULT_BT_MODEL, DEFAULT_BT_TOKENIZER  # noqa: F401  (the one defaults table)
+from projection.types import Sentence
 
 logger = logging.getLogger(__name__)
 

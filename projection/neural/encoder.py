@@ -22,10 +22,15 @@ import numpy as np
 from projection.align.base import Aligner
 from projection.extras import require
 from projection.neural.hub import (
-    check_model, load_error, load_fast_pretrained, model_identity, pick_device, pretrained_args,
+    check_model,
+    load_error,
+    load_fast_pretrained,
+    model_identity,
+    pick_device,
+    pretrained_args,
 )
-from projection.types import Alignment
 from projection.options import DEFAULT_ALIGN_MODEL  # noqa: F401  (the one defaults table)
+from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Sequence
 from projection.extras import require
 from projection.neural.batching import batch_size_for, shrinking_batches
 from projection.neural.hub import check_model, load_fast_pretrained, model_identity, pick_device
-from projection.tags import repair_iob2
 from projection.options import DEFAULT_NER_MODEL  # noqa: F401  (the one defaults table)
+from projection.tags import repair_iob2
 
 logger = logging.getLogger(__name__)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builder_helpers import CONLL_LABELS, DATA, EUROPARL, conll_rows
 
 from builders.make import build
 from builders.silver_ner import SilverNER, build_summary
 from projection.align.base import ALIGNERS, Aligner
 from projection.types import Alignment
-
-from builder_helpers import CONLL_LABELS, DATA, EUROPARL, conll_rows
 
 N = 40
 

@@ -8,7 +8,12 @@ import shutil
 import pytest
 
 from projection.neural.hub import (
-    ModelUnavailableError, check_model, directory_hash, model_identity, model_revision, pretrained_args,
+    ModelUnavailableError,
+    check_model,
+    directory_hash,
+    model_identity,
+    model_revision,
+    pretrained_args,
     split_revision,
 )
 

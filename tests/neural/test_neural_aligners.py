@@ -72,8 +72,8 @@ def test_subword_links_map_to_words():
 
 @pytest.mark.neural
 def test_layer_is_validated_against_the_model(tiny_models):
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]))
     with pytest.raises(ValueError, match=r"layer 8 .* has 2 layers; choose a layer between 0 .* and 2"):
@@ -83,8 +83,8 @@ def test_layer_is_validated_against_the_model(tiny_models):
 @pytest.mark.neural
 @pytest.mark.parametrize("name", ["simalign.v1", "awesome.v1"])
 def test_neural_aligners_on_the_tiny_encoder(tiny_models, name):
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     aligner = get_aligner(name, model=str(tiny_models["enc"]), layer=2)
     src = [("Angela", "Merkel", "visited", "Paris"), (), ("a",)]
@@ -99,8 +99,8 @@ def test_neural_aligners_on_the_tiny_encoder(tiny_models, name):
 @pytest.mark.parametrize("method", ["argmax", "itermax", "match"])
 def test_simalign_aligns_a_sentence_with_itself_on_the_diagonal(tiny_models, method):
     """Same words in the same context have identical vectors: cosine 1 on the diagonal, the unique maximum."""
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     words = ("Angela", "Merkel", "visited", "Paris", "and", "Berlin", ".")
     aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, method=method, unit="word")
@@ -111,8 +111,8 @@ def test_simalign_aligns_a_sentence_with_itself_on_the_diagonal(tiny_models, met
 def test_words_without_sub_words_are_not_counted_as_truncated(tiny_models, caplog):
     """A zero-width space has no sub-word: it is counted apart and no "longer than the limit" warning fires;
     a sentence over the tiny encoder's 128 positions is truncated and warned about."""
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2)
     words = ("Angela", "\u200b", "Merkel", "\u200b")
@@ -134,8 +134,8 @@ def test_literal_sep_is_masked_by_awesome_and_kept_by_simalign(tiny_models):
     """awesome-align leaves every [CLS]/[SEP]/[PAD] id out of its softmaxes, a literal one in the text too;
     SimAlign keeps it. On a sentence aligned with itself SimAlign's argmax links the diagonal (identical
     vectors), so it links the [SEP] word to itself; AWESoME never links it."""
-    from projection.align.base import get_aligner
     import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
 
     words = ("Angela", "[SEP]", "Merkel", "visited", "[CLS]", "Paris")
     sim = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, method="argmax")

@@ -8,9 +8,9 @@ import pytest
 
 from projection.cli import main
 from projection.io.conll import read_conll
+from projection.io.sources import load_sentences
 from projection.neural.cache import TranslationCache
 from projection.neural.ner import to_iob2_label, windows
-from projection.io.sources import load_sentences
 
 
 def test_windows_pack_whole_words():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from projection.io.pharaoh import GoldAlignment, read_talp
 from projection.align.text import read_bitext
+from projection.io.pharaoh import GoldAlignment, read_talp
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "align"
 
