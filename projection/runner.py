@@ -253,6 +253,14 @@ def run(
                 files.append(str(checkpoint.path(result.key)))
             if bar is not None:
                 bar.update(size)
+        for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
+            counts.update(part.counts())
+        if checkpoint is not None:
+            counts["chunks_cached"] = cached[0]
+        stats = RunStats(n, n_src, n_proj, tuple(sorted(counts.items())), tuple(sorted(seconds.items())))
+        done = Run(tuple(out), signature, stats, executor.describe(), tuple(files))
+        for sink in sinks:  # the totals, to a sink that writes them (a report) with the other outputs
+            sink.finish(done)
         for sink in sinks:  # all outputs ready before any appears: a full disk fails the run with none replaced
             sink.prepare()
         for sink in sinks:
@@ -265,12 +273,7 @@ def run(
         _SHOW_STEPS.reset(shown)
         if bar is not None:
             bar.close()
-    for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
-        counts.update(part.counts())
-    if checkpoint is not None:
-        counts["chunks_cached"] = cached[0]
-    stats = RunStats(n, n_src, n_proj, tuple(sorted(counts.items())), tuple(sorted(seconds.items())))
-    return Run(tuple(out), signature, stats, executor.describe(), tuple(files))
+    return done
 
 
 def _segments(stages: Sequence[Stage | CorpusStage]) -> list[tuple[CorpusStage | None, list[Stage]]]:

@@ -86,11 +86,14 @@ def _not_the_data(args, origin: str) -> None:
             check_writable(path, what=what, inputs=[origin])
 
 
-def _finish(args, result, report: dict) -> None:
-    if args.report:
-        from projection.cli.project import write_report
+def _with_report(args, sinks: list, render) -> list:
+    """``sinks`` and, with ``--report``, a ``ReportSink`` of ``render(run)``: the report is written with the
+    other outputs, so none appears alone."""
+    if not args.report:
+        return list(sinks)
+    from projection.stages.write import ReportSink
 
-        write_report(args.report, report)
+    return [*sinks, ReportSink(args.report, render)]
 
 
 def _base_report(args, result, mode: str) -> dict:
@@ -135,12 +138,16 @@ def run_test(args) -> int:
                                progress=not args.no_progress)  # fmt: skip
     ignored = tuple(sorted({"MISC", "DATE", *config.drop_labels}))  # dropped types are not projected: not scored
     evaluation = EvaluationSink(ignore=ignored)
-    result = run(plan.source, plan.stages, [*sinks, evaluation], keep=False, progress=not args.no_progress)
+
+    def render(done) -> dict:
+        scores = evaluation.scores
+        return {**_base_report(args, done, "translate-test"), "dataset": args.dataset, "split": args.split,
+                "origin": src.origin, "ignored_types": list(ignored),
+                "precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "per_type": scores.per_type}
+
+    result = run(plan.source, plan.stages, _with_report(args, [*sinks, evaluation], render), keep=False,
+                 progress=not args.no_progress)  # fmt: skip
     scores = evaluation.scores
-    report = {**_base_report(args, result, "translate-test"), "dataset": args.dataset, "split": args.split,
-              "origin": src.origin, "ignored_types": list(ignored),
-              "precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "per_type": scores.per_type}
-    _finish(args, result, report)
     print(f"{args.dataset} {args.lang} {args.split}: P {scores.precision:.4f} R {scores.recall:.4f} "
           f"F1 {scores.f1:.4f} ({len(sentences)} sentences)\n{result.signature.format()}")  # fmt: skip
     return 0
@@ -181,10 +188,13 @@ def run_train(args) -> int:
                              args.source_file or f"{args.source} {args.split}")  # fmt: skip
     plan = translate_train_plan(english, args.lang, config, models, data=data, cache_dir=args.cache_dir,
                                 progress=not args.no_progress)  # fmt: skip
-    result = run(plan.source, plan.stages, sinks, keep=False, progress=not args.no_progress)
-    report = {**_base_report(args, result, "translate-train"), "source": args.source_file or args.source,
-              "source_sentences": len(english)}  # fmt: skip
-    _finish(args, result, report)
+
+    def render(done) -> dict:
+        return {**_base_report(args, done, "translate-train"), "source": args.source_file or args.source,
+                "source_sentences": len(english)}  # fmt: skip
+
+    result = run(plan.source, plan.stages, _with_report(args, sinks, render), keep=False,
+                 progress=not args.no_progress)  # fmt: skip
     print(f"{args.lang}: {result.stats.sentences} silver sentences from {len(english)} English -> {args.out}\n"
           f"{result.signature.format()}")  # fmt: skip
     return 0

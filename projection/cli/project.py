@@ -100,7 +100,13 @@ def run(args: argparse.Namespace) -> int:
     from projection.options import ModelSettings
     from projection.plans import check_models, file_plan, is_neural
     from projection.runner import run as run_stages
-    from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, check_distinct, check_writable
+    from projection.stages.write import (
+        ConllSink,
+        EvaluationSink,
+        PharaohSink,
+        ReportSink,
+        check_distinct,
+    )
 
     start = time.perf_counter()
     config = config_from_args(args, "parallel")
@@ -115,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
     sinks = [ConllSink(args.out, inputs=inputs)]
     if args.save_alignments:
         sinks.append(PharaohSink(args.save_alignments, inputs=inputs))
-    if args.report:
-        check_writable(args.report, what="--report", inputs=inputs)
+    if args.report:  # written with the other outputs (rendered from the finished run): none appears alone
+        sinks.append(ReportSink(args.report, lambda done: _report(done, plan, config, evaluation, start), inputs=inputs))
     check_distinct(("--out", "--save-alignments", "--report"), (args.out, args.save_alignments, args.report))
     for sink in sinks:
         sink.check()
@@ -140,6 +146,24 @@ def run(args: argparse.Namespace) -> int:
     result = run_stages(plan.source, plan.stages, [*sinks, evaluation], executor=executor, keep=False,
                         progress=not args.quiet)  # fmt: skip
     stats = result.stats
+    scores = evaluation.scores
+    if scores is not None:
+        summary = f"P {scores.precision:.2%}  R {scores.recall:.2%}  F1 {scores.f1:.2%}"
+        if config.drop_labels:
+            summary += f" ({', '.join(config.drop_labels)} not scored)"
+    else:
+        summary = "no gold tags in the target: no scores"
+    print(
+        f"{stats.sentences} sentences, {stats.projected_entities}/{stats.source_entities} entities projected; "
+        f"{summary}\nsignature: {result.signature.format()}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _report(result, plan, config, evaluation, start: float) -> dict:
+    """``project``'s report of a finished run (``result``: the runner's ``Run``)."""
+    stats = result.stats
     report = {
         "sentences": stats.sentences,
         "signature": result.signature.format(),
@@ -154,24 +178,13 @@ def run(args: argparse.Namespace) -> int:
         "executor": result.executor,
         "ignored_types": list(config.drop_labels),
     }
-    if evaluation.scores is not None:
-        scores = evaluation.scores
+    scores = evaluation.scores
+    if scores is not None:
         report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
-        summary = f"P {scores.precision:.2%}  R {scores.recall:.2%}  F1 {scores.f1:.2%}"
-        if config.drop_labels:
-            summary += f" ({', '.join(config.drop_labels)} not scored)"
     else:
         report.update(precision=None, recall=None, f1=None, per_type={})
-        summary = "no gold tags in the target: no scores"
     report["seconds"] = time.perf_counter() - start
-    if args.report:
-        write_report(args.report, report)
-    print(
-        f"{stats.sentences} sentences, {stats.projected_entities}/{stats.source_entities} entities projected; "
-        f"{summary}\nsignature: {result.signature.format()}",
-        file=sys.stderr,
-    )
-    return 0
+    return report
 
 
 def write_report(path: str, report: dict) -> None:

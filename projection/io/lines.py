@@ -102,6 +102,16 @@ class OutputFile:
         return cm.__exit__(*exc)  # type: ignore[union-attr]
 
 
+class TextFile(OutputFile):
+    """An atomic output file whose whole ``text`` (set before it is prepared) is written when it is prepared."""
+
+    text: str | None = None
+
+    def _finish(self, ok: bool) -> None:
+        if ok and self.text is not None:
+            self._fh.write(self.text)  # type: ignore[union-attr]
+
+
 def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: UnicodeDecodeError) -> str:
     line = first_line + data.count(b"\n", 0, err.start)
     col_start = data.rfind(b"\n", 0, err.start) + 1

@@ -7,7 +7,8 @@
 - ``CorpusStage.fit(pairs)`` sees the whole split once, as a stream (training a statistical aligner), keeps
   only compact state (token ids, not a ``Pair`` per sentence) and returns the function that fills pair
   number ``k``; the runner keeps the pairs themselves in a scratch file meanwhile.
-- ``Sink.write(chunk)`` consumes finished chunks in order; ``close()`` commits (atomic files appear only then),
+- ``Sink.write(chunk)`` consumes finished chunks in order; after the last, ``finish(run)`` gives every sink the
+  run's totals, ``prepare()`` stages every output, ``close()`` commits (atomic files appear only then),
   ``abort()`` discards. A sink may name an ``encoder()``: a pure function of a chunk that the runner applies
   where the chunk was made (a worker), so that only its result (text, counts) travels back to ``write``.
 
@@ -102,6 +103,10 @@ class Sink(_Common, ABC):
     @abstractmethod
     def write(self, chunk: Any) -> None:
         """Consume one finished chunk (chunks arrive in order): its pairs, or what ``encoder()`` made of them."""
+
+    def finish(self, run: Any) -> None:
+        """The run succeeded: ``run`` is its ``projection.runner.Run`` (signature, totals), given to every sink
+        before any is prepared, for a sink that writes totals (``ReportSink``)."""
 
     def prepare(self) -> None:
         """The run succeeded: make what was written ready to commit, nothing visible yet (the runner prepares

@@ -1,11 +1,11 @@
-"""Sinks: silver CoNLL, Pharaoh alignments, evaluation against gold. Files appear atomically at ``close()``
+"""Sinks: silver CoNLL, Pharaoh alignments, evaluation against gold, a JSON report of the run. Files appear atomically at ``close()``
 (an aborted run leaves no partial file); ``check()`` makes sure every output can be written before any work."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from projection.evaluate import EntityCounts
 from projection.stages.base import Encoder, Sink
@@ -146,8 +146,54 @@ class EvaluationSink(Sink):
         self.entity_counts.merge(counts)
         self.missing_gold += missing
 
-    def close(self) -> None:
+    def finish(self, run: Any) -> None:
         self.scores = None if self.missing_gold else self.entity_counts.scores()
+
+    def close(self) -> None:
+        if self.scores is None and not self.missing_gold:  # closed without finish(): by a caller of its own
+            self.finish(None)
+
+
+class ReportSink(_FileSink):
+    """A JSON report of the run, written with the run's other outputs: ``render(run)`` (the ``Run`` given to
+    ``finish``) makes its content when the outputs are prepared, after every sink has its totals (an
+    ``EvaluationSink``'s scores), and the file appears at ``close()``, so a failed run or a full disk leaves
+    no new report beside old outputs, nor a new output beside an old report."""
+
+    name = "report"
+    what = "--report"
+
+    def __init__(self, path: str | os.PathLike, render: Callable[[Any], dict], *,
+                 inputs: Sequence[str | os.PathLike] = ()) -> None:  # fmt: skip
+        super().__init__(path, inputs=inputs)
+        self.render = render
+        self._run = None
+
+    def _make_writer(self):
+        from projection.io.lines import TextFile
+
+        return TextFile(self.path)
+
+    def encoder(self) -> Encoder:
+        return _nothing  # the chunks carry nothing for the report: its totals come with finish()
+
+    def write(self, chunk: None) -> None:
+        pass
+
+    def finish(self, run: Any) -> None:
+        self._run = run
+
+    def prepare(self) -> None:
+        import json
+
+        writer = self._handle()
+        writer.text = json.dumps(self.render(self._run), indent=2, ensure_ascii=False) + "\n"
+        writer.prepare()
+
+
+def _nothing(pairs: Sequence[Pair], first: int) -> None:
+    return None
+
 
 
 def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None]:

@@ -209,6 +209,35 @@ def test_a_full_disk_at_the_last_output_replaces_no_old_output(files, monkeypatc
     assert saved.read_text(encoding="utf-8") == LINKS
 
 
+def test_a_full_disk_at_the_report_replaces_no_old_output(files, monkeypatch, capsys):
+    """Found in review (0.4.5 left it): --report was written after the other outputs were committed, so a disk
+    that filled up at the report left a new --out beside the old report. The report is now an output of the run,
+    prepared with the others before any is committed."""
+    import errno
+    import os
+
+    out, report = files / "out.conll", files / "r.json"
+    out.write_text("OLD RUN\n", encoding="utf-8")
+    report.write_text("OLD REPORT\n", encoding="utf-8")
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").rsplit("/", 1)[1].startswith(".r.json."):  # the report's temporary file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out", str(out),
+            "--alignments", str(files / "links.txt"), "--report", str(report), "--quiet"]  # fmt: skip
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main(argv) == 2 and "No space left on device" in capsys.readouterr().err
+    assert (out.read_text(encoding="utf-8"), report.read_text(encoding="utf-8")) == ("OLD RUN\n", "OLD REPORT\n")
+    assert sorted(p.name for p in files.iterdir()) == ["links.txt", "out.conll", "r.json", "src.conll", "tgt.conll"]
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert main(argv) == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["f1"] == 1.0  # the hand links project every gold entity
+    assert read_tags(out)[0] == [["Paris", "B-LOC"], ["besuchte", "O"], ["Angela", "B-PER"], ["Merkel", "I-PER"]]
+
+
 @pytest.mark.parametrize("langs", ["", " , "])
 def test_demo_with_no_language_is_a_usage_error(langs, capsys):
     """``demo --langs ''`` printed an empty table and exited 0. Found in review."""

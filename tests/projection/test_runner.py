@@ -89,6 +89,32 @@ def test_sinks_encode_in_the_workers_and_write_the_same_bytes_as_one_process(cor
         assert scores.scores == expected
 
 
+def test_a_report_sink_renders_the_finished_run_with_the_scores_before_any_output_appears(corpus, reference, tmp_path):
+    """``ReportSink`` gets the run's ``Run`` at ``finish`` and renders at ``prepare``, after every sink has its totals:
+    placed before the ``EvaluationSink`` it still sees the scores; the report holds what the returned ``Run`` holds."""
+    import json
+
+    from projection.evaluate import evaluate
+    from projection.stages.write import EvaluationSink, ReportSink
+
+    cfg, ref = reference
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path)
+    scores = EvaluationSink()
+    seen = []
+
+    def render(done):
+        seen.append((done, (tmp_path / "out.conll").exists()))
+        return {"sentences": done.stats.sentences, "f1": scores.scores.f1, "signature": done.signature.format()}
+
+    report = ReportSink(tmp_path / "r.json", render)
+    got = run(plan.source, plan.stages, [report, ConllSink(tmp_path / "out.conll"), scores], chunk_size=20, keep=False,
+              progress=False)  # fmt: skip
+    expected = evaluate([p.target.tags for p in ref.pairs], [p.silver for p in ref.pairs])
+    assert seen == [(got, False)]  # rendered once, from the returned run, before --out appeared
+    assert json.loads((tmp_path / "r.json").read_text()) == {
+        "sentences": N, "f1": expected.f1, "signature": ref.signature.format()}  # fmt: skip
+
+
 class Recorder(Stage):
     """Counts the pairs of every call (a real Stage subclass)."""
 
