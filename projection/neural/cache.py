@@ -23,6 +23,8 @@ class TranslationCache:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root is not None else cache_root() / "translations"
         self._loaded: dict[str, dict[str, str]] = {}
+        #: per folder, the cached texts that were translated in pieces (over the model's input limit)
+        self._split: dict[str, set[str]] = {}
 
     def _folder(self, model: str, src: str, tgt: str) -> Path:
         return self.root / content_hash(model, src, tgt)[:16]
@@ -32,14 +34,17 @@ class TranslationCache:
         key = str(folder)
         if key not in self._loaded:
             table: dict[str, str] = {}
+            split: set[str] = set()
             for file in _oldest_first(folder.glob("*.json")) if folder.is_dir() else []:
                 try:
                     data = json.loads(file.read_text(encoding="utf-8"))
                     for text, translation in data["translations"].items():
                         table.setdefault(text, translation)  # two runs translated it differently: the first made
-                except (OSError, ValueError, KeyError, AttributeError) as err:
+                    split.update(t for t in data.get("split", ()) if isinstance(t, str))  # files before 0.4.6: none
+                except (OSError, ValueError, KeyError, AttributeError, TypeError) as err:
                     logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
             self._loaded[key] = table
+            self._split[key] = split
         return self._loaded[key]
 
     def get_many(self, model: str, src: str, tgt: str, texts: Iterable[str]) -> dict[str, str]:
@@ -47,16 +52,29 @@ class TranslationCache:
         table = self._table(model, src, tgt)
         return {t: table[t] for t in texts if t in table}
 
-    def put_many(self, model: str, src: str, tgt: str, translations: Mapping[str, str]) -> None:
+    def split_among(self, model: str, src: str, tgt: str, texts: Iterable[str]) -> int:
+        """How many of ``texts`` (each counted once) are cached as translated in pieces (``put_many``'s ``split``)."""
+        self._table(model, src, tgt)
+        split = self._split[str(self._folder(model, src, tgt))]
+        return len(set(texts) & split)
+
+    def put_many(self, model: str, src: str, tgt: str, translations: Mapping[str, str],
+                 split: Iterable[str] = ()) -> None:  # fmt: skip
+        """Cache ``translations``; ``split``: those of their texts that were translated in pieces (a later run that
+        takes them from the cache reports them in ``split_long`` too)."""
         if not translations:
             return
         folder = self._folder(model, src, tgt)
         folder.mkdir(parents=True, exist_ok=True)
+        pieces = sorted(set(split) & set(translations))
         payload = {"model": model, "src": src, "tgt": tgt, "translations": dict(translations)}
+        if pieces:  # an entry with no split text is written as before 0.4.6 (the same file name)
+            payload["split"] = pieces
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         name = content_hash(text)[:16] + ".json"
         atomic_write_text(folder / name, text)
         self._table(model, src, tgt).update(translations)
+        self._split[str(folder)].update(pieces)
 
 
 def _oldest_first(files) -> list[Path]:

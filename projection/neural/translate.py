@@ -156,6 +156,8 @@ class Translator:
         unique = sorted({t for t in texts if t.strip()})
         done = self.cache.get_many(sig, src_code, tgt_code, unique) if self.cache else {}
         stats.cached = sum(t in done for t in texts if t.strip())
+        if self.cache and done:
+            stats.split_long = self.cache.split_among(sig, src_code, tgt_code, done)
         todo = [t for t in unique if t not in done]
         if todo:
             model, tok = self._load()
@@ -166,12 +168,12 @@ class Translator:
             joiner = "" if src in NO_SPACE_LANGS else " "
             for text in todo:
                 parts = split_to_fit(text, lambda s: len(tok(s, verbose=False).input_ids), limit, joiner=joiner)
-                if len(parts) > 1:
-                    stats.split_long += 1
                 pieces[text] = parts
-            if stats.split_long:
+            split = {text for text, parts in pieces.items() if len(parts) > 1}
+            stats.split_long += len(split)
+            if split:
                 logger.warning("%d sentences exceed the %d-token input limit of %s: translated in pieces",
-                               stats.split_long, limit, self.model_name)
+                               len(split), limit, self.model_name)
             flat = sorted({p for parts in pieces.values() for p in parts}, key=lambda s: (-len(tok(s, verbose=False).input_ids), s))
             owners: dict[str, list[str]] = {}
             for text, parts in pieces.items():
@@ -188,7 +190,7 @@ class Translator:
                 ready = {t for p in batch for t in owners[p] if all(q in out for q in pieces[t])}
                 new = {t: glue.join(out[p] for p in pieces[t]).strip() for t in sorted(ready)}
                 if self.cache:
-                    self.cache.put_many(sig, src_code, tgt_code, new)
+                    self.cache.put_many(sig, src_code, tgt_code, new, split=split)
                 done.update(new)
             bar.close()
             stats.translated = len(todo)

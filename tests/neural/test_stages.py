@@ -52,6 +52,9 @@ def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
     again = Translator(str(tiny_models["mt"]), cache=TranslationCache(tmp_path / "c"), progress=False)
     assert again.translate(texts, "swa", "en") == out and again.last_stats.cached == 3
     assert again._model is None  # everything came from the cache: the model was never loaded
+    # found in review (0.4.5 left it): a cache hit reported split_long 0; the cache now keeps which texts were split
+    assert again.last_stats.split_long == 1
+    assert again.translate(texts[:2], "swa", "en") == out[:2] and again.last_stats.split_long == 0
 
 
 @pytest.mark.neural
