@@ -38,11 +38,16 @@ class TranslationCache:
             for file in _oldest_first(folder.glob("*.json")) if folder.is_dir() else []:
                 try:
                     data = json.loads(file.read_text(encoding="utf-8"))
-                    for text, translation in data["translations"].items():
-                        table.setdefault(text, translation)  # two runs translated it differently: the first made
-                    split.update(t for t in data.get("split", ()) if isinstance(t, str))  # files before 0.4.6: none
-                except (OSError, ValueError, KeyError, AttributeError, TypeError) as err:
+                    pairs = list(data["translations"].items())
+                    pieces = data.get("split", [])  # files written before 0.4.6 have none
+                    if not isinstance(pieces, list) or not all(isinstance(t, str) for t in pieces):
+                        raise ValueError(f"'split' is not a list of texts: {pieces!r:.60}")
+                except (OSError, ValueError, KeyError, AttributeError) as err:
                     logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
+                    continue
+                for text, translation in pairs:
+                    table.setdefault(text, translation)  # two runs translated it differently: the first made
+                split.update(pieces)
             self._loaded[key] = table
             self._split[key] = split
         return self._loaded[key]
@@ -52,11 +57,10 @@ class TranslationCache:
         table = self._table(model, src, tgt)
         return {t: table[t] for t in texts if t in table}
 
-    def split_among(self, model: str, src: str, tgt: str, texts: Iterable[str]) -> int:
-        """How many of ``texts`` (each counted once) are cached as translated in pieces (``put_many``'s ``split``)."""
+    def split_texts(self, model: str, src: str, tgt: str, texts: Iterable[str]) -> set[str]:
+        """Those of ``texts`` cached as translated in pieces (``put_many``'s ``split``)."""
         self._table(model, src, tgt)
-        split = self._split[str(self._folder(model, src, tgt))]
-        return len(set(texts) & split)
+        return set(texts) & self._split[str(self._folder(model, src, tgt))]
 
     def put_many(self, model: str, src: str, tgt: str, translations: Mapping[str, str],
                  split: Iterable[str] = ()) -> None:  # fmt: skip

@@ -74,6 +74,8 @@ class Translator:
         self._model = None
         self._tok = None
         self.last_stats = TranslationStats()
+        #: (source code, target code, text) of the long sentences counted in ``split_long`` by this translator
+        self._split_seen: set[tuple[str, str, str]] = set()
 
     def signature(self) -> str:
         sig = model_identity(self.model_name)
@@ -156,8 +158,11 @@ class Translator:
         unique = sorted({t for t in texts if t.strip()})
         done = self.cache.get_many(sig, src_code, tgt_code, unique) if self.cache else {}
         stats.cached = sum(t in done for t in texts if t.strip())
-        if self.cache and done:
-            stats.split_long = self.cache.split_among(sig, src_code, tgt_code, done)
+        if self.cache and done:  # cached long sentences, each counted once per translator (as when translated)
+            cached_split = {t for t in done if (src_code, tgt_code, t) not in self._split_seen}
+            counted = self.cache.split_texts(sig, src_code, tgt_code, cached_split)
+            stats.split_long = len(counted)
+            self._split_seen.update((src_code, tgt_code, t) for t in counted)
         todo = [t for t in unique if t not in done]
         if todo:
             model, tok = self._load()
@@ -171,6 +176,7 @@ class Translator:
                 pieces[text] = parts
             split = {text for text, parts in pieces.items() if len(parts) > 1}
             stats.split_long += len(split)
+            self._split_seen.update((src_code, tgt_code, t) for t in split)
             if split:
                 logger.warning("%d sentences exceed the %d-token input limit of %s: translated in pieces",
                                len(split), limit, self.model_name)

@@ -146,12 +146,14 @@ class EvaluationSink(Sink):
         self.entity_counts.merge(counts)
         self.missing_gold += missing
 
-    def finish(self, run: Any) -> None:
+    def finish(self, run: Any) -> None:  # the scores, for a ReportSink that renders them with the other outputs
         self.scores = None if self.missing_gold else self.entity_counts.scores()
 
-    def close(self) -> None:
-        if self.scores is None and not self.missing_gold:  # closed without finish(): by a caller of its own
-            self.finish(None)
+    def close(self) -> None:  # the scores of every chunk written so far (also for a caller that writes and closes)
+        self.finish(None)
+
+    def abort(self) -> None:  # a failed run has no scores, even when it failed after finish()
+        self.scores = None
 
 
 class ReportSink(_FileSink):

@@ -55,6 +55,30 @@ def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
     # found in review (0.4.5 left it): a cache hit reported split_long 0; the cache now keeps which texts were split
     assert again.last_stats.split_long == 1
     assert again.translate(texts[:2], "swa", "en") == out[:2] and again.last_stats.split_long == 0
+    # counted once per translator, as a cold run counts it (review: a later chunk's cache hit counted it again)
+    assert again.translate(texts[2:], "swa", "en") == out[2:] and again.last_stats.split_long == 0
+    fresh = Translator(str(tiny_models["mt"]), cache=TranslationCache(tmp_path / "c"), progress=False)
+    assert fresh.translate(texts[2:], "swa", "en") == out[2:] and fresh.last_stats.split_long == 1
+    assert fresh.translate(texts, "swa", "en") == out and fresh.last_stats.split_long == 0
+
+
+def test_translation_cache_entries_name_split_texts_only_when_there_are_some(tmp_path, caplog):
+    """An entry with nothing translated in pieces is written as before 0.4.6 (no "split" key: the same bytes and
+    file name); a damaged "split" makes the whole file ignored, its translations too."""
+    cache = TranslationCache(tmp_path)
+    cache.put_many("m", "swa", "en", {"Habari": "Hello"})
+    cache.put_many("m", "swa", "en", {"ndefu": "long"}, split=["ndefu", "not cached here"])
+    files = sorted(tmp_path.rglob("*.json"), key=lambda f: "split" in f.read_text())
+    plain, marked = (json.loads(f.read_text()) for f in files)
+    assert plain == {"model": "m", "src": "swa", "tgt": "en", "translations": {"Habari": "Hello"}}
+    assert marked["split"] == ["ndefu"]
+    assert TranslationCache(tmp_path).split_texts("m", "swa", "en", ["Habari", "ndefu"]) == {"ndefu"}
+    for bad in (5, "abc", [1]):
+        files[1].write_text(json.dumps({**marked, "split": bad}))
+        fresh = TranslationCache(tmp_path)
+        assert fresh.get_many("m", "swa", "en", ["Habari", "ndefu"]) == {"Habari": "Hello"}
+        assert fresh.split_texts("m", "swa", "en", ["a", "b", "ndefu"]) == set()
+    assert "ignoring unreadable translation cache file" in caplog.text
 
 
 @pytest.mark.neural

@@ -115,6 +115,28 @@ def test_a_report_sink_renders_the_finished_run_with_the_scores_before_any_outpu
         "sentences": N, "f1": expected.f1, "signature": ref.signature.format()}  # fmt: skip
 
 
+def test_an_evaluation_sink_closed_by_its_own_caller_scores_every_chunk_written():
+    """Review of 0.4.6: scores moved to ``finish``; a caller that writes and closes (no runner) must still get the
+    scores of everything written, after each close, and a failed run none."""
+    from projection.evaluate import EntityCounts
+    from projection.stages.write import EvaluationSink
+
+    def chunk(gold, silver, first):
+        counts = EntityCounts(frozenset())
+        counts.add(gold, silver, first=first)
+        return counts, 0
+
+    sink = EvaluationSink()
+    sink.write(chunk([["B-PER", "O"]], [["B-PER", "O"]], 0))
+    sink.close()
+    assert sink.scores.f1 == 1.0
+    sink.write(chunk([["B-LOC", "O"]], [["O", "O"]], 1))
+    sink.close()
+    assert (sink.scores.precision, sink.scores.recall) == (1.0, 0.5)  # 1 of 1 predicted right, 1 of 2 gold found
+    sink.abort()
+    assert sink.scores is None
+
+
 class Recorder(Stage):
     """Counts the pairs of every call (a real Stage subclass)."""
 
