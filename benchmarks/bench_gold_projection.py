@@ -20,6 +20,8 @@ Methods (``--methods``, default all):
 - ``similar0.5``: the default aligner with ``similar_names=0.5`` (the name prior also for similar words);
 - ``similar0.5c``: the same with ``similar_cased`` (only target words that start upper case);
 - ``trim``: the default with ``trim.v1`` after ``anchor.v1`` (stray words cut from the spans' edges);
+- ``votes2``: the default aligner keeping a possible link only when 2 of the 4 directional alignments found it
+  (``possible_votes=2``; default 1: any);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 
 Within a run, a method whose aligner settings equal an earlier method's projects through that method's
@@ -80,6 +82,7 @@ def methods() -> dict:
         "similar0.5c": (default_config("parallel", aligner_options=(("similar_names", 0.5), ("similar_cased", True))),
                         False),
         "trim": (default_config("parallel", refine=("anchor.v1", "trim.v1")), False),
+        "votes2": (default_config("parallel", aligner_options=(("possible_votes", 2),)), False),
         "gold-links": (base, True),
     }
 

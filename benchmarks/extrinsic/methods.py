@@ -64,6 +64,8 @@ _NAMES = {"refine": (), "aligner_options": _OPTIONS_V04}
 #: ``_NAMES`` with ``similar_names=0.5``: the prior also reaches target words similar to a name (letter-bigram Dice
 #: >= 0.5), the value chosen on the gold word alignments (``bench_name_prior.py --similar``)
 _SIMILAR = {"refine": (), "aligner_options": (*_OPTIONS_V04, ("similar_names", 0.5))}
+#: ``_NAMES`` keeping a possible link only when 2 of the 4 directional alignments found it (``possible_votes=2``)
+_VOTES2 = {"refine": (), "aligner_options": (*_OPTIONS_V04, ("possible_votes", 2))}
 #: ``_SIMILAR`` comparing only target words that start upper case (``similar_cased``)
 _SIMILAR_CASED = {"refine": (), "aligner_options": (*_SIMILAR["aligner_options"], ("similar_cased", True))}
 
@@ -84,6 +86,7 @@ METHODS = {
     # the 0.4.0 default, then trim.v1 (stray words cut from the spans' edges): the same alignments as +names
     "capstem+anchor+names+trim": partial(_refined, _NAMES, [anchor_names, trim_edges]),
     "capstem+anchor+names+similar-cased": partial(_refined, _SIMILAR_CASED, [anchor_names]),
+    "capstem+anchor+names+votes2": partial(_refined, _VOTES2, [anchor_names]),
     # the 0.3.0 default with MAFAND-MT's English-target news text (CC BY-NC, not shippable) as extra aligner text
     "capstem+anchor+mafand": partial(_refined, _CAPSTEM, [anchor_names],
                                      extra=lambda lang: mafand_bitext(shared_data(), lang)),

@@ -154,6 +154,7 @@ class EflomalAligner(StatisticalAligner):
         name_prior: float = 0.0,
         similar_names: float = 0.0,
         similar_cased: bool = False,
+        possible_votes: int = 1,
     ) -> None:
         super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
@@ -175,6 +176,13 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError("similar_names needs a name_prior > 0: it extends the name prior to similar words")
         if not isinstance(similar_cased, bool) or (similar_cased and not similar_names):
             raise ValueError(f"similar_cased must be True or False, and True needs similar_names; got {similar_cased!r}")
+        if isinstance(possible_votes, bool) or not isinstance(possible_votes, int) or possible_votes < 1:
+            raise ValueError(f"possible_votes must be a whole number >= 1, got {possible_votes!r}")
+        if possible_votes > 1 and (runs < 2 or symmetrize != "soft" or possible_votes > runs):
+            raise ValueError(f"possible_votes={possible_votes} counts the votes of the soft vote: it needs "
+                             f"symmetrize='soft' and runs >= {max(possible_votes, 2)} (got {symmetrize!r}, runs={runs})")
+        #: the fewest of the 2·runs directional alignments that must find a link for it to be kept as possible
+        self.possible_votes = possible_votes
         #: weight of the lexical prior that links a name to the same name (``name_priors``); 0: none
         self.name_prior = float(name_prior)
         #: the bigram Dice from which a target word counts as the same name (``name_priors``); 0: equal words only
@@ -197,6 +205,7 @@ class EflomalAligner(StatisticalAligner):
             + (f"name_prior={number(self.name_prior)}," if self.name_prior else "")
             + (f"similar_names={number(self.similar_names)}," if self.similar_names else "")
             + ("similar_cased=1," if self.similar_cased else "")
+            + (f"possible_votes={self.possible_votes}," if self.possible_votes > 1 else "")
             + f"extra={self._extra_digest})"
         )
 
@@ -207,17 +216,17 @@ class EflomalAligner(StatisticalAligner):
 
     def _soft_vote(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
         """``runs`` samples, both directions each: a link found by more than half of the 2·runs directional
-        alignments is sure, any other link found is possible. One sample that settles a frequent word pair
-        on a wrong alignment is outvoted (measured in benchmarks/README.md)."""
+        alignments is sure, any other link found by at least ``possible_votes`` of them is possible. One sample
+        that settles a frequent word pair on a wrong alignment is outvoted (measured in benchmarks/README.md)."""
         samples = [self._directional_once(src, tgt) for _ in range(self.runs)]
         out = []
-        runs = self.runs
+        runs, least = self.runs, self.possible_votes
         for per_run in zip(*samples):
             votes = Counter(p for fwd, rev in per_run for p in fwd.pairs + rev.pairs)
             # Alignment.of's value, built from the samples' own link tuples (shared by the Pharaoh reader's
             # cache) instead of fresh ones: the corpus' links then cost a pointer each
             out.append(Alignment(tuple(sorted(p for p, n in votes.items() if n > runs)),
-                                 tuple(sorted(p for p, n in votes.items() if n <= runs))))  # fmt: skip
+                                 tuple(sorted(p for p, n in votes.items() if least <= n <= runs))))  # fmt: skip
         return out
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Sequence[tuple[Alignment, Alignment]]:

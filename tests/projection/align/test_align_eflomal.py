@@ -407,6 +407,31 @@ def test_similar_names_reach_eflomal_and_the_signature(monkeypatch) -> None:
 
 
 
+
+def test_possible_votes_keeps_only_links_found_that_often(monkeypatch) -> None:
+    """``possible_votes``: with 2 samples (4 directional alignments) a link found 3 or 4 times is sure, and a
+    possible link needs at least ``possible_votes`` finds (1, the default: any). The samples are fixed Pharaoh
+    lines of the real ``DirectionalLinks`` type; the votes are counted by hand below."""
+    from projection.align.statistical import DirectionalLinks
+
+    src, tgt = [("a", "b", "c")], [("x", "y", "z")]
+    lines = iter([("0-0 1-1 2-2", "0-0 1-1 0-2"), ("0-0 1-2 2-2", "0-0 1-1 2-1")])  # (forward, reverse) per sample
+    # votes: 0-0 4, 1-1 3, 2-2 2, 0-2 1, 1-2 1, 2-1 1
+    samples = [DirectionalLinks([f], [r], src, tgt, "test") for f, r in lines]
+    sure, by_votes = ((0, 0), (1, 1)), {1: ((0, 2), (1, 2), (2, 1), (2, 2)), 2: ((2, 2),)}
+    for least in (1, 2):
+        aligner = EflomalAligner(symmetrize="soft", runs=2, possible_votes=least)
+        pending = iter(samples)
+        monkeypatch.setattr(aligner, "_directional_once", lambda s, t: next(pending))
+        assert aligner.align(src, tgt) == [Alignment(sure, by_votes[least])]
+        samples = [DirectionalLinks(d.fwd, d.rev, src, tgt, "test") for d in samples]
+    assert "possible_votes=2," in EflomalAligner(symmetrize="soft", runs=2, possible_votes=2).signature()
+    assert "possible_votes" not in EflomalAligner(symmetrize="soft", runs=2).signature()  # the default signs as before
+    for bad in ({"possible_votes": 0}, {"possible_votes": True}, {"possible_votes": 2},
+                {"possible_votes": 2, "runs": 2}, {"possible_votes": 5, "runs": 2, "symmetrize": "soft"}):  # fmt: skip
+        with pytest.raises(ValueError, match="possible_votes"):
+            EflomalAligner(**bad)
+
 def test_fields_and_name_words_by_hand() -> None:
     """eflomal's field of an aligner word (one whitespace-free field) and the name test of its prior."""
     from projection.align.eflomal import _field, _looks_like_name
