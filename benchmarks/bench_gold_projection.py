@@ -22,6 +22,7 @@ Methods (``--methods``, default all):
 - ``trim``: the default with ``trim.v1`` after ``anchor.v1`` (stray words cut from the spans' edges);
 - ``votes2``: the default aligner keeping a possible link only when 2 of the 4 directional alignments found it
   (``possible_votes=2``; default 1: any);
+- ``similar0.5+votes2``: both ``similar_names=0.5`` and ``possible_votes=2``;
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 
 Within a run, a method whose aligner settings equal an earlier method's projects through that method's
@@ -83,6 +84,8 @@ def methods() -> dict:
                         False),
         "trim": (default_config("parallel", refine=("anchor.v1", "trim.v1")), False),
         "votes2": (default_config("parallel", aligner_options=(("possible_votes", 2),)), False),
+        "similar0.5+votes2": (default_config("parallel", aligner_options=(("similar_names", 0.5),
+                                                                          ("possible_votes", 2))), False),
         "gold-links": (base, True),
     }
 
