@@ -42,7 +42,7 @@ class TranslationCache:
                     pieces = data.get("split", [])  # files written before 0.4.6 have none
                     if not isinstance(pieces, list) or not all(isinstance(t, str) for t in pieces):
                         raise ValueError(f"'split' is not a list of texts: {pieces!r:.60}")
-                except (OSError, ValueError, KeyError, AttributeError) as err:
+                except (OSError, ValueError, KeyError, AttributeError, TypeError) as err:  # TypeError: not a JSON object
                     logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
                     continue
                 for text, translation in pairs:

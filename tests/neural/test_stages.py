@@ -78,6 +78,8 @@ def test_translation_cache_entries_name_split_texts_only_when_there_are_some(tmp
         fresh = TranslationCache(tmp_path)
         assert fresh.get_many("m", "swa", "en", ["Habari", "ndefu"]) == {"Habari": "Hello"}
         assert fresh.split_texts("m", "swa", "en", ["a", "b", "ndefu"]) == set()
+    files[1].write_text(json.dumps([marked]))  # valid JSON, not an object: ignored, not a crash
+    assert TranslationCache(tmp_path).get_many("m", "swa", "en", ["Habari", "ndefu"]) == {"Habari": "Hello"}
     assert "ignoring unreadable translation cache file" in caplog.text
 
 
