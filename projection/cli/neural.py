@@ -140,11 +140,8 @@ def run_test(args) -> int:
     evaluation = EvaluationSink(ignore=ignored)
 
     def render(done) -> dict:
-        scores = evaluation.scores  # None only for targets without gold tags, which the datasets always have
-        got = {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1, "per_type": scores.per_type} \
-            if scores is not None else {"precision": None, "recall": None, "f1": None, "per_type": {}}
         return {**_base_report(args, done, "translate-test"), "dataset": args.dataset, "split": args.split,
-                "origin": src.origin, "ignored_types": list(ignored), **got}
+                "origin": src.origin, "ignored_types": list(ignored), **evaluation.score_fields()}
 
     result = run(plan.source, plan.stages, _with_report(args, [*sinks, evaluation], render), keep=False,
                  progress=not args.no_progress)  # fmt: skip

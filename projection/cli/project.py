@@ -100,13 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from projection.options import ModelSettings
     from projection.plans import check_models, file_plan, is_neural
     from projection.runner import run as run_stages
-    from projection.stages.write import (
-        ConllSink,
-        EvaluationSink,
-        PharaohSink,
-        ReportSink,
-        check_distinct,
-    )
+    from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, ReportSink, check_distinct
 
     start = time.perf_counter()
     config = config_from_args(args, "parallel")
@@ -178,18 +172,14 @@ def _report(result, plan, config, evaluation, start: float) -> dict:
         "executor": result.executor,
         "ignored_types": list(config.drop_labels),
     }
-    scores = evaluation.scores
-    if scores is not None:
-        report.update(precision=scores.precision, recall=scores.recall, f1=scores.f1, per_type=scores.per_type)
-    else:
-        report.update(precision=None, recall=None, f1=None, per_type={})
+    report.update(evaluation.score_fields())
     report["seconds"] = time.perf_counter() - start
     return report
 
 
 def write_report(path: str, report: dict) -> None:
-    import json
-
+    """A report that is the command's only output (``demo``), written atomically."""
     from projection.cache import atomic_write_text
+    from projection.stages.write import report_text
 
-    atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(path, report_text(report))

@@ -1,5 +1,6 @@
-"""Sinks: silver CoNLL, Pharaoh alignments, evaluation against gold, a JSON report of the run. Files appear atomically at ``close()``
-(an aborted run leaves no partial file); ``check()`` makes sure every output can be written before any work."""
+"""Sinks: silver CoNLL, Pharaoh alignments, evaluation against gold, a JSON report of the run. Files appear
+atomically at ``close()`` (an aborted run leaves no partial file); ``check()`` makes sure every output can be
+written before any work."""
 
 from __future__ import annotations
 
@@ -155,6 +156,14 @@ class EvaluationSink(Sink):
     def abort(self) -> None:  # a failed run has no scores, even when it failed after finish()
         self.scores = None
 
+    def score_fields(self) -> dict:
+        """The scores as a report's ``precision``, ``recall``, ``f1`` and ``per_type`` (``None`` and ``{}`` without
+        gold tags)."""
+        s = self.scores
+        if s is None:
+            return {"precision": None, "recall": None, "f1": None, "per_type": {}}
+        return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "per_type": s.per_type}
+
 
 class ReportSink(_FileSink):
     """A JSON report of the run, written with the run's other outputs: ``render(run)`` (the ``Run`` given to
@@ -186,16 +195,20 @@ class ReportSink(_FileSink):
         self._run = run
 
     def prepare(self) -> None:
-        import json
-
         writer = self._handle()
-        writer.text = json.dumps(self.render(self._run), indent=2, ensure_ascii=False) + "\n"
+        writer.text = report_text(self.render(self._run))
         writer.prepare()
+
+
+def report_text(report: dict) -> str:
+    """A report as the commands write it: indented JSON, non-ASCII kept, one final newline."""
+    import json
+
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
 def _nothing(pairs: Sequence[Pair], first: int) -> None:
     return None
-
 
 
 def conll_text(pairs: Sequence[Pair], first: int) -> tuple[str, int, bool | None]:
