@@ -12,7 +12,8 @@ with the shipped NTREX files), and its spans are scored against the reference (e
 ``gold-links`` projects with the gold links themselves: how far the projection method alone falls short.
 
 Methods (``--methods``, default all):
-- ``default``: the parallel default;
+- ``default``: the parallel mode's language-independent default (from 0.5.0, de and fr, the targets here, add
+  ``similar_names=0.5`` and ``possible_votes=2`` to it by default: that is ``similar0.5+votes2`` below);
 - ``null0.05``, ``null0.1``: the default aligner with eflomal's ``null_prior`` 0.05 or 0.1 (default 0.2);
 - ``runs4``: the default aligner voting over 4 eflomal samples instead of 2;
 - ``samplers6``: eflomal's ``n_samplers`` 6 (default 3: parallel samplers averaged within one sample);

@@ -132,7 +132,7 @@ class SilverNERConfig(datasets.BuilderConfig):
 
     def projection_config(self) -> ProjectionConfig:
         config = default_config(
-            self.mode, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
+            self.mode, self.lang, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
             candidates=self.candidates, score_char=self.char_weight, score_possible=self.possible_weight,
             drop_labels=self.drop_labels or None,
             refine=self.refine,

@@ -8,7 +8,7 @@ data (``projection/data/europarl``), so this job runs offline on a fresh machine
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from projection.config import ProjectionConfig
 from projection.evaluate import Scores, evaluate
@@ -28,7 +28,7 @@ class DemoResult:
 
 def run_demo(
     langs: Sequence[str] = ("de", "es", "it"),
-    config: ProjectionConfig | None = None,
+    config: ProjectionConfig | Callable[[str], ProjectionConfig] | None = None,
     *,
     use_cache: bool = True,
     progress: bool = True,
@@ -38,26 +38,35 @@ def run_demo(
     """Project English gold onto each language and score against that language's gold (4 classes, less the
     config's ``drop_labels``).
 
-    A statistical aligner also trains on the shipped NTREX-128 English–target news sentences
-    (``extra_text=False`` turns that off). ``models``: the encoder and device of a neural aligner."""
-    config = config if config is not None else default_config("parallel")
+    ``config``: one method for every language, or a function of the language (``None``: each language's
+    default, ``default_config("parallel", lang)``). A statistical aligner also trains on the shipped NTREX-128
+    English–target news sentences (``extra_text=False`` turns that off). ``models``: the encoder and device of a
+    neural aligner."""
     source = europarl("en")
-    if config.drop_labels:  # before any language is projected: a typo would drop nothing
-        types = sorted({sp.label for s in source.sentences for sp in s.spans})
-        check_labels_present("--drop-label", config.drop_labels, types, "Europarl-NER's English")
-    out = []
-    for lang in langs:
+    for lang in langs:  # every check before any language is projected
         if lang == "en":
             raise ValueError("the demo projects English onto another language: choose from de, es, it")
+    configs = [(lang, _config_for(config, lang)) for lang in langs]
+    types = sorted({sp.label for s in source.sentences for sp in s.spans})
+    for _, each in configs:  # a typo would drop nothing
+        check_labels_present("--drop-label", each.drop_labels, types, "Europarl-NER's English")
+    out = []
+    for lang, lang_config in configs:
         target = europarl(lang)
-        extra = default_extra(lang, config) if extra_text else ()
-        plan = parallel_plan(source.sentences, target.sentences, config, extra=extra,
+        extra = default_extra(lang, lang_config) if extra_text else ()
+        plan = parallel_plan(source.sentences, target.sentences, lang_config, extra=extra,
                              data=Part.of("europarl-ner", lang=lang), use_cache=use_cache, models=models)  # fmt: skip
         result = run(plan.source, plan.stages, progress=progress, desc=f"projecting {lang}")
-        scores = evaluate([t.tags for t in target.sentences], result.tags, ignore=config.drop_labels,
+        scores = evaluate([t.tags for t in target.sentences], result.tags, ignore=lang_config.drop_labels,
                           projection_rate=result.stats.projection_rate)  # dropped types: not projected, not scored
         out.append(DemoResult(lang, scores, result))
     return out
+
+
+def _config_for(config: ProjectionConfig | Callable[[str], ProjectionConfig] | None, lang: str) -> ProjectionConfig:
+    if config is None:
+        return default_config("parallel", lang)
+    return config if isinstance(config, ProjectionConfig) else config(lang)
 
 
 def format_table(results: Sequence[DemoResult]) -> str:

@@ -5,7 +5,7 @@ datasets builder, ``push.py``, the benchmarks) takes its defaults from here, so 
 
 | mode              | inputs                                   | aligner                                  | candidates   | score                            | matcher |
 |-------------------|------------------------------------------|------------------------------------------|--------------|----------------------------------|---------|
-| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, name prior 10, soft), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
+| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, name prior 10, soft; for Germanic and Romance targets also similar_names=0.5, possible_votes=2), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
 | ``translate-test``| gold target sentences (MT to English, NER) | simalign.v1 (mBERT, layer 8, itermax)   | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 | ``translate-train``| labelled English (MT to the target)     | simalign.v1 (mBERT, layer 8, itermax)    | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 
@@ -36,6 +36,18 @@ ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
     "awesome.v1": (("layer", 8),),
 }
 
+#: Germanic and Romance languages written in Latin script, by ISO 639-1 and 639-3 code: the families of the
+#: parallel mode's two development sets (German, French); the group of ``LANGUAGE_ALIGNER_DEFAULTS``
+GERMANIC_ROMANCE_LATN = frozenset({"af", "afr", "de", "deu", "es", "spa", "fr", "fra", "it", "ita", "nl", "nld",
+                                   "pt", "por"})  # fmt: skip
+
+#: options that a target language adds to an aligner's ``ALIGNER_DEFAULTS``: per aligner, (languages, options).
+#: Chosen on the gold de-en / en-fr alignment sets (benchmarks/README.md: *A default per language group*); every
+#: other language, the MasakhaNER2 ones among them, keeps ``ALIGNER_DEFAULTS``, chosen on MasakhaNER2 dev.
+LANGUAGE_ALIGNER_DEFAULTS: dict[str, tuple[tuple[frozenset[str], tuple[tuple[str, Any], ...]], ...]] = {
+    "eflomal.v1": ((GERMANIC_ROMANCE_LATN, (("possible_votes", 2), ("similar_names", 0.5))),),
+}
+
 _SCORE = {"align": 1.0, "char": 0.5, "possible": 0.3}
 
 #: the default method of each mode, as ``ProjectionConfig`` fields (see the table above)
@@ -61,9 +73,38 @@ def resolve_aligner(name: str) -> str:
     return ALIGNERS.resolve(name)
 
 
-def default_aligner_options(name: str) -> tuple[tuple[str, Any], ...]:
-    """The default options of the aligner ``name`` (full name or alias); none for unlisted aligners."""
-    return ALIGNER_DEFAULTS.get(resolve_aligner(name), ())
+def check_lang(lang: str | None) -> str | None:
+    """A target language code as given (``None``: unknown); ``ValueError`` for what is not an ISO 639 code."""
+    if lang is not None and not (isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii()
+                                 and lang.isalpha() and lang.islower()):  # fmt: skip
+        raise ValueError(f"lang takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, got {lang!r}")
+    return lang
+
+
+def default_aligner_options(name: str, lang: str | None = None) -> tuple[tuple[str, Any], ...]:
+    """The default options of the aligner ``name`` (full name or alias) for target language ``lang``
+    (``None``: the language-independent default); none for unlisted aligners."""
+    full = resolve_aligner(name)
+    options = dict(ALIGNER_DEFAULTS.get(full, ()))
+    if check_lang(lang) is not None:
+        for langs, extra in LANGUAGE_ALIGNER_DEFAULTS.get(full, ()):
+            if lang in langs:
+                options.update(extra)
+    return tuple(options.items())
+
+
+def _fill_defaults(name: str, lang: str | None, given: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """``given`` aligner options on top of the defaults for ``lang``. A language's option is left out where the
+    given ones leave it nothing to act on: ``possible_votes`` counts the soft vote of 2 or more samples (not with
+    ``runs=1`` or another ``symmetrize``), ``similar_names`` extends the name prior (not with ``name_prior=0``)."""
+    base = dict(default_aligner_options(name))
+    options = {**dict(default_aligner_options(name, lang)), **given}
+    needs = {"possible_votes": lambda o: _whole(o.get("runs")) >= 2 and o.get("symmetrize") == "soft",
+             "similar_names": lambda o: bool(o.get("name_prior"))}  # fmt: skip
+    for key, ok in needs.items():
+        if key in options and key not in given and key not in base and not ok(options):
+            del options[key]
+    return tuple(options.items())
 
 
 def _aligner_params(name: str) -> dict[str, inspect.Parameter]:
@@ -150,10 +191,16 @@ def check_weight(name: str, value: float, *, upper: float | None = None) -> floa
     return float(value)
 
 
-def default_config(mode: str = "parallel", **changes: Any):
-    """The default ``ProjectionConfig`` of ``mode`` with ``changes`` applied (``None`` changes are ignored, so
-    passing an option's default value changes nothing). ``score_*`` keys change one score weight:
-    ``score_char=0.5``, ``score_possible=0.3``, ``score_align=1``."""
+def _whole(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def default_config(mode: str = "parallel", lang: str | None = None, **changes: Any):
+    """The default ``ProjectionConfig`` of ``mode`` for target language ``lang`` (``None``: the
+    language-independent default) with ``changes`` applied (``None`` changes are ignored, so passing an option's
+    default value changes nothing). ``score_*`` keys change one score weight: ``score_char=0.5``,
+    ``score_possible=0.3``, ``score_align=1``. ``lang`` only changes the aligner's default options
+    (``LANGUAGE_ALIGNER_DEFAULTS``)."""
     from projection.config import ProjectionConfig
     from projection.scores import ScoreConfig
 
@@ -167,14 +214,9 @@ def default_config(mode: str = "parallel", **changes: Any):
     given = {k: v for k, v in changes.items() if v is not None}
     if "refine" in given and not isinstance(given["refine"], str):  # a str: ProjectionConfig says so
         given["refine"] = tuple(given["refine"])
-    if "aligner" in given and "aligner_options" not in given:
-        given["aligner_options"] = default_aligner_options(given["aligner"])
-    elif "aligner_options" in given:
-        base = dict(default_aligner_options(given.get("aligner", fields["aligner"])))
-        base.update(dict(given["aligner_options"]))
-        given["aligner_options"] = tuple(base.items())
+    aligner = given.get("aligner", fields["aligner"])
+    given["aligner_options"] = _fill_defaults(aligner, check_lang(lang), dict(given.get("aligner_options", ())))
     fields.update(given)
-    fields.setdefault("aligner_options", default_aligner_options(fields["aligner"]))
     return ProjectionConfig(score=ScoreConfig(**score), **fields)
 
 

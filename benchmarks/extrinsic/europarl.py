@@ -1,13 +1,15 @@
 """Europarl-NER (4 classes): the parallel default against the previous one (evaluation only: nothing in
 issue 9 was chosen on Europarl).
 
-    python benchmarks/extrinsic/europarl.py --runs 3 --out benchmarks/results/extrinsic_europarl.json
+    python benchmarks/extrinsic/europarl.py --runs 3 --methods default default-0.4 --out benchmarks/results/extrinsic_europarl_v050.json
 
 Each run aligns de/es/it afresh (the default aligner with the shipped NTREX-128 text, as ``silver-ner
 demo``; no alignment cache) for each method, projects and scores against the target gold:
 
-- ``default``: the parallel default of this version (eflomal with ``stem_from=name`` and ``name_prior=10``, greedy,
-  ``anchor.v1``);
+- ``default``: the parallel default of this version for each language (eflomal with ``stem_from=name`` and
+  ``name_prior=10``, greedy, ``anchor.v1``; from 0.5.0 de/es/it, Germanic and Romance, add ``similar_names=0.5``
+  and ``possible_votes=2``);
+- ``default-0.4``: the language-independent default, which every language had up to 0.4.6;
 - ``default-0.3``: the 0.3.0 default (the same without the name prior).
 
 ``--paired NAME=REFINE`` adds a method that projects through each run's ``default`` alignments with the
@@ -35,8 +37,11 @@ from projection.plans import project_corpus
 
 def methods() -> dict:
     # default_config adds the given aligner options to the default ones: a key left out comes back with its
-    # default (the 0.4.0 run compared the default with itself that way); name_prior=0 is no prior
-    return {"default": default_config("parallel"),
+    # default (the 0.4.0 run compared the default with itself that way); name_prior=0 is no prior.
+    # ``default``: each language's default (None: run_demo asks default_config("parallel", lang));
+    # ``default-0.4``: the language-independent default, which every language had up to 0.4.6
+    return {"default": None,
+            "default-0.4": default_config("parallel"),
             "default-0.3": default_config("parallel", aligner_options=(("name_prior", 0.0),))}  # fmt: skip
 
 
@@ -50,7 +55,7 @@ def main() -> int:
     paired = {}
     for item in args.paired:
         name, _, refine = item.partition("=")
-        paired[name] = default_config("parallel", refine=() if refine == "none" else tuple(refine.split("+")))
+        paired[name] = refine
     if paired and "default" not in args.methods:
         ap.error("--paired projects through the default's alignments: keep default in --methods")
     source = europarl("en").sentences
@@ -64,7 +69,9 @@ def main() -> int:
                 if name != "default":
                     continue
                 target = europarl(res.lang).sentences
-                for other, config in paired.items():
+                for other, refine in paired.items():
+                    config = default_config("parallel", res.lang,
+                                            refine=() if refine == "none" else tuple(refine.split("+")))  # fmt: skip
                     out = project_corpus(source, [t.tokens for t in target], config, alignments=list(res.run.alignments),
                                          use_cache=False, progress=False)  # fmt: skip
                     f1 = evaluate([t.tags for t in target], out.tags).f1

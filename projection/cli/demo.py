@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--langs {args.langs!r} names no language; give some of de, es, it (e.g. --langs de,es)")
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
     results = run_demo(
-        langs, config, use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text,
+        langs, lambda lang: config_from_args(args, "parallel", lang), use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text,
         models=models,
     )
     print(format_table(results))

@@ -144,8 +144,9 @@ def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrides: Any):
-    """The mode's default ``ProjectionConfig`` with the given options applied."""
+def config_from_args(args: argparse.Namespace, mode: str = "parallel", lang: str | None = None, **overrides: Any):
+    """The mode's default ``ProjectionConfig`` for target language ``lang`` (``None``: ``args.lang`` where the
+    command has one) with the given options applied."""
     check_heuristic_options(args)
     options = parse_aligner_options(getattr(args, "aligner_option", None))
     max_len = getattr(args, "max_len", None)
@@ -165,7 +166,7 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", **overrid
         refine=_refine(args),
     )
     changes.update(overrides)
-    config = default_config(mode, **changes)
+    config = default_config(mode, lang if lang is not None else getattr(args, "lang", None), **changes)
     if max_len is not None:
         from dataclasses import replace
 

@@ -41,6 +41,12 @@ def add_parser(sub) -> None:
         help="write the alignments used: Pharaoh i-j (i: SRC token, j: TGT token, 0-based); possible links are "
         "written ipj (with the default aligner, links found by at most half of its four directional alignments)",
     )
+    p.add_argument(
+        "--lang", metavar="CODE",
+        help="the target language (ISO 639-1 or 639-3, e.g. de, deu, hau): the aligner's defaults for it. Germanic and "
+        "Romance targets (af de es fr it nl pt) add similar_names=0.5 and possible_votes=2 to eflomal.v1's; without "
+        "--lang, or for other languages, the language-independent default",
+    )  # fmt: skip
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="processes that read, project, format and score the chunks (1,000 pairs each), same "

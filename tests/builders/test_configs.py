@@ -83,8 +83,10 @@ def test_cache_id_follows_the_whole_method():
 
 
 def test_statistical_aligners_get_the_default_options():
+    """German is a Germanic target: eflomal's defaults plus the two options of that group (0.5.0)."""
     config = SilverNERConfig(name="europarl-ner.de").projection_config()
-    assert dict(config.aligner_options) == {"name_prior": 10.0, "runs": 2, "stem": 4, "stem_from": "name", "symmetrize": "soft"}
+    assert dict(config.aligner_options) == {"name_prior": 10.0, "possible_votes": 2, "runs": 2, "similar_names": 0.5,
+                                            "stem": 4, "stem_from": "name", "symmetrize": "soft"}  # fmt: skip
 
 
 def test_each_statistical_aligner_gets_its_own_default_options():

@@ -79,7 +79,9 @@ def test_every_entry_point_takes_its_default_method_from_the_options_table():
     demo = _parsed(["demo"])
     assert config_from_args(project, "parallel") == default_config("parallel")
     assert config_from_args(demo, "parallel") == default_config("parallel")
-    assert SilverNERConfig(name="europarl-ner.de").projection_config() == default_config("parallel")
+    assert SilverNERConfig(name="europarl-ner.de").projection_config() == default_config("parallel", "de")
+    assert default_config("parallel", "de") != default_config("parallel")  # a Germanic target's own aligner options
+    assert SilverNERConfig(name="uner-pud.de").projection_config() == default_config("parallel", "de")
     test = _parsed(["translate-test", "--dataset", "masakhaner2", "--lang", "hau", "--out", "o"])
     train = _parsed(["translate-train", "--source", "conll2003", "--lang", "hau", "--out", "o"])
     assert config_from_args(test, "translate-test") == default_config("translate-test")

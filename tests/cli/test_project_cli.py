@@ -377,3 +377,49 @@ def test_demo_leaves_a_dropped_label_out_of_its_scores(tmp_path, monkeypatch):
     gold = [["O" if t.endswith("MISC") else t for t in s.tags] for s in europarl("de").sentences]
     silver = [list(s.tags) for s in read_conll(out).sentences]
     assert de["f1"] == pytest.approx(f1_score(gold, silver))
+
+
+def test_project_lang_gives_the_aligner_the_languages_defaults(files):
+    """``--lang de``: eflomal.v1 with ``similar_names=0.5`` and ``possible_votes=2`` besides its defaults (issue 9,
+    0.5.0); the run's signature spells them. Without ``--lang`` the signature is the language-independent one."""
+    common = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--no-cache",
+              "--quiet"]  # fmt: skip
+    spelled = {}
+    for lang in ("de", None):
+        report = files / f"report-{lang}.json"
+        argv = [*common, "--out", str(files / f"out-{lang}.conll"), "--report", str(report)]
+        assert main(argv + (["--lang", lang] if lang else [])) == 0
+        spelled[lang] = json.loads(report.read_text(encoding="utf-8"))["signature"]
+    head = "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,null=0.2,runs=2,name_prior=10,"
+    tail = f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{__version__}"
+    assert spelled["de"] == head + "similar_names=0.5,possible_votes=2," + tail
+    assert spelled[None] == head + tail
+
+
+@pytest.mark.parametrize("lang", ["German", "DE"])
+def test_project_lang_that_is_no_iso_code_is_a_usage_error(files, lang, capsys):
+    argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
+            "--out", str(files / "out.conll"), "--lang", lang]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == ("silver-ner: error: lang takes an ISO 639-1 or 639-3 code in lower case, such as "
+                                       f"de or deu, got {lang!r}\n")  # fmt: skip
+    assert not (files / "out.conll").exists()
+
+
+def test_demo_projects_each_language_with_its_own_default(monkeypatch, capsys):
+    """The demo builds one method per language (its options applied to each): the default, or with options."""
+    import projection.demo
+    from projection.options import default_config
+
+    seen = {}
+
+    def record(langs, config, **kwargs):
+        seen.update({lang: config(lang) for lang in langs})
+        return []
+
+    monkeypatch.setattr(projection.demo, "run_demo", record)
+    assert main(["demo", "--langs", "de,it", "--quiet"]) == 0
+    assert seen == {"de": default_config("parallel", "de"), "it": default_config("parallel", "it")}
+    assert main(["demo", "--langs", "es", "--quiet", "--aligner-option", "runs=1"]) == 0
+    assert seen["es"] == default_config("parallel", "es", aligner_options=(("runs", 1),))
+    assert dict(seen["es"].aligner_options)["similar_names"] == 0.5 and "possible_votes" not in dict(seen["es"].aligner_options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 
 import pytest
 
@@ -270,3 +271,67 @@ def test_default_config_with_refine_as_a_string_says_so():
     with pytest.raises(ValueError) as info:
         default_config("parallel", refine="anchor.v1")
     assert str(info.value) == "refine must be a sequence of names such as ('anchor.v1',), got the string 'anchor.v1'"
+
+
+# issue 9, 0.5.0: a default per language group (benchmarks/README.md: *A default per language group*)
+_GENERAL = (("name_prior", 10.0), ("runs", 2), ("stem", 4), ("stem_from", "name"), ("symmetrize", "soft"))
+_GERMANIC_ROMANCE = (("name_prior", 10.0), ("possible_votes", 2), ("runs", 2), ("similar_names", 0.5), ("stem", 4),
+                     ("stem_from", "name"), ("symmetrize", "soft"))  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["af", "de", "es", "fr", "it", "nl", "pt", "deu", "spa", "fra", "ita", "por"])
+def test_germanic_and_romance_targets_add_two_eflomal_options(lang):
+    from projection.options import default_config
+
+    assert default_config("parallel", lang).aligner_options == _GERMANIC_ROMANCE
+    # the aligner's options only: the rest of the method is the mode's
+    assert default_config("parallel", lang) == dataclasses.replace(default_config("parallel"), aligner_options=_GERMANIC_ROMANCE)
+
+
+@pytest.mark.parametrize("lang", [None, "hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul", "sw", "fi", "tr",
+                                  "ru", "zh", "en", "ca"])  # fmt: skip
+def test_other_targets_keep_the_language_independent_default(lang):
+    from projection.options import default_config
+
+    assert default_config("parallel", lang).aligner_options == _GENERAL
+    assert default_config("parallel", lang) == default_config("parallel") == ProjectionConfig()
+
+
+def test_a_language_adds_options_only_to_the_aligner_they_belong_to():
+    from projection.options import default_config
+
+    assert default_config("parallel", "de", aligner="fastalign.v1").aligner_options == (("stem", 4), ("symmetrize", "soft"))
+    assert default_config("translate-test", "de") == default_config("translate-test")  # simalign.v1
+    eflomal = default_config("translate-train", "de", aligner="eflomal.v1")
+    assert eflomal.aligner_options == _GERMANIC_ROMANCE
+
+
+def test_a_language_option_with_nothing_to_act_on_is_left_out_and_a_given_one_is_kept():
+    """``runs=1`` leaves no vote for ``possible_votes`` to count, ``name_prior=0`` no prior for ``similar_names``
+    to extend: the language's option is left out (it raised before it was a default). Given explicitly, the same
+    option still raises, and the user's own values win over the language's."""
+    from projection.options import default_config
+
+    one = default_config("parallel", "de", aligner_options=(("runs", 1),))
+    assert one.aligner_options == (("name_prior", 10.0), ("runs", 1), ("similar_names", 0.5), ("stem", 4),
+                                   ("stem_from", "name"), ("symmetrize", "soft"))  # fmt: skip
+    sym = default_config("parallel", "de", aligner_options=(("symmetrize", "intersection"),))
+    assert sym.aligner_options == (("name_prior", 10.0), ("runs", 2), ("similar_names", 0.5), ("stem", 4),
+                                   ("stem_from", "name"), ("symmetrize", "intersection"))  # fmt: skip
+    no_prior = default_config("parallel", "de", aligner_options=(("name_prior", 0.0),))
+    assert no_prior.aligner_options == (("name_prior", 0.0), ("possible_votes", 2), ("runs", 2), ("stem", 4),
+                                        ("stem_from", "name"), ("symmetrize", "soft"))  # fmt: skip
+    mine = default_config("parallel", "de", aligner_options=(("possible_votes", 1), ("similar_names", 0.7)))
+    assert dict(mine.aligner_options)["possible_votes"] == 1 and dict(mine.aligner_options)["similar_names"] == 0.7
+    with pytest.raises(ValueError, match=r"possible_votes=2 counts the votes of the soft vote: it needs "
+                                         r"symmetrize='soft' and runs >= 2 \(got 'soft', runs=1\)"):  # fmt: skip
+        default_config("parallel", "de", aligner_options=(("runs", 1), ("possible_votes", 2))).build_aligner()
+
+
+@pytest.mark.parametrize("lang", ["German", "DE", "d", "deutsch", "de-DE", "", 3])
+def test_a_language_that_is_not_an_iso_code_is_refused(lang):
+    from projection.options import default_config
+
+    with pytest.raises(ValueError, match=r"lang takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, "
+                                         rf"got {re.escape(repr(lang))}"):  # fmt: skip
+        default_config("parallel", lang)

@@ -81,6 +81,29 @@ def test_default_parallel_run_signature_is_pinned():
     )
 
 
+def test_default_parallel_run_signature_for_a_germanic_or_romance_target_is_pinned():
+    """0.5.0: the same with the two options such a target language adds (``project --lang de``, the demo, the
+    ``europarl-ner`` builds); a MasakhaNER2 language signs as the language-independent default."""
+    from projection.options import default_config
+    from projection.plans import parallel_plan
+    from projection.runner import run_signature
+
+    def signed(lang):
+        plan = parallel_plan([], [], default_config("parallel", lang))
+        return run_signature(plan.source, plan.stages).format()
+
+    assert signed("de") == (
+        "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,"
+        "null=0.2,runs=2,name_prior=10,similar_names=0.5,possible_votes=2,"
+        f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
+    )
+    assert signed("hau") == signed(None) == (
+        "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,"
+        "null=0.2,runs=2,name_prior=10,"
+        f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
+    )
+
+
 def test_config_and_run_spell_the_aligner_the_same_way():
     from projection.config import ProjectionConfig
     from projection.plans import parallel_plan
