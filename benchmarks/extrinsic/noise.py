@@ -39,10 +39,11 @@ from silver import cached_tags, load_bitext
 from projection.cache import atomic_write_text
 
 
-def crf_f1(lang: str, tokens, ys, dev, cache: Path, tag: str) -> float:
-    """Dev F1 of a CRF trained on (tokens, ys), cached under ``cache/crf/noise`` by the training data."""
+def crf_f1(lang: str, tokens, ys, dev, cache: Path, tag: str, split: str = "dev") -> float:
+    """F1 on ``dev`` (the sentences of ``split``) of a CRF trained on (tokens, ys), cached under
+    ``cache/crf/noise`` by the training data and the split (dev entries keep their earlier names)."""
     key = hashlib.sha256(json.dumps([PARAMS, [list(t) for t in tokens], [list(y) for y in ys]]).encode()).hexdigest()
-    path = cache / "crf" / "noise" / f"{lang}.{tag}.{key[:16]}.json"
+    path = cache / "crf" / "noise" / f"{lang}.{tag}{'' if split == 'dev' else '.' + split}.{key[:16]}.json"
     if not path.exists():
         crf = Crf([features(t) for t in tokens], ys)
         c = counts([s.tags for s in dev], crf.predict([features(s.tokens) for s in dev]))
@@ -63,7 +64,8 @@ def run_f1(lang: str, name: str, ys, split: str, cache: Path) -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev",), default="dev")
+    # test: only to measure the spread of a method already fixed (nothing may be chosen on it)
+    ap.add_argument("--split", choices=("dev", "test"), default="dev")
     ap.add_argument("--langs", nargs="+", default=list(LANGS))
     ap.add_argument("--method", default="default+anchor", choices=["tprojection", *sorted(METHODS)])
     ap.add_argument("--replicates", type=int, default=3)
@@ -89,18 +91,18 @@ def main(argv: list[str] | None = None) -> int:
             ys, _ = cached_tags(args.method, METHODS[args.method], bitext, args.cache)
         base = run_f1(lang, args.method, ys, args.split, args.cache)
         if base is None:
-            base = crf_f1(lang, tokens, ys, dev, args.cache, args.method)
+            base = crf_f1(lang, tokens, ys, dev, args.cache, args.method, args.split)
         reps = []
         for r in range(args.replicates):
             if args.resample:
                 ys_r, _ = cached_tags(args.method, METHODS[args.method], bitext, args.cache / f"resample-{r}")
-                reps.append(crf_f1(lang, tokens, ys_r, dev, args.cache, f"{args.method}.resample"))
+                reps.append(crf_f1(lang, tokens, ys_r, dev, args.cache, f"{args.method}.resample", args.split))
             else:
                 rng = np.random.default_rng(r)
                 out = set(rng.choice(len(tokens), size=args.drop, replace=False).tolist())
                 keep = [k for k in range(len(tokens)) if k not in out]
                 reps.append(crf_f1(lang, [tokens[k] for k in keep], [ys[k] for k in keep], dev, args.cache,
-                                   f"{args.method}.drop"))  # fmt: skip
+                                   f"{args.method}.drop", args.split))  # fmt: skip
         values = [base, *reps]
         rows[lang] = {"f1": round(base, 2), "replicates": [round(v, 2) for v in reps],
                       "sd": round(statistics.stdev(values), 2), "seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
