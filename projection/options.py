@@ -214,8 +214,9 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
     given = {k: v for k, v in changes.items() if v is not None}
     if "refine" in given and not isinstance(given["refine"], str):  # a str: ProjectionConfig says so
         given["refine"] = tuple(given["refine"])
-    aligner = given.get("aligner", fields["aligner"])
-    given["aligner_options"] = _fill_defaults(aligner, check_lang(lang), dict(given.get("aligner_options", ())))
+    aligner, options = given.get("aligner", fields["aligner"]), given.get("aligner_options", ())
+    if not isinstance(options, str):  # a str: ProjectionConfig says what it takes
+        given["aligner_options"] = _fill_defaults(aligner, check_lang(lang), dict(options))
     fields.update(given)
     return ProjectionConfig(score=ScoreConfig(**score), **fields)
 

@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     if not langs:  # an empty table and exit code 0 said nothing about the mistake
         raise ValueError(f"--langs {args.langs!r} names no language; give some of de, es, it (e.g. --langs de,es)")
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
-    results = run_demo(
-        langs, lambda lang: config_from_args(args, "parallel", lang), use_cache=not args.no_cache, progress=not args.quiet, extra_text=not args.no_extra_text,
-        models=models,
+    results = run_demo(  # each language's default method, with the options given
+        langs, lambda lang: config_from_args(args, "parallel", lang), use_cache=not args.no_cache,
+        progress=not args.quiet, extra_text=not args.no_extra_text, models=models,
     )
     print(format_table(results))
     for r in results:
