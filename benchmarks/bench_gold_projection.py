@@ -24,6 +24,9 @@ Methods (``--methods``, default all):
 - ``votes2``: the default aligner keeping a possible link only when 2 of the 4 directional alignments found it
   (``possible_votes=2``; default 1: any);
 - ``similar0.5+votes2``: both ``similar_names=0.5`` and ``possible_votes=2``;
+- ``group``: the 0.5.0 default of both targets (de, fr), ``similar0.5+votes2``; ``group+null0.1``: with eflomal's
+  ``null_prior`` 0.1; ``group+char1``: with the character-similarity weight 1 (default 0.5); ``group+runs3``: voting
+  over 3 eflomal samples (6 directional alignments: sure from 4, possible from 2);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 
 Within a run, a method whose aligner settings equal an earlier method's projects through that method's
@@ -87,6 +90,11 @@ def methods() -> dict:
         "votes2": (default_config("parallel", aligner_options=(("possible_votes", 2),)), False),
         "similar0.5+votes2": (default_config("parallel", aligner_options=(("similar_names", 0.5),
                                                                           ("possible_votes", 2))), False),
+        # the 0.5.0 default of both pairs' targets (de, fr: Germanic and Romance), and variants of it
+        "group": (default_config("parallel", "de"), False),
+        "group+null0.1": (default_config("parallel", "de", aligner_options=(("null_prior", 0.1),)), False),
+        "group+char1": (default_config("parallel", "de", score_char=1.0), False),
+        "group+runs3": (default_config("parallel", "de", aligner_options=(("runs", 3),)), False),
         "gold-links": (base, True),
     }
 
