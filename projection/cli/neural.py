@@ -57,6 +57,8 @@ def _setup(args, mode: str):
         ("--bt-model", args.bt_model, not models.back_translation, "without --back-translation"),
         ("--bt-tokenizer", args.bt_tokenizer, not models.back_translation, "without --back-translation"),
         ("--align-model", args.align_model, not is_neural(config), f"with {config.aligner}, which uses no model"),
+        ("--ner-model", args.ner_model, mode == "translate-train" and not config.candidates.startswith("ner"),
+         "in translate-train, whose English keeps its gold labels, unless the candidates are ner.v1"),
     ):
         if given is not None and unused:
             raise ValueError(f"{flag} would do nothing {why}: leave it out")

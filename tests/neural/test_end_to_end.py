@@ -15,8 +15,10 @@ pytestmark = pytest.mark.neural
 
 
 def _model_args(m, ner="ner"):
-    return ["--mt-model", str(m["mt"]), "--ner-model", str(m[ner]), "--align-model", str(m["enc"]),
-            "--align-layer", "2", "--no-progress", "--batch-size", "2"]
+    """``ner=None``: no tagger (translate-train refuses a --ner-model it would not use)."""
+    tagger = ["--ner-model", str(m[ner])] if ner else []
+    return ["--mt-model", str(m["mt"]), *tagger, "--align-model", str(m["enc"]), "--align-layer", "2", "--no-progress",
+            "--batch-size", "2"]
 
 
 def _valid_iob2(tags):
@@ -71,7 +73,7 @@ def test_translate_test_with_a_known_ner_answer(tiny_models, data_dir, tmp_path)
 def test_translate_train_writes_silver_target(tiny_models, data_dir, tmp_path):
     out, report = tmp_path / "silver.conll", tmp_path / "report.json"
     code = main(["translate-train", "--source", "conll2003", "--data-dir", str(data_dir / "conll2003"),
-                 "--lang", "swa", *_model_args(tiny_models), "--cache-dir", str(tmp_path / "cache"),
+                 "--lang", "swa", *_model_args(tiny_models, ner=None), "--cache-dir", str(tmp_path / "cache"),
                  "--out", str(out), "--report", str(report)])
     assert code == 0
     got = read_conll(out).sentences
@@ -175,7 +177,8 @@ def test_an_output_on_the_dataset_file_read_is_refused(verb, option, tiny_models
         argv = ["translate-train", "--source", "conll2003", "--lang", "swa"]
     before = data.read_bytes()
     outputs = {"--out": str(tmp_path / "out.conll"), option: str(data)}
-    code = main([*argv, "--data-dir", str(tmp_path / "data"), "--limit", "2", *_model_args(tiny_models),
+    tagger = None if verb == "translate-train" else "ner"
+    code = main([*argv, "--data-dir", str(tmp_path / "data"), "--limit", "2", *_model_args(tiny_models, tagger),
                  "--cache-dir", str(tmp_path / "cache"), *[x for kv in outputs.items() for x in kv]])
     assert code == 2
     assert capsys.readouterr().err == (f"silver-ner: error: {option} {data} is also an input file; write the output "
@@ -192,7 +195,8 @@ def test_out_and_report_on_one_file_are_refused(verb, tiny_models, data_dir, tmp
     else:
         argv = [verb, "--source", "conll2003", "--lang", "swa", "--data-dir", str(data_dir / "conll2003")]
     same = str(tmp_path / "x.conll")
-    code = main([*argv, "--limit", "2", *_model_args(tiny_models), "--cache-dir", str(tmp_path / "cache"),
+    tagger = None if verb == "translate-train" else "ner"
+    code = main([*argv, "--limit", "2", *_model_args(tiny_models, tagger), "--cache-dir", str(tmp_path / "cache"),
                  "--out", same, "--report", same])
     assert code == 2
     assert capsys.readouterr().err == "silver-ner: error: --out and --report must be different files\n"
@@ -219,6 +223,8 @@ def test_translate_test_leaves_dropped_labels_out_of_its_report(tiny_models, dat
      "--align-model would do nothing with fastalign.v1, which uses no model: leave it out"),
     ("translate-test", ["--device", "foo"], "--device foo: not a torch device; give cpu, cuda, cuda:1, mps …, or "
                                             "leave it out (the GPU when torch sees one)"),
+    ("translate-train", ["--ner-model", "x"], "--ner-model would do nothing in translate-train, whose English keeps "
+                                              "its gold labels, unless the candidates are ner.v1: leave it out"),
 ])  # fmt: skip
 def test_options_that_would_do_nothing_or_cannot_run_are_refused_before_any_work(verb, extra, message, tiny_models,
                                                                                  data_dir, tmp_path, capsys):

@@ -252,9 +252,10 @@ def test_a_parallel_corpus_limit_is_checked():
 def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(tiny_models, data_dir, tmp_path, capsys):
     """Found in review: translate-train/test took any --drop-label (a typo dropped nothing), --source-file was
     named nowhere in the signature or report, and --split dev and validation signed differently."""
-    models = ["--mt-model", str(tiny_models["mt"]), "--ner-model", str(tiny_models["ner"]), "--align-model",
-              str(tiny_models["enc"]), "--align-layer", "2", "--no-progress", "--cache-dir", str(tmp_path / "c")]
-    train = ["translate-train", "--source", "conll2003", "--lang", "swa", *models, "--out", str(tmp_path / "t.conll")]
+    untagged = ["--mt-model", str(tiny_models["mt"]), "--align-model", str(tiny_models["enc"]), "--align-layer", "2",
+                "--no-progress", "--cache-dir", str(tmp_path / "c")]  # fmt: skip
+    models = [*untagged, "--ner-model", str(tiny_models["ner"])]  # translate-train takes no tagger
+    train = ["translate-train", "--source", "conll2003", "--lang", "swa", *untagged, "--out", str(tmp_path / "t.conll")]
     assert main([*train, "--data-dir", str(data_dir / "conll2003"), "--drop-label", "DATE"]) == 2
     assert "--drop-label DATE: no such entity type in conll2003 train (its types: " in capsys.readouterr().err
     source_file = sorted((data_dir / "conll2003").iterdir())[0]
