@@ -94,6 +94,11 @@ class SilverNERConfig(datasets.BuilderConfig):
                 f"config {self.name!r} projects gold parallel data and uses no model; "
                 "drop mt_model/ner_model/back_translation (--mt-model/--ner-model/--back-translation)"
             )
+        if family.kind == "translate-train" and self.ner_model and not config.candidates.startswith("ner"):
+            raise ValueError(
+                f"config {self.name!r}: ner_model (--ner-model) would do nothing: a translate-train config keeps the "
+                "English gold labels and tags nothing unless its candidates are ner.v1; drop it"
+            )
         from projection.plans import is_neural
 
         if not family.needs_model and self.align_model and not is_neural(config):

@@ -94,6 +94,16 @@ def test_each_statistical_aligner_gets_its_own_default_options():
     assert dict(cfg.aligner_options) == {"stem": 4, "symmetrize": "soft"}
 
 
+def test_a_translate_train_config_refuses_a_ner_model_it_would_not_use():
+    """As ``silver-ner translate-train`` does (0.5.0): the English keeps its gold labels, so a tagger does nothing
+    unless the candidates are ner.v1."""
+    with pytest.raises(ValueError) as info:
+        SilverNERConfig(name="translate-train.conll2003.swa", ner_model="x")
+    assert str(info.value) == ("config 'translate-train.conll2003.swa': ner_model (--ner-model) would do nothing: a "
+                               "translate-train config keeps the English gold labels and tags nothing unless its "
+                               "candidates are ner.v1; drop it")  # fmt: skip
+
+
 def test_ner_candidates_for_a_parallel_config_are_refused_before_any_work():
     """Found in review: ``candidates="ner.v1"`` was accepted for a parallel-gold config; the build then trained the
     aligner and failed at the first projected pair, with a traceback."""
