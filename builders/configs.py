@@ -94,12 +94,14 @@ class SilverNERConfig(datasets.BuilderConfig):
                 f"config {self.name!r} projects gold parallel data and uses no model; "
                 "drop mt_model/ner_model/back_translation (--mt-model/--ner-model/--back-translation)"
             )
-        if family.kind == "translate-train" and self.ner_model and not config.candidates.startswith("ner"):
+        from projection.plans import is_neural, tags_target
+
+        if family.kind == "translate-train" and self.ner_model and not tags_target(config):
             raise ValueError(
                 f"config {self.name!r}: ner_model (--ner-model) would do nothing: a translate-train config keeps the "
-                "English gold labels and tags nothing unless its candidates are ner.v1; drop it"
+                "English gold labels and tags nothing unless its candidates are ner.v1 (with a matcher other than "
+                "the heuristic); drop it, or build the translate-train configs in a run of their own"
             )
-        from projection.plans import is_neural
 
         if not family.needs_model and self.align_model and not is_neural(config):
             raise ValueError(

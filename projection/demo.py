@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 from projection.config import ProjectionConfig
 from projection.evaluate import Scores, evaluate
-from projection.io.package_data import europarl
+from projection.io.package_data import EUROPARL_LANGS, europarl
 from projection.options import ModelSettings, check_labels_present, default_config
 from projection.plans import default_extra, parallel_plan
 from projection.runner import Run, run
@@ -42,10 +42,13 @@ def run_demo(
     default, ``default_config("parallel", lang)``). A statistical aligner also trains on the shipped NTREX-128
     English–target news sentences (``extra_text=False`` turns that off). ``models``: the encoder and device of a
     neural aligner."""
-    source = europarl("en")
+    targets = [x for x in EUROPARL_LANGS if x != "en"]
     for lang in langs:  # every check before any language is projected
         if lang == "en":
-            raise ValueError("the demo projects English onto another language: choose from de, es, it")
+            raise ValueError(f"the demo projects English onto another language: choose from {', '.join(targets)}")
+        if lang not in targets:
+            raise ValueError(f"Europarl-NER has no language {lang!r}; the demo projects onto {', '.join(targets)}")
+    source = europarl("en")
     configs = [(lang, _config_for(config, lang)) for lang in langs]
     types = sorted({sp.label for s in source.sentences for sp in s.spans})
     for _, each in configs:  # a typo would drop nothing

@@ -15,6 +15,7 @@ Where each choice was made is stated in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import sys
 from dataclasses import dataclass, replace
@@ -36,10 +37,10 @@ ALIGNER_DEFAULTS: dict[str, tuple[tuple[str, Any], ...]] = {
     "awesome.v1": (("layer", 8),),
 }
 
-#: Germanic and Romance languages written in Latin script, by ISO 639-1 and 639-3 code: the families of the
+#: Germanic and Romance languages written in Latin script, by ISO 639-1, 639-3 and 639-2/B code: the families of the
 #: parallel mode's two development sets (German, French); the group of ``LANGUAGE_ALIGNER_DEFAULTS``
-GERMANIC_ROMANCE_LATN = frozenset({"af", "afr", "de", "deu", "es", "spa", "fr", "fra", "it", "ita", "nl", "nld",
-                                   "pt", "por"})  # fmt: skip
+GERMANIC_ROMANCE_LATN = frozenset({"af", "afr", "de", "deu", "ger", "es", "spa", "fr", "fra", "fre", "it", "ita",
+                                   "nl", "nld", "dut", "pt", "por"})  # fmt: skip
 
 #: options that a target language adds to an aligner's ``ALIGNER_DEFAULTS``: per aligner, (languages, options).
 #: Chosen on the gold de-en / en-fr alignment sets (benchmarks/README.md: *A default per language group*); every
@@ -73,11 +74,20 @@ def resolve_aligner(name: str) -> str:
     return ALIGNERS.resolve(name)
 
 
-def check_lang(lang: str | None) -> str | None:
-    """A target language code as given (``None``: unknown); ``ValueError`` for what is not an ISO 639 code."""
-    if lang is not None and not (isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii()
-                                 and lang.isalpha() and lang.islower()):  # fmt: skip
-        raise ValueError(f"lang takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, got {lang!r}")
+def check_lang(lang: str | None, option: str = "lang", *, warn: bool = False) -> str | None:
+    """A target language code as given (``None``: unknown); ``ValueError`` for what is not an ISO 639 code (the
+    message names ``option``). ``warn``: log a code silver-ner does not know (not a PAN-X, MasakhaNER2 or group
+    code), which gets the language-independent defaults, as a typo would."""
+    if lang is None:
+        return None
+    if not (isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii() and lang.isalpha() and lang.islower()):
+        raise ValueError(f"{option} takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, got {lang!r}")
+    from projection.neural.langs import ALL_LANGS
+
+    if warn and lang not in ALL_LANGS and lang not in GERMANIC_ROMANCE_LATN:
+        logging.getLogger(__name__).warning(
+            "%s %s is not a language silver-ner knows (PAN-X and MasakhaNER2 codes): the language-independent "
+            "defaults apply", option, lang)  # fmt: skip
     return lang
 
 

@@ -210,6 +210,11 @@ def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | Non
     return lines, Part.of("file", sha=content_hash(text)[:16])
 
 
+def tags_target(config: ProjectionConfig) -> bool:
+    """Whether the method runs an NER model on the target: ``ner.v1`` candidates (the heuristic takes none)."""
+    return config.candidates.startswith("ner") and not config.is_heuristic
+
+
 def _model_stages(config, models, lang, cache_dir, progress, use_cache, ner=None) -> tuple[list[Stage], ProjectStage]:
     """[tag?] … the shared tail of both model modes: back-translation, alignment, projection."""
     from projection.stages.neural import BackTranslateStage, TargetSpansStage
@@ -217,7 +222,7 @@ def _model_stages(config, models, lang, cache_dir, progress, use_cache, ner=None
     stages: list[Stage] = []
     if models.back_translation:
         stages.append(BackTranslateStage(_translator(models, lang, cache_dir, progress, bt=True), lang))
-    if config.candidates.startswith("ner") and not config.is_heuristic:
+    if tags_target(config):
         stages.append(TargetSpansStage(ner if ner is not None else _ner(models, progress)))
     stages.append(align_stage(config, models=models, cache_dir=cache_dir, use_cache=use_cache))
     drop_after = ("MISC",) if models.drop_misc == "after" else ()
@@ -245,7 +250,7 @@ def translate_test_plan(
     from projection.neural.text import english_words
     from projection.stages.neural import TagStage, TranslateStage
 
-    config = config if config is not None else default_config("translate-test")
+    config = config if config is not None else default_config("translate-test", lang)
     models = models if models is not None else ModelSettings()
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     fields = [mode_field("translate-test")]
@@ -280,7 +285,7 @@ def translate_train_plan(
     from projection.neural.text import split_words
     from projection.stages.neural import TranslateStage
 
-    config = config if config is not None else default_config("translate-train")
+    config = config if config is not None else default_config("translate-train", lang)
     models = models if models is not None else ModelSettings()
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     if models.drop_misc == "before":
@@ -312,7 +317,7 @@ def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: boo
 
     if translation and not models.translations_file:
         check_model(models.mt_model, role="translation", option="--mt-model")
-    if tagger or config.candidates.startswith("ner"):
+    if tagger or tags_target(config):
         check_model(models.ner_model, role="NER", option="--ner-model")
     if models.back_translation:
         check_model(models.bt_model, role="back-translation", option="--bt-model")

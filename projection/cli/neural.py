@@ -51,13 +51,13 @@ def _setup(args, mode: str):
     if extra_opts:
         args.aligner_option = [*(args.aligner_option or []), *extra_opts]
     config = config_from_args(args, mode)
-    from projection.plans import check_models, is_neural
+    from projection.plans import check_models, is_neural, tags_target
 
     for flag, given, unused, why in (  # options that would do nothing: refused, as project refuses its own
         ("--bt-model", args.bt_model, not models.back_translation, "without --back-translation"),
         ("--bt-tokenizer", args.bt_tokenizer, not models.back_translation, "without --back-translation"),
         ("--align-model", args.align_model, not is_neural(config), f"with {config.aligner}, which uses no model"),
-        ("--ner-model", args.ner_model, mode == "translate-train" and not config.candidates.startswith("ner"),
+        ("--ner-model", args.ner_model, mode == "translate-train" and not tags_target(config),
          "in translate-train, whose English keeps its gold labels, unless the candidates are ner.v1"),
     ):
         if given is not None and unused:

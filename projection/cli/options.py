@@ -9,7 +9,7 @@ import json
 import math
 from typing import Any
 
-from projection.options import DEFAULT_METHODS, ModelSettings, check_weight, default_config
+from projection.options import DEFAULT_METHODS, ModelSettings, check_lang, check_weight, default_config
 
 
 def _parse_value(text: str) -> Any:
@@ -166,7 +166,9 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", lang: str
         refine=_refine(args),
     )
     changes.update(overrides)
-    config = default_config(mode, lang if lang is not None else getattr(args, "lang", None), **changes)
+    given = getattr(args, "lang", None)  # project's, translate-test's and translate-train's --lang
+    lang = check_lang(given, "--lang", warn=True) if lang is None else lang
+    config = default_config(mode, lang, **changes)
     if max_len is not None:
         from dataclasses import replace
 

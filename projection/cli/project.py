@@ -43,9 +43,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--lang", metavar="CODE",
-        help="the target language (ISO 639-1 or 639-3, e.g. de, deu, hau): the aligner's defaults for it. Germanic and "
-        "Romance targets (af de es fr it nl pt) add similar_names=0.5 and possible_votes=2 to eflomal.v1's; without "
-        "--lang, or for other languages, the language-independent default",
+        help="the target language (ISO 639-1 or 639-3, e.g. de, deu, hau), which sets the aligner's defaults (not with "
+        "--alignments). Germanic and Romance targets (af de es fr it nl pt) add similar_names=0.5 and "
+        "possible_votes=2 to eflomal.v1's; without --lang, or for other languages, the language-independent default",
     )  # fmt: skip
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -132,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--align-corpus trains the aligner, which does not run with --alignments; leave one out")
     if args.alignments:  # no aligner runs: an option that sets one up would do nothing
         for flag, value in (("--aligner", args.aligner), ("--aligner-option", args.aligner_option),
-                            ("--align-model", args.align_model), ("--device", args.device)):  # fmt: skip
+                            ("--align-model", args.align_model), ("--device", args.device),
+                            ("--lang", args.lang)):  # fmt: skip
             if value:
                 raise ValueError(f"{flag} sets up the aligner, which does not run with --alignments; leave one out")
     else:

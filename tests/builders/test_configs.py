@@ -101,7 +101,8 @@ def test_a_translate_train_config_refuses_a_ner_model_it_would_not_use():
         SilverNERConfig(name="translate-train.conll2003.swa", ner_model="x")
     assert str(info.value) == ("config 'translate-train.conll2003.swa': ner_model (--ner-model) would do nothing: a "
                                "translate-train config keeps the English gold labels and tags nothing unless its "
-                               "candidates are ner.v1; drop it")  # fmt: skip
+                               "candidates are ner.v1 (with a matcher other than the heuristic); drop it, or build "
+                               "the translate-train configs in a run of their own")  # fmt: skip
 
 
 def test_ner_candidates_for_a_parallel_config_are_refused_before_any_work():

@@ -85,6 +85,10 @@ def test_every_entry_point_takes_its_default_method_from_the_options_table():
     test = _parsed(["translate-test", "--dataset", "masakhaner2", "--lang", "hau", "--out", "o"])
     train = _parsed(["translate-train", "--source", "conll2003", "--lang", "hau", "--out", "o"])
     assert config_from_args(test, "translate-test") == default_config("translate-test")
+    # found in review: the translate verbs pass their --lang on (it changes only eflomal's options)
+    eflomal = _parsed(["translate-test", "--dataset", "xtreme", "--lang", "de", "--aligner", "eflomal.v1", "--out", "o"])
+    assert config_from_args(eflomal, "translate-test") == default_config("translate-test", "de", aligner="eflomal.v1")
+    assert dict(default_config("translate-test", "de", aligner="eflomal.v1").aligner_options)["possible_votes"] == 2
     assert config_from_args(train, "translate-train") == default_config("translate-train")
     assert default_config("translate-test").aligner == "simalign.v1"
     assert default_config("parallel").aligner == "eflomal.v1"

@@ -401,9 +401,55 @@ def test_project_lang_that_is_no_iso_code_is_a_usage_error(files, lang, capsys):
     argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
             "--out", str(files / "out.conll"), "--lang", lang]  # fmt: skip
     assert main(argv) == 2
-    assert capsys.readouterr().err == ("silver-ner: error: lang takes an ISO 639-1 or 639-3 code in lower case, such as "
-                                       f"de or deu, got {lang!r}\n")  # fmt: skip
+    assert capsys.readouterr().err == ("silver-ner: error: --lang takes an ISO 639-1 or 639-3 code in lower case, such "
+                                       f"as de or deu, got {lang!r}\n")  # fmt: skip
     assert not (files / "out.conll").exists()
+
+
+def test_project_lang_with_given_alignments_is_refused(files, capsys):
+    """Found in review: with --alignments no aligner runs, so --lang (its defaults) did nothing, while --aligner-option
+    was refused."""
+    argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--alignments",
+            str(files / "links.txt"), "--out", str(files / "out.conll"), "--lang", "de"]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == ("silver-ner: error: --lang sets up the aligner, which does not run with "
+                                       "--alignments; leave one out\n")  # fmt: skip
+
+
+def test_a_language_silver_ner_does_not_know_is_logged(caplog):
+    """A code of the right shape that no dataset or group has (a typo, or a language without data here) gets the
+    language-independent defaults, and the CLI says so."""
+    import logging
+
+    from projection.cli import build_parser
+    from projection.cli.options import config_from_args
+    from projection.options import default_config
+
+    args = build_parser().parse_args(["project", "--source", "s", "--target", "t", "--out", "o", "--lang", "qq"])
+    with caplog.at_level(logging.WARNING, logger="projection.options"):
+        assert config_from_args(args, "parallel") == default_config("parallel")
+    assert caplog.messages == ["--lang qq is not a language silver-ner knows (PAN-X and MasakhaNER2 codes): the "
+                               "language-independent defaults apply"]  # fmt: skip
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="projection.options"):
+        config_from_args(build_parser().parse_args(["project", "--source", "s", "--target", "t", "--out", "o",
+                                                    "--lang", "ger"]), "parallel")  # fmt: skip
+    assert caplog.messages == []
+
+
+@pytest.mark.parametrize("langs, message", [
+    ("de,xx", "Europarl-NER has no language 'xx'; the demo projects onto de, es, it"),
+    ("DE", "Europarl-NER has no language 'DE'; the demo projects onto de, es, it"),
+    ("de,en", "the demo projects English onto another language: choose from de, es, it"),
+])  # fmt: skip
+def test_demo_checks_every_language_before_any_work(langs, message, monkeypatch, capsys):
+    """Found in review: ``--langs de,xx`` aligned and projected German for half a minute before failing on xx, and
+    ``--langs DE`` got the message of an ISO-code check that suggested deu."""
+    import projection.demo
+
+    monkeypatch.setattr(projection.demo, "parallel_plan", None)  # nothing may be planned (it would raise TypeError)
+    assert main(["demo", "--langs", langs, "--quiet"]) == 2
+    assert capsys.readouterr().err == f"silver-ner: error: {message}\n"
 
 
 def test_demo_projects_each_language_with_its_own_default(monkeypatch, capsys):

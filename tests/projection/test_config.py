@@ -279,7 +279,8 @@ _GERMANIC_ROMANCE = (("name_prior", 10.0), ("possible_votes", 2), ("runs", 2), (
                      ("stem_from", "name"), ("symmetrize", "soft"))  # fmt: skip
 
 
-@pytest.mark.parametrize("lang", ["af", "de", "es", "fr", "it", "nl", "pt", "deu", "spa", "fra", "ita", "por"])
+@pytest.mark.parametrize("lang", ["af", "de", "es", "fr", "it", "nl", "pt", "deu", "spa", "fra", "ita", "por", "ger",
+                                  "fre", "dut", "afr", "nld"])  # fmt: skip
 def test_germanic_and_romance_targets_add_two_eflomal_options(lang):
     from projection.options import default_config
 
