@@ -82,12 +82,13 @@ def check_lang(lang: str | None, option: str = "lang", *, warn: bool = False) ->
         return None
     if not (isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii() and lang.isalpha() and lang.islower()):
         raise ValueError(f"{option} takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, got {lang!r}")
-    from projection.neural.langs import ALL_LANGS
+    if warn and lang not in GERMANIC_ROMANCE_LATN:
+        from projection.neural.langs import ALL_LANGS
 
-    if warn and lang not in ALL_LANGS and lang not in GERMANIC_ROMANCE_LATN:
-        logging.getLogger(__name__).warning(
-            "%s %s is not a language silver-ner knows (PAN-X and MasakhaNER2 codes): the language-independent "
-            "defaults apply", option, lang)  # fmt: skip
+        if lang not in ALL_LANGS:
+            logging.getLogger(__name__).warning(
+                "%s %s is not a language silver-ner knows (PAN-X and MasakhaNER2 codes): the language-independent "
+                "defaults apply", option, lang)  # fmt: skip
     return lang
 
 
@@ -226,7 +227,7 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
         given["refine"] = tuple(given["refine"])
     aligner, options = given.get("aligner", fields["aligner"]), given.get("aligner_options", ())
     if not isinstance(options, str):  # a str: ProjectionConfig says what it takes
-        given["aligner_options"] = _fill_defaults(aligner, check_lang(lang), dict(options))
+        given["aligner_options"] = _fill_defaults(aligner, lang, dict(options))  # which checks lang
     fields.update(given)
     return ProjectionConfig(score=ScoreConfig(**score), **fields)
 

@@ -95,7 +95,7 @@ def default_extra(lang: str, config: ProjectionConfig) -> tuple:
 def _check_target_spans(config: ProjectionConfig, given: bool) -> None:
     """``ner.v1`` candidates are spans a model found on the target: in the parallel mode only given ones (before any
     work, not when the first pair is projected); given ones with other candidates would do nothing."""
-    ner = config.candidates.startswith("ner") and not config.is_heuristic
+    ner = tags_target(config)
     if given and not ner:
         method = "the heuristic" if config.is_heuristic else f"candidates {config.candidates}"
         raise ValueError(f"target_spans are the candidates of ner.v1, and {method} would not read them: pass "
