@@ -21,6 +21,9 @@ How a run flows:
    encoded chunk (CoNLL text, entity counts) comes back; the driver hands the chunks to the sinks in order.
    With ``keep=False`` (and no checkpoint) the pairs themselves never travel back (flat memory, and a pool
    of workers does the formatting and counting too).
+6. At the end every sink gets the finished run (``finish``), is made ready to commit (``prepare``), and only then
+   are they committed (``close``), with Ctrl-C, SIGTERM and SIGHUP held back until the last one
+   (``projection.tmp.deferred_signals``): the outputs are all new or all old.
 """
 
 from __future__ import annotations
@@ -204,6 +207,7 @@ def run(
 ) -> Run:
     """Run ``stages`` over ``source`` into ``sinks``; see the module docstring."""
     from projection.executors.local import LocalExecutor
+    from projection.tmp import deferred_signals
 
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
@@ -263,8 +267,9 @@ def run(
             sink.finish(done)
         for sink in sinks:  # all outputs ready before any appears: a full disk fails the run with none replaced
             sink.prepare()
-        for sink in sinks:
-            sink.close()
+        with deferred_signals():  # a Ctrl-C or SIGTERM now would leave some outputs new and others old: held back
+            for sink in sinks:
+                sink.close()
     except BaseException:
         for sink in sinks:
             sink.abort()

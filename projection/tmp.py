@@ -14,6 +14,8 @@
   Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
 * ``die_with(parent)``: the same parent-death signal for the spawned workers of a ``LocalExecutor`` pool.
 * ``removed_if_killed(path)``: the temporary file of an atomic write is removed on SIGTERM/SIGHUP too.
+* ``deferred_signals()``: a block that Ctrl-C, SIGTERM and SIGHUP do not cut in two (a run's outputs committed
+  one after the other): a signal that arrives inside it takes effect when it ends.
 
 Signal handlers are installed only where the signal still has its default action, from the main thread,
 on first use: an application's own handlers are left alone (atexit still cleans up when they exit).
@@ -263,6 +265,39 @@ def _install_handlers() -> None:
         if signal.getsignal(signum) is signal.SIG_DFL:
             signal.signal(signum, _on_signal)
             _handled.add(signum)
+
+
+#: the signals ``deferred_signals`` holds back: Ctrl-C, and what a shell, a scheduler (SLURM at its time limit) or a
+#: closed terminal sends
+DEFERRED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Run the block whole: a SIGINT, SIGTERM or SIGHUP that arrives inside it is held, and delivered again, to the
+    handler it would have met, when the block ends (the first one held; the block's own exception, if any, is then
+    replaced by what that handler does: ``KeyboardInterrupt``, or the process ends as killed by the signal).
+    The runner commits a run's outputs (one rename per file) in such a block, so a Ctrl-C or a scheduler's SIGTERM
+    leaves either every new output or none, never a new ``--out`` beside an old report. Outside the main thread,
+    where no handler can be set, the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {}
+    try:
+        for signum in DEFERRED:
+            old = signal.getsignal(signum)
+            if old in (signal.SIG_IGN, None):  # ignored stays ignored; None: a handler not set from Python
+                continue
+            previous[signum] = old
+            signal.signal(signum, lambda n, frame: held.append(n))
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def _forget_in_forked_child() -> None:

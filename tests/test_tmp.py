@@ -178,3 +178,34 @@ def test_a_forked_child_leaves_its_parents_dir_and_children_alone() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_deferred_signals_hold_a_ctrl_c_to_the_end_of_the_block_and_leave_ignored_and_other_threads_alone() -> None:
+    import threading
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with tmp.deferred_signals():
+            signal.raise_signal(signal.SIGINT)
+            steps.append("after the signal")  # the block goes on
+    assert steps == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with tmp.deferred_signals():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # an ignored signal stays ignored
+            signal.raise_signal(signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, old)
+    seen = []
+
+    def elsewhere() -> None:  # no handler can be set outside the main thread: the block just runs
+        with tmp.deferred_signals():
+            seen.append(signal.getsignal(signal.SIGTERM))
+
+    before = signal.getsignal(signal.SIGTERM)
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert seen == [before]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,12 +18,13 @@ from projection.options import default_config
 from projection.plans import parallel_plan
 from projection.runner import run
 from projection.signature import Part
-from projection.stages.base import CorpusStage, Stage
+from projection.stages.base import CorpusStage, Sink, Stage
 from projection.stages.read import PairsSource, parallel_pairs
-from projection.stages.write import ConllSink
+from projection.stages.write import ConllSink, PharaohSink
 from projection.version import __version__
 
 N = 120
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -364,3 +366,83 @@ def test_a_chunk_with_a_model_stage_keeps_the_collector(corpus):
     finally:
         (gc.enable if was else gc.disable)()
     assert plain.seen == model.seen == [True, True, True]  # the collector runs through the whole chunk
+
+
+class SignalsAtClose(Sink):
+    """A sink that sends this process ``signum`` when the runner commits it, between two other sinks' commits."""
+
+    name = "signals"
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+    def write(self, chunk) -> None:
+        pass
+
+    def close(self) -> None:
+        signal.raise_signal(self.signum)
+
+
+def test_a_ctrl_c_while_the_outputs_are_committed_leaves_every_output_new(corpus, reference, tmp_path):
+    """Before 0.5.1 the outputs were renamed one after the other, and a Ctrl-C between two renames left a new --out
+    beside the old saved alignments. Now the commit is whole: both files are this run's, then the Ctrl-C is raised."""
+    cfg, ref = reference
+    out, links = tmp_path / "out.conll", tmp_path / "links.txt"
+    out.write_text("old\n")
+    links.write_text("old\n")
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run(plan.source, plan.stages, [ConllSink(out), SignalsAtClose(signal.SIGINT), PharaohSink(links)],
+            keep=False, progress=False)  # fmt: skip
+    assert out.read_text() == "".join(
+        "".join(f"{w}\t{t}\n" for w, t in zip(p.target.tokens, p.silver)) + "\n" for p in ref.pairs)  # fmt: skip
+    assert links.read_text() == "".join(p.alignment.to_pharaoh() + "\n" for p in ref.pairs)
+    assert sorted(f.name for f in tmp_path.iterdir() if f.is_file()) == ["links.txt", "out.conll"]  # no temporary
+
+
+_SIGTERM_AT_COMMIT = """
+import signal, sys
+from projection.io.package_data import europarl
+from projection.options import default_config
+from projection.plans import parallel_plan
+from projection.runner import run
+from projection.stages.base import Sink
+from projection.stages.write import ConllSink, PharaohSink
+
+class SignalsAtClose(Sink):
+    def write(self, chunk):
+        pass
+
+    def close(self):
+        signal.raise_signal(signal.SIGTERM)
+
+src, tgt = europarl("en").sentences[:30], europarl("de").sentences[:30]
+plan = parallel_plan(src, tgt, default_config("parallel", aligner="fastalign.v1"), cache_dir=sys.argv[3])
+run(plan.source, plan.stages, [ConllSink(sys.argv[1]), SignalsAtClose(), PharaohSink(sys.argv[2])],
+    keep=False, progress=False)
+print("not reached")
+"""
+
+
+def test_a_sigterm_while_the_outputs_are_committed_ends_the_process_after_every_output_is_new(tmp_path):
+    """A scheduler's SIGTERM (SLURM at its time limit) during the commit: the process still ends as killed by
+    SIGTERM, and only after both outputs are this run's (before 0.5.1 the second one's temporary was removed)."""
+    import subprocess
+    import sys
+
+    out, links = tmp_path / "out" / "o.conll", tmp_path / "out" / "links.txt"
+    out.parent.mkdir()
+    out.write_text("old\n")
+    links.write_text("old\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", _SIGTERM_AT_COMMIT, str(out), str(links), str(tmp_path / "cache")], env=env, capture_output=True, text=True,
+                          preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))  # fmt: skip
+    assert proc.returncode == -signal.SIGTERM, proc.stderr
+    assert "not reached" not in proc.stdout
+    src, tgt = europarl("en").sentences[:30], europarl("de").sentences[:30]
+    plan = parallel_plan(src, tgt, default_config("parallel", aligner="fastalign.v1"), cache_dir=tmp_path / "c2")
+    ref = run(plan.source, plan.stages, progress=False)
+    assert out.read_text() == "".join(
+        "".join(f"{w}\t{t}\n" for w, t in zip(p.target.tokens, p.silver)) + "\n" for p in ref.pairs)  # fmt: skip
+    assert links.read_text() == "".join(p.alignment.to_pharaoh() + "\n" for p in ref.pairs)
+    assert sorted(f.name for f in out.parent.iterdir()) == ["links.txt", "o.conll"]  # no temporary left
