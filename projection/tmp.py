@@ -278,12 +278,17 @@ def deferred_signals() -> Iterator[None]:
     handler it would have met, when the block ends (the first one held; the block's own exception, if any, is then
     replaced by what that handler does: ``KeyboardInterrupt``, or the process ends as killed by the signal).
     The runner commits a run's outputs (one rename per file) in such a block, so a Ctrl-C or a scheduler's SIGTERM
-    leaves either every new output or none, never a new ``--out`` beside an old report. Outside the main thread,
-    where no handler can be set, the block runs as it is."""
+    leaves either every new output or none, never a new ``--out`` beside an old report; ``RayExecutor`` starts Ray
+    in one. A handler that the block itself installs (Ray's for SIGTERM) is kept. Outside the main thread, where no
+    handler can be set, the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
     previous = {}
     try:
         for signum in DEFERRED:
@@ -291,11 +296,12 @@ def deferred_signals() -> Iterator[None]:
             if old in (signal.SIG_IGN, None):  # ignored stays ignored; None: a handler not set from Python
                 continue
             previous[signum] = old
-            signal.signal(signum, lambda n, frame: held.append(n))
+            signal.signal(signum, hold)
         yield
     finally:
         for signum, old in previous.items():
-            signal.signal(signum, old)
+            if signal.getsignal(signum) is hold:
+                signal.signal(signum, old)
         if held:
             signal.raise_signal(held[0])
 

@@ -209,3 +209,19 @@ def test_deferred_signals_hold_a_ctrl_c_to_the_end_of_the_block_and_leave_ignore
     thread.start()
     thread.join()
     assert seen == [before]
+
+
+def test_deferred_signals_keep_a_handler_that_the_block_installs() -> None:
+    """Ray installs its own SIGTERM handler as it starts (inside such a block): it stays, and the others come back."""
+
+    def rays(signum, frame) -> None:  # pragma: no cover - never called
+        pass
+
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        with tmp.deferred_signals():
+            signal.signal(signal.SIGTERM, rays)
+        assert signal.getsignal(signal.SIGTERM) is rays
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -130,8 +130,14 @@ class RayExecutor(Executor):
             else:
                 _check_listening(self.address)
                 kwargs["address"] = self.address
-            ray.init(**kwargs)
-            self._started = True
+            from projection.tmp import deferred_signals
+
+            # a Ctrl-C inside Ray's start-up could stop it between its forks, leaving CPython's logging lock held (a
+            # hung display) and Ray's processes without a shutdown: it takes effect once Ray is up, and closing this
+            # executor then shuts Ray down
+            with deferred_signals():
+                ray.init(**kwargs)
+                self._started = True
         if self._cpus is None:
             resources = ray.cluster_resources()
             gpus = resources.get("GPU", 0)
