@@ -43,6 +43,10 @@ class SilverNERConfig(datasets.BuilderConfig):
         data_revision: what the source data was, per split: the Hub commit (12 hex) or a hash of the data
             read (ids, tokens, tags). A builder resolves it when it is not given, so the signature and the cache
             follow a new Hub revision or a data file edited in place.
+        device: where the models run (``cpu``, ``cuda``, ``cuda:1`` …; ``None``: the GPU when the process that
+            makes the config sees one). Their dtype follows it, bf16 on a GPU, and the signature says so
+            (``mt:…(dtype=bf16)``); nothing else changes. A Ray build sets it from ``--gpus-per-model``, so that the
+            config signs what its model actors do wherever the config itself is made.
     """
 
     aligner: str | None = None
@@ -63,6 +67,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     splits: tuple[str, ...] | None = None
     limit: int | None = None
     data_revision: str | None = None
+    device: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -85,6 +90,10 @@ class SilverNERConfig(datasets.BuilderConfig):
             raise ValueError(f"{self.name} has only a test split; use splits=('test',) (--splits test)")
         if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1):
             raise ValueError(f"limit must be a positive number of sentences or None, got {self.limit!r}")
+        if self.device is not None and (not isinstance(self.device, str) or not self.device.strip()
+                                        or self.device != self.device.strip()):
+            raise ValueError(f"device must be a torch device name such as 'cpu', 'cuda' or 'cuda:1' (or None: the GPU "
+                             f"when one is seen), got {self.device!r}")  # fmt: skip
         if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
             raise ValueError(f"max_len must be a non-negative integer (0: unbounded) or None, got {self.max_len!r}")
         config = self.projection_config()  # validates aligner, options, matcher, candidates, weights
@@ -150,6 +159,7 @@ class SilverNERConfig(datasets.BuilderConfig):
         return ModelSettings().with_changes(
             mt_model=self.mt_model, ner_model=self.ner_model, align_model=self.align_model,
             back_translation=self.back_translation or None, bt_model=self.bt_model, bt_tokenizer=self.bt_tokenizer,
+            device=self.device,
         )  # fmt: skip
 
     def data_part(self) -> Part:

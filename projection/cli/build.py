@@ -72,7 +72,9 @@ def add_executor_options(p: argparse.ArgumentParser) -> None:
                    help="local: processes for the chunks (default 1); ray without --ray-address: CPUs of the local "
                    "instance (default: all cores)")  # fmt: skip
     g.add_argument("--gpus-per-model", type=float, metavar="G",
-                   help="ray: GPUs each model actor asks for (e.g. 1 on GPU nodes; default 0)")
+                   help="ray: GPUs each model actor asks for (e.g. 1 on GPU nodes; default 0: the models run on CPU)")
+    g.add_argument("--device", help="local: where the models run, cpu, cuda, cuda:1 … (default: the GPU when one is "
+                   "seen); ray: set by --gpus-per-model")  # fmt: skip
     g.add_argument("--max-retries", type=int, metavar="N",
                    help="ray: retries of a task whose worker died (default 3)")
 
@@ -114,8 +116,26 @@ def _method(args: argparse.Namespace) -> dict[str, Any]:
         "back_translation": args.back_translation,
         "splits": tuple(args.splits) if args.splits else None,
         "limit": args.limit,
+        "device": model_device(args),
     }
     return {k: v for k, v in method.items() if v is not None}
+
+
+def model_device(args: argparse.Namespace) -> str | None:
+    """Where the configs' models run. On Ray the model actors run on the GPUs that ``--gpus-per-model`` reserves
+    for them, else on CPU, and every config says so (``cuda`` or ``cpu``): a config signs its models' dtype (bf16 on a
+    GPU) where it is made, a Ray task that may sit on another node than the actors (a CPU-only driver once signed
+    fp32 for actors that translated in bf16). Locally ``--device``, else ``None`` (the GPU when one is seen)."""
+    if args.executor == "ray":
+        if args.device:
+            raise ValueError("--device is for a local build; on Ray the models run on the GPUs --gpus-per-model "
+                             "reserves (G > 0), else on the CPU")  # fmt: skip
+        return "cuda" if (args.gpus_per_model or 0) > 0 else "cpu"
+    if args.device:
+        from projection.neural.hub import check_device
+
+        check_device(args.device)
+    return args.device
 
 
 class JobDisplay:

@@ -46,6 +46,9 @@ def test_patterns_resolve_to_names_in_order_once():
         (["--configs", "europarl-ner.de", "--splits", "train"],
          "europarl-ner.de has only a test split; use splits=('test',) (--splits test)"),
         (["--configs", "uner-pud.de", "--splits", "test", "validation"], "uner-pud.de has only a test split"),
+        (["--configs", "europarl-ner.de", "--device", "nonsense"], "--device nonsense: not a torch device"),
+        (["--configs", "europarl-ner.de", "--executor", "ray", "--device", "cuda"],
+         "--device is for a local build; on Ray the models run on the GPUs --gpus-per-model reserves"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):
@@ -225,3 +228,18 @@ def test_a_file_where_a_config_folder_goes_is_refused_before_any_work(tmp_path, 
                                        "writes config europarl-ner.es's Parquet files; move it, or choose another "
                                        "export folder\n")  # fmt: skip
     assert not (tmp_path / "cache").exists()  # no work was done
+
+
+def test_on_ray_the_models_device_follows_gpus_per_model_so_every_config_signs_what_its_actors_do():
+    """Left open since 0.4.4: a config signs its models' dtype (bf16 on a GPU) in the process that makes it, a Ray task
+    that may see no GPU while the model actors translate on one. On Ray the device now follows --gpus-per-model."""
+    import argparse
+
+    from projection.cli.build import model_device
+
+    def args(executor, gpus=None, device=None):
+        return argparse.Namespace(executor=executor, gpus_per_model=gpus, device=device)
+
+    assert [model_device(args("ray")), model_device(args("ray", 0.0)), model_device(args("ray", 0.5)),
+            model_device(args("ray", 1.0))] == ["cpu", "cpu", "cuda", "cuda"]  # fmt: skip
+    assert [model_device(args("local")), model_device(args("local", device="cpu"))] == [None, "cpu"]

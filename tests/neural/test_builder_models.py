@@ -146,3 +146,24 @@ def test_a_parallel_gold_config_takes_the_encoder_of_its_neural_aligner(tiny_mod
                               "aligner (simalign.v1, awesome.v1), not of fastalign.v1; drop it or choose such an aligner")
     with pytest.raises(ValueError, match=r"uses no model; drop mt_model/ner_model/back_translation \(--mt-model/"):
         make_config("europarl-ner.de", mt_model=str(tiny_models["mt"]))
+
+
+def test_a_config_signs_the_dtype_of_the_device_its_models_run_on(tiny_models):
+    """``device`` (set by a Ray build from --gpus-per-model) decides the models' dtype, whatever this process sees:
+    bf16 on a GPU, signed and in the cache id; fp32 on CPU, unsigned as before."""
+    from builders.configs import SilverNERConfig
+
+    def config(device):
+        return SilverNERConfig(name="masakhaner2.swa", mt_model=str(tiny_models["mt"]), ner_model=str(tiny_models["ner"]),
+                               align_model=str(tiny_models["enc"]), aligner="simalign.v1", limit=5,
+                               data_revision="test", device=device)  # fmt: skip
+
+    gpu, cpu = config("cuda"), config("cpu")
+    differ = [(g, c) for g, c in zip(gpu.signature().format().split("|"), cpu.signature().format().split("|")) if g != c]
+    assert len(differ) == 1 and differ[0][1].startswith("mt:mt@") and "(" not in differ[0][1]  # no option on CPU
+    assert differ[0][0] == differ[0][1] + "(dtype=bf16)"
+    assert gpu.config_id != cpu.config_id
+    assert cpu.model_settings().device == "cpu" and SilverNERConfig(name="europarl-ner.de").model_settings().device is None
+    for bad in ("", " cuda", 1):
+        with pytest.raises(ValueError, match="device must be a torch device name"):
+            config(bad)
