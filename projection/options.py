@@ -5,7 +5,7 @@ datasets builder, ``push.py``, the benchmarks) takes its defaults from here, so 
 
 | mode              | inputs                                   | aligner                                  | candidates   | score                            | matcher |
 |-------------------|------------------------------------------|------------------------------------------|--------------|----------------------------------|---------|
-| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, name prior 10, soft; for Germanic and Romance targets also similar_names=0.5, possible_votes=2), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 |
+| ``parallel``      | labelled source + target sentences       | eflomal.v1 (runs=2, stem=4 from a glued name, name prior 10, soft; for Germanic and Romance targets also similar_names=0.5, possible_votes=2), + NTREX-128 text where shipped | linked.v1 | align=1, possible=0.3, char=0.5 | greedy, then refine anchor.v1 (for MasakhaNER2 targets, then trim.v1) |
 | ``translate-test``| gold target sentences (MT to English, NER) | simalign.v1 (mBERT, layer 8, itermax)   | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 | ``translate-train``| labelled English (MT to the target)     | simalign.v1 (mBERT, layer 8, itermax)    | ngrams.v1 ≤ 10 | align=1, possible=0.3, char=0.5 | greedy |
 
@@ -49,6 +49,17 @@ LANGUAGE_ALIGNER_DEFAULTS: dict[str, tuple[tuple[frozenset[str], tuple[tuple[str
     "eflomal.v1": ((GERMANIC_ROMANCE_LATN, (("possible_votes", 2), ("similar_names", 0.5))),),
 }
 
+#: the 20 MasakhaNER2 languages, by ISO 639-3 code and 639-1 where one exists: the group of ``LANGUAGE_REFINE_DEFAULTS``
+MASAKHANER2_GROUP = frozenset({"bam", "bm", "bbj", "ewe", "ee", "fon", "hau", "ha", "ibo", "ig", "kin", "rw", "lug",
+                               "lg", "luo", "mos", "nya", "ny", "pcm", "sna", "sn", "swa", "sw", "tsn", "tn", "twi",
+                               "tw", "wol", "wo", "xho", "xh", "yor", "yo", "zul", "zu"})  # fmt: skip
+
+#: the refinements a target language gives a mode instead of ``DEFAULT_METHODS``' own: per mode, (languages,
+#: refinements). ``trim.v1`` for the MasakhaNER2 languages, chosen on MasakhaNER2 dev (benchmarks/README.md: *0.6.0*)
+LANGUAGE_REFINE_DEFAULTS: dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = {
+    "parallel": ((MASAKHANER2_GROUP, ("anchor.v1", "trim.v1")),),
+}
+
 _SCORE = {"align": 1.0, "char": 0.5, "possible": 0.3}
 
 #: the default method of each mode, as ``ProjectionConfig`` fields (see the table above)
@@ -82,7 +93,7 @@ def check_lang(lang: str | None, option: str = "lang", *, warn: bool = False) ->
         return None
     if not (isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii() and lang.isalpha() and lang.islower()):
         raise ValueError(f"{option} takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, got {lang!r}")
-    if warn and lang not in GERMANIC_ROMANCE_LATN:
+    if warn and lang not in GERMANIC_ROMANCE_LATN and lang not in MASAKHANER2_GROUP:
         from projection.neural.langs import ALL_LANGS
 
         if lang not in ALL_LANGS:
@@ -102,6 +113,16 @@ def default_aligner_options(name: str, lang: str | None = None) -> tuple[tuple[s
             if lang in langs:
                 options.update(extra)
     return tuple(options.items())
+
+
+def default_refine(mode: str, lang: str | None = None) -> tuple[str, ...]:
+    """The default refinements of ``mode`` for target language ``lang`` (``None``: the language-independent ones)."""
+    refine = DEFAULT_METHODS[check_mode(mode)]["refine"]
+    if check_lang(lang) is not None:
+        for langs, own in LANGUAGE_REFINE_DEFAULTS.get(mode, ()):
+            if lang in langs:
+                refine = own
+    return tuple(refine)
 
 
 def _fill_defaults(name: str, lang: str | None, given: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -210,12 +231,13 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
     """The default ``ProjectionConfig`` of ``mode`` for target language ``lang`` (``None``: the
     language-independent default) with ``changes`` applied (``None`` changes are ignored, so passing an option's
     default value changes nothing). ``score_*`` keys change one score weight: ``score_char=0.5``,
-    ``score_possible=0.3``, ``score_align=1``. ``lang`` only changes the aligner's default options
-    (``LANGUAGE_ALIGNER_DEFAULTS``)."""
+    ``score_possible=0.3``, ``score_align=1``. ``lang`` changes the aligner's default options
+    (``LANGUAGE_ALIGNER_DEFAULTS``) and the default refinements (``LANGUAGE_REFINE_DEFAULTS``)."""
     from projection.config import ProjectionConfig
     from projection.scores import ScoreConfig
 
     fields = dict(DEFAULT_METHODS[check_mode(mode)])
+    fields["refine"] = default_refine(mode, lang)
     score = dict(fields.pop("score"))
     for key in list(changes):
         if key.startswith("score_"):

@@ -43,9 +43,10 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--lang", metavar="CODE",
-        help="the target language (ISO 639-1 or 639-3, e.g. de, deu, hau), which sets the aligner's defaults (not with "
-        "--alignments). Germanic and Romance targets (af de es fr it nl pt) add similar_names=0.5 and "
-        "possible_votes=2 to eflomal.v1's; without --lang, or for other languages, the language-independent default",
+        help="the target language (ISO 639-1 or 639-3, e.g. de, deu, hau), which sets the method's defaults. Germanic "
+        "and Romance targets (af de es fr it nl pt) add similar_names=0.5 and possible_votes=2 to eflomal.v1's (so "
+        "not with --alignments); MasakhaNER2 targets (hau, ibo, swa, ...) refine with trim.v1 after anchor.v1; "
+        "without --lang, or for other languages, the language-independent default",
     )  # fmt: skip
     p.add_argument("--report", metavar="REPORT.json", help="write scores, timings and the signature as JSON")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -131,9 +132,14 @@ def run(args: argparse.Namespace) -> int:
     if args.align_corpus and args.alignments:
         raise ValueError("--align-corpus trains the aligner, which does not run with --alignments; leave one out")
     if args.alignments:  # no aligner runs: an option that sets one up would do nothing
+        # --lang also picks the refinements (0.6.0: trim.v1 for a MasakhaNER2 target), which run on given links
+        from projection.options import default_refine
+
+        refines = not (args.refine or args.no_refine) and default_refine("parallel", args.lang) != default_refine("parallel")
+        lang_only_aligner = bool(args.lang) and not refines
         for flag, value in (("--aligner", args.aligner), ("--aligner-option", args.aligner_option),
                             ("--align-model", args.align_model), ("--device", args.device),
-                            ("--lang", args.lang)):  # fmt: skip
+                            ("--lang", lang_only_aligner)):  # fmt: skip
             if value:
                 raise ValueError(f"{flag} sets up the aligner, which does not run with --alignments; leave one out")
     else:

@@ -469,3 +469,19 @@ def test_demo_projects_each_language_with_its_own_default(monkeypatch, capsys):
     assert main(["demo", "--langs", "es", "--quiet", "--aligner-option", "runs=1"]) == 0
     assert seen["es"] == default_config("parallel", "es", aligner_options=(("runs", 1),))
     assert dict(seen["es"].aligner_options)["similar_names"] == 0.5 and "possible_votes" not in dict(seen["es"].aligner_options)
+
+
+def test_project_lang_of_a_masakhaner2_target_refines_with_trim_even_on_given_alignments(files, capsys):
+    """0.6.0: ``--lang hau`` adds ``trim.v1`` after the anchor; the refinement runs on given links too, so there
+    ``--lang`` is taken (``--lang de`` only sets up the aligner and is refused), unless --refine/--no-refine decide."""
+    common = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--alignments",
+              str(files / "links.txt"), "--quiet"]  # fmt: skip
+    report = files / "report-hau.json"
+    assert main([*common, "--out", str(files / "out-hau.conll"), "--report", str(report), "--lang", "hau"]) == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["signature"].endswith(
+        f"|refine:anchor.v1+trim.v1|version:{__version__}")  # fmt: skip
+    capsys.readouterr()
+    for extra in (["--no-refine"], ["--refine", "anchor.v1"]):
+        assert main([*common, "--out", str(files / "out.conll"), "--lang", "hau", *extra]) == 2
+        assert capsys.readouterr().err == ("silver-ner: error: --lang sets up the aligner, which does not run with "
+                                           "--alignments; leave one out\n")  # fmt: skip

@@ -289,13 +289,40 @@ def test_germanic_and_romance_targets_add_two_eflomal_options(lang):
     assert default_config("parallel", lang) == dataclasses.replace(default_config("parallel"), aligner_options=_GERMANIC_ROMANCE)
 
 
-@pytest.mark.parametrize("lang", [None, "hau", "ibo", "nya", "sna", "swa", "xho", "yor", "zul", "sw", "fi", "tr",
-                                  "ru", "zh", "en", "ca"])  # fmt: skip
+@pytest.mark.parametrize("lang", [None, "fi", "tr", "ru", "zh", "en", "ca", "ar", "am", "amh", "ja", "swh"])
 def test_other_targets_keep_the_language_independent_default(lang):
     from projection.options import default_config
 
     assert default_config("parallel", lang).aligner_options == _GENERAL
     assert default_config("parallel", lang) == default_config("parallel") == ProjectionConfig()
+
+
+#: 0.6.0: the MasakhaNER2 languages by ISO 639-3 code, and by 639-1 where one exists (written out by hand)
+_MASAKHANER2 = ["bam", "bm", "bbj", "ewe", "ee", "fon", "hau", "ha", "ibo", "ig", "kin", "rw", "lug", "lg", "luo",
+                "mos", "nya", "ny", "pcm", "sna", "sn", "swa", "sw", "tsn", "tn", "twi", "tw", "wol", "wo", "xho", "xh",
+                "yor", "yo", "zul", "zu"]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", _MASAKHANER2)
+def test_masakhaner2_targets_add_trim_after_the_anchor_and_nothing_else(lang):
+    """benchmarks/README.md, *0.6.0*: ``trim.v1`` where MasakhaNER2 dev chose it; the aligner stays the general one."""
+    from projection.options import default_config
+
+    assert default_config("parallel", lang) == dataclasses.replace(ProjectionConfig(), refine=("anchor.v1", "trim.v1"))
+    assert default_config("parallel", lang).aligner_options == _GENERAL
+    # a refinement given wins; other modes keep theirs
+    assert default_config("parallel", lang, refine=("anchor.v1",)) == ProjectionConfig()
+    assert default_config("parallel", lang, refine=()).refine == ()
+    assert default_config("translate-test", lang) == default_config("translate-test")
+    assert default_config("translate-train", lang) == default_config("translate-train")
+
+
+def test_the_masakhaner2_group_is_every_masakhaner2_language_under_each_of_its_codes():
+    from projection.neural.langs import _MASAKHANER2_ISO1, MASAKHANER2_NLLB
+    from projection.options import GERMANIC_ROMANCE_LATN, MASAKHANER2_GROUP
+
+    assert MASAKHANER2_GROUP == set(_MASAKHANER2) == set(MASAKHANER2_NLLB) | set(_MASAKHANER2_ISO1.values())
+    assert not MASAKHANER2_GROUP & GERMANIC_ROMANCE_LATN
 
 
 def test_a_language_adds_options_only_to_the_aligner_they_belong_to():

@@ -83,7 +83,8 @@ def test_default_parallel_run_signature_is_pinned():
 
 def test_default_parallel_run_signature_for_a_germanic_or_romance_target_is_pinned():
     """0.5.0: the same with the two options such a target language adds (``project --lang de``, the demo, the
-    ``europarl-ner`` builds); a MasakhaNER2 language signs as the language-independent default."""
+    ``europarl-ner`` builds); another language signs as the language-independent default, a MasakhaNER2 language
+    (0.6.0) with ``trim.v1`` after the anchor."""
     from projection.options import default_config
     from projection.plans import parallel_plan
     from projection.runner import run_signature
@@ -97,10 +98,17 @@ def test_default_parallel_run_signature_for_a_germanic_or_romance_target_is_pinn
         "null=0.2,runs=2,name_prior=10,similar_names=0.5,possible_votes=2,"
         f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
     )
-    assert signed("hau") == signed(None) == (
+    assert signed("fi") == signed(None) == (
         "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,"
         "null=0.2,runs=2,name_prior=10,"
         f"extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1|version:{V}"
+    )
+    # 0.6.0: a MasakhaNER2 language adds trim.v1 after the anchor, and nothing else
+    assert signed("hau") == signed("ha") == (
+        "mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,stem_from=name,model=3,samplers=3,rel_it=1,it=auto,"
+        "null=0.2,runs=2,name_prior=10,"
+        "extra=none)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|refine:anchor.v1+trim.v1|"
+        f"version:{V}"
     )
 
 
