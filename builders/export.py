@@ -277,6 +277,9 @@ class CountingExecutor(Executor):
     def describe(self) -> str:
         return self.inner.describe()
 
+    def model_device(self) -> str | None:
+        return self.inner.model_device()
+
     @property
     def parallel(self) -> bool:
         return self.inner.parallel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,12 @@ def build(
         config = make_config(config, **options)
     elif options:
         raise ValueError("pass method options either in the SilverNERConfig or as keywords with a config name")
+    device = executor.model_device() if executor is not None else None
+    if device is not None and config.device != device:  # the models run there, so the config signs that dtype
+        if config.device is not None:
+            raise ValueError(f"config {config.name!r} has device={config.device!r}, but {executor.describe()} runs its "
+                             f"models on {device}: leave device out")  # fmt: skip
+        config = dataclasses.replace(config, device=device)
     root = silver_cache_dir or alignment_cache_dir or work_dir
     builder = SilverNER.from_config(
         config, cache_dir=cache_dir, silver_cache_dir=root, progress=progress, executor=executor,

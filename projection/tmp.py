@@ -15,7 +15,7 @@
 * ``die_with(parent)``: the same parent-death signal for the spawned workers of a ``LocalExecutor`` pool.
 * ``removed_if_killed(path)``: the temporary file of an atomic write is removed on SIGTERM/SIGHUP too.
 * ``deferred_signals()``: a block that Ctrl-C, SIGTERM and SIGHUP do not cut in two (a run's outputs committed
-  one after the other): a signal that arrives inside it takes effect when it ends.
+  one after the other): a signal that arrives inside it takes effect when it ends (a second Ctrl-C at once).
 
 Signal handlers are installed only where the signal still has its default action, from the main thread,
 on first use: an application's own handlers are left alone (atexit still cleans up when they exit).
@@ -267,29 +267,39 @@ def _install_handlers() -> None:
             _handled.add(signum)
 
 
-#: the signals ``deferred_signals`` holds back: Ctrl-C, and what a shell, a scheduler (SLURM at its time limit) or a
-#: closed terminal sends
-DEFERRED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: the signals ``deferred_signals`` holds back, in the order it delivers them: what a shell, a scheduler (SLURM at its
+#: time limit) or a closed terminal sends, then Ctrl-C
+DEFERRED = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 
 
 @contextlib.contextmanager
 def deferred_signals() -> Iterator[None]:
-    """Run the block whole: a SIGINT, SIGTERM or SIGHUP that arrives inside it is held, and delivered again, to the
-    handler it would have met, when the block ends (the first one held; the block's own exception, if any, is then
-    replaced by what that handler does: ``KeyboardInterrupt``, or the process ends as killed by the signal).
+    """Run the block whole: a SIGTERM, SIGHUP or SIGINT that arrives inside it is held, and delivered again, to the
+    handler it would have met, when the block ends (each signal held, SIGTERM first: what its handler does, a
+    ``KeyboardInterrupt`` or the end of the process, then replaces the block's own exception, if any). The same
+    signal a second time is not held: Ctrl-C pressed again interrupts a block that hangs.
     The runner commits a run's outputs (one rename per file) in such a block, so a Ctrl-C or a scheduler's SIGTERM
     leaves either every new output or none, never a new ``--out`` beside an old report; ``RayExecutor`` starts Ray
-    in one. A handler that the block itself installs (Ray's for SIGTERM) is kept. Outside the main thread, where no
-    handler can be set, the block runs as it is."""
+    in one. A handler that the block itself installs (Ray's for SIGTERM) is kept, and from then on it gets its signal
+    at once. Outside the main thread, where no handler can be set, the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     held: list[int] = []
+    previous: dict = {}
 
     def hold(signum: int, frame: object) -> None:
-        held.append(signum)
+        if signum not in held:
+            held.append(signum)
+            return
+        held.remove(signum)  # again: the user insists, so the signal takes effect now
+        old = previous[signum]
+        signal.signal(signum, old)
+        if callable(old):
+            old(signum, frame)
+        else:  # the default action
+            signal.raise_signal(signum)
 
-    previous = {}
     try:
         for signum in DEFERRED:
             old = signal.getsignal(signum)
@@ -302,8 +312,9 @@ def deferred_signals() -> Iterator[None]:
         for signum, old in previous.items():
             if signal.getsignal(signum) is hold:
                 signal.signal(signum, old)
-        if held:
-            signal.raise_signal(held[0])
+        for signum in DEFERRED:
+            if signum in held:
+                signal.raise_signal(signum)
 
 
 def _forget_in_forked_child() -> None:

@@ -225,3 +225,28 @@ def test_deferred_signals_keep_a_handler_that_the_block_installs() -> None:
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def test_deferred_signals_let_a_second_ctrl_c_through_at_once_and_deliver_every_signal_held_sigterm_first() -> None:
+    """Found in review: a block that hangs (a Ray start-up that never finishes) could not be interrupted, and of a
+    SIGINT and a SIGTERM only the first arrived."""
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with tmp.deferred_signals():
+            signal.raise_signal(signal.SIGINT)
+            steps.append("held")
+            signal.raise_signal(signal.SIGINT)  # pressed again: at once
+            steps.append("not reached")
+    assert steps == ["held"] and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    seen = []
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with tmp.deferred_signals():
+                signal.raise_signal(signal.SIGINT)
+                signal.raise_signal(signal.SIGTERM)
+                assert seen == []  # both held
+        assert seen == [signal.SIGTERM]  # delivered, before the Ctrl-C
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -122,15 +122,15 @@ def _method(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def model_device(args: argparse.Namespace) -> str | None:
-    """Where the configs' models run. On Ray the model actors run on the GPUs that ``--gpus-per-model`` reserves
-    for them, else on CPU, and every config says so (``cuda`` or ``cpu``): a config signs its models' dtype (bf16 on a
-    GPU) where it is made, a Ray task that may sit on another node than the actors (a CPU-only driver once signed
-    fp32 for actors that translated in bf16). Locally ``--device``, else ``None`` (the GPU when one is seen)."""
+    """Where the configs' models run: locally ``--device``, else ``None`` (the GPU when one is seen). On Ray the
+    executor decides (``RayExecutor.model_device``: the GPUs ``--gpus-per-model`` reserves, else the CPU) and
+    ``builders.build`` gives each config that device, so that it signs its models' dtype (bf16 on a GPU) wherever it
+    is made (a Ray task without a GPU once signed fp32 for actors that translated in bf16)."""
     if args.executor == "ray":
         if args.device:
             raise ValueError("--device is for a local build; on Ray the models run on the GPUs --gpus-per-model "
                              "reserves (G > 0), else on the CPU")  # fmt: skip
-        return "cuda" if (args.gpus_per_model or 0) > 0 else "cpu"
+        return None
     if args.device:
         from projection.neural.hub import check_device
 

@@ -24,3 +24,8 @@ class Executor(ABC):
     def parallel(self) -> bool:
         """Whether tasks may run in other processes (then sources may hand them shards to read)."""
         return True
+
+    def model_device(self) -> str | None:
+        """The device the model stages will run on where this executor fixes it (``None``: the process that loads
+        a model picks: the GPU when it sees one). A config signs its models' dtype from it (bf16 on a GPU)."""
+        return None

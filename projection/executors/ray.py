@@ -136,7 +136,12 @@ class RayExecutor(Executor):
             # hung display) and Ray's processes without a shutdown: it takes effect once Ray is up, and closing this
             # executor then shuts Ray down
             with deferred_signals():
-                ray.init(**kwargs)
+                try:
+                    ray.init(**kwargs)
+                except BaseException:  # Ray's own SIGTERM handler (installed first) exits from inside: stop what started
+                    with contextlib.suppress(Exception):
+                        ray.shutdown()
+                    raise
                 self._started = True
         if self._cpus is None:
             resources = ray.cluster_resources()
@@ -160,6 +165,11 @@ class RayExecutor(Executor):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def model_device(self) -> str:
+        """The model actors run on the GPUs ``num_gpus_per_model_task`` reserves for them, else on the CPU (a task
+        without a reserved GPU does not use one), wherever the plan that signs them was made."""
+        return "cuda" if self.num_gpus_per_model_task > 0 else "cpu"
 
     def describe(self) -> str:
         where = self.address or "local"

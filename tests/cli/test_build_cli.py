@@ -230,16 +230,27 @@ def test_a_file_where_a_config_folder_goes_is_refused_before_any_work(tmp_path, 
     assert not (tmp_path / "cache").exists()  # no work was done
 
 
-def test_on_ray_the_models_device_follows_gpus_per_model_so_every_config_signs_what_its_actors_do():
+def test_on_ray_the_models_device_follows_gpus_per_model_so_every_config_signs_what_its_actors_do(tmp_path):
     """Left open since 0.4.4: a config signs its models' dtype (bf16 on a GPU) in the process that makes it, a Ray task
-    that may see no GPU while the model actors translate on one. On Ray the device now follows --gpus-per-model."""
-    import argparse
+    that may see no GPU while the model actors translate on one. The executor now says where its models run, and
+    ``build`` gives the config that device (or refuses a config that says otherwise)."""
+    from builders import build
+    from projection.executors import LocalExecutor
+    from projection.executors.ray import RayExecutor
 
-    from projection.cli.build import model_device
+    assert [RayExecutor(num_gpus_per_model_task=g).model_device() for g in (0, 0.5, 1)] == ["cpu", "cuda", "cuda"]
+    assert LocalExecutor(1).model_device() is None
 
-    def args(executor, gpus=None, device=None):
-        return argparse.Namespace(executor=executor, gpus_per_model=gpus, device=device)
+    class OnGpus(LocalExecutor):  # a local executor whose models run on a GPU, as a RayExecutor with GPUs says
+        def model_device(self):
+            return "cuda"
 
-    assert [model_device(args("ray")), model_device(args("ray", 0.0)), model_device(args("ray", 0.5)),
-            model_device(args("ray", 1.0))] == ["cpu", "cpu", "cuda", "cuda"]  # fmt: skip
-    assert [model_device(args("local")), model_device(args("local", device="cpu"))] == [None, "cpu"]
+    built = build("europarl-ner.de", aligner="fastalign.v1", limit=20, cache_dir=str(tmp_path / "ds"),
+                  silver_cache_dir=str(tmp_path / "c"), progress=False, executor=OnGpus(1))  # fmt: skip
+    assert built.config.device == "cuda"  # a model-free config: its signature has no dtype to change
+    assert built.signature == build("europarl-ner.de", aligner="fastalign.v1", limit=20, cache_dir=str(tmp_path / "ds"),
+                                    silver_cache_dir=str(tmp_path / "c"), progress=False).signature  # fmt: skip
+    with pytest.raises(ValueError, match=r"config 'europarl-ner.de' has device='cpu', but local \(1 process\) runs "
+                                         r"its models on cuda: leave device out"):  # fmt: skip
+        build("europarl-ner.de", aligner="fastalign.v1", limit=20, device="cpu", executor=OnGpus(1), progress=False,
+              cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "c"))  # fmt: skip

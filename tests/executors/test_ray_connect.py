@@ -30,3 +30,26 @@ def test_a_ctrl_c_during_ray_start_up_waits_for_it_so_that_close_shuts_ray_down(
     assert calls == [1]
     ex.close()
     assert shutdowns == [True]
+
+
+def test_a_sigterm_that_rays_own_handler_takes_during_start_up_still_shuts_ray_down(monkeypatch):
+    """Found in review: ``ray.init`` installs its own SIGTERM handler first (it calls ``sys.exit``), which takes the
+    signal from the held ones; the start-up then ended by ``SystemExit`` with nothing to shut down what it had started."""
+    import sys
+
+    shutdowns = []
+
+    def init(**kwargs) -> None:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))  # what Ray's start-up does first
+        signal.raise_signal(signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", init)
+    monkeypatch.setattr(ray, "shutdown", lambda: shutdowns.append(True))
+    try:
+        with pytest.raises(SystemExit):
+            RayExecutor(num_cpus=1).connect()
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert shutdowns == [True]
