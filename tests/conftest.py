@@ -22,3 +22,20 @@ def pytest_unconfigure(config) -> None:
     cache = getattr(config, "_silver_ner_cache", None)
     if cache:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture()
+def ctrl_c_as_in_a_terminal():
+    """Ctrl-C (SIGINT) raising ``KeyboardInterrupt`` in this process for the test, then as it was: a test run started in
+    the background by a non-interactive shell (``nohup … &``, some CI runners) inherits SIGINT ignored, and the library
+    rightly leaves an ignored signal alone."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -180,6 +180,7 @@ def test_a_forked_child_leaves_its_parents_dir_and_children_alone() -> None:
         child.wait()
 
 
+@pytest.mark.usefixtures("ctrl_c_as_in_a_terminal")
 def test_deferred_signals_hold_a_ctrl_c_to_the_end_of_the_block_and_leave_ignored_and_other_threads_alone() -> None:
     import threading
 
@@ -211,6 +212,7 @@ def test_deferred_signals_hold_a_ctrl_c_to_the_end_of_the_block_and_leave_ignore
     assert seen == [before]
 
 
+@pytest.mark.usefixtures("ctrl_c_as_in_a_terminal")
 def test_deferred_signals_keep_a_handler_that_the_block_installs() -> None:
     """Ray installs its own SIGTERM handler as it starts (inside such a block): it stays, and the others come back."""
 
@@ -227,6 +229,7 @@ def test_deferred_signals_keep_a_handler_that_the_block_installs() -> None:
         signal.signal(signal.SIGTERM, before)
 
 
+@pytest.mark.usefixtures("ctrl_c_as_in_a_terminal")
 def test_deferred_signals_let_a_second_ctrl_c_through_at_once_and_deliver_every_signal_held_sigterm_first() -> None:
     """Found in review: a block that hangs (a Ray start-up that never finishes) could not be interrupted, and of a
     SIGINT and a SIGTERM only the first arrived."""

@@ -10,6 +10,7 @@ import ray
 from projection.executors.ray import RayExecutor
 
 
+@pytest.mark.usefixtures("ctrl_c_as_in_a_terminal")
 def test_a_ctrl_c_during_ray_start_up_waits_for_it_so_that_close_shuts_ray_down(monkeypatch):
     """Review of 0.4.x: a Ctrl-C inside ``ray.init`` could stop it between its forks (CPython's logging lock left held:
     a hung display) and left ``_started`` false, so ``close`` did not shut Ray down. ``ray.init`` stands for itself

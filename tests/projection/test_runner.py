@@ -383,6 +383,7 @@ class SignalsAtClose(Sink):
         signal.raise_signal(self.signum)
 
 
+@pytest.mark.usefixtures("ctrl_c_as_in_a_terminal")
 def test_a_ctrl_c_while_the_outputs_are_committed_leaves_every_output_new(corpus, reference, tmp_path):
     """Before 0.5.1 the outputs were renamed one after the other, and a Ctrl-C between two renames left a new --out
     beside the old saved alignments. Now the commit is whole: both files are this run's, then the Ctrl-C is raised."""
