@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 
+import pytest
+
 _OFFLINE = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
@@ -23,8 +25,6 @@ def pytest_unconfigure(config) -> None:
     if cache:
         shutil.rmtree(cache, ignore_errors=True)
 
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture()

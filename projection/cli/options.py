@@ -94,7 +94,8 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _refine(args: argparse.Namespace) -> tuple[str, ...] | None:
+def refine_from_args(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The refinements ``--refine``/``--no-refine`` give (``()`` for none), ``None`` when neither is given."""
     if getattr(args, "no_refine", False):
         if getattr(args, "refine", None):
             raise ValueError("--refine and --no-refine exclude each other")
@@ -138,7 +139,7 @@ def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     out = dict(
         aligner=args.aligner, aligner_options=options or None, matcher=args.matcher, candidates=args.candidates,
         max_len=args.max_len, char_weight=args.char_weight, possible_weight=getattr(args, "possible_weight", None),
-        drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None, refine=_refine(args),
+        drop_labels=tuple(args.drop_label) if getattr(args, "drop_label", None) else None, refine=refine_from_args(args),
     )  # fmt: skip
     if out["possible_weight"] is not None:
         check_weight("--possible-weight", out["possible_weight"], upper=1.0)
@@ -164,7 +165,7 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", lang: str
         score_char=getattr(args, "char_weight", None),
         score_possible=possible,
         drop_labels=tuple(getattr(args, "drop_label", None) or ()) or None,
-        refine=_refine(args),
+        refine=refine_from_args(args),
     )
     changes.update(overrides)
     given = getattr(args, "lang", None)  # project's, translate-test's and translate-train's --lang

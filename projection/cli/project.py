@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args
+from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args, refine_from_args
 
 
 def add_parser(sub) -> None:
@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
         # --lang also picks the refinements (0.6.0: trim.v1 for a MasakhaNER2 target), which run on given links
         from projection.options import default_refine
 
-        refines = not (args.refine or args.no_refine) and default_refine("parallel", args.lang) != default_refine("parallel")
+        own = default_refine("parallel", args.lang) != default_refine("parallel")
+        refines = own and refine_from_args(args) is None  # --refine / --no-refine win over the language's
         lang_only_aligner = bool(args.lang) and not refines
         for flag, value in (("--aligner", args.aligner), ("--aligner-option", args.aligner_option),
                             ("--align-model", args.align_model), ("--device", args.device),
