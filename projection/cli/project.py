@@ -166,7 +166,25 @@ def run(args: argparse.Namespace) -> int:
         f"{summary}\nsignature: {result.signature.format()}",
         file=sys.stderr,
     )
+    if args.lang is None and lang_would_change(args, config):
+        print("note: without --lang the language-independent defaults were used; --lang CODE (such as de or hau) "
+              "takes the target language's own (see silver-ner project --help)", file=sys.stderr)  # fmt: skip
     return 0
+
+
+#: one language of each group with defaults of its own (``projection.options``: Germanic and Romance, MasakhaNER2)
+_GROUP_EXAMPLES = ("de", "hau")
+
+
+def lang_would_change(args: argparse.Namespace, config) -> bool:
+    """Whether ``--lang`` of some language would have changed what this run did: its config for a language of a
+    group against ``config`` (the one without a language); with ``--alignments`` only the refinements count, as no
+    aligner runs."""
+    for lang in _GROUP_EXAMPLES:
+        own = config_from_args(args, "parallel", lang=lang)
+        if (own.refine != config.refine) if args.alignments else (own != config):
+            return True
+    return False
 
 
 def _report(result, plan, config, evaluation, start: float) -> dict:

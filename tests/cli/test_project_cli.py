@@ -485,3 +485,31 @@ def test_project_lang_of_a_masakhaner2_target_refines_with_trim_even_on_given_al
         assert main([*common, "--out", str(files / "out.conll"), "--lang", "hau", *extra]) == 2
         assert capsys.readouterr().err == ("silver-ner: error: --lang sets up the aligner, which does not run with "
                                            "--alignments; leave one out\n")  # fmt: skip
+
+
+NOTE = ("note: without --lang the language-independent defaults were used; --lang CODE (such as de or hau) takes the "
+        "target language's own (see silver-ner project --help)\n")  # fmt: skip
+
+
+@pytest.mark.parametrize("extra, noted", [
+    ([], True),  # given links: a MasakhaNER2 --lang would add trim.v1
+    (["--lang", "hau"], False),
+    (["--no-refine"], False),  # the refinements are the user's: no language changes them
+    (["--refine", "anchor.v1"], False),
+])  # fmt: skip
+def test_project_says_when_lang_was_left_out_and_would_change_the_run(files, extra, noted, capsys):
+    argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--alignments",
+            str(files / "links.txt"), "--out", str(files / "out.conll"), "--quiet", *extra]  # fmt: skip
+    assert main(argv) == 0
+    assert capsys.readouterr().err.endswith(NOTE) is noted
+
+
+def test_project_without_lang_notes_only_what_a_language_would_change(files, capsys):
+    """fastalign.v1 has no language defaults; with the refinements given, --lang would change nothing; with the
+    default refinements it would (trim.v1 for a MasakhaNER2 target)."""
+    argv = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--no-cache",
+            "--quiet", "--aligner", "fastalign.v1", "--out", str(files / "out.conll")]  # fmt: skip
+    assert main([*argv, "--refine", "anchor.v1"]) == 0
+    assert NOTE not in capsys.readouterr().err
+    assert main(argv) == 0
+    assert capsys.readouterr().err.endswith(NOTE)
