@@ -22,6 +22,7 @@ import numpy as np
 from projection.align.base import Aligner
 from projection.extras import require
 from projection.neural.hub import (
+    check_device,
     check_model,
     load_error,
     load_fast_pretrained,
@@ -36,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 #: the canonical Hub id (the legacy "bert-base-multilingual-cased" redirects, but misses a cache filled under this one)
 
+
+
+#: how a user gives the alignment encoder's device, named in a device error
+_DEVICE_OPTION = "--device / --aligner-option device="
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class SubwordEncoder:
                  batch_size: int = 32, option: str = "--align-model") -> None:
         if not isinstance(layer, int) or layer < 0:
             raise ValueError(f"layer must be a non-negative integer, got {layer!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            # range(0, n, 0) failed with a bare "range() arg 3 must not be zero"; a negative size encoded nothing,
+            # and every pair's empty links were cached under a signature that does not name the batch size
+            raise ValueError(f"the alignment encoder's batch_size must be a positive integer (--aligner-option "
+                             f"batch_size=N), got {batch_size!r}")
         self.model_name = check_model(model, role="alignment", option=option)
         self.layer, self.device, self.batch_size, self.option = layer, device, batch_size, option
         self._model = None
@@ -70,8 +80,10 @@ class SubwordEncoder:
         return model_identity(self.model_name)
 
     def validate(self) -> None:
-        """Check ``layer`` against the model's configuration (cheap: reads config.json only)."""
+        """Check ``layer`` against the model's configuration (cheap: reads config.json only), and a given device."""
         transformers = require("transformers", purpose="neural word alignment")
+        if self.device:  # before any work, not as a traceback when the model is moved there
+            check_device(self.device, option=_DEVICE_OPTION)
         try:
             name, kwargs = pretrained_args(self.model_name)
             config = transformers.AutoConfig.from_pretrained(name, **kwargs)
@@ -91,6 +103,7 @@ class SubwordEncoder:
             require("transformers", purpose="neural word alignment")
             self.validate()
             self.device = pick_device(self.device)
+            check_device(self.device, option=_DEVICE_OPTION)
             self._tok, self._model = load_fast_pretrained(
                 "AutoModel", self.model_name, role="alignment", option=self.option, device=self.device
             )

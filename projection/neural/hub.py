@@ -167,20 +167,21 @@ def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str,
     return tok, net.to(device).eval()
 
 
-def check_device(device: str) -> None:
+def check_device(device: str, *, option: str = "--device") -> None:
     """``ValueError`` for a ``device`` torch does not know, or a CUDA device that this torch cannot use (before any
-    model loads, not as a traceback from the first one)."""
+    model loads, not as a traceback from the first one). ``option``: how the user gave the device, named in the
+    message (``--device``, or a neural aligner's ``--aligner-option device=``)."""
     from projection.extras import require
 
     torch = require("torch", purpose="choosing a device")
     try:
         kind = torch.device(device).type
     except (RuntimeError, TypeError, ValueError):
-        raise ValueError(f"--device {device}: not a torch device; give cpu, cuda, cuda:1, mps …, or leave it out "
+        raise ValueError(f"{option} {device}: not a torch device; give cpu, cuda, cuda:1, mps …, or leave it out "
                          "(the GPU when torch sees one)") from None  # fmt: skip
     if kind == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"--device {device}: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
-                         "give cpu or leave --device out")  # fmt: skip
+        raise ValueError(f"{option} {device}: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
+                         f"give cpu or leave {option} out")  # fmt: skip
 
 
 def pick_device(device: str | None, *, purpose: str = "running a model") -> str:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from projection.extras import require
 from projection.neural.batching import batch_size_for, shrinking_batches
-from projection.neural.hub import check_model, load_fast_pretrained, model_identity, pick_device
+from projection.neural.hub import check_device, check_model, load_fast_pretrained, model_identity, pick_device
 from projection.options import DEFAULT_NER_MODEL  # noqa: F401  (the one defaults table)
 from projection.tags import repair_iob2
 
@@ -78,6 +78,9 @@ class WordNer:
         (halved on out-of-memory)."""
         if window is not None and window < 1:
             raise ValueError(f"NER window must be ≥ 1 sub-word, got {window}")
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+            # shrinking_batches never moved past an empty batch: predict looped for ever
+            raise ValueError(f"NER batch_size must be a positive integer or None (by device), got {batch_size!r}")
         if overlap is not None and overlap < 0:
             raise ValueError(f"NER window overlap must be ≥ 0 sub-words, got {overlap}")
         self.model_name = check_model(model, role="NER", option=option)
@@ -96,6 +99,7 @@ class WordNer:
             require("torch", purpose="NER")
             require("transformers", purpose="NER")
             self.device = pick_device(self.device)
+            check_device(self.device)
             self._tok, model = load_fast_pretrained(
                 "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device
             )

@@ -13,7 +13,7 @@ from typing import Sequence
 from projection.extras import require
 from projection.neural.batching import batch_size_for, shrinking_batches
 from projection.neural.cache import TranslationCache
-from projection.neural.hub import check_model, load_error, model_identity, pick_device, pretrained_args
+from projection.neural.hub import check_device, check_model, load_error, model_identity, pick_device, pretrained_args
 from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
 from projection.neural.text import split_to_fit
 from projection.options import DEFAULT_MT_MODEL  # noqa: F401  (the one defaults table)
@@ -107,6 +107,7 @@ class Translator:
             torch = require("torch", purpose="translation")
             transformers = require("transformers", purpose="translation")
             self.device = pick_device(self.device)
+            check_device(self.device)
             precision = self.precision()
             tok_name, tok_kwargs = pretrained_args(self.tokenizer_name or self.model_name)
             name, kwargs = pretrained_args(self.model_name)

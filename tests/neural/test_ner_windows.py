@@ -50,3 +50,27 @@ def test_entity_across_a_window_edge_is_kept_whole(tmp_path):
     assert [k for k, t in enumerate(cut) if t == "B-PER"] == starts
 
     assert WordNer(path, device="cpu", progress=False, window=16).predict([WORDS])[0] == whole
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_one_is_refused(tmp_path, size):
+    """Found in review: WordNer(batch_size=0) (or -1) never moved past its first, empty batch: predict hung."""
+    import tiny_models as tm
+
+    folder = tm.build_ner(tmp_path / "ner")
+    with pytest.raises(ValueError) as info:
+        WordNer(str(folder), batch_size=size)
+    assert str(info.value) == f"NER batch_size must be a positive integer or None (by device), got {size}"
+
+
+def test_a_tagger_device_torch_cannot_use_is_an_error(tmp_path, monkeypatch):
+    """Found in review: WordNer(device="cuda") on a CPU-only torch failed with torch's AssertionError traceback."""
+    import tiny_models as tm
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    tagger = WordNer(str(tm.build_ner(tmp_path / "ner")), device="cuda", progress=False)
+    with pytest.raises(ValueError) as info:
+        tagger.predict([["Paris"]])
+    assert str(info.value) == ("--device cuda: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
+                               "give cpu or leave --device out")

@@ -185,3 +185,38 @@ def test_a_cache_hit_reports_the_encoders_counts_of_the_links_it_returns(tiny_mo
         counts.append(stage.counts())
     assert counts[0] == counts[1] == {"align_truncated": 1, "align_no_subwords": 1}
     assert out[0].alignment is not None and out[1].alignment is not None
+
+
+@pytest.mark.neural
+@pytest.mark.parametrize("size", [0, -2])
+def test_a_batch_size_below_one_is_refused_before_any_links_are_cached(tiny_models, tmp_path, size):
+    """Found in review: ``--aligner-option batch_size=-2`` encoded no sentence, so every pair got no links, and
+    those were cached under a signature without the batch size (a later batch_size=32 run reused them);
+    batch_size=0 failed with a bare "range() arg 3 must not be zero"."""
+    import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
+
+    for name in ("simalign.v1", "awesome.v1"):
+        with pytest.raises(ValueError) as info:
+            get_aligner(name, model=str(tiny_models["enc"]), layer=2, batch_size=size)
+        assert str(info.value) == ("the alignment encoder's batch_size must be a positive integer "
+                                   f"(--aligner-option batch_size=N), got {size}")
+
+
+@pytest.mark.neural
+def test_an_aligner_device_torch_cannot_use_is_an_error_before_any_work(tiny_models, monkeypatch):
+    """Found in review: ``--aligner-option device=cuda`` (or ``device="cuda"`` in the API) skipped the --device check
+    and failed on a CPU-only machine with torch's AssertionError traceback when the model was moved there."""
+    import torch
+
+    import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    aligner = get_aligner("simalign.v1", model=str(tiny_models["enc"]), layer=2, device="cuda")
+    message = ("--device / --aligner-option device= cuda: this torch sees no CUDA GPU (torch.cuda.is_available() "
+               "is False); give cpu or leave --device / --aligner-option device= out")
+    for call in (aligner.validate, lambda: aligner.align([("Paris",)], [("Paris",)])):
+        with pytest.raises(ValueError) as info:
+            call()
+        assert str(info.value) == message
