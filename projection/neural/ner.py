@@ -23,13 +23,19 @@ logger = logging.getLogger(__name__)
 
 
 
+#: a tagging scheme's prefix -> its IOB2 prefix (BIOES's S and E, BILOU's U and L)
+_PREFIXES = {"B": "B-", "S": "B-", "U": "B-", "I": "I-", "E": "I-", "L": "I-"}
+
+
 def to_iob2_label(label: str) -> str:
-    """One model label in IOB2 spelling (before repair)."""
+    """One model label in IOB2 spelling (before repair): IOB2, BIOES and BILOU prefixes (``S-``/``U-`` begin an
+    entity, ``E-``/``L-`` continue it); a label without one (IO tagging) continues an entity of its type, so
+    that repair begins it where the type starts."""
     if label in ("O", "", "0"):
         return "O"
     prefix, sep, kind = label.partition("-")
-    if sep and prefix in ("B", "I", "S", "E") and kind:
-        return {"B": "B-", "S": "B-", "I": "I-", "E": "I-"}[prefix] + kind
+    if sep and prefix in _PREFIXES and kind:
+        return _PREFIXES[prefix] + kind
     if label.startswith("LABEL_"):
         raise ValueError(f"NER model label {label!r} has no entity type; the model config needs id2label names")
     return "I-" + label

@@ -26,6 +26,12 @@ def test_labels_to_iob2():
         to_iob2_label("LABEL_3")
 
 
+def test_bilou_labels_to_iob2():
+    """Found in review: a BILOU model's U-PER and L-PER became new types I-U-PER and I-L-PER."""
+    labels = ("U-PER", "O", "B-ORG", "I-ORG", "L-ORG", "U-LOC", "U-LOC")
+    assert [to_iob2_label(x) for x in labels] == ["B-PER", "O", "B-ORG", "I-ORG", "I-ORG", "B-LOC", "B-LOC"]
+
+
 @pytest.mark.neural
 def test_ner_repairs_iob1_and_windows_long_sentences(tiny_models):
     """The I-PER model: every word I-PER -> repaired to one B-PER span, also across windows (limit 36)."""
