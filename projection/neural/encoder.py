@@ -163,7 +163,10 @@ class EncoderAligner(Aligner):
 
     def __init__(self, model: str, layer: int, device: str | None, batch_size: int,
                  encoder: SubwordEncoder | None = None) -> None:
+        """``encoder``: one to share; then its model, layer, device and batch size are the ones used, and the
+        aligner's ``layer`` (which its signature names) is the encoder's."""
         self.encoder = encoder or SubwordEncoder(model, layer, device=device, batch_size=batch_size)
+        self.layer = self.encoder.layer  # found in review: a shared encoder of layer 4 was signed (and cached) as 8
 
     def links(self, src: np.ndarray, tgt: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError

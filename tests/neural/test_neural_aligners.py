@@ -220,3 +220,18 @@ def test_an_aligner_device_torch_cannot_use_is_an_error_before_any_work(tiny_mod
         with pytest.raises(ValueError) as info:
             call()
         assert str(info.value) == message
+
+
+@pytest.mark.neural
+def test_an_aligner_on_a_shared_encoder_signs_the_encoders_layer(tiny_models):
+    """Found in review: ``SimAlignAligner(encoder=SubwordEncoder(..., layer=1))`` encoded layer 1 but signed (and so
+    cached under) the aligner's default layer=8."""
+    import projection.align.neural_registered  # noqa: F401
+    from projection.align.base import get_aligner
+    from projection.neural.encoder import SubwordEncoder
+
+    encoder = SubwordEncoder(str(tiny_models["enc"]), 1, device="cpu")
+    for name in ("simalign.v1", "awesome.v1"):
+        shared = get_aligner(name, encoder=encoder)
+        own = get_aligner(name, model=str(tiny_models["enc"]), layer=1, device="cpu")
+        assert shared.layer == 1 and shared.signature() == own.signature()
