@@ -175,13 +175,18 @@ def check_device(device: str, *, option: str = "--device") -> None:
 
     torch = require("torch", purpose="choosing a device")
     try:
-        kind = torch.device(device).type
+        parsed = torch.device(device)
+        kind = parsed.type
     except (RuntimeError, TypeError, ValueError):
         raise ValueError(f"{option} {device}: not a torch device; give cpu, cuda, cuda:1, mps …, or leave it out "
                          "(the GPU when torch sees one)") from None  # fmt: skip
     if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"{option} {device}: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
                          f"give cpu or leave {option} out")  # fmt: skip
+    if kind == "cuda" and parsed.index is not None and parsed.index >= torch.cuda.device_count():
+        seen = torch.cuda.device_count()  # found in review: cuda:3 on a one-GPU machine ended in a CUDA traceback
+        raise ValueError(f"{option} {device}: this torch sees {seen} CUDA GPU{'s' if seen != 1 else ''} "
+                         f"(cuda:0{f' … cuda:{seen - 1}' if seen > 1 else ''}); give one of them or leave {option} out")
 
 
 def pick_device(device: str | None, *, purpose: str = "running a model") -> str:

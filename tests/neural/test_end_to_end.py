@@ -253,6 +253,25 @@ def test_a_cuda_device_without_cuda_is_refused(monkeypatch):
     check_device("cpu")
 
 
+@pytest.mark.parametrize("count, message", [
+    (1, "--device cuda:1: this torch sees 1 CUDA GPU (cuda:0); give one of them or leave --device out"),
+    (2, "--device cuda:2: this torch sees 2 CUDA GPUs (cuda:0 … cuda:1); give one of them or leave --device out"),
+])  # fmt: skip
+def test_a_cuda_device_number_the_machine_lacks_is_refused(monkeypatch, count, message):
+    """Found in review: cuda:3 on a one-GPU machine passed the check and failed later with a CUDA traceback."""
+    import torch
+
+    from projection.neural.hub import check_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: count)
+    with pytest.raises(ValueError) as info:
+        check_device(f"cuda:{count}")
+    assert str(info.value) == message
+    check_device(f"cuda:{count - 1}")
+    check_device("cuda")
+
+
 def test_the_model_settings_cache_dir_is_where_a_plan_caches(tiny_models, data_dir, tmp_path, monkeypatch):
     """Found in review: ``ModelSettings.cache_dir`` was read by no plan; translations went to the default cache."""
     from projection.io.sources import load_sentences
