@@ -85,6 +85,11 @@ class CandidateMethod(Method):
 
 
 class HeuristicMethod(Method):
+    """The word-alignment heuristic of García-Ferrero et al. (2022) over the *sure* links: it has no weights, so a
+    possible link (``Alignment.possible``; with the parallel default's soft links, one that at most half of the
+    directional alignments found) does not count. For every link, give an aligner all-sure links, e.g.
+    ``--aligner-option symmetrize=grow-diag-final-and``."""
+
     def __init__(self, merge_distance: int = 1, ratio: float = 0.8) -> None:
         if merge_distance < 0:
             raise ValueError(f"merge_distance must be ≥ 0, got {merge_distance}")
