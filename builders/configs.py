@@ -112,11 +112,15 @@ class SilverNERConfig(datasets.BuilderConfig):
                 "the heuristic); drop it, or build the translate-train configs in a run of their own"
             )
 
-        if not family.needs_model and self.align_model and not is_neural(config):
+        if self.align_model and not is_neural(config):  # any family: a statistical aligner takes no encoder
             raise ValueError(
                 f"config {self.name!r}: align_model (--align-model) is the encoder of a neural aligner "
                 f"(simalign.v1, awesome.v1), not of {config.aligner}; drop it or choose such an aligner"
             )
+        unused = [f for f in ("bt_model", "bt_tokenizer") if getattr(self, f) is not None]
+        if unused and not self.back_translation:  # as silver-ner translate-test refuses --bt-model alone
+            raise ValueError(f"config {self.name!r}: {' and '.join(unused)} would do nothing without "
+                             "back_translation=True; drop them or set back_translation=True")  # fmt: skip
         plan = self.plan(None, config=config)
         from projection.runner import run_signature
 

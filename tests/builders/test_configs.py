@@ -125,3 +125,26 @@ def test_card_licences_and_citations_of_the_families():
                                           "sentences: CC BY-SA 3.0")
     assert FAMILIES["translate-train.panx-en"].citation == FAMILIES["xtreme"].citation
     assert FAMILIES["xtreme"].citation.startswith("@inproceedings{pan-etal-2017-cross,")
+
+
+def test_model_options_that_would_do_nothing_are_refused_for_model_configs_too():
+    """Found in review: ``silver-ner build --configs masakhaner2.hau --aligner fastalign.v1 --align-model DIR`` built
+    (the encoder unused, the signature without it), where ``silver-ner translate-test`` refuses the same options; and
+    bt_model / bt_tokenizer without back_translation did nothing. Refused before any model is looked up."""
+    for name, kw, message in [
+        ("masakhaner2.hau", dict(aligner="fastalign.v1", align_model="enc"),
+         "config 'masakhaner2.hau': align_model (--align-model) is the encoder of a neural aligner (simalign.v1, "
+         "awesome.v1), not of fastalign.v1; drop it or choose such an aligner"),
+        ("translate-train.conll2003.swa", dict(aligner="eflomal.v1", align_model="enc"),
+         "config 'translate-train.conll2003.swa': align_model (--align-model) is the encoder of a neural aligner "
+         "(simalign.v1, awesome.v1), not of eflomal.v1; drop it or choose such an aligner"),
+        ("xtreme.de", dict(bt_model="bt"),
+         "config 'xtreme.de': bt_model would do nothing without back_translation=True; drop them or set "
+         "back_translation=True"),
+        ("masakhaner2.hau", dict(bt_model="bt", bt_tokenizer=""),
+         "config 'masakhaner2.hau': bt_model and bt_tokenizer would do nothing without back_translation=True; drop "
+         "them or set back_translation=True"),
+    ]:  # fmt: skip
+        with pytest.raises(ValueError) as err:
+            SilverNERConfig(name=name, mt_model="mt", data_revision="r", **kw)
+        assert str(err.value) == message
