@@ -361,6 +361,12 @@ def export(
     check_export_dir(export_dir)
     report = progress if callable(progress) else None
     root = silver_cache_dir or alignment_cache_dir or work_dir
+    # resolved here, in the folder the user named them from: on Ray each config is built in a task whose worker runs
+    # in its own folder (``/`` under ``ray start``), where a relative --data-dir was not found and a relative
+    # --cache-dir / --silver-cache were written (and a rerun's checkpoints looked for) somewhere else
+    data_dir, root = (os.path.abspath(p) if p else p for p in (data_dir, root))
+    if cache_dir and "://" not in str(cache_dir):  # datasets reads "~" and remote URLs itself
+        cache_dir = os.path.abspath(os.path.expanduser(cache_dir))
     executor = executor if executor is not None else LocalExecutor(1)
     task = BuildTask(data_dir=data_dir, method=method, cache_dir=cache_dir, num_proc=num_proc, silver_cache_dir=root,
                      executor=executor, chunk_size=chunk_size)  # fmt: skip

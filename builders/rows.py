@@ -3,9 +3,9 @@
 Every example carries what an audit needs: the target ``tokens`` with gold ``ner_tags`` (when the source
 has gold) and ``silver_ner_tags``; the English side (``source_tokens``, ``source_ner_tags``); with
 back-translation the labelled back-translated sentence (``backtranslated_tokens``/``_ner_tags``); the
-``alignment`` used (Pharaoh ``i-j``, i = word of the projection source — the back-translated sentence when
-there is one, else the English side —, j = target word); one ``matches`` entry per projected entity with
-its score; entity counts; and the ``signature`` of the run.
+``alignment`` used (Pharaoh ``i-j``, ``ipj`` for a possible link, i = word of the projection source — the
+back-translated sentence when there is one, else the English side —, j = target word); one ``matches`` entry
+per projected entity with its score; entity counts; and the ``signature`` of the run.
 """
 
 from __future__ import annotations

@@ -1,0 +1,85 @@
+"""``builders.export.export``: where a config's task finds its data and writes its caches."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+from builder_helpers import DATA, conll_rows
+
+from builders.export import BuildTask, export
+from projection.executors import LocalExecutor
+
+
+class WorkerFolderExecutor(LocalExecutor):
+    """Runs each config's ``BuildTask`` as a Ray worker does, in a folder of its own (``ray start`` workers run in
+    ``/``), and its chunks here, one process."""
+
+    name = "ray"
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(1)
+        self.folder = folder
+
+    @contextlib.contextmanager
+    def progress_channel(self, report):
+        yield report
+
+    def map(self, task, items, *, in_process=False, return_exceptions=False):
+        if not isinstance(task, BuildTask):
+            yield from super().map(task, items, in_process=in_process)
+            return
+        for item in items:
+            caller = os.getcwd()
+            os.chdir(self.folder)
+            try:
+                outcome = task(item)
+            finally:
+                os.chdir(caller)
+            yield outcome
+
+
+def test_relative_paths_name_the_folders_of_the_caller_not_of_the_worker(tmp_path, monkeypatch):
+    """Found in review: ``build --executor ray --ray-address auto --data-dir data --cache-dir ds --silver-cache c``
+    run from the folder holding ``data`` failed with "Europarl-NER en file not found; looked for:
+    data/en-europarl.test.conll02" (the task read it in the worker's folder), and without --data-dir wrote the
+    datasets cache and the chunk checkpoints into ``/ds`` and ``/c``."""
+    here, worker = tmp_path / "here", tmp_path / "worker"
+    worker.mkdir()
+    shutil.copytree(DATA / "europarl-identical", here / "data")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))  # the card's lock
+    result = export(["europarl-ner.de"], "out", data_dir="data", cache_dir="ds", silver_cache_dir="c",
+                    aligner="fastalign.v1", progress=False, executor=WorkerFolderExecutor(worker))  # fmt: skip
+    assert result.failed == ()
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(here / "out" / "europarl-ner.de" / "test-00000-of-00001.parquet")
+    gold = conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")
+    assert table.column("tokens").to_pylist() == [tokens for tokens, _ in gold]
+    assert (here / "ds").is_dir() and (here / "c" / "chunks").is_dir()
+    assert os.listdir(worker) == []
+
+
+def test_the_card_documents_every_form_of_link_the_alignment_column_holds(tmp_path, monkeypatch):
+    """Found in review: the card's Columns section described ``alignment`` as Pharaoh ``i-j`` links, but the default
+    symmetrisation (``sym=soft``) also writes possible links ``ipj`` (``1p1``), which a reader parsing ``i-j`` fails
+    on. Every link of the exported column has a separator the card names."""
+    import re
+
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    result = export(["europarl-ner.de"], tmp_path / "out", aligner="fastalign.v1", limit=10,
+                    cache_dir=str(tmp_path / "ds"), progress=False)  # fmt: skip
+    assert result.failed == ()
+    body = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    columns = body.split("## Columns", 1)[1].split("##", 1)[0]
+    documented = set(re.findall(r"`i(\S)j`", columns))
+    links = " ".join(pq.read_table(tmp_path / "out" / "europarl-ner.de" / "test-00000-of-00001.parquet")
+                     .column("alignment").to_pylist()).split()  # fmt: skip
+    used = {re.fullmatch(r"\d+(\D)\d+", link).group(1) for link in links}
+    assert used == {"-", "p"}  # sure and possible links (sym=soft)
+    assert used <= documented
