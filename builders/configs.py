@@ -94,6 +94,11 @@ class SilverNERConfig(datasets.BuilderConfig):
                                         or self.device != self.device.strip()):
             raise ValueError(f"device must be a torch device name such as 'cpu', 'cuda' or 'cuda:1' (or None: the GPU "
                              f"when one is seen), got {self.device!r}")  # fmt: skip
+        if self.data_revision is not None and (not isinstance(self.data_revision, str) or not self.data_revision
+                                               or self.data_revision != self.data_revision.strip()):
+            # found in review: "" was signed rev= and never resolved, so a data file edited in place got old rows
+            raise ValueError(f"data_revision must be a non-empty revision such as a Hub commit, or None (resolved from "
+                             f"the data read), got {self.data_revision!r}")  # fmt: skip
         if self.max_len is not None and (not isinstance(self.max_len, int) or self.max_len < 0):
             raise ValueError(f"max_len must be a non-negative integer (0: unbounded) or None, got {self.max_len!r}")
         config = self.projection_config()  # validates aligner, options, matcher, candidates, weights

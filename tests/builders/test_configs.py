@@ -148,3 +148,13 @@ def test_model_options_that_would_do_nothing_are_refused_for_model_configs_too()
         with pytest.raises(ValueError) as err:
             SilverNERConfig(name=name, mt_model="mt", data_revision="r", **kw)
         assert str(err.value) == message
+
+
+@pytest.mark.parametrize("revision", ["", " abc", 12])
+def test_a_data_revision_that_names_nothing_is_refused(revision):
+    """Found in review: ``data_revision=""`` was signed ``rev=`` and, being not None, never resolved from the data, so
+    a data file edited in place gave back the cached rows of the old one."""
+    with pytest.raises(ValueError) as err:
+        SilverNERConfig(name="europarl-ner.de", data_revision=revision)
+    assert str(err.value) == ("data_revision must be a non-empty revision such as a Hub commit, or None (resolved "
+                              f"from the data read), got {revision!r}")
