@@ -158,3 +158,4 @@ def test_a_data_revision_that_names_nothing_is_refused(revision):
         SilverNERConfig(name="europarl-ner.de", data_revision=revision)
     assert str(err.value) == ("data_revision must be a non-empty revision such as a Hub commit, or None (resolved "
                               f"from the data read), got {revision!r}")
+

@@ -167,3 +167,16 @@ def test_a_config_signs_the_dtype_of_the_device_its_models_run_on(tiny_models):
     for bad in ("", " cuda", 1):
         with pytest.raises(ValueError, match="device must be a torch device name"):
             config(bad)
+
+
+def test_the_same_splits_in_another_order_are_the_same_config(tiny_models):
+    """Found in review: ``splits=("test", "validation")`` and ``("validation", "test")`` had two config ids and two
+    signatures (``rev=A+B`` against ``rev=B+A``) for the same rows, so a rebuild."""
+    from builders.configs import SilverNERConfig
+
+    models = dict(mt_model=str(tiny_models["mt"]), ner_model=str(tiny_models["ner"]), align_model=str(tiny_models["enc"]),
+                  data_revision="r1+r2")  # fmt: skip
+    a = SilverNERConfig(name="masakhaner2.hau", splits=("test", "validation"), **models)
+    b = SilverNERConfig(name="masakhaner2.hau", splits=("validation", "test"), **models)
+    assert a.splits == b.splits == ("validation", "test")
+    assert a.config_id == b.config_id and a.signature() == b.signature()
