@@ -87,14 +87,24 @@ def split_front_matter(text: str, where: str = "README.md") -> tuple[dict[str, A
 def records_from_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], list[dict], list[dict]]:
     """The silver-ner configs of an existing card, and the ``configs``/``dataset_info`` entries of any other
     configs (kept as they are when the card is re-rendered); errors name ``where``."""
-    return _records(split_front_matter(text, where)[0])
+    return _checked_records(split_front_matter(text, where)[0], where)
 
 
 def read_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], list[dict], list[dict], dict[str, Any]]:
     """What writing a card again keeps of an existing one, its front matter parsed once: ``records_from_card``'s
     three parts and its settings (``_settings``)."""
     meta, _ = split_front_matter(text, where)
-    return (*_records(meta), _settings(meta))
+    return (*_checked_records(meta, where), _settings(meta))
+
+
+def _checked_records(meta: dict[str, Any], where: str) -> tuple[list[ConfigCard], list[dict], list[dict]]:
+    """``_records``, with a front matter of another shape than the one written (a hand-edited ``configs: [foo]``)
+    one ``ValueError`` naming ``where``, not a traceback (found in review)."""
+    try:
+        return _records(meta)
+    except (AttributeError, KeyError, TypeError, IndexError) as err:
+        raise ValueError(f"{where}: the front matter's configs, dataset_info or silver_ner entries are not in the shape "
+                         f"silver-ner writes ({type(err).__name__}: {err}); fix or remove the card") from None
 
 
 def _records(meta: dict[str, Any]) -> tuple[list[ConfigCard], list[dict], list[dict]]:

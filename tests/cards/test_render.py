@@ -65,3 +65,17 @@ def test_bad_cards_and_records_are_rejected():
     with pytest.raises(ValueError, match="at least one config"):
         render_card("o/n", [])
     assert split_front_matter("# no metadata\n") == ({}, "# no metadata\n")
+
+
+@pytest.mark.parametrize("front, error", [
+    ("configs: [foo]\nsilver_ner: {foo: {}}", "AttributeError: 'str' object has no attribute 'get'"),
+    ("configs:\n- config_name: a\n  data_files: [x.parquet]\nsilver_ner: {a: {kind: k}}",
+     "TypeError: string indices must be integers, not 'str'"),
+])  # fmt: skip
+def test_a_hand_edited_card_of_another_shape_is_one_error_naming_it(front, error):
+    """Found in review: ``configs: [foo]`` or ``data_files`` as a list of paths ended ``build``/``push.py`` in a
+    traceback (they report ValueError and OSError on one line)."""
+    with pytest.raises(ValueError) as info:
+        records_from_card(f"---\n{front}\n---\nbody", "out/README.md")
+    assert str(info.value) == ("out/README.md: the front matter's configs, dataset_info or silver_ner entries are not "
+                               f"in the shape silver-ner writes ({error}); fix or remove the card")
