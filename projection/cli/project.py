@@ -100,6 +100,9 @@ def check_input(path: str, option: str) -> None:
         raise ValueError(f"{option} {p} is a directory; give a file")
     if not p.exists():
         raise FileNotFoundError(f"{option} {p} does not exist")
+    if not p.is_file():  # a pipe (``<(zcat …)``, /dev/stdin from a pipe): the second reading would find it drained
+        raise ValueError(f"{option} {p} is not a regular file (a pipe or a process substitution?); project reads "
+                         "each input file more than once: write it to a file and give that file")
 
 
 def run(args: argparse.Namespace) -> int:

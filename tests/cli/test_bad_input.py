@@ -358,3 +358,33 @@ def test_ner_candidates_without_a_model_are_refused_before_the_alignment(tmp_pat
     """With the default aligner (eflomal, a minute on these files) the error once came after the alignment."""
     code, err, s = cli(project(tmp_path, "--candidates", "ner.v1"), tmp_path)
     assert_one_error(code, err, s, "the ner.v1 candidates are spans an NER model found on the target")
+
+
+@pytest.mark.parametrize("option", ["--source", "--target", "--alignments"])
+def test_an_input_that_is_a_pipe_is_refused_before_it_is_drained(tmp_path, option):
+    """A process substitution (``--target <(zcat tgt.conll.gz)``) is a pipe: project reads each input more than
+    once (to detect the target's format, to count the sentences of the shards of --jobs 2, to hash the links), so
+    the reading after the first found it drained and blamed the file ("no sentences (the file is empty …)", "has 0
+    lines"), or, past 1 MiB, started mid-file and named a wrong line."""
+    texts = {"--source": "John\tB-PER\n\nMary\tB-PER\n", "--target": "Johann\tB-PER\n\nMaria\tB-PER\n",
+             "--alignments": "0-0\n0-0\n"}  # fmt: skip
+    paths = {}
+    for name, text in texts.items():
+        paths[name] = tmp_path / name.strip("-")
+        paths[name].write_text(text, encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.write(write_end, texts[option].encode("utf-8"))
+    os.close(write_end)
+    paths[option] = Path(f"/dev/fd/{read_end}")
+    args = [a for name, path in paths.items() for a in (name, str(path))]
+    env = {**os.environ, "SILVER_NER_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "projection", "project", *args, "--out", str(tmp_path / "o"),
+                               "--jobs", "2"], env=env, capture_output=True, text=True, timeout=60,
+                              pass_fds=(read_end,))  # fmt: skip
+    finally:
+        os.close(read_end)
+    assert_one_error(proc.returncode, proc.stderr.splitlines(), time.perf_counter() - t0,
+                     f"{option} /dev/fd/{read_end} is not a regular file", "write it to a file")  # fmt: skip
+    assert not (tmp_path / "o").exists()
