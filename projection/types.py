@@ -133,10 +133,11 @@ class Alignment:
             and min(map(_second, links), default=0) >= 0
         ):
             return  # (``fits`` compares the largest indices only: the readers never make a negative one)
-        for i, j in links:
+        for k, (i, j) in enumerate(links):
             if not (0 <= i < n_src and 0 <= j < n_tgt):
+                sep = "-" if k < len(self.pairs) else "p"  # as a Pharaoh file writes it: the user finds it there
                 raise ValueError(
-                    f"{where}: link {i}-{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
+                    f"{where}: link {i}{sep}{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
                 )
 
     def __reduce__(self):  # pickled as a constructor call: about twice as fast as the generated state methods

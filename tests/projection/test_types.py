@@ -29,12 +29,23 @@ def test_silver_is_made_once_and_not_carried_to_a_copy_with_another_projection()
 def test_bounds_are_checked_against_both_link_kinds_and_the_extent_is_kept_but_not_compared():
     a = Alignment(((0, 1), (2, 0)), ((1, 3),))
     assert a.fits(3, 4) and not a.fits(2, 4) and not a.fits(3, 3)  # largest source index 2, target index 3
-    with pytest.raises(ValueError, match=r"^here: link 1-3 is outside a pair of 3 source and 3 target tokens$"):
+    with pytest.raises(ValueError, match=r"^here: link 1p3 is outside a pair of 3 source and 3 target tokens$"):
         a.check_bounds(3, 3, where="here")
     with pytest.raises(ValueError, match=r"^here: link 2-0 is outside a pair of 2 source and 4 target tokens$"):
         a.check_bounds(2, 4, where="here")
     assert a == Alignment(((0, 1), (2, 0)), ((1, 3),)) and hash(a) == hash(Alignment(a.pairs, a.possible))
     assert Alignment().fits(0, 0) and pickle.loads(pickle.dumps(a)).fits(3, 4)
+
+
+def test_a_possible_link_outside_its_pair_is_named_as_the_pharaoh_file_writes_it(tmp_path):
+    """The bounds error named the possible link ``0p7`` of line 2 as ``0-7``, which is not in the file."""
+    from projection.stages.read import FilePairsSource
+
+    (tmp_path / "s.conll").write_text("a\tB-PER\nb\tO\n\nc\tB-PER\nd\tO\n", encoding="utf-8")
+    (tmp_path / "l.txt").write_text("0-0 1-1\n0-0 0p7\n", encoding="utf-8")
+    source = FilePairsSource(tmp_path / "s.conll", tmp_path / "s.conll", tmp_path / "l.txt")
+    with pytest.raises(ValueError, match=r"l\.txt:2: link 0p7 is outside a pair of 2 source and 2 target tokens$"):
+        list(source.read())
 
 
 def test_a_negative_link_fits_no_pair():
