@@ -2,7 +2,8 @@
 
 CoNLL reading rules (every error names ``path:line`` and what to do):
 
-- Text: UTF-8; a byte-order mark at the start of the file is dropped; lines end with ``\\n`` or ``\\r\\n``.
+- Text: UTF-8; a byte-order mark at the start of the file is dropped; lines end with ``\\n`` or ``\\r\\n`` (a ``\\r``
+  between two characters of a line is an error: old Mac line ends would read as one line).
 - Columns: split on tabs when the line has a tab, else on runs of spaces. Each column is stripped of ASCII
   whitespace, so a space before the tab never stays in the token; trailing whitespace of a line is ignored. A line
   that starts with its separator has an empty first column: an empty token is an error unless ``empty_token``
@@ -231,6 +232,8 @@ class ConllReader:
                 text = text.replace("\r\n", "\n")
             if carry is not None:
                 text = carry + "\n" + text
+            if "\r" in text:
+                self._no_bare_cr(text, lineno)
             cut = text.rfind("\n\n")
             if cut < 0:
                 carry = text
@@ -240,6 +243,16 @@ class ConllReader:
             lineno += body.count("\n") + 1
         if carry:
             yield carry + "\n", lineno
+
+    def _no_bare_cr(self, text: str, lineno: int) -> None:
+        """A ``\\r`` between two characters of a line is an error (found in review: a file with old Mac line ends,
+        ``\\r`` alone, was one line whose middle columns were dropped: one sentence, exit 0); at a line's edges it is
+        whitespace, stripped as before."""
+        for k, line in enumerate(text.split("\n")):
+            if "\r" in line.strip(WS):
+                raise ConllError(f"{self.path}:{lineno + k}: a carriage return (\\r) inside a line: old Mac line ends, "
+                                 "or a stray \\r? Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' "
+                                 "'\\n')")  # fmt: skip
 
     def _read_tab_lines(self, texts: Iterable[str], first_line: int = 1) -> Iterator[Sentence]:
         """The common shape, ``token<TAB>tag`` lines, a sentence (a piece between empty lines) at a time: with

@@ -598,3 +598,20 @@ def test_a_uner_layout_is_named_with_the_columns_to_keep(tmp_path):
     # a two-column file with a bad tag has no other column to name
     with pytest.raises(ConllError, match=r"got 'X'$"):
         read_conll(write(tmp_path, "Obama\tX\n", "two.conll"))
+
+
+@pytest.mark.parametrize("chunk", [None, 8])
+def test_a_carriage_return_inside_a_line_is_an_error_on_its_line(tmp_path, monkeypatch, chunk):
+    """Found in review: a file with old Mac line ends (``\\r`` alone) read as one line whose middle columns were
+    dropped: one sentence, ``Johann O``, exit 0. A ``\\r`` at a line's edges stays whitespace (``\\r\\r\\n``)."""
+    if chunk is not None:  # blocks of 8 bytes: the error's line is counted across block edges and carried lines
+        monkeypatch.setattr(ConllReader, "_chunk", chunk)
+    ok = tmp_path / "ok.conll"
+    ok.write_bytes(b"a\tO \r\nb\tO\r\r\n\r\nc\tB-PER\r\n")
+    assert [s.tokens for s in read_conll(ok).sentences] == [("a", "b"), ("c",)]
+    bad = tmp_path / "bad.conll"
+    bad.write_bytes(b"a\tO\nb\tO\n\nc\tO\nJohann\tB-PER\rMaria\tO\r\rx\tO\r")
+    with pytest.raises(ConllError) as info:
+        read_conll(bad)
+    assert str(info.value) == (f"{bad}:5: a carriage return (\\r) inside a line: old Mac line ends, or a stray \\r? "
+                               "Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' '\\n')")
