@@ -128,8 +128,6 @@ def run(args: argparse.Namespace) -> int:
     if args.report:  # written with the other outputs (rendered from the finished run): none appears alone
         sinks.append(ReportSink(args.report, lambda done: _report(done, plan, config, evaluation, start), inputs=inputs))
     check_distinct(("--out", "--save-alignments", "--report"), (args.out, args.save_alignments, args.report))
-    for sink in sinks:
-        sink.check()
 
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
     if args.align_corpus and args.alignments:
@@ -150,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
         check_aligner_runtime(config, args.align_model, args.device)
     if is_neural(config) and not args.alignments:  # with given links no aligner (and no model) runs
         check_models(config, models, tagger=False, translation=False)
+    for sink in sinks:  # after the option checks: it makes an output's missing folders (found in review)
+        sink.check()
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []
     evaluation = EvaluationSink(ignore=config.drop_labels)  # dropped types are not projected: not scored either
     plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
