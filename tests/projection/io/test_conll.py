@@ -514,6 +514,27 @@ def test_a_token_starting_with_a_byte_order_mark_is_refused(tmp_path):
         write_conll(tmp_path / "t.conll", [(("\ufeffAngela",), ("B-PER",))])
 
 
+
+def test_a_byte_order_mark_after_the_first_token_is_written_as_reading_keeps_it(tmp_path):
+    """Found in review: reading keeps a byte-order mark that is not at the start of its file (a concatenation of
+    files that had one), and the writer refused it everywhere, so such a run failed at writing after all its work.
+    Only the file's first token may not start with one, also when its text was formatted elsewhere (a worker's)."""
+    from projection.io.conll_write import ConllFormatter, ConllWriter
+
+    source = tmp_path / "cat.conll"
+    source.write_bytes("Angela\tB-PER\n\n\ufeffMaria\tB-PER\nx\tO\n".encode())
+    read = [(s.tokens, s.tags) for s in read_conll(source).sentences]
+    assert read == [(("Angela",), ("B-PER",)), (("\ufeffMaria", "x"), ("B-PER", "O"))]
+    write_conll(tmp_path / "out.conll", read)
+    assert (tmp_path / "out.conll").read_bytes() == source.read_bytes() + b"\n"
+    text = ConllFormatter().format(("\ufeffMaria",), ("B-PER",), 7)  # a worker does not know where its text goes
+    with pytest.raises(ValueError) as info, ConllWriter(tmp_path / "w.conll") as writer:
+        writer.write_text(text, 1, True)
+    assert str(info.value) == ("sentence 1: token '\\ufeffMaria' cannot be written to CoNLL: it starts with a "
+                               "byte-order mark, which reading drops at the start of a file")
+    assert not (tmp_path / "w.conll").exists()
+
+
 def test_a_file_of_only_a_byte_order_mark_has_no_line(tmp_path):
     from projection.io.lines import iter_text_blocks
     from projection.io.pharaoh import read_alignments
