@@ -165,16 +165,23 @@ def project(src_tags, tgt_tokens, links, solver="greedy"):
 
 
 def main(argv):
+    usage = "usage: paper_reference.py [--style=literal|lean] [--solver=greedy|ilp] SRC TGT ALIGNMENTS OUT"
     solver, style = "greedy", "literal"
+    choices = {"solver": ("greedy", "ilp"), "style": ("literal", "lean")}
     while argv and argv[0].startswith("--"):
-        key, value = argv[0][2:].split("=", 1)
+        key, sep, value = argv[0][2:].partition("=")
+        if key not in choices:
+            raise SystemExit(f"unknown option {argv[0]}\n{usage}")
+        if not sep or value not in choices[key]:
+            raise SystemExit(f"--{key} takes one of {', '.join(choices[key])} after '=' "
+                             f"(e.g. --{key}={choices[key][0]}), got {argv[0]!r}\n{usage}")  # fmt: skip
         if key == "solver":
             solver = value
-        elif key == "style":
-            style = value
         else:
-            raise SystemExit(f"unknown option {argv[0]}")
+            style = value
         argv = argv[1:]
+    if len(argv) != 4:
+        raise SystemExit(f"expected 4 paths (SRC TGT ALIGNMENTS OUT), got {len(argv)}\n{usage}")
     src_path, tgt_path, al_path, out_path = argv
     src, tgt, als = read_conll(src_path), read_conll(tgt_path), read_alignments(al_path)
     if solver == "greedy" and style == "literal":
