@@ -393,7 +393,7 @@ def export(
         cards.append(outcome.card)
         files.extend(f.path for f in outcome.files)
     if cards:
-        write_card(out, repo_id, cards)
+        write_card(out, repo_id, cards, lock_root=root)
     return ExportResult(out, tuple(cards), ("README.md", *files) if cards else (), tuple(failed), tuple(outcomes),
                         executor.describe())  # fmt: skip
 
@@ -442,16 +442,20 @@ def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dic
     return read_card(text, str(readme))
 
 
-def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
+def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard], *,
+               lock_root: str | os.PathLike | None = None) -> None:
     """``out/README.md``: the card of ``cards`` merged into the one already there (if any). The read, merge and write
     hold a lock (in the silver-ner cache, keyed by the folder: the export folder holds only what is published): two
     builds into one folder once each merged into the same old card, and the last writer dropped the other's
-    configs."""
+    configs. ``lock_root``: the silver-ner cache the build was given (``--silver-cache``; default ``cache_root()``):
+    a build given one once still locked in the default cache, and failed after writing its Parquet files (and no
+    card) where that folder could not be made."""
     from projection.cache import atomic_write_text, cache_root, file_lock
     from projection.signature import content_hash
 
     readme = out / "README.md"
-    with file_lock(cache_root() / "locks" / f"card-{content_hash(str(out.resolve()))[:16]}.lock"):
+    locks = (Path(lock_root) if lock_root else cache_root()) / "locks"
+    with file_lock(locks / f"card-{content_hash(str(out.resolve()))[:16]}.lock"):
         old, foreign_configs, foreign_infos, settings = _read_card(out)
         merged = merge_cards(old, cards)
         atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs,

@@ -250,6 +250,9 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
     aligner, options = given.get("aligner", fields["aligner"]), given.get("aligner_options", ())
     if not isinstance(options, str):  # a str: ProjectionConfig says what it takes
         given["aligner_options"] = _fill_defaults(aligner, lang, dict(options))  # which checks lang
+        # checked here, where the options were given for this very aligner: ProjectionConfig's own error adds advice
+        # for dataclasses.replace (aligner_options=None), which told a CLI user of --aligner-option something false
+        check_aligner_options(aligner, dict(given["aligner_options"]))
     fields.update(given)
     return ProjectionConfig(score=ScoreConfig(**score), **fields)
 

@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     langs = [x.strip() for x in args.langs.split(",") if x.strip()]
     if not langs:  # an empty table and exit code 0 said nothing about the mistake
         raise ValueError(f"--langs {args.langs!r} names no language; give some of de, es, it (e.g. --langs de,es)")
+    repeated = sorted({x for x in langs if langs.count(x) > 1})
+    if repeated:  # found in review: a language twice was run twice, and --report kept only its last run
+        raise ValueError(f"--langs {args.langs!r} names {', '.join(repeated)} more than once; name each language once")
     print(f"Europarl-NER: projecting English gold labels onto {', '.join(langs)} (799 sentences each)")
     results = run_demo(  # each language's default method, with the options given
         langs, lambda lang: config_from_args(args, "parallel", lang), use_cache=not args.no_cache,

@@ -390,3 +390,11 @@ def test_an_input_that_is_a_pipe_is_refused_before_it_is_drained(tmp_path, optio
     assert_one_error(proc.returncode, proc.stderr.splitlines(), time.perf_counter() - t0,
                      f"{option} /dev/fd/{read_end} is not a regular file", "write it to a file")  # fmt: skip
     assert not (tmp_path / "o").exists()
+
+
+def test_demo_refuses_a_language_named_twice(tmp_path):
+    """Found in review: ``--langs de,de`` projected German twice (two table rows, both in the average) while
+    ``--report`` kept only the last run."""
+    code, err, s = cli(["demo", "--langs", "de,es,de", "--report", str(tmp_path / "r.json")], tmp_path)
+    assert_one_error(code, err, s, "--langs 'de,es,de' names de more than once; name each language once")
+    assert not (tmp_path / "r.json").exists()

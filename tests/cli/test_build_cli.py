@@ -254,3 +254,34 @@ def test_on_ray_the_models_device_follows_gpus_per_model_so_every_config_signs_w
                                          r"its models on cuda: leave device out"):  # fmt: skip
         build("europarl-ner.de", aligner="fastalign.v1", limit=20, device="cpu", executor=OnGpus(1), progress=False,
               cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "c"))  # fmt: skip
+
+
+@pytest.mark.parametrize("option", ["stem=abc", "stemm=4"])
+def test_a_bad_aligner_option_says_nothing_about_aligner_options_none(option, tmp_path, capsys):
+    """Found in review: every bad --aligner-option (a CLI user who changed no aligner) got ProjectionConfig's advice for
+    ``dataclasses.replace``: "also pass aligner_options=None for the new aligner's defaults", which no verb takes."""
+    argv = ["build", "--configs", "europarl-ner.de", "--aligner-option", option, "--out", str(tmp_path / "out")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    expected = {"stem=abc": "silver-ner: error: aligner eflomal.v1 option stem takes int | None, got 'abc' (numbers "
+                            "must be finite)",
+                "stemm=4": "silver-ner: error: aligner eflomal.v1 has no option 'stemm'; valid: symmetrize, stem, model, "
+                           "n_samplers, rel_iterations, iterations, null_prior, runs, stem_from, name_prior, "
+                           "similar_names, similar_cased, possible_votes"}[option]  # fmt: skip
+    assert err == expected
+
+
+def test_the_card_lock_lies_in_the_silver_cache_given(tmp_path, capsys, monkeypatch):
+    """Found in review: with --silver-cache the card's lock was still taken in the default cache
+    ($XDG_CACHE_HOME/silver-ner); where that could not be made the build exited 2 after writing the Parquet files,
+    leaving an export folder without its card."""
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.delenv("SILVER_NER_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    out, silver = tmp_path / "out", tmp_path / "silver"
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--quiet", "--out",
+            str(out), "--cache-dir", str(tmp_path / "ds"), "--silver-cache", str(silver)]  # fmt: skip
+    assert main(argv) == 0, capsys.readouterr().err
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
+    assert len(list((silver / "locks").glob("card-*.lock"))) == 1
