@@ -201,8 +201,10 @@ def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | Non
         raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     except OSError as err:
         raise ValueError(f"--translations {path}: cannot read ({err.strerror})") from None
-    from projection.io.lines import text_lines
+    from projection.io.lines import BOM, text_lines
 
+    if text.startswith(BOM):  # as every other reader: an editor's byte-order mark is no part of the first line
+        text = text[len(BOM) :]
     lines = text_lines(text)
     if len(lines) != n:
         raise ValueError(f"{path}: {len(lines)} lines but {n} sentences to translate; give one translation per "

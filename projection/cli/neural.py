@@ -59,6 +59,12 @@ def _setup(args, mode: str):
         ("--align-model", args.align_model, not is_neural(config), f"with {config.aligner}, which uses no model"),
         ("--ner-model", args.ner_model, mode == "translate-train" and not tags_target(config),
          "in translate-train, whose English keeps its gold labels, unless the candidates are ner.v1"),
+        # --translations replaces the MT model; beams and the language code still reach --back-translation's model
+        ("--mt-model", args.mt_model, bool(args.translations), "with --translations, which replaces machine translation"),
+        ("--num-beams", args.num_beams, bool(args.translations) and not models.back_translation,
+         "with --translations, which replaces machine translation, and without --back-translation"),
+        ("--mt-lang-code", args.mt_lang_code, bool(args.translations) and not models.back_translation,
+         "with --translations, which replaces machine translation, and without --back-translation"),
     ):
         if given is not None and unused:
             raise ValueError(f"{flag} would do nothing {why}: leave it out")

@@ -240,6 +240,28 @@ def test_options_that_would_do_nothing_or_cannot_run_are_refused_before_any_work
     assert capsys.readouterr().err.splitlines()[-1] == f"silver-ner: error: {message}"
 
 
+@pytest.mark.parametrize("extra, message", [
+    (["--mt-model", "x"], "--mt-model would do nothing with --translations, which replaces machine translation"),
+    (["--num-beams", "4"], "--num-beams would do nothing with --translations, which replaces machine translation, "
+                           "and without --back-translation"),
+    (["--mt-lang-code", "swh_Latn"], "--mt-lang-code would do nothing with --translations, which replaces machine "
+                                     "translation, and without --back-translation"),
+])  # fmt: skip
+def test_mt_options_beside_translations_are_refused(extra, message, tiny_models, data_dir, tmp_path, capsys):
+    """Found in review: with --translations no MT model runs, yet --mt-model, --num-beams and --mt-lang-code were
+    accepted and did nothing (the signature named the file, so the user could not tell)."""
+    translations = tmp_path / "tr.txt"
+    n = len(read_conll(data_dir / "conll2003" / "en.conll.train.tsv").sentences)
+    translations.write_text("".join(f"Sentensi {k} hapa .\n" for k in range(n)), encoding="utf-8")
+    argv = ["translate-train", "--source", "conll2003", "--lang", "swa", "--data-dir", str(data_dir / "conll2003"),
+            "--translations", str(translations), "--aligner", "fastalign.v1", "--no-progress",
+            "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o.conll")]  # fmt: skip
+    assert main([*argv, *extra]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"silver-ner: error: {message}: leave it out"
+    assert not (tmp_path / "o.conll").exists()
+    assert main(argv) == 0  # the same run without the option
+
+
 def test_a_cuda_device_without_cuda_is_refused(monkeypatch):
     import torch
 
