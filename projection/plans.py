@@ -260,8 +260,10 @@ def translate_test_plan(
         fields.append(("data", data))
     given = _translations(models, len(sentences))
     stages: list[Stage] = []
+    counts = {}
     if given is not None:
         pairs = target_pairs(sentences, [english_words(t) for t in given[0]])
+        counts["empty_translations"] = sum(not p.source.tokens for p in pairs)  # kept, unlabelled: as TranslateStage
         fields.append(("mt", given[1]))
     else:
         pairs = target_pairs(sentences)
@@ -269,7 +271,7 @@ def translate_test_plan(
     ner = _ner(models, progress)  # the tagger and ner.v1 candidates share one model
     stages.append(TagStage(ner, drop_misc=models.drop_misc))
     tail, project = _model_stages(config, models, lang, cache_dir, progress, use_cache, ner)
-    return Plan("translate-test", PairsSource(pairs, tuple(fields)), (*stages, *tail, project))
+    return Plan("translate-test", PairsSource(pairs, tuple(fields), counts=counts), (*stages, *tail, project))
 
 
 def translate_train_plan(
@@ -301,15 +303,18 @@ def translate_train_plan(
     fields.append(("gold", Part.of("english", misc=f"drop-{models.drop_misc}")))
     given = _translations(models, len(english))
     stages: list[Stage] = []
+    counts = {}
     if given is not None:
         words = [split_words(t, lang) for t in given[0]]
         pairs = [p for p in english_pairs(english, words) if p.target.tokens]
+        # an empty line has nothing to label: left out and counted, as TranslateStage counts an empty translation
+        counts["empty_translations"] = len(english) - len(pairs)
         fields.append(("mt", given[1]))
     else:
         pairs = english_pairs(english)
         stages.append(TranslateStage(_translator(models, lang, cache_dir, progress), lang, to_english=False))
     tail, project = _model_stages(config, models, lang, cache_dir, progress, use_cache)
-    return Plan("translate-train", PairsSource(pairs, tuple(fields)), (*stages, *tail, project))
+    return Plan("translate-train", PairsSource(pairs, tuple(fields), counts=counts), (*stages, *tail, project))
 
 
 def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: bool = True,

@@ -13,14 +13,20 @@ EMPTY = Sentence(())
 
 
 class PairsSource(Source):
-    """Pairs from memory (or any re-iterable); ``fields`` name the mode and the data for the signature."""
+    """Pairs from memory (or any re-iterable); ``fields`` name the mode and the data for the signature; ``counts``:
+    numbers for the report known when the pairs were made (such as the sentences left out)."""
 
     name = "read"
 
-    def __init__(self, pairs: Iterable[Pair], fields: Fields = (), *, length: int | None = None) -> None:
+    def __init__(self, pairs: Iterable[Pair], fields: Fields = (), *, length: int | None = None,
+                 counts: dict[str, int] | None = None) -> None:
         self.pairs = pairs
         self.fields = tuple(fields)
         self.length = length if length is not None else (len(pairs) if hasattr(pairs, "__len__") else None)
+        self._counts = dict(counts or {})
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
 
     def read(self) -> Iterator[Pair]:
         return iter(self.pairs)

@@ -350,3 +350,35 @@ def test_translate_train_signs_dev_and_validation_as_one_split(data_dir, tmp_pat
                      "--report", str(report)]) == 0  # fmt: skip
         signatures.append(json.loads(report.read_text())["signature"])
     assert signatures[0] == signatures[1] and "|data:conll2003(into=de,split=dev," in signatures[0]
+
+
+def test_empty_lines_of_a_translations_file_are_counted_as_empty_translations(data_dir, tmp_path):
+    """Found in review: translate-train left a sentence with an empty --translations line out (nothing to label) and
+    said nothing: the report had no ``empty_translations``, which the MT path counts for the same loss."""
+    n = len(read_conll(data_dir / "conll2003" / "en.conll.train.tsv").sentences)
+    lines = [f"Sentensi {k} hapa ." for k in range(n)]
+    lines[0] = lines[2] = ""
+    (tmp_path / "tr.txt").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["translate-train", "--source", "conll2003", "--lang", "swa", "--data-dir", str(data_dir / "conll2003"),
+                 "--translations", str(tmp_path / "tr.txt"), "--aligner", "fastalign.v1", "--no-progress",
+                 "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o.conll"), "--report", str(report)]) == 0
+    done = json.loads(report.read_text(encoding="utf-8"))
+    assert (done["counts"]["empty_translations"], done["sentences"], done["source_sentences"]) == (2, n - 2, n)
+    assert len(read_conll(tmp_path / "o.conll").sentences) == n - 2
+
+
+def test_translate_test_counts_the_empty_lines_of_a_translations_file(tiny_models, data_dir, tmp_path):
+    """As the MT path: a target sentence whose English line is empty is kept (its silver tags all O) and counted."""
+    n = len(load_sentences("masakhaner2", "swa", "test", data_dir=data_dir / "masakhaner2"))
+    lines = [f"Sentence {k} here ." for k in range(n)]
+    lines[1] = ""
+    (tmp_path / "tr.txt").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+                 str(data_dir / "masakhaner2"), "--translations", str(tmp_path / "tr.txt"), "--ner-model",
+                 str(tiny_models["ner"]), "--aligner", "fastalign.v1", "--no-progress", "--cache-dir",
+                 str(tmp_path / "c"), "--out", str(tmp_path / "o.conll"), "--report", str(report)]) == 0  # fmt: skip
+    done = json.loads(report.read_text(encoding="utf-8"))
+    assert (done["counts"]["empty_translations"], done["sentences"]) == (1, n)
+    assert set(read_conll(tmp_path / "o.conll").sentences[1].tags) == {"O"}
