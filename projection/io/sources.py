@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projection.extras import require
-from projection.io.conll import read_conll
+from projection.io.conll import WS, read_conll
 from projection.tags import repair_iob2
 from projection.types import Sentence
 
@@ -237,7 +237,9 @@ def _read_parquet(hub, dataset: str, repo: str, sha: str, files: list[str], spli
             where = f"{repo}@{sha[:12]}/{name} row {k}"
             tags = [t if isinstance(t, str) else _label(names, t, where) for t in tags]
             tags, _ = repair_iob2(tags, where=where)
-            out.append(Sentence(tuple(t if t else EMPTY_TOKEN for t in tokens), tuple(tags),
+            # as a CoNLL file reads (``--data-dir``): ASCII whitespace around a token stripped, an empty one "_"; a
+            # token kept as " " could not be written (found in review)
+            out.append(Sentence(tuple((t or "").strip(WS) or EMPTY_TOKEN for t in tokens), tuple(tags),
                                 id=f"{repo}:{split}:{len(out)}"))
     if revision != "main":
         logger.info("%s: main is not Parquet for this split; read %s (commit %s)", repo, revision, sha[:12])

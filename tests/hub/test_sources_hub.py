@@ -145,6 +145,18 @@ def test_a_limited_read_caches_the_whole_split_for_a_later_offline_read(fake_hub
     assert offline["rows"] == swa and offline["origin"].endswith("/swa/test/0000.parquet,swa/test/0001.parquet")
 
 
+def test_hub_tokens_are_read_as_a_conll_file_reads_them(fake_hub, clients):
+    """Found in review: a Parquet token with whitespace around it (``" "``, ``"x "``) was kept as it was, where the
+    same row read from a file with --data-dir is stripped (an empty token becomes ``_``); a silver output holding
+    it could not be written."""
+    rows = [[["Kati", " ", "Dar ", "\tes", ""], ["B-LOC", "O", "B-LOC", "I-LOC", "O"]]]
+    fake_hub.seed("masakhane/masakhaner2", {"masakhaner2.py": SCRIPT}, "script")
+    fake_hub.seed_branch("masakhane/masakhaner2", CONVERT, {
+        "swa/test/0000.parquet": _parquet(rows, HUB_LABELS["masakhaner2"], metadata=True)}, "Update parquet files")
+    got = _load(clients, "masakhaner2", "swa", "test")
+    assert got["rows"] == [[["Kati", "_", "Dar", "es", "_"], ["B-LOC", "O", "B-LOC", "I-LOC", "O"]]]
+
+
 def test_script_without_convert_branch_is_one_clear_error(fake_hub, clients):
     fake_hub.seed("masakhane/masakhaner2", {"masakhaner2.py": SCRIPT}, "script only")
     out = clients.python(["-c", LOAD, "masakhaner2", "hau", "test", str(clients.tmp / "x.json")])
