@@ -162,8 +162,11 @@ def die_with(parent: int) -> None:
     if preexec is not None:
         preexec()
     # Ctrl-C reaches the whole process group: the driver reports it; an idle worker would print the traceback of
-    # its KeyboardInterrupt, so the worker leaves by SystemExit (quietly, its cleanup run) instead
-    signal.signal(signal.SIGINT, _leave_quietly)
+    # its KeyboardInterrupt, so the worker leaves by SystemExit (quietly, its cleanup run) instead. A driver that
+    # ignores SIGINT (a job started in the background by a script, an application's choice) passes that on: its
+    # workers ignore it too, or a Ctrl-C meant for the foreground would kill the workers of a run that goes on
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _leave_quietly)
 
 
 def _leave_quietly(signum, frame) -> None:

@@ -203,3 +203,33 @@ def test_a_pool_worker_leaves_on_ctrl_c_by_system_exit_not_a_traceback():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "cleaned up\n", "")
+
+
+IGNORING_DRIVER = textwrap.dedent('''
+    import os
+    import signal
+    import sys
+    from projection.executors import LocalExecutor
+
+    def interrupted(k):  # a Ctrl-C that reaches the whole process group while the worker works
+        os.kill(os.getpid(), signal.SIGINT)
+        return k * k
+
+    if __name__ == "__main__":
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a job that a script starts in the background
+        print(list(LocalExecutor(2, start_method=sys.argv[1]).map(interrupted, range(8))))
+''')
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_the_workers_of_a_driver_that_ignores_ctrl_c_ignore_it_too(tmp_path, start_method):
+    """Found in review: the pool's initializer made every worker leave on SIGINT even where the driver ignored it
+    (a job a script starts with ``&``; the shell sets SIGINT to ignored): a Ctrl-C meant for the foreground ended a
+    ``--jobs 2`` run that ``--jobs 1`` would have finished, with exit 130 and no message, or exit 1 saying "a worker
+    process died ... (killed, or out of memory?)", and once it hung. The workers now inherit the driver's choice."""
+    script = tmp_path / "ignoring_driver.py"
+    script.write_text(IGNORING_DRIVER)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, str(script), start_method], env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "[0, 1, 4, 9, 16, 25, 36, 49]\n", "")
