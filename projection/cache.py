@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
 import re
 import tempfile
+import zlib
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
@@ -65,16 +67,34 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
         raise
 
 
-#: the temporary file of an atomic write: ``.<name>.<PID namespace>-<PID>-<8 random characters>.tmp``
+#: the temporary file of an atomic write: ``.<name>.<PID namespace><machine>-<PID>-<8 random characters>.tmp``
 _TEMPORARY = re.compile(r"\..+\.(\d+)-(\d+)-[a-z0-9_]{8}\.tmp")
 _swept: set[tuple[int, str]] = set()
 
 
 def _namespace_id() -> str:
-    """The number of this process's PID namespace (``0`` where the system does not say)."""
+    """The number of this process's PID namespace (``0`` where the system does not say), followed by ten digits of
+    this machine's boot id where Linux gives one: a folder on a shared disk (a cluster's cache) is written from
+    several machines, whose PID namespaces can have the same number (the initial one is 4026531836 on every Linux
+    machine), and a PID alive on one machine does not exist on the other, whose next write would have removed a
+    live writer's temporary file (its rename then failed)."""
     from projection.tmp import _pid_namespace
 
-    return "".join(c for c in _pid_namespace() if c.isdigit()) or "0"
+    namespace = "".join(c for c in _pid_namespace() if c.isdigit()) or "0"
+    return namespace + _machine_digits()
+
+
+@functools.cache
+def _machine_digits() -> str:
+    """Ten digits that tell this machine (this boot of its kernel) from others; ``""`` where the system does not say.
+    Containers on one machine share them, as they share its processes' liveness (``os.kill(pid, 0)``) where they
+    share a PID namespace."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot_id = fh.read().strip()
+    except (OSError, ValueError):
+        return ""
+    return f"{zlib.crc32(boot_id.encode('ascii')):010d}" if boot_id else ""
 
 
 def _sweep_temporaries(folder: Path) -> None:

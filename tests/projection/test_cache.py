@@ -1,0 +1,56 @@
+"""``projection.cache``: the temporary files of atomic writes on a disk that several machines share."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from projection import cache
+
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_write_on_a_shared_disk_removes_only_this_machines_ended_writers_temporaries(tmp_path) -> None:
+    """Found in review: the temporary files of atomic writes were told apart by PID namespace and PID only, and the
+    initial PID namespace has the same number (4026531836) on every Linux machine: on a cache shared by a cluster
+    (``--silver-cache`` on NFS), a process's first write into a folder removed the temporary file of a live writer on
+    another machine (whose PID does not exist here), and that writer's rename failed with FileNotFoundError. The name
+    now carries this machine's boot id as well."""
+    namespace = "".join(c for c in os.readlink("/proc/self/ns/pid") if c.isdigit())
+    here = namespace + f"{zlib.crc32(BOOT_ID.read_text().strip().encode('ascii')):010d}"
+    other_machine = namespace + ("0123456789" if not here.endswith("0123456789") else "9876543210")
+    pid = _dead_pid()  # ended here; on the other machine a process with this PID is writing
+    ended_here = tmp_path / f".a.json.{here}-{pid}-abcdefgh.tmp"
+    writing_elsewhere = tmp_path / f".b.json.{other_machine}-{pid}-abcdefgh.tmp"
+    for path in (ended_here, writing_elsewhere):
+        path.write_text("{")
+    cache.atomic_write_text(tmp_path / "c.json", "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([writing_elsewhere.name, "c.json"])
+
+
+def test_the_temporary_file_names_this_machine(tmp_path, monkeypatch) -> None:
+    """The name an atomic write gives its temporary file is the one its sweep recognises as this machine's."""
+    seen = []
+    real = os.replace
+
+    def replace(src, dst):
+        seen.append(Path(src).name)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    cache.atomic_write_text(tmp_path / "x.json", "{}")
+    (name,) = seen
+    match = cache._TEMPORARY.fullmatch(name)
+    assert match is not None and match.group(1) == cache._namespace_id() and int(match.group(2)) == os.getpid()
