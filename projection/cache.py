@@ -5,7 +5,7 @@
 - ``atomic_open(path)``: every file the project writes goes through it: a temporary file in the same
   folder, ``fsync``, then ``os.replace``; on any error (or Ctrl-C) the temporary file is removed and the
   target is untouched. A temporary file left by a killed process (SIGKILL) is removed by the next process
-  that writes into its folder (the writer's PID is in its name).
+  that writes into its folder on the same machine (the writer's machine, PID namespace and PID are in its name).
 - ``Store``: content-addressed JSON entries ``<root>/<kind>/<key[:2]>/<key>.json``. ``get_or_compute``
   holds an exclusive lock on the key while it computes, so two runs started together on one cache compute
   once and both return the first writer's value (first writer wins; the second re-reads).
