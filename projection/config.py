@@ -63,6 +63,9 @@ class ProjectionConfig:
         from projection.candidates import CANDIDATES
         from projection.match.base import MATCHERS
 
+        for name, example in (("drop_labels", "('MISC',)"), ("refine", "('anchor.v1',)")):
+            if getattr(self, name) is None:  # iterated below: "'NoneType' object is not iterable" said nothing
+                raise ValueError(f"{name} takes a sequence such as {example}, or () for none; got None")
         if isinstance(self.drop_labels, str):
             raise ValueError(
                 f"drop_labels must be a sequence of labels such as ('MISC',), got the string {self.drop_labels!r}"
@@ -149,8 +152,10 @@ class ProjectionConfig:
     def signature_fields(self, aligner_signature: str | None = None) -> tuple[tuple[str, Part], ...]:
         """The method's signature fields: ``aligner`` (the built aligner's, which names every setting and
         e.g. the hash of its extra text, when given), then ``cand``/``score``/``match`` and ``drop``."""
-        if aligner_signature is None:
-            aligner_signature = Part(self.aligner, tuple(self.aligner_options)).format()
+        if aligner_signature is None:  # the full name: "simalign" and "simalign.v1" are one aligner, one signature
+            from projection.align.base import ALIGNERS
+
+            aligner_signature = Part(ALIGNERS.resolve(self.aligner), tuple(self.aligner_options)).format()
         fields: list[tuple[str, Part]] = [("aligner", Part.parse(aligner_signature))]
         for item in self.build_method().signature().split("|"):
             key, _, value = item.partition(":")

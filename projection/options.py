@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import os
 import sys
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
@@ -249,7 +250,10 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
         given["refine"] = tuple(given["refine"])
     aligner, options = given.get("aligner", fields["aligner"]), given.get("aligner_options", ())
     if not isinstance(options, str):  # a str: ProjectionConfig says what it takes
-        given["aligner_options"] = _fill_defaults(aligner, lang, dict(options))  # which checks lang
+        # a list value (``--aligner-option iterations=[1,1,1]``: JSON has no tuple) is the tuple the setting takes,
+        # as ProjectionConfig makes it; checked as a list, it was refused ("takes tuple[int, int, int]")
+        options = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(options).items()}
+        given["aligner_options"] = _fill_defaults(aligner, lang, options)  # which checks lang
         # checked here, where the options were given for this very aligner: ProjectionConfig's own error adds advice
         # for dataclasses.replace (aligner_options=None), which told a CLI user of --aligner-option something false
         check_aligner_options(aligner, dict(given["aligner_options"]))
@@ -284,13 +288,16 @@ class ModelSettings:
     def __post_init__(self) -> None:
         if self.drop_misc not in ("before", "after"):
             raise ValueError(f"drop_misc must be 'before' or 'after', got {self.drop_misc!r}")
-        if self.batch_size is not None and (not isinstance(self.batch_size, int) or self.batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer or None (by device), got {self.batch_size!r}")
-        if self.num_beams is not None and (not isinstance(self.num_beams, int) or self.num_beams < 1):
-            raise ValueError(f"num_beams must be a positive integer or None, got {self.num_beams!r}")
+        if not isinstance(self.back_translation, bool):  # a truthy "no" or "false" ran the back-translation
+            raise ValueError(f"back_translation must be True or False, got {self.back_translation!r}")
+        for name, what in (("batch_size", "a positive integer or None (by device)"),
+                           ("num_beams", "a positive integer or None")):  # fmt: skip
+            value = getattr(self, name)  # True is an int: it ran as 1
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"{name} must be {what}, got {value!r}")
         for name in ("mt_model", "ner_model", "align_model", "bt_model"):
-            if not getattr(self, name):
-                raise ValueError(f"{name} must name a Hub model id or a local directory")
+            if not getattr(self, name) or not isinstance(getattr(self, name), (str, os.PathLike)):
+                raise ValueError(f"{name} must name a Hub model id or a local directory, got {getattr(self, name)!r}")
 
     def with_changes(self, **changes: Any) -> "ModelSettings":
         """A copy with the non-``None`` ``changes`` applied (an option given its default changes nothing)."""

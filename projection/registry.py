@@ -44,7 +44,7 @@ class Registry(Generic[T]):
 
     def resolve(self, name: str) -> str:
         self._load()
-        full = self._aliases.get(name, name)
+        full = self._aliases.get(name, name) if isinstance(name, str) else None  # a list is unhashable: TypeError
         if full not in self._factories:
             raise RegistryError(
                 f"unknown {self.namespace} {name!r}; valid: {', '.join(self.names())}"

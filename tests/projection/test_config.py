@@ -363,3 +363,59 @@ def test_a_language_that_is_not_an_iso_code_is_refused(lang):
     with pytest.raises(ValueError, match=r"lang takes an ISO 639-1 or 639-3 code in lower case, such as de or deu, "
                                          rf"got {re.escape(repr(lang))}"):  # fmt: skip
         default_config("parallel", lang)
+
+
+def test_a_list_aligner_option_from_the_command_line_is_the_tuple_it_takes():
+    """``--aligner-option iterations=[1,2,3]`` (JSON: a list, there is no tuple) reaches ``default_config`` as a list;
+    it was checked before it became a tuple and refused ("takes tuple[int, int, int] | None, got [1, 2, 3]"), so no
+    verb but ``build`` could set eflomal's iterations (found in review)."""
+    from projection.cli.options import parse_aligner_options
+    from projection.options import default_config
+
+    options = parse_aligner_options(["iterations=[1,2,3]"])
+    assert options == {"iterations": [1, 2, 3]}
+    cfg = default_config("parallel", aligner_options=tuple(options.items()))
+    assert dict(cfg.aligner_options)["iterations"] == (1, 2, 3)
+    assert cfg.aligner_options == (("iterations", (1, 2, 3)), ("name_prior", 10.0), ("runs", 2), ("stem", 4),
+                                   ("stem_from", "name"), ("symmetrize", "soft"))  # fmt: skip
+    assert cfg == default_config("parallel", aligner_options={"iterations": (1, 2, 3)})
+    assert "it=1/2/3" in cfg.signature().format()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"back_translation": "no"}, "back_translation must be True or False, got 'no'"),
+        ({"back_translation": 1}, "back_translation must be True or False, got 1"),
+        ({"batch_size": True}, "batch_size must be a positive integer or None (by device), got True"),
+        ({"num_beams": True}, "num_beams must be a positive integer or None, got True"),
+        ({"mt_model": 3}, "mt_model must name a Hub model id or a local directory, got 3"),
+        ({"ner_model": ""}, "ner_model must name a Hub model id or a local directory, got ''"),
+    ],
+)
+def test_model_settings_refuse_values_of_another_type_at_construction(change, message):
+    """``back_translation="no"`` is truthy: the plan added the back-translation stage and loaded its model (found in
+    review); ``True`` for a count ran as 1."""
+    from projection.options import ModelSettings
+
+    with pytest.raises(ValueError) as info:
+        ModelSettings(**change)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("field", "example"), [("drop_labels", "('MISC',)"), ("refine", "('anchor.v1',)")])
+def test_none_for_a_sequence_field_says_what_it_takes(field, example):
+    """``refine=None`` (as ``aligner_options=None`` means the defaults) raised ``TypeError: 'NoneType' object is not
+    iterable`` (found in review)."""
+    with pytest.raises(ValueError) as info:
+        ProjectionConfig(**{field: None})
+    assert str(info.value) == f"{field} takes a sequence such as {example}, or () for none; got None"
+
+
+def test_an_aligner_alias_signs_as_its_full_name_where_the_aligner_is_not_built():
+    """``fixed.v1`` cannot be built without links, so the config spells it from its fields: ``aligner="fixed"``
+    signed ``aligner:fixed`` and ``aligner="fixed.v1"`` ``aligner:fixed.v1``, one method (found in review)."""
+    expected = f"aligner:fixed.v1|cand:linked.v1|score:align=1|match:greedy.v1|version:{V}"
+    assert fixed(score=ScoreConfig()).signature().format() == expected
+    alias = ProjectionConfig(aligner="fixed", aligner_options=(), refine=(), score=ScoreConfig())
+    assert alias.signature().format() == expected

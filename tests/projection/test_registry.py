@@ -62,3 +62,11 @@ def test_built_in_matchers_and_candidates():
     for name in MATCHERS.names():
         full = MATCHERS.resolve(name)
         assert full.rsplit(".", 1)[1].startswith("v") and get_matcher(name).signature() == full
+
+
+@pytest.mark.parametrize("name", [["round"], {"round": 1}, None, 3])
+def test_a_name_that_is_no_string_gets_the_error_listing_the_valid_names(name):
+    """``ProjectionConfig(candidates=["linked"])`` raised ``TypeError: unhashable type: 'list'`` (found in review)."""
+    with pytest.raises(RegistryError) as info:
+        make().resolve(name)
+    assert str(info.value) == f"unknown widget {name!r}; valid: round, round.v1, round.v2, square, square.v1"
