@@ -39,6 +39,21 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
 
 
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """The HTTP client's network errors (``httpx2`` in this huggingface_hub, ``httpx`` in other 1.x ones; those of
+    ``requests``, which older ones use, are OSErrors already): they subclass neither ``OSError`` nor
+    ``HfHubHTTPError``."""
+    import importlib
+
+    errors = []
+    for name in ("httpx2", "httpx"):
+        try:
+            errors.append(importlib.import_module(name).TransportError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
 def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, list[str], str | None]:
     """(head commit sha, files, README text) of the dataset repo; creates it when it does not exist."""
     from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
@@ -99,7 +114,13 @@ def publish(
     if not mine:
         raise ValueError(f"{local} lists no silver-ner configs; export some first")
     api = api if api is not None else HfApi(token=token)
-    sha, remote_files, remote_readme = _remote_state(api, repo_id, token)
+    transport = _transport_errors()
+    where = getattr(api, "endpoint", "the Hub")
+    try:
+        sha, remote_files, remote_readme = _remote_state(api, repo_id, token)
+    except transport as err:
+        raise ConnectionError(f"cannot reach {where} to read {repo_id} ({type(err).__name__}: {err}); nothing was "
+                              "published: check the network (or HF_ENDPOINT) and publish again") from None
     if remote_readme and remote_readme.strip() and not remote_readme.startswith("---"):  # as export refuses locally
         raise ValueError(f"{repo_id}:README.md is not a dataset card (it has no YAML front matter) and publishing "
                          "would replace it; add the front matter or move the text, then publish again")  # fmt: skip
@@ -125,9 +146,19 @@ def publish(
     stale = sorted(f for f in remote_files if f.startswith(prefixes) and f not in new_files)
     operations += [CommitOperationDelete(path_in_repo=f) for f in stale]
     message = commit_message or "Add silver NER configs: " + ", ".join(c.name for c in mine)
-    return api.create_commit(
-        repo_id, operations, commit_message=message, repo_type="dataset", token=token, parent_commit=sha
-    )
+    try:
+        return api.create_commit(
+            repo_id, operations, commit_message=message, repo_type="dataset", token=token, parent_commit=sha
+        )
+    except transport as err:
+        raise ConnectionError(f"uploading to {repo_id} at {where} failed ({type(err).__name__}: {err}); nothing was "
+                              "committed: publish again") from None
+    except RuntimeError as err:  # huggingface_hub wraps a failed LFS upload (storage PUT, verify) in a bare RuntimeError
+        if err.__cause__ is None:
+            raise
+        cause = " ".join(str(err.__cause__).split())
+        raise ConnectionError(f"{err} ({type(err.__cause__).__name__}: {cause}); nothing was committed to {repo_id}: "
+                              "publish again") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

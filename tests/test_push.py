@@ -383,3 +383,56 @@ def test_a_config_whose_files_cannot_be_written_fails_alone(exported, tmp_path):
     assert (out / "europarl-ner.es" / "test-00000-of-00001.parquet").is_file()
     meta, _ = split_front_matter((out / "README.md").read_text(encoding="utf-8"))
     assert [c["config_name"] for c in meta["configs"]] == ["europarl-ner.es"]
+
+
+def _http():
+    import importlib
+    import importlib.util
+
+    return importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")
+
+
+class _Unreachable(FakeApi):
+    """The Hub cannot be reached: the client's transport error (no HTTP status, not an OSError)."""
+
+    def repo_info(self, repo_id, **kwargs):
+        http = _http()
+        raise http.ConnectError("[Errno 111] Connection refused")
+
+
+def _lfs_upload_failed():
+    """What huggingface_hub raises when an LFS upload (storage PUT or verify) is refused: a bare RuntimeError whose
+    cause is the HTTP error."""
+    from huggingface_hub.errors import HfHubHTTPError
+
+    http = _http()
+    request = http.Request("PUT", "https://storage.example/lfs-upload/abc")
+    try:
+        raise HfHubHTTPError("403 Forbidden: upload refused", response=http.Response(403, request=request))
+    except HfHubHTTPError as cause:
+        try:
+            raise RuntimeError("Error while uploading 'europarl-ner.de/test-00000-of-00001.parquet' to the Hub.") from cause
+        except RuntimeError as err:
+            return err
+
+
+@pytest.mark.parametrize("case", ["unreachable", "lfs upload refused"])
+def test_network_and_upload_failures_are_one_line_with_exit_code_2(case, capsys, tmp_path, monkeypatch, exported):
+    """Found in review: a Hub that cannot be reached (a transport error, no HTTP status) and a refused LFS upload
+    (huggingface_hub's bare RuntimeError) ended push.py with a traceback and exit code 1 (that of a failed config)."""
+    if case == "unreachable":
+        api = _Unreachable(tmp=tmp_path)
+        expected = ("push.py: error: cannot reach http://127.0.0.1:9 to read org/silver (ConnectError: [Errno 111] "
+                    "Connection refused); nothing was published: check the network (or HF_ENDPOINT) and publish again")
+    else:
+        api = FakeApi(tmp=tmp_path, reject=_lfs_upload_failed())
+        expected = ("push.py: error: Error while uploading 'europarl-ner.de/test-00000-of-00001.parquet' to the Hub. "
+                    "(HfHubHTTPError: 403 Forbidden: upload refused); nothing was committed to org/silver: publish again")
+    published = push.publish
+    monkeypatch.setattr(push, "export", lambda *a, **k: exported)
+    monkeypatch.setattr(push, "publish", lambda *a, **k: published(*a, api=api, **k))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
+    assert push.main(["--configs", "europarl-ner.de", "--repo-id", "org/silver"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines()[-1] == expected and "Traceback" not in err
+    assert api.commits == []

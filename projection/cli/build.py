@@ -94,6 +94,11 @@ def make_executor(args: argparse.Namespace):
         return LocalExecutor(args.jobs or 1)
     if args.ray_address and args.jobs is not None:
         raise ValueError("--jobs sizes a local Ray instance; a cluster at --ray-address has its own CPUs")
+    # named by their options here (RayExecutor's own checks name its keywords, and let NaN through)
+    if args.gpus_per_model is not None and not 0 <= args.gpus_per_model < float("inf"):
+        raise ValueError(f"--gpus-per-model must be a number ≥ 0, got {args.gpus_per_model:g}")
+    if args.max_retries is not None and args.max_retries < 0:
+        raise ValueError(f"--max-retries must be ≥ 0, got {args.max_retries}")
     from projection.executors.ray import RayExecutor, _ray
 
     _ray()  # ImportError with the install hint, before any work

@@ -49,6 +49,13 @@ def test_patterns_resolve_to_names_in_order_once():
         (["--configs", "europarl-ner.de", "--device", "nonsense"], "--device nonsense: not a torch device"),
         (["--configs", "europarl-ner.de", "--executor", "ray", "--device", "cuda"],
          "--device is for a local build; on Ray the models run on the GPUs --gpus-per-model reserves"),
+        # found in review: named RayExecutor's keywords (num_gpus_per_model_task, max_retries), and NaN got through
+        (["--configs", "europarl-ner.de", "--executor", "ray", "--gpus-per-model", "-1"],
+         "--gpus-per-model must be a number ≥ 0, got -1"),
+        (["--configs", "europarl-ner.de", "--executor", "ray", "--gpus-per-model", "nan"],
+         "--gpus-per-model must be a number ≥ 0, got nan"),
+        (["--configs", "europarl-ner.de", "--executor", "ray", "--max-retries", "-2"],
+         "--max-retries must be ≥ 0, got -2"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):
