@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -44,14 +45,17 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
         h.update(chunk)
     if _has_long_pair(zip(src, tgt)):
         h.update(_LONG_MARK)
-    dotted = False
+    dotted = decomposed = False
     for s, t in zip(src, tgt):
         texts = json.dumps(list(s), ensure_ascii=False), json.dumps(list(t), ensure_ascii=False)
         for text in texts:
             h.update(text)
         dotted = dotted or _dotted(texts[0]) or _dotted(texts[1])  # looked for in the text just made
+        decomposed = decomposed or _decomposed(texts[0]) or _decomposed(texts[1])
     if dotted:
         h.update(_DOTTED_MARK)
+    if decomposed:
+        h.update(_NFC_MARK)
     return h.hexdigest()
 
 
@@ -59,6 +63,15 @@ def cache_key(signature: str, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> s
 _LONG_MARK = "long-pairs/3"
 #: 0.4.2: a word with İ keeps n letters in its stem (statistical aligners)
 _DOTTED_MARK = "dotted-I/2"
+
+
+#: 0.6.2: a word not in NFC is stemmed from its NFC form (statistical aligners)
+_NFC_MARK = "nfc-stems/1"
+
+
+def _decomposed(text: str) -> bool:
+    """Whether ``text`` is not in NFC: words whose stems 0.6.2 changed (``projection.align.text._stem``)."""
+    return not unicodedata.is_normalized("NFC", text)
 
 
 def _has_long_pair(pairs: Iterable[tuple[Sequence[str], Sequence[str]]]) -> bool:
@@ -76,7 +89,9 @@ def extra_marks(pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> tuple[s
     its digest, and so into the signature and the key, since the extra corpus trains the aligner too (0.4.3:
     before, a key marked only the batch, and a batch aligned with Turkish NTREX text reused 0.4.1's links)."""
     dotted = any(_dotted(w) for s, t in pairs for side in (s, t) for w in side)
-    return ((_LONG_MARK,) if _has_long_pair(pairs) else ()) + ((_DOTTED_MARK,) if dotted else ())
+    decomposed = any(_decomposed(w) for s, t in pairs for side in (s, t) for w in side)
+    return (((_LONG_MARK,) if _has_long_pair(pairs) else ()) + ((_DOTTED_MARK,) if dotted else ())
+            + ((_NFC_MARK,) if decomposed else ()))
 
 
 class AlignmentCache:

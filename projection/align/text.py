@@ -3,7 +3,7 @@
 * ``tokenize``: a Unicode-aware rule tokenizer for raw lines (e.g. NTREX): runs of letters, digits and
   combining marks form words (keeping inner hyphens/apostrophes, zero-width (non-)joiners and soft hyphens, and
   digit separators such as ``3.5`` or ``1,000``); every other non-space character is a token of its own.
-* ``stem``: lowercase and keep the first ``n`` characters; the aligners learn over stems while the link
+* ``stem``: NFC-normalise, lowercase and keep the first ``n`` characters; the aligners learn over stems while the link
   indices keep referring to the original tokens. With ``from_name=True`` (the aligners' opt-in
   ``stem_from="name"``) a name glued to a short prefix is stemmed from where the name starts
   (``name_start``: ``laseAmsterdam`` -> ``amst``, ``KWE-AUSTRIA`` -> ``aust``), so that it can link to the
@@ -120,6 +120,9 @@ def _check_stem_length(n: int | None) -> None:
 def _stem(token: str, n: int | None, from_name: bool) -> str:
     """``stem`` of a checked ``n``, remembered for the most frequent words: a corpus repeats its words, and an
     aligner stems every token of every run (eflomal's name prior twice more)."""
+    # NFC first: a word written decomposed (e + U+0301, as in MasakhaNER2's Yoruba) has the stem of the same word
+    # composed, which is how ``tokenize`` writes the extra corpus (before, an NFD batch shared few stems with it)
+    token = unicodedata.normalize("NFC", token)
     # "İ".lower() is "i" + a combining dot: the only letter that lower-casing lengthens; without the dot a stem of
     # n keeps n letters (İsveç and İsviçre became one stem, i̇sv)
     low = (token[name_start(token):] if from_name else token).lower().replace("i\u0307", "i")
