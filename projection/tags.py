@@ -20,6 +20,10 @@ _MAX_CACHED = 4096  # distinct tags kept; a file with more (never seen in practi
 
 
 def _split(tag: str, where: str) -> tuple[str, str]:
+    if not isinstance(tag, str):  # e.g. a label id of a datasets column (an int) instead of its name
+        hint = ": map label ids to their names" if hasattr(tag, "__index__") else ""
+        raise ValueError(f"{where}: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r} (a "
+                         f"{type(tag).__name__}, not a str{hint})")
     if tag == "O":
         return "O", ""
     prefix, sep, label = tag.partition("-")

@@ -7,6 +7,7 @@ from typing import Iterable, Iterator, Sequence
 
 from projection.signature import Part
 from projection.stages.base import Fields, Shard, Source
+from projection.tags import check_tag
 from projection.types import Alignment, Pair, Sentence
 
 EMPTY = Sentence(())
@@ -44,6 +45,18 @@ def _id(s: Sentence, k: int) -> str:
     return s.id or str(k)
 
 
+def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
+    """A clear error naming pair ``k`` for a token that is not a str or a source tag that is not IOB2 (found in
+    review: they failed deep in the projection, with an ``AttributeError`` or an error naming no sentence)."""
+    for side, tokens in (("source", src.tokens), ("target", tgt.tokens)):
+        for j, token in enumerate(tokens):
+            if not isinstance(token, str):
+                raise TypeError(f"{side} sentence {k} token {j} is {token!r} (a {type(token).__name__}): tokens "
+                                "must be strings")  # fmt: skip
+    for j, tag in enumerate(src.tags or ()):
+        check_tag(tag, where=f"source sentence {k} token {j}")
+
+
 def parallel_pairs(
     sources: Sequence[Sentence],
     targets: Sequence[Sentence | Sequence[str]],
@@ -72,6 +85,7 @@ def parallel_pairs(
             raise TypeError(f"target sentence {k} is a str, not a sequence of tokens: split it into words "
                             "(text.split()) or pass a Sentence")  # fmt: skip
         tgt = t if isinstance(t, Sentence) else Sentence(tuple(t))
+        _check_sentence(s, tgt, k)
         out.append(
             Pair(
                 _id(tgt, k) if isinstance(t, Sentence) and t.id else _id(s, k),

@@ -190,3 +190,11 @@ def test_no_seqeval_or_sklearn_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_label_ids_instead_of_tag_names_are_a_clear_error():
+    """Found in review: int label ids (a datasets column) failed with an AttributeError naming no sentence."""
+    with pytest.raises(ValueError) as info:
+        evaluate([["B-PER", "O"], ["O", 3]], [["B-PER", "O"], ["O", "O"]])
+    assert str(info.value) == ("gold sentence 2 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 3 "
+                               "(a int, not a str: map label ids to their names)")

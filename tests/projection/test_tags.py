@@ -149,3 +149,18 @@ def test_tag_parts():
     assert tag_parts("O") == (False, "", "O")
     with pytest.raises(ValueError, match="f.conll:2: expected an IOB2 tag"):
         tag_parts("I-", where="f.conll:2")
+
+
+@pytest.mark.parametrize("tag, hint", [(3, ": map label ids to their names"), (None, "")])
+def test_a_tag_that_is_not_a_str_is_a_clear_value_error(tag, hint):
+    """Found in review: a label id (int) or None where a tag name belongs failed with ``AttributeError: 'int'
+    object has no attribute 'partition'`` in every reader of tags (repair, spans, the scorer)."""
+    expected = (f"<tags> token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r} "
+                f"(a {type(tag).__name__}, not a str{hint})")  # fmt: skip
+    for f in (repair_iob2, chunks, bio_to_spans):
+        with pytest.raises(ValueError) as info:
+            f(["O", tag])
+        assert str(info.value) == expected
+    with pytest.raises(ValueError) as info:
+        Sentence(("a", "b"), ("O", tag)).spans
+    assert str(info.value) == expected

@@ -173,3 +173,25 @@ def test_given_target_spans_are_named_in_the_signature_by_their_content():
     assert runs[1].tags == (("B-PER", "O", "O", "O", "B-LOC"),)
     fields = [dict(r.signature.fields)["spans"].format() for r in runs]
     assert fields == [f"given(sha={content_hash('0-2 3-5')[:10]})", f"given(sha={content_hash('0-1 4-5')[:10]})"]
+
+
+def test_project_corpus_names_the_sentence_of_a_bad_source_tag_or_a_token_that_is_not_a_str():
+    """Found in review: a source tag that is not IOB2 failed with ``<tags> token 0: ...`` (no sentence named),
+    and a token that is not a str with ``AttributeError: 'int' object has no attribute 'lower'``."""
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    good = Sentence(("Angela", "Merkel"), ("B-PER", "I-PER"))
+    links = [Alignment.of([(0, 0), (1, 1)])] * 2
+    config = default_config("parallel")
+    with pytest.raises(ValueError) as info:
+        project_corpus([good, Sentence(("a", "b"), ("O", "PER"))], [("x", "y")] * 2, config, alignments=links,
+                       progress=False)  # fmt: skip
+    assert str(info.value) == "source sentence 1 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'PER'"
+    with pytest.raises(TypeError) as info:
+        project_corpus([good, Sentence(("a", 7), ("O", "O"))], [("x", "y")] * 2, config, alignments=links,
+                       progress=False)  # fmt: skip
+    assert str(info.value) == "source sentence 1 token 1 is 7 (a int): tokens must be strings"
+    with pytest.raises(TypeError) as info:
+        project_corpus([good, good], [("x", "y"), ("x", None)], config, alignments=links, progress=False)
+    assert str(info.value) == "target sentence 1 token 1 is None (a NoneType): tokens must be strings"
