@@ -19,6 +19,10 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
     p = Path(path)
     if p.is_dir() or str(path).endswith((os.sep, "/")):  # Path() drops a trailing slash: "out/" named a folder
         raise ValueError(f"{what} {path} is a directory; give a file name")
+    if p.exists() and not p.is_file():  # a file appears by a rename over the path: it would replace the node itself
+        raise ValueError(f"{what} {path} is not a regular file (a device such as /dev/stdout or /dev/null, or a "
+                         f"pipe); the output is written to a temporary file and renamed over that path, which would "
+                         f"replace it: give a file name")
     if len(p.name.encode("utf-8")) > 200:
         raise ValueError(f"{what} {p}: the file name is too long ({len(p.name)} characters); choose a shorter name")
     for other in inputs:

@@ -398,3 +398,23 @@ def test_demo_refuses_a_language_named_twice(tmp_path):
     code, err, s = cli(["demo", "--langs", "de,es,de", "--report", str(tmp_path / "r.json")], tmp_path)
     assert_one_error(code, err, s, "--langs 'de,es,de' names de more than once; name each language once")
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--out", "--report", "--save-alignments"])
+@pytest.mark.parametrize("kind", ["fifo", "link to a device"])
+def test_output_not_a_regular_file(tmp_path, option, kind):
+    """``--out /dev/stdout`` (or ``--report /dev/null``) exited 0 having renamed a regular file over the path: the
+    output went nowhere the user saw, and run as root it replaced /dev/stdout itself. A FIFO and a symlink to
+    /dev/null stand in for those here (same path kinds, nothing outside tmp_path is touched)."""
+    node = tmp_path / "node"
+    if kind == "fifo":
+        os.mkfifo(node)
+    else:
+        node.symlink_to(os.devnull)
+    args = project(tmp_path) if option != "--out" else project(tmp_path, out=str(node))
+    if option != "--out":
+        args += [option, str(node)]
+    code, err, s = cli(args, tmp_path)
+    assert_one_error(code, err, s, option, "is not a regular file", "give a file name")
+    assert not node.is_file() and (node.is_fifo() if kind == "fifo" else node.is_symlink())
+    assert not (tmp_path / "out.conll").exists()
