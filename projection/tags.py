@@ -6,9 +6,10 @@ repair and the scorer look a tag up instead of splitting it per token.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
+from operator import ne
 
 from projection.types import Span
 
@@ -78,6 +79,15 @@ def check_tag(tag: str, *, where: str = "<tag>") -> None:
         tag_parts(tag, where=where)
 
 
+def check_tags(tags: Sequence[str], where: Callable[[int], str]) -> None:
+    """``check_tag`` of every tag, the place of tag ``k`` named by ``where(k)``, made only for a tag not seen valid
+    before (one string per tag cost more than the check)."""
+    parts = _PARTS
+    for k, tag in enumerate(tags):
+        if tag not in parts:
+            tag_parts(tag, where=where(k))
+
+
 def repair_iob2(tags: Sequence[str], *, where: str = "<tags>") -> tuple[list[str], int]:
     """Turn every I- that follows O or a different type into B-; return (tags, number repaired)."""
     out: list[str] = []
@@ -105,7 +115,9 @@ def chunks(tags: Sequence[str], *, where: str = "<tags>") -> list[tuple[int, int
     label = ""
     last = -2
     parts = _PARTS
-    for k in compress(range(len(tags)), map("O".__ne__, tags)):
+    # ne("O", tag), not "O".__ne__: that gives NotImplemented for a tag that is not a str (truthy only by a
+    # deprecated rule; an error from Python 3.14), before the tag's own check could name it
+    for k in compress(range(len(tags)), map(ne, repeat("O"), tags)):
         tag = tags[k]
         inside, lab, _ = parts.get(tag) or tag_parts(tag, where=f"{where} token {k}")
         if start >= 0:

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, Sequence
 
 from projection.signature import Part
 from projection.stages.base import Fields, Shard, Source
-from projection.tags import check_tag
+from projection.tags import check_tags
 from projection.types import Alignment, Pair, Sentence
 
 EMPTY = Sentence(())
@@ -53,8 +53,8 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
             if not isinstance(token, str):
                 raise TypeError(f"{side} sentence {k} token {j} is {token!r} (a {type(token).__name__}): tokens "
                                 "must be strings")  # fmt: skip
-    for j, tag in enumerate(src.tags or ()):
-        check_tag(tag, where=f"source sentence {k} token {j}")
+    if src.tags is not None:  # not `src.tags or ()`: an array of tags has no truth value
+        check_tags(src.tags, lambda j: f"source sentence {k} token {j}")
 
 
 def parallel_pairs(

@@ -5,6 +5,7 @@ written before any work."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -23,6 +24,11 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
         raise ValueError(f"{what} {path} is not a regular file (a device such as /dev/stdout or /dev/null, or a "
                          f"pipe); the output is written to a temporary file and renamed over that path, which would "
                          f"replace it: give a file name")
+    if _open_file_link(path):  # /dev/stdout with stdout redirected to a file: is_file() follows the link to that file
+        raise ValueError(f"{what} {path} names a file that a process holds open (a link into /proc/PID/fd, as "
+                         f"/dev/stdout and /dev/fd/N are), not a file name; the output is written to a temporary file "
+                         f"and renamed over that path, which would replace the link, not write the open file: give "
+                         f"the file's own name")
     if len(p.name.encode("utf-8")) > 200:
         raise ValueError(f"{what} {p}: the file name is too long ({len(p.name)} characters); choose a shorter name")
     for other in inputs:
@@ -44,6 +50,21 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
     if p.exists() and not os.access(p, os.W_OK):
         raise ValueError(f"{what} {p} exists and is not writable")
     return p
+
+
+def _open_file_link(path: str | os.PathLike) -> bool:
+    """Whether ``path`` lies in a process's table of open files (``/proc/PID/fd``, ``/dev/fd``), itself or through the
+    symbolic links it is (``/dev/stdout`` -> ``/proc/self/fd/1``). A rename over such a path replaces the link (as
+    root, ``/dev/stdout`` itself) and never reaches the file open there."""
+    q = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        folder = os.path.realpath(os.path.dirname(q))
+        if re.fullmatch(r"/proc/[^/]+/fd|/dev/fd", folder):
+            return True
+        if not os.path.islink(q):
+            return False
+        q = os.path.normpath(os.path.join(folder, os.readlink(q)))  # a relative link is read from its folder
+    return False
 
 
 def check_distinct(options: Sequence[str], paths: Sequence[str | os.PathLike | None]) -> None:

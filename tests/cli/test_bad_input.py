@@ -418,3 +418,48 @@ def test_output_not_a_regular_file(tmp_path, option, kind):
     assert_one_error(code, err, s, option, "is not a regular file", "give a file name")
     assert not node.is_file() and (node.is_fifo() if kind == "fifo" else node.is_symlink())
     assert not (tmp_path / "out.conll").exists()
+
+
+@pytest.mark.parametrize("option", ["--out", "--report", "--save-alignments"])
+def test_output_linked_to_stdout_redirected_to_a_file_is_refused(tmp_path, option):
+    """``--out /dev/stdout > silver.conll``: /dev/stdout links to /proc/self/fd/1, which then links to a regular file,
+    so the refusal of paths that are not regular files let it through: exit 0, silver.conll empty, and the link
+    replaced by the run's file (as root, /dev/stdout itself; found in review of 0.6.2). A link of the same kind in
+    tmp_path stands in for /dev/stdout."""
+    (tmp_path / "src.conll").write_text("Angela\tB-PER\nMerkel\tI-PER\n\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("Angela Merkel\n", encoding="utf-8")
+    (tmp_path / "al.txt").write_text("0-0 1-1\n", encoding="utf-8")
+    node = tmp_path / "stdout"
+    node.symlink_to("/proc/self/fd/1")
+    outputs = {"--out": str(tmp_path / "out.conll"), option: str(node)}
+    args = ["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.txt"),
+            "--alignments", str(tmp_path / "al.txt"), "--quiet"]  # fmt: skip
+    args += [a for item in outputs.items() for a in item]
+    env = {**os.environ, "SILVER_NER_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    t0 = time.perf_counter()
+    with open(tmp_path / "captured", "w") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "projection", *args], env=env, stdout=stdout,
+                              stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+    assert_one_error(proc.returncode, proc.stderr.splitlines(), time.perf_counter() - t0,
+                     f"{option} {node} names a file that a process holds open", "give the file's own name")
+    assert node.is_symlink() and os.readlink(node) == "/proc/self/fd/1"
+    assert (tmp_path / "captured").read_text() == ""
+    assert not (tmp_path / "out.conll").exists()
+
+
+@pytest.mark.parametrize("kind", ["link to a file", "link to a link to a file", "new file", "new file in a new folder"])
+def test_an_output_that_is_a_file_name_is_still_written(tmp_path, kind):
+    """The refusals of devices, pipes and open-file links keep every file name: a link to a regular file (replaced
+    by the run's file, as before), a path that does not exist yet."""
+    (tmp_path / "src.conll").write_text("Angela\tB-PER\nMerkel\tI-PER\n\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("Angela Merkel\n", encoding="utf-8")
+    (tmp_path / "al.txt").write_text("0-0 1-1\n", encoding="utf-8")
+    (tmp_path / "real.conll").write_text("old\n", encoding="utf-8")
+    out = {"link to a file": tmp_path / "link", "link to a link to a file": tmp_path / "link2",
+           "new file": tmp_path / "new.conll", "new file in a new folder": tmp_path / "a" / "b.conll"}[kind]
+    (tmp_path / "link").symlink_to("real.conll")
+    (tmp_path / "link2").symlink_to(tmp_path / "link")
+    code, err, _ = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.txt"),
+                        "--alignments", str(tmp_path / "al.txt"), "--quiet", "--out", str(out)], tmp_path)
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8") == "Angela\tB-PER\nMerkel\tI-PER\n\n"

@@ -195,3 +195,19 @@ def test_project_corpus_names_the_sentence_of_a_bad_source_tag_or_a_token_that_i
     with pytest.raises(TypeError) as info:
         project_corpus([good, good], [("x", "y"), ("x", None)], config, alignments=links, progress=False)
     assert str(info.value) == "target sentence 1 token 1 is None (a NoneType): tokens must be strings"
+
+
+@pytest.mark.parametrize("kind", ["numpy array", "list", "None"])
+def test_project_corpus_takes_source_tags_of_any_sequence_as_before_the_tag_checks(kind):
+    """The tag check of 0.6.2 read ``src.tags or ()``: tags in a numpy array (a pandas or datasets column) have no
+    truth value, and a run that projected them in 0.6.1 failed with numpy's "truth value of an array ... is
+    ambiguous" (found in review). None (no tags) projects nothing."""
+    import numpy as np
+
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    tags = {"numpy array": np.array(["B-PER", "I-PER"]), "list": ["B-PER", "I-PER"], "None": None}[kind]
+    run = project_corpus([Sentence(("Angela", "Merkel"), tags)], [("Angela", "Merkel")], default_config("parallel"),
+                         alignments=[Alignment.of([(0, 0), (1, 1)])], progress=False)  # fmt: skip
+    assert run.tags == ((("O", "O") if kind == "None" else ("B-PER", "I-PER")),)
