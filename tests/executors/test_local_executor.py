@@ -194,7 +194,9 @@ def test_a_pool_worker_leaves_on_ctrl_c_by_system_exit_not_a_traceback():
     """Found in review: Ctrl-C reaches the whole process group, and an idle worker printed the traceback of its
     KeyboardInterrupt (3 runs in 10) before the driver's one line. A process set up by the pool's initializer now
     leaves quietly with 130 and runs its cleanup."""
-    code = ("import atexit, os\n"
+    code = ("import atexit, os, signal\n"
+            # as in a terminal: a test run started in the background inherits SIGINT ignored, which die_with keeps
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "from projection.tmp import die_with\n"
             "die_with(os.getppid())\n"
             "atexit.register(print, 'cleaned up')\n"
