@@ -41,7 +41,8 @@ class ProjectionConfig:
         score: weights of the pair score (alignment, character similarity).
         drop_labels: entity types removed from the source before projection (e.g. ``("MISC",)``).
         refine: refinements applied in order after the matching (``projection.refine.REFINERS``: ``anchor.v1``
-            moves an entity onto target words that contain its name; ``()`` is the paper's method).
+            moves an entity onto target words that contain its name; ``()`` with ``ScoreConfig(char=0, possible=1)`` is the
+            paper's method).
         merge_distance, ratio: the heuristic's gap and length-ratio settings.
     """
 
