@@ -82,7 +82,7 @@ def add_method_options(parser: argparse.ArgumentParser, mode: str | None = "para
                    help=f"weight of a possible link next to a sure one, in [0, 1] (default {_fmt(d['score']['possible'])})")
     g.add_argument("--refine", action="append", metavar="NAME",
                    help="refinement after the matching, repeatable: anchor.v1 (names glued into target words), "
-                   "bridge.v1, trim.v1 (stray words cut from a span's end) (default: the mode's; parallel: anchor.v1, and for "
+                   "bridge.v1, trim.v1 (stray words cut from a span's edges) (default: the mode's; parallel: anchor.v1, and for "
                    "a MasakhaNER2 --lang anchor.v1 then trim.v1)")
     g.add_argument("--no-refine", action="store_true", help="no refinement (the paper's methods as published with --char-weight 0 --possible-weight 1)")
     g.add_argument("--drop-label", action="append", default=[], metavar="TYPE",
