@@ -117,7 +117,7 @@ class SubwordEncoder:
         special_ids = np.array(sorted({i for i in (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
                                        if i is not None}), dtype=np.int64)
         limit = min(int(tok.model_max_length) if tok.model_max_length < 1_000_000 else 512,
-                    int(getattr(model.config, "max_position_embeddings", 512)))
+                    input_positions(model))
         out: list[Encoded | None] = [None] * len(sentences)
         order = sorted((k for k in range(len(sentences)) if sentences[k]), key=lambda k: -len(sentences[k]))
         for start in range(0, len(order), self.batch_size):
@@ -140,6 +140,15 @@ class SubwordEncoder:
                     self.truncated += 1
                 out[k] = Encoded(states[row, keep], word_of, np.isin(ids[row, keep], special_ids))
         return [e if e is not None else _EMPTY for e in out]
+
+
+def input_positions(model) -> int:
+    """How many tokens the encoder's position embeddings take: ``max_position_embeddings``, less the
+    RoBERTa family's offset (XLM-R counts positions from ``padding_idx + 1``: 514 embeddings hold 512 tokens;
+    a longer input failed with an index error in the embeddings instead of being truncated)."""
+    positions = int(getattr(model.config, "max_position_embeddings", 512))
+    padding_idx = getattr(getattr(model, "embeddings", None), "padding_idx", None)
+    return positions - (padding_idx + 1) if isinstance(padding_idx, int) else positions
 
 
 def subword_links_to_words(links: np.ndarray, src_words: np.ndarray, tgt_words: np.ndarray) -> Alignment:

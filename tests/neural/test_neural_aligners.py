@@ -130,6 +130,32 @@ def test_words_without_sub_words_are_not_counted_as_truncated(tiny_models, caplo
 
 
 @pytest.mark.neural
+def test_an_xlmr_encoder_truncates_at_its_positions_less_the_padding_offset(tiny_models):
+    """XLM-R counts positions from padding_idx + 1 (2): the tiny tagger's 40 position embeddings hold 38 tokens,
+    36 sub-words besides <s> and </s>. The input limit was min(model_max_length 512, 40) = 40 tokens, so a long
+    sentence failed in the embeddings ("index 40 is out of bounds") instead of being truncated. Found in review."""
+    from transformers import AutoTokenizer
+
+    from projection.neural.encoder import SubwordEncoder
+
+    words = ("Angela Merkel visited Paris and Berlin last week . " * 3).split()
+    tok = AutoTokenizer.from_pretrained(tiny_models["ner"])
+    counts = [len(tok(w, add_special_tokens=False).input_ids) for w in words]
+    assert sum(counts) > 36  # the sentence does not fit
+    # the first 36 sub-words: whole words while they fit, then the first sub-words of the word cut in two
+    kept, total = [], 0
+    for k, n in enumerate(counts):
+        kept += [k] * min(n, 36 - total)
+        total += n
+        if total >= 36:
+            break
+    encoder = SubwordEncoder(str(tiny_models["ner"]), layer=1, device="cpu")
+    (encoded,) = encoder.encode([words])
+    assert encoded.word_of.tolist() == kept
+    assert encoder.truncated == 1
+
+
+@pytest.mark.neural
 def test_literal_sep_is_masked_by_awesome_and_kept_by_simalign(tiny_models):
     """awesome-align leaves every [CLS]/[SEP]/[PAD] id out of its softmaxes, a literal one in the text too;
     SimAlign keeps it. On a sentence aligned with itself SimAlign's argmax links the diagonal (identical
