@@ -142,9 +142,9 @@ class WordNer:
             parts = windows(counts, limit, overlap)
             windowed += len(parts) > 1
             jobs.extend((s, a, b) for a, b in parts)
-        self.windowed += windowed
-        if self.windowed:
-            logger.info("%d sentences longer than %d sub-words were labelled in windows", self.windowed, limit)
+        self.windowed += windowed  # the run's total, for its counts
+        if windowed:  # this call's: the total was logged again by every later call, also one that windowed nothing
+            logger.info("%d sentences longer than %d sub-words were labelled in windows", windowed, limit)
         labels: list[list[str]] = [["O"] * len(words) for words in sentences]
         # per word: (distance to the nearest cut, -window start) of the window its label came from
         chosen: list[list[tuple[float, int]]] = [[(-1.0, 0)] * len(words) for words in sentences]

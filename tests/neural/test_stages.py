@@ -46,6 +46,23 @@ def test_ner_repairs_iob1_and_windows_long_sentences(tiny_models):
 
 
 @pytest.mark.neural
+def test_ner_logs_the_windows_of_each_call_once(tiny_models, caplog):
+    """Found in review: the log line gave the running total, so every later call repeated it, also one that labelled
+    no sentence in windows."""
+    from projection.neural.ner import WordNer
+
+    ner = WordNer(str(tiny_models["ner_per"]), progress=False)
+    with caplog.at_level("INFO", logger="projection.neural.ner"):
+        ner.predict([["Brussels"] * 40, ["Paris"] * 50])
+        ner.predict([["Angela", "Merkel"]])
+        ner.predict([["Brussels"] * 40])
+    windows = [r.getMessage() for r in caplog.records if "windows" in r.getMessage()]
+    assert windows == ["2 sentences longer than 36 sub-words were labelled in windows",
+                       "1 sentences longer than 36 sub-words were labelled in windows"]
+    assert ner.windowed == 3
+
+
+@pytest.mark.neural
 def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
     from projection.neural.translate import Translator
 
