@@ -124,13 +124,25 @@ def _sweep_temporaries(folder: Path) -> None:
             continue
 
 
+@contextlib.contextmanager
+def named_errors(path: str | os.PathLike) -> Iterator[None]:
+    """An ``OSError`` that names no file (a full disk, a quota: ``[Errno 28] No space left on device``) raised while
+    ``path`` is written gets ``path`` as its file name, so the error (and its hint) says where."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None:
+            err.filename = os.fspath(path)
+        raise
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    with atomic_open(path, "w") as fh:
+    with named_errors(path), atomic_open(path, "w") as fh:
         fh.write(text)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with atomic_open(path, "wb") as fh:
+    with named_errors(path), atomic_open(path, "wb") as fh:
         fh.write(data)
 
 
@@ -182,7 +194,7 @@ class Store:
 
     def put(self, key: str, value: Any) -> Path:
         path = self.path(key)
-        with atomic_open(path) as fh:
+        with named_errors(path), atomic_open(path) as fh:  # a full disk names the entry: the error points at the cache
             json.dump(value, fh, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return path
 

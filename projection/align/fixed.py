@@ -45,11 +45,19 @@ def pharaoh_digest(lines) -> str:
 
 
 def file_digest(path) -> str:
-    """``pharaoh_digest`` of a file's bytes, read in 1 MiB blocks."""
+    """``pharaoh_digest`` of a file's bytes, read in 1 MiB blocks. A file that cannot be read raises
+    ``PharaohError`` naming it (as reading its links does), never a bare ``OSError``."""
     import hashlib
 
+    from projection.io.lines import _os_message, check_readable
+    from projection.io.pharaoh import PharaohError
+
+    check_readable(path, PharaohError)
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as err:
+        raise PharaohError(_os_message(path, err)) from None
     return h.hexdigest()[:10]

@@ -98,13 +98,22 @@ class _FileSink(Sink):
             self._writer = self._make_writer().__enter__()
         return self._writer
 
+    def _named(self):
+        """An ``OSError`` of writing this file that names no file (a full disk, a quota: ``[Errno 28] No space left
+        on device``) gets this file's path, so the error says which output could not be written."""
+        from projection.cache import named_errors
+
+        return named_errors(self._given)
+
     def prepare(self) -> None:
-        self._handle().prepare()  # an empty run still writes its (empty) file
+        with self._named():
+            self._handle().prepare()  # an empty run still writes its (empty) file
 
     def close(self) -> None:
         writer = self._handle()
         self._writer = None
-        writer.__exit__(None, None, None)
+        with self._named():
+            writer.__exit__(None, None, None)
 
     def abort(self) -> None:
         writer, self._writer = self._writer, None
@@ -112,8 +121,8 @@ class _FileSink(Sink):
             err = RuntimeError("run aborted")
             try:
                 writer.__exit__(RuntimeError, err, None)
-            except RuntimeError:
-                pass
+            except (RuntimeError, OSError):  # the file is discarded: the write that fails again (a full disk) is
+                pass  # not the run's error, and the other outputs are still to be discarded
 
 
 class ConllSink(_FileSink):
@@ -132,7 +141,8 @@ class ConllSink(_FileSink):
         return conll_text
 
     def write(self, chunk: tuple[str, int, bool | None]) -> None:
-        self._handle().write_text(*chunk)
+        with self._named():
+            self._handle().write_text(*chunk)
 
 
 class PharaohSink(_FileSink):
@@ -150,7 +160,8 @@ class PharaohSink(_FileSink):
         return pharaoh_text
 
     def write(self, chunk: tuple[str, int]) -> None:
-        self._handle().write_text(*chunk)
+        with self._named():
+            self._handle().write_text(*chunk)
 
 
 class EvaluationSink(Sink):
@@ -222,7 +233,8 @@ class ReportSink(_FileSink):
     def prepare(self) -> None:
         writer = self._handle()
         writer.text = report_text(self.render(self._run))
-        writer.prepare()
+        with self._named():
+            writer.prepare()
 
 
 def report_text(report: dict) -> str:

@@ -238,6 +238,57 @@ def test_a_full_disk_at_the_report_replaces_no_old_output(files, monkeypatch, ca
     assert read_tags(out)[0] == [["Paris", "B-LOC"], ["besuchte", "O"], ["Angela", "B-PER"], ["Merkel", "I-PER"]]
 
 
+def _full_disk_at(monkeypatch, prefix):
+    """``os.fsync`` of a temporary file whose name starts with ``prefix`` fails as on a full disk: a write error
+    names no file (``err.filename`` is ``None``), as the kernel's does."""
+    import errno
+    import os
+
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").rsplit("/", 1)[1].startswith(prefix):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_a_full_disk_at_an_output_names_that_output(files, monkeypatch, capsys):
+    """Found in review: a full disk (or quota) while --out, --save-alignments or --report was written gave only
+    ``[Errno 28] No space left on device`` with no file named, so with outputs and cache on different disks the
+    user could not tell which one was full."""
+    out, saved = files / "out.conll", files / "saved.txt"
+    for prefix, where in ((".out.conll.", out), (".saved.txt.", saved)):
+        monkeypatch.undo()
+        _full_disk_at(monkeypatch, prefix)
+        code = main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out",
+                     str(out), "--alignments", str(files / "links.txt"), "--save-alignments", str(saved), "--quiet"])  # fmt: skip
+        assert code == 2
+        assert capsys.readouterr().err == (f"silver-ner: error: [Errno 28] No space left on device: '{where}' (free "
+                                           "some space, or write there elsewhere: TMPDIR for scratch files)\n")
+        assert sorted(p.name for p in files.iterdir()) == ["links.txt", "src.conll", "tgt.conll"]
+
+
+def test_a_full_disk_in_the_cache_points_at_the_cache(files, monkeypatch, capsys):
+    """Found in review: the alignment cache's entry written to a full disk failed with the bare errno line and the
+    hint for outputs (TMPDIR), not the cache's (SILVER_NER_CACHE, --no-cache): the error named no file, so the hint
+    could not tell it was the cache's."""
+    cache = files / "cache"
+    monkeypatch.setenv("SILVER_NER_CACHE", str(cache))
+    _full_disk_at(monkeypatch, ".")
+    out = files / "out.conll"
+    code = main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--out",
+                 str(out), "--aligner", "fastalign.v1", "--quiet"])  # fmt: skip
+    assert code == 2
+    (lock,) = (cache / "alignments").rglob("*.lock")
+    entry = lock.with_suffix(".json")
+    assert capsys.readouterr().err == (f"silver-ner: error: [Errno 28] No space left on device: '{entry}' (in the "
+                                       f"silver-ner cache {cache}: point SILVER_NER_CACHE at a writable folder with "
+                                       "free space; project and demo also take --no-cache)\n")
+    assert not out.exists() and not entry.exists()
+
+
 @pytest.mark.parametrize("langs", ["", " , "])
 def test_demo_with_no_language_is_a_usage_error(langs, capsys):
     """``demo --langs ''`` printed an empty table and exited 0. Found in review."""

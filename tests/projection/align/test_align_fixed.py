@@ -29,3 +29,21 @@ def test_a_count_or_bound_mismatch_names_the_origin() -> None:
         aligner.align([["a"], ["b"]], [["x"], ["y"]])
     with pytest.raises(ValueError, match="al.txt:1"):
         aligner.align([["a"]], [["x", "y"]])
+
+
+def test_an_unreadable_alignments_file_is_named_as_when_its_links_are_read(tmp_path, monkeypatch) -> None:
+    """Found in review: ``project --alignments FILE`` signs the file before reading it, and an unreadable file gave
+    ``silver-ner: error: [Errno 13] Permission denied: 'FILE'`` (a bare ``OSError``) where every other input says
+    ``FILE: cannot read (permission denied)``. Root reads any file, so the permission check is made to fail."""
+    import os
+
+    from projection.io.pharaoh import PharaohError
+
+    path = tmp_path / "a.txt"
+    path.write_text("0-0\n", encoding="utf-8")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(path) else real(p, mode, **kw))
+    with pytest.raises(PharaohError) as info:
+        file_digest(path)
+    assert str(info.value) == f"{path}: cannot read (permission denied)"
+

@@ -172,6 +172,21 @@ def test_write_conll_round_trip(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.conll"]  # no temp file left behind
 
 
+def test_a_token_that_reading_accepts_is_written_and_reads_back(tmp_path):
+    """Found in review: a target token with a form feed or vertical tab inside (scraped text) was read, aligned and
+    projected, and then refused by the writer ("cannot be written to CoNLL: it holds ... control whitespace") after
+    all the work, though it reads back identically: lines end at \\n only, columns lose only edge whitespace."""
+    rows = [(("Wi\x0cen", "a\x0bb", "Ber\u2028lin", "Pa\x85ris"), ("B-LOC", "O", "B-LOC", "B-LOC"))]
+    path = tmp_path / "out.conll"
+    source = tmp_path / "in.conll"
+    source.write_text("Wi\x0cen\tB-LOC\na\x0bb\tO\nBer\u2028lin\tB-LOC\nPa\x85ris\tB-LOC\n", encoding="utf-8")
+    assert as_rows(read_conll(source)) == rows
+    write_conll(path, rows)
+    assert as_rows(read_conll(path)) == rows
+    write_conll(path, [(rows[0][0], None)])
+    assert [s.tokens for s in read_sentences(path, format="conll").sentences] == [rows[0][0]]
+
+
 def test_write_conll_length_mismatch_keeps_old_file(tmp_path):
     path = tmp_path / "out.conll"
     path.write_text("old\tO\n", encoding="utf-8")
