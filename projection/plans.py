@@ -39,6 +39,25 @@ class Plan:
     stages: tuple[Stage, ...]
 
 
+def _config(config, mode: str, lang: str | None = None) -> ProjectionConfig:
+    """``config``, or the default of ``mode`` for ``None``; anything else is refused by name (found in review: a dict
+    or a str failed later with an ``AttributeError``)."""
+    if config is None:
+        return default_config(mode, lang)
+    if not isinstance(config, ProjectionConfig):
+        raise TypeError(f"config must be a ProjectionConfig (ProjectionConfig(...) or default_config({mode!r}, ...)), "
+                        f"got a {type(config).__name__}")  # fmt: skip
+    return config
+
+
+def _models(models) -> ModelSettings:
+    if models is None:
+        return ModelSettings()
+    if not isinstance(models, ModelSettings):
+        raise TypeError(f"models must be a ModelSettings, got a {type(models).__name__}")
+    return models
+
+
 def _root(cache_dir: str | os.PathLike | None) -> Path:
     return Path(cache_dir) if cache_dir is not None else cache_root()
 
@@ -122,7 +141,11 @@ def parallel_plan(
 ) -> Plan:
     """Project gold source labels onto targets; ``alignments`` given: used as they are (the signature names
     their content hash), else the configured aligner aligns (and caches) the corpus."""
-    config = config if config is not None else default_config("parallel")
+    config = _config(config, "parallel")
+    if target_spans is not None and hasattr(target_spans, "__len__") and not isinstance(target_spans, str):
+        # read once: the signature hashes them and the pairs hold them, and an iterator read twice (found in review)
+        # gave the pairs its spans and the signature the hash of none (other spans, one signature)
+        target_spans = [tuple(map(tuple, spans)) for spans in target_spans]
     _check_target_spans(config, target_spans is not None)
     if alignments is not None and extra:
         raise ValueError("extra trains the aligner, which does not run with given alignments; leave one out")
@@ -163,7 +186,7 @@ def file_plan(
     from projection.align.fixed import file_digest
     from projection.stages.read import FilePairsSource
 
-    config = config if config is not None else default_config("parallel")
+    config = _config(config, "parallel")
     _check_target_spans(config, False)
     fields = [mode_field("parallel")]
     stages: list[Stage] = []
@@ -252,8 +275,8 @@ def translate_test_plan(
     from projection.neural.text import english_words
     from projection.stages.neural import TagStage, TranslateStage
 
-    config = config if config is not None else default_config("translate-test", lang)
-    models = models if models is not None else ModelSettings()
+    config = _config(config, "translate-test", lang)
+    models = _models(models)
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     fields = [mode_field("translate-test")]
     if data is not None:
@@ -289,8 +312,8 @@ def translate_train_plan(
     from projection.neural.text import split_words
     from projection.stages.neural import TranslateStage
 
-    config = config if config is not None else default_config("translate-train", lang)
-    models = models if models is not None else ModelSettings()
+    config = _config(config, "translate-train", lang)
+    models = _models(models)
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     if models.drop_misc == "before":
         from projection.tags import LabelMap

@@ -64,6 +64,16 @@ def parallel_pairs(
     target_spans: Sequence[Sequence[tuple[int, int]]] | None = None,
 ) -> list[Pair]:
     """Labelled sources and target sentences (or token lists) of the same length, optionally aligned."""
+    # found in review: one Sentence as the sources (or a str as the targets) was read as a sequence of tokens
+    # (characters) and refused as "5 source sentences but 1 target sentences"; a generator failed with "has no len()"
+    for name, value, what in (("sources", sources, "Sentence"), ("targets", targets, "Sentence or token tuple"),
+                              ("alignments", alignments, "Alignment"), ("target_spans", target_spans, "span list")):
+        if value is None and name in ("alignments", "target_spans"):
+            continue
+        if isinstance(value, (str, Sentence)) or not hasattr(value, "__len__") or not hasattr(value, "__getitem__"):
+            raise TypeError(f"{name} must be a sequence (a list) with one {what} per sentence pair, got a "
+                            f"{type(value).__name__}" + ("; wrap it in list(...)" if hasattr(value, "__iter__")
+                                                          and not isinstance(value, (str, Sentence)) else ""))
     if len(sources) != len(targets):
         raise ValueError(f"{len(sources)} source sentences but {len(targets)} target sentences")
     if alignments is not None and len(alignments) != len(sources):
@@ -74,6 +84,11 @@ def parallel_pairs(
         if not isinstance(a, Alignment):
             raise TypeError(f"alignment {k} is a {type(a).__name__}, not an Alignment (build it with Alignment.of)")
         if a != Alignment.of(a.pairs, a.possible):
+            if not (isinstance(a.pairs, tuple) and isinstance(a.possible, tuple)
+                    and all(type(link) is tuple for link in a.pairs + a.possible)):  # fmt: skip
+                # found in review: sorted, unique links given as lists were refused as "not sorted, unique"
+                raise TypeError(f"alignment {k} holds its links in lists: an Alignment holds tuples of (i, j) "
+                                "tuples; build it with Alignment.of(sure, possible)")  # fmt: skip
             raise ValueError(f"alignment {k} has links that are not sorted, unique and (possible ones) not also sure: "
                              f"{a.to_pharaoh()!r}; build it with Alignment.of(sure, possible)")  # fmt: skip
     out = []

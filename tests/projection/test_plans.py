@@ -16,3 +16,85 @@ def test_a_translations_file_with_a_byte_order_mark_reads_as_without_one(tmp_pat
     lines, part = _translations(ModelSettings(translations_file=str(marked)), 2)
     assert lines == ["Angela Merkel visited Paris .", "EU rejects German call"]
     assert (lines, part) == _translations(ModelSettings(translations_file=str(plain)), 2)
+
+
+# -- found in review (the public Python API) ---------------------------------------------------------------------
+
+import hashlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+from projection import Alignment, ProjectionConfig, Sentence, project_corpus  # noqa: E402
+from projection.io.conll import read_conll  # noqa: E402
+from projection.plans import parallel_plan  # noqa: E402
+
+_SRC = Sentence(("Angela", "Merkel", "visited", "New", "York"), ("B-PER", "I-PER", "O", "B-LOC", "I-LOC"))
+_TGT = ("Angela", "Merkel", "besuchte", "New", "York")
+_LINKS = [Alignment.of([(i, i) for i in range(5)])]
+
+
+def _spans_sha(text: str) -> str:
+    """``content_hash`` of one chunk, written out: sha256 over its 8-byte little-endian length and its bytes."""
+    data = text.encode()
+    return hashlib.sha256(len(data).to_bytes(8, "little") + data).hexdigest()[:10]
+
+
+def test_target_spans_given_as_iterators_are_signed_by_their_content():
+    """Found in review: the pairs read each sentence's spans first, so an iterator reached the signature empty:
+    the spans (0, 1) and (0, 2)/(3, 5) signed alike, as the hash of no spans."""
+    config = ProjectionConfig(matcher="exact", candidates="ner.v1")
+    for spans, text in (([(0, 2), (3, 5)], "0-2 3-5"), ([(0, 1)], "0-1")):
+        as_list = project_corpus([_SRC], [_TGT], config, alignments=_LINKS, target_spans=[spans], progress=False)
+        as_iter = project_corpus([_SRC], [_TGT], config, alignments=_LINKS, target_spans=[iter(spans)],
+                                 progress=False)  # fmt: skip
+        assert as_iter.signature == as_list.signature
+        assert as_iter.signature["spans"].get("sha") == _spans_sha(text)
+        assert as_iter.tags == as_list.tags
+
+
+def test_a_corpus_read_from_conll_projects_as_its_sentences(tmp_path):
+    """Found in review: ``Corpus`` had a length but no iteration, so ``project_corpus(read_conll(a), read_conll(b))``
+    passed the length check and failed with "'Corpus' object is not iterable"."""
+    src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
+    src.write_text("".join(f"{w}\t{t}\n" for w, t in zip(_SRC.tokens, _SRC.tags)) + "\n", encoding="utf-8")
+    tgt.write_text("".join(f"{w}\tO\n" for w in _TGT) + "\n", encoding="utf-8")
+    run = project_corpus(read_conll(src), read_conll(tgt), ProjectionConfig(matcher="exact"), alignments=_LINKS,
+                         progress=False)  # fmt: skip
+    assert run.tags == (("B-PER", "I-PER", "O", "B-LOC", "I-LOC"),)
+    corpus = read_conll(src)
+    assert list(corpus) == [corpus[0]] == list(corpus.sentences)
+
+
+@pytest.mark.parametrize(
+    ("sources", "targets", "words"),
+    [
+        (_SRC, [_TGT], "sources must be a sequence (a list) with one Sentence per sentence pair, got a Sentence"),
+        ([_SRC], "Angela Merkel", "targets must be a sequence (a list) with one Sentence or token tuple per sentence "
+                                  "pair, got a str"),  # fmt: skip
+        ((s for s in [_SRC]), [_TGT], "got a generator; wrap it in list(...)"),
+    ],
+)
+def test_a_single_sentence_or_a_generator_is_refused_by_name(sources, targets, words):
+    """Found in review: one Sentence was counted as 5 sentences (its tokens) and a str target as its characters
+    ("5 source sentences but 1 target sentences"); a generator failed with "has no len()"."""
+    with pytest.raises(TypeError) as err:
+        project_corpus(sources, targets, ProjectionConfig(matcher="exact"), alignments=_LINKS, progress=False)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("config", [{"matcher": "exact"}, "exact"])
+def test_a_config_that_is_not_a_projection_config_is_refused_by_name(config):
+    """Found in review: a dict or a str failed with "'dict' object has no attribute 'candidates'"."""
+    with pytest.raises(TypeError, match=f"config must be a ProjectionConfig .* got a {type(config).__name__}$"):
+        parallel_plan([_SRC], [_TGT], config, alignments=_LINKS)
+
+
+def test_links_held_in_lists_are_not_called_unsorted():
+    """Found in review: ``Alignment([(0, 0), (1, 1)])`` (sorted, unique, in a list) was refused as links "not sorted,
+    unique"; the error now says what is wrong."""
+    listed = Alignment([(i, i) for i in range(5)])
+    with pytest.raises(TypeError, match="alignment 0 holds its links in lists.*Alignment.of"):
+        parallel_plan([_SRC], [_TGT], ProjectionConfig(matcher="exact"), alignments=[listed])
+    unsorted = Alignment(((1, 1), (0, 0)))
+    with pytest.raises(ValueError, match="not sorted, unique"):
+        parallel_plan([_SRC], [_TGT], ProjectionConfig(matcher="exact"), alignments=[unsorted])
