@@ -22,7 +22,7 @@ _MAX_CACHED = 4096  # distinct tags kept; a file with more (never seen in practi
 
 def _split(tag: str, where: str) -> tuple[str, str]:
     if not isinstance(tag, str):  # e.g. a label id of a datasets column (an int) instead of its name
-        hint = ": map label ids to their names" if hasattr(tag, "__index__") else ""
+        hint = ": map label ids to their names" if hasattr(tag, "__index__") and not hasattr(tag, "__len__") else ""
         raise ValueError(f"{where}: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r} (a "
                          f"{type(tag).__name__}, not a str{hint})")
     if tag == "O":
@@ -75,6 +75,8 @@ def first_ill_formed(tags: Sequence[str], *, kept: bool = False) -> int:
 
 def check_tag(tag: str, *, where: str = "<tag>") -> None:
     """Raise ``ValueError`` naming ``where`` unless ``tag`` is a syntactically valid IOB2 tag."""
+    if not isinstance(tag, str):  # before a look-up: a list or an array tag is unhashable (a bare TypeError)
+        _split(tag, where)
     if tag not in _PARTS:
         tag_parts(tag, where=where)
 
@@ -83,9 +85,15 @@ def check_tags(tags: Sequence[str], where: Callable[[int], str]) -> None:
     """``check_tag`` of every tag, the place of tag ``k`` named by ``where(k)``, made only for a tag not seen valid
     before (one string per tag cost more than the check)."""
     parts = _PARTS
+    try:
+        for k, tag in enumerate(tags):
+            if tag not in parts:
+                tag_parts(tag, where=where(k))
+        return
+    except TypeError:  # an unhashable tag (a list, an array) cannot be looked up: found below, by its place
+        pass
     for k, tag in enumerate(tags):
-        if tag not in parts:
-            tag_parts(tag, where=where(k))
+        check_tag(tag, where=where(k))
 
 
 def repair_iob2(tags: Sequence[str], *, where: str = "<tags>") -> tuple[list[str], int]:

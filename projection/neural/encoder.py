@@ -147,7 +147,10 @@ def input_positions(model) -> int:
     RoBERTa family's offset (XLM-R counts positions from ``padding_idx + 1``: 514 embeddings hold 512 tokens;
     a longer input failed with an index error in the embeddings instead of being truncated)."""
     positions = int(getattr(model.config, "max_position_embeddings", 512))
-    padding_idx = getattr(getattr(model, "embeddings", None), "padding_idx", None)
+    # the offset is the position table's own padding row, not the embeddings module's: XLM's and FlauBERT's
+    # ``model.embeddings`` is their word table (padding_idx 2) and their positions start at 0
+    table = getattr(getattr(model, "embeddings", None), "position_embeddings", None)
+    padding_idx = getattr(table, "padding_idx", None)
     return positions - (padding_idx + 1) if isinstance(padding_idx, int) else positions
 
 

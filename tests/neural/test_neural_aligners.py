@@ -156,6 +156,35 @@ def test_an_xlmr_encoder_truncates_at_its_positions_less_the_padding_offset(tiny
 
 
 @pytest.mark.neural
+@pytest.mark.parametrize("family, tokens", [("bert", 20), ("roberta", 18), ("xlm", 20), ("flaubert", 20)])
+def test_the_input_limit_is_the_positions_less_only_the_position_tables_padding_offset(family, tokens):
+    """20 position embeddings: BERT counts positions from 0 (20 tokens), RoBERTa from padding_idx + 1 = 2 (18).
+    XLM and FlauBERT count from 0 too, but their ``model.embeddings`` is the word table, whose padding_idx (2) was
+    taken for a position offset: they were cut at 17 tokens. Found in review."""
+    import torch
+    import transformers
+
+    from projection.neural.encoder import input_positions
+
+    torch.manual_seed(0)
+    layers = dict(vocab_size=50, num_hidden_layers=1, num_attention_heads=2, max_position_embeddings=20)
+    if family in ("xlm", "flaubert"):
+        config = {"xlm": transformers.XLMConfig, "flaubert": transformers.FlaubertConfig}[family](
+            vocab_size=50, emb_dim=16, n_layers=1, n_heads=2, max_position_embeddings=20)
+        model = {"xlm": transformers.XLMModel, "flaubert": transformers.FlaubertModel}[family](config)
+    elif family == "bert":
+        model = transformers.BertModel(transformers.BertConfig(hidden_size=16, intermediate_size=32, **layers))
+    else:
+        model = transformers.RobertaModel(transformers.RobertaConfig(hidden_size=16, intermediate_size=32,
+                                                                     pad_token_id=1, **layers))
+    assert input_positions(model) == tokens
+    with torch.inference_mode():  # the model takes that many tokens, and fails on one more
+        model.eval()(input_ids=torch.full((1, tokens), 5))
+        with pytest.raises((IndexError, RuntimeError)):  # out of the table, or past a buffer of positions
+            model(input_ids=torch.full((1, tokens + 1), 5))
+
+
+@pytest.mark.neural
 def test_literal_sep_is_masked_by_awesome_and_kept_by_simalign(tiny_models):
     """awesome-align leaves every [CLS]/[SEP]/[PAD] id out of its softmaxes, a literal one in the text too;
     SimAlign keeps it. On a sentence aligned with itself SimAlign's argmax links the diagonal (identical

@@ -211,3 +211,23 @@ def test_project_corpus_takes_source_tags_of_any_sequence_as_before_the_tag_chec
     run = project_corpus([Sentence(("Angela", "Merkel"), tags)], [("Angela", "Merkel")], default_config("parallel"),
                          alignments=[Alignment.of([(0, 0), (1, 1)])], progress=False)  # fmt: skip
     assert run.tags == ((("O", "O") if kind == "None" else ("B-PER", "I-PER")),)
+
+
+@pytest.mark.parametrize("bad, shown", [(["O"], "['O'] (a list, not a str)"),
+                                        ("array", "array(['O', 'O'], dtype='<U1') (a ndarray, not a str)")])
+def test_project_corpus_names_the_place_of_an_unhashable_source_tag(bad, shown):
+    """Found in review: a tag that is a list or an array (tags one level too deep, e.g. a batch's column) failed
+    with a bare ``TypeError: unhashable type: 'list'`` naming no sentence, as the tag check looked it up first;
+    an array tag was also told to "map label ids to their names"."""
+    import numpy as np
+
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    tag = np.array(["O", "O"]) if bad == "array" else bad
+    good = Sentence(("Angela", "Merkel"), ("B-PER", "I-PER"))
+    with pytest.raises(ValueError) as info:
+        project_corpus([good, Sentence(("a", "b"), ["B-PER", tag])], [("x", "y")] * 2, default_config("parallel"),
+                       alignments=[Alignment.of([(0, 0), (1, 1)])] * 2, progress=False)  # fmt: skip
+    assert str(info.value) == ("source sentence 1 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got "
+                               f"{shown}")
