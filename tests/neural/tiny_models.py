@@ -128,13 +128,20 @@ def build_ner(path: Path, *, favour: str | None = None) -> Path:
     return path
 
 
-def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS, positions: int = 128) -> Path:
+def build_encoder(path: Path, *, layers: int = 2, corpus=CORPUS, positions: int = 128,
+                  vocab: Path | None = None) -> Path:
     """BERT tokenizer (WordPiece, cased, trained on ``corpus``) + BertModel, hidden 16, ``layers`` layers,
-    ``positions`` position embeddings."""
+    ``positions`` position embeddings. ``vocab``: a WordPiece vocabulary file (a token a line, its id its line) used
+    instead of training: training is not deterministic (ties in frequency are cut in another order in every process),
+    and the model's weights, seeded, then meet other ids."""
     import torch
-    from transformers import BertConfig, BertModel
+    from transformers import BertConfig, BertModel, BertTokenizer
 
-    tok = bert_tokenizer(corpus)
+    if vocab is not None:
+        ids = {token: k for k, token in enumerate(vocab.read_text(encoding="utf-8").splitlines())}
+        tok = BertTokenizer(vocab=ids, do_lower_case=False, model_max_length=512)
+    else:
+        tok = bert_tokenizer(corpus)
     config = BertConfig(
         vocab_size=len(tok), hidden_size=16, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=32,
         max_position_embeddings=positions,
