@@ -6,9 +6,9 @@
   signal with the default action, so the exit status stays "killed by SIGTERM" (-15 / 143).
 * SIGKILL cannot be seen by anyone, so the first ``process_dir()`` of a later process sweeps the directories
   of processes that no longer exist (``sweep_stale``; same user only; the PID is in the directory name). Only
-  directories that ``process_dir()`` made are swept, and only from the same PID namespace (a marker file inside
-  says so): a user's own ``silver-ner-2024-results``, or a live run's directory in another container sharing
-  the temporary folder, is left alone.
+  directories that ``process_dir()`` made are swept, and only from the same PID namespace on the same machine (a
+  marker file inside says so): a user's own ``silver-ner-2024-results``, or a live run's directory in another
+  container or on another machine sharing the temporary folder, is left alone.
 * ``start_child(args)``: ``subprocess.Popen`` for helper binaries (eflomal). On Linux the child gets a
   parent-death signal (``PR_SET_PDEATHSIG`` = SIGKILL), so it dies with the process even after a SIGKILL.
   Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
@@ -51,6 +51,19 @@ _handled: set[int] = set()
 _files: set[str] = set()  # temporary files of atomic writes in progress (removed on SIGTERM/SIGHUP)
 
 
+class ChildDied(RuntimeError):
+    """A child process (eflomal) was killed by a signal before it finished: the kernel's out-of-memory killer,
+    a user. Not the input's fault: the CLI says so in one line (exit 1), as for a pool's worker."""
+
+
+def signal_name(signum: int) -> str:
+    """``SIGKILL`` for 9 (``signal 99`` for a number Python does not name)."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 def process_dir() -> Path:
     """This process's scratch directory (created, after a sweep of stale ones, on first call)."""
     global _dir, _owner
@@ -58,7 +71,7 @@ def process_dir() -> Path:
         if _dir is None or _owner != os.getpid():
             sweep_stale()
             _dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
-            (_dir / MARKER).write_text(_pid_namespace(), encoding="utf-8")
+            (_dir / MARKER).write_text(_marker_text(), encoding="utf-8")
             _owner = os.getpid()
         _install_handlers()
         return _dir
@@ -111,13 +124,26 @@ def _pid_namespace() -> str:
         return ""
 
 
+def _marker_text() -> str:
+    """What ``process_dir()`` writes into its marker: this PID namespace and this machine (its boot). A ``TMPDIR`` on
+    a disk that several machines share holds the directories of all of them, and the initial PID namespace has one
+    number on every Linux machine: a live run's PID on one machine does not exist on another, whose sweep removed
+    the live run's files (the same as ``projection.cache`` names its temporary files by machine for)."""
+    from projection import cache
+
+    machine = cache._machine_digits()
+    return f"{_pid_namespace()}\nmachine:{machine}" if machine else _pid_namespace()
+
+
 def _made_here(path: str) -> bool:
-    """Whether ``process_dir()`` made the directory ``path`` in this PID namespace (its marker says so)."""
+    """Whether ``process_dir()`` made the directory ``path`` in this PID namespace on this machine (its marker says
+    so; a marker of 0.4.2-0.6.2, which names the namespace only, counts as this machine's)."""
     try:
         with open(os.path.join(path, MARKER), encoding="utf-8") as fh:
-            return fh.read() == _pid_namespace()
+            text = fh.read()
     except (OSError, ValueError):
         return False
+    return text in (_marker_text(), _pid_namespace())
 
 
 def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:

@@ -253,3 +253,28 @@ def test_deferred_signals_let_a_second_ctrl_c_through_at_once_and_deliver_every_
         assert seen == [signal.SIGTERM]  # delivered, before the Ctrl-C
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def test_a_live_run_on_another_machine_sharing_tmpdir_is_not_swept(tmp_path: Path, monkeypatch) -> None:
+    # found in review: the marker named the PID namespace only, which is pid:[4026531836] on every Linux machine
+    # (outside containers): with a TMPDIR on a disk that two machines share, a run's first scratch directory on one
+    # machine swept the scratch of a live run on the other, whose PID does not exist here
+    script = """
+import os, sys
+from projection import cache, tmp
+cache._machine_digits = lambda: sys.argv[1]
+print(tmp.process_dir(), flush=True)
+os.kill(os.getpid(), 9)
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    made = {}
+    for machine in ("1111111111", "2222222222"):
+        out = subprocess.run([sys.executable, "-c", script, machine], env=env, capture_output=True, text=True)
+        assert out.returncode == -signal.SIGKILL
+        made[machine] = Path(out.stdout.strip())
+        assert made[machine].is_dir()
+    from projection import cache
+
+    monkeypatch.setattr(cache, "_machine_digits", lambda: "1111111111")  # this process runs on the first machine
+    assert tmp.sweep_stale(tmp_path) == [made["1111111111"]]
+    assert made["2222222222"].is_dir()

@@ -45,7 +45,7 @@ from projection.io.lines import iter_line_blocks
 from projection.io.pharaoh import parse_pharaoh
 from projection.scores import dice
 from projection.signature import number
-from projection.tmp import scratch, start_child, wait_child
+from projection.tmp import ChildDied, scratch, signal_name, start_child, wait_child
 from projection.types import Alignment
 
 logger = logging.getLogger(__name__)
@@ -354,6 +354,9 @@ class EflomalAligner(StatisticalAligner):
                 args += [flag, str(count)]
             with open(paths["log"], "wb") as log:
                 code = _run_with_steps(args, log, 2 * self.model, f"eflomal: {len(src_lines):,} pairs")
+            if code < 0:  # killed: its log ends mid-sentence and says nothing about why
+                raise ChildDied(f"the eflomal process was killed by {signal_name(-code)} before it finished (out of "
+                                f"memory?); run again, with more memory or fewer pairs ({len(src_lines):,} here)")
             if code != 0:
                 tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
                 raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")

@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from projection.executors.local import WorkerDied
+    from projection.tmp import ChildDied
 
     try:
         return int(args.run(args) or 0)
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             message += _os_hint(err)
         print(f"silver-ner: error: {message}", file=sys.stderr)
         return 2
-    except WorkerDied as err:  # not the input's fault: exit 1, but one line, not a traceback
+    except (WorkerDied, ChildDied) as err:  # not the input's fault: exit 1, but one line, not a traceback
         print(f"silver-ner: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -97,3 +97,36 @@ def test_ctrl_c_exits_130_within_a_second_with_nothing_in_the_cache(aligning) ->
     assert time.monotonic() - start < 1.0
     assert gone(child) and not scratch.exists()
     assert [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".lock"] == []  # the key's lock: no entry
+
+
+def test_eflomal_killed_by_a_signal_is_one_line_exit_1_not_a_traceback(tmp_path: Path) -> None:
+    # the kernel's out-of-memory killer ends the eflomal binary, not silver-ner: before, the run ended in a
+    # RuntimeError traceback that said "eflomal exited with status -9" and the log's last line
+    from projection.align.text import read_bitext
+
+    pairs = read_bitext(str(ROOT / "tests/data/align/hansards-enfr.txt"))
+    for name, side in (("src.conll", 0), ("tgt.conll", 1)):
+        (tmp_path / name).write_text("".join("".join(f"{w}\tO\n" for w in p[side]) + "\n" for p in pairs))
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT), "SILVER_NER_CACHE": str(tmp_path / "c")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "projection", "project", "--source", "src.conll", "--target", "tgt.conll",
+         "--out", "out.conll", "--quiet", "--jobs", "1", "--aligner-option", "rel_iterations=20",
+         "--aligner-option", "runs=1", "--aligner-option", "symmetrize=intersection"],
+        stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        children = wait_until(lambda: eflomal_children(proc.pid), 60)
+        assert len(children) == 1, "eflomal did not start within 60 s"
+        os.kill(children[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1
+    assert err.strip().splitlines() == [
+        f"silver-ner: error: the eflomal process was killed by SIGKILL before it finished (out of memory?); run "
+        f"again, with more memory or fewer pairs ({len(pairs):,} here)"
+    ]
+    assert not (tmp_path / "out.conll").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(tmp.PREFIX)] == []
