@@ -7,6 +7,8 @@ The names below are imported on first use (``projection.run`` …), so ``import 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 from projection.version import __version__ as __version__
 
@@ -56,3 +58,17 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _Package(types.ModuleType):
+    """Keeps an exported name that is also a submodule's (``evaluate``) the exported function: importing the
+    submodule ``projection.evaluate`` (``from projection import Scores`` does, as does ``projection.demo``) would
+    otherwise bind the module over it, and ``from projection import evaluate`` then gave the module."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}":
+            return  # the submodule stays in sys.modules (``from projection.evaluate import …`` still works)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
