@@ -97,6 +97,10 @@ def align_stage(
         if models.device:
             options.setdefault("device", models.device)
     elif extra:
+        from projection.align.text import check_batch
+
+        extra = list(extra)  # checked before tuple(): a sentence given as a string would become its characters
+        check_batch([s for s, _ in extra], [t for _, t in extra], what="extra corpus")
         options["extra"] = [(tuple(s), tuple(t)) for s, t in extra]
     aligner = get_aligner(config.aligner, **options)
     store = Store("alignments", _root(cache_dir)) if use_cache else None

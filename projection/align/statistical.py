@@ -236,9 +236,10 @@ class StatisticalAligner(Aligner):
         #: ``"start"``: stems are a word's first ``stem`` characters; ``"name"``: counted from where a name glued
         #: to a short prefix starts (``projection.align.text.name_start``: ``laseAmsterdam`` -> ``amst``)
         self.stem_from = check_stem_from(stem_from)
+        if extra is not None:  # checked before list(): a sentence given as a string would become its characters
+            extra = list(extra)
+            check_batch([s for s, _ in extra], [t for _, t in extra], what="extra corpus")
         self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
-        if self.extra is not None:
-            check_batch([s for s, _ in self.extra], [t for _, t in self.extra], what="extra corpus")
         self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
         from projection.align.cache import extra_marks
 

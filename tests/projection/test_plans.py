@@ -98,3 +98,14 @@ def test_links_held_in_lists_are_not_called_unsorted():
     unsorted = Alignment(((1, 1), (0, 0)))
     with pytest.raises(ValueError, match="not sorted, unique"):
         parallel_plan([_SRC], [_TGT], ProjectionConfig(matcher="exact"), alignments=[unsorted])
+
+
+def test_an_extra_corpus_of_strings_is_refused_by_project_corpus():
+    """Found in review: ``align_stage`` made each extra sentence a tuple first, so a sentence given as a string
+    ("the dog sleeps") became its characters and the aligner trained on letters without a word."""
+    src = [Sentence(("John", "went", "to", "Paris"), ("B-PER", "O", "O", "B-LOC"))]
+    tgt = [["John", "ging", "nach", "Paris"]]
+    config = ProjectionConfig(aligner="fastalign.v1")
+    with pytest.raises(TypeError, match="extra corpus: pair 0 is a string; pass token lists"):
+        project_corpus(src, tgt, config, extra=[("the dog sleeps", "der Hund schläft")], use_cache=False,
+                       progress=False)

@@ -148,3 +148,14 @@ def test_a_large_diagonal_tension_does_not_underflow_a_row() -> None:
     assert all(len(f) for f in fwd)
     tuned = FastAlignAligner(stem=None, diagonal_tension=1000.0, tune_diagonal=True).directional(src, tgt)
     assert [f for f, _ in tuned] == fwd
+
+
+def test_an_extra_corpus_of_strings_is_refused_not_split_into_characters() -> None:
+    """Found in review: ``list("the dog")`` made an extra sentence given as a string its characters before the
+    string check ran, so the aligner trained on letters (same digest as the character lists) without a word."""
+    for extra in ([("the dog", ["der", "Hund"])], [(["the", "dog"], "der Hund")]):
+        with pytest.raises(TypeError, match="extra corpus: pair 0 is a string; pass token lists"):
+            FastAlignAligner(extra=extra)
+    # token lists (and tuples) still train: the digest is that of the same tokens as lists
+    assert FastAlignAligner(extra=[(("the", "dog"), ("der", "Hund"))]).signature() == (
+        FastAlignAligner(extra=[(["the", "dog"], ["der", "Hund"])]).signature())
