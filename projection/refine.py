@@ -5,8 +5,9 @@ a prefix (Zulu/Xhosa noun-class and locative prefixes: ``laseAmsterdam`` "of Ams
 or to a suffix, so a word aligner that sees only the first characters of a word (``stem=4`` sees
 ``lase``) cannot link it and the entity lands on a neighbouring word. Here a target word is an
 *anchor* of a source entity when it contains one of the entity's capitalised words (at least
-``min_len`` characters, case-insensitive) starting at the target word's start, after a hyphen or
-apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchors form a group. Then:
+``min_len`` characters, case-insensitive, compared in NFC with a Turkish ``İ`` as ``I``: ``fold``) starting at
+the target word's start, after a hyphen or apostrophe, or at an upper-case letter (``lase|A|msterdam``).
+Consecutive anchors form a group. Then:
 
 - a projected span that overlaps one of its entity's groups, or whose entity has no anchor, stays;
 - an entity whose span misses all of its groups (or that got no span) takes the free group nearest
@@ -20,6 +21,7 @@ apostrophe, or at an upper-case letter (``lase|A|msterdam``). Consecutive anchor
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -51,39 +53,32 @@ FUNCTION_WORDS = frozenset(
 def name_keys(words: Sequence[str], min_len: int = 3) -> tuple[str, ...]:
     """The lower-cased words of an entity that can anchor it: capitalised, at least ``min_len`` long and not an
     English function word (``FUNCTION_WORDS``)."""
-    keys = (w.lower() for w in words if len(w) >= min_len and w[:1].isupper())
+    keys = (fold(w) for w in words if len(w) >= min_len and w[:1].isupper())
     return tuple(k for k in keys if k not in FUNCTION_WORDS)
+
+
+def fold(text: str) -> str:
+    """``text`` as names are compared: in NFC (a word written decomposed, ``e`` + U+0301, is the same word composed)
+    and lower-cased, a Turkish dotted ``İ`` as ``i`` (``İstanbul`` holds the English ``Istanbul``; ``lower()``
+    makes it ``i`` + U+0307). The folded text has one character for each character of the NFC text."""
+    text = unicodedata.normalize("NFC", text)
+    return (text.replace("İ", "I") if "İ" in text else text).lower()
+
+
+def _fold_key(key: str) -> str:
+    """A key as ``fold`` writes it, also when it was lower-cased by ``str.lower`` (``i`` + U+0307 for ``İ``)."""
+    return fold(key).replace("i\u0307", "i")
 
 
 def contains_name(token: str, key: str) -> bool:
     """``key`` (lower-cased) occurs in ``token`` at a word-like start: position 0, after a hyphen or
-    apostrophe, or at an upper-case letter."""
-    low = token.lower()
-    if len(low) != len(token):  # lower() lengthened a character (``İ``): test positions of the original word
-        return _contains_name_mapped(token, key)
+    apostrophe, or at an upper-case letter. Both are compared as ``fold`` writes them (NFC, ``İ`` as ``i``)."""
+    key = _fold_key(key)
+    word = unicodedata.normalize("NFC", token)
+    low = fold(word)  # one character for each of ``word``'s: a match's offset is a position in ``word``
     p = low.find(key)
     while p >= 0:
-        if _word_start(token, p):
-            return True
-        p = low.find(key, p + 1)
-    return False
-
-
-def _contains_name_mapped(token: str, key: str) -> bool:
-    """``contains_name`` for a word whose lower-cased form is longer than the word (``laseİzmir`` lowers to
-    ``lasei̇zmir``): a match must start where one of the word's characters starts in the lower-cased form, and
-    that character of the word is tested as ``_word_start`` tests it. The word is lower-cased whole, as the
-    sentence is (a final ``Σ`` lowers to ``ς``); each character's length is that of its own lower case, which
-    context does not change."""
-    low = token.lower()
-    starts: dict[int, int] = {}  # offset in low -> index in token of the character lowered there
-    at = 0
-    for i, char in enumerate(token):
-        starts[at] = i
-        at += len(char.lower())
-    p = low.find(key)
-    while p >= 0:
-        if p in starts and _word_start(token, starts[p]):
+        if _word_start(word, p):
             return True
         p = low.find(key, p + 1)
     return False
@@ -98,13 +93,13 @@ def _word_start(token: str, p: int) -> bool:
 def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | None = None) -> list[tuple[int, int]]:
     """Maximal runs ``[start, end)`` of consecutive target words that contain one of ``keys``.
 
-    ``lowered`` is ``"\n".join(tokens).lower()`` when the caller has it (one per sentence): a key absent from
+    ``lowered`` is ``fold("\n".join(tokens))`` when the caller has it (one per sentence): a key absent from
     it is in no word, so most sentences are settled by one substring test per key."""
     if not keys:
         return []
     if lowered is None:
-        lowered = "\n".join(tokens).lower()
-    keys = [k for k in keys if k in lowered]
+        lowered = fold("\n".join(tokens))
+    keys = [k for k in map(_fold_key, keys) if k in lowered]
     if not keys:
         return []
     hits = _hits(keys, tokens, lowered)
@@ -119,11 +114,15 @@ def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | Non
 
 def _hits(keys: Sequence[str], tokens: Sequence[str], lowered: str) -> list[int]:
     """The words that contain one of ``keys`` (``contains_name``), found by searching ``lowered`` once per key
-    and placing each occurrence in its word. Lower-casing never shortens a string, so when ``lowered`` is as
-    long as the joined words every word kept its length and its offsets; otherwise (``İ`` lowers to two
-    characters), or when a word holds a line break, every word is tested on its own."""
+    and placing each occurrence in its word. ``fold`` keeps the length of NFC text, so when the words are in NFC
+    and ``lowered`` is as long as the joined words, every word kept its length and its offsets; otherwise (a word
+    written decomposed), or when a word holds a line break, every word is tested on its own."""
     n = len(tokens)
-    if len(lowered) != sum(map(len, tokens)) + n - 1 or lowered.count("\n") != n - 1:
+    if (
+        len(lowered) != sum(map(len, tokens)) + n - 1
+        or lowered.count("\n") != n - 1
+        or not unicodedata.is_normalized("NFC", "\n".join(tokens))
+    ):
         return [j for j, t in enumerate(tokens) if any(contains_name(t, k) for k in keys)]
     hits: set[int] = set()
     for key in keys:
@@ -174,7 +173,7 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
     several = {m.entity for m in held}
     kept = [(m.start, m.end) for m in held]
     keys = [name_keys(src[e.start : e.end], min_len) for e in entities]
-    lowered = "\n".join(tokens).lower() if any(keys) else ""  # anchor_groups reads it only for some key
+    lowered = fold("\n".join(tokens)) if any(keys) else ""  # anchor_groups reads it only for some key
     groups = [anchor_groups(k, tokens, lowered) for k in keys]
     strong: dict[int, tuple[int, int]] = {}  # spans confirmed by an anchor
     weak: dict[int, tuple[int, int]] = {}  # spans of entities without any anchor

@@ -299,3 +299,41 @@ def test_bridge_links_widens_left_to_right_whatever_the_order_of_the_matches():
     backward = bridge_links(x, proj(["ORG", "ORG"], [(1, 4, 5, 1.0), (0, 0, 1, 1.0)], 2))
     assert [(m.entity, m.start, m.end) for m in forward.matches] == [(0, 0, 3), (1, 4, 5)]
     assert [(m.entity, m.start, m.end) for m in backward.matches] == [(1, 4, 5), (0, 0, 3)]
+
+
+@pytest.mark.parametrize(
+    "token, key, expected",
+    [
+        ("İstanbul'a", "istanbul", True),  # Turkish İ holds the English I (its lower() is i + U+0307)
+        ("laseİran", "iran", True),
+        ("İzmir", "i̇zmir", True),  # a key lower-cased by str.lower from İ
+        ("xİstanbul", "stanbul", False),  # inside the name
+        ("laseSe\u0301gou", "ségou", True),  # a decomposed word holds the composed name
+        ("Ségou", "se\u0301gou", True),  # and a composed word the decomposed key
+        ("lasese\u0301gou", "ségou", False),  # still not inside a lower-case word
+    ],
+)
+def test_contains_name_compares_in_nfc_and_reads_dotted_capital_i_as_i(token, key, expected):
+    """Found in review: names were compared by their code points, so a target written decomposed (NFD, as
+    MasakhaNER2's Yoruba train, which 0.6.2 aligns as composed) never held a name with a diacritic, and a Turkish
+    ``İstanbul`` never held the English ``Istanbul`` (``"İ".lower()`` is ``i`` + U+0307)."""
+    assert contains_name(token, key) is expected
+
+
+def test_anchor_moves_an_english_name_onto_its_turkish_word_with_dotted_capital_i():
+    # "Istanbul" (3) was projected onto "uçtu" (2); the name is the word "İstanbul'a" (1)
+    x = inp(["She", "flew", "to", "Istanbul", "."], ["O", "O", "O", "B-LOC", "O"],
+            ["Dün", "İstanbul'a", "uçtu", "."], [(0, 2), (1, 2), (3, 2), (4, 3)])  # fmt: skip
+    p = proj(["LOC"], [(0, 2, 3, 0.6)], 1)
+    assert anchor_names(x, p).spans == (Span(1, 2, "LOC"),)
+
+
+def test_anchor_finds_a_composed_name_in_a_decomposed_target():
+    # "Ségou" (3, composed) was projected onto "kɔnɔ" (3); the name sits glued in "laseSégou" (2), written decomposed
+    x = inp(["He", "went", "to", "Ségou", "."], ["O", "O", "O", "B-LOC", "O"],
+            ["A", "taara", "laseSe\u0301gou", "kɔnɔ", "."], [(0, 0), (1, 1), (3, 3), (4, 4)])  # fmt: skip
+    p = proj(["LOC"], [(0, 3, 4, 0.6)], 1)
+    assert anchor_names(x, p).spans == (Span(2, 3, "LOC"),)
+    composed = inp(["He", "went", "to", "Ségou", "."], ["O", "O", "O", "B-LOC", "O"],
+                   ["A", "taara", "laseSégou", "kɔnɔ", "."], [(0, 0), (1, 1), (3, 3), (4, 4)])  # fmt: skip
+    assert anchor_names(x, p) == anchor_names(composed, p)
