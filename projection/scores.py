@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -57,20 +58,27 @@ def _link_counts(js: Sequence[int], n_tgt: int) -> list[int]:
 
 
 @lru_cache(maxsize=1 << 16)
+def _folded(token: str) -> str:
+    """``token`` as trigrams read it: in NFC, lowercased (found in review: a word written decomposed, ``e`` + U+0301
+    as in MasakhaNER2's Yoruba, shared few trigrams with the same word composed)."""
+    return unicodedata.normalize("NFC", token).lower()
+
+
+@lru_cache(maxsize=1 << 16)
 def _token_trigrams(token: str) -> frozenset[str]:
-    """Trigrams of `` token `` (lowercased, one space of padding on each side)."""
-    padded = f" {token.lower()} "
+    """Trigrams of `` token `` (in NFC, lowercased, one space of padding on each side)."""
+    padded = f" {_folded(token)} "
     return frozenset(padded[k : k + 3] for k in range(len(padded) - 2))
 
 
 def text_trigrams(tokens: Sequence[str]) -> frozenset[str]:
-    """Trigrams of ``" " + " ".join(tokens).lower() + " "``: the union of every token's padded trigrams
-    and of the trigrams that straddle a word boundary (last char, space, next word's first char)."""
+    """Trigrams of ``" " + " ".join(tokens).lower() + " "`` (each token in NFC): the union of every token's padded
+    trigrams and of the trigrams that straddle a word boundary (last char, space, next word's first char)."""
     out: set[str] = set()
     for k, tok in enumerate(tokens):
         out |= _token_trigrams(tok)
         if k:
-            out.add(f"{tokens[k - 1].lower()[-1:]} {tok.lower()[:1]}")
+            out.add(f"{_folded(tokens[k - 1])[-1:]} {_folded(tok)[:1]}")
     return frozenset(out)
 
 
@@ -79,7 +87,7 @@ def dice(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
 
 
 def char_similarity(a: str, b: str) -> float:
-    """Dice coefficient of the character trigram sets of two space-tokenised strings (lowercased,
+    """Dice coefficient of the character trigram sets of two space-tokenised strings (in NFC, lowercased,
     space-padded); 1.0 for equal strings that hold a word, 0.0 when either holds none (no trigram)."""
     return dice(text_trigrams(a.split()), text_trigrams(b.split()))
 
@@ -122,7 +130,7 @@ class TargetTrigrams:
         m = self._bnd.get(k)
         if m is None:
             prev, cur = self.tokens[k - 1], self.tokens[k]
-            m = self._bnd[k] = self.mask((f"{prev.lower()[-1:]} {cur.lower()[:1]}",))
+            m = self._bnd[k] = self.mask((f"{_folded(prev)[-1:]} {_folded(cur)[:1]}",))
         return m
 
 

@@ -337,3 +337,11 @@ def test_anchor_finds_a_composed_name_in_a_decomposed_target():
     composed = inp(["He", "went", "to", "Ségou", "."], ["O", "O", "O", "B-LOC", "O"],
                    ["A", "taara", "laseSégou", "kɔnɔ", "."], [(0, 0), (1, 1), (3, 3), (4, 4)])  # fmt: skip
     assert anchor_names(x, p) == anchor_names(composed, p)
+
+
+def test_trim_reads_a_decomposed_last_word_as_the_same_word_composed():
+    # found in review: "ré" written decomposed (e + U+0301) was unlike the English "Ré" by its code points, and cut
+    src, tags = ["Île", "Ré"], ["B-LOC", "I-LOC"]
+    p = proj(["LOC"], [(0, 0, 2, 1.0)], 1)
+    for tgt in (["Île", "ré", "."], ["I\u0302le", "re\u0301", "."]):
+        assert trim_edges(inp(src, tags, tgt), p) is p, tgt
