@@ -214,6 +214,17 @@ class Translator:
         # same sentence gives the same translation whatever --batch-size (or an out-of-memory halving) put next
         # to it (a run-on output was cut at a length set by its batch)
         caps = [min(limit, 2 * int(n) + 10) for n in enc["attention_mask"].sum(dim=1).tolist()]
+        beams = self.num_beams or getattr(model.generation_config, "num_beams", None) or 1
+        if beams > 1 and len(set(caps)) > 1:
+            # beam search ranks its hypotheses at the length limit, so a cut longer beam is not the beam that
+            # a search stopped at the sentence's own cap keeps (found in review: --num-beams 3 gave other bytes
+            # with --batch-size 1 and 7): the sentences of each cap are generated together, with that cap
+            out: list[str] = [""] * len(batch)
+            for cap in sorted(set(caps)):
+                rows_of = [k for k, c in enumerate(caps) if c == cap]
+                for k, text in zip(rows_of, self._generate([batch[k] for k in rows_of], forced, limit)):
+                    out[k] = text
+            return out
         kwargs = {"num_beams": self.num_beams} if self.num_beams else {}
         with torch.inference_mode():
             ids = model.generate(**enc, forced_bos_token_id=forced, max_new_tokens=max(caps), **kwargs)
