@@ -16,6 +16,7 @@ A config that fails is returned with its reason (``ExportResult.failed``); the o
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import math
 import os
@@ -361,6 +362,11 @@ def export(
     check_export_dir(export_dir)
     report = progress if callable(progress) else None
     root = silver_cache_dir or alignment_cache_dir or work_dir
+    if root is None:
+        from projection.cache import cache_root
+
+        if not cache_root().is_absolute():  # a relative SILVER_NER_CACHE (or XDG_CACHE_HOME): the caller's folder's
+            root = str(cache_root())  # too, not the worker's (Ray passes the variable on as it is)
     # resolved here, in the folder the user named them from: on Ray each config is built in a task whose worker runs
     # in its own folder (``/`` under ``ray start``), where a relative --data-dir was not found and a relative
     # --cache-dir / --silver-cache were written (and a rerun's checkpoints looked for) somewhere else
@@ -442,6 +448,28 @@ def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dic
     return read_card(text, str(readme))
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on the export folder itself, where the system allows one (not on every network disk):
+    the card's lock in the silver-ner cache is another file for a build given another cache (``--silver-cache``,
+    ``SILVER_NER_CACHE``), whose card merge then overwrote the other build's configs."""
+    import fcntl
+
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a disk that locks no folder: the cache's lock alone
+            pass
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard], *,
                lock_root: str | os.PathLike | None = None) -> None:
     """``out/README.md``: the card of ``cards`` merged into the one already there (if any). The read, merge and write
@@ -455,7 +483,7 @@ def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard], *,
 
     readme = out / "README.md"
     locks = (Path(lock_root) if lock_root else cache_root()) / "locks"
-    with file_lock(locks / f"card-{content_hash(str(out.resolve()))[:16]}.lock"):
+    with file_lock(locks / f"card-{content_hash(str(out.resolve()))[:16]}.lock"), _folder_lock(out):
         old, foreign_configs, foreign_infos, settings = _read_card(out)
         merged = merge_cards(old, cards)
         atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs,

@@ -136,18 +136,31 @@ def align_cached(
         return _checked(aligner.align(src, tgt), src, tgt, aligner.signature())
     signature = aligner.signature()
     key = cache_key(signature, src, tgt)
-    hit = cache.get(key)
-    if hit is None or len(hit) != len(src):
+    hit = _intact(cache.get(key), src, tgt, cache.path(key))
+    if hit is None:
         # the key is locked while it is aligned (as Store.get_or_compute does): a run started alongside waits and
         # then reads these links, instead of sampling its own and overwriting them (first writer wins)
         with file_lock(cache.path(key).with_suffix(".lock")):
-            hit = cache.get(key)
-            if hit is None or len(hit) != len(src):
+            hit = _intact(cache.get(key), src, tgt, cache.path(key))
+            if hit is None:
                 alignments = _checked(aligner.align(src, tgt), src, tgt, signature)
                 cache.put(key, alignments, signature=signature)
                 return alignments
     logger.info("alignment cache hit for %s (%d pairs)", signature, len(src))
     return _checked(hit, src, tgt, f"cached {signature}")
+
+
+def _intact(hit: list[Alignment] | None, src: Sequence[Tokens], tgt: Sequence[Tokens], path: Path) -> list[Alignment] | None:
+    """A cache entry's links, or ``None`` (aligned again, and the entry rewritten) for an entry that is damaged as an
+    unreadable one is: another number of pairs than the batch's, or a link outside its pair (which would otherwise
+    fail every later call with the same batch)."""
+    if hit is None:
+        return None
+    if len(hit) != len(src) or not all(a.fits(len(s), len(t)) for a, s, t in zip(hit, src, tgt)):
+        logger.warning("ignoring a damaged alignment cache entry %s (its links do not fit the batch); it will be "
+                       "rewritten", path)
+        return None
+    return hit
 
 
 def _checked(alignments: list[Alignment], src: Sequence[Tokens], tgt: Sequence[Tokens], who: str) -> list[Alignment]:

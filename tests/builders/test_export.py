@@ -83,3 +83,52 @@ def test_the_card_documents_every_form_of_link_the_alignment_column_holds(tmp_pa
     used = {re.fullmatch(r"\d+(\D)\d+", link).group(1) for link in links}
     assert used == {"-", "p"}  # sure and possible links (sym=soft)
     assert used <= documented
+
+
+def test_a_relative_silver_ner_cache_names_the_folder_of_the_caller_not_of_the_worker(tmp_path, monkeypatch):
+    """Found in review: with ``SILVER_NER_CACHE=c`` (relative) and no --silver-cache, a Ray worker (``ray start``:
+    in ``/``) wrote the alignments and chunk checkpoints into ``/c``, while the card's lock went to the caller's
+    ``c``: the variable reaches the workers as it is, and only --silver-cache was made absolute."""
+    here, worker = tmp_path / "here", tmp_path / "worker"
+    worker.mkdir()
+    shutil.copytree(DATA / "europarl-identical", here / "data")
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("SILVER_NER_CACHE", "c")
+    result = export(["europarl-ner.de"], "out", data_dir="data", cache_dir=str(tmp_path / "ds"),
+                    aligner="fastalign.v1", progress=False, executor=WorkerFolderExecutor(worker))  # fmt: skip
+    assert result.failed == ()
+    assert sorted(os.listdir(here / "c")) == ["alignments", "chunks", "locks"]
+    assert os.listdir(worker) == []
+
+
+def test_builds_given_different_silver_caches_do_not_drop_each_others_configs_from_the_card(tmp_path, monkeypatch):
+    """Found in review: the card's read-merge-write was locked only by a file in the silver-ner cache, so two builds
+    into one export folder with different caches (--silver-cache, SILVER_NER_CACHE) both merged into the same old
+    card and the last writer dropped the other's config (its Parquet files stayed, listed nowhere)."""
+    import threading
+    import time
+
+    import builders.export as export_module
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "README.md").write_text("---\n---\n", encoding="utf-8")
+
+    def read(folder):  # the card as a list of config names, one a line after the front matter
+        return [line for line in (folder / "README.md").read_text(encoding="utf-8").splitlines()[2:]], [], [], None
+
+    def merge(old, cards):  # slow: the other build reads the card meanwhile, unless the merge is locked
+        time.sleep(0.5)
+        return [*old, *cards]
+
+    monkeypatch.setattr(export_module, "_read_card", read)
+    monkeypatch.setattr(export_module, "merge_cards", merge)
+    monkeypatch.setattr(export_module, "render_card", lambda repo, merged, **kw: "---\n---\n" + "".join(
+        f"{name}\n" for name in merged))
+    threads = [threading.Thread(target=export_module.write_card, args=(out, "org/name", [name]),
+                                kwargs={"lock_root": tmp_path / cache}) for name, cache in (("a", "c1"), ("b", "c2"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(read(out)[0]) == ["a", "b"]

@@ -163,3 +163,21 @@ def test_an_extra_corpus_that_a_fix_changed_gives_another_signature_and_key():
         sig = FastAlignAligner(extra=extra).signature()
         assert sig.endswith(f",extra={content_hash(corpus_digest(extra), *marks)[:8]})")
         assert f"extra={corpus_digest(extra)})" not in sig
+
+
+def test_entry_with_links_outside_its_pairs_is_aligned_again(tmp_path: Path) -> None:
+    """An entry damaged so that a link lies outside its pair is treated as an unreadable one (aligned again and
+    rewritten), not a ValueError that names no file and fails every later call with the batch."""
+    import json
+
+    cache = AlignmentCache(tmp_path)
+    first = align_cached(CountingRandomAligner(), SRC, TGT, cache)  # [0-0], [1-0], []
+    path = cache.path(cache_key(CountingRandomAligner().signature(), SRC, TGT))
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    entry["links"][1] = "1-0 7-7"  # pair 1 has 2 source and 2 target tokens
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    again = CountingRandomAligner()
+    again._counter = itertools.count(5)  # its first call links word (5+k) mod len(s) of pair k to target word 0
+    assert align_cached(again, SRC, TGT, cache) == [Alignment.of([(2, 0)]), Alignment.of([(0, 0)]), Alignment()]
+    assert again.calls == 1 and first != [Alignment.of([(2, 0)]), Alignment.of([(0, 0)]), Alignment()]
+    assert json.loads(path.read_text(encoding="utf-8"))["links"] == ["2-0", "0-0", ""]
