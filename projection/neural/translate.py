@@ -93,8 +93,10 @@ class Translator:
     def cache_signature(self) -> str:
         """The translation cache's model key: ``signature()``, plus ``+dtype=bf16`` for a model that runs in bf16,
         whose translations can differ from fp32 ones (a CPU run took a GPU run's cached bf16 translations
-        before). fp32 keeps the key of earlier versions, so CPU caches stay valid."""
-        return self.signature() + ("+dtype=bf16" if self.precision() == "bf16" else "")
+        before). fp32 keeps the key of earlier versions, so CPU caches stay valid. A beam search (``num_beams`` > 1)
+        adds ``+caps/2``: before 0.6.3 its translations depended on the batch (``_generate``), and are not reused."""
+        beams = "+caps/2" if self.num_beams and self.num_beams > 1 else ""
+        return self.signature() + beams + ("+dtype=bf16" if self.precision() == "bf16" else "")
 
     def check_language(self, lang: str) -> None:
         """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""

@@ -141,3 +141,17 @@ def test_a_beam_search_translation_does_not_depend_on_its_batch(tiny_models):
     for size in (2, 5):
         together = Translator(str(tiny_models["mt"]), progress=False, batch_size=size, num_beams=3)
         assert together.translate(texts, "swa", "en") == alone
+
+
+@pytest.mark.neural
+def test_beam_search_translations_of_0_6_2_are_not_reused(tiny_models):
+    # 0.6.2 cached beam-search translations that depended on their batch under the same key: a beam search's key
+    # is marked, greedy decoding keeps its key (its translations were already batch-independent)
+    from projection.neural.translate import Translator
+
+    greedy = Translator(str(tiny_models["mt"]), progress=False, device="cpu")
+    beams = Translator(str(tiny_models["mt"]), progress=False, device="cpu", num_beams=3)
+    one = Translator(str(tiny_models["mt"]), progress=False, device="cpu", num_beams=1)
+    assert greedy.cache_signature() == greedy.signature()
+    assert one.cache_signature() == one.signature()
+    assert beams.cache_signature() == beams.signature() + "+caps/2"
