@@ -186,7 +186,7 @@ class Store:
         try:
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no entry (a cache folder that is a file: writing says so)
             return None
         except (OSError, ValueError) as err:
             logger.warning("ignoring unreadable %s cache entry %s (%s); it will be rewritten", self.kind, path, err)

@@ -54,3 +54,17 @@ def test_the_temporary_file_names_this_machine(tmp_path, monkeypatch) -> None:
     (name,) = seen
     match = cache._TEMPORARY.fullmatch(name)
     assert match is not None and match.group(1) == cache._namespace_id() and int(match.group(2)) == os.getpid()
+
+
+def test_a_cache_folder_that_is_a_file_has_no_entries_and_writing_names_it(tmp_path, caplog) -> None:
+    # found in review: SILVER_NER_CACHE pointing at a file logged "ignoring unreadable ... cache entry ...; it will be
+    # rewritten" before the write failed: there is no entry to ignore, and nothing can be rewritten
+    root = tmp_path / "a-file"
+    root.write_text("not a folder")
+    store = cache.Store("alignments", root)
+    with caplog.at_level("WARNING"):
+        assert store.get("ab" * 32) is None
+    assert caplog.records == []
+    with pytest.raises(NotADirectoryError) as err:
+        store.put("ab" * 32, [1])
+    assert err.value.filename is not None and err.value.filename.startswith(str(root))
