@@ -107,13 +107,30 @@ def check_heuristic_options(args: argparse.Namespace) -> None:
     """``--matcher heuristic`` projects through the links alone: a candidate or score option given with it would
     be accepted and do nothing, so it is refused."""
     matcher = getattr(args, "matcher", None)
-    if matcher is None or matcher.split(".")[0] != "heuristic":
+    if matcher is not None and matcher.split(".")[0] == "heuristic":
+        for flag, dest in (("--candidates", "candidates"), ("--max-len", "max_len"), ("--char-weight", "char_weight"),
+                           ("--possible-weight", "possible_weight")):  # fmt: skip
+            if getattr(args, dest, None) is not None:
+                raise ValueError(f"--matcher heuristic projects through the links alone: {flag} has no effect on it; "
+                                 "leave it out")  # fmt: skip
+    check_candidate_options(args)
+
+
+def check_candidate_options(args: argparse.Namespace) -> None:
+    """``ner.v1`` candidates are the spans the NER model found, whatever their length: ``--max-len`` with them would be
+    accepted and do nothing (found in review), so it is refused."""
+    candidates, max_len = getattr(args, "candidates", None), getattr(args, "max_len", None)
+    if candidates is None or max_len is None:
         return
-    for flag, dest in (("--candidates", "candidates"), ("--max-len", "max_len"), ("--char-weight", "char_weight"),
-                       ("--possible-weight", "possible_weight")):  # fmt: skip
-        if getattr(args, dest, None) is not None:
-            raise ValueError(f"--matcher heuristic projects through the links alone: {flag} has no effect on it; "
-                             "leave it out")  # fmt: skip
+    from projection.candidates import CANDIDATES
+
+    try:
+        name = CANDIDATES.resolve(candidates)
+    except (KeyError, ValueError):
+        return  # an unknown name is reported where the config is made, with the valid ones
+    if name == "ner.v1":
+        raise ValueError("--candidates ner.v1 takes the spans the NER model found, whatever their length: --max-len "
+                         "has no effect on it; leave it out")  # fmt: skip
 
 
 def check_aligner_runtime(config, align_model: str | None, device: str | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from itertools import count
 from typing import Iterable, Iterator, Sequence
 
@@ -57,6 +58,27 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
         check_tags(src.tags, lambda j: f"source sentence {k} token {j}")
 
 
+def _target_spans(spans: Sequence[tuple[int, int]], n: int, k: int) -> tuple[tuple[int, int], ...]:
+    """The ``ner.v1`` candidates given for pair ``k`` as ``(start, end)`` int pairs inside its ``n`` target tokens (found
+    in review: a float span failed deep in the scoring with "list indices must be integers", and a span outside the
+    sentence was refused naming "sentence ''", not the pair)."""
+    out = []
+    for span in spans:
+        try:
+            a, b = span
+            if isinstance(a, bool) or isinstance(b, bool):
+                raise TypeError
+            a, b = operator.index(a), operator.index(b)
+        except (TypeError, ValueError):
+            raise ValueError(f"target_spans of pair {k}: expected (start, end) pairs of whole-number word indices, "
+                             f"got {span!r}") from None  # fmt: skip
+        if not 0 <= a < b <= n:
+            raise ValueError(f"target_spans of pair {k}: span [{a}, {b}) is not inside its {n} target tokens; target "
+                             f"spans are 0-based [start, end) word indices with start < end <= {n}")  # fmt: skip
+        out.append((a, b))
+    return tuple(out)
+
+
 def parallel_pairs(
     sources: Sequence[Sentence],
     targets: Sequence[Sentence | Sequence[str]],
@@ -107,7 +129,7 @@ def parallel_pairs(
                 s,
                 tgt,
                 alignment=alignments[k] if alignments is not None else None,
-                target_spans=tuple(map(tuple, target_spans[k])) if target_spans is not None else None,
+                target_spans=_target_spans(target_spans[k], len(tgt), k) if target_spans is not None else None,
             )
         )
     return out

@@ -331,6 +331,18 @@ def test_scoring_options_with_the_heuristic_are_refused(tmp_path, extra):
                    "effect on it; leave it out"]  # fmt: skip
 
 
+@pytest.mark.parametrize("verb", [["translate-test", "--dataset", "masakhaner2", "--lang", "hau"],
+                                  ["build", "--configs", "masakhaner2.hau"]])  # fmt: skip
+def test_max_len_with_ner_candidates_is_refused(tmp_path, verb):
+    """Found in review: ner.v1 takes the model's spans whatever their length, and --max-len was accepted with it and
+    did nothing."""
+    out = ["--out", str(tmp_path / ("out.conll" if verb[0] == "translate-test" else "export"))]
+    code, err, s = cli([*verb, *out, "--candidates", "ner", "--max-len", "3"], tmp_path)
+    assert_one_error(code, err, s)
+    assert err == ["silver-ner: error: --candidates ner.v1 takes the spans the NER model found, whatever their length: "
+                   "--max-len has no effect on it; leave it out"]  # fmt: skip
+
+
 def test_an_empty_drop_label(tmp_path):
     code, err, s = cli(project(tmp_path, "--drop-label", ""), tmp_path)
     assert_one_error(code, err, s, "drop_labels must be entity types such as 'MISC'")

@@ -1,0 +1,40 @@
+"""Reading in-memory pairs: given ner.v1 candidates (``target_spans``) are checked where they are read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from projection import Alignment, ProjectionConfig, Sentence, project_corpus
+from projection.stages.read import parallel_pairs
+
+_SRC = Sentence(("Angela", "Merkel", "visited", "Paris"), ("B-PER", "I-PER", "O", "B-LOC"))
+_TGT = ("Angela", "Merkel", "besuchte", "Paris")
+_LINKS = Alignment.of([(0, 0), (1, 1), (2, 2), (3, 3)])
+
+
+@pytest.mark.parametrize("span", [(3.0, 4.0), (True, 2), (0, 2, "PER")])
+def test_a_target_span_that_is_not_two_whole_numbers_is_refused_naming_its_pair(span):
+    """Found in review: (3.0, 4.0) failed in the scoring with "list indices must be integers or slices, not float",
+    and (True, 2) was read as [1, 2)."""
+    config = ProjectionConfig(candidates="ner.v1", refine=())
+    with pytest.raises(ValueError) as info:
+        project_corpus([_SRC] * 2, [_TGT] * 2, config, alignments=[_LINKS] * 2, target_spans=[[(0, 2)], [span]],
+                       progress=False)  # fmt: skip
+    assert str(info.value) == ("target_spans of pair 1: expected (start, end) pairs of whole-number word indices, "
+                               f"got {span!r}")  # fmt: skip
+
+
+def test_a_target_span_outside_its_sentence_names_the_pair_not_an_empty_sentence_id():
+    """Found in review: the error named "sentence ''" (the source's empty id), not which pair."""
+    config = ProjectionConfig(candidates="ner.v1", refine=())
+    with pytest.raises(ValueError) as info:
+        project_corpus([_SRC] * 3, [_TGT] * 3, config, alignments=[_LINKS] * 3,
+                       target_spans=[[(0, 2)], [(0, 2), (3, 5)], [(3, 4)]], progress=False)  # fmt: skip
+    assert str(info.value) == ("target_spans of pair 1: span [3, 5) is not inside its 4 target tokens; target spans "
+                               "are 0-based [start, end) word indices with start < end <= 4")  # fmt: skip
+
+
+def test_target_spans_of_numpy_integers_are_kept_as_ints():
+    (pair,) = parallel_pairs([_SRC], [_TGT], [_LINKS], [[(np.int64(0), np.int64(2)), [3, 4]]])
+    assert pair.target_spans == ((0, 2), (3, 4)) and all(type(x) is int for s in pair.target_spans for x in s)
