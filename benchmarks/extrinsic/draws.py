@@ -39,6 +39,19 @@ def main(argv: list[str] | None = None) -> int:
                          "with --method tprojection)")  # fmt: skip
     method = mine["method"]
     reads = [json.loads(p.read_text()) for p in args.reads]
+    for path, read in zip(args.reads, reads):
+        if read.get("split") != "test":
+            raise SystemExit(f"--reads {path}: a run.py --split {read.get('split')} file; the draws are test F1s, "
+                             "pass run.py --split test files only")  # fmt: skip
+        missing = [lang for lang in mine["languages"]
+                   if method not in read.get("languages", {}).get(lang, {}).get("methods", {})]  # fmt: skip
+        if missing:
+            raise SystemExit(f"--reads {path}: no F1 of {method} for {' '.join(missing)}; pass only reads of the "
+                             "--method-noise file's method")  # fmt: skip
+    missing = [lang for lang in mine["languages"] if lang not in theirs["languages"]]
+    if missing:
+        raise SystemExit(f"--tprojection-noise has no draws for {' '.join(missing)}; run noise.py --method tprojection "
+                         "on the same --langs")  # fmt: skip
     rows = {}
     for lang in mine["languages"]:
         ours = [*(r["languages"][lang]["methods"][method]["f1"] for r in reads), *draws(mine, lang)]

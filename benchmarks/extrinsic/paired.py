@@ -20,10 +20,15 @@ import sys
 from pathlib import Path
 
 
-def replicate_means(path: Path) -> tuple[str, dict[str, float]]:
+def _resample_run(path: Path) -> dict:
     data = json.loads(path.read_text())
     if data.get("kind") != "resample":
         raise SystemExit(f"{path}: not a noise.py --resample run (kind {data.get('kind')!r})")
+    return data
+
+
+def replicate_means(path: Path) -> tuple[str, dict[str, float]]:
+    data = _resample_run(path)
     return data["method"], {lang: statistics.mean(row["replicates"]) for lang, row in data["languages"].items()}
 
 
@@ -32,12 +37,32 @@ def tprojection_f1(path: Path) -> dict[str, float]:
     return {lang: row["methods"]["tprojection"]["f1"] for lang, row in data["languages"].items()}
 
 
+def check_paired(base: Path, new: Path, tprojection: Path | None) -> None:
+    """The two runs must be comparable: one split, and per language the same number of replicates (replicate r
+    of each projects through the same eflomal sample); a ``--tprojection`` file must be of that split too."""
+    a, b = _resample_run(base), _resample_run(new)
+    if a.get("split") != b.get("split"):
+        raise SystemExit(
+            f"{base} is a {a.get('split')} run and {new} a {b.get('split')} run: compare runs of one split"
+        )
+    for lang in a["languages"].keys() & b["languages"].keys():
+        na, nb = len(a["languages"][lang]["replicates"]), len(b["languages"][lang]["replicates"])
+        if na != nb:
+            raise SystemExit(f"{lang}: {na} replicates in {base} and {nb} in {new}; the comparison pairs replicate r "
+                             "of each, so both need the same --replicates")  # fmt: skip
+    if tprojection is not None:
+        split = json.loads(tprojection.read_text()).get("split")
+        if split != a.get("split"):
+            raise SystemExit(f"--tprojection {tprojection} is a {split} run; the resampled runs are {a.get('split')}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("base", type=Path, help="noise.py --resample JSON of the current default")
     ap.add_argument("new", type=Path, help="noise.py --resample JSON of the candidate")
     ap.add_argument("--tprojection", type=Path, help="a run.py JSON of the same split with T-Projection's F1")
     args = ap.parse_args(argv)
+    check_paired(args.base, args.new, args.tprojection)
     base_name, base = replicate_means(args.base)
     new_name, new = replicate_means(args.new)
     if base.keys() != new.keys():

@@ -13,9 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "ext
 from paired import main  # noqa: E402
 
 
-def noise_file(path: Path, method: str, rows: dict[str, tuple[float, list[float]]], kind: str = "resample") -> Path:
+def noise_file(
+    path: Path, method: str, rows: dict[str, tuple[float, list[float]]], kind: str = "resample", split: str = "dev"
+) -> Path:
     languages = {lang: {"f1": f1, "replicates": reps, "sd": 0.0} for lang, (f1, reps) in rows.items()}
-    path.write_text(json.dumps({"split": "dev", "method": method, "kind": kind, "languages": languages}))
+    path.write_text(json.dumps({"split": split, "method": method, "kind": kind, "languages": languages}))
     return path
 
 
@@ -23,7 +25,7 @@ def test_means_leave_out_the_runs_own_draw_and_the_checks_name_the_lowest_langua
     base = noise_file(tmp_path / "a.json", "old", {"hau": (90.0, [30.0, 33.0, 36.0]), "ibo": (0.0, [40.0, 41.0])})
     new = noise_file(tmp_path / "b.json", "new", {"hau": (10.0, [34.0, 34.0, 34.0]), "ibo": (0.0, [42.0, 42.5])})
     tp = tmp_path / "run.json"
-    tp.write_text(json.dumps({"languages": {"hau": {"methods": {"tprojection": {"f1": 35.0}}},
+    tp.write_text(json.dumps({"split": "dev", "languages": {"hau": {"methods": {"tprojection": {"f1": 35.0}}},
                                             "ibo": {"methods": {"tprojection": {"f1": 43.0}}}}}))  # fmt: skip
     assert main([str(base), str(new), "--tprojection", str(tp)]) == 0
     assert capsys.readouterr().out.splitlines() == [
@@ -42,3 +44,25 @@ def test_a_drop_run_is_refused(tmp_path):
     base = noise_file(tmp_path / "a.json", "old", {"hau": (1.0, [1.0])}, kind="drop10")
     with pytest.raises(SystemExit, match="not a noise.py --resample run"):
         main([str(base), str(base)])
+
+
+def test_runs_of_two_splits_are_refused(tmp_path):
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (1.0, [1.0])}, split="test")
+    new = noise_file(tmp_path / "b.json", "new", {"hau": (1.0, [1.0])})
+    with pytest.raises(SystemExit, match="is a test run and .* a dev run"):
+        main([str(base), str(new)])
+
+
+def test_unequal_replicates_are_refused(tmp_path):
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (1.0, [1.0, 2.0, 3.0])})
+    new = noise_file(tmp_path / "b.json", "new", {"hau": (1.0, [1.0, 2.0])})
+    with pytest.raises(SystemExit, match="hau: 3 replicates in .* and 2 in"):
+        main([str(base), str(new)])
+
+
+def test_a_tprojection_file_of_another_split_is_refused(tmp_path):
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (1.0, [1.0])})
+    tp = tmp_path / "run.json"
+    tp.write_text(json.dumps({"split": "test", "languages": {"hau": {"methods": {"tprojection": {"f1": 35.0}}}}}))
+    with pytest.raises(SystemExit, match="is a test run; the resampled runs are dev"):
+        main([str(base), str(base), "--tprojection", str(tp)])
