@@ -387,19 +387,26 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     outcomes = list(_outcomes(task, names, executor, report))
     cards, files, failed = [], [], []
-    for outcome in outcomes:
-        if outcome.error:
-            failed.append((outcome.name, outcome.error))
-            continue
-        try:
-            _write_config(out, outcome)
-        except OSError as err:  # this config's folder (a full disk, a folder where a file goes): it fails alone
-            failed.append((outcome.name, f"writing its files into {out / outcome.name}: {err}"))
-            continue
-        cards.append(outcome.card)
-        files.extend(f.path for f in outcome.files)
-    if cards:
-        write_card(out, repo_id, cards, lock_root=root)
+    from projection.tmp import deferred_signals
+
+    # the Parquet files and the card are committed as one: under the card's lock (found in review: two builds of
+    # one config into one folder wrote their files unlocked, so the card of one described the other's files, or
+    # the folder kept both builds' shards, which the card's glob then matched) and with Ctrl-C / SIGTERM held back
+    # (a build stopped between the two left new files under the old card's numbers and signature)
+    with _card_lock(out, root), deferred_signals():
+        for outcome in outcomes:
+            if outcome.error:
+                failed.append((outcome.name, outcome.error))
+                continue
+            try:
+                _write_config(out, outcome)
+            except OSError as err:  # this config's folder (a full disk, a folder where a file goes): it fails alone
+                failed.append((outcome.name, f"writing its files into {out / outcome.name}: {err}"))
+                continue
+            cards.append(outcome.card)
+            files.extend(f.path for f in outcome.files)
+        if cards:
+            _merge_card(out, repo_id, cards)
     return ExportResult(out, tuple(cards), ("README.md", *files) if cards else (), tuple(failed), tuple(outcomes),
                         executor.describe())  # fmt: skip
 
@@ -478,13 +485,26 @@ def write_card(out: Path, repo_id: str, cards: Sequence[ConfigCard], *,
     configs. ``lock_root``: the silver-ner cache the build was given (``--silver-cache``; default ``cache_root()``):
     a build given one once still locked in the default cache, and failed after writing its Parquet files (and no
     card) where that folder could not be made."""
-    from projection.cache import atomic_write_text, cache_root, file_lock
+    with _card_lock(out, lock_root):
+        _merge_card(out, repo_id, cards)
+
+
+@contextlib.contextmanager
+def _card_lock(out: Path, lock_root: str | os.PathLike | None) -> Iterator[None]:
+    """The lock of the export folder ``out``'s card (see ``write_card``); not reentrant (``flock``)."""
+    from projection.cache import cache_root, file_lock
     from projection.signature import content_hash
 
-    readme = out / "README.md"
     locks = (Path(lock_root) if lock_root else cache_root()) / "locks"
     with file_lock(locks / f"card-{content_hash(str(out.resolve()))[:16]}.lock"), _folder_lock(out):
-        old, foreign_configs, foreign_infos, settings = _read_card(out)
-        merged = merge_cards(old, cards)
-        atomic_write_text(readme, render_card(repo_id, merged, foreign_configs=foreign_configs,
-                                              foreign_infos=foreign_infos, settings=settings))  # fmt: skip
+        yield
+
+
+def _merge_card(out: Path, repo_id: str, cards: Sequence[ConfigCard]) -> None:
+    """``write_card``'s read, merge and write, under ``_card_lock`` held by the caller."""
+    from projection.cache import atomic_write_text
+
+    old, foreign_configs, foreign_infos, settings = _read_card(out)
+    merged = merge_cards(old, cards)
+    atomic_write_text(out / "README.md", render_card(repo_id, merged, foreign_configs=foreign_configs,
+                                                     foreign_infos=foreign_infos, settings=settings))  # fmt: skip

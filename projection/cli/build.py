@@ -241,8 +241,9 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     print(f"built {len(result.configs)} of {len(names)} config(s) on {result.executor} in {seconds:.1f} s "
           f"-> {result.export_dir}")  # fmt: skip
+    failed = {name for name, _ in result.failed}  # also a config built whose files could not be written
     for o in result.outcomes:
-        if not o.error:
+        if o.name not in failed:
             reused = f", {o.chunks_reused} reused from the checkpoints" if o.chunks_reused else ""
             print(f"  {o.name}: {len(o.files)} file(s), {o.chunks_run} chunk(s) run{reused}, {o.seconds:.1f} s")
     for name, reason in result.failed:

@@ -132,3 +132,115 @@ def test_builds_given_different_silver_caches_do_not_drop_each_others_configs_fr
     for t in threads:
         t.join()
     assert sorted(read(out)[0]) == ["a", "b"]
+
+
+def _card_and_rows(out):
+    """The card's record of europarl-ner.de (sentences, signature) and the rows of the Parquet files its glob
+    matches (number, signatures), read apart."""
+    import glob
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import yaml
+
+    front = yaml.safe_load((out / "README.md").read_text(encoding="utf-8").split("---", 2)[1])
+    record = front["silver_ner"]["europarl-ner.de"]
+    (pattern,) = [f["path"] for c in front["configs"] if c["config_name"] == "europarl-ner.de" for f in c["data_files"]]
+    table = pa.concat_tables([pq.read_table(f) for f in sorted(glob.glob(str(out / pattern)))])
+    return ((record["metrics"]["test"]["sentences"], record["signature"]),
+            (table.num_rows, sorted(set(table.column("signature").to_pylist()))))
+
+
+def _outcomes_by_limit(tmp_path, *limits):
+    """Real built outcomes of europarl-ner.de at each limit (built once, before the export under test)."""
+    from builders.export import BuildTask
+
+    task = BuildTask(method={"aligner": "fastalign.v1"}, cache_dir=str(tmp_path / "ds"),
+                     silver_cache_dir=str(tmp_path / "silver"))  # fmt: skip
+    out = {}
+    for limit in limits:
+        task.method["limit"] = limit
+        out[limit] = task("europarl-ner.de")
+        assert out[limit].error == ""
+    return out
+
+
+def test_two_builds_of_one_config_into_one_folder_leave_a_card_that_describes_the_files(tmp_path, monkeypatch):
+    """Found in review: the Parquet files were written outside the card's lock, so of two builds of one config with
+    different --limit into one folder, build A wrote its files, B replaced them and wrote its card, and A then wrote
+    its card: the card said 3 sentences and A's signature over B's 5 rows. Build A pauses after writing its files
+    until B is done (at most 3 s: with the lock, B cannot write before A is done)."""
+    import threading
+
+    import builders.export as export_module
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    built = _outcomes_by_limit(tmp_path, 3, 5)
+    monkeypatch.setattr(export_module, "_outcomes",
+                        lambda task, names, executor, report: iter([built[task.method["limit"]]]))  # fmt: skip
+    a_wrote, b_done = threading.Event(), threading.Event()
+    write = export_module._write_config
+
+    def slow_write(out, outcome):
+        write(out, outcome)
+        if threading.current_thread().name == "A":
+            a_wrote.set()
+            b_done.wait(3)
+
+    monkeypatch.setattr(export_module, "_write_config", slow_write)
+    out = tmp_path / "out"
+
+    def build(limit):
+        export_module.export(["europarl-ner.de"], out, aligner="fastalign.v1", limit=limit, progress=False)
+        if limit == 5:
+            b_done.set()
+
+    a = threading.Thread(target=build, args=(3,), name="A")
+    b = threading.Thread(target=build, args=(5,), name="B")
+    a.start()
+    assert a_wrote.wait(60)
+    b.start()
+    a.join()
+    b.join()
+    (sentences, signature), (rows, row_signatures) = _card_and_rows(out)
+    assert (sentences, rows) == (5, 5)  # B came last: its files and its card
+    assert row_signatures == [signature] == [built[5].card.signature]
+
+
+def test_a_build_stopped_while_writing_its_files_leaves_the_card_and_the_files_of_one_build(tmp_path, monkeypatch):
+    """Found in review: a SIGTERM (or Ctrl-C) after a rebuild had written its Parquet files but before the card left
+    the new 5 rows under the old card's 3 sentences and signature. The signal is now held until both are written."""
+    import signal
+
+    import builders.export as export_module
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    built = _outcomes_by_limit(tmp_path, 3, 5)
+    monkeypatch.setattr(export_module, "_outcomes",
+                        lambda task, names, executor, report: iter([built[task.method["limit"]]]))  # fmt: skip
+    out = tmp_path / "out"
+    export_module.export(["europarl-ner.de"], out, aligner="fastalign.v1", limit=3, progress=False)
+    write = export_module._write_config
+
+    def write_then_terminated(out, outcome):
+        write(out, outcome)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    class Terminated(Exception):
+        pass
+
+    def on_term(signum, frame):
+        raise Terminated
+
+    monkeypatch.setattr(export_module, "_write_config", write_then_terminated)
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        try:
+            export_module.export(["europarl-ner.de"], out, aligner="fastalign.v1", limit=5, progress=False)
+        except Terminated:
+            pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    (sentences, signature), (rows, row_signatures) = _card_and_rows(out)
+    assert (sentences, rows) == (5, 5)
+    assert row_signatures == [signature] == [built[5].card.signature]

@@ -292,3 +292,24 @@ def test_the_card_lock_lies_in_the_silver_cache_given(tmp_path, capsys, monkeypa
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
     assert len(list((silver / "locks").glob("card-*.lock"))) == 1
+
+
+def test_a_config_whose_files_could_not_be_written_is_not_listed_as_built(tmp_path, capsys, monkeypatch):
+    """Found in review: a config built but whose Parquet files failed to be written (a full disk) was reported
+    "built 0 of 1 config(s)" and then listed as "europarl-ner.es: 1 file(s), 1 chunk(s) run" beside its failure."""
+    import errno
+
+    import builders.export as export_module
+
+    def full_disk(out, outcome):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_module, "_write_config", full_disk)
+    argv = ["build", "--configs", "europarl-ner.es", "--aligner", "fastalign.v1", "--limit", "5", "--out",
+            str(tmp_path / "out"), "--cache-dir", str(tmp_path / "ds"), "--quiet"]  # fmt: skip
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("built 0 of 1 config(s) on local (1 process) in ")
+    assert len(captured.out.splitlines()) == 1  # the summary alone: no config line
+    assert captured.err == (f"silver-ner: config europarl-ner.es failed: writing its files into "
+                            f"{tmp_path / 'out' / 'europarl-ner.es'}: [Errno 28] No space left on device\n")
