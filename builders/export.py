@@ -430,16 +430,26 @@ def _outcomes(task: BuildTask, names: list[str], executor, report) -> Iterator[C
 
 
 def _write_config(out: Path, outcome: ConfigOutcome) -> None:
-    from projection.cache import atomic_write_bytes
+    """The config's Parquet files: every new file is written and on disk (each a temporary sibling, fsynced) before
+    any old one is replaced or removed, so a write that fails (a full disk) leaves the old files as they were, under
+    the old card (found in review: the stale shards were removed first, and a failed rebuild left one new shard under
+    the old card's numbers)."""
+    from projection.cache import atomic_open, named_errors
 
     folder = out / outcome.name
     folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as staged:  # on leaving: each temporary file renamed over its place (or removed)
+        for f in outcome.files:
+            path = out / f.path
+            staged.enter_context(named_errors(path))
+            fh = staged.enter_context(atomic_open(path, "wb"))
+            fh.write(f.data)
+            fh.flush()
+            os.fsync(fh.fileno())  # here, not when the stack closes: a full disk fails before any rename
     keep = {f.path for f in outcome.files}
     for stale in folder.glob("*.parquet"):
         if f"{outcome.name}/{stale.name}" not in keep:
             stale.unlink()
-    for f in outcome.files:
-        atomic_write_bytes(out / f.path, f.data)
 
 
 def _read_card(out: Path) -> tuple[list[ConfigCard], list[dict], list[dict], dict | None]:

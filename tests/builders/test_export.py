@@ -244,3 +244,38 @@ def test_a_build_stopped_while_writing_its_files_leaves_the_card_and_the_files_o
     (sentences, signature), (rows, row_signatures) = _card_and_rows(out)
     assert (sentences, rows) == (5, 5)
     assert row_signatures == [signature] == [built[5].card.signature]
+
+
+def test_a_rebuild_that_cannot_write_its_files_leaves_the_old_files_and_card_as_they_were(tmp_path, monkeypatch):
+    """Found in review: the stale shards were removed before the new ones were written, so a rebuild whose second
+    file met a full disk left one new shard (and none of the old four) under the old card. Every new file is now
+    written and fsynced before any old one is replaced or removed."""
+    import errno
+
+    import builders.export as export_module
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    monkeypatch.setattr(export_module, "ROWS_PER_FILE", 2)
+    built = _outcomes_by_limit(tmp_path, 7, 3)  # 4 shards, then 2
+    assert [len(built[7].files), len(built[3].files)] == [4, 2]
+    monkeypatch.setattr(export_module, "_outcomes",
+                        lambda task, names, executor, report: iter([built[task.method["limit"]]]))  # fmt: skip
+    out = tmp_path / "out"
+    export_module.export(["europarl-ner.de"], out, aligner="fastalign.v1", limit=7, progress=False)
+    before = {p.name: p.read_bytes() for p in (out / "europarl-ner.de").iterdir()}, (out / "README.md").read_bytes()
+    real_fsync, calls = os.fsync, []
+
+    def full_disk_on_the_second_file(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(export_module.os, "fsync", full_disk_on_the_second_file)
+    result = export_module.export(["europarl-ner.de"], out, aligner="fastalign.v1", limit=3, progress=False)
+    monkeypatch.setattr(export_module.os, "fsync", real_fsync)
+    assert [name for name, _ in result.failed] == ["europarl-ner.de"]
+    assert "No space left on device" in result.failed[0][1]
+    after = {p.name: p.read_bytes() for p in (out / "europarl-ner.de").iterdir()}, (out / "README.md").read_bytes()
+    assert after == before  # the four old shards, no temporary file, and the old card
+    assert _card_and_rows(out)[0][0] == _card_and_rows(out)[1][0] == 7
