@@ -358,8 +358,10 @@ def check_models(config: ProjectionConfig, models: ModelSettings, *, tagger: boo
         if models.bt_tokenizer:
             check_model(models.bt_tokenizer, role="back-translation tokenizer", option="--bt-tokenizer")
     if is_neural(config):
-        model = dict(config.aligner_options).get("model", models.align_model)
-        check_model(model, role="alignment", option="--align-model")
+        options = dict(config.aligner_options)
+        # the option that named the model: --aligner-option model= wins over --align-model (make_align_stage)
+        option = "--aligner-option model=" if "model" in options else "--align-model"
+        check_model(options.get("model", models.align_model), role="alignment", option=option)
 
 
 def with_model_defaults(config: ProjectionConfig, models: ModelSettings) -> ProjectionConfig:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args
+from projection.cli.options import (
+    add_method_options,
+    check_aligner_runtime,
+    check_aligner_shorthands,
+    config_from_args,
+)
 
 
 def add_parser(sub) -> None:
@@ -33,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from projection.options import ModelSettings
     from projection.plans import check_models, is_neural
 
+    check_aligner_shorthands(args, device=True)
     config = config_from_args(args, "parallel")
     models = ModelSettings().with_changes(align_model=args.align_model, device=args.device)
     check_aligner_runtime(config, args.align_model, args.device)

@@ -7,6 +7,7 @@ import argparse
 from projection.cli.options import (
     add_method_options,
     add_model_options,
+    check_aligner_shorthands,
     config_from_args,
     models_from_args,
     neural_aligner_options,
@@ -46,6 +47,7 @@ def _setup(args, mode: str):
 
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be ≥ 1, got {args.limit}")
+    check_aligner_shorthands(args)  # before --align-layer/--align-method join the aligner options
     models = models_from_args(args)
     extra_opts = neural_aligner_options(args)
     if extra_opts:

@@ -149,6 +149,22 @@ def check_aligner_runtime(config, align_model: str | None, device: str | None) -
         check_device(device)
 
 
+#: the options that set one neural-aligner setting a second way, beside ``--aligner-option KEY=``
+_ALIGNER_SHORTHANDS = (("--align-model", "align_model", "model"), ("--align-layer", "align_layer", "layer"),
+                       ("--align-method", "align_method", "method"))
+
+
+def check_aligner_shorthands(args: argparse.Namespace, *, device: bool = False) -> None:
+    """A setting given both by its own option (``--align-model``, ``--align-layer``, ``--align-method``; with
+    ``device=True`` also ``--device``, where it is the aligner's alone) and by ``--aligner-option KEY=``: one of the
+    two would be dropped without a word, so the pair is refused."""
+    options = parse_aligner_options(getattr(args, "aligner_option", None))
+    shorthands = _ALIGNER_SHORTHANDS + ((("--device", "device", "device"),) if device else ())
+    for flag, dest, key in shorthands:
+        if getattr(args, dest, None) is not None and key in options:
+            raise ValueError(f"{flag} and --aligner-option {key}= set the same thing; give one of them")
+
+
 def method_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The method options as ``SilverNERConfig`` fields (only those given)."""
     check_heuristic_options(args)

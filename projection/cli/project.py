@@ -11,7 +11,13 @@ import argparse
 import sys
 import time
 
-from projection.cli.options import add_method_options, check_aligner_runtime, config_from_args, refine_from_args
+from projection.cli.options import (
+    add_method_options,
+    check_aligner_runtime,
+    check_aligner_shorthands,
+    config_from_args,
+    refine_from_args,
+)
 
 
 def add_parser(sub) -> None:
@@ -113,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from projection.stages.write import ConllSink, EvaluationSink, PharaohSink, ReportSink, check_distinct
 
     start = time.perf_counter()
+    check_aligner_shorthands(args, device=True)
     config = config_from_args(args, "parallel")
     if args.jobs is not None and args.jobs < 1:
         raise ValueError(f"--jobs {args.jobs}: give at least 1 process, or leave --jobs out to use all cores")

@@ -475,3 +475,58 @@ def test_an_output_that_is_a_file_name_is_still_written(tmp_path, kind):
                         "--alignments", str(tmp_path / "al.txt"), "--quiet", "--out", str(out)], tmp_path)
     assert code == 0, err
     assert out.read_text(encoding="utf-8") == "Angela\tB-PER\nMerkel\tI-PER\n\n"
+
+
+def test_eflomal_iterations_all_zero_are_one_error_before_the_alignment(tmp_path):
+    """Found in review: ``iterations=[0,0,0]`` reached the eflomal binary, which aborted: exit 1 and 'killed by
+    SIGABRT … (out of memory?)'."""
+    code, err, s = cli(project(tmp_path, "--aligner-option", "iterations=[0,0,0]"), tmp_path)
+    assert_one_error(code, err, s, "iterations (0, 0, 0) leave model 3 no iteration to run")
+
+
+@pytest.mark.parametrize(("flag", "value", "option"), [
+    ("--align-model", "enc", "model=other"), ("--device", "cpu", "device=cpu"),
+])  # fmt: skip
+def test_project_refuses_a_neural_setting_given_twice(tmp_path, flag, value, option):
+    """Found in review: ``--aligner-option model=`` won over ``--align-model`` (and ``device=`` over ``--device``)
+    without a word."""
+    code, err, s = cli(project(tmp_path, "--aligner", "simalign.v1", flag, value, "--aligner-option", option), tmp_path)
+    assert err == [f"silver-ner: error: {flag} and --aligner-option {option.split('=')[0]}= set the same thing; "
+                   "give one of them"]  # fmt: skip
+    assert code == 2 and not (tmp_path / "out.conll").exists()
+
+
+@pytest.mark.parametrize(("flag", "value", "option"), [
+    ("--align-model", "enc", "model=other"), ("--align-layer", "1", "layer=2"), ("--align-method", "argmax", "method=match"),
+])  # fmt: skip
+def test_translate_test_refuses_a_neural_setting_given_twice(tmp_path, flag, value, option):
+    """Found in review: ``--align-layer 1 --aligner-option layer=2`` aligned with layer 1 (and ``--align-method``
+    won the same way), while ``--aligner-option model=`` won over ``--align-model``: one of each pair was dropped
+    without a word. Refused before the models are looked for (none exists here)."""
+    args = ["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--out", str(tmp_path / "o.conll"),
+            "--mt-model", str(tmp_path / "no-mt"), flag, value, "--aligner-option", option]  # fmt: skip
+    code, err, s = cli(args, tmp_path)
+    assert err == [f"silver-ner: error: {flag} and --aligner-option {option.split('=')[0]}= set the same thing; "
+                   "give one of them"]  # fmt: skip
+    assert code == 2
+
+
+def test_a_missing_encoder_given_as_an_aligner_option_is_named_as_such(tmp_path):
+    """Found in review: the error told the user to fix --align-model, which they had not given."""
+    code, err, s = cli(project(tmp_path, "--aligner", "simalign.v1", "--aligner-option",
+                               f"model={tmp_path / 'no-such-encoder'}"), tmp_path)  # fmt: skip
+    assert_one_error(code, err, s, f"alignment model directory {tmp_path / 'no-such-encoder'} does not exist; fix the "
+                     "path given to --aligner-option model=")  # fmt: skip
+
+
+def test_an_input_error_leaves_no_new_output_folders(tmp_path):
+    # found in review: the output checks made the folders of --out, --report and --save-alignments before the inputs
+    # were read, and a count mismatch then left them behind (empty); a run that works still makes them
+    short = tmp_path / "short.conll"
+    short.write_text("Hello\tO\n")
+    outs = ["--out", str(tmp_path / "a" / "b" / "o.conll"), "--report", str(tmp_path / "c" / "r.json"),
+            "--save-alignments", str(tmp_path / "d" / "e" / "al.txt")]  # fmt: skip
+    code, err, s = cli(["project", "--source", str(short), "--target", TGT, "--aligner", "fastalign.v1", *outs],
+                       tmp_path)  # fmt: skip
+    assert_one_error(code, err, s, "has 1 sentences but")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["short.conll"]
