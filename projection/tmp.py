@@ -52,8 +52,9 @@ _files: set[str] = set()  # temporary files of atomic writes in progress (remove
 
 
 class ChildDied(RuntimeError):
-    """A child process (eflomal) was killed by a signal before it finished: the kernel's out-of-memory killer,
-    a user. Not the input's fault: the CLI says so in one line (exit 1), as for a pool's worker."""
+    """A child process (eflomal) was killed by a signal before it finished (the kernel's out-of-memory killer, a
+    user), or exited with an error of its own (its message is in this one). The CLI says so in one line (exit 1), as
+    for a pool's worker."""
 
 
 def signal_name(signum: int) -> str:

@@ -163,6 +163,9 @@ class EflomalAligner(StatisticalAligner):
             raise ValueError("n_samplers must be >= 1 and rel_iterations > 0")
         if iterations is not None and (len(iterations) != 3 or min(iterations) < 0):
             raise ValueError("iterations must be None (automatic) or 3 non-negative counts (IBM1, HMM, fertility)")
+        if iterations is not None and sum(iterations[:model]) < 1:  # eflomal's binary aborts (SIGABRT) on no iteration
+            raise ValueError(f"iterations {tuple(iterations)} leave model {model} no iteration to run; give a count "
+                             f"above 0 among the first {model} (IBM1, HMM, fertility), or leave iterations out")
         if not 0.0 < null_prior < 1.0:
             raise ValueError(f"null_prior must be in (0, 1), got {null_prior}")
         if not isinstance(runs, int) or runs < 1:
@@ -359,7 +362,10 @@ class EflomalAligner(StatisticalAligner):
                                 f"memory?); run again, with more memory or fewer pairs ({len(src_lines):,} here)")
             if code != 0:
                 tail = paths["log"].read_text(encoding="utf-8", errors="replace").strip()[-500:]
-                raise RuntimeError(f"eflomal exited with status {code}: {tail or 'no message'}")
+                # one line from the CLI, not a traceback (found in review: --aligner-option n_samplers=1000000 made
+                # eflomal fail with "Too many open files")
+                message = " / ".join(line.strip() for line in tail.splitlines() if line.strip())
+                raise ChildDied(f"eflomal exited with status {code}: {message or 'no message'}")
             fwd, rev = _lines_of(paths["fwd"]), _lines_of(paths["rev"])
         if len(fwd) != len(src_lines) or len(rev) != len(src_lines):
             raise RuntimeError(

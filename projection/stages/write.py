@@ -4,6 +4,7 @@ written before any work."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -41,11 +42,19 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
             if not parent.is_dir():
                 raise ValueError(f"{what} {p}: {parent} is a file, not a folder")
             break
+    # the folders that do not exist yet are made to see that they can be, then removed again: the output makes them
+    # when it is written (found in review: made here, before the inputs were read, they stayed behind after an
+    # input error)
+    made = [d for d in [p.parent, *p.parent.parents] if d != parent and d.is_relative_to(parent)]
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ValueError(f"{what} {p}: cannot create the folder {p.parent} ({err.strerror})") from None
-    if not os.access(p.parent, os.W_OK):
+    writable = os.access(p.parent, os.W_OK)
+    for d in made:  # deepest first; one another process has written into meanwhile stays
+        with contextlib.suppress(OSError):
+            d.rmdir()
+    if not writable:
         raise ValueError(f"{what} {p}: the folder {p.parent} is not writable")
     if p.exists() and not os.access(p, os.W_OK):
         raise ValueError(f"{what} {p} exists and is not writable")

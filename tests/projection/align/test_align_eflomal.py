@@ -481,3 +481,36 @@ def test_eflomal_moves_a_step_bar_in_a_run_that_shows_progress(monkeypatch: pyte
         assert [bar.n for _, bar in steps] == ([6, 6] if progress else [0, 0])
     with runner.step_bar(4, "outside a run") as bar:
         assert bar.disable
+
+
+@pytest.mark.parametrize(("iterations", "model"), [((0, 0, 0), 3), ((0, 0, 1), 2), ((0, 5, 5), 1)])
+def test_iterations_that_leave_the_model_none_are_refused(iterations, model) -> None:
+    """Found in review: counts that are all 0 for the stages the model runs passed the check, and the eflomal binary
+    then aborted (SIGABRT), reported as 'killed … (out of memory?)'."""
+    with pytest.raises(ValueError, match="no iteration to run"):
+        EflomalAligner(iterations=iterations, model=model)
+
+
+def test_iterations_with_one_stage_of_the_model_running_are_taken() -> None:
+    assert "it=0/0/1" in EflomalAligner(iterations=(0, 0, 1), model=3).signature()
+    assert "it=1/0/0" in EflomalAligner(iterations=(1, 0, 0), model=1).signature()
+
+
+def test_eflomal_failing_with_a_message_is_one_line_exit_1_from_the_cli(monkeypatch, tmp_path, capsys) -> None:
+    # found in review: an eflomal that exited with an error of its own (--aligner-option n_samplers=1000000 gave "Too
+    # many open files") ended the run in a RuntimeError traceback; it is one line with eflomal's own message now
+    import projection.align.eflomal as eflomal_module
+    from projection.cli import main
+
+    def fails(args, log, steps, desc):
+        log.write(b"reading...\nerror: Too many open files\n")
+        return 1
+
+    monkeypatch.setattr(eflomal_module, "_run_with_steps", fails)
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "s.conll").write_text("Anna\tB-PER\nsleeps\tO\n")
+    (tmp_path / "t.conll").write_text("Anna\tO\nschläft\tO\n")
+    code = main(["project", "--source", str(tmp_path / "s.conll"), "--target", str(tmp_path / "t.conll"), "--out",
+                 str(tmp_path / "o.conll"), "--quiet", "--aligner-option", "runs=1"])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (code, err) == (1, ["silver-ner: error: eflomal exited with status 1: reading... / error: Too many open files"])
