@@ -27,6 +27,7 @@ class BackTranslation:
     markers: int
     matched: int
     lost: int
+    split_long: int = 0  # marked sentences over the model's input limit, translated in pieces
 
 
 def back_translate(english: Sequence[Sentence], lang: str, translator, *, threshold: float = 0.5) -> BackTranslation:
@@ -37,6 +38,8 @@ def back_translate(english: Sequence[Sentence], lang: str, translator, *, thresh
     entity_texts = [[detokenize(s.tokens[sp.start : sp.end], "en") for sp in s.spans] for s in english]
     unique = sorted({t for texts in entity_texts for t in texts})
     translated = translator.translate(marked, "en", lang)
+    stats = getattr(translator, "last_stats", None)  # read before the entities' call replaces it
+    split_long = int(getattr(stats, "split_long", 0))
     alone = dict(zip(unique, translator.translate(unique, "en", lang)))
     out: list[Sentence] = []
     markers = matched = lost = 0
@@ -47,7 +50,7 @@ def back_translate(english: Sequence[Sentence], lang: str, translator, *, thresh
         markers, matched, lost = markers + decoded.markers, matched + decoded.matched, lost + decoded.lost
     if lost:
         logger.info("back-translation: %d of %d entities did not come back with their markers", lost, matched + lost)
-    return BackTranslation(tuple(out), markers, matched, lost)
+    return BackTranslation(tuple(out), markers, matched, lost, split_long)
 
 
 #: the characters the decoder reads as markers, and what they become in the English text

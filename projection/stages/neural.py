@@ -164,5 +164,6 @@ class BackTranslateStage(Stage):
         from projection.neural.backtrans import back_translate
 
         result = back_translate([p.source for p in pairs], self.lang, self.translator)
-        self._counts.update(bt_markers=result.markers, bt_matched=result.matched, bt_lost=result.lost)
+        self._counts.update(bt_markers=result.markers, bt_matched=result.matched, bt_lost=result.lost,
+                            bt_split_long=result.split_long)
         return [replace(p, backtranslated=s) for p, s in zip(pairs, result.sentences)]

@@ -41,7 +41,31 @@ class ProjectStage(Stage):
             return src
         return Sentence(src.tokens, tuple(self.drop_before.apply(src.tags)), src.id)
 
+    def _english_entities(self, p: Pair) -> int:
+        """With back-translation, the source entities the projection answers for: the English ones (less the
+        dropped types), of which an entity whose markers did not come back is one left unprojected; the
+        back-translated sentence holds only those that came back."""
+        eng = p.source
+        if eng.tags is None:
+            return 0
+        from projection.tags import bio_to_spans
+
+        tags = self.drop_before.apply(eng.tags) if self.config.drop_labels else eng.tags
+        return sum(1 for s in bio_to_spans(tags) if s.label not in self.drop_after)
+
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
+        out = self._process(pairs)
+        if any(p.backtranslated is not None for p in pairs):
+            out = [self._counted(p) for p in out]
+        return out
+
+    def _counted(self, p: Pair) -> Pair:
+        if p.backtranslated is None or p.projected is None:
+            return p
+        n = self._english_entities(p)
+        return p if n == p.projected.n_source_entities else replace(p, projected=replace(p.projected, n_source_entities=n))
+
+    def _process(self, pairs: Sequence[Pair]) -> list[Pair]:
         out = []
         for p in pairs:
             src = self._source(p)

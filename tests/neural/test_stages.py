@@ -85,6 +85,25 @@ def test_translator_splits_long_inputs_and_caches(tiny_models, tmp_path):
     assert fresh.translate(texts, "swa", "en") == out and fresh.last_stats.split_long == 0
 
 
+@pytest.mark.neural
+def test_back_translation_counts_the_marked_sentences_translated_in_pieces(tiny_models, tmp_path):
+    """A marked sentence over the back-translation model's input limit is translated in pieces (a warning says so);
+    the report counted none: the stage read no translator stats, and the entities' own call replaced those of
+    the sentences (found in review)."""
+    from projection.neural.translate import Translator
+    from projection.stages.neural import BackTranslateStage
+    from projection.types import Pair, Sentence
+
+    long_words = ("Kenya",) * 80  # 80 words, each at least one token: over the tiny model's 64-token limit
+    short = Sentence(("Angela", "Merkel", "visited", "Paris", "."), ("B-PER", "I-PER", "O", "B-LOC", "O"), "b")
+    long = Sentence(long_words, ("B-LOC",) + ("O",) * 79, "a")
+    bt = Translator(str(tiny_models["mt"]), cache=TranslationCache(tmp_path / "c"), progress=False)
+    stage = BackTranslateStage(bt, "swa")
+    target = Sentence(("x",), None, "t")
+    stage.process([Pair("a", long, target), Pair("b", short, target)])
+    assert stage.counts()["bt_split_long"] == 1
+
+
 def test_translation_cache_entries_name_split_texts_only_when_there_are_some(tmp_path, caplog):
     """An entry with nothing translated in pieces is written as before 0.4.6 (no "split" key: the same bytes and
     file name); a damaged "split" makes the whole file ignored, its translations too."""

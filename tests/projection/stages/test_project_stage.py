@@ -31,3 +31,27 @@ def test_a_pair_with_an_entity_is_projected_by_the_method():
     (out,) = stage.process([_pair(["O", "B-PER", "O"], ["a", "b", "W1"], [(0, 0), (1, 2), (2, 1)])])
     assert out.projected.spans == (Span(2, 3, "PER"),) and out.projected.n_source_entities == 1
     assert out.silver == ("O", "O", "B-PER")
+
+
+def test_back_translation_counts_the_english_entities_whose_markers_were_lost():
+    """With back-translation the projection source is the back-translated sentence, which holds only the entities
+    whose markers came back; a lost one is an English entity left unprojected and stays a source entity (found in
+    review: every marker lost gave a projection rate of 1.0 with nothing projected)."""
+    from projection.runner import run
+    from projection.stages.read import PairsSource
+
+    stage = ProjectStage(default_config("translate-test", "de"), drop_after=("MISC",))
+    english = Sentence(("John", "met", "Mary", "in", "Rome", "with", "Euro"),
+                       ("B-PER", "O", "B-PER", "O", "B-LOC", "O", "B-MISC"), "e")
+    # the markers of Mary and Rome did not come back: only John is labelled in the back-translated sentence
+    bt = Sentence(("John", "traf", "Mary", "in", "Rom"), ("B-PER", "O", "O", "O", "O"), "e")
+    target = Sentence(("John", "traf", "Mary", "in", "Rom"), None, "t")
+    lost_all = Sentence(("x",), ("O",), "e")
+    ident = Alignment.of([(k, k) for k in range(5)])
+    pairs = [Pair("a", english, target, backtranslated=bt, alignment=ident),
+             Pair("b", english, Sentence(("x",), None, "t"), backtranslated=lost_all, alignment=Alignment.of([(0, 0)]))]
+    a, b = stage.process(pairs)
+    assert a.projected.spans == (Span(0, 1, "PER"),) and a.projected.n_source_entities == 3  # PER, PER, LOC (not MISC)
+    assert b.projected == ProjectedSentence((), (), 3)
+    result = run(PairsSource(pairs), [stage], progress=False)
+    assert (result.stats.source_entities, result.stats.projected_entities) == (6, 1)
