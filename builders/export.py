@@ -378,6 +378,9 @@ def export(
                      executor=executor, chunk_size=chunk_size)  # fmt: skip
     for name in names:  # validate every config (names, options) before any work
         task.config(name)
+    from builders.make import check_tagger_types
+
+    check_tagger_types(names, method.get("ner_model"))
     out = Path(export_dir)
     _read_card(out)  # and the card the new configs will be merged into
     for name in names:  # each config's folder: a file there would fail the export after the builds

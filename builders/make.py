@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import datasets
 
@@ -55,6 +55,7 @@ def build(
         config = make_config(config, **options)
     elif options:
         raise ValueError("pass method options either in the SilverNERConfig or as keywords with a config name")
+    check_tagger_types([config.name], config.ner_model)
     device = executor.model_device() if executor is not None else None
     if device is not None and config.device != device:  # the models run there, so the config signs that dtype
         if config.device is not None:
@@ -72,3 +73,30 @@ def build(
     signature = summary.get("signature", config.signature().format())
     metrics = {name: SplitMetrics.from_dict(m) for name, m in summary.get("metrics", {}).items()}
     return BuiltConfig(builder.config, splits, signature, metrics, builder.cache_dir)
+
+
+def check_tagger_types(names: Sequence[str], ner_model: str | None) -> None:
+    """A ``ValueError`` for a translate-test config whose tagger (``ner_model``, given) has an entity type that neither
+    its source nor its silver columns hold (found in review: a tagger of other types, GPE or X-Y, built all-O rows
+    without a word, while its ``matches`` named the lost entities). A type one of them holds (DATE in MasakhaNER2's
+    silver) is kept there. A model whose config cannot be read is left to the model's own loading, and its advice."""
+    if not ner_model:
+        return
+    from builders.families import parse_config_name
+    from projection.neural.ner import model_types
+
+    families = [(name, parse_config_name(name)[0]) for name in names]
+    families = [(name, f) for name, f in families if f.kind == "translate-test"]
+    if not families:
+        return
+    try:
+        types = model_types(ner_model)
+    except (OSError, ValueError, ImportError):
+        return
+    for name, family in families:
+        lost = [t for t in types if t not in family.source_types and t not in family.target_types]
+        if lost:
+            raise ValueError(f"config {name}: the NER model {ner_model} tags {', '.join(lost)}, which {name}'s columns "
+                             f"cannot hold (source: {', '.join(family.source_types)}; silver: "
+                             f"{', '.join(family.target_types)}), so its entities of those types would be written as "
+                             "O; use a tagger of those types, such as a CoNLL-03 one (PER, ORG, LOC, MISC)")  # fmt: skip

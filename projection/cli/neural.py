@@ -114,18 +114,6 @@ def _base_report(args, result, mode: str) -> dict:
             "signature": result.signature.format(), "executor": result.executor}  # fmt: skip
 
 
-def _ner_types(model: str) -> list[str]:
-    """The entity types of a token-classification model, from its config alone (no weights are loaded)."""
-    from projection.extras import require
-    from projection.neural.hub import pretrained_args
-    from projection.neural.ner import iob2_labels
-
-    transformers = require("transformers", purpose="NER")
-    name, kwargs = pretrained_args(model)
-    return sorted({label[2:] for label in iob2_labels(transformers.AutoConfig.from_pretrained(name, **kwargs))
-                   if label != "O"})  # fmt: skip
-
-
 def run_test(args) -> int:
     from projection.io.sources import canonical_split, load_source
     from projection.options import check_labels_present
@@ -136,7 +124,9 @@ def run_test(args) -> int:
 
     models, config, sinks = _setup(args, "translate-test")
     if config.drop_labels:
-        check_labels_present("--drop-label", config.drop_labels, _ner_types(models.ner_model),
+        from projection.neural.ner import model_types
+
+        check_labels_present("--drop-label", config.drop_labels, model_types(models.ner_model),
                              f"the NER model {models.ner_model}")  # fmt: skip
     src = load_source(args.dataset, args.lang, args.split, data_dir=args.data_dir, limit=args.limit)
     _not_the_data(args, src.origin)

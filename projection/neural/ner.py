@@ -46,6 +46,17 @@ def iob2_labels(config) -> list[str]:
     return [to_iob2_label(config.id2label[i]) for i in range(config.num_labels)]
 
 
+def model_types(model: str) -> list[str]:
+    """The entity types of a token-classification model (a Hub id or a local directory), sorted, from its config
+    alone (no weights are loaded)."""
+    from projection.neural.hub import pretrained_args
+
+    transformers = require("transformers", purpose="NER")
+    name, kwargs = pretrained_args(model)
+    return sorted({label[2:] for label in iob2_labels(transformers.AutoConfig.from_pretrained(name, **kwargs))
+                   if label != "O"})  # fmt: skip
+
+
 def windows(counts: Sequence[int], limit: int, overlap: int = 0) -> list[tuple[int, int]]:
     """Word ranges ``[a, b)`` covering every word, each as long as fits in ``limit`` sub-words (a single longer
     word gets a window of its own, truncated later); the next window starts at the earliest word after ``a``

@@ -180,3 +180,38 @@ def test_the_same_splits_in_another_order_are_the_same_config(tiny_models):
     b = SilverNERConfig(name="masakhaner2.hau", splits=("validation", "test"), **models)
     assert a.splits == b.splits == ("validation", "test")
     assert a.config_id == b.config_id and a.signature() == b.signature()
+
+
+def test_a_tagger_of_types_the_columns_cannot_hold_is_refused_before_any_work(tiny_models, data_dir, tmp_path):
+    """Found in review: a tagger of other types (GPE, X-Y) built rows whose tag columns were all O, exit 0, while the
+    matches named the lost entities. Its config alone is read (this one has no weights): no model is loaded. A type
+    the silver column holds (DATE, in MasakhaNER2) is kept there, so it is not refused."""
+    from transformers import XLMRobertaConfig
+
+    from builders import build
+    from builders.export import export
+
+    def tagger(name, labels):
+        path = tmp_path / name
+        XLMRobertaConfig(num_labels=len(labels), id2label=dict(enumerate(labels)),
+                         label2id={t: k for k, t in enumerate(labels)}).save_pretrained(path)  # fmt: skip
+        return str(path)
+
+    other = tagger("gpe", ["O", "B-GPE", "I-GPE", "B-PER", "I-PER", "U-X-Y"])
+    common = dict(data_dir=str(data_dir / "masakhaner2"), mt_model=str(tiny_models["mt"]), ner_model=other,
+                  align_model=str(tiny_models["enc"]), aligner="simalign.v1", aligner_options={"layer": 2})  # fmt: skip
+    want = ("config masakhaner2.swa: the NER model " + other + " tags GPE, X-Y, which masakhaner2.swa's columns cannot "
+            "hold (source: PER, ORG, LOC, MISC; silver: PER, ORG, LOC, DATE), so its entities of those types would be "
+            "written as O; use a tagger of those types, such as a CoNLL-03 one (PER, ORG, LOC, MISC)")
+    with pytest.raises(ValueError) as err:
+        build("masakhaner2.swa", cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "s"), progress=False,
+              **common)  # fmt: skip
+    assert str(err.value) == want
+    with pytest.raises(ValueError) as err:
+        export(["masakhaner2.swa"], tmp_path / "out", cache_dir=str(tmp_path / "ds"),
+               silver_cache_dir=str(tmp_path / "s"), progress=False, **common)  # fmt: skip
+    assert str(err.value) == want and not (tmp_path / "out").exists()
+    from builders.make import check_tagger_types
+
+    check_tagger_types(["masakhaner2.swa"], tagger("date", ["O", "B-PER", "I-PER", "B-DATE", "I-DATE"]))  # held
+    check_tagger_types(["europarl-ner.de"], other)  # a parallel config tags nothing
