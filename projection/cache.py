@@ -27,8 +27,21 @@ from typing import IO, Any, Callable, Iterator
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "SILVER_NER_CACHE"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+
+
+def _umask() -> int:
+    """This process's umask now (found in review: read once at import, a later ``os.umask(0o077)`` of a notebook or a
+    service still gave its outputs 0644). Linux says it in ``/proc/self/status``; elsewhere it is set and set back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def cache_root() -> Path:
@@ -54,7 +67,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_namespace_id()}-{os.getpid()}-", suffix=".tmp")
     try:
         with removed_if_killed(tmp):
-            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file gets the usual permissions
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual permissions
             text = "b" not in mode
             with os.fdopen(fd, mode, encoding=encoding if text else None, newline="\n" if text else None) as fh:
                 yield fh

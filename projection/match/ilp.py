@@ -8,16 +8,62 @@ statement of the problem: the tests check both agree.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import warnings
 
 from projection.extras import require
 from projection.match.base import MATCHERS, Matcher, MatchProblem
 from projection.types import Match
 
+_banner_lock = threading.Lock()
+_banner_done = False
+
+
+def _without_banner(highspy) -> None:
+    """Make this process's first ``highspy.Highs()`` with standard output (file descriptor 1) sent to /dev/null: HiGHS
+    writes its banner ("Running HiGHS ...") there when the first one is made, before ``msg=False`` can turn its
+    output off (found in review: the CLI's stdout, a notebook's or a service's, got it once per process and per
+    worker). Later ones write nothing. A forked worker inherits whether the banner was written."""
+    global _banner_done
+    if _banner_done:
+        return
+    with _banner_lock:
+        if _banner_done:
+            return
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no standard output to write to
+            highspy.Highs()
+        else:
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(null, 1)
+                    highspy.Highs()
+                    _flush_c_stdout()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(null)
+            finally:
+                os.close(saved)
+        _banner_done = True
+
+
+def _flush_c_stdout() -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):
+        pass
+
 
 def ilp_match(problem: MatchProblem) -> list[Match]:
     pulp = require("pulp", purpose="the ilp.v1 matcher")
-    require("highspy", purpose="solving the ILP in-process with HiGHS")
+    _without_banner(require("highspy", purpose="solving the ILP in-process with HiGHS"))
     pairs = problem.pairs
     if not pairs:
         return []

@@ -137,6 +137,10 @@ class CorpusAlignStage(_Aligning, CorpusStage):
     """A statistical aligner, trained once on the whole split (plus its extra text)."""
 
     def fit(self, pairs: Iterator[Pair]) -> Callable[[int, Pair], Pair]:
+        # the runner reports a corpus stage's counts as they stand after the run: this run's only (found in review:
+        # a plan run twice in one process reported twice its long pairs the second time)
+        self._long = 0
+        self._encoder_counts = {}
         src, tgt = TokenCorpus(), TokenCorpus()
         rows: list[int] = []  # per pair: its row in src/tgt, or -1 (an empty side gets no links)
         for p in pairs:

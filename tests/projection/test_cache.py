@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import zlib
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from projection import cache
+from projection.cache import atomic_write_text
 
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
@@ -68,3 +70,15 @@ def test_a_cache_folder_that_is_a_file_has_no_entries_and_writing_names_it(tmp_p
     with pytest.raises(NotADirectoryError) as err:
         store.put("ab" * 32, [1])
     assert err.value.filename is not None and err.value.filename.startswith(str(root))
+
+
+@pytest.mark.parametrize("mask, mode", [(0o077, 0o600), (0o002, 0o664), (0o022, 0o644)])
+def test_a_written_file_follows_the_umask_of_the_moment_not_the_one_at_import(tmp_path, mask, mode) -> None:
+    # found in review: the umask was read once, when projection.cache was imported, so a notebook or a service that
+    # set a private umask afterwards (os.umask(0o077)) still wrote its outputs readable by everyone (0644)
+    old = os.umask(mask)
+    try:
+        atomic_write_text(tmp_path / "out.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == mode

@@ -228,3 +228,20 @@ def test_matcher_validation_and_signatures():
     assert [get_matcher(n).signature() for n in ("greedy", "exact", "ilp")] == ["greedy.v1", "exact.v1", "ilp.v1"]
     with pytest.raises(ValueError, match="exact.v1"):
         get_matcher("hungarian.v1")
+
+
+def test_ilp_writes_nothing_to_standard_output():
+    """Found in review: HiGHS wrote its banner ("Running HiGHS 1.16.0 ...") to file descriptor 1 when a process made
+    its first solver, before ``msg=False`` took effect: once on a library user's stdout, and once more from each
+    ``--jobs`` worker. Run in a fresh process: the banner comes only from a process's first solver."""
+    import subprocess
+    import sys
+
+    code = (
+        "from projection.match.base import MatchProblem, get_matcher\n"
+        "m = get_matcher('ilp.v1').match(MatchProblem(2, ((0, 0, 1, 1.0), (1, 0, 2, 0.5), (1, 1, 2, 0.3))))\n"
+        "import sys; sys.stderr.write(repr([(x.entity, x.start, x.end) for x in m]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    assert done.stdout == b""
+    assert done.stderr.decode() == "[(0, 0, 1), (1, 1, 2)]"

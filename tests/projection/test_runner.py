@@ -447,3 +447,27 @@ def test_a_sigterm_while_the_outputs_are_committed_ends_the_process_after_every_
         "".join(f"{w}\t{t}\n" for w, t in zip(p.target.tokens, p.silver)) + "\n" for p in ref.pairs)  # fmt: skip
     assert links.read_text() == "".join(p.alignment.to_pharaoh() + "\n" for p in ref.pairs)
     assert sorted(f.name for f in out.parent.iterdir()) == ["links.txt", "o.conll"]  # no temporary left
+
+
+def test_a_plan_run_twice_reports_each_runs_own_corpus_stage_counts(corpus, tmp_path):
+    """Found in review: the alignment stage of a statistical aligner added each run's long pairs to the last run's,
+    so a plan run again in one process (a notebook) reported twice its long pairs in ``stats`` and ``--report``."""
+    from projection.align.base import Aligner
+    from projection.stages.align import CorpusAlignStage
+    from projection.types import Alignment
+
+    class Limited(Aligner):  # a length limit like eflomal's 1,023 tokens, here 20
+        name = "limited.v1"
+        max_tokens = 20
+
+        def align(self, src, tgt):
+            return [Alignment() for _ in src]
+
+    src, tgt = corpus
+    long = sum(max(len(s.tokens), len(t.tokens)) > 20 for s, t in zip(src, tgt))
+    assert long > 0
+    plan = parallel_plan(src, tgt, default_config("parallel", aligner="fastalign.v1"), cache_dir=tmp_path)
+    stages = [CorpusAlignStage(Limited()) if isinstance(s, CorpusAlignStage) else s for s in plan.stages]
+    first = run(plan.source, stages, progress=False)
+    again = run(plan.source, stages, progress=False)
+    assert first.stats.count("long_pairs") == again.stats.count("long_pairs") == long
