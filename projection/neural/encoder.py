@@ -28,6 +28,7 @@ from projection.neural.hub import (
     load_fast_pretrained,
     model_identity,
     pick_device,
+    pinned,
     pretrained_args,
 )
 from projection.options import DEFAULT_ALIGN_MODEL  # noqa: F401  (the one defaults table)
@@ -77,7 +78,7 @@ class SubwordEncoder:
         self.no_subwords = 0  # words the tokenizer turns into nothing, e.g. a zero-width space (cumulative)
 
     def signature(self) -> str:
-        return model_identity(self.model_name)
+        return model_identity(pinned(self, self.model_name))
 
     def validate(self) -> None:
         """Check ``layer`` against the model's configuration (cheap: reads config.json only), and a given device."""
@@ -85,7 +86,7 @@ class SubwordEncoder:
         if self.device:  # before any work, not as a traceback when the model is moved there
             check_device(self.device, option=_DEVICE_OPTION)
         try:
-            name, kwargs = pretrained_args(self.model_name)
+            name, kwargs = pretrained_args(pinned(self, self.model_name))
             config = transformers.AutoConfig.from_pretrained(name, **kwargs)
         except OSError as err:
             raise load_error(self.model_name, "alignment", self.option, err) from err
@@ -105,7 +106,8 @@ class SubwordEncoder:
             self.device = pick_device(self.device)
             check_device(self.device, option=_DEVICE_OPTION)
             self._tok, self._model = load_fast_pretrained(
-                "AutoModel", self.model_name, role="alignment", option=self.option, device=self.device
+                "AutoModel", self.model_name, role="alignment", option=self.option, device=self.device,
+                load=pinned(self, self.model_name),
             )
         return self._model, self._tok
 

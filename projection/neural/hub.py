@@ -36,7 +36,8 @@ def hub_cache_dir() -> Path:
 
 
 def _looks_like_path(model: str) -> bool:
-    return model.startswith((".", "/", "~")) or model.count("/") > 1 or "\\" in model
+    # slashes after an @ belong to a revision (refs/pr/1, a branch feature/x), not to a path
+    return model.startswith((".", "/", "~")) or model.partition("@")[0].count("/") > 1 or "\\" in model
 
 
 def split_revision(model: str) -> tuple[str, str | None]:
@@ -113,16 +114,23 @@ def directory_hash(path: str | os.PathLike) -> str:
 
 
 @functools.lru_cache(maxsize=64)
+def _hub_sha_online(name: str, revision: str | None) -> str | None:
+    """The Hub's answer, asked once per process (None when the Hub cannot be reached)."""
+    try:
+        from huggingface_hub import HfApi
+
+        return HfApi().model_info(name, revision=revision).sha
+    except Exception:  # noqa: BLE001 - unreachable Hub, auth: fall back to what the cache knows
+        return None
+
+
 def _hub_sha(name: str, revision: str | None, offline: bool, cache: str) -> str | None:
     if revision and _SHA.fullmatch(revision):
         return revision
-    if not offline:
-        try:
-            from huggingface_hub import HfApi
-
-            return HfApi().model_info(name, revision=revision).sha
-        except Exception:  # noqa: BLE001 - unreachable Hub, auth: fall back to what the cache knows
-            pass
+    if not offline and (sha := _hub_sha_online(name, revision)):
+        return sha
+    # read every time (a small file): `hf download` may move refs/main while this process runs, and a cached
+    # answer signed the old commit for a model that then loaded the new snapshot (found in review)
     ref = Path(cache) / f"models--{name.replace('/', '--')}" / "refs" / (revision or "main")
     return ref.read_text(encoding="utf-8").strip() if ref.is_file() else None
 
@@ -147,16 +155,29 @@ def model_identity(model: str) -> str:
     return f"{split_revision(model)[0]}@{sha[:12]}" if sha else model
 
 
+def pinned(owner: object, model: str) -> str:
+    """``model`` as ``owner`` (a translator, tagger, encoder) both signs and loads it, resolved once per owner: a Hub
+    model whose commit is known as ``ID@SHA`` (so that ``from_pretrained`` loads the very commit the signature
+    names, even when refs/main moves between signing and loading), anything else as given. Kept on the owner, so a
+    copy sent to a worker loads what the driver signed."""
+    pins = owner.__dict__.setdefault("_pinned_models", {})
+    if model not in pins:
+        sha = None if Path(model).expanduser().is_dir() else model_revision(model)
+        pins[model] = f"{split_revision(model)[0]}@{sha}" if sha else model
+    return pins[model]
+
+
 def load_error(model: str, role: str, option: str, err: Exception) -> ModelUnavailableError:
     return ModelUnavailableError(f"cannot load the {role} model {model} ({err}); pass a local copy with {option} DIR")
 
 
-def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str, device: str):
-    """``(tokenizer, model)`` for ``model``: the tokenizer must be fast (word ids map sub-words to words),
-    the model (``transformers.<auto_model>``) is put in eval mode on ``device``; load failures name the
-    model and the option that points at a local copy."""
+def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str, device: str,
+                         load: str | None = None):
+    """``(tokenizer, model)`` for ``model`` (loaded as ``load`` when given: ``pinned``): the tokenizer must be fast
+    (word ids map sub-words to words), the model (``transformers.<auto_model>``) is put in eval mode on ``device``;
+    load failures name the model and the option that points at a local copy."""
     transformers = __import__("transformers")
-    name, kwargs = pretrained_args(model)
+    name, kwargs = pretrained_args(load or model)
     try:
         tok = transformers.AutoTokenizer.from_pretrained(name, **kwargs)
         net = getattr(transformers, auto_model).from_pretrained(name, **kwargs)

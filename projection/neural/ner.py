@@ -15,7 +15,7 @@ from typing import Sequence
 
 from projection.extras import require
 from projection.neural.batching import batch_size_for, shrinking_batches
-from projection.neural.hub import check_device, check_model, load_fast_pretrained, model_identity, pick_device
+from projection.neural.hub import check_device, check_model, load_fast_pretrained, model_identity, pick_device, pinned
 from projection.options import DEFAULT_NER_MODEL  # noqa: F401  (the one defaults table)
 from projection.tags import repair_iob2
 
@@ -109,7 +109,7 @@ class WordNer:
 
     def signature(self) -> str:
         extra = ",".join(f"{k}={v}" for k, v in (("window", self.window), ("overlap", self.overlap)) if v is not None)
-        return model_identity(self.model_name) + (f"({extra})" if extra else "")
+        return model_identity(pinned(self, self.model_name)) + (f"({extra})" if extra else "")
 
     def _load(self):
         if self._model is None:
@@ -118,7 +118,8 @@ class WordNer:
             self.device = pick_device(self.device)
             check_device(self.device)
             self._tok, model = load_fast_pretrained(
-                "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device
+                "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device,
+                load=pinned(self, self.model_name),
             )
             self._model = model
             self._labels = iob2_labels(model.config)

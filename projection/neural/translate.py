@@ -13,7 +13,15 @@ from typing import Sequence
 from projection.extras import require
 from projection.neural.batching import batch_size_for, shrinking_batches
 from projection.neural.cache import TranslationCache
-from projection.neural.hub import check_device, check_model, load_error, model_identity, pick_device, pretrained_args
+from projection.neural.hub import (
+    check_device,
+    check_model,
+    load_error,
+    model_identity,
+    pick_device,
+    pinned,
+    pretrained_args,
+)
 from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
 from projection.neural.text import split_to_fit
 from projection.options import DEFAULT_MT_MODEL  # noqa: F401  (the one defaults table)
@@ -78,9 +86,9 @@ class Translator:
         self._split_seen: set[tuple[str, str, str]] = set()
 
     def signature(self) -> str:
-        sig = model_identity(self.model_name)
+        sig = model_identity(pinned(self, self.model_name))
         if self.tokenizer_name:
-            sig += f"+tok={model_identity(self.tokenizer_name)}"
+            sig += f"+tok={model_identity(pinned(self, self.tokenizer_name))}"
         return sig + (f"(beams={self.num_beams})" if self.num_beams else "")
 
     def precision(self) -> str:
@@ -111,8 +119,8 @@ class Translator:
             self.device = pick_device(self.device)
             check_device(self.device)
             precision = self.precision()
-            tok_name, tok_kwargs = pretrained_args(self.tokenizer_name or self.model_name)
-            name, kwargs = pretrained_args(self.model_name)
+            tok_name, tok_kwargs = pretrained_args(pinned(self, self.tokenizer_name or self.model_name))
+            name, kwargs = pretrained_args(pinned(self, self.model_name))
             try:
                 self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
                 dtype = torch.bfloat16 if precision == "bf16" else torch.float32

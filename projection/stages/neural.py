@@ -45,11 +45,11 @@ class TranslateStage(Stage):
         self._counts: Counter = Counter()
 
     def signature(self) -> Fields:
-        from projection.neural.hub import model_identity
+        from projection.neural.hub import model_identity, pinned
 
         t = self.translator
         code = t.lang_codes.get(self.lang)
-        return (("mt", model_part(model_identity(t.model_name), code=code, beams=t.num_beams, dtype=_bf16(t))),)
+        return (("mt", model_part(model_identity(pinned(t, t.model_name)), code=code, beams=t.num_beams, dtype=_bf16(t))),)
 
     def check(self) -> None:
         self.translator.check_language(self.lang)
@@ -90,10 +90,10 @@ class TagStage(Stage):
         self.drop_misc = drop_misc
 
     def signature(self) -> Fields:
-        from projection.neural.hub import model_identity
+        from projection.neural.hub import model_identity, pinned
 
         ner = self.ner  # the window settings change the tags: named when set (the default signs as before)
-        return (("ner", model_part(model_identity(ner.model_name), misc=f"drop-{self.drop_misc}",
+        return (("ner", model_part(model_identity(pinned(ner, ner.model_name)), misc=f"drop-{self.drop_misc}",
                                    window=getattr(ner, "window", None), overlap=getattr(ner, "overlap", None))),)
 
     def counts(self) -> dict[str, int]:
@@ -118,10 +118,10 @@ class TargetSpansStage(Stage):
         self.ner = ner
 
     def signature(self) -> Fields:
-        from projection.neural.hub import model_identity
+        from projection.neural.hub import model_identity, pinned
 
         ner = self.ner
-        return (("cand_model", model_part(model_identity(ner.model_name), window=getattr(ner, "window", None),
+        return (("cand_model", model_part(model_identity(pinned(ner, ner.model_name)), window=getattr(ner, "window", None),
                                           overlap=getattr(ner, "overlap", None))),)
 
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
@@ -146,12 +146,12 @@ class BackTranslateStage(Stage):
         self._counts: Counter = Counter()
 
     def signature(self) -> Fields:
-        from projection.neural.hub import model_identity
+        from projection.neural.hub import model_identity, pinned
 
         t = self.translator
-        tok = model_identity(t.tokenizer_name) if t.tokenizer_name else None
+        tok = model_identity(pinned(t, t.tokenizer_name)) if t.tokenizer_name else None
         code = t.lang_codes.get(self.lang)  # --mt-lang-code reaches this translator too
-        return (("bt", model_part(model_identity(t.model_name), tok=tok, code=code, beams=t.num_beams,
+        return (("bt", model_part(model_identity(pinned(t, t.model_name)), tok=tok, code=code, beams=t.num_beams,
                                   dtype=_bf16(t))),)  # fmt: skip
 
     def check(self) -> None:

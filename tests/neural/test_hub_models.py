@@ -93,3 +93,58 @@ def test_default_alignment_model_is_the_canonical_id():
     from projection.neural.encoder import DEFAULT_ALIGN_MODEL
 
     assert DEFAULT_ALIGN_MODEL == "google-bert/bert-base-multilingual-cased"
+
+
+def test_offline_identity_follows_refs_main_within_one_process(cache):
+    """refs/main moved (``hf download`` in another process) while this process runs: a new model reference signs
+    the new commit; the answer was cached for the process, signing the old commit for a model that loaded the new."""
+    assert model_identity("org/tiny") == f"org/tiny@{SHA_MAIN[:12]}"
+    (cache / "models--org--tiny" / "refs" / "main").write_text(SHA_V1)
+    assert model_identity("org/tiny") == f"org/tiny@{SHA_V1[:12]}"
+    assert model_revision("org/tiny") == SHA_V1
+
+
+@pytest.fixture
+def ner_hub(monkeypatch, tmp_path):
+    """org/ner in an offline Hub cache: SHA_MAIN tags every word B-PER, SHA_V1 B-LOC; refs/main at SHA_MAIN."""
+    import huggingface_hub.constants
+    import tiny_models as tm
+
+    root = tmp_path / "hub"
+    repo = root / "models--org--ner"
+    tm.build_ner(repo / "snapshots" / SHA_MAIN, favour="B-PER")
+    tm.build_ner(repo / "snapshots" / SHA_V1, favour="B-LOC")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(SHA_MAIN)
+    monkeypatch.setenv("HF_HUB_CACHE", str(root))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(root))  # read once, at import
+    return repo
+
+
+def test_a_tagger_loads_the_commit_it_signs_when_refs_main_moves(ner_hub):
+    from projection.neural.ner import WordNer
+    from projection.stages.neural import TagStage
+
+    words = [["Paris", "is", "nice"]]
+    before = WordNer("org/ner", device="cpu", progress=False)
+    signed = before.signature()
+    assert signed == f"org/ner@{SHA_MAIN[:12]}"
+    (ner_hub / "refs" / "main").write_text(SHA_V1)  # moves between signing and the lazy load
+    assert before.predict(words) == [["B-PER"] * 3] and before.signature() == signed
+    assert TagStage(before).signature()[0][1].name == signed
+    after = WordNer("org/ner", device="cpu", progress=False)  # built after the move: the new commit, both ways
+    assert after.signature() == f"org/ner@{SHA_V1[:12]}" and after.predict(words) == [["B-LOC"] * 3]
+
+
+def test_a_revision_with_slashes_is_a_hub_revision_not_a_path(ner_hub):
+    """``ID@refs/pr/1`` (a pull request) or ``ID@feature/x`` (a branch): was refused as a missing directory."""
+    from projection.neural.ner import WordNer
+
+    for ref in ("refs/pr/1", "feature/x"):
+        (ner_hub / "refs" / ref).parent.mkdir(parents=True, exist_ok=True)
+        (ner_hub / "refs" / ref).write_text(SHA_V1)
+        ner = WordNer(f"org/ner@{ref}", device="cpu", progress=False)
+        assert ner.model_name == f"org/ner@{ref}" and ner.signature() == f"org/ner@{SHA_V1[:12]}"
+        assert ner.predict([["Paris"]]) == [["B-LOC"]]
+    with pytest.raises(ModelUnavailableError, match=r"org/ner at revision refs/pr/2 .* --revision refs/pr/2"):
+        check_model("org/ner@refs/pr/2", role="NER", option="--ner-model")
