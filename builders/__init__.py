@@ -21,6 +21,11 @@ __all__ = [
 
 
 def __getattr__(name: str):  # datasets is imported on first use only
+    if name in ("SilverNER", "SilverNERConfig", "build", "make_config", "BuiltConfig"):
+        from projection.extras import require_extra
+
+        # the install line, not "No module named 'datasets'" (README: a missing extra is named with its pip line)
+        require_extra("hub", purpose="building dataset configs")
     if name in ("SilverNER",):
         from builders.silver_ner import SilverNER
 

@@ -70,14 +70,14 @@ def check_model(model: str, *, role: str, option: str) -> str:
     name, revision = split_revision(model)
     if is_offline():
         cache = hub_cache_dir()
-        found = False
-        try:
-            from huggingface_hub import try_to_load_from_cache
+        # without the neural extra the cache cannot be read: say so, not "not in the cache" with a download line
+        # (found in review: a model already in the cache was reported missing when transformers was not installed)
+        from projection.extras import require
 
-            found = isinstance(try_to_load_from_cache(name, "config.json", cache_dir=str(cache), revision=revision),
-                               str)
-        except ImportError:  # pragma: no cover - transformers depends on huggingface_hub
-            found = False
+        require("transformers", purpose=f"the {role} model {name}")
+        from huggingface_hub import try_to_load_from_cache  # transformers depends on huggingface_hub
+
+        found = isinstance(try_to_load_from_cache(name, "config.json", cache_dir=str(cache), revision=revision), str)
         if not found:
             at = f" at revision {revision}" if revision else ""
             raise ModelUnavailableError(

@@ -101,3 +101,20 @@ def test_dropped_labels_are_not_scored_as_missed_gold(caches):
 def test_uner_pud_needs_a_data_dir(caches):
     with pytest.raises(FileNotFoundError, match="uner-pud needs data_dir"):
         build("uner-pud.de", aligner="fastalign.v1", cache_dir=caches.datasets(), progress=False)
+
+
+@pytest.mark.parametrize("name", ["build", "make_config", "SilverNER", "SilverNERConfig", "BuiltConfig"])
+def test_builders_api_without_the_hub_extra_gives_the_install_line(name, monkeypatch):
+    """README: "A missing extra is named in the error with the pip install line". ``from builders import build``
+    (the README's Python example) said only "No module named 'datasets'" on an install without the hub extra
+    (found in review)."""
+    import sys
+
+    import builders
+    from projection.extras import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "datasets", None)  # as if not installed
+    with pytest.raises(MissingExtraError) as err:
+        getattr(builders, name)
+    assert str(err.value) == ("datasets is needed for building dataset configs but is not installed "
+                              "(import of datasets halted; None in sys.modules); run: pip install \"silver-ner[hub]\"")

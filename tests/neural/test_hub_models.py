@@ -89,6 +89,22 @@ def test_check_model_accepts_a_cached_revision_and_names_a_missing_one(cache):
         check_model("org/tiny@v9", role="translation", option="--mt-model")
 
 
+def test_check_model_without_the_neural_extra_names_the_extra_not_a_download(cache, monkeypatch):
+    """A model that is in the cache, checked offline on an install without the neural extra (neither transformers
+    nor huggingface_hub): the error is the install line; it used to say that the model is not in the cache and to
+    download it (found in review)."""
+    import sys
+
+    from projection.extras import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "transformers", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)
+    with pytest.raises(MissingExtraError) as err:
+        check_model("org/tiny", role="translation", option="--mt-model")
+    assert str(err.value).startswith("transformers is needed for the translation model org/tiny but is not installed (")
+    assert str(err.value).endswith('run: pip install "silver-ner[neural]"')
+
+
 def test_default_alignment_model_is_the_canonical_id():
     from projection.neural.encoder import DEFAULT_ALIGN_MODEL
 
