@@ -184,9 +184,11 @@ def file_plan(
     use_cache: bool = True,
     models: ModelSettings | None = None,
     target_format: str = "auto",
+    conll_out: bool = False,
 ) -> Plan:
     """``parallel_plan`` over files, streamed (``FilePairsSource``): with ``alignments_path`` no stage holds
-    more than a chunk, so memory stays flat in corpus size."""
+    more than a chunk, so memory stays flat in corpus size. ``conll_out``: the target's tokens are written to CoNLL
+    (``silver-ner project --out``), so a plain target's token that CoNLL cannot hold is refused while reading."""
     from projection.align.fixed import file_digest
     from projection.stages.read import FilePairsSource
 
@@ -200,7 +202,7 @@ def file_plan(
         stages.append(align_stage(config, extra=extra, models=models, cache_dir=cache_dir, use_cache=use_cache))
     stages.append(ProjectStage(config))
     source = FilePairsSource(source_path, target_path, alignments_path, drop_labels=config.drop_labels,
-                             fields=tuple(fields), target_format=target_format)  # fmt: skip
+                             fields=tuple(fields), target_format=target_format, conll_out=conll_out)  # fmt: skip
     return Plan("parallel", source, tuple(stages))
 
 

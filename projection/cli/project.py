@@ -160,7 +160,8 @@ def run(args: argparse.Namespace) -> int:
     extra = read_bitexts(args.align_corpus) if args.align_corpus else []
     evaluation = EvaluationSink(ignore=config.drop_labels)  # dropped types are not projected: not scored either
     plan = file_plan(args.source, args.target, config, alignments_path=args.alignments, extra=extra,
-                     use_cache=not args.no_cache, models=models, target_format=args.target_format)  # fmt: skip
+                     use_cache=not args.no_cache, models=models, target_format=args.target_format,
+                     conll_out=True)  # fmt: skip
     result = run_stages(plan.source, plan.stages, [*sinks, evaluation], executor=executor, keep=False,
                         progress=not args.quiet)  # fmt: skip
     stats = result.stats

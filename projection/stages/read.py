@@ -173,7 +173,7 @@ class FilePairsSource(Source):
     name = "read"
 
     def __init__(self, source_path, target_path, alignments_path=None, *, drop_labels=(), fields: Fields = (),
-                 length: int | None = None, target_format: str = "auto") -> None:  # fmt: skip
+                 length: int | None = None, target_format: str = "auto", conll_out: bool = False) -> None:  # fmt: skip
         from projection.io.conll import PlainReader, iter_conll, iter_sentences
 
         self.paths = (str(source_path), str(target_path), str(alignments_path) if alignments_path else None)
@@ -183,6 +183,9 @@ class FilePairsSource(Source):
         self.drop_labels = tuple(drop_labels)
         self.fields = tuple(fields)
         self.length = length
+        #: the target's tokens go to a CoNLL output: a plain target's token that it cannot hold is refused while the
+        #: stream is read, before any alignment work (a CoNLL target's tokens are read-back-safe by construction)
+        self.conll_out = conll_out
 
     def signature(self) -> Fields:
         return self.fields
@@ -212,6 +215,8 @@ class FilePairsSource(Source):
             s, t = items[0], items[1]
             if n == 0 and s.tags is None:
                 raise ValueError(f"{src_path}: the source needs gold tags (token and tag columns)")
+            if self.conll_out and self.target_format == "plain":
+                _check_conll_tokens(t, self.paths[1], first=n == 0)
             pair = _file_pair(n, s, t, items[2] if links is not None else None, al_path)
             if self.drop_labels:  # the types are needed only to check --drop-label
                 labels.update(sp.label for sp in s.spans)
@@ -286,6 +291,22 @@ class FilePairsSource(Source):
             yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), links, layouts,
                             first, n)  # fmt: skip
             first += n
+
+
+def _check_conll_tokens(t: Sentence, path: str, *, first: bool) -> None:
+    """A ``ValueError`` naming ``path:line`` for a token of a one-sentence-per-line target that the CoNLL output
+    cannot hold (found in review: ``-DOCSTART-`` in a plain target failed the run at writing, after the whole
+    alignment)."""
+    from projection.io.conll_write import _token_problem
+
+    for k, token in enumerate(t.tokens):
+        why = _token_problem(token, True)
+        if not why and first and k == 0 and token.startswith("\ufeff"):
+            why = "it starts with a byte-order mark, which reading drops at the start of a file"
+        if why:
+            line = (t.id or "").rpartition(":")[2]
+            raise ValueError(f"{path}:{line}: token {token!r} cannot be written to the CoNLL output ({why}); change or "
+                             "remove it in the target file")
 
 
 def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -> Pair:

@@ -189,6 +189,21 @@ def test_bom_and_space_before_the_tab_do_not_stay_in_tokens(tmp_path):
     assert out == "Angela\tB-PER\nMerkel\tI-PER\n\n"
 
 
+def test_plain_target_token_the_conll_output_cannot_hold_fails_before_the_alignment(tmp_path):
+    """A one-sentence-per-line target with a ``-DOCSTART-`` word (which CoNLL reading skips) failed at writing
+    ``--out``, after the whole alignment ("sentence 799: token '-DOCSTART-' cannot be written", no line, no way out)."""
+    from projection.io.conll import read_conll
+
+    lines = [" ".join(s.tokens) for s in read_conll(TGT)]
+    lines[-1] += " -DOCSTART-"
+    (tmp_path / "tgt.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err, s = cli(["project", "--source", SRC, "--target", str(tmp_path / "tgt.txt"),
+                        "--out", str(tmp_path / "o.conll")], tmp_path)
+    assert_one_error(code, err, s, f"tgt.txt:{len(lines)}: token '-DOCSTART-'", "change or remove it")
+    assert not (tmp_path / "cache" / "alignments").exists()  # refused while reading: nothing was aligned
+    assert not (tmp_path / "o.conll").exists()
+
+
 def test_plain_text_target_with_a_blank_line_says_how_it_was_read(tmp_path):
     (tmp_path / "src.conll").write_text("A\tO\nb\tO\nc\tO\n\nD\tO\ne\tO\nf\tO\n\n", encoding="utf-8")
     (tmp_path / "tgt.txt").write_text("Wiederaufnahme der Sitzungsperiode heute\n\nIch erkläre die Sitzung\n",
