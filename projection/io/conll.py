@@ -18,6 +18,8 @@ CoNLL reading rules (every error names ``path:line`` and what to do):
   last one if ``tag_col=None``) is not an IOB2 tag; in a one-column file, when it holds several words. So ``#\\tO``
   and a one-column ``#hashtag`` are tokens, ``# text = ...`` is a comment, and inside a sentence every line is a
   token line. ``comments=False``: no line is a comment.
+- Not read: a file whose first token lines all start with one language prefix (``en:Paris``, PAN-X before XTREME's
+  preprocessing), and (``detect_format``) a target whose first line is a JSON object with a list (JSON Lines).
 - IOB2: ill-formed tags (an I- after O or after another type) are repaired to B- per sentence and counted
   (``Corpus.repaired``, ``ConllReader.repaired``); a tag that is not IOB2 at all is an error.
 
@@ -68,6 +70,8 @@ class _Shapes(dict):
 
 
 _SHAPES = _Shapes()
+#: a language prefix glued to a token, as in PAN-X before XTREME's preprocessing strips it (``en:Paris``)
+_LANG_PREFIX = re.compile(r"([a-z]{2,3}:)\S")
 
 
 class ConllError(InputFileError):
@@ -168,17 +172,34 @@ class ConllReader:
         """Whether the file has two or more columns (most of its first token lines do), and why."""
         votes = [0, 0]  # token lines with one column, with two or more
         hash_votes = [0, 0]
-        for raw in lines:
+        prefixes = set()  # the "xx:" language prefixes of the tokens of the token lines counted (XTREME's raw PAN-X)
+        first = 0
+        for lineno, raw in enumerate(lines, start=1):
             line = raw.rstrip(WS)
             if not line or line.startswith("-DOCSTART-"):
                 continue
-            multi = len(_columns(line)) > 1
+            cols = _columns(line)
+            multi = len(cols) > 1
             if line[0] == "#":
                 hash_votes[multi] += 1
                 continue
             votes[multi] += 1
+            if len(prefixes) < 2:
+                try:
+                    found = _LANG_PREFIX.match(cols[self.token_col].strip(WS))
+                except IndexError:
+                    found = None
+                prefixes.add(found.group(1) if found else None)
+                first = first or lineno
             if votes[0] + votes[1] >= HEAD_LINES:
                 break
+        if len(prefixes) == 1 and None not in prefixes:
+            prefix = next(iter(prefixes))
+            raise ConllError(
+                f"{self.path}:{first}: every token starts with {prefix!r} (the language prefix of XTREME's raw PAN-X "
+                f"files?); it would be read as part of each word and spoil the alignment: remove it first (e.g. "
+                f"sed 's/^{prefix}//' FILE > FILE.conll)"
+            )
         if not votes[0] + votes[1]:
             votes = hash_votes
         total = votes[0] + votes[1]
@@ -223,7 +244,13 @@ class ConllReader:
 
     def head_layout(self) -> tuple[bool, str]:
         """``(two or more columns, why)`` as reading decides it from the file's first lines."""
-        return self._layout(_head(iter_text_blocks(self.path, ConllError, chunk=self._chunk))[1])
+        lines = _head(iter_text_blocks(self.path, ConllError, chunk=self._chunk))[1]
+        try:
+            return self._layout(lines)
+        except ConllError as err:  # the same message as when the file is read whole (``_noted``)
+            if self.note:
+                raise ConllError(f"{err} ({self.note})") from None
+            raise
 
     def iter_text(self, text: str, first_line: int, layout: tuple[bool, str]) -> Iterator[Sentence]:
         """The sentences of ``text``, one at a time: whole sentences of this file from line ``first_line`` on (a
@@ -582,6 +609,8 @@ def detect_format(path: str | os.PathLike) -> Detected:
     for block in iter_line_blocks(path, ConllError):
         for line in block:
             lineno += 1
+            if not sample and line.lstrip().startswith("{"):
+                _no_json(path, lineno, line)
             if "\t" in line:
                 return Detected("conll", f"line {lineno} has a tab")
             words = line.split()
@@ -602,6 +631,23 @@ def detect_format(path: str | os.PathLike) -> Detected:
     return Detected(
         "plain", f"{n - fit} of its first {n} lines are neither a single token nor a token and an IOB2 tag"
     )
+
+
+def _no_json(path: str | os.PathLike, lineno: int, line: str) -> None:
+    """A ``ConllError`` when ``line`` is a JSON object holding a list (a JSON Lines record such as ``{"tokens": [...],
+    "ner_tags": [...]}``; found in review: such a target was read as one sentence per line, its words
+    ``{"tokens":``, ``["EU",`` …, and projected onto with exit 0)."""
+    import json
+
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return
+    if isinstance(record, dict) and any(isinstance(v, list) for v in record.values()):
+        raise ConllError(
+            f"{path}:{lineno}: a JSON object (JSON Lines?), not CoNLL or one sentence per line; write it as CoNLL: "
+            "a token and its tag on each line (token<TAB>tag), a blank line between sentences"
+        )
 
 
 def iter_sentences(path: str | os.PathLike, *, format: str = "auto") -> ConllReader | PlainReader:

@@ -112,7 +112,22 @@ class TextFile(OutputFile):
             self._fh.write(self.text)  # type: ignore[union-attr]
 
 
+#: leading bytes of files that are not UTF-8 text at all, and how to make them so (found in review: a gzip or a
+#: UTF-16 file was told to convert "e.g. iconv -f latin1", which turns it into garbage that may then be read)
+_NOT_TEXT = (
+    (b"\x1f\x8b", "a gzip-compressed file, not text; decompress it first (e.g. gunzip -k FILE)"),
+    (b"\xff\xfe", "UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; convert the file to UTF-8 (e.g. "
+                  "iconv -f utf-16 -t utf-8 FILE)"),
+    (b"\xfe\xff", "UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8; convert the file to UTF-8 (e.g. "
+                  "iconv -f utf-16 -t utf-8 FILE)"),
+)
+
+
 def _decode_error(path: str | os.PathLike, data: bytes, first_line: int, err: UnicodeDecodeError) -> str:
+    if first_line == 1:
+        for magic, what in _NOT_TEXT:
+            if data.startswith(magic):
+                return f"{path}:1: {what}"
     line = first_line + data.count(b"\n", 0, err.start)
     col_start = data.rfind(b"\n", 0, err.start) + 1
     return (

@@ -651,3 +651,57 @@ def test_a_carriage_return_inside_a_line_is_an_error_on_its_line(tmp_path, monke
         read_conll(bad)
     assert str(info.value) == (f"{bad}:5: a carriage return (\\r) inside a line: old Mac line ends, or a stray \\r? "
                                "Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' '\\n')")
+
+
+# ---------------------------------------------------------------- files in other shapes (review: formats)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (__import__("gzip").compress(b"EU\tB-ORG\n"), "in.conll:1: a gzip-compressed file, not text; decompress it"),
+        ("EU\tB-ORG\n".encode("utf-16"), "in.conll:1: UTF-16 text (it starts with a UTF-16 byte-order mark)"),
+        ("EU\tB-ORG\n".encode("utf-16-be").join([b"\xfe\xff", b""]), "in.conll:1: UTF-16 text"),
+    ],
+    ids=["gzip", "utf-16-le", "utf-16-be"],
+)
+def test_a_gzip_or_utf16_file_is_not_told_to_convert_from_latin1(tmp_path, data, expected):
+    """Found in review: both were told "not UTF-8 text ...; convert the file to UTF-8 (e.g. iconv -f latin1 -t
+    utf-8)", which turns them into garbage that may then be read (a gzip target read as plain text)."""
+    path = tmp_path / "in.conll"
+    path.write_bytes(data)
+    for reader in (read_conll, read_sentences):
+        with pytest.raises(ConllError) as info:
+            reader(path)
+        assert str(info.value).startswith(str(tmp_path / expected))
+        assert "latin1" not in str(info.value)
+
+
+def test_a_json_lines_target_is_refused_not_read_as_plain_text(tmp_path):
+    """Found in review: read_sentences read {"tokens": [...], "ner_tags": [...]} lines as sentences of the words
+    '{"tokens":', '["EU",' ..., and project wrote silver tags onto them with exit 0."""
+    path = write(tmp_path, '\n{"tokens": ["EU", "lehnt"], "ner_tags": ["B-ORG", "O"]}\n{"tokens": ["Ja"]}\n', "t.jsonl")
+    with pytest.raises(ConllError) as info:
+        read_sentences(path)
+    assert str(info.value).startswith(f"{path}:2: a JSON object (JSON Lines?)")
+    # a plain sentence or a token that starts with a brace is no JSON object with a list
+    assert read_sentences(write(tmp_path, "{ ja } .\nnein\n", "p.txt")).sentences[0].tokens == ("{", "ja", "}", ".")
+    assert read_sentences(write(tmp_path, '{"a": 1}\t O\n', "c.conll")).sentences[0].tokens == ('{"a": 1}',)
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_tokens_with_a_language_prefix_are_refused(tmp_path, sep):
+    """Found in review: PAN-X as distributed before XTREME's preprocessing (``en:Paris<TAB>B-LOC``) was read with the
+    prefix in every word: project on Europarl-NER en->de fell from F1 89.3 to 49.5, exit 0."""
+    text = f"en:EU{sep}B-ORG\nen:rejects{sep}O\n\nen:Peter{sep}B-PER\n"
+    path = write(tmp_path, "# a comment line\n" + text)
+    with pytest.raises(ConllError) as info:
+        read_conll(path)
+    assert str(info.value).startswith(f"{path}:2: every token starts with 'en:'")
+    with pytest.raises(ConllError, match="every token starts with 'de:'"):
+        read_sentences(write(tmp_path, "de:EU\nde:lehnt\n", "t.conll"))
+    # one token with a colon, or tokens with different prefixes, are words
+    corpus = read_conll(write(tmp_path, f"en:EU{sep}B-ORG\nrejects{sep}O\n", "a.conll"))
+    assert corpus.sentences[0].tokens == ("en:EU", "rejects")
+    corpus = read_conll(write(tmp_path, f"re:EU{sep}O\nvs:it{sep}O\n", "b.conll"))
+    assert corpus.sentences[0].tokens == ("re:EU", "vs:it")

@@ -188,3 +188,12 @@ def test_of_a_bad_link_and_a_later_non_utf8_line_the_first_is_named_whatever_the
     assert str(info.value) == f"{path}:2: expected Pharaoh links like '3-4' (or '3p4' for possible), got '1-x'"
     path.write_bytes(b"\xef\xbb\xbf0-0\n\n1-1\n2-2 \xe9")  # no error before it: the byte is named, line 4
     assert str(pytest.raises(PharaohError, read_alignments, path).value).startswith(f"{path}:4: not UTF-8 text")
+
+
+def test_a_utf16_alignments_file_is_named_as_utf16(tmp_path: Path) -> None:
+    """Found in review: it was told to convert "e.g. iconv -f latin1 -t utf-8"."""
+    path = tmp_path / "links.txt"
+    path.write_bytes("0-0 1-1\n".encode("utf-16"))
+    with pytest.raises(PharaohError) as info:
+        read_alignments(path)
+    assert str(info.value).startswith(f"{path}:1: UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8")
