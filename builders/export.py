@@ -473,7 +473,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
     """An exclusive ``flock`` on the export folder itself, where the system allows one (not on every network disk):
     the card's lock in the silver-ner cache is another file for a build given another cache (``--silver-cache``,
     ``SILVER_NER_CACHE``), whose card merge then overwrote the other build's configs."""
-    import fcntl
+    from projection.cache import lock_or_wait
 
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -482,7 +482,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         return
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            lock_or_wait(fd, folder)
         except OSError:  # a disk that locks no folder: the cache's lock alone
             pass
         yield

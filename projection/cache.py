@@ -168,11 +168,28 @@ def file_lock(path: str | os.PathLike) -> Iterator[None]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        lock_or_wait(fh.fileno(), path)
         try:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def lock_or_wait(fd: int, path: str | os.PathLike) -> None:
+    """``flock(fd, LOCK_EX)``; when another process holds the lock, a warning first says what this run waits for
+    (found in review: a run whose key another run was computing, or whose export folder another build was
+    committing, waited with no word at all, forever where that run was stopped or hung)."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    logger.warning("waiting for the lock %s: another process holds it (a silver-ner run computing the same cache "
+                   "entry, or writing the same export folder); this run goes on when that one ends (Ctrl-C stops "
+                   "this one)", os.fspath(path))  # fmt: skip
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _check_key(key: str) -> str:

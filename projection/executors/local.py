@@ -87,8 +87,9 @@ class LocalExecutor(Executor):
         from projection.tmp import die_with
 
         ctx = multiprocessing.get_context(self.start_method or auto_start_method())
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=die_with,
-                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx, initializer=die_with,
+                                   initargs=(os.getpid(),))  # fmt: skip
+        try:
             window: deque = deque()
             it = iter(items)
             while True:
@@ -105,6 +106,35 @@ class LocalExecutor(Executor):
                     yield window.popleft().result()
             while window:
                 yield window.popleft().result()
+            pool.shutdown(wait=True)
+        except BaseException:
+            _stop(pool)
+            raise
+
+
+#: seconds that the workers of a pool left early (an error, Ctrl-C) get to end on their own before they are killed
+STOP_GRACE_S = 1.0
+
+
+def _stop(pool) -> None:
+    """End a pool whose results are no longer wanted (an error, Ctrl-C, the caller stopped reading): its queued work
+    is cancelled, a worker still busy gets ``STOP_GRACE_S`` to end (Ctrl-C reaches the workers too: they leave
+    quietly, their cleanup run), then it is killed. Found in review: the pool's own shutdown waited for every worker,
+    so one that was stopped (SIGSTOP, Ctrl-Z) or hung in native code made a Ctrl-C print "interrupted" and then hang
+    at exit forever, a second Ctrl-C too."""
+    import time
+    from multiprocessing.connection import wait
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    # a worker's sentinel is readable once it has ended: waited on without reaping it (the pool's own thread does)
+    running = {w.sentinel: w for w in workers}
+    deadline = time.monotonic() + STOP_GRACE_S
+    while running and (left := deadline - time.monotonic()) > 0:
+        for sentinel in wait(list(running), left):
+            del running[sentinel]
+    for worker in running.values():
+        worker.kill()  # SIGKILL: also ends a stopped process
 
 
 class WorkerDied(RuntimeError):

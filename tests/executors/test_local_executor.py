@@ -3,6 +3,7 @@ ends; how it chooses to start them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -235,3 +236,52 @@ def test_the_workers_of_a_driver_that_ignores_ctrl_c_ignore_it_too(tmp_path, sta
     proc = subprocess.run([sys.executable, str(script), start_method], env=env, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "[0, 1, 4, 9, 16, 25, 36, 49]\n", "")
+
+
+STOPPED_WORKER_DRIVER = textwrap.dedent('''
+    import os
+    import signal
+    import sys
+    import threading
+    from projection.executors import LocalExecutor
+
+    def task(k):
+        if k == 0:  # an unresponsive worker: stopped (Ctrl-Z, SIGSTOP), as one hung in native code would be
+            with open(sys.argv[2], "w") as fh:
+                fh.write(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGSTOP)
+        return k
+
+    if __name__ == "__main__":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()  # Ctrl-C while it waits for item 0
+        try:
+            list(LocalExecutor(2, start_method=sys.argv[1]).map(task, range(8)))
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+''')
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_ctrl_c_ends_a_run_whose_worker_is_stopped(tmp_path, start_method):
+    """Found in review: a ``--jobs 2`` run whose worker was stopped (SIGSTOP, or hung) printed "silver-ner:
+    interrupted" on Ctrl-C and then never ended (the pool's shutdown and multiprocessing's exit hook joined the
+    stopped worker; a second Ctrl-C did not help either). The pool left early now kills the workers that do not end."""
+    script = tmp_path / "driver.py"
+    script.write_text(STOPPED_WORKER_DRIVER)
+    pid_file = tmp_path / "worker.pid"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    driver = subprocess.Popen([sys.executable, str(script), start_method, str(pid_file)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = driver.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(driver.pid, signal.SIGKILL)
+        driver.communicate()
+        pytest.fail("the driver did not end after Ctrl-C")
+    finally:
+        if pid_file.exists():  # never leave a stopped process behind, whatever happened
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert (driver.returncode, out, err) == (0, "interrupted\n", "")
+    assert wait_gone(int(pid_file.read_text()), 5)

@@ -82,3 +82,38 @@ def test_a_written_file_follows_the_umask_of_the_moment_not_the_one_at_import(tm
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == mode
+
+
+def test_a_run_that_waits_for_a_key_another_run_computes_says_so(tmp_path, caplog):
+    """Found in review: a run whose cache key another run held (computing it; or stopped, hung) waited without a
+    word, forever where that run never ended. It still waits, and first says for what."""
+    import fcntl
+    import logging
+    import threading
+
+    store = cache.Store("things", tmp_path)
+    key = "ab" * 32
+    lock = store.path(key).with_suffix(".lock")
+    lock.parent.mkdir(parents=True)
+    got = []
+    with open(lock, "a+b") as holder, caplog.at_level(logging.WARNING, logger="projection.cache"):
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # another open file: flock conflicts as with another process
+        waiter = threading.Thread(target=lambda: got.append(store.get_or_compute(key, lambda: "mine")))
+        waiter.start()
+        waiter.join(2)
+        waited = waiter.is_alive()  # still waiting while the lock is held
+        messages = [r.getMessage() for r in caplog.records]
+        store.put(key, "theirs")  # the holder's value
+        fcntl.flock(holder.fileno(), fcntl.LOCK_UN)
+        waiter.join(10)
+    assert (waited, got) == (True, ["theirs"])
+    assert messages == [
+        f"waiting for the lock {lock}: another process holds it (a silver-ner run computing the same cache entry, or "
+        "writing the same export folder); this run goes on when that one ends (Ctrl-C stops this one)"
+    ]
+
+
+def test_a_free_lock_is_taken_without_a_word(tmp_path, caplog):
+    store = cache.Store("things", tmp_path)
+    assert store.get_or_compute("cd" * 32, lambda: 1) == 1
+    assert caplog.records == []
