@@ -210,8 +210,8 @@ class Store:
         key = _check_key(key)
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Any | None:
-        """The stored value, or ``None`` (an unreadable entry is logged and treated as absent)."""
+    def get(self, key: str, *, warn: bool = True) -> Any | None:
+        """The stored value, or ``None`` (an unreadable entry is logged, unless not ``warn``, and treated as absent)."""
         path = self.path(key)
         try:
             with open(path, encoding="utf-8") as fh:
@@ -219,7 +219,10 @@ class Store:
         except (FileNotFoundError, NotADirectoryError):  # no entry (a cache folder that is a file: writing says so)
             return None
         except (OSError, ValueError) as err:
-            logger.warning("ignoring unreadable %s cache entry %s (%s); it will be rewritten", self.kind, path, err)
+            if warn:
+                logger.warning(
+                    "ignoring unreadable %s cache entry %s (%s); it will be rewritten", self.kind, path, err
+                )
             return None
 
     def put(self, key: str, value: Any) -> Path:
@@ -234,8 +237,11 @@ class Store:
         hit = self.get(key)
         if hit is not None and valid(hit):
             return hit
+        # an entry read above and found unreadable was logged there: not once more when it is read again below
+        # (found in review: every damaged entry was reported twice)
+        seen = self.path(key).exists()
         with file_lock(self.path(key).with_suffix(".lock")):
-            hit = self.get(key)  # another run may have finished while we waited
+            hit = self.get(key, warn=not seen)  # another run may have finished while we waited
             if hit is not None and valid(hit):
                 return hit
             value = compute()

@@ -426,6 +426,12 @@ def _progress(source: Source, enabled: bool, desc: str):
 _SHOW_STEPS: ContextVar[bool] = ContextVar("silver_ner_show_steps", default=False)
 
 
+def progress_shown() -> bool:
+    """Whether the run going on in this process shows progress bars (``run(progress=True)``): a model stage loading
+    its model there may show that too (``projection.neural.hub.loading_bars``)."""
+    return _SHOW_STEPS.get()
+
+
 def step_bar(total: int, desc: str):
     """A bar of ``total`` steps for long work inside a stage (an aligner's training), shown on a terminal while a
     run with progress bars goes on; a disabled bar otherwise (outside a run, ``--quiet``, ``progress=False``)."""

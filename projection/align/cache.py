@@ -105,8 +105,9 @@ class AlignmentCache:
             raise ValueError(f"cache keys are lowercase hex digests (see cache_key), got {key!r}")
         return self.root / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> list[Alignment] | None:
-        """The stored alignments, or None when absent (an unreadable entry is logged and treated as absent)."""
+    def get(self, key: str, *, warn: bool = True) -> list[Alignment] | None:
+        """The stored alignments, or None when absent (an unreadable entry is logged, unless not ``warn``, and treated
+        as absent)."""
         path = self.path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -116,7 +117,8 @@ class AlignmentCache:
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, AttributeError) as err:
-            logger.warning("ignoring unreadable alignment cache entry %s (%s); it will be rewritten", path, err)
+            if warn:
+                logger.warning("ignoring unreadable alignment cache entry %s (%s); it will be rewritten", path, err)
             return None
 
     def put(self, key: str, alignments: Sequence[Alignment], *, signature: str = "") -> Path:
@@ -138,10 +140,11 @@ def align_cached(
     key = cache_key(signature, src, tgt)
     hit = _intact(cache.get(key), src, tgt, cache.path(key))
     if hit is None:
+        seen = cache.path(key).exists()  # a damaged entry was logged above: not once more when read again below
         # the key is locked while it is aligned (as Store.get_or_compute does): a run started alongside waits and
         # then reads these links, instead of sampling its own and overwriting them (first writer wins)
         with file_lock(cache.path(key).with_suffix(".lock")):
-            hit = _intact(cache.get(key), src, tgt, cache.path(key))
+            hit = _intact(cache.get(key, warn=not seen), src, tgt, cache.path(key), warn=not seen)
             if hit is None:
                 alignments = _checked(aligner.align(src, tgt), src, tgt, signature)
                 cache.put(key, alignments, signature=signature)
@@ -150,15 +153,17 @@ def align_cached(
     return _checked(hit, src, tgt, f"cached {signature}")
 
 
-def _intact(hit: list[Alignment] | None, src: Sequence[Tokens], tgt: Sequence[Tokens], path: Path) -> list[Alignment] | None:
+def _intact(hit: list[Alignment] | None, src: Sequence[Tokens], tgt: Sequence[Tokens], path: Path, *,
+            warn: bool = True) -> list[Alignment] | None:
     """A cache entry's links, or ``None`` (aligned again, and the entry rewritten) for an entry that is damaged as an
     unreadable one is: another number of pairs than the batch's, or a link outside its pair (which would otherwise
     fail every later call with the same batch)."""
     if hit is None:
         return None
     if len(hit) != len(src) or not all(a.fits(len(s), len(t)) for a, s, t in zip(hit, src, tgt)):
-        logger.warning("ignoring a damaged alignment cache entry %s (its links do not fit the batch); it will be "
-                       "rewritten", path)
+        if warn:
+            logger.warning("ignoring a damaged alignment cache entry %s (its links do not fit the batch); it will "
+                           "be rewritten", path)
         return None
     return hit
 

@@ -7,8 +7,12 @@ Errors in the user's input print one line ``silver-ner: error: …`` and exit wi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import logging
+import os
 import sys
+from collections.abc import Iterator
 
 from projection.version import __version__
 
@@ -54,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     from projection.tmp import ChildDied
 
     try:
-        return int(args.run(args) or 0)
+        with _warnings_beside_bars(args.command != "build"):  # build draws its own status line (cli/build.py)
+            return int(args.run(args) or 0)
     except (UsageError, ValueError, OSError, ImportError) as err:
         message = " ".join(str(err).split())  # one line, whatever the exception held
         if isinstance(err, OSError):
@@ -67,6 +72,46 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("silver-ner: interrupted", file=sys.stderr)
         return 130
+
+
+class _BarSafeHandler(logging.Handler):
+    """A warning logged while progress bars are drawn (a translation split into pieces, a damaged cache entry): written
+    with ``tqdm.write``, which clears the bars, writes the line and draws them again below it. Found in review:
+    logging's last-resort handler wrote it into the line of a bar, which then left its tail behind the message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(message)s"))  # as the last-resort handler wrote it
+        self.pid = os.getpid()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+            if os.getpid() == self.pid:  # a forked worker's copies of the driver's bars are not on the screen
+                from tqdm import tqdm
+
+                tqdm.write(text, file=sys.stderr)
+            else:
+                sys.stderr.write(text + "\n")
+                sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - logging's own way: report the failure, never raise it into the run
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def _warnings_beside_bars(wanted: bool) -> Iterator[None]:
+    """While a verb runs: warnings go above its progress bars (``_BarSafeHandler``), where no handler of the
+    user's (or the application's) already takes them; removed after the run."""
+    root = logging.getLogger()
+    if not wanted or root.handlers:
+        yield
+        return
+    handler = _BarSafeHandler()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 def _os_hint(err: OSError) -> str:

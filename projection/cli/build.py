@@ -203,6 +203,33 @@ class JobDisplay:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
 
+    def write(self, text: str) -> None:
+        """A line of its own above the status line (a warning logged while the job runs): the status line is cleared,
+        the text written, the status line drawn again. Found in review: a warning went on after the status line's
+        last number (``masakhaner2.swa 1/2`` + ``167 sentences …`` read ``1/2167 sentences``)."""
+        with self._lock:
+            self._close()
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self._width = 0
+            if self.tty and self.state:
+                self._draw()
+
+
+class _DisplayHandler(logging.Handler):
+    """Warnings logged during a build on a terminal, written through its ``JobDisplay``."""
+
+    def __init__(self, display: JobDisplay) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(message)s"))  # as the last-resort handler wrote it
+        self.display = display
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.display.write(self.format(record))
+        except Exception:  # noqa: BLE001 - logging's own way: report the failure, never raise it into the build
+            self.handleError(record)
+
 
 def run(args: argparse.Namespace) -> int:
     from builders.export import DEFAULT_REPO_ID, export, resolve_configs
@@ -224,6 +251,10 @@ def run(args: argparse.Namespace) -> int:
 
     datasets.disable_progress_bars()  # the job's display replaces the per-split bars
     display = None if args.quiet else JobDisplay(names, executor.describe())
+    root = logging.getLogger()
+    handler = _DisplayHandler(display) if display is not None and display.tty and not root.handlers else None
+    if handler is not None:
+        root.addHandler(handler)
     try:
         result = export(
             names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID, cache_dir=args.cache_dir,
@@ -233,6 +264,8 @@ def run(args: argparse.Namespace) -> int:
     except ConnectionError as err:
         raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None
     finally:
+        if handler is not None:
+            root.removeHandler(handler)
         if display is not None:
             display.close()
         close = getattr(executor, "close", None)

@@ -10,10 +10,12 @@ unlike modification times); ``model_identity`` is the short form for signatures 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 _TRUE = {"1", "ON", "YES", "TRUE"}
@@ -171,8 +173,37 @@ def load_error(model: str, role: str, option: str, err: Exception) -> ModelUnava
     return ModelUnavailableError(f"cannot load the {role} model {model} ({err}); pass a local copy with {option} DIR")
 
 
+@contextlib.contextmanager
+def loading_bars(show: bool = True) -> Iterator[None]:
+    """transformers' own "Loading weights" bar while a model loads: drawn on stderr whether or not it is a terminal,
+    and under ``--quiet``/``--no-progress``/``progress=False`` too (found in review: it filled a redirected log and a
+    quiet run's stderr). It is shown only where ``show`` and the run going on shows its progress bars on a terminal;
+    otherwise transformers' bars (and the Hub's, which it switches with them) are off while the model loads, then
+    as they were."""
+    import sys
+
+    from transformers.utils import logging as hf_logging
+
+    from projection.runner import progress_shown
+
+    terminal = getattr(sys.stderr, "isatty", None)
+    if (show and progress_shown() and terminal is not None and terminal()) or not hf_logging.is_progress_bar_enabled():
+        yield
+        return
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars
+
+    hub_off = are_progress_bars_disabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.enable_progress_bar()
+        if hub_off:
+            disable_progress_bars()
+
+
 def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str, device: str,
-                         load: str | None = None):
+                         load: str | None = None, progress: bool = True):
     """``(tokenizer, model)`` for ``model`` (loaded as ``load`` when given: ``pinned``): the tokenizer must be fast
     (word ids map sub-words to words), the model (``transformers.<auto_model>``) is put in eval mode on ``device``;
     load failures name the model and the option that points at a local copy."""
@@ -180,7 +211,8 @@ def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str,
     name, kwargs = pretrained_args(load or model)
     try:
         tok = transformers.AutoTokenizer.from_pretrained(name, **kwargs)
-        net = getattr(transformers, auto_model).from_pretrained(name, **kwargs)
+        with loading_bars(progress):
+            net = getattr(transformers, auto_model).from_pretrained(name, **kwargs)
     except OSError as err:
         raise load_error(model, role, option, err) from err
     if not getattr(tok, "is_fast", False):

@@ -119,7 +119,7 @@ class WordNer:
             check_device(self.device)
             self._tok, model = load_fast_pretrained(
                 "AutoModelForTokenClassification", self.model_name, role="NER", option=self.option, device=self.device,
-                load=pinned(self, self.model_name),
+                load=pinned(self, self.model_name), progress=self.progress,
             )
             self._model = model
             self._labels = iob2_labels(model.config)
@@ -172,7 +172,8 @@ class WordNer:
         size = batch_size_for("NER", self.device, self.batch_size)
         # a sentence over the model's limit is labelled in several windows: the bar then counts windows
         unit = "window" if windowed else "sent"
-        bar = tqdm(total=len(jobs), desc="NER", unit=unit, leave=False, disable=not self.progress)
+        bar = tqdm(total=len(jobs), desc="NER", unit=unit, leave=False,
+                   disable=None if self.progress else True)  # None: on a terminal only, as the run's own bar
         for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER"):
             bar.update(len(batch))
             for row, (s, a, b) in enumerate(batch):

@@ -17,6 +17,7 @@ from projection.neural.hub import (
     check_device,
     check_model,
     load_error,
+    loading_bars,
     model_identity,
     pick_device,
     pinned,
@@ -44,7 +45,8 @@ class TranslationStats:
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="sent", leave=False, disable=not enabled)
+    # None: drawn on a terminal only, as the run's own bar (found in review: a redirected stderr got every frame)
+    return tqdm(total=total, desc=desc, unit="sent", leave=False, disable=None if enabled else True)
 
 
 class Translator:
@@ -124,7 +126,8 @@ class Translator:
             try:
                 self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
                 dtype = torch.bfloat16 if precision == "bf16" else torch.float32
-                model = transformers.AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, **kwargs)
+                with loading_bars(self.progress):
+                    model = transformers.AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, **kwargs)
             except OSError as err:
                 raise load_error(self.model_name, self.role, self.option, err) from err
             self._model = model.to(self.device).eval()

@@ -313,3 +313,24 @@ def test_a_config_whose_files_could_not_be_written_is_not_listed_as_built(tmp_pa
     assert len(captured.out.splitlines()) == 1  # the summary alone: no config line
     assert captured.err == (f"silver-ner: config europarl-ner.es failed: writing its files into "
                             f"{tmp_path / 'out' / 'europarl-ner.es'}: [Errno 28] No space left on device\n")
+
+
+def test_a_warning_during_a_build_on_a_terminal_gets_a_line_above_the_status_line():
+    """Found in review: a warning logged while the status line was drawn went on after its last number
+    (``masakhaner2.swa 1/2`` then ``167 sentences exceed …`` read ``1/2167 sentences``). It is written on a line of its
+    own: the status line cleared, the warning, the status line drawn again."""
+    from projection.cli.build import _DisplayHandler
+
+    stream = io.StringIO()
+    display = JobDisplay(["masakhaner2.swa"], "local (1 process)", stream, tty=True)
+    display(Progress("masakhaner2.swa", 1, 2))
+    status = "build [local (1 process)]: 0/1 configs, chunks 1/2 · masakhaner2.swa 1/2"
+    log = logging.getLogger("test_build_cli.display")
+    log.propagate = False
+    log.addHandler(_DisplayHandler(display))
+    try:
+        log.warning("167 sentences exceed the %d-token input limit", 64)
+    finally:
+        log.handlers.clear()
+    assert stream.getvalue() == ("\r" + status + "\r" + " " * len(status) + "\r"
+                                 + "167 sentences exceed the 64-token input limit\n" + "\r" + status)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import sys
 import textwrap
 from pathlib import Path
 
@@ -588,3 +591,36 @@ def test_the_readme_recipe_for_the_papers_method_scores_by_the_alignment_alone(t
                  "--alignments", str(tmp_path / "a.txt"), "--out", str(out), "--quiet", *flags]) == 0  # fmt: skip
     tags = [line.split("\t")[1] for line in out.read_text(encoding="utf-8").split("\n") if line]
     assert tags == ["O", "B-ORG", "O", "O", "O", "O"]
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal: progress bars are drawn on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_warning_during_a_run_on_a_terminal_gets_a_line_of_its_own(files, monkeypatch):
+    """Found in review: a warning logged while the progress bar was drawn (here: a damaged alignment-cache entry)
+    went through logging's last-resort handler, straight after the bar's text (``projecting: 0sent […]ignoring …``),
+    and later bar frames drew over it. It is written above the bar: the bar's line cleared, then the warning."""
+    monkeypatch.setenv("SILVER_NER_CACHE", str(files / "cache"))
+    args = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--aligner",
+            "fastalign.v1"]  # fmt: skip
+    assert main([*args, "--quiet", "--out", str(files / "a.conll")]) == 0
+    (entry,) = (files / "cache" / "alignments").rglob("*.json")
+    entry.write_text("{")  # not JSON: logged and computed again
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # no handler but the CLI's (pytest adds its own)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([*args, "--out", str(files / "b.conll")]) == 0
+    shown = terminal.getvalue()
+    with pytest.raises(ValueError) as bad:
+        json.loads("{")
+    warning = f"ignoring unreadable alignments cache entry {entry} ({bad.value}); it will be rewritten"
+    assert shown.count(warning) == 1
+    before, after = shown.split(warning)
+    assert before.startswith("\rprojecting")  # the bar was drawn, and cleared to the line's start for the warning
+    assert before.rstrip(" ").endswith("\r") and before.rstrip(" \r").endswith("]") and after.startswith("\n")
+    assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
+    assert logging.getLogger().handlers == []  # the CLI's handler is gone after the run

@@ -386,3 +386,16 @@ def test_translate_test_counts_the_empty_lines_of_a_translations_file(tiny_model
     line = capsys.readouterr().out.splitlines()[0]
     assert line.endswith(f" ({n} sentences; DATE, MISC not scored)") and line.startswith("masakhaner2 swa test: P ")
     assert set(read_conll(tmp_path / "o.conll").sentences[1].tags) == {"O"}
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_no_bar_is_drawn_off_a_terminal_or_with_no_progress(quiet, tiny_models, data_dir, tmp_path, capsys):
+    """Found in review: the translation and NER bars were drawn into a redirected stderr (every frame of them; the
+    run's own bar is drawn on a terminal only), and transformers' "Loading weights" bar was drawn for every model
+    even with --no-progress. Here stderr is not a terminal: nothing is drawn either way."""
+    args = [a for a in _model_args(tiny_models) if not (a == "--no-progress" and not quiet)]
+    code = main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir",
+                 str(data_dir / "masakhaner2"), *args, "--cache-dir", str(tmp_path / "cache"),
+                 "--out", str(tmp_path / "out.conll")])  # fmt: skip
+    assert code == 0
+    assert capsys.readouterr().err == ""

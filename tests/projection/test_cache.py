@@ -117,3 +117,21 @@ def test_a_free_lock_is_taken_without_a_word(tmp_path, caplog):
     store = cache.Store("things", tmp_path)
     assert store.get_or_compute("cd" * 32, lambda: 1) == 1
     assert caplog.records == []
+
+
+def test_an_unreadable_entry_is_reported_once_and_computed_again(tmp_path, caplog) -> None:
+    """Found in review: ``get_or_compute`` reads the entry again under its lock, and an unreadable one was logged by
+    both reads (``project`` printed the same warning twice)."""
+    import logging
+
+    store = cache.Store("alignments", tmp_path)
+    key = "ab" * 32
+    store.path(key).parent.mkdir(parents=True)
+    store.path(key).write_text("{", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="projection.cache"):
+        assert store.get_or_compute(key, lambda: {"links": []}) == {"links": []}
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring unreadable alignments cache entry {store.path(key)} (Expecting property name enclosed in double "
+        "quotes: line 1 column 2 (char 1)); it will be rewritten"
+    ]
+    assert store.get(key) == {"links": []}

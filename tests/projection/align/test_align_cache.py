@@ -181,3 +181,22 @@ def test_entry_with_links_outside_its_pairs_is_aligned_again(tmp_path: Path) -> 
     assert align_cached(again, SRC, TGT, cache) == [Alignment.of([(2, 0)]), Alignment.of([(0, 0)]), Alignment()]
     assert again.calls == 1 and first != [Alignment.of([(2, 0)]), Alignment.of([(0, 0)]), Alignment()]
     assert json.loads(path.read_text(encoding="utf-8"))["links"] == ["2-0", "0-0", ""]
+
+
+@pytest.mark.parametrize("damage", ["unreadable", "links outside"])
+def test_a_damaged_entry_is_reported_once(tmp_path: Path, damage: str, caplog) -> None:
+    """Found in review: the entry is read again under the batch's lock, and a damaged one was logged by both reads,
+    so every damaged entry was reported twice."""
+    import json
+    import logging
+
+    cache = AlignmentCache(tmp_path)
+    align_cached(CountingRandomAligner(), SRC, TGT, cache)
+    path = cache.path(cache_key(CountingRandomAligner().signature(), SRC, TGT))
+    if damage == "unreadable":
+        path.write_text("{", encoding="utf-8")
+    else:
+        path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "links": ["", "7-7", ""]}))
+    with caplog.at_level(logging.WARNING, logger="projection.align.cache"):
+        align_cached(CountingRandomAligner(), SRC, TGT, cache)
+    assert len(caplog.records) == 1 and str(path) in caplog.records[0].getMessage()
