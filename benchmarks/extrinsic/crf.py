@@ -13,10 +13,13 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pycrfsuite
 from seqeval.metrics.sequence_labeling import get_entities
+
+if TYPE_CHECKING:
+    import pycrfsuite
 
 PARAMS = {"c1": 0.1, "c2": 0.1, "max_iterations": 100}
 
@@ -32,6 +35,14 @@ def _word(w: str, k: str) -> list[str]:
     return [f"{k}l={w.lower()}", f"{k}s3={w[-3:].lower()}", f"{k}t={w.istitle()}", f"{k}u={w.isupper()}"]
 
 
+def _crfsuite():
+    """python-crfsuite (the ``benchmarks`` extra), imported where a CRF is built: the scoring and the bootstrap
+    below need only numpy, and the default test run (the ``all`` extra) has no CRF."""
+    import pycrfsuite
+
+    return pycrfsuite
+
+
 def features(tokens: Sequence[str]) -> pycrfsuite.ItemSequence:
     n = len(tokens)
     items = []
@@ -44,13 +55,14 @@ def features(tokens: Sequence[str]) -> pycrfsuite.ItemSequence:
             elif k in (-1, 1):
                 f.append("BOS" if k < 0 else "EOS")
         items.append(f)
-    return pycrfsuite.ItemSequence(items)
+    return _crfsuite().ItemSequence(items)
 
 
 class Crf:
     """Trained once on (features, tags) pairs; ``predict`` tags feature sequences."""
 
     def __init__(self, xs: Sequence[pycrfsuite.ItemSequence], ys: Sequence[Sequence[str]]) -> None:
+        pycrfsuite = _crfsuite()
         trainer = pycrfsuite.Trainer(verbose=False)
         for x, y in zip(xs, ys):
             trainer.append(x, list(y))
