@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
+
+#: a full name: ``<thing>.v<N>`` (``eflomal.v1``): the version is what a signature keeps when the method changes
+_FULL_NAME = re.compile(r"[^\s.]+(\.[^\s.]+)*\.v[0-9]+")
+
+
+def _newer(name: str, current: str | None) -> bool:
+    """Whether an alias that names ``current`` (``None``: no entry yet) may move to ``name``: a later version of the
+    same thing (``greedy.v2`` after ``greedy.v1``), never another thing (``exact`` stays ``exact.v1``)."""
+    if current is None:
+        return True
+    thing, _, version = name.rpartition(".v")
+    current_thing, _, current_version = current.rpartition(".v")
+    return thing == current_thing and int(version) > int(current_version)
 
 
 class RegistryError(ValueError):
@@ -32,9 +46,22 @@ class Registry(Generic[T]):
                 importlib.import_module(module)
 
     def register(self, name: str, *, alias: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        if not isinstance(name, str) or not _FULL_NAME.fullmatch(name):
+            raise RegistryError(f"{self.namespace} names are versioned, <thing>.v<N> (such as 'mine.v1'), got {name!r}")
+        if alias is not None and (not isinstance(alias, str) or not alias or alias != alias.strip()):
+            raise RegistryError(f"{self.namespace}: an alias is a short name such as 'mine', got {alias!r}")
+        # the built-in entries first: a name or alias that clashes with one fails here, at the caller's register (found
+        # in review: registered before the first lookup, it failed that lookup, and every later one said the built-in
+        # entries were unknown)
+        self._load()
+
         def deco(factory: Callable[..., T]) -> Callable[..., T]:
-            if name in self._factories:
+            if name in self._factories or name in self._aliases:
                 raise RegistryError(f"{self.namespace}: {name!r} is registered twice")
+            if alias is not None and (alias in self._factories or not _newer(name, self._aliases.get(alias))):
+                taken = self._aliases.get(alias, alias)
+                raise RegistryError(f"{self.namespace}: the alias {alias!r} already names {taken!r}; register "
+                                    f"{name!r} without it, or with another alias")  # fmt: skip
             self._factories[name] = factory
             if alias:
                 self._aliases[alias] = name

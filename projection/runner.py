@@ -135,6 +135,13 @@ class ChunkTask:
         self.encoders = tuple(encoders)
         self.keep_pairs = keep_pairs
 
+    def parts(self) -> tuple:
+        """The stages and encoders this task runs (an executor that ships the task names the one it cannot ship)."""
+        return (*self.stages, *self.encoders)
+
+    def __repr__(self) -> str:
+        return f"ChunkTask({', '.join(map(repr, self.parts()))})"
+
     def __call__(self, job: ChunkJob) -> ChunkResult:
         """The chunk's work; without a model stage, with the cyclic garbage collector paused, then left as it was
         found. Such a chunk makes hundreds of thousands of small objects and no reference cycle (none in 3,000
@@ -168,7 +175,7 @@ class ChunkTask:
             for stage in self.stages:
                 before = stage.counts()
                 t0 = time.perf_counter()
-                pairs = stage.process(pairs)
+                pairs = _checked_batch(stage, stage.process(pairs), len(pairs), job.first)
                 seconds.append((stage.name, time.perf_counter() - t0))
                 counts.update({k: v - before.get(k, 0) for k, v in stage.counts().items()})
         t0 = time.perf_counter()
@@ -184,6 +191,26 @@ class ChunkTask:
             tuple(pairs) if self.keep_pairs else None, job.key, tuple(seconds), job.done is not None,
             tuple(sorted(counts.items())), encoded, (len(pairs), n_src, n_proj),
         )  # fmt: skip
+
+
+def _checked_batch(stage: Stage, out: Any, n: int, first: int) -> list[Pair] | tuple[Pair, ...]:
+    """What ``stage.process`` returned for a chunk of ``n`` pairs: its pairs, in order, at most ``n`` (a stage may
+    drop pairs, never add any); anything else is named here (found in review: ``None`` failed in the next stage as
+    "'NoneType' object is not iterable", and a pair returned twice was written twice)."""
+    if not isinstance(out, (list, tuple)) or not all(isinstance(p, Pair) for p in out):
+        raise TypeError(f"{stage!r}.process must return a list of Pair, got {_what(out)} (pairs {first}-{first + n - 1} "
+                        "of the run)")  # fmt: skip
+    if len(out) > n:
+        raise ValueError(f"{stage!r}.process returned {len(out)} pairs for the {n} it was given (pairs {first}-"
+                         f"{first + n - 1} of the run): a stage returns the same pairs, in order (it may drop some)")
+    return out
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        bad = next(v for v in value if not isinstance(v, Pair))
+        return f"a {type(value).__name__} holding a {type(bad).__name__}"
+    return "None" if value is None else f"a {type(value).__name__}"
 
 
 def run_signature(source: Source, stages: Sequence[Stage]) -> Signature:

@@ -57,6 +57,7 @@ class LocalExecutor(Executor):
             for item in it:
                 yield task(item)
             return
+        self._check_picklable(task)  # before any item: whether a pool runs (MIN_POOL_CHUNKS) depends on the input
         head: list[T] = []
         try:
             for item in islice(it, MIN_POOL_CHUNKS):
@@ -70,6 +71,21 @@ class LocalExecutor(Executor):
                 yield task(item)
             return
         yield from self._pool_map(task, chain(head, it))
+
+    def _check_picklable(self, task: Callable) -> None:
+        """Workers receive ``task`` pickled: one that cannot be (a lock, an open file, a lambda in a stage) fails now,
+        naming the part (found in review: the pool's feeder thread raised ``cannot pickle '_thread.lock' object``,
+        naming nothing, and only on an input of ``MIN_POOL_CHUNKS`` chunks or more)."""
+        import pickle
+
+        try:
+            pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as err:
+            parts = getattr(task, "parts", None)
+            culprit = next((p for p in (parts() if callable(parts) else ()) if not _picklable(p)), task)
+            raise TypeError(f"{culprit!r} cannot be sent to worker processes (jobs={self.jobs}), which receive it "
+                            f"pickled: {type(err).__name__}: {err}. Make it picklable (keep no lock, open file or "
+                            "lambda on it; a class defined at module level), or run with jobs=1") from err  # fmt: skip
 
     def _pool_map(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         from concurrent.futures.process import BrokenProcessPool
@@ -139,6 +155,16 @@ def _stop(pool) -> None:
 
 class WorkerDied(RuntimeError):
     """A pool's worker process died (a signal, the kernel's out-of-memory killer): no output was written."""
+
+
+def _picklable(obj: object) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return False
+    return True
 
 
 def auto_start_method() -> str:

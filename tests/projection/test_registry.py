@@ -70,3 +70,47 @@ def test_a_name_that_is_no_string_gets_the_error_listing_the_valid_names(name):
     with pytest.raises(RegistryError) as info:
         make().resolve(name)
     assert str(info.value) == f"unknown widget {name!r}; valid: round, round.v1, round.v2, square, square.v1"
+
+
+@pytest.mark.parametrize("name", ["round", "round.v", "round.vx", "round v1.v1", "", None])
+def test_a_name_without_a_version_is_refused(name):
+    """The docstring's ``<thing>.v<N>``: ``register("mymatch")`` was accepted, and its signature named no version."""
+    with pytest.raises(RegistryError, match=r"widget names are versioned, <thing>\.v<N>"):
+        make().register(name)
+
+
+def test_an_alias_never_takes_another_entrys_name_or_alias():
+    """Found in review: ``register("greedy.v2", alias="exact")`` moved the alias ``exact`` to greedy.v2, and
+    ``alias="round.v1"`` made the full name ``round.v1`` resolve to another entry."""
+    reg = make()
+    with pytest.raises(RegistryError, match="the alias 'square' already names 'square.v1'"):
+        reg.register("round.v3", alias="square")(lambda: None)
+    with pytest.raises(RegistryError, match="the alias 'round.v1' already names 'round.v1'"):
+        reg.register("oval.v1", alias="round.v1")(lambda: None)
+    assert reg.resolve("square") == "square.v1" and reg.resolve("round.v1") == "round.v1"
+    assert "round.v3" not in reg and "oval.v1" not in reg
+    with pytest.raises(RegistryError, match="the alias 'round' already names 'round.v2'"):
+        reg.register("round.v1b.v1", alias="round")(lambda: None)  # another thing, however it is spelled
+    reg.register("round.v3", alias="round")(lambda: None)  # a later version of the same thing: the alias moves
+    assert reg.resolve("round") == "round.v3"
+    with pytest.raises(RegistryError, match="the alias 'round' already names 'round.v3'"):
+        reg.register("round.v0", alias="round")(lambda: None)
+
+
+def test_a_clash_with_a_built_in_entry_fails_at_register_even_before_the_first_lookup(tmp_path, monkeypatch):
+    """Found in review: registered before the built-in entries were loaded (the first lookup), a clashing name was
+    accepted; that lookup then failed, and every later one called the built-in entries unknown."""
+    import sys
+    import types
+
+    holder = types.ModuleType("widgets_holder")
+    holder.REG = Registry("widget", modules=("widgets_builtin",))
+    monkeypatch.setitem(sys.modules, "widgets_holder", holder)
+    (tmp_path / "widgets_builtin.py").write_text(
+        "from widgets_holder import REG\nREG.register('gear.v1', alias='gear')(lambda: 'built-in gear')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "widgets_builtin", raising=False)
+    with pytest.raises(RegistryError, match="'gear.v1' is registered twice"):
+        holder.REG.register("gear.v1")(lambda: "mine")
+    assert holder.REG.create("gear") == "built-in gear" and holder.REG.names() == ["gear", "gear.v1"]

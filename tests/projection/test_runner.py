@@ -223,6 +223,69 @@ def test_an_unwritable_silver_sentence_is_named_by_its_pair_even_after_pairs_wer
     assert list(tmp_path.iterdir()) == []
 
 
+class AddsOne(Stage):
+    """Returns the first pair of its chunk twice (a real Stage that breaks the contract)."""
+
+    name = "adds-one"
+
+    def process(self, pairs):
+        return [*pairs, pairs[0]]
+
+
+class ReturnsNone(Stage):
+    name = "returns-none"
+
+    def process(self, pairs):
+        return None
+
+
+class HoldsALock(Stage):
+    """Picklable class, unpicklable instance: its lock cannot reach a worker process."""
+
+    name = "holds-a-lock"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+
+    def process(self, pairs):
+        return list(pairs)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stage_that_returns_more_pairs_than_it_was_given_is_named(corpus, tmp_path, jobs):
+    """Found in review: the extra pair was written (a sentence twice in the output), with no error."""
+    out = tmp_path / "out.conll"
+    with pytest.raises(ValueError) as err:
+        run(PairsSource(parallel_pairs(*corpus)[:40]), [AddsOne()], [ConllSink(out)], chunk_size=10,
+            executor=LocalExecutor(jobs), progress=False)  # fmt: skip
+    assert str(err.value) == ("AddsOne(adds-one).process returned 11 pairs for the 10 it was given (pairs 0-9 of the "
+                              "run): a stage returns the same pairs, in order (it may drop some)")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stage_that_returns_no_list_of_pairs_is_named():
+    """Found in review: ``None`` failed in the next stage, "'NoneType' object is not iterable", naming neither."""
+    pairs = parallel_pairs(*[list(europarl(lang).sentences[:3]) for lang in ("en", "de")])
+    with pytest.raises(TypeError) as err:
+        run(PairsSource(pairs), [ReturnsNone(), Recorder()], progress=False)
+    assert str(err.value) == "ReturnsNone(returns-none).process must return a list of Pair, got None (pairs 0-2 of the run)"
+
+
+def test_a_stage_that_cannot_reach_the_workers_is_named_before_any_work(corpus):
+    """Found in review: the pool's feeder thread raised "cannot pickle '_thread.lock' object", naming no stage, and
+    only on inputs of 4 chunks or more (fewer ran in the driver); now any input with jobs=2 fails first, by name."""
+    for n in (20, 120):
+        with pytest.raises(TypeError) as err:
+            run(PairsSource(parallel_pairs(*corpus)[:n]), [Recorder(), HoldsALock()], chunk_size=10,
+                executor=LocalExecutor(2), progress=False)  # fmt: skip
+        assert str(err.value).startswith("HoldsALock(holds-a-lock) cannot be sent to worker processes (jobs=2), which "
+                                         "receive it pickled: TypeError: cannot pickle '_thread.lock' object.")
+    got = run(PairsSource(parallel_pairs(*corpus)[:20]), [HoldsALock()], chunk_size=10, progress=False)
+    assert got.stats.sentences == 20  # in this process it runs
+
+
 def test_a_corpus_stage_that_stops_reading_early_is_an_error(corpus):
     class Lazy(CorpusRecorder):
         def fit(self, pairs):
