@@ -161,6 +161,7 @@ class ProjectionConfig:
         for item in self.build_method().signature().split("|"):
             key, _, value = item.partition(":")
             fields.append((key, Part.parse(value)))
+        _check_signed_names(self, dict(fields))
         if self.refine:
             fields.append(("refine", Part("+".join(self.refine))))
         if self.drop_labels:
@@ -171,3 +172,22 @@ class ProjectionConfig:
         from projection.refine import REFINERS
 
         return tuple(REFINERS.create(r) for r in self.refine)
+
+
+def _check_signed_names(config: "ProjectionConfig", fields: dict[str, Part]) -> None:
+    """Each swappable part signs the full name it was chosen by (found in review: a matcher registered as
+    ``mine.v1`` that subclassed ``GreedyMatcher`` without its own ``name`` signed ``greedy.v1``, so its runs shared the
+    built-in's signature, checkpoints and caches)."""
+    from projection.align.base import ALIGNERS
+    from projection.candidates import CANDIDATES
+    from projection.match.base import MATCHERS
+
+    chosen = [("aligner", ALIGNERS, config.aligner)]
+    if not config.is_heuristic:
+        chosen += [("match", MATCHERS, config.matcher), ("cand", CANDIDATES, config.candidates)]
+    for key, registry, given in chosen:
+        part = fields.get(key)
+        full = registry.resolve(given)
+        if part is not None and part.name != full:
+            raise ValueError(f"{registry.namespace} {full!r} signs itself {part.name!r}: give its class the attribute "
+                             f"name = {full!r}, so that its runs, checkpoints and caches are its own")

@@ -419,3 +419,25 @@ def test_an_aligner_alias_signs_as_its_full_name_where_the_aligner_is_not_built(
     assert fixed(score=ScoreConfig()).signature().format() == expected
     alias = ProjectionConfig(aligner="fixed", aligner_options=(), refine=(), score=ScoreConfig())
     assert alias.signature().format() == expected
+
+
+def test_a_registered_part_that_signs_another_name_is_refused(monkeypatch):
+    # found in review: a matcher registered as mine.v1, subclassing GreedyMatcher without a name of its own, signed
+    # greedy.v1: its runs shared the built-in's signature, checkpoints and caches
+    from projection.match.base import MATCHERS
+    from projection.match.greedy import GreedyMatcher
+
+    class Mine(GreedyMatcher):
+        pass
+
+    class Named(GreedyMatcher):
+        name = "named.v1"
+
+    MATCHERS._load()
+    monkeypatch.setitem(MATCHERS._factories, "mine.v1", Mine)
+    monkeypatch.setitem(MATCHERS._factories, "named.v1", Named)
+    with pytest.raises(ValueError) as err:
+        ProjectionConfig(matcher="mine.v1").signature()
+    assert str(err.value) == ("matcher 'mine.v1' signs itself 'greedy.v1': give its class the attribute name = "
+                              "'mine.v1', so that its runs, checkpoints and caches are its own")
+    assert ProjectionConfig(matcher="named.v1").signature().format().count("match:named.v1") == 1
