@@ -63,7 +63,10 @@ def __dir__() -> list[str]:
 class _Package(types.ModuleType):
     """Keeps an exported name that is also a submodule's (``evaluate``) the exported function: importing the
     submodule ``projection.evaluate`` (``from projection import Scores`` does, as does ``projection.demo``) would
-    otherwise bind the module over it, and ``from projection import evaluate`` then gave the module."""
+    otherwise bind the module over it, and ``from projection import evaluate`` then gave the module. The price: the
+    attribute ``projection.evaluate`` is the function, so ``import projection.evaluate as ev`` gives the function too
+    (Python reads that spelling through the attribute); the module's names are imported as
+    ``from projection.evaluate import Scores``, as everywhere in the package."""
 
     def __setattr__(self, name: str, value) -> None:
         if name in _WHERE and isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}":

@@ -8,6 +8,7 @@ statement of the problem: the tests check both agree.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -32,7 +33,10 @@ def _without_banner(highspy) -> None:
     with _banner_lock:
         if _banner_done:
             return
-        sys.stdout.flush()
+        # text already written through sys.stdout goes out before the descriptor is swapped; sys.stdout is None in
+        # a process started without a standard output (>&-, a service, pythonw), or it may be closed
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            sys.stdout.flush()
         try:
             saved = os.dup(1)
         except OSError:  # no standard output to write to

@@ -245,3 +245,26 @@ def test_ilp_writes_nothing_to_standard_output():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     assert done.stdout == b""
     assert done.stderr.decode() == "[(0, 0, 1), (1, 1, 2)]"
+
+
+@pytest.mark.parametrize("stdout", ["closed", "closed_python_file"])
+def test_ilp_runs_without_a_standard_output(stdout: str):
+    """Found in review: keeping HiGHS's banner off standard output flushed ``sys.stdout`` first, which is ``None`` in a
+    process started without a standard output (``>&-``, a service, pythonw), or a closed file: ilp.v1 then failed with
+    "'NoneType' object has no attribute 'flush'" (``silver-ner project --matcher ilp ... >&-`` exited 1, no output),
+    where the other matchers ran."""
+    import os
+    import subprocess
+    import sys
+
+    close = "sys.stdout.close()\n" if stdout == "closed_python_file" else ""
+    code = (
+        f"import sys\n{close}"
+        "from projection.match.base import MatchProblem, get_matcher\n"
+        "m = get_matcher('ilp.v1').match(MatchProblem(2, ((0, 0, 1, 1.0), (1, 0, 2, 0.5), (1, 1, 2, 0.3))))\n"
+        "sys.stderr.write(repr([(x.entity, x.start, x.end) for x in m]))\n"
+    )
+    preexec = (lambda: os.close(1)) if stdout == "closed" else None
+    done = subprocess.run([sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=preexec, check=False)
+    assert done.stderr.decode() == "[(0, 0, 1), (1, 1, 2)]"
+    assert done.returncode == 0
