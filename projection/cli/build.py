@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any, TextIO
 
-from projection.cli.options import add_method_options, method_kwargs
+from projection.cli.options import add_method_options, check_aligner_shorthands, method_kwargs
 
 logger = logging.getLogger("silver_ner.build")
 
@@ -108,6 +108,7 @@ def make_executor(args: argparse.Namespace):
 
 
 def _method(args: argparse.Namespace) -> dict[str, Any]:
+    check_aligner_shorthands(args)  # --align-model beside --aligner-option model=: one would be dropped
     if args.limit is not None and args.limit < 1:
         raise ValueError(f"--limit must be ≥ 1, got {args.limit}")
     for option, value in (("--chunk-size", args.chunk_size), ("--num-proc", args.num_proc)):

@@ -83,6 +83,7 @@ class Translator:
         self.option, self.role, self.progress = option, role, progress
         self._model = None
         self._tok = None
+        self._default_beams: int | None = None
         self.last_stats = TranslationStats()
         #: (source code, target code, text) of the long sentences counted in ``split_long`` by this translator
         self._split_seen: set[tuple[str, str, str]] = set()
@@ -103,10 +104,34 @@ class Translator:
     def cache_signature(self) -> str:
         """The translation cache's model key: ``signature()``, plus ``+dtype=bf16`` for a model that runs in bf16,
         whose translations can differ from fp32 ones (a CPU run took a GPU run's cached bf16 translations
-        before). fp32 keeps the key of earlier versions, so CPU caches stay valid. A beam search (``num_beams`` > 1)
-        adds ``+caps/2``: before 0.6.3 its translations depended on the batch (``_generate``), and are not reused."""
-        beams = "+caps/2" if self.num_beams and self.num_beams > 1 else ""
+        before). fp32 keeps the key of earlier versions, so CPU caches stay valid. A beam search (``beams()`` > 1:
+        ``num_beams`` or the model's own) adds ``+caps/2``: before 0.6.3 its translations depended on the batch
+        (``_generate``), and are not reused."""
+        beams = "+caps/2" if self.beams() > 1 else ""
         return self.signature() + beams + ("+dtype=bf16" if self.precision() == "bf16" else "")
+
+    def beams(self) -> int:
+        """The beams ``generate`` searches with: ``num_beams`` when given, else the model's own generation config's
+        (``facebook/m2m100_418M`` searches with 5), read from its files without loading the weights. Found in review:
+        a beam search set by the model alone kept 0.6.2's cache key, so its batch-dependent translations were
+        reused."""
+        if self.num_beams:
+            return self.num_beams
+        if self._model is not None:
+            return getattr(self._model.generation_config, "num_beams", None) or 1
+        if self._default_beams is None:
+            transformers = require("transformers", purpose="translation")
+            name, kwargs = pretrained_args(pinned(self, self.model_name))
+            try:
+                config = transformers.GenerationConfig.from_pretrained(name, **kwargs)
+            except (OSError, ValueError):  # no generation_config.json: transformers derives it from config.json, as here
+                try:
+                    config = transformers.GenerationConfig.from_model_config(
+                        transformers.AutoConfig.from_pretrained(name, **kwargs))
+                except (OSError, ValueError):  # left to the model's loading, and its advice
+                    config = None
+            self._default_beams = getattr(config, "num_beams", None) or 1
+        return self._default_beams
 
     def check_language(self, lang: str) -> None:
         """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""
@@ -227,7 +252,7 @@ class Translator:
         # same sentence gives the same translation whatever --batch-size (or an out-of-memory halving) put next
         # to it (a run-on output was cut at a length set by its batch)
         caps = [min(limit, 2 * int(n) + 10) for n in enc["attention_mask"].sum(dim=1).tolist()]
-        beams = self.num_beams or getattr(model.generation_config, "num_beams", None) or 1
+        beams = self.beams()
         if beams > 1 and len(set(caps)) > 1:
             # beam search ranks its hypotheses at the length limit, so a cut longer beam is not the beam that
             # a search stopped at the sentence's own cap keeps (found in review: --num-beams 3 gave other bytes

@@ -56,6 +56,9 @@ def test_patterns_resolve_to_names_in_order_once():
          "--gpus-per-model must be a number ≥ 0, got nan"),
         (["--configs", "europarl-ner.de", "--executor", "ray", "--max-retries", "-2"],
          "--max-retries must be ≥ 0, got -2"),
+        # found in review: --aligner-option model= won over --align-model without a word (the card signed the other)
+        (["--configs", "europarl-ner.de", "--aligner", "simalign.v1", "--align-model", "enc", "--aligner-option",
+          "model=other"], "--align-model and --aligner-option model= set the same thing; give one of them"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2_before_any_work(argv, message, tmp_path, capsys):
