@@ -232,7 +232,7 @@ class SilverNERConfig(datasets.BuilderConfig):
     def config_id(self) -> str:
         """``<name>-<12 hex of sha256(signature, splits, data_dir)>``: the cache directory name."""
         data_dir = os.path.normpath(os.path.abspath(self.data_dir)) if self.data_dir else ""
-        key = content_hash(self.signature().format(), "+".join(self.splits), data_dir)[:12]
+        key = content_hash(self.signature().format(), "+".join(self.splits), os.fsencode(data_dir))[:12]
         return f"{self.name}-{key}"
 
     def create_config_id(self, config_kwargs: dict, custom_features=None) -> str:  # datasets hook

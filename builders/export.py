@@ -509,7 +509,8 @@ def _card_lock(out: Path, lock_root: str | os.PathLike | None) -> Iterator[None]
     from projection.signature import content_hash
 
     locks = (Path(lock_root) if lock_root else cache_root()) / "locks"
-    with file_lock(locks / f"card-{content_hash(str(out.resolve()))[:16]}.lock"), _folder_lock(out):
+    # the folder's bytes (a name that is not UTF-8, kept by Python as surrogates, has no UTF-8 text to hash)
+    with file_lock(locks / f"card-{content_hash(os.fsencode(out.resolve()))[:16]}.lock"), _folder_lock(out):
         yield
 
 

@@ -167,12 +167,35 @@ def file_lock(path: str | os.PathLike) -> Iterator[None]:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as fh:
-        lock_or_wait(fh.fileno(), path)
+    with _lock_file(path) as fh:
+        try:
+            lock_or_wait(fh.fileno(), path)
+        except OSError as err:  # a file open for reading only: a network disk (NFS) locks only writable files
+            if fh.writable():
+                raise
+            raise PermissionError(err.errno, f"cannot lock {path}: it is another user's lock file, not writable for "
+                                  "you, and this disk locks only writable files; make the cache's files group-writable "
+                                  "(chmod -R g+w, and umask 002 for everyone who shares it) or use a cache of your "
+                                  "own", os.fspath(path)) from None  # fmt: skip
         try:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _lock_file(path: Path) -> IO[bytes]:
+    """The lock file ``path`` opened (and made when missing). Found in review: on a cache shared with write permission
+    on its folders, another user's lock file, which that user's umask (022) left read-only to the others, failed every
+    run that needed that lock ("Permission denied"), a build only after all its configs were built: a lock needs no
+    writing, so such a file is opened for reading."""
+    try:
+        return open(path, "a+b")
+    except PermissionError:
+        try:
+            return open(path, "rb")
+        except OSError:
+            pass
+        raise
 
 
 def lock_or_wait(fd: int, path: str | os.PathLike) -> None:

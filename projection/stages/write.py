@@ -30,7 +30,7 @@ def check_writable(path: str | os.PathLike, *, what: str, inputs: Sequence[str |
                          f"/dev/stdout and /dev/fd/N are), not a file name; the output is written to a temporary file "
                          f"and renamed over that path, which would replace the link, not write the open file: give "
                          f"the file's own name")
-    if len(p.name.encode("utf-8")) > 200:
+    if len(os.fsencode(p.name)) > 200:  # the name's bytes on disk (a name that is not UTF-8 has no .encode)
         raise ValueError(f"{what} {p}: the file name is too long ({len(p.name)} characters); choose a shorter name")
     for other in inputs:
         if other is not None and Path(other).exists() and p.exists() and os.path.samefile(p, other):
@@ -79,9 +79,18 @@ def _open_file_link(path: str | os.PathLike) -> bool:
 def check_distinct(options: Sequence[str], paths: Sequence[str | os.PathLike | None]) -> None:
     """``ValueError`` when two of the given outputs (``paths``, ``None`` for one not given) are one file; the
     message names every one of ``options``."""
-    given = [os.path.abspath(p) for p in paths if p]
+    given = [_landing(p) for p in paths if p]
     if len(set(given)) != len(given):
         raise ValueError(f"{', '.join(options[:-1])} and {options[-1]} must be different files")
+
+
+def _landing(path: str | os.PathLike) -> str:
+    """Where an output's rename lands: its folder with every link in it resolved, and its own name. Found in review:
+    outputs compared by their absolute paths alone let ``--out real/o.conll --report link/o.conll`` (``link`` a link
+    to ``real``) through, and the report was renamed over the output just written (exit 0, the output lost). A link
+    named as the output itself is not followed: the rename replaces the link, not the file it points to."""
+    path = os.fspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(path) or os.curdir), os.path.basename(path))
 
 
 class _FileSink(Sink):

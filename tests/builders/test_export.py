@@ -279,3 +279,24 @@ def test_a_rebuild_that_cannot_write_its_files_leaves_the_old_files_and_card_as_
     after = {p.name: p.read_bytes() for p in (out / "europarl-ner.de").iterdir()}, (out / "README.md").read_bytes()
     assert after == before  # the four old shards, no temporary file, and the old card
     assert _card_and_rows(out)[0][0] == _card_and_rows(out)[1][0] == 7
+
+
+def test_an_export_folder_whose_name_is_not_utf8_gets_its_files_and_card(tmp_path, monkeypatch):
+    """Found in review: ``build --out`` into a folder whose name is not UTF-8 (legal on Linux) built every config,
+    then failed at the card's lock, whose name hashed the folder's path as UTF-8 text ("'utf-8' codec can't encode
+    character '\\udcff'", no path named); ``--data-dir`` such a folder failed so before any work."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    data = tmp_path / os.fsdecode(b"data-\xff")
+    shutil.copytree(DATA / "europarl-identical", data)
+    out = tmp_path / os.fsdecode(b"out-\xff")
+    result = export(["europarl-ner.de"], out, data_dir=str(data), aligner="fastalign.v1",
+                    cache_dir=str(tmp_path / "ds"), progress=False)  # fmt: skip
+    assert result.failed == ()
+    assert result.files == ("README.md", "europarl-ner.de/test-00000-of-00001.parquet")
+    assert (out / "README.md").read_text(encoding="utf-8").startswith("---")
+    with open(out / "europarl-ner.de" / "test-00000-of-00001.parquet", "rb") as fh:  # pyarrow takes no such path
+        table = pq.read_table(fh)
+    gold = conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")
+    assert table.column("tokens").to_pylist() == [tokens for tokens, _ in gold]

@@ -383,6 +383,28 @@ def test_two_outputs_on_one_file_are_refused(tmp_path):
     assert err == ["silver-ner: error: --out, --save-alignments and --report must be different files"]
 
 
+def test_two_outputs_on_one_file_through_a_linked_folder_are_refused(tmp_path):
+    """Found in review: outputs were compared by their absolute paths, so ``--report link/o.conll`` beside ``--out
+    real/o.conll`` (``link`` a link to ``real``) ran, exit 0, and the report was renamed over the output."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    out = str(tmp_path / "real" / "o.conll")
+    for option in ("--report", "--save-alignments"):
+        code, err, s = cli(project(tmp_path, option, str(tmp_path / "link" / "o.conll"), out=out), tmp_path)
+        assert_one_error(code, err, s)
+        assert err == ["silver-ner: error: --out, --save-alignments and --report must be different files"]
+    assert os.listdir(tmp_path / "real") == []
+
+
+def test_an_output_that_is_a_link_to_another_output_is_not_the_same_file(tmp_path):
+    """The rename replaces a link named as an output, not the file it points to: such outputs are two files."""
+    from projection.stages.write import check_distinct
+
+    (tmp_path / "o.conll").write_text("")
+    (tmp_path / "r.json").symlink_to(tmp_path / "o.conll")
+    check_distinct(("--out", "--report"), (str(tmp_path / "o.conll"), str(tmp_path / "r.json")))
+
+
 def test_ner_candidates_without_a_model_are_refused_before_the_alignment(tmp_path):
     """With the default aligner (eflomal, a minute on these files) the error once came after the alignment."""
     code, err, s = cli(project(tmp_path, "--candidates", "ner.v1"), tmp_path)

@@ -624,3 +624,23 @@ def test_a_warning_during_a_run_on_a_terminal_gets_a_line_of_its_own(files, monk
     assert before.rstrip(" ").endswith("\r") and before.rstrip(" \r").endswith("]") and after.startswith("\n")
     assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
     assert logging.getLogger().handlers == []  # the CLI's handler is gone after the run
+
+
+def test_outputs_whose_names_are_not_utf8_are_written(files):
+    """Found in review: a file name that is not UTF-8 (legal on Linux; Python holds its bytes as surrogates) as
+    --out, --save-alignments or --report failed with "'utf-8' codec can't encode character '\\udcff' …", which named
+    neither the option nor the file: the name's length was measured by encoding it as UTF-8."""
+    import os
+
+    names = {what: os.fsdecode(b"%s-\xff" % what.encode()) for what in ("out", "links", "report")}
+    code = main(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
+                 "--alignments", str(files / "links.txt"), "--out", str(files / names["out"]),
+                 "--save-alignments", str(files / names["links"]), "--report", str(files / names["report"]),
+                 "--quiet"])  # fmt: skip
+    assert code == 0
+    assert read_tags(files / names["out"]) == [
+        [["Paris", "B-LOC"], ["besuchte", "O"], ["Angela", "B-PER"], ["Merkel", "I-PER"]],
+        [["Die", "O"], ["Kommission", "B-ORG"], ["tagte", "O"]],
+    ]
+    assert (files / names["links"]).read_text() == LINKS
+    assert json.loads((files / names["report"]).read_text())["f1"] == 1.0

@@ -135,3 +135,27 @@ def test_an_unreadable_entry_is_reported_once_and_computed_again(tmp_path, caplo
         "quotes: line 1 column 2 (char 1)); it will be rewritten"
     ]
     assert store.get(key) == {"links": []}
+
+
+def test_another_users_read_only_lock_file_is_still_a_lock(tmp_path) -> None:
+    """Found in review: on a cache shared with write permission on its folders, a lock file that another user made
+    (their umask 022 left it read-only to the others) failed every run that needed that lock with "Permission denied"
+    (``build``: after every config was built, at the card's lock). A lock needs no writing: it is taken on the file
+    opened for reading, and it still excludes the others."""
+    import shutil
+
+    lock = tmp_path / "k.lock"
+    lock.write_bytes(b"")
+    lock.chmod(0o444)
+    code = ("import fcntl, sys\nfrom projection.cache import file_lock\nwith file_lock(sys.argv[1]):\n"
+            "    with open(sys.argv[1], 'rb') as other:\n        try:\n"
+            "            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+            "        except BlockingIOError:\n            print('held')\n")  # fmt: skip
+    command = [sys.executable, "-c", code, str(lock)]
+    if os.geteuid() == 0:  # root writes any file: without the capability that allows it, as another user would
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop the capability to write any file")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert (proc.returncode, proc.stdout) == (0, "held\n"), proc.stderr
