@@ -64,6 +64,11 @@ class EntityCounts:
         for g, p in zip(gold, pred):
             self.sentences += 1
             k = base + self.sentences
+            if isinstance(g, str) or isinstance(p, str):  # found in review: one sentence's tags given flat were
+                # read as sentences of characters, and refused as "gold sentence 1 token 0: ... got 'B'"
+                side, tags = ("gold", g) if isinstance(g, str) else ("predicted", p)
+                raise ValueError(f"{side} sentence {k} is the str {tags!r}, not a sequence of tags: give "
+                                 "one sequence of IOB2 tags per sentence, such as [['B-PER', 'O'], ['O']]")
             if len(g) != len(p):
                 raise ValueError(f"sentence {k}: {len(g)} gold tags but {len(p)} predicted")
             where = f"sentence {k}"
@@ -72,7 +77,9 @@ class EntityCounts:
                 g_chunks = [c for c in g_chunks if c[2] not in drop]
             for c in g_chunks:
                 n_true[c[2]] = n_true.get(c[2], 0) + 1
-            if (p == g) if type(p) is type(g) else (list(p) == list(g)):
+            # ``==`` only between two lists or two tuples: two numpy arrays (rows of a pandas or numpy-formatted
+            # datasets column) compare element by element, and the array had no truth value (found in review)
+            if (p == g) if type(p) is type(g) and type(p) in (list, tuple) else (list(p) == list(g)):
                 p_chunks = g_chunks
                 for c in g_chunks:
                     n_tp[c[2]] = n_tp.get(c[2], 0) + 1

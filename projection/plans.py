@@ -325,7 +325,8 @@ def translate_train_plan(
         from projection.tags import LabelMap
 
         misc = LabelMap(frozenset({"MISC"}))
-        english = [Sentence(s.tokens, tuple(misc.apply(s.tags)) if s.tags else s.tags, s.id) for s in english]
+        # `is not None`, not the tags' truth value: tags in a numpy array have none (found in review)
+        english = [Sentence(s.tokens, None if s.tags is None else tuple(misc.apply(s.tags)), s.id) for s in english]
     fields = [mode_field("translate-train")]
     if data is not None:
         fields.append(("data", data))

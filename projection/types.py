@@ -60,6 +60,16 @@ class Sentence:
         return (type(self), (self.tokens, self.tags, self.id))
 
 
+def _pair(link) -> tuple[int, int]:
+    """``_link`` of one ``(i, j)`` link; anything that is not a pair (a lone index, a triple) is refused by name (found
+    in review: it failed with Python's "cannot unpack non-iterable int object" or "too many values to unpack")."""
+    try:
+        i, j = link
+    except (TypeError, ValueError):
+        raise TypeError(f"alignment links are (i, j) pairs of word indices, got {link!r}") from None
+    return _link(i, j)
+
+
 def _link(i, j) -> tuple[int, int]:
     """``(i, j)`` as ints: whole numbers only (numpy integers too); a float, a bool or a str is refused, not cut."""
     try:
@@ -86,8 +96,12 @@ class Alignment:
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
-        sure = {_link(i, j) for i, j in pairs}
-        weak = {_link(i, j) for i, j in possible} - sure
+        for name, links in (("pairs", pairs), ("possible", possible)):
+            if isinstance(links, str):  # its characters were read as links: "not enough values to unpack"
+                raise TypeError(f"Alignment.of takes {name} as (i, j) pairs, not the str {links!r}; read Pharaoh text "
+                                "such as '0-0 1-2 3p4' with Alignment.from_pharaoh")  # fmt: skip
+        sure = {_pair(link) for link in pairs}
+        weak = {_pair(link) for link in possible} - sure
         negative = [link for link in sure | weak if link[0] < 0 or link[1] < 0]
         if negative:
             raise ValueError(f"alignment links are 0-based word indices, got {min(negative)}")

@@ -60,17 +60,28 @@ class ConllFormatter:
         """``iob2``: the caller made ``tags`` as IOB2 (``spans_to_bio``, a projection's silver tags), so the check
         that no I- tag would be repaired on reading is skipped (it costs about 1 % of a ``project`` run)."""
         tagged = tags is not None
+        for what, seq in (("tokens", tokens), ("tags", tags)):
+            if isinstance(seq, str):  # a str is a sequence too: of characters, written one per line
+                raise ValueError(f"sentence {k}: {what} is the str {seq!r}, not a sequence of {what}")
         if self.tagged is None:
             self.tagged = tagged
         elif self.tagged != tagged:
             raise ValueError(f"sentence {k}: {'no tags' if self.tagged else 'tags'}, unlike the sentences before")
         if tags is not None and len(tokens) != len(tags):
             raise ValueError(f"sentence {k}: {len(tokens)} tokens but {len(tags)} tags")
-        if not tokens:
+        if len(tokens) == 0:  # not `not tokens`: tokens in a numpy array have no truth value (found in review)
             raise ValueError(f"sentence {k}: no tokens; CoNLL cannot hold an empty sentence")
         checked = self._CHECKED[tagged]
-        if not checked.issuperset(tokens):
-            for token in tokens:
+        try:
+            known = checked.issuperset(tokens)
+        except TypeError:  # an unhashable token (a list: tokens one level too deep): named below
+            known = False
+        if not known:
+            for j, token in enumerate(tokens):
+                if not isinstance(token, str):  # found in review: an int failed with "argument of type 'int' is not
+                    # iterable", and None or 0 was called "empty"
+                    raise ValueError(f"sentence {k}: token {j + 1} is {token!r} (a {type(token).__name__}): tokens "
+                                     "must be strings")  # fmt: skip
                 if token not in checked:
                     why = _token_problem(token, tagged)
                     if why:
@@ -79,9 +90,14 @@ class ConllFormatter:
                         checked.add(token)
         if tags is None:
             return "\n".join(tokens) + "\n\n"
-        columns = list(map(_TAB_TAG_NL.get, tags))  # "\tTAG\n" of each valid tag met before (all kept by tag_parts)
+        try:
+            columns = list(map(_TAB_TAG_NL.get, tags))  # "\tTAG\n" of each valid tag met before (kept by tag_parts)
+        except TypeError:  # an unhashable tag (a list or an array): named below
+            columns = [None]
         if None in columns:
-            for tag in tags:
+            for j, tag in enumerate(tags):
+                if not isinstance(tag, str):  # a label id (a datasets ClassLabel column) is named, with the way out
+                    tag_parts(tag, where=f"sentence {k} token {j + 1}")
                 if tag not in _TAB_TAG_NL:
                     why = _token_problem(tag, True)
                     if why:
@@ -159,7 +175,21 @@ class ConllWriter(OutputFile):
 
 
 def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Sequence[str] | None]]) -> None:
-    """Write ``(tokens, tags)`` rows as ``token<TAB>tag`` lines, a blank line after each sentence; atomic."""
+    """Write ``(tokens, tags)`` rows (or ``Sentence``s, as ``read_conll`` gives them) as ``token<TAB>tag`` lines, a
+    blank line after each sentence; atomic."""
+    from collections.abc import Mapping
+
+    from projection.types import Sentence
+
     with ConllWriter(path) as writer:
-        for tokens, tags in rows:
+        for k, row in enumerate(rows, start=1):
+            # found in review: a Sentence failed with "cannot unpack non-iterable Sentence object", and a datasets
+            # row (a dict) unpacked its keys: "sentence 1: 6 tokens but 8 tags" for {"tokens": …, "ner_tags": …}
+            if isinstance(row, Sentence):
+                tokens, tags = row.tokens, row.tags
+            elif isinstance(row, Mapping) or isinstance(row, str) or not hasattr(row, "__len__") or len(row) != 2:
+                raise TypeError(f"row {k} of write_conll is a {type(row).__name__}: give (tokens, tags) pairs, such "
+                                "as zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
+            else:
+                tokens, tags = row
             writer.write(tokens, tags)

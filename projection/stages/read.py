@@ -58,6 +58,15 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
         check_tags(src.tags, lambda j: f"source sentence {k} token {j}")
 
 
+def _tupled(s: Sentence) -> Sentence:
+    """``s`` with its tokens and tags in tuples, as the stages read them (found in review: tokens in a numpy array, as
+    ``Dataset.to_pandas()`` or a numpy-formatted dataset gives a row's list, failed deep in the projection stage with
+    numpy's "truth value of an array ... is ambiguous")."""
+    if type(s.tokens) is tuple and (s.tags is None or type(s.tags) is tuple):
+        return s
+    return Sentence(tuple(s.tokens), None if s.tags is None else tuple(s.tags), s.id)
+
+
 def _target_spans(spans: Sequence[tuple[int, int]], n: int, k: int) -> tuple[tuple[int, int], ...]:
     """The ``ner.v1`` candidates given for pair ``k`` as ``(start, end)`` int pairs inside its ``n`` target tokens (found
     in review: a float span failed deep in the scoring with "list indices must be integers", and a span outside the
@@ -121,7 +130,8 @@ def parallel_pairs(
         if isinstance(t, str):  # a str is a sequence too: of characters
             raise TypeError(f"target sentence {k} is a str, not a sequence of tokens: split it into words "
                             "(text.split()) or pass a Sentence")  # fmt: skip
-        tgt = t if isinstance(t, Sentence) else Sentence(tuple(t))
+        tgt = _tupled(t) if isinstance(t, Sentence) else Sentence(tuple(t))
+        s = _tupled(s)
         _check_sentence(s, tgt, k)
         out.append(
             Pair(

@@ -198,3 +198,28 @@ def test_label_ids_instead_of_tag_names_are_a_clear_error():
         evaluate([["B-PER", "O"], ["O", 3]], [["B-PER", "O"], ["O", "O"]])
     assert str(info.value) == ("gold sentence 2 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 3 "
                                "(a int, not a str: map label ids to their names)")
+
+
+def test_numpy_rows_score_as_lists_of_str():
+    """Found in review: gold and predicted tags both in numpy arrays (rows of a pandas or numpy-formatted datasets
+    column) failed with numpy's "truth value of an array ... is ambiguous" (the two rows were compared with ==).
+    One gold entity of three is missed and none is wrong: P = 1, R = 2/3, F1 = 0.8."""
+    import numpy as np
+
+    gold = [["B-PER", "I-PER", "O"], ["O", "B-LOC"], ["B-ORG"]]
+    pred = [["B-PER", "I-PER", "O"], ["O", "O"], ["B-ORG"]]
+    for g, p in (([np.array(x) for x in gold], [np.array(x) for x in pred]),
+                 ([np.array(x, dtype=object) for x in gold], [np.array(x, dtype=object) for x in pred])):  # fmt: skip
+        scores = evaluate(g, p)
+        assert (scores.precision, scores.recall, scores.f1, scores.sentences) == (1.0, 2 / 3, 0.8, 3)
+    same = evaluate(np.array([["B-PER", "O"], ["O", "B-LOC"]]), np.array([["B-PER", "O"], ["O", "B-LOC"]]))
+    assert (same.precision, same.recall, same.f1) == (1.0, 1.0, 1.0)
+
+
+def test_a_sentence_given_as_a_str_is_named():
+    """Found in review: one sentence's tags given flat (["B-PER", "O"]) were read as sentences of characters and
+    refused as "gold sentence 1 token 0: ... got 'B'", a tag the user never wrote."""
+    with pytest.raises(ValueError) as info:
+        evaluate(["B-PER", "O"], ["B-PER", "O"])
+    assert str(info.value) == ("gold sentence 1 is the str 'B-PER', not a sequence of tags: give one sequence of IOB2 "
+                               "tags per sentence, such as [['B-PER', 'O'], ['O']]")  # fmt: skip

@@ -109,3 +109,20 @@ def test_an_extra_corpus_of_strings_is_refused_by_project_corpus():
     with pytest.raises(TypeError, match="extra corpus: pair 0 is a string; pass token lists"):
         project_corpus(src, tgt, config, extra=[("the dog sleeps", "der Hund schläft")], use_cache=False,
                        progress=False)
+
+
+def test_translate_train_drops_misc_before_from_tags_in_a_numpy_array(tmp_path):
+    """Found in review: with ``drop_misc="before"`` the English tags were tested for truth, and tags in a numpy array
+    (a pandas or datasets column) failed with numpy's "truth value of an array ... is ambiguous" while the plan was
+    made (tags in a list worked)."""
+    import numpy as np
+
+    from projection.plans import translate_train_plan
+
+    (tmp_path / "tr.txt").write_text("Angela Merkel besuchte Paris\n", encoding="utf-8")
+    models = ModelSettings(drop_misc="before", translations_file=str(tmp_path / "tr.txt"))
+    english = [Sentence(("Merkel", "visited", "EU", "Paris"), np.array(["B-PER", "O", "B-MISC", "B-LOC"]))]
+    plan = translate_train_plan(english, "de", ProjectionConfig(), models, use_cache=False, progress=False)
+    (pair,) = plan.source.read()
+    assert pair.source.tags == ("B-PER", "O", "O", "B-LOC")
+    assert pair.target.tokens == ("Angela", "Merkel", "besuchte", "Paris")

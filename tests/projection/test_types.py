@@ -231,3 +231,27 @@ def test_project_corpus_names_the_place_of_an_unhashable_source_tag(bad, shown):
                        alignments=[Alignment.of([(0, 0), (1, 1)])] * 2, progress=False)  # fmt: skip
     assert str(info.value) == ("source sentence 1 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got "
                                f"{shown}")
+
+
+@pytest.mark.parametrize("links, message", [
+    ("0-0 1-1", "Alignment.of takes pairs as (i, j) pairs, not the str '0-0 1-1'; read Pharaoh text such as "
+                "'0-0 1-2 3p4' with Alignment.from_pharaoh"),
+    ([(0, 1, 2)], "alignment links are (i, j) pairs of word indices, got (0, 1, 2)"),
+    ([0, 1], "alignment links are (i, j) pairs of word indices, got 0"),
+])  # fmt: skip
+def test_alignment_of_names_links_that_are_not_pairs(links, message):
+    """Found in review: the ``alignment`` column of a built split (Pharaoh text) given to ``Alignment.of`` failed with
+    "not enough values to unpack (expected 2, got 1)", a triple with "too many values to unpack"."""
+    with pytest.raises(TypeError) as info:
+        Alignment.of(links)
+    assert str(info.value) == message
+    with pytest.raises(TypeError):
+        Alignment.of([], links)
+
+
+def test_alignment_of_takes_a_numpy_array_of_links():
+    import numpy as np
+
+    assert Alignment.of(np.array([[1, 2], [0, 0]]), np.argwhere(np.eye(2, dtype=bool))) == Alignment(
+        ((0, 0), (1, 2)), ((1, 1),)
+    )

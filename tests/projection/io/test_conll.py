@@ -705,3 +705,51 @@ def test_tokens_with_a_language_prefix_are_refused(tmp_path, sep):
     assert corpus.sentences[0].tokens == ("en:EU", "rejects")
     corpus = read_conll(write(tmp_path, f"re:EU{sep}O\nvs:it{sep}O\n", "b.conll"))
     assert corpus.sentences[0].tokens == ("re:EU", "vs:it")
+
+
+def test_write_conll_takes_numpy_rows_and_sentences_as_lists_of_str(tmp_path):
+    """Found in review: tokens in a numpy array (a row of ``Dataset.to_pandas()``) failed with numpy's "truth value of
+    an array ... is ambiguous", and a ``Sentence`` (as ``read_conll`` gives it) with "cannot unpack non-iterable
+    Sentence object"."""
+    import numpy as np
+
+    expected = "Angela\tB-PER\nMerkel\tI-PER\nsprach\tO\n\nParis\tB-LOC\n\n"
+    rows = [(("Angela", "Merkel", "sprach"), ("B-PER", "I-PER", "O")), (("Paris",), ("B-LOC",))]
+    for given in (
+        [(np.array(t, dtype=object), np.array(g, dtype=object)) for t, g in rows],
+        [(np.array(t), np.array(g)) for t, g in rows],
+        [Sentence(t, g) for t, g in rows],
+    ):
+        path = tmp_path / "out.conll"
+        write_conll(path, given)
+        assert path.read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.parametrize("row, message", [
+    ((("a", "b"), (1, 0)), "sentence 1 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 1 (a int, "
+                           "not a str: map label ids to their names)"),
+    ((("a", "b"), (0, 0)), "sentence 1 token 1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 0 (a int, "
+                           "not a str: map label ids to their names)"),
+    ((("a", 7), ("O", "O")), "sentence 1: token 2 is 7 (a int): tokens must be strings"),
+    ((("a", None), ("O", "O")), "sentence 1: token 2 is None (a NoneType): tokens must be strings"),
+    (("ab", ("O", "O")), "sentence 1: tokens is the str 'ab', not a sequence of tokens"),
+])  # fmt: skip
+def test_write_conll_names_a_label_id_or_a_token_that_is_not_a_str(tmp_path, row, message):
+    """Found in review: ClassLabel ids (a datasets column) failed with "argument of type 'int' is not iterable", a
+    label id 0 or a None token was called "empty", and a str of tokens was written one character per line."""
+    path = tmp_path / "out.conll"
+    with pytest.raises(ValueError) as info:
+        write_conll(path, [row])
+    assert str(info.value) == message
+    assert not path.exists()
+
+
+def test_write_conll_refuses_a_datasets_row_by_what_it_takes(tmp_path):
+    """Found in review: a Dataset's row (a dict) unpacked its keys, and was refused as "sentence 1: 6 tokens but 8
+    tags" for {"tokens": ..., "ner_tags": ...}."""
+    path = tmp_path / "out.conll"
+    with pytest.raises(TypeError) as info:
+        write_conll(path, [{"tokens": ["Paris"], "ner_tags": ["B-LOC"]}])
+    assert str(info.value) == ("row 1 of write_conll is a dict: give (tokens, tags) pairs, such as "
+                               "zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
+    assert not path.exists()

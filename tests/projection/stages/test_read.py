@@ -38,3 +38,21 @@ def test_a_target_span_outside_its_sentence_names_the_pair_not_an_empty_sentence
 def test_target_spans_of_numpy_integers_are_kept_as_ints():
     (pair,) = parallel_pairs([_SRC], [_TGT], [_LINKS], [[(np.int64(0), np.int64(2)), [3, 4]]])
     assert pair.target_spans == ((0, 2), (3, 4)) and all(type(x) is int for s in pair.target_spans for x in s)
+
+
+def test_tokens_in_numpy_arrays_project_as_tuples_of_str():
+    """Found in review: a source (or target) Sentence whose tokens are a numpy array, as a row of
+    ``Dataset.to_pandas()`` holds them, failed deep in the projection stage with numpy's "truth value of an array ...
+    is ambiguous"; tags in arrays worked."""
+    src = ("Angela", "Merkel", "visited", "New", "York")
+    tags = ("B-PER", "I-PER", "O", "B-LOC", "I-LOC")
+    tgt = ("Angela", "Merkel", "besuchte", "New", "York")
+    links = [Alignment.of([(k, k) for k in range(5)])]
+    config = ProjectionConfig(matcher="exact")
+    for source, target in (
+        (Sentence(np.array(src, dtype=object), np.array(tags, dtype=object)), tgt),
+        (Sentence(np.array(src), tags), Sentence(np.array(tgt), np.array(tags))),
+    ):
+        run = project_corpus([source], [target], config, alignments=links, progress=False)
+        assert run.tags == (tags,)
+        assert run.pairs[0].source.tokens == src and type(run.pairs[0].source.tokens) is tuple
