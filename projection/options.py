@@ -201,9 +201,15 @@ def check_aligner_options(name: str, options: Mapping[str, Any]) -> None:
     for key, value in options.items():
         annotation = params[key].annotation
         if not _fits(annotation, value):
-            raise ValueError(
-                f"aligner {resolve_aligner(name)} option {key} takes {annotation}, got {value!r} (numbers must be finite)"
-            )
+            # the hint that fits the value: a list for a tuple setting given otherwise (found in review: iterations=0
+            # and iterations=0,0,0 were told "numbers must be finite"), finiteness for NaN or infinity only
+            if isinstance(value, float) and not math.isfinite(value):
+                hint = " (numbers must be finite)"
+            elif "tuple" in str(annotation) and not isinstance(value, (tuple, list)):
+                hint = f" (give a list of integers: {key}=[…])"
+            else:
+                hint = ""
+            raise ValueError(f"aligner {resolve_aligner(name)} option {key} takes {annotation}, got {value!r}{hint}")
 
 
 def check_labels_present(option: str, labels: Sequence[str], types: Sequence[str], where: str) -> None:
