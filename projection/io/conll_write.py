@@ -187,9 +187,12 @@ def write_conll(path: str | os.PathLike, rows: Iterable[tuple[Sequence[str], Seq
             # row (a dict) unpacked its keys: "sentence 1: 6 tokens but 8 tags" for {"tokens": …, "ner_tags": …}
             if isinstance(row, Sentence):
                 tokens, tags = row.tokens, row.tags
-            elif isinstance(row, Mapping) or isinstance(row, str) or not hasattr(row, "__len__") or len(row) != 2:
-                raise TypeError(f"row {k} of write_conll is a {type(row).__name__}: give (tokens, tags) pairs, such "
-                                "as zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
             else:
-                tokens, tags = row
+                try:  # any iterable of two unpacks, as before the check (a row given as map(list, pair) too)
+                    if isinstance(row, (Mapping, str, bytes)):
+                        raise TypeError
+                    tokens, tags = row
+                except (TypeError, ValueError):
+                    raise TypeError(f"row {k} of write_conll is a {type(row).__name__}: give (tokens, tags) pairs, "
+                                    "such as zip(tokens_lists, tags_lists), or Sentences") from None  # fmt: skip
             writer.write(tokens, tags)

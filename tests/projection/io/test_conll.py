@@ -753,3 +753,17 @@ def test_write_conll_refuses_a_datasets_row_by_what_it_takes(tmp_path):
     assert str(info.value) == ("row 1 of write_conll is a dict: give (tokens, tags) pairs, such as "
                                "zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
     assert not path.exists()
+
+
+def test_write_conll_still_takes_a_row_that_is_an_iterator_of_two(tmp_path):
+    """Regression of the row check: a row given as an iterator of ``(tokens, tags)`` (``map(list, pair)``, a
+    generator), which unpacked before, was refused as "row 1 of write_conll is a map" because it has no length."""
+    toks, tags = ("Angela", "Merkel"), ("B-PER", "I-PER")
+    path = tmp_path / "out.conll"
+    write_conll(path, [map(list, (toks, tags)), (x for x in (("Paris",), ("B-LOC",)))])
+    assert path.read_text(encoding="utf-8") == "Angela\tB-PER\nMerkel\tI-PER\n\nParis\tB-LOC\n\n"
+    for row, kind in (((x for x in (toks, tags, tags)), "generator"), (iter((toks,)), "tuple_iterator"), (7, "int")):
+        with pytest.raises(TypeError) as info:
+            write_conll(path, [row])
+        assert str(info.value) == (f"row 1 of write_conll is a {kind}: give (tokens, tags) pairs, such as "
+                                   "zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
