@@ -437,15 +437,13 @@ def _write_config(out: Path, outcome: ConfigOutcome) -> None:
     any old one is replaced or removed, so a write that fails (a full disk) leaves the old files as they were, under
     the old card (found in review: the stale shards were removed first, and a failed rebuild left one new shard under
     the old card's numbers)."""
-    from projection.cache import atomic_open, named_errors
+    from projection.cache import atomic_open
 
     folder = out / outcome.name
     folder.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as staged:  # on leaving: each temporary file renamed over its place (or removed)
         for f in outcome.files:
-            path = out / f.path
-            staged.enter_context(named_errors(path))
-            fh = staged.enter_context(atomic_open(path, "wb"))
+            fh = staged.enter_context(atomic_open(out / f.path, "wb"))
             fh.write(f.data)
             fh.flush()
             os.fsync(fh.fileno())  # here, not when the stack closes: a full disk fails before any rename

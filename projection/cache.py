@@ -54,7 +54,8 @@ def cache_root() -> Path:
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temporary sibling of ``path`` for writing; on success it replaces ``path`` atomically. On an
-    error, Ctrl-C, SIGTERM or SIGHUP the temporary file is removed.
+    error, Ctrl-C, SIGTERM or SIGHUP the temporary file is removed, and an ``OSError`` that names no file (a full
+    disk) gets ``path`` as its file name.
 
     Parent folders are created. ``mode`` is ``"w"`` or ``"wb"``."""
     if mode not in ("w", "wb"):
@@ -74,9 +75,11 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and err.filename is None:  # a full disk, a quota: the error says which file
+            err.filename = os.fspath(path)
         raise
 
 
@@ -140,7 +143,8 @@ def _sweep_temporaries(folder: Path) -> None:
 @contextlib.contextmanager
 def named_errors(path: str | os.PathLike) -> Iterator[None]:
     """An ``OSError`` that names no file (a full disk, a quota: ``[Errno 28] No space left on device``) raised while
-    ``path`` is written gets ``path`` as its file name, so the error (and its hint) says where."""
+    ``path`` is written gets ``path`` as its file name, so the error (and its hint) says where. ``atomic_open`` does
+    this for what happens inside it; this is for a writer held open across calls (an output sink)."""
     try:
         yield
     except OSError as err:
@@ -150,12 +154,12 @@ def named_errors(path: str | os.PathLike) -> Iterator[None]:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    with named_errors(path), atomic_open(path, "w") as fh:
+    with atomic_open(path, "w") as fh:
         fh.write(text)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with named_errors(path), atomic_open(path, "wb") as fh:
+    with atomic_open(path, "wb") as fh:
         fh.write(data)
 
 
@@ -250,7 +254,7 @@ class Store:
 
     def put(self, key: str, value: Any) -> Path:
         path = self.path(key)
-        with named_errors(path), atomic_open(path) as fh:  # a full disk names the entry: the error points at the cache
+        with atomic_open(path) as fh:  # a full disk names the entry (atomic_open): the error points at the cache
             json.dump(value, fh, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return path
 
