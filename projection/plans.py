@@ -97,11 +97,7 @@ def align_stage(
         if models.device:
             options.setdefault("device", models.device)
     elif extra:
-        from projection.align.text import check_batch
-
-        extra = list(extra)  # checked before tuple(): a sentence given as a string would become its characters
-        check_batch([s for s, _ in extra], [t for _, t in extra], what="extra corpus")
-        options["extra"] = [(tuple(s), tuple(t)) for s, t in extra]
+        options["extra"] = extra  # the aligner checks it (a sentence given as a string is refused) and copies it
     aligner = get_aligner(config.aligner, **options)
     store = Store("alignments", _root(cache_dir)) if use_cache else None
     return AlignStage(aligner, store=store) if neural else CorpusAlignStage(aligner, store=store)
