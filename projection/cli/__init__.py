@@ -12,7 +12,7 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from projection.version import __version__
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from projection.tmp import ChildDied
 
     try:
-        with _warnings_beside_bars(args.command != "build"):  # build draws its own status line (cli/build.py)
+        with warnings_to(_above_bars() if args.command != "build" else None):  # build: its status line (cli/build.py)
             return int(args.run(args) or 0)
     except (UsageError, ValueError, OSError, ImportError) as err:
         message = " ".join(str(err).split())  # one line, whatever the exception held
@@ -74,44 +74,54 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-class _BarSafeHandler(logging.Handler):
-    """A warning logged while progress bars are drawn (a translation split into pieces, a damaged cache entry): written
-    with ``tqdm.write``, which clears the bars, writes the line and draws them again below it. Found in review:
-    logging's last-resort handler wrote it into the line of a bar, which then left its tail behind the message."""
+class _WarningLines(logging.Handler):
+    """Warnings logged while a verb draws its progress (bars, a build's status line), each written as a line of its
+    own by ``write``, which keeps the drawing intact. Found in review: logging's last-resort handler wrote a warning
+    into the line of a bar, which then left its tail behind the message."""
 
-    def __init__(self) -> None:
+    def __init__(self, write: Callable[[str], None]) -> None:
         super().__init__(logging.WARNING)
         self.setFormatter(logging.Formatter("%(message)s"))  # as the last-resort handler wrote it
-        self.pid = os.getpid()
+        self.write = write
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            text = self.format(record)
-            if os.getpid() == self.pid:  # a forked worker's copies of the driver's bars are not on the screen
-                from tqdm import tqdm
-
-                tqdm.write(text, file=sys.stderr)
-            else:
-                sys.stderr.write(text + "\n")
-                sys.stderr.flush()
+            self.write(self.format(record))
         except Exception:  # noqa: BLE001 - logging's own way: report the failure, never raise it into the run
             self.handleError(record)
 
 
 @contextlib.contextmanager
-def _warnings_beside_bars(wanted: bool) -> Iterator[None]:
-    """While a verb runs: warnings go above its progress bars (``_BarSafeHandler``), where no handler of the
-    user's (or the application's) already takes them; removed after the run."""
+def warnings_to(write: Callable[[str], None] | None) -> Iterator[None]:
+    """While a verb runs: warnings go to ``write`` (``None``: left as they are), where no handler of the user's (or
+    the application's) already takes them; removed after the run."""
     root = logging.getLogger()
-    if not wanted or root.handlers:
+    if write is None or root.handlers:
         yield
         return
-    handler = _BarSafeHandler()
+    handler = _WarningLines(write)
     root.addHandler(handler)
     try:
         yield
     finally:
         root.removeHandler(handler)
+
+
+def _above_bars() -> Callable[[str], None]:
+    """A line written with ``tqdm.write``, which clears the bars, writes it and draws them again below it; in a
+    forked worker (whose copies of the driver's bars are not on the screen) written to stderr as it is."""
+    pid = os.getpid()
+
+    def write(text: str) -> None:
+        if os.getpid() == pid:
+            from tqdm import tqdm
+
+            tqdm.write(text, file=sys.stderr)
+        else:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    return write
 
 
 def _os_hint(err: OSError) -> str:

@@ -217,21 +217,6 @@ class JobDisplay:
                 self._draw()
 
 
-class _DisplayHandler(logging.Handler):
-    """Warnings logged during a build on a terminal, written through its ``JobDisplay``."""
-
-    def __init__(self, display: JobDisplay) -> None:
-        super().__init__(logging.WARNING)
-        self.setFormatter(logging.Formatter("%(message)s"))  # as the last-resort handler wrote it
-        self.display = display
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.display.write(self.format(record))
-        except Exception:  # noqa: BLE001 - logging's own way: report the failure, never raise it into the build
-            self.handleError(record)
-
-
 def run(args: argparse.Namespace) -> int:
     from builders.export import DEFAULT_REPO_ID, export, resolve_configs
     from projection.extras import require_extra
@@ -252,21 +237,18 @@ def run(args: argparse.Namespace) -> int:
 
     datasets.disable_progress_bars()  # the job's display replaces the per-split bars
     display = None if args.quiet else JobDisplay(names, executor.describe())
-    root = logging.getLogger()
-    handler = _DisplayHandler(display) if display is not None and display.tty and not root.handlers else None
-    if handler is not None:
-        root.addHandler(handler)
+    from projection.cli import warnings_to
+
     try:
-        result = export(
-            names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID, cache_dir=args.cache_dir,
-            num_proc=args.num_proc, silver_cache_dir=args.silver_cache, progress=display or False, executor=executor,
-            chunk_size=args.chunk_size, **method,
-        )  # fmt: skip
+        with warnings_to(display.write if display is not None and display.tty else None):  # above the status line
+            result = export(
+                names, args.out, data_dir=args.data_dir, repo_id=args.repo_id or DEFAULT_REPO_ID,
+                cache_dir=args.cache_dir, num_proc=args.num_proc, silver_cache_dir=args.silver_cache,
+                progress=display or False, executor=executor, chunk_size=args.chunk_size, **method,
+            )  # fmt: skip
     except ConnectionError as err:
         raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None
     finally:
-        if handler is not None:
-            root.removeHandler(handler)
         if display is not None:
             display.close()
         close = getattr(executor, "close", None)

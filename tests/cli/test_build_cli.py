@@ -321,7 +321,7 @@ def test_a_warning_during_a_build_on_a_terminal_gets_a_line_above_the_status_lin
     """Found in review: a warning logged while the status line was drawn went on after its last number
     (``masakhaner2.swa 1/2`` then ``167 sentences exceed …`` read ``1/2167 sentences``). It is written on a line of its
     own: the status line cleared, the warning, the status line drawn again."""
-    from projection.cli.build import _DisplayHandler
+    from projection.cli import _WarningLines
 
     stream = io.StringIO()
     display = JobDisplay(["masakhaner2.swa"], "local (1 process)", stream, tty=True)
@@ -329,7 +329,7 @@ def test_a_warning_during_a_build_on_a_terminal_gets_a_line_above_the_status_lin
     status = "build [local (1 process)]: 0/1 configs, chunks 1/2 · masakhaner2.swa 1/2"
     log = logging.getLogger("test_build_cli.display")
     log.propagate = False
-    log.addHandler(_DisplayHandler(display))
+    log.addHandler(_WarningLines(display.write))
     try:
         log.warning("167 sentences exceed the %d-token input limit", 64)
     finally:
