@@ -33,14 +33,17 @@ def _token_problem(token: str, tagged: bool) -> str:
     return ""
 
 
+#: why a file's first token may not start with a byte-order mark
+BOM_PROBLEM = "it starts with a byte-order mark, which reading drops at the start of a file"
+
+
 def _first_token_check(text: str) -> None:
     """A byte-order mark is dropped by reading at the start of a file only: the first token of a file may not start
     with one; anywhere else it reads back (found in review: a concatenation of files with marks, read, failed at
     writing after all the work)."""
     if text[:1] == "\ufeff":
         token = text.split("\t", 1)[0].split("\n", 1)[0]
-        raise ValueError(f"sentence 1: token {token!r} cannot be written to CoNLL: it starts with a byte-order mark, "
-                         "which reading drops at the start of a file")
+        raise ValueError(f"sentence 1: token {token!r} cannot be written to CoNLL: {BOM_PROBLEM}")
 
 
 class ConllFormatter:

@@ -307,12 +307,13 @@ def _check_conll_tokens(t: Sentence, path: str, *, first: bool) -> None:
     """A ``ValueError`` naming ``path:line`` for a token of a one-sentence-per-line target that the CoNLL output
     cannot hold (found in review: ``-DOCSTART-`` in a plain target failed the run at writing, after the whole
     alignment)."""
-    from projection.io.conll_write import _token_problem
+    from projection.io.conll_write import BOM_PROBLEM, _token_problem
+    from projection.io.lines import BOM
 
     for k, token in enumerate(t.tokens):
         why = _token_problem(token, True)
-        if not why and first and k == 0 and token.startswith("\ufeff"):
-            why = "it starts with a byte-order mark, which reading drops at the start of a file"
+        if not why and first and k == 0 and token.startswith(BOM):
+            why = BOM_PROBLEM
         if why:
             line = (t.id or "").rpartition(":")[2]
             raise ValueError(f"{path}:{line}: token {token!r} cannot be written to the CoNLL output ({why}); change or "
