@@ -19,7 +19,7 @@ import datasets
 
 from builders.families import TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES, Family, parse_config_name
 from projection.config import ProjectionConfig, freeze_options
-from projection.options import ModelSettings, check_labels_present, default_config
+from projection.options import DEFAULT_METHODS, ModelSettings, check_labels_present, default_config
 from projection.signature import Part, Signature, content_hash
 
 _SPLITS = ("train", "validation", "test")
@@ -158,13 +158,29 @@ class SilverNERConfig(datasets.BuilderConfig):
         return MODE[self.family.kind]
 
     def projection_config(self) -> ProjectionConfig:
+        matcher = self.matcher if self.matcher is not None else DEFAULT_METHODS[self.mode]["matcher"]
+        if isinstance(matcher, str) and matcher.split(".")[0] == "heuristic":
+            # as the CLI refuses them (found in review: accepted here, they changed nothing, not even the config id)
+            unused = [f"{name} ({flag})" for name, flag in (("candidates", "--candidates"), ("max_len", "--max-len"),
+                      ("char_weight", "--char-weight"), ("possible_weight", "--possible-weight"))
+                      if getattr(self, name) is not None]  # fmt: skip
+            if unused:
+                verb = "has" if len(unused) == 1 else "have"
+                raise ValueError(f"matcher heuristic projects through the links alone: {', '.join(unused)} {verb} no "
+                                 "effect on it; leave it out")  # fmt: skip
         config = default_config(
             self.mode, self.lang, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
             candidates=self.candidates, score_char=self.char_weight, score_possible=self.possible_weight,
             drop_labels=self.drop_labels or None,
             refine=self.refine,
         )  # fmt: skip
-        return replace(config, max_len=self.max_len or None) if self.max_len is not None else config
+        if self.max_len is None:
+            return config
+        # max_len=0 (unbounded) too, as the CLI refuses --max-len 0 with them (found in review: accepted, ignored)
+        if config.candidates.split(".")[0] == "ner":
+            raise ValueError("ner.v1 candidates are the spans the NER model found, whatever their length: max_len "
+                             "(--max-len) has no effect on them; leave it out")  # fmt: skip
+        return replace(config, max_len=self.max_len or None)
 
     def model_settings(self) -> ModelSettings:
         return ModelSettings().with_changes(

@@ -36,8 +36,10 @@ class ProjectionConfig:
         aligner_options: constructor options of the aligner, e.g. ``(("stem", 4),)``.
         matcher: ``heuristic`` | ``greedy`` | ``exact`` | ``ilp`` (or their ``.v1`` names).
         candidates: ``linked.v1`` | ``aligned.v1`` | ``ngrams.v1`` | ``ner.v1`` (ignored by ``heuristic``).
-        max_len: longest candidate span in words (``None``: unbounded).
-        window: words added on each side of the aligned range (``aligned.v1`` only).
+        max_len: longest candidate span in words (``None``: unbounded); must be ``None`` with ``ner.v1``, whose
+            spans are the NER model's, whatever their length.
+        window: words added on each side of the aligned range (``aligned.v1`` only; must be 0 otherwise, and
+            with ``heuristic``).
         score: weights of the pair score (alignment, character similarity).
         drop_labels: entity types removed from the source before projection (e.g. ``("MISC",)``).
         refine: refinements applied in order after the matching (``projection.refine.REFINERS``: ``anchor.v1``
@@ -112,11 +114,18 @@ class ProjectionConfig:
             from projection.method import HeuristicMethod
 
             HeuristicMethod(self.merge_distance, self.ratio)  # validates both settings
+            if self.window:  # found in review: accepted and ignored (the aligned.v1 check below was never reached)
+                raise ValueError(f"window applies to aligned.v1 candidates, which the heuristic matcher does not use "
+                                 f"(it projects through the links alone); got window={self.window}: leave it at 0")
         else:
             MATCHERS.resolve(self.matcher)
             candidates = CANDIDATES.resolve(self.candidates)
             if self.window and not candidates.startswith("aligned"):
                 raise ValueError(f"window applies to aligned.v1 candidates, not {candidates}")
+            if candidates == "ner.v1" and self.max_len is not None:
+                # found in review: accepted and ignored from the Python API (the CLI refuses --max-len with ner.v1)
+                raise ValueError(f"ner.v1 candidates are the spans the NER model found, whatever their length: max_len "
+                                 f"has no effect on them; got max_len={self.max_len}: pass max_len=None")  # fmt: skip
 
     @property
     def is_heuristic(self) -> bool:

@@ -17,6 +17,19 @@ from projection.tags import chunks
 
 @dataclass(frozen=True)
 class Scores:
+    """Entity-level micro ``precision``, ``recall``, ``f1`` and, per entity type, ``{"precision", "recall", "f1",
+    "support"}`` (``support``: the gold entities of the type); ``per_type`` lists every type found in gold or
+    predictions.
+
+    A division 0/0 gives 0.0, never NaN and never 1.0 (as seqeval with its default ``zero_division``):
+
+    - no predicted entities (of a type, or at all): precision 0.0, and so F1 0.0, whatever the recall;
+    - no gold entities (support 0): recall 0.0, and so F1 0.0, whatever the precision;
+    - neither gold nor predicted entities at all: precision, recall and F1 are all 0.0 (not 1.0 for agreeing on
+      nothing), and ``per_type`` is empty;
+    - F1 is 0.0 whenever precision + recall is 0.
+    """
+
     precision: float
     recall: float
     f1: float
@@ -120,7 +133,10 @@ def evaluate(
     ignore: Sequence[str] = (),
     projection_rate: float = 0.0,
 ) -> Scores:
-    """Micro P/R/F1 and per-type P/R/F1/support of seqeval's default mode; types in ``ignore`` count as O."""
+    """Micro P/R/F1 and per-type P/R/F1/support of seqeval's default mode; types in ``ignore`` count as O.
+
+    With no predicted entities, precision (0/0) is 0.0; with no gold entities, recall (0/0) is 0.0; F1 is then 0.0;
+    with neither, all three are 0.0 (see ``Scores``). Each is seqeval's value."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
     counts = EntityCounts(frozenset(ignore))

@@ -238,7 +238,9 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
     """The default ``ProjectionConfig`` of ``mode`` for target language ``lang`` (``None``: the
     language-independent default) with ``changes`` applied (``None`` changes are ignored, so passing an option's
     default value changes nothing). ``score_*`` keys change one score weight: ``score_char=0.5``,
-    ``score_possible=0.3``, ``score_align=1``. ``lang`` changes the aligner's default options
+    ``score_possible=0.3``, ``score_align=1``. With ``matcher="heuristic"``, ``candidates``, ``max_len``, ``window``
+    and ``score_*`` are refused (the heuristic uses none of them), as the CLI refuses their options; ``ner.v1``
+    candidates take no ``max_len`` (the mode's n-gram length is not carried over to them). ``lang`` changes the aligner's default options
     (``LANGUAGE_ALIGNER_DEFAULTS``) and the default refinements (``LANGUAGE_REFINE_DEFAULTS``)."""
     from projection.config import ProjectionConfig
     from projection.scores import ScoreConfig
@@ -246,12 +248,25 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
     fields = dict(DEFAULT_METHODS[check_mode(mode)])
     fields["refine"] = default_refine(mode, lang)
     score = dict(fields.pop("score"))
+    scored = []  # the score_* changes given
     for key in list(changes):
         if key.startswith("score_"):
             value = changes.pop(key)
             if value is not None:
                 score[key[6:]] = value
+                scored.append(key)
     given = {k: v for k, v in changes.items() if v is not None}
+    matcher, candidates = given.get("matcher", fields["matcher"]), given.get("candidates", fields["candidates"])
+    if isinstance(matcher, str) and matcher.split(".")[0] == "heuristic":
+        # found in review: refused by the CLI (--candidates, --max-len, --char-weight, --possible-weight), accepted
+        # here and by a builder config (SilverNERConfig), where they changed nothing
+        unused = [k for k in ("candidates", "max_len", "window") if k in given] + scored
+        if unused:
+            verb = "has" if len(unused) == 1 else "have"
+            raise ValueError(f"matcher heuristic projects through the links alone: {', '.join(unused)} {verb} no "
+                             "effect on it; leave it out")  # fmt: skip
+    elif isinstance(candidates, str) and candidates.split(".")[0] == "ner" and "max_len" not in given:
+        fields["max_len"] = None  # the mode's n-gram length is no setting of the NER model's spans
     if "refine" in given and not isinstance(given["refine"], str):  # a str: ProjectionConfig says so
         given["refine"] = tuple(given["refine"])
     aligner, options = given.get("aligner", fields["aligner"]), given.get("aligner_options", ())

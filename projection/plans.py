@@ -55,6 +55,12 @@ def _models(models) -> ModelSettings:
         return ModelSettings()
     if not isinstance(models, ModelSettings):
         raise TypeError(f"models must be a ModelSettings, got a {type(models).__name__}")
+    if models.translations_file and not models.back_translation:
+        # as the CLI refuses --num-beams/--mt-lang-code with --translations (found in review: accepted here, ignored)
+        for name in ("num_beams", "mt_lang_code"):
+            if getattr(models, name) is not None:
+                raise ValueError(f"{name} would do nothing with translations_file, which replaces machine "
+                                 "translation, and without back_translation: leave it out")  # fmt: skip
     return models
 
 

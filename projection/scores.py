@@ -170,7 +170,7 @@ class ScoreConfig:
 
     ``possible``: how much a possible link (``Alignment.possible``) counts next to a sure one (1).
     ``char`` only adds where the alignment score is already positive unless ``char_alone`` (then a
-    string-similar but unaligned span can win).
+    string-similar but unaligned span can win; it needs ``char > 0``).
     """
 
     align: float = 1.0
@@ -193,6 +193,9 @@ class ScoreConfig:
             )
         if self.align == 0 and self.char == 0:
             raise ValueError("at least one score weight must be positive")
+        if self.char_alone and not self.char:  # found in review: accepted, and it changed nothing (nor the signature)
+            raise ValueError("char_alone=True lets the character-similarity term score a span alone, but char=0 "
+                             "turns that term off: give char > 0, or leave char_alone out")  # fmt: skip
 
     def signature(self) -> str:
         parts = [f"align={number(self.align)}"]

@@ -18,6 +18,22 @@ spans. Algorithm, and why it is exact:
    solved as the ILP with HiGHS in-process through ``scipy.optimize.milp``.
 
 Tests check it against brute force on random problems and against the pulp ILP model (``ilp.v1``).
+
+Ties (several selections with the same total score) are broken per group, as follows:
+
+- A group of one entity takes its highest-scoring pair; among pairs of exactly equal score, the first in the
+  order of ``MatchProblem.pairs`` (the extractor's candidate order).
+- A group solved by the dynamic programme is read left to right over the starts of its candidate spans. At each
+  start ``p`` (with the entities used so far), the choices are taken in this order: first, no span starting at ``p``;
+  then each pair starting at ``p`` whose entity is still free, in the order of ``MatchProblem.pairs`` (by entity,
+  then candidate order). A later choice replaces the current one only if its best total is higher by more than
+  ``1e-12`` times the group's largest pair score. So, among optimal selections, the one whose leftmost span
+  starts as far right as possible wins, then, at that start, the pair listed first, and so on from the end of
+  that span. For example, with pairs ``(0, [0, 1), 1)``, ``(0, [2, 3), 1)`` and ``(1, [1, 2), 1)``, both
+  ``{0: [0, 1), 1: [1, 2)}`` and ``{1: [1, 2), 0: [2, 3)}`` total 2, and the second is returned, whereas entity 0
+  alone (a group of one) gets ``[0, 1)``, its first pair.
+- A group solved by HiGHS (more than ``max_dp_entities`` entities) gets whichever optimum the solver returns: no
+  tie rule is promised there.
 """
 
 from __future__ import annotations
@@ -152,6 +168,9 @@ def exact_match(problem: MatchProblem, max_dp_entities: int = 14) -> list[Match]
 
 @MATCHERS.register("exact.v1", alias="exact")
 class ExactMatcher(Matcher):
+    """The maximum-total selection; among tied optima, the one the module docstring's tie rule names (per group:
+    the leftmost span starting as far right as possible, then the pair listed first)."""
+
     name = "exact.v1"
 
     def __init__(self, max_dp_entities: int = 14) -> None:

@@ -159,3 +159,28 @@ def test_a_data_revision_that_names_nothing_is_refused(revision):
     assert str(err.value) == ("data_revision must be a non-empty revision such as a Hub commit, or None (resolved "
                               f"from the data read), got {revision!r}")
 
+
+
+def test_method_fields_the_method_would_ignore_are_refused_as_the_cli_does():
+    """Found in review: ``silver-ner build --matcher heuristic --char-weight 0.9`` (or ``--candidates ner.v1
+    --max-len 0``) is refused, but the same ``SilverNERConfig`` was accepted, with the config id of the config
+    without them: the fields changed nothing."""
+    cases = [
+        ("europarl-ner.de", dict(matcher="heuristic", char_weight=0.9),
+         "matcher heuristic projects through the links alone: char_weight (--char-weight) has no effect on it; leave "
+         "it out"),
+        ("europarl-ner.de", dict(matcher="heuristic.v1", candidates="ngrams", max_len=0, possible_weight=0.3),
+         "matcher heuristic projects through the links alone: candidates (--candidates), max_len (--max-len), "
+         "possible_weight (--possible-weight) have no effect on it; leave it out"),
+        ("masakhaner2.hau", dict(candidates="ner", max_len=0),
+         "ner.v1 candidates are the spans the NER model found, whatever their length: max_len (--max-len) has no "
+         "effect on them; leave it out"),
+        ("translate-train.conll2003.swa", dict(candidates="ner.v1", max_len=5),
+         "ner.v1 candidates are the spans the NER model found, whatever their length: max_len (--max-len) has no "
+         "effect on them; leave it out"),
+    ]  # fmt: skip
+    for name, kwargs, message in cases:
+        with pytest.raises(ValueError) as info:
+            SilverNERConfig(name=name, **kwargs)
+        assert str(info.value) == message, name
+    assert SilverNERConfig(name="europarl-ner.de", matcher="heuristic").projection_config().is_heuristic

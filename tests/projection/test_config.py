@@ -441,3 +441,26 @@ def test_a_registered_part_that_signs_another_name_is_refused(monkeypatch):
     assert str(err.value) == ("matcher 'mine.v1' signs itself 'greedy.v1': give its class the attribute name = "
                               "'mine.v1', so that its runs, checkpoints and caches are its own")
     assert ProjectionConfig(matcher="named.v1").signature().format().count("match:named.v1") == 1
+
+
+def test_ner_candidates_refuse_a_max_len_they_would_ignore():
+    """Found in review: ``ProjectionConfig(candidates='ner.v1', max_len=5)`` was accepted and signed as without it
+    (the NER model's spans are taken whatever their length), while the CLI refuses ``--max-len`` with ner.v1."""
+    with pytest.raises(ValueError) as info:
+        fixed(candidates="ner", max_len=5)
+    assert str(info.value) == ("ner.v1 candidates are the spans the NER model found, whatever their length: max_len "
+                               "has no effect on them; got max_len=5: pass max_len=None")  # fmt: skip
+    with pytest.raises(ValueError, match="max_len has no effect"):
+        dataclasses.replace(fixed(candidates="ngrams", max_len=10), candidates="ner.v1")
+    assert fixed(candidates="ner").max_len is None
+
+
+def test_the_heuristic_refuses_a_window_it_would_ignore():
+    """Found in review: ``window`` was checked against the candidates only for the other matchers, so the heuristic
+    (which uses no candidates) took ``window=2`` and ignored it."""
+    with pytest.raises(ValueError) as info:
+        fixed(matcher="heuristic", window=2)
+    assert str(info.value) == ("window applies to aligned.v1 candidates, which the heuristic matcher does not use (it "
+                               "projects through the links alone); got window=2: leave it at 0")  # fmt: skip
+    with pytest.raises(ValueError, match="window applies"):
+        fixed(matcher="heuristic", candidates="aligned", window=2)

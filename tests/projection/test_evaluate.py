@@ -223,3 +223,29 @@ def test_a_sentence_given_as_a_str_is_named():
         evaluate(["B-PER", "O"], ["B-PER", "O"])
     assert str(info.value) == ("gold sentence 1 is the str 'B-PER', not a sequence of tags: give one sequence of IOB2 "
                                "tags per sentence, such as [['B-PER', 'O'], ['O']]")  # fmt: skip
+
+
+@pytest.mark.parametrize("gold, pred, micro, per_type", [
+    # no predicted entity: precision 0/0 -> 0, recall 0/1
+    ([["B-PER", "O"]], [["O", "O"]], (0.0, 0.0, 0.0), {"PER": (0.0, 0.0, 0.0, 1)}),
+    # no gold entity: recall 0/0 -> 0, precision 0/1
+    ([["O", "O"]], [["B-PER", "O"]], (0.0, 0.0, 0.0), {"PER": (0.0, 0.0, 0.0, 0)}),
+    # neither: 0, not 1 for agreeing on nothing
+    ([["O", "O"]], [["O", "O"]], (0.0, 0.0, 0.0), {}),
+    # a type only predicted (LOC: recall 0/0) or only in gold (ORG: precision 0/0) beside a right PER
+    ([["B-PER", "O", "B-ORG"]], [["B-PER", "B-LOC", "O"]], (0.5, 0.5, 0.5),
+     {"PER": (1.0, 1.0, 1.0, 1), "LOC": (0.0, 0.0, 0.0, 0), "ORG": (0.0, 0.0, 0.0, 1)}),
+])  # fmt: skip
+def test_zero_over_zero_is_zero_as_in_seqeval(gold, pred, micro, per_type):
+    """The 0/0 conventions stated in ``Scores``' docstring: hand values, and seqeval's own (reference)."""
+    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+
+    s = evaluate(gold, pred)
+    assert (s.precision, s.recall, s.f1) == micro
+    assert {t: (d["precision"], d["recall"], d["f1"], d["support"]) for t, d in s.per_type.items()} == per_type
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert (precision_score(gold, pred), recall_score(gold, pred), f1_score(gold, pred)) == micro
+        report = classification_report(gold, pred, output_dict=True)
+    assert {t: (d["precision"], d["recall"], d["f1-score"], d["support"]) for t, d in report.items()
+            if not t.endswith(" avg")} == per_type  # fmt: skip

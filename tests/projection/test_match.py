@@ -268,3 +268,63 @@ def test_ilp_runs_without_a_standard_output(stdout: str):
     done = subprocess.run([sys.executable, "-c", code], stderr=subprocess.PIPE, preexec_fn=preexec, check=False)
     assert done.stderr.decode() == "[(0, 0, 1), (1, 1, 2)]"
     assert done.returncode == 0
+
+
+def _spans(matches: list[Match]) -> list[tuple[int, int, int]]:
+    return [(m.entity, m.start, m.end) for m in matches]
+
+
+def test_exact_tie_rule_on_hand_made_ties():
+    """The tie rule stated in projection/match/exact.py, pinned on ties built by hand (every total is exact)."""
+    # two optima of total 2: {0: [0, 1), 1: [1, 2)} and {1: [1, 2), 0: [2, 3)}; the leftmost span starting
+    # furthest right wins
+    tie = MatchProblem(2, ((0, 0, 1, 1.0), (0, 2, 3, 1.0), (1, 1, 2, 1.0)))
+    assert _spans(ExactMatcher().match(tie)) == [(1, 1, 2), (0, 2, 3)]
+    # a group of one entity: its first pair among equal scores, wherever it starts
+    assert _spans(ExactMatcher().match(MatchProblem(1, ((0, 0, 1, 1.0), (0, 2, 3, 1.0))))) == [(0, 0, 1)]
+    assert _spans(ExactMatcher().match(MatchProblem(1, ((0, 2, 3, 1.0), (0, 0, 1, 1.0))))) == [(0, 2, 3)]
+    # the same start: the pair listed first (here the listing puts entity 1 first)
+    assert _spans(ExactMatcher().match(MatchProblem(2, ((0, 0, 1, 1.0), (1, 0, 1, 1.0))))) == [(0, 0, 1)]
+    assert _spans(ExactMatcher().match(MatchProblem(2, ((1, 0, 1, 1.0), (0, 0, 1, 1.0))))) == [(1, 0, 1)]
+    # {0: [0, 1), 1: [1, 2)} and {1: [0, 2)} both total 2 and start at 0: entity 0's pair is listed first
+    assert _spans(ExactMatcher().match(MatchProblem(2, ((0, 0, 1, 1.0), (1, 0, 2, 2.0), (1, 1, 2, 1.0))))) == [
+        (0, 0, 1), (1, 1, 2)]  # fmt: skip
+
+
+def _tie_rule_by_brute_force(problem: MatchProblem) -> list[tuple[int, int, int]]:
+    """Every feasible selection of the one group of ``problem``; the optimum (exact sums: integer scores) that the
+    rule picks: spans in start order compared by (later start first, then the earlier listed pair)."""
+    pairs = problem.pairs
+    found = []
+
+    def walk(k: int, chosen: list[int]) -> None:
+        if k == len(pairs):
+            found.append(list(chosen))
+            return
+        walk(k + 1, chosen)
+        e, a, b, _ = pairs[k]
+        if all(pairs[c][0] != e and (pairs[c][2] <= a or b <= pairs[c][1]) for c in chosen):
+            walk(k + 1, chosen + [k])
+
+    walk(0, [])
+    best = max(sum(pairs[k][3] for k in sel) for sel in found)
+    optima = [sorted(sel, key=lambda k: pairs[k][1]) for sel in found if sum(pairs[k][3] for k in sel) == best]
+    chosen = min(optima, key=lambda sel: [(-pairs[k][1], k) for k in sel])
+    return [pairs[k][:3] for k in chosen]
+
+
+def test_exact_tie_rule_against_brute_force_on_random_ties():
+    """On random problems whose entities form one group of two or more (hulls chained), with integer scores so
+    that ties are exact and frequent."""
+    rng, checked = random.Random(11), 0
+    while checked < 300:
+        n_ent, spans = rng.randint(2, 4), all_spans(rng.randint(2, 6))
+        pairs = tuple((e, a, b, float(rng.randint(1, 3))) for e in range(n_ent)
+                      for a, b in sorted(rng.sample(spans, rng.randint(1, min(4, len(spans))))))  # fmt: skip
+        hulls = sorted((min(p[1] for p in pairs if p[0] == e), max(p[2] for p in pairs if p[0] == e))
+                       for e in range(n_ent))  # fmt: skip
+        if any(a >= max(h[1] for h in hulls[:i]) for i, (a, _) in enumerate(hulls) if i):
+            continue  # more than one group: the rule holds within each group, not across them
+        problem = MatchProblem(n_ent, pairs)
+        assert _spans(ExactMatcher().match(problem)) == _tie_rule_by_brute_force(problem), pairs
+        checked += 1

@@ -126,3 +126,19 @@ def test_translate_train_drops_misc_before_from_tags_in_a_numpy_array(tmp_path):
     (pair,) = plan.source.read()
     assert pair.source.tags == ("B-PER", "O", "O", "B-LOC")
     assert pair.target.tokens == ("Angela", "Merkel", "besuchte", "Paris")
+
+
+@pytest.mark.parametrize("field, value", [("num_beams", 4), ("mt_lang_code", "deu_Latn")])
+def test_mt_settings_with_a_translations_file_are_refused_as_the_cli_does(tmp_path, field, value):
+    """Found in review: ``silver-ner translate-train --translations F --num-beams 4`` (or ``--mt-lang-code``) is refused,
+    as no MT model runs; the plan functions took the same ``ModelSettings`` and ignored the setting."""
+    from projection.plans import translate_test_plan, translate_train_plan
+
+    (tmp_path / "tr.txt").write_text("Merkel besuchte Paris\n", encoding="utf-8")
+    english = [Sentence(("Merkel", "visited", "Paris"), ("B-PER", "O", "B-LOC"))]
+    models = ModelSettings(translations_file=str(tmp_path / "tr.txt"), **{field: value})
+    for make in (translate_train_plan, translate_test_plan):
+        with pytest.raises(ValueError) as info:
+            make(english, "de", ProjectionConfig(), models, use_cache=False, progress=False)
+        assert str(info.value) == (f"{field} would do nothing with translations_file, which replaces machine "
+                                   "translation, and without back_translation: leave it out")  # fmt: skip

@@ -156,3 +156,13 @@ def test_char_similarity_reads_a_decomposed_word_as_the_same_word_composed():
     composed = score_pairs(["Ségou"], [1], 1, [(0, 1), (1, 2), (1, 3)], ["A", "Ségou", "kɔnɔ"], config)
     assert score_pairs(["Ségou"], [1], 1, [(0, 1), (1, 2), (1, 3)], ["A", "Se\u0301gou", "kɔnɔ"], config) == composed
     assert composed[1] == 1.0 + 0.5 * 1.0
+
+
+def test_char_alone_without_a_char_weight_is_refused():
+    """Found in review: ``ScoreConfig(char=0, char_alone=True)`` was accepted; with no character term there is
+    nothing to score alone, so it changed neither the scores nor the signature."""
+    with pytest.raises(ValueError) as info:
+        ScoreConfig(char=0, char_alone=True)
+    assert str(info.value) == ("char_alone=True lets the character-similarity term score a span alone, but char=0 "
+                               "turns that term off: give char > 0, or leave char_alone out")  # fmt: skip
+    assert ScoreConfig(char=0.5, char_alone=True).signature() == "score(align=1,char=0.5+alone)"
