@@ -126,6 +126,14 @@ class EntityCounts:
         return Scores(precision, recall, f1, per_type, self.sentences, projection_rate)
 
 
+def ignored_types(ignore: Sequence[str]) -> frozenset:
+    """``ignore`` as a set of entity types; a str is refused (found in review: ``ignore="MISC"`` was read as the
+    types ``M``, ``I``, ``S``, ``C``, so MISC was scored without a word)."""
+    if isinstance(ignore, str):
+        raise TypeError(f"ignore must be a sequence of entity types such as ('MISC',), got the string {ignore!r}")
+    return frozenset(ignore)
+
+
 def evaluate(
     gold: Sequence[Sequence[str]],
     pred: Sequence[Sequence[str]],
@@ -139,6 +147,6 @@ def evaluate(
     with neither, all three are 0.0 (see ``Scores``). Each is seqeval's value."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
-    counts = EntityCounts(frozenset(ignore))
+    counts = EntityCounts(ignored_types(ignore))
     counts.add(gold, pred)
     return counts.scores(projection_rate)

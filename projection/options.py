@@ -284,8 +284,11 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """Models and runtime options of the model-based modes. ``device``, ``batch_size`` and ``cache_dir`` do
-    not change results and stay out of the signature. ``batch_size=None`` picks by device (``batch_size_for``).
+    """Models and runtime options of the model-based modes. ``batch_size`` and ``cache_dir`` stay out of the
+    signature; so does ``device``, except that a translation model on a GPU runs in bf16, whose translations can
+    differ from fp32 ones on CPU, and the signature then says ``dtype=bf16`` (README, *Reproducibility*; in bf16 a
+    batch's padding can, rarely, change a translation too: *Limits*). ``batch_size=None`` picks by device
+    (``batch_size_for``).
 
     ``translations_file``: one translation per sentence, in order, instead of machine translation.
     ``drop_misc``: ``"after"`` (the paper's code) keeps English MISC while matching and removes MISC spans

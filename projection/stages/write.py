@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from projection.evaluate import EntityCounts
+from projection.evaluate import EntityCounts, ignored_types
 from projection.stages.base import Encoder, Sink
 from projection.types import Alignment, Pair
 
@@ -189,7 +189,7 @@ class EvaluationSink(Sink):
     name = "evaluate"
 
     def __init__(self, ignore: Sequence[str] = ()) -> None:
-        self.entity_counts = EntityCounts(frozenset(ignore))
+        self.entity_counts = EntityCounts(ignored_types(ignore))
         self.scores = None
         self.missing_gold = 0
 

@@ -63,6 +63,20 @@ def test_ignore_maps_types_to_o_on_both_sides():
     assert set(s.per_type) == {"PER", "DATE"}
 
 
+def test_ignore_as_one_string_is_refused_not_read_as_letters():
+    # found in review: ignore="MISC" was read as the types M, I, S, C, and the MISC entity below was scored
+    # (P = R = 0.5 instead of the 1.0 of ignore=("MISC",)) without a word
+    from projection.stages.write import EvaluationSink
+
+    gold, pred = [["B-PER", "B-MISC"]], [["B-PER", "O"]]
+    assert evaluate(gold, pred, ignore=["MISC"]).f1 == 1.0
+    with pytest.raises(TypeError, match=r"ignore must be a sequence of entity types such as \('MISC',\), got the "
+                                        r"string 'MISC'"):  # fmt: skip
+        evaluate(gold, pred, ignore="MISC")
+    with pytest.raises(TypeError, match="got the string 'MISC'"):
+        EvaluationSink(ignore="MISC")
+
+
 def test_no_entities_anywhere():
     s = evaluate([["O", "O"]], [["O", "O"]])
     assert (s.precision, s.recall, s.f1) == (0.0, 0.0, 0.0) and s.per_type == {}
