@@ -5,7 +5,8 @@
 - ``atomic_open(path)``: every file the project writes goes through it: a temporary file in the same
   folder, ``fsync``, then ``os.replace``; on any error (or Ctrl-C) the temporary file is removed and the
   target is untouched. A temporary file left by a killed process (SIGKILL) is removed by the next process
-  that writes into its folder on the same machine (the writer's machine, PID namespace and PID are in its name).
+  that writes into its folder on the same machine (the writer's machine, PID namespace and PID are in its name),
+  and one left by any process of an earlier boot of this machine (a power cut, a crashed node) as well.
 - ``Store``: content-addressed JSON entries ``<root>/<kind>/<key[:2]>/<key>.json``. ``get_or_compute``
   holds an exclusive lock on the key while it computes, so two runs started together on one cache compute
   once and both return the first writer's value (first writer wins; the second re-reads).
@@ -65,7 +66,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
     from projection.tmp import removed_if_killed
 
     _sweep_temporaries(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_namespace_id()}-{os.getpid()}-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{_host_tag()}{_namespace_id()}-{os.getpid()}-",
+                               suffix=".tmp")
     try:
         with removed_if_killed(tmp):
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written file gets the usual permissions
@@ -83,9 +85,60 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", *, encoding: str | Non
         raise
 
 
-#: the temporary file of an atomic write: ``.<name>.<PID namespace><machine>-<PID>-<8 random characters>.tmp``
-_TEMPORARY = re.compile(r"\..+\.(\d+)-(\d+)-[a-z0-9_]{8}\.tmp")
+#: the temporary file of an atomic write: ``.<name>.m<host>.<PID namespace><machine>-<PID>-<8 random characters>.tmp``
+#: (``m<host>.``: the machine across its reboots, where it has a machine id; a name without it is still read)
+_TEMPORARY = re.compile(r"\..+?\.(?:m(?P<host>[0-9a-f]{8})\.)?(?P<machine>\d+)-(?P<pid>\d+)-[a-z0-9_]{8}\.tmp")
 _swept: set[tuple[int, str]] = set()
+
+
+def _host_tag() -> str:
+    """``m<host>.`` in the name of an atomic write's temporary file, or "" where this machine has no persistent identity
+    or no boot id (a later boot could not tell its files from a live writer's then)."""
+    return f"m{_host_digits()}." if _host_digits() and _machine_digits() else ""
+
+
+@functools.cache
+def _host_digits() -> str:
+    """Eight hex digits that name this machine across its reboots (``_machine_digits`` change at every boot): its machine
+    id (``/etc/machine-id``, systemd's) and host name; "" where there is no machine id (many containers), and then a
+    file of an earlier boot is left alone, as one of another machine. Found in review: a scratch directory or an atomic
+    write's temporary file left by a power cut or a crash of the machine was never removed, since the boot id in its
+    marker or name made it another machine's."""
+    for name in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            with open(name, encoding="ascii") as fh:
+                machine_id = fh.read().strip()
+        except (OSError, ValueError):
+            continue
+        if machine_id:
+            import socket
+
+            return f"{zlib.crc32(f'{machine_id}/{socket.gethostname()}'.encode()):08x}"
+    return ""
+
+
+@functools.cache
+def _boot_time() -> float | None:
+    """When this machine booted (seconds since the epoch, ``btime`` of ``/proc/stat``); None where Linux does not say."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("btime "):
+                    return float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _of_earlier_boot(host: str | None, machine: str, mtime: float) -> bool:
+    """Whether a file whose writer recorded ``host`` (``_host_digits``) and ``machine`` (ending in its
+    ``_machine_digits``), last changed at ``mtime``, was left by an earlier boot of this machine, whose processes have
+    all ended: the same machine, another boot, and older than this boot (a file of this boot never is, whatever the
+    boot id in its name)."""
+    here = _machine_digits()
+    booted = _boot_time()
+    return (bool(host) and host == _host_digits() and bool(here) and not machine.endswith(here) and booted is not None
+            and mtime < booted)  # fmt: skip
 
 
 def _namespace_id() -> str:
@@ -116,7 +169,8 @@ def _machine_digits() -> str:
 def _sweep_temporaries(folder: Path) -> None:
     """Remove the temporary files that atomic writes of ended processes (SIGKILL, a power cut: nobody could
     remove them) left in ``folder``; once per process and folder. Only this user's files named as ``atomic_open``
-    names them, from this PID namespace, whose process no longer exists: a live writer's file stays."""
+    names them, from this PID namespace, whose process no longer exists, or from an earlier boot of this machine: a
+    live writer's file stays."""
     from projection.tmp import _alive
 
     if (os.getpid(), str(folder)) in _swept:
@@ -129,12 +183,17 @@ def _sweep_temporaries(folder: Path) -> None:
         return
     for entry in entries:
         match = _TEMPORARY.fullmatch(entry.name)
-        if match is None or match.group(1) != namespace or int(match.group(2)) == os.getpid():
+        if match is None:
+            continue
+        pid = int(match["pid"])
+        this_boot = match["machine"] == namespace
+        if this_boot and pid == os.getpid():
             continue
         try:
-            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            info = entry.stat(follow_symlinks=False)
+            if not entry.is_file(follow_symlinks=False) or info.st_uid != os.getuid():
                 continue
-            if not _alive(int(match.group(2))):
+            if (not _alive(pid)) if this_boot else _of_earlier_boot(match["host"], match["machine"], info.st_mtime):
                 os.unlink(entry.path)
         except OSError:
             continue

@@ -8,7 +8,10 @@
   of processes that no longer exist (``sweep_stale``; same user only; the PID is in the directory name). Only
   directories that ``process_dir()`` made are swept, and only from the same PID namespace on the same machine (a
   marker file inside says so): a user's own ``silver-ner-2024-results``, or a live run's directory in another
-  container or on another machine sharing the temporary folder, is left alone.
+  container or on another machine sharing the temporary folder, is left alone. The marker also names the process's
+  start time, so a PID that an unrelated process reuses does not keep the directory, and the machine across its
+  reboots (``/etc/machine-id`` and host name), so a directory of an earlier boot (a power cut, a crash: on a
+  ``TMPDIR`` that a reboot does not empty) is swept too, whatever its PID now is.
 * ``start_child(args)``: ``subprocess.Popen`` for helper binaries (eflomal). On Linux the child gets a
   parent-death signal (``PR_SET_PDEATHSIG`` = SIGKILL), so it dies with the process even after a SIGKILL.
   Elsewhere it runs in its own process group and is killed at exit and on SIGTERM/SIGHUP (not after SIGKILL).
@@ -125,33 +128,66 @@ def _pid_namespace() -> str:
         return ""
 
 
+def _start_ticks(pid: int | str = "self") -> str:
+    """When process ``pid`` started, in clock ticks after boot (field 22 of ``/proc/<pid>/stat``); "" where Linux
+    does not say, or where ``/proc`` is not this PID namespace's (its numbers would name other processes)."""
+    try:
+        if os.readlink("/proc/self") != str(os.getpid()):
+            return ""
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+        return data[data.rindex(b")") + 2:].split()[19].decode("ascii")
+    except (OSError, ValueError, IndexError):
+        return ""
+
+
 def _marker_text() -> str:
-    """What ``process_dir()`` writes into its marker: this PID namespace and this machine (its boot). A ``TMPDIR`` on
-    a disk that several machines share holds the directories of all of them, and the initial PID namespace has one
-    number on every Linux machine: a live run's PID on one machine does not exist on another, whose sweep removed
-    the live run's files (the same as ``projection.cache`` names its temporary files by machine for)."""
+    """What ``process_dir()`` writes into its marker: this PID namespace, this machine (its boot), the machine across
+    reboots and this process's start time. A ``TMPDIR`` on a disk that several machines share holds the directories of
+    all of them, and the initial PID namespace has one number on every Linux machine: a live run's PID on one machine
+    does not exist on another, whose sweep removed the live run's files (the same as ``projection.cache`` names its
+    temporary files by machine for)."""
     from projection import cache
 
     machine = cache._machine_digits()
-    return f"{_pid_namespace()}\nmachine:{machine}" if machine else _pid_namespace()
+    if not machine:
+        return _pid_namespace()
+    lines = [_pid_namespace(), f"machine:{machine}"]
+    if cache._host_digits():
+        lines.append(f"host:{cache._host_digits()}")
+    if _start_ticks():
+        lines.append(f"start:{_start_ticks()}")
+    return "\n".join(lines)
 
 
-def _made_here(path: str) -> bool:
-    """Whether ``process_dir()`` made the directory ``path`` in this PID namespace on this machine (its marker says
-    so; a marker of 0.4.2-0.6.2, which names the namespace only, counts as this machine's)."""
+def _ended(path: str, pid: int, mtime: float) -> bool:
+    """Whether the process that made the directory ``path`` (``process_dir()``, as its marker says) has ended: the
+    marker names this PID namespace on this boot of this machine (a marker without a machine, of 0.4.2-0.6.2, counts
+    as this one's) and no process ``pid`` with the start time it records exists; or it names an earlier boot of this
+    machine (``projection.cache._of_earlier_boot``). A directory of another machine or namespace is never judged
+    ended: its PID means nothing here."""
+    from projection import cache
+
     try:
         with open(os.path.join(path, MARKER), encoding="utf-8") as fh:
-            text = fh.read()
+            namespace, *rest = fh.read().split("\n")
     except (OSError, ValueError):
         return False
-    return text in (_marker_text(), _pid_namespace())
+    fields = dict(line.partition(":")[::2] for line in rest)
+    machine = fields.get("machine", cache._machine_digits())
+    if machine != cache._machine_digits():
+        return cache._of_earlier_boot(fields.get("host"), machine, mtime)
+    if namespace != _pid_namespace():
+        return False
+    if not _alive(pid):
+        return True
+    start = fields.get("start")
+    return bool(start) and _start_ticks(pid) not in ("", start)  # a live process that started later: a reused PID
 
 
 def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
     """Remove ``silver-ner-<pid>-*`` directories (this user's, made by ``process_dir()`` in this PID namespace)
-    whose process no longer exists; returns them.
-
-    A PID reused by an unrelated process keeps its directory until that process ends too."""
+    whose process no longer exists, or made on an earlier boot of this machine; returns them."""
     root = Path(root if root is not None else tempfile.gettempdir())
     removed = []
     try:
@@ -160,14 +196,15 @@ def sweep_stale(root: str | os.PathLike | None = None) -> list[Path]:
         return removed
     for entry in entries:
         pid = _pid_of(entry.name)
-        if pid is None or pid == os.getpid() or _alive(pid):
+        if pid is None or (_dir is not None and entry.path == str(_dir)):
             continue
         try:
-            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            info = entry.stat(follow_symlinks=False)
+            if not entry.is_dir(follow_symlinks=False) or info.st_uid != os.getuid():
                 continue
         except OSError:
             continue
-        if not _made_here(entry.path):
+        if not _ended(entry.path, pid, info.st_mtime):
             continue
         shutil.rmtree(entry.path, ignore_errors=True)
         if not os.path.exists(entry.path):

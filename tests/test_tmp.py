@@ -278,3 +278,56 @@ os.kill(os.getpid(), 9)
     monkeypatch.setattr(cache, "_machine_digits", lambda: "1111111111")  # this process runs on the first machine
     assert tmp.sweep_stale(tmp_path) == [made["1111111111"]]
     assert made["2222222222"].is_dir()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_scratch_directory_of_an_earlier_boot_of_this_machine_is_swept(tmp_path: Path, monkeypatch) -> None:
+    # found in review: the scratch of a run that a power cut or a crash of the machine ended (a TMPDIR that a reboot
+    # does not empty) was never swept: its marker names the boot it was made on, and another boot counted as another
+    # machine. The marker now names the machine across reboots too; after a reboot its PID (reused now or not) and
+    # its PID namespace mean nothing. Another machine's, or one changed since this boot, is kept.
+    script = """
+import os, sys
+from projection import cache, tmp
+cache._machine_digits = lambda: "2222222222"  # the boot before this one
+cache._host_digits = lambda: sys.argv[1]
+print(tmp.process_dir(), flush=True)
+os.kill(os.getpid(), 9)
+"""
+    made = {}
+    for i, host in enumerate(("0badcafe", "feedf00d", "0badcafe ")):
+        (tmp_path / str(i)).mkdir()  # one folder each: a later one's first sweep would take the one before
+        env = {**os.environ, "TMPDIR": str(tmp_path / str(i)), "PYTHONPATH": str(ROOT)}
+        out = subprocess.run([sys.executable, "-c", script, host.strip()], env=env, capture_output=True, text=True)
+        assert out.returncode == -signal.SIGKILL, out.stderr
+        path = Path(out.stdout.strip())
+        made[host] = path.rename(tmp_path / path.name)
+    reused = made["0badcafe"].rename(tmp_path / "silver-ner-1-reused")  # its PID is init's now: alive
+    for path in (reused, made["feedf00d"]):
+        os.utime(path, (1_700_000_000.0 - 60,) * 2)
+    os.utime(made["0badcafe "], (1_700_000_000.0 + 60,) * 2)  # changed since this boot: not a leftover of the last
+    from projection import cache
+
+    monkeypatch.setattr(cache, "_machine_digits", lambda: "1111111111")
+    monkeypatch.setattr(cache, "_host_digits", lambda: "0badcafe")
+    monkeypatch.setattr(cache, "_boot_time", lambda: 1_700_000_000.0)
+    assert tmp.sweep_stale(tmp_path) == [reused]
+    assert made["feedf00d"].is_dir() and made["0badcafe "].is_dir()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_pid_reused_by_another_process_does_not_keep_a_scratch_directory(tmp_path: Path) -> None:
+    # the marker names the start time of the process that made the directory: a live process with the same PID that
+    # started at another time is not its owner (before, the directory stayed until that process ended too)
+    script = "import os\nfrom projection import tmp\nprint(tmp.process_dir(), flush=True)\nos.kill(os.getpid(), 9)"
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert out.returncode == -signal.SIGKILL, out.stderr
+    reused = Path(out.stdout.strip()).rename(tmp_path / f"silver-ner-{os.getppid()}-reused")  # a live PID now
+    live = tmp_path / f"silver-ner-{os.getppid()}-live"
+    live.mkdir()
+    marker = tmp._marker_text().replace(f"start:{tmp._start_ticks()}", f"start:{tmp._start_ticks(os.getppid())}")
+    assert f"start:{tmp._start_ticks(os.getppid())}" in marker
+    (live / tmp.MARKER).write_text(marker, encoding="utf-8")  # made by the live process itself: kept
+    assert tmp.sweep_stale(tmp_path) == [reused]
+    assert live.is_dir()

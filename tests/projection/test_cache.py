@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from projection import cache
+from projection import cache, tmp
 from projection.cache import atomic_write_text
 
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
@@ -55,7 +55,33 @@ def test_the_temporary_file_names_this_machine(tmp_path, monkeypatch) -> None:
     cache.atomic_write_text(tmp_path / "x.json", "{}")
     (name,) = seen
     match = cache._TEMPORARY.fullmatch(name)
-    assert match is not None and match.group(1) == cache._namespace_id() and int(match.group(2)) == os.getpid()
+    assert match is not None and match["machine"] == cache._namespace_id() and int(match["pid"]) == os.getpid()
+    assert match["host"] == (cache._host_digits() if cache._host_tag() else None)
+
+
+def test_a_temporary_file_of_an_earlier_boot_of_this_machine_is_removed(tmp_path, monkeypatch) -> None:
+    """Found in review: the temporary file of an atomic write that a power cut or a crash of the machine interrupted
+    (an output's, beside it in the user's folder; a cache entry's) stayed forever: after the reboot the boot id in its
+    name made it another machine's. Its name now says which machine wrote it across reboots too; a file of an earlier
+    boot of this machine is removed whatever its PID, one of another machine or written since this boot is kept."""
+    monkeypatch.setattr(cache, "_host_digits", lambda: "0badcafe")
+    monkeypatch.setattr(cache, "_machine_digits", lambda: "1111111111")
+    monkeypatch.setattr(cache, "_boot_time", lambda: 1_700_000_000.0)
+    namespace = "".join(c for c in tmp._pid_namespace() if c.isdigit()) or "0"
+    names = {
+        "earlier_boot": f".a.conll.m0badcafe.{namespace}2222222222-1-abcdefgh.tmp",  # PID 1 is alive now
+        "earlier_boot_other_namespace": ".b.conll.m0badcafe.40265329992222222222-77-abcdefgh.tmp",
+        "other_machine": f".c.conll.mfeedf00d.{namespace}2222222222-1-abcdefgh.tmp",
+        "written_since_boot": f".d.conll.m0badcafe.{namespace}2222222222-1-abcdefgh.tmp",
+        "no_host": f".e.conll.{namespace}2222222222-1-abcdefgh.tmp",  # written where there is no machine id
+    }
+    for key, name in names.items():
+        (tmp_path / name).write_text("partial")
+        when = 1_700_000_000.0 + (60 if key == "written_since_boot" else -60)
+        os.utime(tmp_path / name, (when, when))
+    cache.atomic_write_text(tmp_path / "out.conll", "x")
+    kept = [names[k] for k in ("other_machine", "written_since_boot", "no_host")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, "out.conll"])
 
 
 def test_a_cache_folder_that_is_a_file_has_no_entries_and_writing_names_it(tmp_path, caplog) -> None:
