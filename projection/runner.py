@@ -147,16 +147,21 @@ class ChunkTask:
         found. Such a chunk makes hundreds of thousands of small objects and no reference cycle (none in 3,000
         Europarl pairs read, projected and formatted), and the collections they set off (one per 700 new
         objects) walked them for nothing: about 6 % of ``project``'s time (``benchmarks/README.md``). A model
-        stage keeps the collector: a cycle there may hold a tensor's memory, on a GPU too."""
-        if any(stage.uses_model for stage in self.stages):
-            return self._process(job)
-        enabled = gc.isenabled()
-        gc.disable()
+        stage keeps the collector: a cycle there may hold a tensor's memory, on a GPU too. Meanwhile
+        ``counted_by_run()`` is true in the process that runs it (a worker too)."""
+        token = _IN_CHUNK.set(True)
         try:
-            return self._process(job)
+            if any(stage.uses_model for stage in self.stages):
+                return self._process(job)
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return self._process(job)
+            finally:
+                if enabled:
+                    gc.enable()
         finally:
-            if enabled:
-                gc.enable()
+            _IN_CHUNK.reset(token)
 
     def _process(self, job: ChunkJob) -> ChunkResult:
         seconds = []
@@ -283,6 +288,8 @@ def run(
             if result.key and checkpoint is not None:
                 files.append(str(checkpoint.path(result.key)))
             if bar is not None:
+                if bar.total is None:  # known once the source was read through (before a corpus stage's fit ended)
+                    bar.total = _length(source)
                 bar.update(size)
         for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
             counts.update(part.counts())
@@ -297,6 +304,7 @@ def run(
         with deferred_signals():  # a Ctrl-C or SIGTERM now would leave some outputs new and others old: held back
             for sink in sinks:
                 sink.close()
+        _warn_counts((source, *stages, *sinks), dict(stats.counts))
     except BaseException:
         for sink in sinks:
             sink.abort()
@@ -439,14 +447,45 @@ def _stored_chunk(entry: Any, n: int, where) -> tuple[tuple[Pair, ...] | None, t
     return done, tuple(sorted(counts.items())) if ok else ()
 
 
+def _warn_counts(parts: Sequence[Any], totals: dict[str, int]) -> None:
+    """The warnings of every part about the run's counts (``count_warnings``), each logged once: a stage that would
+    warn about what each chunk counted (sentences cut by a model's input limit) is heard once per run, with the
+    run's total, whether its chunks ran here, in a pool of workers or came from a checkpoint. Found in review: such
+    a warning was printed once per 1,000-pair chunk."""
+    seen: set[str] = set()
+    for part in parts:
+        for message in getattr(part, "count_warnings", lambda totals: [])(totals):
+            if message not in seen:
+                seen.add(message)
+                logger.warning("%s", message)
+
+
+#: true while this process runs a chunk of a run (``ChunkTask``, in the driver or a worker)
+_IN_CHUNK: ContextVar[bool] = ContextVar("silver_ner_in_chunk", default=False)
+
+
+def counted_by_run() -> bool:
+    """Whether the batch this process works on now is a chunk of a run (``ChunkTask``): the runner then adds up
+    the stages' counts over every chunk, and a stage that counts what it would warn about (``count_warnings``)
+    warns once at the end of the run, so the code under it (an aligner, a translator) leaves its per-batch
+    warning out. Outside a run (a library call of the aligner itself) the warning is logged at once."""
+    return _IN_CHUNK.get()
+
+
+def _length(source: Source) -> int | None:
+    """The number of pairs of ``source`` if it knows it now (``len``), else ``None``."""
+    try:
+        return len(source)
+    except TypeError:
+        return None
+
+
 def _progress(source: Source, enabled: bool, desc: str):
     if not enabled:
         return None
-    try:
-        total = len(source)
-    except TypeError:
-        total = None
-    return _bar_class()(total=total, desc=desc, unit="sent", leave=False, disable=None)  # None: not on a terminal
+    # without a total yet (a file source counts its pairs as it reads them): given once the source knows it (run);
+    # disable=None: no bar off a terminal
+    return _bar_class()(total=_length(source), desc=desc, unit="sent", leave=False, disable=None)
 
 
 #: whether the run now going on in this process shows progress bars (``run(progress=...)``)

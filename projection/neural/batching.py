@@ -22,11 +22,11 @@ CPU_BATCH = 16
 GPU_BATCH = {"translation": 128, "back-translation": 128, "NER": 64}
 
 
-def batch_size_for(role: str, device: str, given: int | None) -> int:
-    """``given``, or the size for ``role`` on ``device`` (16 on CPU)."""
-    if given is not None:
-        return given
-    return GPU_BATCH.get(role, CPU_BATCH) if device.startswith("cuda") else CPU_BATCH
+def batch_size_for(role: str, device: str, given: int | None, shrunk: int | None = None) -> int:
+    """``given``, or the size for ``role`` on ``device`` (16 on CPU); at most ``shrunk`` (the size an earlier call
+    of the same model went down to when the GPU ran out of memory: ``shrinking_batches``'s ``on_shrink``)."""
+    size = given if given is not None else GPU_BATCH.get(role, CPU_BATCH) if device.startswith("cuda") else CPU_BATCH
+    return min(size, shrunk) if shrunk is not None else size
 
 
 def _out_of_memory() -> type[BaseException] | tuple[()]:
@@ -35,11 +35,13 @@ def _out_of_memory() -> type[BaseException] | tuple[()]:
 
 
 def shrinking_batches(
-    items: Sequence[T], size: int, run: Callable[[Sequence[T]], R], *, what: str
+    items: Sequence[T], size: int, run: Callable[[Sequence[T]], R], *, what: str,
+    on_shrink: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[Sequence[T], R]]:
     """``(batch, run(batch))`` for consecutive batches of ``items``, ``size`` at a time. When ``run`` runs out
-    of GPU memory the size is halved for this and every later batch (a warning says so); at size 1 the error
-    is raised."""
+    of GPU memory the size is halved for this and every later batch (a warning says so, and ``on_shrink`` gets
+    the new size: a model that keeps it starts its next call there, so a run's chunks do not run out of memory,
+    and warn, one after another); at size 1 the error is raised."""
     start, oom = 0, _out_of_memory()
     while start < len(items):
         batch = items[start : start + size]
@@ -49,6 +51,8 @@ def shrinking_batches(
             if size == 1:
                 raise
             size = max(1, size // 2)
+            if on_shrink is not None:
+                on_shrink(size)
             sys.modules["torch"].cuda.empty_cache()
             logger.warning(
                 "%s ran out of GPU memory; going on with batches of %d (set --batch-size to choose)", what, size

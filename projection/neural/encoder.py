@@ -168,6 +168,10 @@ def mean_by_word(vectors: np.ndarray, word_of: np.ndarray) -> tuple[np.ndarray, 
     return np.stack([vectors[word_of == w].mean(0) for w in words]) if len(words) else vectors[:0], words
 
 
+#: the warning about sentences cut off by the model's input limit (``truncated``), with their number
+TRUNCATED_WARNING = "%d sentences were longer than the alignment model's limit: their tail is unaligned"
+
+
 class EncoderAligner(Aligner):
     """An aligner over encoder vectors; subclasses give ``links(src_vecs, tgt_vecs) -> bool matrix``."""
 
@@ -205,8 +209,10 @@ class EncoderAligner(Aligner):
                 (sv, sw), (tv, tw) = mean_by_word(sv, sw), mean_by_word(tv, tw)
             out.append(subword_links_to_words(self.links(sv, tv), sw, tw))
         if self.encoder.truncated > truncated:
-            logger.warning("%d sentences were longer than the alignment model's limit: their tail is unaligned",
-                           self.encoder.truncated - truncated)
+            from projection.runner import counted_by_run
+
+            if not counted_by_run():  # in a run its align stage warns once, with the run's total (count_warnings)
+                logger.warning(TRUNCATED_WARNING, self.encoder.truncated - truncated)
         if self.encoder.no_subwords > no_subwords:
             logger.info("%d words have no sub-word in the alignment model's vocabulary (e.g. zero-width spaces) "
                         "and stay unaligned", self.encoder.no_subwords - no_subwords)

@@ -133,6 +133,11 @@ class WordNer:
         limit -= tok.num_special_tokens_to_add()
         return min(limit, self.window) if self.window else limit
 
+    def _shrink(self, size: int) -> None:
+        """The batch size this model went down to when the GPU ran out of memory: its later calls (the run's next
+        chunks) start there (found in review: every 1,000-pair chunk ran out of memory again, and warned again)."""
+        self._shrunk = size
+
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for every word of every sentence."""
         import torch
@@ -169,12 +174,12 @@ class WordNer:
             with torch.inference_mode():
                 return enc, model(**enc.to(self.device)).logits.argmax(-1).cpu().tolist()
 
-        size = batch_size_for("NER", self.device, self.batch_size)
+        size = batch_size_for("NER", self.device, self.batch_size, getattr(self, "_shrunk", None))
         # a sentence over the model's limit is labelled in several windows: the bar then counts windows
         unit = "window" if windowed else "sent"
         bar = tqdm(total=len(jobs), desc="NER", unit=unit, leave=False,
                    disable=None if self.progress else True)  # None: on a terminal only, as the run's own bar
-        for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER"):
+        for batch, (enc, best) in shrinking_batches(jobs, size, run, what="NER", on_shrink=self._shrink):
             bar.update(len(batch))
             for row, (s, a, b) in enumerate(batch):
                 seen: set[int] = set()

@@ -188,6 +188,11 @@ class Translator:
         return min(limits)
 
     # -- translation --------------------------------------------------------------------------------
+    def _shrink(self, size: int) -> None:
+        """The batch size this model went down to when the GPU ran out of memory: its later calls (the run's next
+        chunks) start there (found in review: every 1,000-pair chunk ran out of memory again, and warned again)."""
+        self._shrunk = size
+
     def translate(self, texts: Sequence[str], src: str, tgt: str) -> list[str]:
         """One translation per text (empty text -> empty translation)."""
         stats = TranslationStats(texts=len(texts))
@@ -217,8 +222,11 @@ class Translator:
             stats.split_long += len(split)
             self._split_seen.update((src_code, tgt_code, t) for t in split)
             if split:
-                logger.warning("%d sentences exceed the %d-token input limit of %s: translated in pieces",
-                               len(split), limit, self.model_name)
+                from projection.runner import counted_by_run
+
+                if not counted_by_run():  # in a run its stage warns once, with the run's total (count_warnings)
+                    logger.warning("%d sentences exceed the %d-token input limit of %s: translated in pieces",
+                                   len(split), limit, self.model_name)
             flat = sorted({p for parts in pieces.values() for p in parts}, key=lambda s: (-len(tok(s, verbose=False).input_ids), s))
             owners: dict[str, list[str]] = {}
             for text, parts in pieces.items():
@@ -227,9 +235,9 @@ class Translator:
             out: dict[str, str] = {}
             glue = "" if tgt in NO_SPACE_LANGS else " "
             bar = _progress(len(flat), f"translating {src}->{tgt}", self.progress)
-            size = batch_size_for(self.role, self.device, self.batch_size)
+            size = batch_size_for(self.role, self.device, self.batch_size, getattr(self, "_shrunk", None))
             for batch, translated in shrinking_batches(flat, size, lambda b: self._generate(b, forced, limit),
-                                                       what=self.role):
+                                                       what=self.role, on_shrink=self._shrink):
                 out.update(zip(batch, translated))
                 bar.update(len(batch))
                 ready = {t for p in batch for t in owners[p] if all(q in out for q in pieces[t])}

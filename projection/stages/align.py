@@ -56,6 +56,15 @@ class _Aligning:
                 out[f"align_{name}"] = self._encoder_counts.get(name, 0)
         return out
 
+    def count_warnings(self, counts: dict[str, int]) -> list[str]:
+        # the encoder's warning, once per run with the total (it leaves it out inside a run: counted_by_run)
+        n = counts.get("align_truncated", 0)
+        if not n:
+            return []
+        from projection.neural.encoder import TRUNCATED_WARNING
+
+        return [TRUNCATED_WARNING % n]
+
     def _aligned(self, src, tgt) -> tuple[list[Alignment], dict[str, int]]:
         """The aligner's checked links, and how much each counter of its encoder (a neural aligner's: sentences
         truncated, words without sub-words) grew meanwhile: kept with the links, so a cache hit reports them too."""

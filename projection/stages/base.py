@@ -13,7 +13,8 @@
   where the chunk was made (a worker), so that only its result (text, counts) travels back to ``write``.
 
 Every kind has ``signature()`` (the ``(field, Part)`` pairs it adds to the run's ``Signature``), ``check()``
-(fail fast, before any work: models available, paths writable) and ``counts()`` (numbers for the report).
+(fail fast, before any work: models available, paths writable), ``counts()`` (numbers for the report) and
+``count_warnings(totals)`` (warnings about the run's added-up counts, logged once per run).
 Stages never see the executor or the cache layout of the run.
 """
 
@@ -39,6 +40,12 @@ class _Common:
 
     def counts(self) -> dict[str, int]:
         return {}
+
+    def count_warnings(self, counts: dict[str, int]) -> list[str]:
+        """Warnings about the run's ``counts`` (every part's, added up over all chunks), which the runner logs once
+        at the end of a successful run: what each chunk would warn about, such as sentences cut off by a model's
+        input limit, is counted by the stage and warned about here, with the run's total. ``[]`` by default."""
+        return []
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name})"

@@ -30,6 +30,12 @@ def _bf16(translator) -> str | None:
     return "bf16" if translator.precision() == "bf16" else None
 
 
+def _split_warning(n: int, translator) -> list[str]:
+    """The translator's warning about sentences over its model's input limit, once per run with the run's total
+    (inside a run the translator leaves its per-batch warning out: ``projection.runner.counted_by_run``)."""
+    return [f"{n} sentences exceed the input limit of {translator.model_name}: translated in pieces"] if n else []
+
+
 class TranslateStage(Stage):
     """``to_english``: fills ``source`` with the English words of the target's translation (translate-test);
     otherwise fills ``target`` with the words of the English source's translation (translate-train) and
@@ -56,6 +62,9 @@ class TranslateStage(Stage):
 
     def counts(self) -> dict[str, int]:
         return dict(self._counts)
+
+    def count_warnings(self, counts: dict[str, int]) -> list[str]:
+        return _split_warning(counts.get("split_long", 0), self.translator)
 
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
         from projection.neural.text import detokenize, english_words, split_words
@@ -159,6 +168,9 @@ class BackTranslateStage(Stage):
 
     def counts(self) -> dict[str, int]:
         return dict(self._counts)
+
+    def count_warnings(self, counts: dict[str, int]) -> list[str]:
+        return [f"back-translation: {w}" for w in _split_warning(counts.get("bt_split_long", 0), self.translator)]
 
     def process(self, pairs: Sequence[Pair]) -> list[Pair]:
         from projection.neural.backtrans import back_translate

@@ -180,3 +180,50 @@ def test_a_beam_search_set_by_the_model_alone_does_not_reuse_0_6_2_translations(
     (model / "generation_config.json").unlink()  # no generation config: transformers' greedy default
     plain = Translator(str(model), progress=False, device="cpu")
     assert plain.beams() == 1 and plain.cache_signature() == plain.signature()
+
+
+@pytest.mark.neural
+def test_a_translators_next_call_starts_at_the_size_that_fitted_and_warns_no_more(tiny_models, monkeypatch, caplog):
+    """Found in review: each call (each 1,000-pair chunk of a run) started again at the full size, ran out of memory
+    again and warned again; the translator now keeps the size it went down to."""
+    from projection.neural.translate import Translator
+
+    mt = Translator(str(tiny_models["mt"]), progress=False, batch_size=4)
+    generate, sizes = mt._generate, []
+
+    def refusing(batch, forced, limit):
+        sizes.append(len(batch))
+        if len(batch) > 2:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+        return generate(batch, forced, limit)
+
+    monkeypatch.setattr(mt, "_generate", refusing)
+    with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
+        mt.translate(["Nairobi ni mji mkuu .", "Rais wa Tanzania", "Kenya na Uganda ."], "swa", "en")
+        mt.translate(["jana", "mji mkuu wa Kenya", "Rais wa Kenya"], "swa", "en")
+    assert sizes == [3, 2, 1, 2, 1]  # the first call: 3 refused, then 2 and the last one; the second starts at 2
+    assert [r.getMessage() for r in caplog.records] == [
+        "translation ran out of GPU memory; going on with batches of 2 (set --batch-size to choose)"]
+
+
+@pytest.mark.neural
+def test_an_ner_models_next_call_starts_at_the_size_that_fitted(tiny_models, monkeypatch, caplog):
+    from projection.neural.ner import WordNer
+
+    ner = WordNer(str(tiny_models["ner"]), progress=False, batch_size=2)
+    model, _ = ner._load()
+    forward, rows = model.forward, []
+
+    def refusing(*args, **kwargs):
+        rows.append(len(kwargs["input_ids"]))
+        if len(kwargs["input_ids"]) > 1:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+        return forward(*args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", refusing)
+    with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
+        ner.predict([["Angela", "Merkel"], ["Nairobi"]])
+        ner.predict([["Peter", "Blackburn"], ["Brussels"]])
+    assert rows == [2, 1, 1, 1, 1]
+    assert [r.getMessage() for r in caplog.records] == [
+        "NER ran out of GPU memory; going on with batches of 1 (set --batch-size to choose)"]

@@ -290,3 +290,29 @@ def test_an_aligner_on_a_shared_encoder_signs_the_encoders_layer(tiny_models):
         shared = get_aligner(name, encoder=encoder)
         own = get_aligner(name, model=str(tiny_models["enc"]), layer=1, device="cpu")
         assert shared.layer == 1 and shared.signature() == own.signature()
+
+
+@pytest.mark.neural
+def test_a_run_warns_once_about_the_sentences_its_chunks_truncated(tiny_models, tmp_path, caplog):
+    """Found in review: the encoder warned once per chunk ("1 sentences were longer ...", every 1,000 pairs of a
+    run); a run now warns once with its total (the stage's count ``align_truncated``), on a cache hit too."""
+    import projection.align.neural_registered  # noqa: F401
+    from projection.options import ModelSettings, default_config
+    from projection.plans import align_stage
+    from projection.runner import run
+    from projection.stages.read import PairsSource
+    from projection.types import Pair, Sentence
+
+    config = default_config("translate-test", aligner_options=(("layer", 2),))
+    models = ModelSettings(align_model=str(tiny_models["enc"]), device="cpu")
+    long, short = ("Paris",) * 200, ("Angela", "Merkel")
+    # chunks of 2: the long sentences (pairs 0, 2 and 4) fall in three chunks
+    pairs = [Pair(str(k), Sentence(long if k % 2 == 0 else short), Sentence(("Paris",))) for k in range(6)]
+    for _ in range(2):  # the second run finds the links in the cache: the same warning
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            result = run(PairsSource(pairs), [align_stage(config, models=models, cache_dir=tmp_path)], chunk_size=2,
+                         progress=False)  # fmt: skip
+        assert result.stats.count("align_truncated") == 3
+        assert [r.getMessage() for r in caplog.records] == [
+            "3 sentences were longer than the alignment model's limit: their tail is unaligned"]

@@ -341,3 +341,24 @@ def test_the_ner_stages_sign_the_taggers_window_and_overlap(tmp_path):
     assert tag == [f"{identity}(misc=drop-after)", f"{identity}(misc=drop-after,window=8)",
                    f"{identity}(misc=drop-after,window=8,overlap=2)"]
     assert spans == [identity, f"{identity}(window=8)", f"{identity}(window=8,overlap=2)"]
+
+
+@pytest.mark.neural
+def test_a_run_warns_once_about_the_sentences_its_chunks_translated_in_pieces(tiny_models, tmp_path, caplog):
+    """Found in review: the translator warned once per chunk of a run; the run now warns once with its total (the
+    stage's count ``split_long``)."""
+    from projection.neural.translate import Translator
+    from projection.runner import run
+    from projection.stages.neural import TranslateStage
+    from projection.stages.read import PairsSource
+    from projection.types import Pair, Sentence
+
+    mt = Translator(str(tiny_models["mt"]), progress=False)
+    long = tuple(["Kenya"] * 80)
+    targets = [long, ("Nairobi", "ni", "mji"), tuple(["Uganda"] * 80), ("jana",)]  # a long one in each chunk of 2
+    pairs = [Pair(str(k), Sentence(()), Sentence(t)) for k, t in enumerate(targets)]
+    with caplog.at_level("WARNING"):
+        result = run(PairsSource(pairs), [TranslateStage(mt, "swa", to_english=True)], chunk_size=2, progress=False)
+    assert result.stats.count("split_long") == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        f"2 sentences exceed the input limit of {tiny_models['mt']}: translated in pieces"]

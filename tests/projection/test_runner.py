@@ -534,3 +534,62 @@ def test_a_plan_run_twice_reports_each_runs_own_corpus_stage_counts(corpus, tmp_
     first = run(plan.source, stages, progress=False)
     again = run(plan.source, stages, progress=False)
     assert first.stats.count("long_pairs") == again.stats.count("long_pairs") == long
+
+
+class CountsLong(Stage):
+    """Counts the pairs whose source has more than 20 tokens, and warns about them once per run (a real Stage)."""
+
+    name = "counts-long"
+
+    def __init__(self) -> None:
+        self.long = 0
+
+    def process(self, pairs):
+        self.long += sum(len(p.source.tokens) > 20 for p in pairs)
+        return list(pairs)
+
+    def counts(self):
+        return {"long": self.long}
+
+    def count_warnings(self, counts):
+        return [f"{counts['long']} long sentences"] if counts.get("long") else []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stage_warns_once_per_run_with_the_total_of_its_chunks(corpus, jobs, caplog):
+    """Found in review: what a stage warned about per chunk was printed once per 1,000-pair chunk; the runner now
+    logs each stage's ``count_warnings`` once, about the counts added up over every chunk (in a pool too)."""
+    pairs = parallel_pairs(*corpus)
+    expected = sum(len(s.tokens) > 20 for s in corpus[0])  # by hand, over the whole corpus
+    assert expected > 12
+    with caplog.at_level("WARNING"):
+        result = run(PairsSource(pairs), [CountsLong()], executor=LocalExecutor(jobs), chunk_size=10, progress=False)
+    assert result.stats.count("long") == expected
+    assert [r.getMessage() for r in caplog.records] == [f"{expected} long sentences"]
+
+
+def test_the_bar_of_a_file_source_gets_its_total_once_the_source_counted_its_pairs(corpus, tmp_path, monkeypatch):
+    """Found in review: ``project``'s bar showed a count but no total (and so no ETA), although the source had
+    counted its pairs before the first chunk was done (an aligner fits on the whole split first)."""
+    import io
+
+    from tqdm import tqdm
+
+    import projection.runner as runner
+    from projection.io.conll_write import write_conll
+    from projection.stages.read import FilePairsSource
+
+    src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
+    write_conll(src, corpus[0])
+    write_conll(tgt, corpus[1])
+    bars, text = [], io.StringIO()
+
+    class Bar(tqdm):  # a real tqdm, drawn into a string
+        def __init__(self, **kwargs):
+            super().__init__(**{**kwargs, "disable": False, "file": text, "mininterval": 0})
+            bars.append(self)
+
+    monkeypatch.setattr(runner, "_bar_class", lambda: Bar)
+    run(FilePairsSource(src, tgt), [CorpusRecorder()], chunk_size=50)
+    assert [bar.total for bar in bars] == [N]
+    assert f"50/{N}" in text.getvalue()  # drawn with its total from the first chunk on
