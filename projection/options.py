@@ -99,8 +99,8 @@ def check_lang(lang: str | None, option: str = "lang", *, warn: bool = False) ->
 
         if lang not in ALL_LANGS:
             logging.getLogger(__name__).warning(
-                "%s %s is not a language silver-ner knows (PAN-X and MasakhaNER2 codes): the language-independent "
-                "defaults apply", option, lang)  # fmt: skip
+                "%s %s is not a language silver-ner knows (PAN-X, MasakhaNER2 and Germanic/Romance group codes): "
+                "the language-independent defaults apply", option, lang)  # fmt: skip
     return lang
 
 

@@ -177,9 +177,11 @@ def run(args: argparse.Namespace) -> int:
         f"{summary}\nsignature: {result.signature.format()}",
         file=sys.stderr,
     )
-    if args.lang is None and lang_would_change(args, config):
-        print("note: without --lang the language-independent defaults were used; --lang CODE (such as de or hau) "
-              "takes the target language's own (see silver-ner project --help)", file=sys.stderr)  # fmt: skip
+    changing = langs_that_would_change(args, config) if args.lang is None else ()
+    if changing:
+        print(f"note: without --lang the language-independent defaults were used; --lang CODE (such as "
+              f"{' or '.join(changing)}) takes the target language's own (see silver-ner project --help)",
+              file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -187,15 +189,17 @@ def run(args: argparse.Namespace) -> int:
 _GROUP_EXAMPLES = ("de", "hau")
 
 
-def lang_would_change(args: argparse.Namespace, config) -> bool:
-    """Whether ``--lang`` of some language would have changed what this run did: its config for a language of a
-    group against ``config`` (the one without a language); with ``--alignments`` only the refinements count, as no
-    aligner runs."""
+def langs_that_would_change(args: argparse.Namespace, config) -> tuple[str, ...]:
+    """The example languages (one per group with defaults of its own) whose ``--lang`` would have changed what this
+    run did: their config against ``config`` (the one without a language); with ``--alignments`` only the
+    refinements count, as no aligner runs (found in review: the note named ``de`` there, whose ``--lang`` is refused
+    with ``--alignments``: it changes only the aligner)."""
+    changing = []
     for lang in _GROUP_EXAMPLES:
         own = config_from_args(args, "parallel", lang=lang)
         if (own.refine != config.refine) if args.alignments else (own != config):
-            return True
-    return False
+            changing.append(lang)
+    return tuple(changing)
 
 
 def _report(result, plan, config, evaluation, start: float) -> dict:
