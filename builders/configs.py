@@ -79,7 +79,7 @@ class SilverNERConfig(datasets.BuilderConfig):
                 raise ValueError(f"{field} takes {example}, not the string {getattr(self, field)!r}")
         self.aligner_options = freeze_options(self.aligner_options) or None
         self.drop_labels = tuple(sorted(set(self.drop_labels)))
-        check_labels_present("drop_labels", self.drop_labels, family.source_types, f"{self.name}'s source")
+        check_labels_present("drop_labels (--drop-label)", self.drop_labels, family.source_types, f"{self.name}'s source")
         if self.refine is not None:
             self.refine = tuple(self.refine)
         self.splits = tuple(self.splits) if self.splits is not None else family.default_splits

@@ -54,7 +54,7 @@ def test_a_string_where_a_sequence_goes_and_an_unknown_label_are_refused():
         ("refine", "anchor.v1", "refine takes a sequence such as ('anchor.v1',), not the string 'anchor.v1'"),
         ("splits", "test", "splits takes a sequence such as ('test',), not the string 'test'"),
         ("aligner_options", "stem=3", "aligner_options takes a mapping such as {'stem': 5}, not the string 'stem=3'"),
-        ("drop_labels", ("Misc",), "drop_labels Misc: no such entity type in europarl-ner.de's source (its types: "
+        ("drop_labels", ("Misc",), "drop_labels (--drop-label) Misc: no such entity type in europarl-ner.de's source (its types: "
                                    "PER, ORG, LOC, MISC)"),
     ]:
         with pytest.raises(ValueError) as err:
