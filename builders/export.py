@@ -62,6 +62,8 @@ class ConfigOutcome:
     chunks_run: int = 0
     chunks_reused: int = 0
     executor: str = ""
+    #: every split came from the ``datasets`` cache of an earlier build (no chunk ran)
+    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ class BuildTask:
                                  executor=inner.describe())  # fmt: skip
         counting.finish()
         return ConfigOutcome(name, card, files, seconds=time.perf_counter() - start, chunks_run=counting.run_count,
-                             chunks_reused=counting.reused, executor=inner.describe())  # fmt: skip
+                             chunks_reused=counting.reused, executor=inner.describe(), cached=counting.cached)  # fmt: skip
 
 
 def _pairs(cfg, split: str) -> int | None:
@@ -251,7 +253,8 @@ def _pairs(cfg, split: str) -> int | None:
 @dataclass(frozen=True)
 class Progress:
     """One progress event: ``config``'s final-stage chunks ``done`` of ``total`` (``None``: unknown yet),
-    ``reused`` of them from the checkpoint store; ``state`` is ``running``, ``done`` or ``failed``."""
+    ``reused`` of them from the checkpoint store; ``state`` is ``running``, ``done``, ``cached`` (done, every split
+    taken from the ``datasets`` cache of an earlier build: no chunk ran) or ``failed``."""
 
     config: str
     done: int
@@ -300,10 +303,16 @@ class CountingExecutor(Executor):
         if self.report is not None:
             self.report(Progress(self.config, self.run_count + self.reused, self.total, self.reused, state))
 
+    @property
+    def cached(self) -> bool:
+        """Whether no projection ran at all: the ``datasets`` cache held every split (found in review: the display
+        said ``done, chunks 0/0`` and the summary ``0 chunk(s) run``, naming no cache)."""
+        return self._splits_seen == 0
+
     def finish(self, *, failed: bool = False) -> None:
         if not failed:
             self.total = self.run_count + self.reused
-        self._emit("failed" if failed else "done")
+        self._emit("failed" if failed else "cached" if self.cached else "done")
 
     def map(self, task, items, *, in_process: bool = False) -> Iterator:
         final = any(getattr(s, "name", "") == "project" for s in getattr(task, "stages", ()))

@@ -261,7 +261,8 @@ def run(args: argparse.Namespace) -> int:
     for o in result.outcomes:
         if o.name not in failed:
             reused = f", {o.chunks_reused} reused from the checkpoints" if o.chunks_reused else ""
-            print(f"  {o.name}: {len(o.files)} file(s), {o.chunks_run} chunk(s) run{reused}, {o.seconds:.1f} s")
+            ran = "from the datasets cache" if o.cached else f"{o.chunks_run} chunk(s) run{reused}"
+            print(f"  {o.name}: {len(o.files)} file(s), {ran}, {o.seconds:.1f} s")
     for name, reason in result.failed:
         print(f"silver-ner: config {name} failed: {reason}", file=sys.stderr)
     return 1 if result.failed else 0

@@ -113,6 +113,18 @@ def test_a_local_build_logs_progress_and_writes_the_layout(tmp_path, capsys, cap
     assert "europarl-ner.es: 1 file(s), 1 chunk(s) run," in out
     files = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert files == ["README.md", "europarl-ner.es/test-00000-of-00001.parquet"]
+    # found in review: a rebuild that took every split from the datasets cache said "done, chunks 0/0" and
+    # "0 chunk(s) run", naming no cache
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="silver_ner.build"):
+        assert main([*argv[:-3], str(tmp_path / "out2"), *argv[-2:]]) == 0
+    assert [r.getMessage() for r in caplog.records if r.name == "silver_ner.build"] == [
+        "[0/1 configs] europarl-ner.es: running, chunks 0/1",
+        "[1/1 configs] europarl-ner.es: cached, chunks 0/0",
+    ]
+    assert "europarl-ner.es: 1 file(s), from the datasets cache," in capsys.readouterr().out
+    assert (tmp_path / "out2" / "europarl-ner.es" / "test-00000-of-00001.parquet").read_bytes() == (
+        tmp_path / "out" / "europarl-ner.es" / "test-00000-of-00001.parquet").read_bytes()
 
 
 def test_the_progress_total_counts_chunks_of_the_chunk_size_given(tmp_path, caplog):
