@@ -23,10 +23,21 @@ class Span:
     label: str
 
     def __post_init__(self) -> None:
+        if type(self.start) is not int or type(self.end) is not int:  # (ints: the one test on the hot path)
+            # found in review: a float was kept and failed in ``spans_to_bio`` ("slice indices must be integers"), a
+            # str with "'<=' not supported"; a numpy integer is taken as the int it is
+            for name in ("start", "end"):
+                value = getattr(self, name)
+                try:
+                    if isinstance(value, bool):
+                        raise TypeError
+                    object.__setattr__(self, name, operator.index(value))
+                except TypeError:
+                    raise TypeError(f"Span {name} must be a whole-number token index, got {value!r}") from None
         if not (0 <= self.start < self.end):
             raise ValueError(f"Span needs 0 <= start < end, got [{self.start}, {self.end})")
-        if not self.label:
-            raise ValueError("Span label must be a non-empty string")
+        if not isinstance(self.label, str) or not self.label:  # an int label failed in ``spans_to_bio`` ("B-" + 5)
+            raise ValueError(f"Span label must be a non-empty string such as 'PER', got {self.label!r}")
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -44,6 +55,12 @@ class Sentence:
     id: str = ""
 
     def __post_init__(self) -> None:
+        # a str is a sequence too, of characters (found in review: ``Sentence("In New York lebt John")`` as a target
+        # was projected onto its 21 characters, spaces included, without a word)
+        for name, value in (("tokens", self.tokens), ("tags", self.tags)):
+            if isinstance(value, str):
+                raise TypeError(f"sentence {self.id!r}: {name} must be a sequence of strings, one per token, not the "
+                                f"str {value[:40]!r}: split it (text.split())")  # fmt: skip
         if self.tags is not None and len(self.tags) != len(self.tokens):
             raise ValueError(f"sentence {self.id!r}: {len(self.tokens)} tokens but {len(self.tags)} tags")
 
@@ -168,6 +185,17 @@ class ProjectionInput:
     #: spans ``(start, end)`` an NER model predicted on the target (class discarded), for NER candidates
     target_spans: tuple[tuple[int, int], ...] | None = None
     _entities: tuple[Span, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # found in review: a method or refinement called on an input whose links lie outside its pair failed deep
+        # inside (an IndexError from the candidates), projected a span past the target (the heuristic) or dropped the
+        # links of a source word past the end without a word; a str target was read as its characters
+        if isinstance(self.target_tokens, str):
+            raise TypeError(f"ProjectionInput target_tokens must be a sequence of token strings, not the str "
+                            f"{self.target_tokens[:40]!r}: split it into words (text.split())")  # fmt: skip
+        n_src, n_tgt = len(self.source.tokens), len(self.target_tokens)
+        if not self.alignment.fits(n_src, n_tgt):  # the largest indices, found once per alignment
+            self.alignment.check_bounds(n_src, n_tgt, where=f"ProjectionInput of sentence {self.source.id!r}")
 
     @property
     def entities(self) -> tuple[Span, ...]:

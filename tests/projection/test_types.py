@@ -255,3 +255,88 @@ def test_alignment_of_takes_a_numpy_array_of_links():
     assert Alignment.of(np.array([[1, 2], [0, 0]]), np.argwhere(np.eye(2, dtype=bool))) == Alignment(
         ((0, 0), (1, 2)), ((1, 1),)
     )
+
+
+@pytest.mark.parametrize("tokens, tags, shown", [
+    ("In Neu York", None, "tokens must be a sequence of strings, one per token, not the str 'In Neu York'"),
+    (("Angela",), "O", "tags must be a sequence of strings, one per token, not the str 'O'"),
+])  # fmt: skip
+def test_a_sentence_refuses_a_str_as_its_tokens_or_tags(tokens, tags, shown):
+    """Found in review: ``Sentence("In Neu York lebt John")`` as a target of ``project_corpus`` was projected onto its
+    21 characters (spaces included) without a word; a str target was already refused, a Sentence of one was not."""
+    with pytest.raises(TypeError) as info:
+        Sentence(tokens, tags, "s1")
+    assert str(info.value) == f"sentence 's1': {shown}: split it (text.split())"
+
+
+def test_project_corpus_refuses_a_sentence_of_a_str_as_a_target():
+    from projection.options import default_config
+    from projection.plans import project_corpus
+
+    src = [Sentence(("John", "lives", "in", "New", "York"), ("B-PER", "O", "O", "B-LOC", "I-LOC"))]
+    with pytest.raises(TypeError, match=r"^sentence '': tokens must be a sequence of strings"):
+        project_corpus(src, [Sentence("In Neu York lebt John")], default_config("parallel"),
+                       alignments=[Alignment.of([(0, 4), (1, 3), (2, 0), (3, 1), (4, 2)])], progress=False)  # fmt: skip
+
+
+def _input_parts():
+    return Sentence(("John", "lives", "in", "New", "York"), ("B-PER", "O", "O", "B-LOC", "I-LOC"), "s7"), (
+        "In", "Neu", "York", "lebt", "John")  # fmt: skip
+
+
+@pytest.mark.parametrize("matcher", ["greedy", "exact", "heuristic"])
+@pytest.mark.parametrize("link, shown", [((0, 9), "0-9"), ((9, 0), "9-0")])
+def test_a_projection_input_refuses_links_outside_its_pair(matcher, link, shown):
+    """Found in review: a method called on such an input failed with ``IndexError: tuple index out of range`` in the
+    candidates (greedy, exact), projected a span past the target's end (the heuristic: ``Span(9, 10)`` over 5 tokens),
+    or dropped the links of a source word past the end without a word."""
+    from projection.config import ProjectionConfig
+    from projection.types import ProjectionInput
+
+    src, tgt = _input_parts()
+    method = ProjectionConfig(matcher=matcher).build_method()
+    with pytest.raises(ValueError) as info:
+        method.project(ProjectionInput(src, tgt, Alignment.of([(3, 1), link])))
+    assert str(info.value) == f"ProjectionInput of sentence 's7': link {shown} is outside a pair of 5 source and 5 target tokens"
+
+
+def test_a_projection_input_refuses_a_str_target_and_projects_what_fits_as_by_hand():
+    from projection.config import ProjectionConfig
+    from projection.types import ProjectionInput
+
+    src, tgt = _input_parts()
+    links = Alignment.of([(0, 4), (1, 3), (2, 0), (3, 1), (4, 2)])
+    with pytest.raises(TypeError, match=r"^ProjectionInput target_tokens must be a sequence of token strings, not the "
+                                        r"str 'In Neu York lebt John'"):  # fmt: skip
+        ProjectionInput(src, " ".join(tgt), links)
+    # by hand: PER [0,1) -> target word 4 (score 1 + 0.5 * 1); LOC [3,5) -> words 1, 2: [1,3) scores 2*2/4 = 1 plus
+    # 0.5 * Dice("New York", "Neu York") = 0.5 * 10/16, above [2,3) (2/3 + 0.5 * 8/12 = 1) and [1,2)
+    got = ProjectionConfig(matcher="greedy").build_method().project(ProjectionInput(src, tgt, links))
+    assert got.matches == (Match(1, 1, 3, 1.3125), Match(0, 4, 5, 1.5)) and got.tags(5) == ["O", "B-LOC", "I-LOC",
+                                                                                            "O", "B-PER"]  # fmt: skip
+
+
+@pytest.mark.parametrize("start, end, label, error, shown", [
+    (0.5, 2, "PER", TypeError, "Span start must be a whole-number token index, got 0.5"),
+    (0, "2", "PER", TypeError, "Span end must be a whole-number token index, got '2'"),
+    (False, True, "PER", TypeError, "Span start must be a whole-number token index, got False"),
+    (0, 2, 5, ValueError, "Span label must be a non-empty string such as 'PER', got 5"),
+    (0, 2, "", ValueError, "Span label must be a non-empty string such as 'PER', got ''"),
+])  # fmt: skip
+def test_a_span_refuses_indices_that_are_not_whole_numbers_and_labels_that_are_not_strings(start, end, label, error,
+                                                                                          shown):  # fmt: skip
+    """Found in review: ``Span(0.5, 2, "PER")`` and ``Span(0, 2, 5)`` were kept, and ``spans_to_bio`` then failed with
+    "slice indices must be integers" and "can only concatenate str (not "int") to str"."""
+    with pytest.raises(error) as info:
+        Span(start, end, label)
+    assert str(info.value) == shown
+
+
+def test_a_span_takes_numpy_integers_as_ints():
+    import numpy as np
+
+    from projection.tags import spans_to_bio
+
+    span = Span(np.int64(1), np.int32(3), "LOC")
+    assert type(span.start) is int and type(span.end) is int and span == Span(1, 3, "LOC")
+    assert spans_to_bio([span], 4) == ["O", "B-LOC", "I-LOC", "O"]
