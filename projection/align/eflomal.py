@@ -159,8 +159,9 @@ class EflomalAligner(StatisticalAligner):
         super().__init__(symmetrize, stem, extra, stem_from)
         if model not in _MODELS:
             raise ValueError(f"eflomal model must be 1 (IBM1), 2 (HMM) or 3 (HMM+fertility), got {model!r}")
-        if n_samplers < 1 or rel_iterations <= 0:
-            raise ValueError("n_samplers must be >= 1 and rel_iterations > 0")
+        if n_samplers < 1 or not 0 < rel_iterations < math.inf:  # NaN fails too (it failed later, in int(round(...)))
+            raise ValueError(f"n_samplers must be >= 1 and rel_iterations a finite number > 0, got {n_samplers!r} and "
+                             f"{rel_iterations!r}")
         if iterations is not None and (len(iterations) != 3 or min(iterations) < 0):
             raise ValueError("iterations must be None (automatic) or 3 non-negative counts (IBM1, HMM, fertility)")
         if iterations is not None and sum(iterations[:model]) < 1:  # eflomal's binary aborts (SIGABRT) on no iteration

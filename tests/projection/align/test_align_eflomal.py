@@ -27,6 +27,15 @@ def test_signature_names_every_setting() -> None:
         EflomalAligner(model=4)
 
 
+def test_rel_iterations_must_be_finite() -> None:
+    # NaN passed `rel_iterations <= 0` and infinity was taken: both failed only when aligning, in auto_iterations
+    # ("cannot convert float NaN to integer", "cannot convert float infinity to integer")
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="rel_iterations a finite number > 0"):
+            EflomalAligner(rel_iterations=bad)
+    assert "rel_it=0.5" in EflomalAligner(rel_iterations=0.5).signature()
+
+
 def test_missing_package_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "eflomal", None)  # makes `import eflomal` fail
     with pytest.raises(MissingExtraError, match=r'silver-ner\[align\]'):
