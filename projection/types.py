@@ -207,7 +207,10 @@ class ProjectionInput:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Entity ``entity`` (index into the source spans) projected to target span ``[start, end)``."""
+    """Entity ``entity`` projected to target span ``[start, end)``. ``entity`` indexes the entity spans of the sentence
+    the method projected from (``Pair.projection_source``: the source, or its back-translation) in order, *after* the
+    run's ``drop_labels`` types were made O: with ``drop_labels=("MISC",)`` it is not an index into
+    ``pair.source.spans`` when a MISC comes first (``builders/rows.py`` maps it the same way)."""
 
     entity: int
     start: int
