@@ -133,7 +133,9 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         summary: dict = {"config": self.config.name, "config_signature": self.config.signature().format(), "metrics": {}}
         signatures = set()
         for split in self.config.splits:
-            pattern = os.path.join(self._output_dir, f"{self.dataset_name}-{_HF_SPLITS[split]}*.{self._file_format}")
+            # the folder escaped: a cache path with [, * or ? (runs[2]/) matched no file, and every build failed
+            folder = glob.escape(self._output_dir)
+            pattern = os.path.join(folder, f"{self.dataset_name}-{_HF_SPLITS[split]}*.{self._file_format}")
             files = sorted(glob.glob(pattern))
             if not files:
                 raise RuntimeError(f"no files written for split {split!r} ({pattern})")

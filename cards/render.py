@@ -105,6 +105,8 @@ def _checked_records(meta: dict[str, Any], where: str) -> tuple[list[ConfigCard]
     except (AttributeError, KeyError, TypeError, IndexError) as err:
         raise ValueError(f"{where}: the front matter's configs, dataset_info or silver_ner entries are not in the shape "
                          f"silver-ner writes ({type(err).__name__}: {err}); fix or remove the card") from None
+    except ValueError as err:  # a record ConfigCard refuses (a data file outside its folder): which card says it
+        raise ValueError(f"{where}: {err}; fix or remove the card") from None
 
 
 def _records(meta: dict[str, Any]) -> tuple[list[ConfigCard], list[dict], list[dict]]:

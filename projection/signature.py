@@ -156,7 +156,8 @@ class Signature:
         return Signature(self.fields + tuple(fields), self.version)
 
     def hash(self, n: int = 12) -> str:
-        """Short stable hash of ``format()``, for cache keys and builder config ids."""
+        """Short stable hash of ``format()`` (a key of your own; the runner's checkpoints and builder config ids hash
+        ``format()`` together with their other inputs)."""
         return hashlib.sha256(self.format().encode("utf-8")).hexdigest()[:n]
 
     def __str__(self) -> str:

@@ -85,6 +85,20 @@ def test_identity_translation_with_diagonal_links_projects_gold_exactly(caches):
     assert test["matches"][0][0]["source_start"] == 1 and test["matches"][0][0]["target_end"] == 2
 
 
+def test_a_datasets_cache_whose_path_holds_glob_characters_builds(caches):
+    """Found in review: the split summary looked for the Arrow files with ``glob`` on the cache path unescaped, so a
+    cache folder such as ``runs[2]/`` (``--cache-dir``, ``HF_DATASETS_CACHE``) matched no file and every build failed
+    with "no files written for split 'test'", after building the split."""
+    built = build(
+        "europarl-ner.de", data_dir=str(DATA / "europarl-identical"), aligner="testdiagonal.v1",
+        cache_dir=caches.datasets("runs[2]"), silver_cache_dir=caches.alignments, progress=False,
+    )  # fmt: skip
+    gold = [tags for _, tags in conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")]
+    assert _decode(built.splits["test"], "silver_ner_tags") == gold
+    m = built.metrics["test"]
+    assert (m.sentences, m.source_entities, m.f1) == (len(gold), 4, 1.0)
+
+
 def test_dropped_labels_are_not_scored_as_missed_gold(caches):
     """Found in review: a config's ``drop_labels`` took MISC out of the silver data, and the split's metrics still
     scored the gold MISC entity as missed (recall 3/4 on identical sentences with diagonal links)."""

@@ -79,3 +79,18 @@ def test_a_hand_edited_card_of_another_shape_is_one_error_naming_it(front, error
         records_from_card(f"---\n{front}\n---\nbody", "out/README.md")
     assert str(info.value) == ("out/README.md: the front matter's configs, dataset_info or silver_ner entries are not "
                                f"in the shape silver-ner writes ({error}); fix or remove the card")
+
+
+@pytest.mark.parametrize("files, error", [
+    ("[{split: test, path: data/a.b/test-*.parquet}]",
+     "config 'a.b': data file pattern 'data/a.b/test-*.parquet' must lie under a.b/"),
+    ("[]", "config card 'a.b' needs a name and at least one split in data_files"),
+])  # fmt: skip
+def test_a_hand_edited_record_silver_ner_cannot_read_names_the_card(files, error):
+    """Found in review: a card whose silver-ner config had its data files moved out of its folder by hand (or
+    emptied) stopped ``build --configs europarl-ner.it`` and ``push.py`` with "config 'europarl-ner.es': data file
+    pattern … must lie under …", which named neither the export folder's card nor the Hub's."""
+    with pytest.raises(ValueError) as info:
+        records_from_card(f"---\nconfigs:\n- config_name: a.b\n  data_files: {files}\nsilver_ner: {{a.b: {{kind: k}}}}\n"
+                          "---\nbody", "org/silver:README.md")  # fmt: skip
+    assert str(info.value) == f"org/silver:README.md: {error}; fix or remove the card"
