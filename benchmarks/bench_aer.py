@@ -39,15 +39,24 @@ SYM_SHORT = {"intersection": "inter", "grow-diag-final-and": "gdfa", "union": "u
 SYMMETRIZATIONS = tuple(SYM_SHORT)
 
 
+def require(path: Path, data: Path) -> Path:
+    """``path`` (a file of the shared data folder ``data``), or a clear exit when it is not there."""
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: pass --data, the shared data folder (the one with SOURCES.md); "
+                         f"--data is {data}")  # fmt: skip
+    return path
+
+
 def load_gold(data: Path, pair: str) -> tuple[list[tuple[list[str], list[str]]], list]:
     """The gold set of ``pair``: its tokenised sentence pairs and their gold links (``GoldAlignment`` per line)."""
     bitext_file, gold_file, _, _ = PAIRS[pair]
     gold_dir = data / "cross-align-gold-alignments"
-    return read_bitext(gold_dir / bitext_file), read_talp(gold_dir / gold_file)
+    return read_bitext(require(gold_dir / bitext_file, data)), read_talp(require(gold_dir / gold_file, data))
 
 
 def load_ntrex(data: Path, src_file: str, tgt_file: str) -> list[tuple[list[str], list[str]]]:
     root = data / "ntrex-128" / "NTREX-128"
+    require(root / src_file, data), require(root / tgt_file, data)
     src = (root / src_file).read_text(encoding="utf-8").splitlines()
     tgt = (root / tgt_file).read_text(encoding="utf-8").splitlines()
     if len(src) != len(tgt):

@@ -135,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="aligner runs per method (eflomal samples)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    chosen = {name: methods()[name] for name in args.methods.split(",")}
+    known = methods()
+    unknown = [name for name in args.methods.split(",") if name not in known]
+    if unknown:
+        ap.error(f"unknown --methods {','.join(unknown)}; valid: {','.join(known)}")
+    chosen = {name: known[name] for name in args.methods.split(",")}
     rows = []
     for pair in PAIRS:
         english, target, gold_links, reference, extra = load(args.data, pair)

@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows = []
     methods = args.methods.split(",")
+    if "test" in args.sets:  # read first: a missing --data stops the run before the dev set's minutes of eflomal
+        test_set = load_gold(args.data, "de-en")
     if "dev" in args.sets:
         en = read_conll(ROOT / "projection/data/europarl/en.conll")
         de = read_conll(ROOT / "projection/data/europarl/de.conll")
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         reference = join_links(parts, src, tgt, EflomalAligner().align(src, tgt))
         rows += measure("dev", src, tgt, parts, reference, reference, args.runs, methods)
     if "test" in args.sets:
-        bitext, gold = load_gold(args.data, "de-en")
+        bitext, gold = test_set
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
         parts = groups([len(s) for s in src], args.join)
         sure = join_links(parts, src, tgt, [g.sure for g in gold])

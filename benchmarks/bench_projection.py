@@ -36,6 +36,8 @@ from projection.types import Alignment  # noqa: E402
 SHARED = Path(os.environ.get("SILVER_NER_SHARED", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 SYMS = ("intersection", "grow-diag-final-and", "union", "soft")
+#: the aligner rows of the quality table (``--aligners`` picks among them)
+ALIGNERS = ("eflomal", "eflomal+ntrex", "fastalign", "fastalign+ntrex", "eflomal-vote2+ntrex")
 
 # name -> config kwargs (aligner fields are irrelevant: alignments are given)
 METHODS = {
@@ -71,10 +73,12 @@ def load_pairs() -> dict[str, tuple[list, list, int]]:
     en = europarl("en")
     pairs = {f"europarl.{lang}": (list(en.sentences), list(europarl(lang).sentences)) for lang in ("de", "es", "it")}
     uner = SHARED / "uner-pud"
-    if uner.exists():
-        en_u = read_conll(uner / "en_pud-ud-test.iob2", token_col=1, tag_col=2)
-        de_u = read_conll(uner / "de_pud-ud-test.iob2", token_col=1, tag_col=2)
-        pairs["uner-pud.de"] = (list(en_u.sentences), list(de_u.sentences))
+    if not uner.is_dir():  # the table's UNER-PUD column: refuse rather than write results without it
+        raise SystemExit(f"{uner} not found: the quality run needs UNER-PUD; set SILVER_NER_SHARED to the shared "
+                         "data folder (or pass --skip-quality for the speed run alone)")
+    en_u = read_conll(uner / "en_pud-ud-test.iob2", token_col=1, tag_col=2)
+    de_u = read_conll(uner / "de_pud-ud-test.iob2", token_col=1, tag_col=2)
+    pairs["uner-pud.de"] = (list(en_u.sentences), list(de_u.sentences))
     return pairs
 
 
@@ -166,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--aligners", nargs="+", help="only these aligner rows (e.g. fastalign eflomal-vote2+ntrex)")
     args = ap.parse_args(argv)
+    unknown = sorted(set(args.aligners or ()) - set(ALIGNERS))
+    if unknown:  # an unknown name matched no row: the run wrote empty quality results over --out
+        ap.error(f"unknown --aligners {' '.join(unknown)}; valid: {' '.join(ALIGNERS)}")
     result: dict = {"cpu": os.cpu_count()}
     if not args.skip_quality:
         rows = quality(args.runs, set(args.aligners) if args.aligners else None)

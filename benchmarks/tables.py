@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 
 ROWS = [
     ("eflomal", "intersection", "heuristic"),
@@ -68,4 +67,12 @@ def main(path: str = "benchmarks/results/projection.json") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", default="benchmarks/results/projection.json", help="bench_projection.py's JSON")
+    path = ap.parse_args().path
+    try:
+        main(path)
+    except FileNotFoundError:
+        raise SystemExit(f"{path} not found: pass the JSON that bench_projection.py wrote (run from the repository root)")

@@ -44,7 +44,11 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")  # "4,000" and "4000" are one number
 
 def shared_data() -> Path:
     """``$SILVER_NER_SHARED`` or ``../shared/data`` beside the repository (as in the other benchmarks)."""
-    return Path(os.environ.get("SILVER_NER_SHARED", ROOT.parent / "shared" / "data"))
+    root = Path(os.environ.get("SILVER_NER_SHARED", ROOT.parent / "shared" / "data"))
+    if not root.is_dir():
+        raise SystemExit(f"shared data folder {root} not found: set SILVER_NER_SHARED to the folder with SOURCES.md "
+                         "(export SILVER_NER_SHARED=../shared/data)")  # fmt: skip
+    return root
 
 
 def without(tags: tuple[str, ...], labels: frozenset[str]) -> tuple[str, ...]:

@@ -45,16 +45,26 @@ def methods() -> dict:
             "default-0.3": default_config("parallel", aligner_options=(("name_prior", 0.0),))}  # fmt: skip
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--methods", nargs="+", default=list(methods()), choices=list(methods()))
     ap.add_argument("--paired", nargs="*", default=[], metavar="NAME=REFINE")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     paired = {}
     for item in args.paired:
-        name, _, refine = item.partition("=")
+        name, sep, refine = item.partition("=")
+        if not sep or not name or not refine:
+            ap.error(f"--paired {item!r}: write NAME=REFINE (e.g. trim=anchor.v1+trim.v1, or NAME=none)")
+        if name in args.methods or name in paired:
+            ap.error(f"--paired {item!r}: the name {name!r} is taken (a --methods name or an earlier --paired); the two "
+                     "would be averaged together")  # fmt: skip
+        if refine != "none":
+            try:  # checked here, not after the first run's alignments
+                default_config("parallel", refine=tuple(refine.split("+")))
+            except ValueError as err:
+                ap.error(f"--paired {item!r}: {err}")
         paired[name] = refine
     if paired and "default" not in args.methods:
         ap.error("--paired projects through the default's alignments: keep default in --methods")

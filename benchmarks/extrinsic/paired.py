@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if base.keys() != new.keys():
         raise SystemExit(f"the files hold different languages: {sorted(base)} and {sorted(new)}")
     tp = tprojection_f1(args.tprojection) if args.tprojection else {}
+    if tp and not base.keys() <= tp.keys():
+        raise SystemExit(f"--tprojection {args.tprojection} has no T-Projection F1 for "
+                         f"{' '.join(sorted(base.keys() - tp.keys()))}: pass a run.py file of these languages")
+    tp = {lang: tp[lang] for lang in base if lang in tp}  # its average: over the compared languages only
     print(f"| lang | T-Proj | {base_name} | {new_name} | difference |")
     print("|---|---|---|---|---|")
     for lang in base:

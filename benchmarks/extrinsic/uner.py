@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from projection.evaluate import evaluate
-from projection.io.conll import read_conll
+from projection.io.conll import ConllError, read_conll
 from projection.options import default_config
 from projection.plans import default_extra, project_corpus
 
@@ -33,8 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, required=True, help="folder with en_pud-ud-test.iob2 and de_pud-ud-test.iob2")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    source = read_conll(args.data / "en_pud-ud-test.iob2", token_col=1, tag_col=2).sentences
-    target = read_conll(args.data / "de_pud-ud-test.iob2", token_col=1, tag_col=2).sentences
+    try:
+        source = read_conll(args.data / "en_pud-ud-test.iob2", token_col=1, tag_col=2).sentences
+        target = read_conll(args.data / "de_pud-ud-test.iob2", token_col=1, tag_col=2).sentences
+    except ConllError as err:
+        raise SystemExit(f"{err}: --data is the uner-pud folder of the shared data") from None
     rows = []
     for r in range(args.runs):
         for name, config in methods().items():

@@ -34,3 +34,13 @@ def test_scores_are_exact_span_matches_over_the_corpus():
     assert (got["tp"], got["pred"], got["ref"]) == (2, 3, 4)
     assert got["p"] == pytest.approx(2 / 3) and got["r"] == pytest.approx(1 / 2)
     assert got["f1"] == pytest.approx(4 / 7)
+
+
+def test_an_unknown_method_is_refused_with_the_valid_names(capsys):
+    """Before: KeyError 'nul0.1' (a traceback)."""
+    from bench_gold_projection import main, methods
+
+    with pytest.raises(SystemExit) as err:
+        main(["--methods", "default,nul0.1"])
+    assert err.value.code == 2
+    assert f"unknown --methods nul0.1; valid: {','.join(methods())}" in capsys.readouterr().err

@@ -66,3 +66,26 @@ def test_a_tprojection_file_of_another_split_is_refused(tmp_path):
     tp.write_text(json.dumps({"split": "test", "languages": {"hau": {"methods": {"tprojection": {"f1": 35.0}}}}}))
     with pytest.raises(SystemExit, match="is a test run; the resampled runs are dev"):
         main([str(base), str(base), "--tprojection", str(tp)])
+
+
+def test_the_tprojection_average_is_over_the_compared_languages_only(tmp_path, capsys):
+    """Before: a run.py file with more languages put their T-Projection F1 into the avg row (here 56.33, zul's 99
+    included) while the gaps below it were over hau and ibo only."""
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (0.0, [31.0]), "ibo": (0.0, [41.0])})
+    new = noise_file(tmp_path / "b.json", "new", {"hau": (0.0, [32.0]), "ibo": (0.0, [40.0])})
+    tp = tmp_path / "run.json"
+    tp.write_text(json.dumps({"split": "dev", "languages": {lang: {"methods": {"tprojection": {"f1": f1}}}
+                                            for lang, f1 in (("hau", 30.0), ("ibo", 40.0), ("zul", 99.0))}}))  # fmt: skip
+    assert main([str(base), str(new), "--tprojection", str(tp)]) == 0
+    assert "| avg | 35.00 | 36.00 | 36.00 | +0.00 |" in capsys.readouterr().out.splitlines()
+
+
+def test_a_tprojection_file_without_a_compared_language_is_refused(tmp_path):
+    """Before: KeyError 'ibo' after the table was printed."""
+    base = noise_file(tmp_path / "a.json", "old", {"hau": (0.0, [31.0]), "ibo": (0.0, [41.0])})
+    new = noise_file(tmp_path / "b.json", "new", {"hau": (0.0, [32.0]), "ibo": (0.0, [40.0])})
+    tp = tmp_path / "run.json"
+    tp.write_text(json.dumps({"split": "dev", "languages": {"hau": {"methods": {"tprojection": {"f1": 30.0}}}}}))
+    with pytest.raises(SystemExit) as err:
+        main([str(base), str(new), "--tprojection", str(tp)])
+    assert str(err.value) == f"--tprojection {tp} has no T-Projection F1 for ibo: pass a run.py file of these languages"
