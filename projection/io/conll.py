@@ -225,9 +225,9 @@ class ConllReader:
     def _read(self) -> Iterator[Sentence]:
         self.repaired = self.sentences = 0
         blocks = iter_text_blocks(self.path, ConllError, chunk=self._chunk)
-        head, head_lines = _head(blocks)
+        head, head_lines, late = _head(blocks)
         self._use_layout(self._layout(head_lines))
-        yield from self._read_texts(chain(head, blocks))
+        yield from self._read_texts(chain(head, _raising(late) if late is not None else blocks))
         if not self.sentences:
             raise ConllError(f"{self.path}: no sentences (the file is empty or holds only comments)")
 
@@ -265,32 +265,36 @@ class ConllReader:
         file), so that no sentence crosses two of them; each text ends with ``\\n``. ``lineno``: the number of
         the first line of ``texts``."""
         carry: str | None = None  # the lines after the last empty line of a block ("" is one empty line)
-        for text in texts:
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            if carry is not None:
-                text = carry + "\n" + text
-            if "\r" in text:
-                self._no_bare_cr(text, lineno)
-            cut = text.rfind("\n\n")
-            if cut < 0:
-                carry = text
-                continue
-            body, carry = text[: cut + 1], text[cut + 2 :]
-            yield body, lineno
-            lineno += body.count("\n") + 1
+        late: ConllError | None = None
+        try:
+            for text in texts:
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n")
+                if carry is not None:
+                    text = carry + "\n" + text
+                cut = text.rfind("\n\n")
+                if cut < 0:
+                    carry = text
+                    continue
+                body, carry = text[: cut + 1], text[cut + 2 :]
+                yield body, lineno
+                lineno += body.count("\n") + 1
+        except ConllError as err:  # a line that is not UTF-8: the lines before it are read first, so that an error
+            late = err  # among them comes first (found in review: the last ones, held here, were never read)
         if carry:
             yield carry + "\n", lineno
+        if late is not None:
+            raise late
 
-    def _no_bare_cr(self, text: str, lineno: int) -> None:
+    def _no_bare_cr(self, line: str, lineno: int) -> None:
         """A ``\\r`` between two characters of a line is an error (found in review: a file with old Mac line ends,
         ``\\r`` alone, was one line whose middle columns were dropped: one sentence, exit 0); at a line's edges it is
-        whitespace, stripped as before."""
-        for k, line in enumerate(text.split("\n")):
-            if "\r" in line.strip(WS):
-                raise ConllError(f"{self.path}:{lineno + k}: a carriage return (\\r) inside a line: old Mac line ends, "
-                                 "or a stray \\r? Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' "
-                                 "'\\n')")  # fmt: skip
+        whitespace, stripped as before. Checked where ``_lines`` meets the line (every piece with a ``\\r`` is read
+        there), so an error on an earlier line comes first (found in review: a stray ``\\r`` anywhere in the first
+        MiB was named before a bad tag on line 1)."""
+        if "\r" in line.strip(WS):
+            raise ConllError(f"{self.path}:{lineno}: a carriage return (\\r) inside a line: old Mac line ends, or a "
+                             "stray \\r? Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' '\\n')")
 
     def _read_tab_lines(self, texts: Iterable[str], first_line: int = 1) -> Iterator[Sentence]:
         """The common shape, ``token<TAB>tag`` lines, a sentence (a piece between empty lines) at a time: with
@@ -431,6 +435,8 @@ class ConllReader:
         lineno -= 1
         for raw in chain(lines, ("",)):
             lineno += 1
+            if "\r" in raw:
+                self._no_bare_cr(raw, lineno)
             line = raw.rstrip(WS)
             if not line:
                 if tokens:
@@ -508,18 +514,28 @@ def _other_tag_column(cols: list[str], tag_col: int) -> str:
             f"and tag columns first (for a tab-separated file: {cut} FILE > FILE.conll)")
 
 
-def _head(blocks: Iterator[str]) -> tuple[list[str], list[str]]:
-    """The first blocks of a file, taken from ``blocks``, and their first ``HEAD_SCAN`` lines (which decide the
-    layout)."""
+def _head(blocks: Iterator[str]) -> tuple[list[str], list[str], ConllError | None]:
+    """The first blocks of a file, taken from ``blocks``, their first ``HEAD_SCAN`` lines (which decide the
+    layout), and the reading error met among them (a line that is not UTF-8), raised by the caller after the lines
+    before it are read (found in review: a bad byte on line 50 was named before a bad tag on line 1)."""
     head: list[str] = []
     lines: list[str] = []
-    for text in blocks:
-        head.append(text)
-        left = HEAD_SCAN - len(lines)
-        lines += text.split("\n", left)[:left]
-        if len(lines) >= HEAD_SCAN:
-            break
-    return head, lines
+    try:
+        for text in blocks:
+            head.append(text)
+            left = HEAD_SCAN - len(lines)
+            lines += text.split("\n", left)[:left]
+            if len(lines) >= HEAD_SCAN:
+                break
+    except ConllError as err:
+        return head, lines, err
+    return head, lines, None
+
+
+def _raising(err: ConllError) -> Iterator[str]:
+    """No block: ``err`` raised once the blocks before it are read."""
+    raise err
+    yield  # a generator
 
 
 def iter_conll(
@@ -606,7 +622,14 @@ def detect_format(path: str | os.PathLike) -> Detected:
     check_readable(path, ConllError)
     sample: list[str] = []
     lineno = 0
-    for block in iter_line_blocks(path, ConllError):
+    blocks = iter_line_blocks(path, ConllError)
+    while True:
+        try:
+            block = next(blocks, None)
+        except ConllError:  # a line that is not UTF-8: decided from the lines before it, and reading names it in
+            break  # its place, after any error before it (found in review: it was named before a bad tag on line 1)
+        if block is None:
+            break
         for line in block:
             lineno += 1
             if not sample and line.lstrip().startswith("{"):

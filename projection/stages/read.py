@@ -264,7 +264,7 @@ class FilePairsSource(Source):
         (``projection.io.shards``): ``FileShard`` readers of ``size`` pairs, cut after counting the sentences
         (mismatched counts raise here, before any work: of several errors in the files this one then comes first,
         where ``read()`` meets the counts only at the end). Otherwise ``None``: the pairs are read by ``read()``."""
-        from projection.io.conll import ConllReader
+        from projection.io.conll import ConllError, ConllReader
         from projection.io.pharaoh import PharaohError
         from projection.io.shards import count_lines, regular_conll
 
@@ -275,7 +275,12 @@ class FilePairsSource(Source):
         n_tgt = regular_conll(tgt_path) if n_src is not None else None
         if n_src is None or n_tgt is None:
             return None
-        layouts = (self.source.head_layout(), self.target.head_layout())
+        try:
+            layouts = (self.source.head_layout(), self.target.head_layout())
+        except ConllError:  # a file refused from its first lines (a language prefix): read() names it in its order,
+            # after any error in the source's first sentence (found in review: --jobs 2 named the target's prefix,
+            # --jobs 1 a bad tag on line 1 of the source)
+            return None
         if not (layouts[0][0] and layouts[1][0]):
             return None
         try:

@@ -653,6 +653,43 @@ def test_a_carriage_return_inside_a_line_is_an_error_on_its_line(tmp_path, monke
                                "Lines must end with \\n or \\r\\n: convert the file (e.g. tr '\\r' '\\n')")
 
 
+@pytest.mark.parametrize("chunk", [None, 8])
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize(
+    ("later", "bad_line"),
+    [(b"An\rn\tO\n", 5), (b"Ann\xff\tO\n", 5)],
+    ids=["stray-cr", "not-utf8"],
+)
+def test_an_error_on_an_earlier_line_comes_first(tmp_path, monkeypatch, chunk, fast, later, bad_line):
+    """Found in review: a stray ``\\r`` anywhere in the first block (1 MiB), or a byte that is not UTF-8 in the first
+    1,000 lines, was named before a bad tag on line 3. The first error in the file is the one named, whatever the
+    block size."""
+    if chunk is not None:
+        monkeypatch.setattr(ConllReader, "_chunk", chunk)
+    monkeypatch.setattr(ConllReader, "_fast_path", fast)
+    path = tmp_path / "in.conll"
+    path.write_bytes(b"Paris\tO\n\nBob\tX\n\n" + later)
+    with pytest.raises(ConllError) as info:
+        read_conll(path)
+    assert str(info.value) == f"{path}:3: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'X'"
+    path.write_bytes(b"Paris\tO\n\nBob\tO\n\n" + later)  # the later error alone is still named, on its line
+    with pytest.raises(ConllError, match=f"^{path}:{bad_line}: "):
+        read_conll(path)
+
+
+@pytest.mark.parametrize("chunk", [None, 8])
+def test_the_sentence_just_before_a_line_that_is_not_utf8_is_read_first(tmp_path, monkeypatch, chunk):
+    """Found in review: past the first 1,000 lines, the lines after the last empty line before a line that is not
+    UTF-8 were held back and never read, so a bad tag among them was not named: the encoding error was."""
+    if chunk is not None:
+        monkeypatch.setattr(ConllReader, "_chunk", chunk)
+    path = tmp_path / "in.conll"
+    path.write_bytes(b"w\tO\n\n" * 600 + b"x\tO\ny\tX\nAnn\xff\tO\n")  # y is on line 1202, Ann on 1203
+    with pytest.raises(ConllError) as info:
+        read_conll(path)
+    assert str(info.value) == f"{path}:1202: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'X'"
+
+
 # ---------------------------------------------------------------- files in other shapes (review: formats)
 
 

@@ -146,6 +146,19 @@ def test_of_several_errors_a_shard_raises_the_one_the_driver_meets_first(tmp_pat
     assert sharded(paths, size=3)[:2] == (state, message)
 
 
+def test_a_language_prefix_in_the_target_comes_after_a_bad_tag_in_the_first_source_sentence(tmp_path):
+    """Both files are plain, so they could be sharded; the target's tokens all start with "de:", which reading refuses
+    from the file's first lines. ``read()`` reads the source's first sentence first and names its bad tag: the
+    shards must name the same error, not the target's prefix (found in review: --jobs 2 named the prefix)."""
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text("Paris\tX\n\nBob\tB-PER\n", encoding="utf-8")
+    paths[1].write_text("de:Paris\tO\n\nde:Bob\tB-PER\n", encoding="utf-8")
+    paths[2].write_text("0-0\n0-0\n", encoding="utf-8")
+    want = f"{paths[0]}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 'X'"
+    assert sequential(paths)[:2] == ("error", want)
+    assert sharded(paths, 1)[:2] in (("error", want), ("ok", None))  # the same error, or read in the driver
+
+
 def test_mismatched_counts_fail_before_any_shard(tmp_path):
     rng = random.Random(3)
     paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
