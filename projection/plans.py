@@ -243,6 +243,22 @@ def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | Non
     return lines, Part.of("file", sha=content_hash(text)[:16])
 
 
+def _check_conll_words(words: Sequence[Sequence[str]], path) -> None:
+    """A ``ValueError`` naming ``path:line`` for a word of a translations file that the CoNLL output cannot hold
+    (found in review: ``-DOCSTART-`` failed the run at writing, after the alignment, naming the English file's line)."""
+    from projection.io.conll_write import BOM_PROBLEM, _token_problem
+    from projection.io.lines import BOM
+
+    first = True  # the output's first word: its first sentence is the first non-empty line
+    for k, line in enumerate(words):
+        for j, token in enumerate(line):
+            why = _token_problem(token, True) or (BOM_PROBLEM if first and j == 0 and token.startswith(BOM) else "")
+            if why:
+                raise ValueError(f"{path}:{k + 1}: word {token!r} cannot be written to the CoNLL output ({why}); "
+                                 "change or remove it in the translations file")  # fmt: skip
+        first = first and not line
+
+
 def tags_target(config: ProjectionConfig) -> bool:
     """Whether the method runs an NER model on the target: ``ner.v1`` candidates (the heuristic takes none)."""
     return config.candidates.startswith("ner") and not config.is_heuristic
@@ -315,8 +331,11 @@ def translate_train_plan(
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     progress: bool = True,
+    conll_out: bool = False,
 ) -> Plan:
-    """Translate labelled English into ``lang`` and project its gold labels onto the translation."""
+    """Translate labelled English into ``lang`` and project its gold labels onto the translation. ``conll_out``: the
+    target's words are written to CoNLL (``silver-ner translate-train --out``), so a ``translations_file`` word that
+    CoNLL cannot hold is refused here, naming its line, before any work."""
     from projection.neural.text import split_words
     from projection.stages.neural import TranslateStage
 
@@ -338,6 +357,8 @@ def translate_train_plan(
     counts = {}
     if given is not None:
         words = [split_words(t, lang) for t in given[0]]
+        if conll_out:
+            _check_conll_words(words, models.translations_file)
         pairs = [p for p in english_pairs(english, words) if p.target.tokens]
         # an empty line has nothing to label: left out and counted, as TranslateStage counts an empty translation
         counts["empty_translations"] = len(english) - len(pairs)

@@ -187,7 +187,7 @@ def run_train(args) -> int:
         check_labels_present("--drop-label", config.drop_labels, sorted({sp.label for s in english for sp in s.spans}),
                              args.source_file or f"{args.source} {args.split}")  # fmt: skip
     plan = translate_train_plan(english, args.lang, config, models, data=data, cache_dir=args.cache_dir,
-                                progress=not args.no_progress)  # fmt: skip
+                                progress=not args.no_progress, conll_out=True)  # fmt: skip
 
     def render(done) -> dict:
         return {**_base_report(args, done, "translate-train"), "source": args.source_file or args.source,

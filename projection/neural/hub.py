@@ -169,8 +169,43 @@ def pinned(owner: object, model: str) -> str:
     return pins[model]
 
 
+#: what each role's option needs, named where a model of another kind is given
+_KINDS = {"translation": "a sequence-to-sequence translation model (NLLB, M2M100)", "NER": "a token-classification model",
+          "alignment": "an encoder (mBERT, XLM-R)"}  # fmt: skip
+
+
 def load_error(model: str, role: str, option: str, err: Exception) -> ModelUnavailableError:
+    """The error for a model that ``from_pretrained`` could not load. A local directory is already the local copy
+    (found in review: "pass a local copy with --mt-model DIR" was the advice for a directory given so, lacking its
+    weights): it is named as incomplete instead."""
+    if Path(model).expanduser().is_dir():
+        return ModelUnavailableError(f"cannot load the {role} model {model} ({err}); {option} needs a directory "
+                                     "written by save_pretrained, with the model's weights and its tokenizer")  # fmt: skip
     return ModelUnavailableError(f"cannot load the {role} model {model} ({err}); pass a local copy with {option} DIR")
+
+
+def kind_error(model: str, role: str, option: str, err: ValueError) -> ValueError:
+    """``err`` (transformers' ``Unrecognized configuration class …`` with its list of every class, naming no option)
+    in one line naming the model and its option (found in review: an NER model given to --mt-model, or a model
+    saved without its tokenizer, failed with transformers' whole list); any other ``ValueError`` as it is."""
+    text = str(err)
+    if not text.startswith("Unrecognized configuration class"):
+        return err
+    head = re.split(r"\.\s*Model type should be", text, maxsplit=1)[0]
+    kind = _KINDS.get(role.removeprefix("back-").split()[0], f"a {role} model")
+    return ValueError(f"cannot load the {role} model {model} ({head}): {option} needs {kind}, saved with its "
+                      "tokenizer")
+
+
+def check_tokenizer(tok, model: str, role: str, option: str) -> None:
+    """A ``ValueError`` for a tokenizer that knows its special tokens only: transformers makes one for a model saved
+    without its tokenizer files (found in review: an NER or alignment model directory without them ran, every word
+    an unknown token, and gave labels and links of no meaning, exit 0)."""
+    vocab = tok.get_vocab()
+    if not set(vocab) - set(tok.all_special_tokens):
+        raise ValueError(f"the {role} model {model} has no tokenizer (its files hold none: transformers made one of "
+                         f"{len(vocab)} special tokens, which reads every word as unknown); save the model's tokenizer "
+                         f"beside it (tokenizer.save_pretrained) or give {option} a model that has one")  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -215,6 +250,9 @@ def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str,
             net = getattr(transformers, auto_model).from_pretrained(name, **kwargs)
     except OSError as err:
         raise load_error(model, role, option, err) from err
+    except ValueError as err:
+        raise kind_error(model, role, option, err) from err
+    check_tokenizer(tok, model, role, option)
     if not getattr(tok, "is_fast", False):
         raise ValueError(f"{role} model {model} needs a fast tokenizer (tokenizer.json) for word ids")
     return tok, net.to(device).eval()

@@ -16,6 +16,8 @@ from projection.neural.cache import TranslationCache
 from projection.neural.hub import (
     check_device,
     check_model,
+    check_tokenizer,
+    kind_error,
     load_error,
     loading_bars,
     model_identity,
@@ -148,13 +150,22 @@ class Translator:
             precision = self.precision()
             tok_name, tok_kwargs = pretrained_args(pinned(self, self.tokenizer_name or self.model_name))
             name, kwargs = pretrained_args(pinned(self, self.model_name))
+            tok_model = self.tokenizer_name or self.model_name  # each error names the one that failed
             try:
                 self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
+            except OSError as err:
+                raise load_error(tok_model, self.role, self.option, err) from err
+            except ValueError as err:
+                raise kind_error(tok_model, self.role, self.option, err) from err
+            check_tokenizer(self._tok, tok_model, self.role, self.option)
+            try:
                 dtype = torch.bfloat16 if precision == "bf16" else torch.float32
                 with loading_bars(self.progress):
                     model = transformers.AutoModelForSeq2SeqLM.from_pretrained(name, dtype=dtype, **kwargs)
             except OSError as err:
                 raise load_error(self.model_name, self.role, self.option, err) from err
+            except ValueError as err:
+                raise kind_error(self.model_name, self.role, self.option, err) from err
             self._model = model.to(self.device).eval()
         return self._model, self._tok
 

@@ -368,6 +368,29 @@ def test_empty_lines_of_a_translations_file_are_counted_as_empty_translations(da
     assert len(read_conll(tmp_path / "o.conll").sentences) == n - 2
 
 
+@pytest.mark.parametrize("lines, message", [
+    (["Sentensi 0 .", "Sentensi 1 .", "-DOCSTART- Merkel alitembelea Paris .", "Sentensi 3 ."],
+     "tr.txt:3: word '-DOCSTART-' cannot be written to the CoNLL output (reading skips -DOCSTART- lines)"),
+    # the first line is empty, so the second is the output's first sentence, and its mark the file's first characters
+    (["", "\ufeffHabari za asubuhi .", "Sentensi 2 .", "Sentensi 3 ."],
+     "tr.txt:2: word '\\ufeff' cannot be written to the CoNLL output (it starts with a byte-order mark, which "
+     "reading drops at the start of a file)"),
+])  # fmt: skip
+def test_a_translations_word_the_conll_output_cannot_hold_is_refused_naming_its_line(lines, message, data_dir,
+                                                                                      tmp_path, capsys):
+    """Found in review: such a word failed the run at writing, after the alignment, as 'sentence 3: token …
+    (pair en.conll.train.tsv:16)', naming the English file's line, not the translations file's."""
+    (tmp_path / "tr.txt").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    assert len(lines) == len(read_conll(data_dir / "conll2003" / "en.conll.train.tsv").sentences)
+    out = tmp_path / "o.conll"
+    assert main(["translate-train", "--source", "conll2003", "--lang", "swa", "--data-dir", str(data_dir / "conll2003"),
+                 "--translations", str(tmp_path / "tr.txt"), "--aligner", "fastalign.v1", "--no-progress",
+                 "--cache-dir", str(tmp_path / "c"), "--out", str(out)]) == 2  # fmt: skip
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == f"silver-ner: error: {tmp_path / message}; change or remove it in the translations file"
+    assert not out.exists() and not (tmp_path / "c" / "alignments").exists()  # refused before any work
+
+
 def test_translate_test_counts_the_empty_lines_of_a_translations_file(tiny_models, data_dir, tmp_path, capsys):
     """As the MT path: a target sentence whose English line is empty is kept (its silver tags all O) and counted.
     The score line names the types it does not score (found in review: DATE and MISC were left out silently)."""

@@ -164,3 +164,63 @@ def test_a_revision_with_slashes_is_a_hub_revision_not_a_path(ner_hub):
         assert ner.predict([["Paris"]]) == [["B-LOC"]]
     with pytest.raises(ModelUnavailableError, match=r"org/ner at revision refs/pr/2 .* --revision refs/pr/2"):
         check_model("org/ner@refs/pr/2", role="NER", option="--ner-model")
+
+
+def _copy_without(src, dst, *names):
+    shutil.copytree(src, dst)
+    for name in names:
+        os.remove(dst / name)
+    return dst
+
+
+@pytest.mark.parametrize("key, option", [("ner", "--ner-model"), ("enc", "--align-model")])
+def test_a_model_saved_without_its_tokenizer_is_refused(key, option, tiny_models, tmp_path):
+    """Found in review: transformers makes a tokenizer of the five special tokens for a directory without tokenizer
+    files; the tagger and the aligner ran with it (every word <unk> or [UNK]) and gave labels and links of no
+    meaning, exit 0."""
+    from projection.neural.encoder import SubwordEncoder
+    from projection.neural.ner import WordNer
+
+    path = _copy_without(tiny_models[key], tmp_path / key, "tokenizer.json", "tokenizer_config.json")
+    model = WordNer(str(path), device="cpu") if key == "ner" else SubwordEncoder(str(path), layer=1, device="cpu")
+    with pytest.raises(ValueError) as err:
+        model._load()
+    role = "NER" if key == "ner" else "alignment"
+    assert str(err.value) == (
+        f"the {role} model {path} has no tokenizer (its files hold none: transformers made one of 5 special tokens, "
+        f"which reads every word as unknown); save the model's tokenizer beside it (tokenizer.save_pretrained) or "
+        f"give {option} a model that has one")
+
+
+def test_a_model_of_another_kind_names_its_option_and_the_kind_it_needs(tiny_models, tmp_path):
+    """Found in review: an NER model given to --mt-model (or a translation model without its tokenizer) failed with
+    transformers' list of every configuration class, naming no option."""
+    from projection.neural.translate import Translator
+
+    with pytest.raises(ValueError) as err:
+        Translator(str(tiny_models["ner"]), device="cpu")._load()
+    assert str(err.value) == (
+        f"cannot load the translation model {tiny_models['ner']} (Unrecognized configuration class <class "
+        "'transformers.models.xlm_roberta.configuration_xlm_roberta.XLMRobertaConfig'> for this kind of AutoModel: "
+        "AutoModelForSeq2SeqLM): --mt-model needs a sequence-to-sequence translation model (NLLB, M2M100), saved "
+        "with its tokenizer")
+    bare = _copy_without(tiny_models["mt"], tmp_path / "mt", "tokenizer.json", "tokenizer_config.json")
+    with pytest.raises(ValueError) as err:
+        Translator(str(bare), device="cpu", option="--bt-model", role="back-translation")._load()
+    assert str(err.value) == (
+        f"cannot load the back-translation model {bare} (Unrecognized configuration class <class "
+        "'transformers.models.m2m_100.configuration_m2m_100.M2M100Config'> to build an AutoTokenizer): --bt-model "
+        "needs a sequence-to-sequence translation model (NLLB, M2M100), saved with its tokenizer")
+
+
+def test_a_local_directory_that_cannot_load_is_not_told_to_pass_a_local_copy(tiny_models, tmp_path):
+    """Found in review: a directory given to --ner-model without its weights got 'pass a local copy with --ner-model
+    DIR', which it was."""
+    from projection.neural.ner import WordNer
+
+    path = _copy_without(tiny_models["ner"], tmp_path / "ner", "model.safetensors")
+    with pytest.raises(ModelUnavailableError) as err:
+        WordNer(str(path), device="cpu")._load()
+    assert str(err.value).startswith(f"cannot load the NER model {path} (")
+    assert str(err.value).endswith("); --ner-model needs a directory written by save_pretrained, with the model's "
+                                   "weights and its tokenizer")
