@@ -97,10 +97,12 @@ def make_executor(args: argparse.Namespace):
     # named by their options here (RayExecutor's own checks name its keywords, and let NaN through)
     if args.gpus_per_model is not None and not 0 <= args.gpus_per_model < float("inf"):
         raise ValueError(f"--gpus-per-model must be a number ≥ 0, got {args.gpus_per_model:g}")
+    from projection.executors.ray import RayExecutor, _ray, whole_gpus_message
+
+    if args.gpus_per_model is not None and args.gpus_per_model > 1 and not args.gpus_per_model.is_integer():
+        raise ValueError(whole_gpus_message(args.gpus_per_model, "--gpus-per-model"))
     if args.max_retries is not None and args.max_retries < 0:
         raise ValueError(f"--max-retries must be ≥ 0, got {args.max_retries}")
-    from projection.executors.ray import RayExecutor, _ray
-
     _ray()  # ImportError with the install hint, before any work
     return RayExecutor(args.ray_address, num_cpus=args.jobs,
                        num_gpus_per_model_task=0 if args.gpus_per_model is None else args.gpus_per_model,

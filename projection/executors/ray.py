@@ -63,6 +63,12 @@ def _check_listening(address: str, timeout: float = 5.0) -> None:
         raise ConnectionError(f"nothing listens at {address}: {err.strerror or err}") from None
 
 
+def whole_gpus_message(value: float, label: str) -> str:
+    """Ray gives a task a fraction of one GPU or whole GPUs: 0.5 and 2 are valid, 1.5 is not."""
+    return (f"{label} {value:g}: Ray gives a model actor a fraction of one GPU or whole GPUs; give a number ≤ 1 "
+            "or a whole number (e.g. 0.5, 1, 2)")
+
+
 def _ray():
     try:
         import ray
@@ -94,6 +100,9 @@ class RayExecutor(Executor):
             raise ValueError("num_cpus and max_in_flight must be at least 1")
         if not isinstance(num_gpus_per_model_task, (int, float)) or num_gpus_per_model_task < 0:
             raise ValueError(f"num_gpus_per_model_task must be a number ≥ 0, got {num_gpus_per_model_task!r}")
+        if num_gpus_per_model_task > 1 and not float(num_gpus_per_model_task).is_integer():
+            # Ray refuses it only when a model actor is made, inside every config's task (found in review)
+            raise ValueError(whole_gpus_message(num_gpus_per_model_task, "num_gpus_per_model_task"))
         if address is not None and num_cpus is not None:
             raise ValueError("num_cpus sizes a local Ray instance; a cluster at an address has its own (drop one)")
         self.address = address
@@ -123,6 +132,9 @@ class RayExecutor(Executor):
             runtime_env["env_vars"] = {**env, **runtime_env.get("env_vars", {})}
             kwargs: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
             if self.address is None:
+                # "local": a new local instance even where RAY_ADDRESS is set (a Ray job's driver, a cluster node),
+                # which ray.init would otherwise join, refusing num_cpus there (found in review)
+                kwargs["address"] = "local"
                 kwargs["num_cpus"] = self.num_cpus or default_jobs()
                 loopback_only()
                 if self.object_store_memory:

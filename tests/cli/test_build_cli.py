@@ -54,6 +54,10 @@ def test_patterns_resolve_to_names_in_order_once():
          "--gpus-per-model must be a number ≥ 0, got -1"),
         (["--configs", "europarl-ner.de", "--executor", "ray", "--gpus-per-model", "nan"],
          "--gpus-per-model must be a number ≥ 0, got nan"),
+        # found in review: refused by Ray inside every config's task (exit 1), naming no option
+        (["--configs", "europarl-ner.de", "--executor", "ray", "--gpus-per-model", "1.5"],
+         "--gpus-per-model 1.5: Ray gives a model actor a fraction of one GPU or whole GPUs; give a number ≤ 1 or a "
+         "whole number (e.g. 0.5, 1, 2)"),
         (["--configs", "europarl-ner.de", "--executor", "ray", "--max-retries", "-2"],
          "--max-retries must be ≥ 0, got -2"),
         # found in review: --aligner-option model= won over --align-model without a word (the card signed the other)

@@ -54,3 +54,27 @@ def test_a_sigterm_that_rays_own_handler_takes_during_start_up_still_shuts_ray_d
     finally:
         signal.signal(signal.SIGTERM, before)
     assert shutdowns == [True]
+
+
+def test_without_an_address_a_local_instance_starts_even_where_ray_address_is_set(tmp_path):
+    """Found in review: ``--executor ray`` without ``--ray-address`` (documented: start a local instance) joined the
+    cluster named by ``RAY_ADDRESS`` (set for a Ray job's driver, often on cluster nodes), where Ray refused the
+    local instance's ``num_cpus``: 'When connecting to an existing cluster, num_cpus and num_gpus must not be
+    provided', options the user never gave. Run in a process of its own (this session may hold a Ray connection)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from projection.executors.ray import RayExecutor\n"
+            "import ray\n"
+            "with RayExecutor(num_cpus=1) as ex:\n"
+            "    ex.connect()\n"
+            "    print(ex.describe(), int(ray.cluster_resources()['CPU']))\n")  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "RAY_ADDRESS": "127.0.0.1:1", "PYTHONPATH": str(root),
+           "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "ray (local, 1 CPUs) 1"

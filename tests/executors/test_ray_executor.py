@@ -87,6 +87,14 @@ def test_options_are_checked_and_the_executor_travels_without_its_connection():
         RayExecutor(max_retries=-1)
     with pytest.raises(ValueError, match="num_gpus_per_model_task"):
         RayExecutor(num_gpus_per_model_task=-1)
+    # found in review: Ray refuses 1.5 GPUs only when a model actor is made (inside every config's task, after its
+    # data was read), as "('GPU resource quantities >1 must', ' be whole numbers...')"; a fraction of one GPU and
+    # whole GPUs are what Ray accepts
+    with pytest.raises(ValueError) as info:
+        RayExecutor(num_gpus_per_model_task=1.5)
+    assert str(info.value) == ("num_gpus_per_model_task 1.5: Ray gives a model actor a fraction of one GPU or whole "
+                               "GPUs; give a number ≤ 1 or a whole number (e.g. 0.5, 1, 2)")
+    assert [RayExecutor(num_gpus_per_model_task=g).num_gpus_per_model_task for g in (0.5, 1, 2, 2.0)] == [0.5, 1, 2, 2]
     ex = get_executor("ray", address="ray://head:10001")
     assert ex.describe() == "ray (ray://head:10001)"
     ex._started = True
