@@ -22,7 +22,7 @@ import math
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -43,10 +43,11 @@ _LICENSE_NOTES = {
 
 @dataclass(frozen=True)
 class ExportedFile:
-    """One file of a config's export: its path relative to the export folder and its bytes."""
+    """One file of a config's export: its path relative to the export folder and its bytes (``None`` in
+    ``ExportResult.outcomes``: written into the export folder, they are not kept)."""
 
     path: str
-    data: bytes
+    data: bytes | None
 
 
 @dataclass(frozen=True)
@@ -397,30 +398,40 @@ def export(
             raise ValueError(f"{out / name} is a file, where the export writes config {name}'s Parquet files; "
                              "move it, or choose another export folder")  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    outcomes = list(_outcomes(task, names, executor, report))
-    cards, files, failed = [], [], []
-    from projection.tmp import deferred_signals
-
-    # the Parquet files and the card are committed as one: under the card's lock (found in review: two builds of
-    # one config into one folder wrote their files unlocked, so the card of one described the other's files, or
-    # the folder kept both builds' shards, which the card's glob then matched) and with Ctrl-C / SIGTERM held back
-    # (a build stopped between the two left new files under the old card's numbers and signature)
-    with _card_lock(out, root), deferred_signals():
-        for outcome in outcomes:
-            if outcome.error:
-                failed.append((outcome.name, outcome.error))
-                continue
-            try:
-                _write_config(out, outcome)
-            except OSError as err:  # this config's folder (a full disk, a folder where a file goes): it fails alone
-                failed.append((outcome.name, f"writing its files into {out / outcome.name}: {err}"))
-                continue
-            cards.append(outcome.card)
-            files.extend(f.path for f in outcome.files)
-        if cards:
-            _merge_card(out, repo_id, cards)
+    outcomes, cards, files, failed = [], [], [], []
+    for outcome in _outcomes(task, names, executor, report):
+        if outcome.error:
+            failed.append((outcome.name, outcome.error))
+        else:
+            error = _commit(out, outcome, repo_id, root)
+            if error:
+                failed.append((outcome.name, error))
+            else:
+                cards.append(outcome.card)
+                files.extend(f.path for f in outcome.files)
+        # the bytes are on disk (or failed to get there): the driver keeps none (found in review: every config's
+        # Parquet bytes were held until the last config was built, ~340 MB for the 57-language plan)
+        outcomes.append(replace(outcome, files=tuple(ExportedFile(f.path, None) for f in outcome.files)))
     return ExportResult(out, tuple(cards), ("README.md", *files) if cards else (), tuple(failed), tuple(outcomes),
                         executor.describe())  # fmt: skip
+
+
+def _commit(out: Path, outcome: ConfigOutcome, repo_id: str, lock_root) -> str:
+    """One built config's Parquet files and card record, committed as one as soon as it is built (found in review:
+    nothing reached the export folder before the last config was built, so a driver killed late in a long job left
+    no file), under the card's lock (two builds of one config into one folder once wrote their files unlocked, so the
+    card of one described the other's files, or the folder kept both builds' shards, which the card's glob matched)
+    and with Ctrl-C / SIGTERM held back (a build stopped between the two left new files under the old card's numbers
+    and signature). Returns why it failed ("" when written): the config fails alone."""
+    from projection.tmp import deferred_signals
+
+    with _card_lock(out, lock_root), deferred_signals():
+        try:
+            _write_config(out, outcome)
+        except OSError as err:  # this config's folder (a full disk, a folder where a file goes)
+            return f"writing its files into {out / outcome.name}: {err}"
+        _merge_card(out, repo_id, [outcome.card])
+    return ""
 
 
 def _outcomes(task: BuildTask, names: list[str], executor, report) -> Iterator[ConfigOutcome]:

@@ -300,3 +300,31 @@ def test_an_export_folder_whose_name_is_not_utf8_gets_its_files_and_card(tmp_pat
         table = pq.read_table(fh)
     gold = conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")
     assert table.column("tokens").to_pylist() == [tokens for tokens, _ in gold]
+
+
+def test_each_config_is_committed_as_soon_as_it_is_built_and_its_bytes_are_not_kept(tmp_path, monkeypatch):
+    """Found in review: the driver held every config's Parquet bytes until the last config was built, and nothing
+    reached the export folder before then (a driver killed late in a long job left no file). Now the first config's
+    files and card record are in the folder while the second config builds, and the result keeps no bytes."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "europarl-identical", data)
+    shutil.copy(data / "de-europarl.test.conll02", data / "es-europarl.test.conll02")
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    out = tmp_path / "out"
+    seen = []
+
+    def report(event):
+        if event.config == "europarl-ner.es" and event.state == "running" and not seen:
+            card = (out / "README.md").read_text(encoding="utf-8") if (out / "README.md").exists() else ""
+            seen.append((sorted(p.name for p in (out / "europarl-ner.de").glob("*.parquet")),
+                         "config_name: europarl-ner.de" in card, "config_name: europarl-ner.es" in card))  # fmt: skip
+
+    result = export(["europarl-ner.de", "europarl-ner.es"], out, data_dir=str(data), cache_dir=str(tmp_path / "ds"),
+                    aligner="fastalign.v1", progress=report)  # fmt: skip
+    assert result.failed == ()
+    assert seen == [(["test-00000-of-00001.parquet"], True, False)]
+    assert [f.data for o in result.outcomes for f in o.files] == [None, None]
+    assert result.files == ("README.md", "europarl-ner.de/test-00000-of-00001.parquet",
+                            "europarl-ner.es/test-00000-of-00001.parquet")  # fmt: skip
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "config_name: europarl-ner.de" in card and "config_name: europarl-ner.es" in card
