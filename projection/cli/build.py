@@ -184,7 +184,8 @@ class JobDisplay:
     def line(self) -> str:
         finished = [e for e in self.state.values() if e.state != "running"]
         done = sum(e.done for e in self.state.values())
-        totals = [e.total for e in self.state.values()]
+        # a config that failed before its size was known adds what it did (found in review: "chunks N/?" stayed)
+        totals = [e.done if e.total is None and e.state == "failed" else e.total for e in self.state.values()]
         total = "?" if any(t is None for t in totals) or len(totals) < len(self.names) else sum(totals)
         running = [f"{e.config} {e.done}/{'?' if e.total is None else e.total}"
                    for e in self.state.values() if e.state == "running"]  # fmt: skip
