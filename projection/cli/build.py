@@ -250,7 +250,8 @@ def run(args: argparse.Namespace) -> int:
                 progress=display or False, executor=executor, chunk_size=args.chunk_size, **method,
             )  # fmt: skip
     except ConnectionError as err:
-        raise ValueError(f"--ray-address {args.ray_address}: cannot connect to Ray ({err})") from None
+        where = f"--ray-address {args.ray_address}" if args.ray_address else "a local Ray instance"
+        raise ValueError(f"{where}: cannot connect to Ray ({err})") from None
     finally:
         if display is not None:
             display.close()

@@ -150,9 +150,11 @@ class RayExecutor(Executor):
             with deferred_signals():
                 try:
                     ray.init(**kwargs)
-                except BaseException:  # Ray's own SIGTERM handler (installed first) exits from inside: stop what started
-                    with contextlib.suppress(Exception):
+                except BaseException as err:  # Ray's own SIGTERM handler (installed first) exits from inside: stop
+                    with contextlib.suppress(Exception):  # what started
                         ray.shutdown()
+                    if self.address is not None and isinstance(err, ValueError):  # e.g. "Invalid address format":
+                        raise ConnectionError(str(err)) from err  # the caller names the address (found in review)
                     raise
                 self._started = True
         if self._cpus is None:

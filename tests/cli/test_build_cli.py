@@ -353,3 +353,14 @@ def test_a_warning_during_a_build_on_a_terminal_gets_a_line_above_the_status_lin
         log.handlers.clear()
     assert stream.getvalue() == ("\r" + status + "\r" + " " * len(status) + "\r"
                                  + "167 sentences exceed the 64-token input limit\n" + "\r" + status)
+
+
+def test_a_ray_address_ray_cannot_read_names_the_option(tmp_path, capsys):
+    """Found in review: ``--ray-address garbage`` failed with Ray's "Invalid address format: garbage" alone, naming
+    no option. (Ray reads the address itself: this runs its real ``init``, which refuses before starting anything.)"""
+    argv = ["build", "--configs", "europarl-ner.de", "--aligner", "fastalign.v1", "--limit", "20", "--quiet",
+            "--out", str(tmp_path / "out"), "--silver-cache", str(tmp_path / "cache"), "--cache-dir",
+            str(tmp_path / "ds"), "--executor", "ray", "--ray-address", "garbage"]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == ("silver-ner: error: --ray-address garbage: cannot connect to Ray (Invalid "
+                                       "address format: garbage)\n")  # fmt: skip
