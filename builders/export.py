@@ -20,7 +20,6 @@ import contextlib
 import fnmatch
 import math
 import os
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -216,6 +215,7 @@ class BuildTask:
     def __call__(self, name: str) -> ConfigOutcome:
         from builders.make import build
         from projection.executors import LocalExecutor
+        from projection.tmp import scratch
 
         start = time.perf_counter()
         inner = self.executor if self.executor is not None else LocalExecutor(1)
@@ -225,9 +225,12 @@ class BuildTask:
             counting.expect({split: _pairs(cfg, split) for split in cfg.splits}, self.chunk_size)
             built = build(cfg, cache_dir=self.cache_dir, num_proc=self.num_proc, silver_cache_dir=self.silver_cache_dir,
                           progress=False, executor=counting, chunk_size=self.chunk_size)  # fmt: skip
-            with tempfile.TemporaryDirectory(prefix="silver-ner-export-") as tmp:
-                card, written = export_built(built, Path(tmp))
-                files = tuple(ExportedFile(rel, (Path(tmp) / rel).read_bytes()) for rel in written)
+            # in this process's scratch directory (found in review: a TemporaryDirectory of its own was left in the
+            # system's temporary folder, with a whole copy of the Parquet files, by a build killed while it wrote
+            # them, and never swept; a SIGTERM left it too): removed on SIGTERM, swept after a SIGKILL
+            with scratch("export-") as tmp:
+                card, written = export_built(built, tmp)
+                files = tuple(ExportedFile(rel, (tmp / rel).read_bytes()) for rel in written)
         except Exception as err:  # noqa: BLE001 - a failing config is reported by name, the others go on
             counting.finish(failed=True)
             reason = " ".join(f"{type(err).__name__}: {err}".split())

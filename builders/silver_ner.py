@@ -122,8 +122,26 @@ class SilverNER(datasets.GeneratorBasedBuilder):
 
     # -- metrics into the info ----------------------------------------------------------------------
     def _download_and_prepare(self, dl_manager, verification_mode, **prepare_splits_kwargs):
+        self._clear_leftovers()
         super()._download_and_prepare(dl_manager, verification_mode, **prepare_splits_kwargs)
         self.info.description = json.dumps(self._build_summary(), sort_keys=True)
+
+    def _clear_leftovers(self) -> None:
+        """Empty the ``<output>.incomplete`` folder ``datasets`` writes into (``self._output_dir`` here): it reuses one
+        that a killed build left (SIGKILL, a power cut), files and all, under the builder's lock, so what is there
+        now is a dead build's. Found in review: the shards of a build killed with ``num_proc=2`` stayed beside the
+        rerun's ``silver_ner-test.arrow``, the summary read all of them (the card's counts doubled) and the cache
+        kept them. A remote cache is written in place (no ``.incomplete``): left as it is."""
+        import shutil
+
+        folder = self._output_dir
+        if not folder.endswith(".incomplete") or not os.path.isdir(folder):
+            return
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
 
     def _build_summary(self) -> dict:
         """Signature and per-split metrics, read back from the files just written."""

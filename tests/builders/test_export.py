@@ -328,3 +328,42 @@ def test_each_config_is_committed_as_soon_as_it_is_built_and_its_bytes_are_not_k
                             "europarl-ner.es/test-00000-of-00001.parquet")  # fmt: skip
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "config_name: europarl-ner.de" in card and "config_name: europarl-ner.es" in card
+
+
+_KILLED_WHILE_EXPORTING = """
+import os, signal, sys
+import datasets
+from builders.export import export
+
+write = datasets.Dataset.to_parquet
+
+def write_then_killed(self, *args, **kwargs):
+    write(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+datasets.Dataset.to_parquet = write_then_killed
+export(["europarl-ner.de"], sys.argv[1], aligner="fastalign.v1", limit=5, progress=False, cache_dir=sys.argv[2],
+       silver_cache_dir=sys.argv[3])
+"""
+
+
+def test_a_build_killed_while_it_writes_the_parquet_leaves_no_copy_in_the_temporary_folder(tmp_path):
+    """Found in review: each config's Parquet files are written into a temporary folder first, which was a
+    ``TemporaryDirectory`` of its own (``/tmp/silver-ner-export-*``): a build killed there (SIGKILL; SIGTERM too, whose
+    default action skips every ``finally``) left it, with a whole copy of the files, and no later run swept it. It is
+    now in the process's scratch directory, which the next run sweeps once its process has ended."""
+    import subprocess
+    import sys
+
+    from projection.tmp import sweep_stale
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", _KILLED_WHILE_EXPORTING, str(tmp_path / "out"), str(tmp_path / "ds"),
+                           str(tmp_path / "silver")], env=env, capture_output=True, timeout=300)  # fmt: skip
+    assert done.returncode == -9, done.stderr.decode()
+    assert not (tmp_path / "out" / "README.md").exists()
+    sweep_stale(temporary)  # what the next run's first scratch directory does
+    assert list(temporary.iterdir()) == []

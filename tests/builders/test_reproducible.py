@@ -76,3 +76,28 @@ def test_num_proc_shards_give_the_same_rows(caches):
     two = build("europarl-ner.de", cache_dir=caches.datasets("two"), num_proc=2, **kw)
     assert two.splits["test"].to_list() == one.splits["test"].to_list()
     assert two.metrics == one.metrics
+
+
+def test_shards_left_by_a_killed_build_are_not_counted_by_the_rerun(caches):
+    """Found in review: ``datasets`` writes into ``<output>.incomplete`` and reuses a folder of that name that a killed
+    build left (SIGKILL, a power cut), files and all. A build killed with ``--num-proc 2`` left its two shards there;
+    the rerun without ``--num-proc`` wrote ``silver_ner-test.arrow`` beside them, the split summary read all three
+    files, and the card said 2N sentences (every count doubled) from then on, the stale shards kept in the cache."""
+    import shutil
+
+    kw = dict(aligner="fastalign.v1", limit=N, chunk_size=10, alignment_cache_dir=caches.alignments, progress=False)
+    two = build("europarl-ner.de", cache_dir=caches.datasets("two"), num_proc=2, **kw)
+    shards = sorted(Path(two.cache_dir).glob("silver_ner-test-*.arrow"))
+    assert [p.name for p in shards] == ["silver_ner-test-00000-of-00002.arrow", "silver_ner-test-00001-of-00002.arrow"]
+    # what a build killed with num_proc=2 after writing its shards (before datasets' rename) leaves behind
+    target = Path(caches.datasets("one")) / Path(two.cache_dir).relative_to(caches.datasets("two"))
+    leftover = Path(f"{target}.incomplete")
+    leftover.mkdir(parents=True)
+    for shard in shards:
+        shutil.copy(shard, leftover / shard.name)
+    one = build("europarl-ner.de", cache_dir=caches.datasets("one"), **kw)
+    assert one.cache_dir == str(target)
+    assert one.metrics["test"].sentences == N
+    assert one.metrics == two.metrics
+    assert sorted(p.name for p in target.glob("*.arrow")) == ["silver_ner-test.arrow"]
+    assert not leftover.exists()
