@@ -57,12 +57,16 @@ class Sentence:
     def __post_init__(self) -> None:
         # a str is a sequence too, of characters (found in review: ``Sentence("In New York lebt John")`` as a target
         # was projected onto its 21 characters, spaces included, without a word)
+        if type(self.tokens) is not tuple or (self.tags is not None and type(self.tags) is not tuple):
+            self._no_str()  # (tuples, as every reader makes: the one test on the hot path)
+        if self.tags is not None and len(self.tags) != len(self.tokens):
+            raise ValueError(f"sentence {self.id!r}: {len(self.tokens)} tokens but {len(self.tags)} tags")
+
+    def _no_str(self) -> None:
         for name, value in (("tokens", self.tokens), ("tags", self.tags)):
             if isinstance(value, str):
                 raise TypeError(f"sentence {self.id!r}: {name} must be a sequence of strings, one per token, not the "
                                 f"str {value[:40]!r}: split it (text.split())")  # fmt: skip
-        if self.tags is not None and len(self.tags) != len(self.tokens):
-            raise ValueError(f"sentence {self.id!r}: {len(self.tokens)} tokens but {len(self.tags)} tags")
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -193,9 +197,9 @@ class ProjectionInput:
         if isinstance(self.target_tokens, str):
             raise TypeError(f"ProjectionInput target_tokens must be a sequence of token strings, not the str "
                             f"{self.target_tokens[:40]!r}: split it into words (text.split())")  # fmt: skip
-        n_src, n_tgt = len(self.source.tokens), len(self.target_tokens)
-        if not self.alignment.fits(n_src, n_tgt):  # the largest indices, found once per alignment
-            self.alignment.check_bounds(n_src, n_tgt, where=f"ProjectionInput of sentence {self.source.id!r}")
+        if not self.alignment.fits(len(self.source.tokens), len(self.target_tokens)):  # found once per alignment
+            self.alignment.check_bounds(len(self.source.tokens), len(self.target_tokens),
+                                        where=f"ProjectionInput of sentence {self.source.id!r}")  # fmt: skip
 
     @property
     def entities(self) -> tuple[Span, ...]:
