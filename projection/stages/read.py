@@ -225,7 +225,9 @@ class FilePairsSource(Source):
             s, t = items[0], items[1]
             if n == 0 and s.tags is None:
                 raise ValueError(f"{src_path}: the source needs gold tags (token and tag columns)")
-            if self.conll_out and self.target_format == "plain":
+            if self.conll_out and (self.target_format == "plain" or n == 0):
+                # a CoNLL target's tokens read back, but for its first sentence's first token: a byte-order mark
+                # kept on it (the file's first line is a comment or -DOCSTART-) is dropped at the start of --out
                 _check_conll_tokens(t, self.paths[1], first=n == 0)
             pair = _file_pair(n, s, t, items[2] if links is not None else None, al_path)
             if self.drop_labels:  # the types are needed only to check --drop-label
@@ -304,7 +306,7 @@ class FilePairsSource(Source):
             if not n == m == len(links):
                 raise RuntimeError(f"shards of {n}, {m} and {len(links)} pairs at pair {first}")  # a bug, not input
             yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), links, layouts,
-                            first, n)  # fmt: skip
+                            first, n, conll_out=self.conll_out)  # fmt: skip
             first += n
 
 
@@ -338,10 +340,12 @@ class FileShard(Shard):
     source's own readers: every check and error of ``read()``, pair by pair in its order (errors name the files'
     own lines)."""
 
-    def __init__(self, source, target, al_path, src, tgt, links, layouts, first: int, size: int) -> None:
+    def __init__(self, source, target, al_path, src, tgt, links, layouts, first: int, size: int, *,
+                 conll_out: bool = False) -> None:  # fmt: skip
         self.source, self.target, self.al_path = source, target, al_path
         self.src, self.tgt, self.links, self.layouts = src, tgt, links, layouts
         self.first, self.size = first, size
+        self.conll_out = conll_out  # the first target sentence is checked as ``read()`` checks it
 
     def read(self) -> tuple[list[Pair], dict[str, int]]:
         from copy import copy
@@ -360,6 +364,8 @@ class FileShard(Shard):
             s, t = next(sources, None), next(targets, None)
             if s is None or t is None:
                 break
+            if self.conll_out and n == 0:
+                _check_conll_tokens(t, self.target.path, first=True)
             a = parse_pharaoh(line, where=f"{self.al_path}:{n + 1}")  # line n + 1 of the Pharaoh file
             pairs.append(_file_pair(n, s, t, a, self.al_path))
         if len(pairs) != self.size or next(sources, None) is not None or next(targets, None) is not None:

@@ -204,6 +204,21 @@ def test_plain_target_token_the_conll_output_cannot_hold_fails_before_the_alignm
     assert not (tmp_path / "o.conll").exists()
 
 
+def test_conll_target_whose_first_token_keeps_a_byte_order_mark_fails_before_the_alignment(tmp_path):
+    """A CoNLL target whose first line is ``-DOCSTART-`` (or a comment) keeps a byte-order mark on the next line's
+    token (it is dropped at the start of a file only); that token is the first of ``--out``, which reading would
+    strip: the run failed at writing, after the whole alignment ("sentence 1: token '\\ufeffWiederaufnahme' cannot be
+    written to CoNLL", naming no file)."""
+    text = Path(TGT).read_text(encoding="utf-8")
+    (tmp_path / "tgt.conll").write_text("-DOCSTART-\tO\n\n\ufeff" + text, encoding="utf-8")
+    code, err, s = cli(["project", "--source", SRC, "--target", str(tmp_path / "tgt.conll"),
+                        "--out", str(tmp_path / "o.conll")], tmp_path)
+    assert_one_error(code, err, s, f"tgt.conll:3: token '\\ufeff{text.split(chr(9), 1)[0]}'", "byte-order mark",
+                     "change or remove it")  # fmt: skip
+    assert not (tmp_path / "cache" / "alignments").exists()  # refused while reading: nothing was aligned
+    assert not (tmp_path / "o.conll").exists()
+
+
 def test_plain_text_target_with_a_blank_line_says_how_it_was_read(tmp_path):
     (tmp_path / "src.conll").write_text("A\tO\nb\tO\nc\tO\n\nD\tO\ne\tO\nf\tO\n\n", encoding="utf-8")
     (tmp_path / "tgt.txt").write_text("Wiederaufnahme der Sitzungsperiode heute\n\nIch erkläre die Sitzung\n",

@@ -183,6 +183,33 @@ def test_project_with_a_pool_writes_the_gold_projection_like_one_process(files):
     assert reports["2"]["sentences"] == 2 * n and reports["2"]["f1"] == 1.0
 
 
+def test_a_first_target_token_with_a_byte_order_mark_names_the_target_line_with_a_pool_too(files):
+    """A target starting with two byte-order marks keeps one on its first token, which ``--out`` cannot hold (reading
+    drops it at the start of a file). One process named the target's line 1; a pool, whose workers read the chunks
+    themselves, failed at writing with "sentence 1: token ... cannot be written to CoNLL", naming no file."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    n = 2000  # copies of the two pairs: 4 chunks, the pool starts and reads shards
+    for name, text in (("src4k.conll", SRC + "\n"), ("tgt4k.conll", "\ufeff\ufeff" + (TGT + "\n") * n),
+                       ("links4k.txt", LINKS)):  # fmt: skip
+        (files / name).write_text(text * n if name != "tgt4k.conll" else text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "HF_HUB_OFFLINE": "1"}
+    for jobs in ("1", "2"):
+        out = files / f"out{jobs}.conll"
+        proc = subprocess.run([sys.executable, "-m", "projection", "project", "--source", str(files / "src4k.conll"),
+                               "--target", str(files / "tgt4k.conll"), "--alignments", str(files / "links4k.txt"),
+                               "--out", str(out), "--jobs", jobs, "--quiet"],
+                              env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert proc.returncode == 2 and proc.stderr == (
+            f"silver-ner: error: {files / 'tgt4k.conll'}:1: token '\\ufeffParis' cannot be written to the CoNLL "
+            "output (it starts with a byte-order mark, which reading drops at the start of a file); change or remove "
+            "it in the target file\n"), (jobs, proc.stderr)
+        assert not out.exists()
+
+
 def test_a_full_disk_at_the_last_output_replaces_no_old_output(files, monkeypatch, capsys):
     """Found in review: the sinks were committed one after the other, so a disk that filled up while the second
     output was flushed left --out replaced by the new run and --save-alignments from the old one."""
