@@ -5,8 +5,9 @@ exactly one library version::
 
     mode:parallel|aligner:eflomal.v1(sym=soft,stem=4,…)|cand:linked.v1|score:align=1,possible=0.3,char=0.5|match:greedy.v1|version:0.2.0
 
-``Signature.parse(s.format()) == s`` for every signature; ``hash()`` is the short key of caches and
-builder configs. Every stage contributes its fields (``Stage.signature()``), so the value names exactly the
+``Signature.parse(s.format()) == s`` for every signature, and ``parse`` takes only what ``format()`` writes; the
+runner's checkpoints and builder config ids hash ``format()`` with their other inputs (``hash()``: a short hash of
+``format()`` for a key of your own). Every stage contributes its fields (``Stage.signature()``), so the value names exactly the
 stages that ran. Values may hold any text: the reserved characters ``%|,()=:`` are percent-escaped.
 """
 
@@ -83,6 +84,11 @@ class Part:
     @classmethod
     def parse(cls, text: str) -> "Part":
         name, opts = text, ""
+        # format() escapes every parenthesis of a name or value: only the one pair around the settings is left
+        # (found in review: "b(c=1" was refused as "option names are lowercase identifiers, got 'b(c'")
+        if ("(" in text or ")" in text) and not (text.count("(") == text.count(")") == 1 and text.endswith(")")):
+            raise ValueError(f"not a signature part, name(key=value,…) with the reserved characters {_RESERVED} "
+                             f"percent-escaped: unbalanced or unescaped parentheses in {text!r}")
         if text.endswith(")") and "(" in text:
             name, _, opts = text[:-1].partition("(")
         elif "=" in text:
@@ -125,6 +131,8 @@ class Signature:
 
     @classmethod
     def parse(cls, text: str) -> "Signature":
+        if text != text.strip():  # a line read from a file kept its newline in the version: equal to no signature
+            raise ValueError(f"a signature has no surrounding whitespace (strip the text first): {text!r}")
         fields, version = [], None
         for item in text.split("|"):
             key, sep, value = item.partition(":")
@@ -138,7 +146,13 @@ class Signature:
                 fields.append((key, Part.parse(value)))
         if version is None:
             raise ValueError(f"a signature ends with its version field: {text!r}")
-        return cls(tuple(fields), version)
+        sig = cls(tuple(fields), version)
+        # only what format() writes (found in review: fields after the version, a raw reserved character in a value
+        # and a trailing newline, kept in the version, were accepted, and the value then equalled no signature)
+        if sig.format() != text:
+            raise ValueError(f"not a signature as Signature.format() writes it (the version field last, the reserved "
+                             f"characters {_RESERVED} percent-escaped, no surrounding whitespace): {text!r}")
+        return sig
 
     def __getitem__(self, key: str) -> Part:
         for k, part in self.fields:

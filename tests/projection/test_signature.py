@@ -60,6 +60,20 @@ def test_parse_errors(text, message):
         Signature.parse(text)
 
 
+@pytest.mark.parametrize("text, message", [
+    ("a:b(c=1|version:1", "unbalanced or unescaped parentheses in 'b\\(c=1'"),  # not "option names … 'b(c'"
+    ("a:b(c=1))|version:1", "unbalanced or unescaped parentheses"),
+    ("a:b|version:1|x:y", "the version field last"),
+    ("a:b(c=%41)|version:1", "as Signature.format\\(\\) writes it"),  # format() writes A, never %41
+    ("a:(k=1)|version:1", "as Signature.format\\(\\) writes it"),
+    ("mode:parallel|version:1\n", "no surrounding whitespace"),  # was accepted with version '1\n'
+    (" mode:parallel|version:1", "no surrounding whitespace"),
+])  # fmt: skip
+def test_parse_refuses_text_that_format_never_writes(text, message):
+    with pytest.raises(ValueError, match=message):
+        Signature.parse(text)
+
+
 def test_fields_are_unique_and_named():
     with pytest.raises(ValueError, match="twice"):
         Signature((("a", Part("x")), ("a", Part("y"))))
