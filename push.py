@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from builders.export import DEFAULT_REPO_ID, ExportResult, check_export_dir, check_repo_id
 from builders.export import export as build_export
-from cards.render import merge_cards, read_card, records_from_card, render_card
+from cards.render import merge_cards, read_card, render_card
 from projection.cli.build import _method, add_build_options, make_executor
 
 logger = logging.getLogger("push")
@@ -56,7 +56,7 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
 
 def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, list[str], str | None]:
     """(head commit sha, files, README text) of the dataset repo; creates it when it does not exist."""
-    from huggingface_hub.errors import EntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
 
     try:
         info = api.repo_info(repo_id, repo_type="dataset", token=token)
@@ -74,7 +74,14 @@ def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, lis
         try:
             path = api.hf_hub_download(repo_id, "README.md", repo_type="dataset", revision=sha, token=token)
             readme = Path(path).read_text(encoding="utf-8")
-        except EntryNotFoundError:
+        except LocalEntryNotFoundError as err:  # an EntryNotFoundError too, but the Hub was not reached or refused
+            # (a 5xx after the client's retries, a 403, a dropped connection): the card exists and was not read, and
+            # publishing without it replaced it with one that listed only the exported configs (found in review)
+            where = getattr(api, "endpoint", "the Hub")
+            cause = " ".join(str(err.__cause__ or err).split())
+            raise ConnectionError(f"cannot read {repo_id}:README.md at {where} ({cause}); nothing was published: "
+                                  "check the network (or HF_ENDPOINT) and publish again") from None
+        except EntryNotFoundError:  # the Hub answered that the file is not there
             readme = None
     return sha, files, readme
 
@@ -104,7 +111,7 @@ def publish(
         raise FileNotFoundError(f"{local} not found; run export (or push.py --dry-run) first")
     if repo_id.count("/") != 1:
         raise ValueError(f"repo id must look like ORG/NAME, got {repo_id!r}")
-    mine, _, _ = records_from_card(local.read_text(encoding="utf-8"), str(local))
+    mine, _, _, local_settings = read_card(local.read_text(encoding="utf-8"), str(local))
     if configs is not None:
         wanted = set(configs)
         missing = sorted(wanted - {c.name for c in mine})
@@ -124,8 +131,10 @@ def publish(
     if remote_readme and remote_readme.strip() and not remote_readme.startswith("---"):  # as export refuses locally
         raise ValueError(f"{repo_id}:README.md is not a dataset card (it has no YAML front matter) and publishing "
                          "would replace it; add the front matter or move the text, then publish again")  # fmt: skip
-    theirs, foreign_configs, foreign_infos, settings = (  # settings: the Hub's viewer, gating …
-        read_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [], None)
+    # settings: the Hub card's viewer, gating …; a repo without a card yet gets those of the export folder's card
+    # (found in review: the first publish dropped them, though the folder's card keeps them when it is written again)
+    theirs, foreign_configs, foreign_infos, settings = (
+        read_card(remote_readme, f"{repo_id}:README.md") if remote_readme else ([], [], [], local_settings)
     )
     card = render_card(
         repo_id, merge_cards(theirs, mine), foreign_configs=foreign_configs, foreign_infos=foreign_infos,

@@ -436,3 +436,25 @@ def test_network_and_upload_failures_are_one_line_with_exit_code_2(case, capsys,
     err = capsys.readouterr().err.strip()
     assert err.splitlines()[-1] == expected and "Traceback" not in err
     assert api.commits == []
+
+
+def test_a_first_publish_keeps_the_export_cards_own_settings(exported, tmp_path):
+    """Found in review: the export folder's card keeps a key the renderer does not make (``viewer``) and a config's
+    ``default: true`` when a build writes it again, but publishing into a repo that has no card yet rendered the
+    Hub's card without them: the first publish dropped what the card that push.py --dry-run wrote said."""
+    import shutil
+
+    folder = Path(shutil.copytree(exported.export_dir, tmp_path / "edited"))
+    meta, body = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
+    meta["configs"][0]["default"] = True
+    meta["viewer"] = False
+    (folder / "README.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body,
+                                      encoding="utf-8")  # fmt: skip
+    api = FakeApi(tmp=tmp_path, files={".gitattributes": b""})
+    push.publish(folder, "org/silver", api=api)
+    (commit,) = api.commits
+    (readme,) = [op for op in commit.ops if op.path_in_repo == "README.md"]
+    got, _ = split_front_matter(readme.path_or_fileobj.decode())
+    assert got["viewer"] is False
+    assert got["configs"] == [{"config_name": "europarl-ner.de", "default": True,
+                               "data_files": [{"split": "test", "path": "europarl-ner.de/test-*.parquet"}]}]  # fmt: skip

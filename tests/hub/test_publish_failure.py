@@ -60,3 +60,38 @@ def test_push_reports_a_rejected_commit_and_the_repo_is_unchanged(fake_hub, clie
     assert [r.status for r in fake_hub.requests if r.kind == "commit"] == [403]
     # the export folder is still there for a later publish
     assert (tmp_path / "export" / "europarl-ner.es" / "test-00000-of-00001.parquet").is_file()
+
+
+#: `PUBLISH_SCRIPT <export folder> <repo_id>`: ``push.publish`` with the real HfApi; an error -> one line, exit 2
+PUBLISH_SCRIPT = r"""
+import sys
+import push
+try:
+    push.publish(sys.argv[1], sys.argv[2])
+except Exception as err:
+    print(f"{type(err).__name__}: {' '.join(str(err).split())}", file=sys.stderr)
+    sys.exit(2)
+"""
+
+
+def test_a_hub_card_that_cannot_be_read_is_not_replaced(fake_hub, clients, hand_export):
+    """Found in review: the Hub refusing the card's download (huggingface_hub raises LocalEntryNotFoundError for any
+    answer but a 401 or a missing repo, a 5xx after its retries too) was taken for "no card", and the commit
+    replaced the Hub's card with one that listed only the exported configs: europarl-ner.de was no longer listed."""
+    from cards.render import ConfigCard, render_card
+
+    before = seed_de(fake_hub, hand_export)
+    es = hand_export("es", 3)
+    card = ConfigCard(name="europarl-ner.es", kind="parallel-gold", languages=("en", "es"), license="other",
+                      source_datasets=(), signature="sig-es", metrics={},
+                      data_files={"test": "europarl-ner.es/test-*.parquet"})  # fmt: skip
+    (es / "README.md").write_text(render_card(REPO, [card]), encoding="utf-8")
+
+    fake_hub.reject_next("resolve", 403, REASON)
+    result = clients.python(["-c", PUBLISH_SCRIPT, str(es), REPO])
+    assert result.returncode == 2, result.stderr[-3000:]
+    (line,) = error_lines(result.stderr, "ConnectionError: ")
+    assert line.startswith(f"ConnectionError: cannot read {REPO}:README.md at {fake_hub.endpoint}")
+    assert line.endswith("nothing was published: check the network (or HF_ENDPOINT) and publish again")
+    assert fake_hub.state(REPO) == before
+    assert [r for r in fake_hub.requests if r.kind == "commit"] == []
