@@ -86,6 +86,30 @@ def _remote_state(api, repo_id: str, token: str | None) -> tuple[str | None, lis
     return sha, files, readme
 
 
+def _api(token: str | None):
+    """The Hub client push.py reads and publishes with (tests replace it with a fake built from the real class)."""
+    from huggingface_hub import HfApi
+
+    return HfApi(token=token)
+
+
+def _reachable(repo_id: str, token: str | None, api) -> None:
+    """A ``ConnectionError`` before any build when the Hub cannot be reached to read ``repo_id`` (found in review:
+    push.py built every config, possibly for hours, and only then found the Hub unreachable). A repo that does not
+    exist yet is fine: publishing creates it."""
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+
+    try:
+        api.repo_info(repo_id, repo_type="dataset", token=token)
+    except RepositoryNotFoundError:
+        return
+    except (*_transport_errors(), OSError, HfHubHTTPError) as err:
+        where = getattr(api, "endpoint", "the Hub")
+        cause = " ".join(f"{type(err).__name__}: {err}".split())
+        raise ConnectionError(f"cannot reach {where} to read {repo_id} ({cause}); nothing was built or published: "
+                              "check the network (or HF_ENDPOINT), or pass --dry-run to only export") from None
+
+
 def publish(
     export_dir: str | os.PathLike,
     repo_id: str,
@@ -199,13 +223,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.dry_run and not args.repo_id:
             raise ValueError("--repo-id ORG/NAME is needed to publish (or pass --dry-run to only export)")
-        if args.repo_id:
+        if args.repo_id is not None:  # an empty one too (found in review: --repo-id '' was taken as none)
             check_repo_id(args.repo_id)  # before any work, also for --dry-run (the id goes into the card)
         check_export_dir(args.export_dir)
         if not args.dry_run and _offline():
             raise ValueError("HF_HUB_OFFLINE=1 forbids publishing; unset it where the Hub is reachable, or pass "
                              "--dry-run to only export")
         method = _method(args)
+        api = None if args.dry_run else _api(args.token)
+        if api is not None:
+            _reachable(args.repo_id, args.token, api)
         executor = make_executor(args)
         import datasets
 
@@ -230,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if args.dry_run:
             return 0
-        info = publish(result.export_dir, args.repo_id, token=args.token, configs=[c.name for c in result.configs])
+        info = publish(result.export_dir, args.repo_id, token=args.token, configs=[c.name for c in result.configs],
+                       api=api)  # fmt: skip
         print(f"published to {args.repo_id}: {getattr(info, 'commit_url', info)}")
         return 0
     except (ValueError, OSError, ImportError, HfHubHTTPError) as err:

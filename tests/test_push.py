@@ -157,6 +157,9 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
     assert not (tmp_path / "e").exists()
     assert push.main(["--configs", "europarl-ner.de"]) == 2
     assert "--repo-id" in capsys.readouterr().err
+    # found in review: an empty --repo-id was taken as none, and the card said ORG/NAME
+    assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--repo-id", ""]) == 2
+    assert capsys.readouterr().err == "push.py: error: repo id must look like ORG/NAME, got ''\n"
     assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--aligner-option", "stem"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
 
@@ -173,6 +176,7 @@ def test_cli_errors_are_one_line_with_exit_code_2(capsys, tmp_path, monkeypatch,
 
     monkeypatch.setattr(push, "export", lambda *a, **k: exported)
     monkeypatch.setattr(push, "publish", rejected)
+    monkeypatch.setattr(push, "_api", lambda token: FakeApi(tmp=tmp_path))  # the Hub is reachable
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
     assert push.main(["--configs", "europarl-ner.de", "--repo-id", "org/silver"]) == 2
     err = capsys.readouterr().err.strip()
@@ -205,8 +209,7 @@ def test_push_publishes_only_the_configs_it_built(tmp_path, monkeypatch):
     common = ["--export-dir", str(tmp_path / "e"), "--aligner", "fastalign.v1", "--cache-dir", str(tmp_path / "ds")]
     assert push.main(["--configs", "europarl-ner.de", "--dry-run", "--limit", "5", *common]) == 0
     api = FakeApi(tmp=tmp_path)
-    published = push.publish  # the real publish, against the fake Hub
-    monkeypatch.setattr(push, "publish", lambda *a, **k: published(*a, api=api, **k))
+    monkeypatch.setattr(push, "_api", lambda token: api)  # the real publish, against the fake Hub
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
     assert push.main(["--configs", "europarl-ner.es", "--limit", "6", "--repo-id", "org/silver", *common]) == 0
     (commit,) = api.commits
@@ -216,11 +219,11 @@ def test_push_publishes_only_the_configs_it_built(tmp_path, monkeypatch):
     assert commit.message == "Add silver NER configs: europarl-ner.es"
     # the folder's card still lists both, and publish without a selection sends both
     everything = FakeApi(tmp=tmp_path / "b")
-    published(tmp_path / "e", "org/silver", api=everything)
+    push.publish(tmp_path / "e", "org/silver", api=everything)
     assert sorted(op.path_in_repo for op in everything.commits[0].ops) == [
         "README.md", "europarl-ner.de/test-00000-of-00001.parquet", "europarl-ner.es/test-00000-of-00001.parquet"]
     with pytest.raises(ValueError, match="does not list europarl-ner.it; export them first"):
-        published(tmp_path / "e", "org/silver", api=FakeApi(tmp=tmp_path / "c"), configs=["europarl-ner.it"])
+        push.publish(tmp_path / "e", "org/silver", api=FakeApi(tmp=tmp_path / "c"), configs=["europarl-ner.it"])
 
 
 def test_a_card_that_does_not_parse_is_named_before_any_build(tmp_path, capsys):
@@ -420,22 +423,29 @@ def _lfs_upload_failed():
 def test_network_and_upload_failures_are_one_line_with_exit_code_2(case, capsys, tmp_path, monkeypatch, exported):
     """Found in review: a Hub that cannot be reached (a transport error, no HTTP status) and a refused LFS upload
     (huggingface_hub's bare RuntimeError) ended push.py with a traceback and exit code 1 (that of a failed config)."""
-    if case == "unreachable":
+    if case == "unreachable":  # found before the build (found in review: it was found after every config was built)
         api = _Unreachable(tmp=tmp_path)
         expected = ("push.py: error: cannot reach http://127.0.0.1:9 to read org/silver (ConnectError: [Errno 111] "
-                    "Connection refused); nothing was published: check the network (or HF_ENDPOINT) and publish again")
+                    "Connection refused); nothing was built or published: check the network (or HF_ENDPOINT), or pass "
+                    "--dry-run to only export")
     else:
         api = FakeApi(tmp=tmp_path, reject=_lfs_upload_failed())
         expected = ("push.py: error: Error while uploading 'europarl-ner.de/test-00000-of-00001.parquet' to the Hub. "
                     "(HfHubHTTPError: 403 Forbidden: upload refused); nothing was committed to org/silver: publish again")
-    published = push.publish
-    monkeypatch.setattr(push, "export", lambda *a, **k: exported)
-    monkeypatch.setattr(push, "publish", lambda *a, **k: published(*a, api=api, **k))
+    built = []
+    monkeypatch.setattr(push, "export", lambda *a, **k: built.append(1) or exported)
+    monkeypatch.setattr(push, "_api", lambda token: api)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # publishing is faked: no Hub is reached
     assert push.main(["--configs", "europarl-ner.de", "--repo-id", "org/silver"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.splitlines()[-1] == expected and "Traceback" not in err
-    assert api.commits == []
+    assert api.commits == [] and built == ([] if case == "unreachable" else [1])
+    if case == "unreachable":  # the Hub lost between the check and the publish: publish says so itself
+        with pytest.raises(ConnectionError) as err:
+            push.publish(exported.export_dir, "org/silver", api=api, configs=["europarl-ner.de"])
+        assert str(err.value) == ("cannot reach http://127.0.0.1:9 to read org/silver (ConnectError: [Errno 111] "
+                                  "Connection refused); nothing was published: check the network (or HF_ENDPOINT) "
+                                  "and publish again")
 
 
 def test_a_first_publish_keeps_the_export_cards_own_settings(exported, tmp_path):

@@ -230,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
     method = _method(args)
     from builders.export import check_export_dir, check_repo_id
 
-    if args.repo_id:
+    if args.repo_id is not None:  # an empty one too (found in review: --repo-id '' was taken as none)
         check_repo_id(args.repo_id)
     check_export_dir(args.out)
     executor = make_executor(args)

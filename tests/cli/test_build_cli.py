@@ -34,6 +34,7 @@ def test_patterns_resolve_to_names_in_order_once():
         (["--configs", "europarl-ner.de", "--aligner-option", "stem"], "--aligner-option expects KEY=VALUE"),
         (["--configs", "europarl-ner.de", "--ray-address", "auto"], "--ray-address needs --executor ray"),
         (["--configs", "europarl-ner.de", "--limit", "0"], "--limit must be ≥ 1, got 0"),
+        (["--configs", "europarl-ner.de", "--repo-id", ""], "repo id must look like ORG/NAME, got ''"),
         (["--configs", "europarl-ner.de", "--matcher", "nope"],
          "unknown matcher 'nope'; valid: heuristic, heuristic.v1, exact, exact.v1, greedy, greedy.v1, ilp, ilp.v1"),
         # found in review: these failed after work had started (or 0 silently meant the default), or were ignored
