@@ -124,6 +124,11 @@ class SilverNERConfig(datasets.BuilderConfig):
                 f"config {self.name!r}: align_model (--align-model) is the encoder of a neural aligner "
                 f"(simalign.v1, awesome.v1), not of {config.aligner}; drop it or choose such an aligner"
             )
+        if self.align_model and "model" in dict(self.aligner_options or ()):  # as the CLI refuses both (found in
+            raise ValueError(  # review: aligner_options' model won and align_model was dropped without a word)
+                f"config {self.name!r}: align_model (--align-model) and aligner_options' model (--aligner-option "
+                "model=) both name the encoder; give one"
+            )
         unused = [f for f in ("bt_model", "bt_tokenizer") if getattr(self, f) is not None]
         if unused and not self.back_translation:  # as silver-ner translate-test refuses --bt-model alone
             raise ValueError(f"config {self.name!r}: {' and '.join(unused)} would do nothing without "

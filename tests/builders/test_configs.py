@@ -184,3 +184,12 @@ def test_method_fields_the_method_would_ignore_are_refused_as_the_cli_does():
             SilverNERConfig(name=name, **kwargs)
         assert str(info.value) == message, name
     assert SilverNERConfig(name="europarl-ner.de", matcher="heuristic").projection_config().is_heuristic
+
+
+def test_an_encoder_named_twice_is_refused():
+    """Found in review: ``aligner_options={"model": A}`` and ``align_model=B`` were both accepted; A was used and B
+    dropped without a word (the CLI refuses ``--align-model`` beside ``--aligner-option model=``)."""
+    with pytest.raises(ValueError) as err:
+        SilverNERConfig(name="europarl-ner.de", aligner="simalign.v1", aligner_options={"model": "a"}, align_model="b")
+    assert str(err.value) == ("config 'europarl-ner.de': align_model (--align-model) and aligner_options' model "
+                              "(--aligner-option model=) both name the encoder; give one")
