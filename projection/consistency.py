@@ -17,6 +17,7 @@ at an upper-case letter (``projection.refine.contains_name``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ LEXICON_SCORE = 1.0
 
 @dataclass(frozen=True, slots=True)
 class LexiconEntry:
-    """``source`` (lower-cased English words) with ``label`` was projected ``count`` times to ``form``
+    """``source`` (English words in NFC, lower-cased) with ``label`` was projected ``count`` times to ``form``
     (target word cores), ``share`` of all its projections."""
 
     source: tuple[str, ...]
@@ -68,7 +69,9 @@ def core(word: str) -> str:
     """``word`` without a glued prefix, lower-cased: the part after the last hyphen when what comes before is one
     case (``ye-LME``, ``KWE-AUSTRIA``; not ``Coca-Cola``), then from an upper-case letter after a lower-case prefix
     or a one-letter capital one (``saseJalimane``, ``IJalimane``; not ``LinkedIn`` or ``McDonald``, which the
-    lexicon then placed on the word ``in`` and on any ``donald``)."""
+    lexicon then placed on the word ``in`` and on any ``donald``). In NFC: a word written decomposed (``e`` + U+0301, as
+    in MasakhaNER2's Yoruba) has the core of the same word composed."""
+    word = unicodedata.normalize("NFC", word)
     head, _, tail = word.rpartition("-")
     if tail and (head.islower() or head.isupper()):
         word = tail
@@ -98,7 +101,7 @@ def build_lexicon(
         spans = src.spans
         for m in proj.matches:
             ent = spans[m.entity]
-            key = (tuple(w.lower() for w in src.tokens[ent.start : ent.end]), ent.label)
+            key = (_source_key(src.tokens[ent.start : ent.end]), ent.label)
             seen[key][tuple(core(w) for w in tgt[m.start : m.end])] += 1
     entries = []
     for (source, label), forms in seen.items():
@@ -107,6 +110,11 @@ def build_lexicon(
             if n >= min_count and n / total >= min_share:
                 entries.append(LexiconEntry(source, label, form, n, round(n / total, 4)))
     return Lexicon(tuple(sorted(entries, key=lambda e: (e.source, e.label, -e.count, e.form))))
+
+
+def _source_key(words: Sequence[str]) -> tuple[str, ...]:
+    """An entity's words as the lexicon looks them up: in NFC, lower-cased."""
+    return tuple(unicodedata.normalize("NFC", w).lower() for w in words)
 
 
 def occurrences(form: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, int]]:
@@ -146,7 +154,7 @@ def apply_lexicon(
     for e, ent in enumerate(entities):
         if e in several:
             continue
-        forms = lexicon.forms(tuple(w.lower() for w in src[ent.start : ent.end]), ent.label)
+        forms = lexicon.forms(_source_key(src[ent.start : ent.end]), ent.label)
         if not forms:
             continue
         m = final.get(e)

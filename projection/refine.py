@@ -224,7 +224,13 @@ def anchor_names(inp: ProjectionInput, projected: ProjectedSentence, *, min_len:
 
 
 def _is_link(word: str, max_link_len: int) -> bool:
-    return len(word) <= max_link_len and word.isalpha() and word.islower()
+    """A short lower-case word: at most ``max_link_len`` letters, a letter with its accents or tone marks counting
+    once, written composed or decomposed alike (found in review: MasakhaNER2's Yoruba writes ``ní`` as ``i`` + U+0301,
+    whose mark is no letter, so the word was no link; a tone mark on ``ẹ`` has no composed form even in NFC)."""
+    if not word.islower():
+        return False
+    letters = "".join(ch for ch in unicodedata.normalize("NFC", word) if not unicodedata.category(ch).startswith("M"))
+    return 0 < len(letters) <= max_link_len and letters.isalpha()
 
 
 def _free_test(spans: list[tuple[int, int]]):
@@ -234,7 +240,7 @@ def _free_test(spans: list[tuple[int, int]]):
 def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link_len: int = 3) -> ProjectedSentence:
     """``projected`` with each span widened over ``Capitalised link`` pairs on its left, then ``link
     Capitalised`` pairs on its right, where a link is a short lower-case word (at most ``max_link_len``
-    letters), both words are free of other spans, and the span still has fewer capitalised words than
+    letters, a letter with its accents or tone marks counting once, composed or decomposed), both words are free of other spans, and the span still has fewer capitalised words than
     its English entity has words (a one-word name is never widened).
 
     Spans are widened from left to right whatever the order of ``projected.matches`` (kept in the output).

@@ -120,3 +120,19 @@ def test_an_entity_with_several_spans_keeps_them_all():
     projected = HeuristicMethod().project(inp)
     assert [(s.start, s.end) for s in projected.spans] == [(0, 1), (3, 4)]
     assert apply_lexicon(inp, projected, Lexicon(())) == projected
+
+
+def test_build_lexicon_counts_a_word_written_decomposed_as_the_word_composed():
+    # found in review: MasakhaNER2's Yoruba writes "Yorùbá" both ways; each spelling was its own form, 2 of 4, so
+    # min_count=3 kept neither
+    import unicodedata
+
+    src = sent(["in", "Yoruba", "land"], ["O", "B-LOC", "O"])
+    targets = [("ní", unicodedata.normalize(f, "Yorùbá")) for f in ("NFC", "NFD", "NFC", "NFD")]
+    lex = build_lexicon([src] * 4, targets, [proj(["LOC"], [(0, 1, 2)], 1)] * 4, min_count=3, min_share=0.3)
+    assert lex.entries == (LexiconEntry(("yoruba",), "LOC", ("yorùbá",), 4, 1.0),)
+    assert core("saseYoru\u0300ba\u0301") == "yorùbá"
+    # an entity whose words are written decomposed finds the forms of the same words composed
+    x = ProjectionInput(sent(["in", "Yoru\u0300ba\u0301"], ["O", "B-LOC"]), ("ní", "Yorùbá"), Alignment.of([]))
+    lex = Lexicon((LexiconEntry(("yorùbá",), "LOC", ("yorùbá",), 4, 1.0),))
+    assert apply_lexicon(x, ProjectedSentence((), (), 1), lex).matches == (Match(0, 1, 2, LEXICON_SCORE),)

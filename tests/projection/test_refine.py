@@ -345,3 +345,19 @@ def test_trim_reads_a_decomposed_last_word_as_the_same_word_composed():
     p = proj(["LOC"], [(0, 0, 2, 1.0)], 1)
     for tgt in (["Île", "ré", "."], ["I\u0302le", "re\u0301", "."]):
         assert trim_edges(inp(src, tags, tgt), p) is p, tgt
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_bridge_reads_a_linking_word_with_a_tone_mark_as_its_letters(form):
+    # found in review: MasakhaNER2's Yoruba writes "ní" decomposed ("i" + U+0301); the mark is no letter, so the
+    # two-letter word was no link and "University of Lagos" stayed on "Èkó" alone
+    import unicodedata
+
+    src, tags = ["the", "University", "of", "Lagos"], ["O", "B-ORG", "I-ORG", "I-ORG"]
+    tgt = [unicodedata.normalize(form, w) for w in ("Yunifásítì", "ní", "Èkó", "lọ")]
+    out = bridge_links(inp(src, tags, tgt), proj(["ORG"], [(0, 2, 3, 0.5)], 1))
+    assert out.matches == (Match(0, 0, 3, 0.5),)
+    # "lẹ̀" is two letters, also in NFC (no composed form of "ẹ" with a grave: 3 code points)
+    tgt = ["Yunifásítì", "l\u1eb9\u0300", "Èkó"]
+    out = bridge_links(inp(src, tags, tgt), proj(["ORG"], [(0, 2, 3, 0.5)], 1), max_link_len=2)
+    assert out.matches == (Match(0, 0, 3, 0.5),)
