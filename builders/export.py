@@ -233,6 +233,7 @@ class BuildTask:
                 files = tuple(ExportedFile(rel, (tmp / rel).read_bytes()) for rel in written)
         except Exception as err:  # noqa: BLE001 - a failing config is reported by name, the others go on
             counting.finish(failed=True)
+            err = _cause(err)
             reason = " ".join(f"{type(err).__name__}: {err}".split())
             return ConfigOutcome(name, error=reason, seconds=time.perf_counter() - start,
                                  chunks_run=counting.run_count, chunks_reused=counting.reused,
@@ -240,6 +241,17 @@ class BuildTask:
         counting.finish()
         return ConfigOutcome(name, card, files, seconds=time.perf_counter() - start, chunks_run=counting.run_count,
                              chunks_reused=counting.reused, executor=inner.describe(), cached=counting.cached)  # fmt: skip
+
+
+def _cause(err: BaseException) -> BaseException:
+    """The error under ``datasets``' ``DatasetGenerationError`` ("An error occurred while generating the dataset"), which
+    wraps whatever ``SilverNER._generate_examples`` raised. Found in review: a chunk file deleted or damaged after its
+    run failed the build with that sentence alone, never naming the file nor saying to delete it and build again."""
+    from datasets.exceptions import DatasetGenerationError
+
+    while isinstance(err, DatasetGenerationError) and err.__cause__ is not None:
+        err = err.__cause__
+    return err
 
 
 def _pairs(cfg, split: str) -> int | None:

@@ -111,8 +111,12 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         cfg = self.config
         signature = cfg.signature().format()
         for k, path in enumerate(files):
-            with open(path, encoding="utf-8") as fh:
-                chunk = stored_pairs(json.load(fh))
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    chunk = stored_pairs(json.load(fh))
+            except (OSError, ValueError) as err:  # the run just wrote or checked it: changed since (another process)
+                raise RuntimeError(f"{path}: the chunk file cannot be read since its run wrote it ({err}); build "
+                                   "again (its chunk is computed again)") from err
             if chunk is None:
                 raise RuntimeError(f"{path}: not a chunk of pairs; delete it and build again")
             for i, item in enumerate(chunk):

@@ -399,7 +399,7 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
                 yield ChunkJob(chunk if isinstance(chunk, Shard) else tuple(chunk), first=job_first)
                 continue
             key = chunk_key(signature, chunk)
-            done, done_counts = _stored_chunk(checkpoint.get(key), len(chunk), checkpoint.path(key))
+            done, done_counts = _stored_chunk(checkpoint.get(key), len(chunk), checkpoint.path(key), key)
             yield ChunkJob(tuple(chunk), key, done, job_first, done_counts)
 
     if task.stages:
@@ -413,25 +413,35 @@ def _map_chunks(task, stream, executor, checkpoint, signature, seconds, counts, 
         if result.cached:
             cached[0] += 1
         elif checkpoint is not None:
-            checkpoint.put(result.key, {"pairs": [encode(p) for p in result.pairs], "counts": dict(result.counts)})
+            # the entry names its key: one copied or moved over another chunk's file is told from it (_stored_chunk)
+            checkpoint.put(result.key, {"key": result.key, "pairs": [encode(p) for p in result.pairs],
+                                        "counts": dict(result.counts)})
         yield result
 
 
 def stored_pairs(entry: Any) -> list | None:
-    """The encoded pairs of a checkpoint entry (``{"pairs": [...], "counts": {...}}``; a plain list before 0.4.2),
+    """The encoded pairs of a checkpoint entry (``{"key": ..., "pairs": [...], "counts": {...}}``; no key before 0.6.4,
+    a plain list before 0.4.2),
     ``None`` for anything else (an entry that cannot be read counts as absent)."""
     if isinstance(entry, dict) and isinstance(entry.get("pairs"), list):
         return entry["pairs"]
     return entry if isinstance(entry, list) else None
 
 
-def _stored_chunk(entry: Any, n: int, where) -> tuple[tuple[Pair, ...] | None, tuple[tuple[str, int], ...]]:
+def _stored_chunk(entry: Any, n: int, where,
+                  key: str = "") -> tuple[tuple[Pair, ...] | None, tuple[tuple[str, int], ...]]:
     """A checkpoint entry's pairs and counts; ``None`` (computed again) for an entry that is damaged: pairs that do
-    not decode, another number of pairs than the chunk's ``n``, or links outside their pair."""
+    not decode, another number of pairs than the chunk's ``n``, or links outside their pair, or that is another
+    chunk's (it names another ``key``; entries written before 0.6.4 name none). Found in review: one chunk's file
+    copied over another's name was reused, and the build published the first chunk's sentences twice."""
     from projection.io.pairs import decode
 
     pairs = stored_pairs(entry)
     if pairs is None:
+        return None, ()
+    if key and isinstance(entry, dict) and "key" in entry and entry["key"] != key:
+        logger.warning("ignoring the checkpoint entry %s: it holds another chunk (a file copied or moved there); its "
+                       "chunk is computed again", where)
         return None, ()
     try:
         done = tuple(decode(d) for d in pairs)

@@ -42,6 +42,14 @@ class TranslationCache:
                     pieces = data.get("split", [])  # files written before 0.4.6 have none
                     if not isinstance(pieces, list) or not all(isinstance(t, str) for t in pieces):
                         raise ValueError(f"'split' is not a list of texts: {pieces!r:.60}")
+                    # found in review: a translation that is no text failed the run far from here (AttributeError in
+                    # split_words), and a file of another model or language pair, copied into this folder, was used
+                    if not all(isinstance(t, str) and isinstance(u, str) for t, u in pairs):
+                        raise ValueError("a translation is not a text")
+                    if (data.get("model"), data.get("src"), data.get("tgt")) != (model, src, tgt):
+                        raise ValueError(f"it holds translations of {data.get('model')!r:.60} from "
+                                         f"{data.get('src')!r:.20} to {data.get('tgt')!r:.20}, not of {model} from "
+                                         f"{src} to {tgt}: a file copied or moved there")  # fmt: skip
                 except (OSError, ValueError, KeyError, AttributeError, TypeError) as err:  # TypeError: not a JSON object
                     logger.warning("ignoring unreadable translation cache file %s (%s)", file, err)
                     continue

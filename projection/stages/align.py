@@ -104,8 +104,10 @@ class _Aligning:
             if not isinstance(v, dict):
                 return False
             links = v.get("links")
+            counts = v.get("counts", {})  # found in review: counts that were no mapping of numbers crashed the run
             return (v.get("format") == _FORMAT and isinstance(links, list) and len(links) == len(src)
-                    and all(isinstance(line, str) for line in links))  # fmt: skip
+                    and all(isinstance(line, str) for line in links) and isinstance(counts, dict)
+                    and all(isinstance(k, str) and type(n) is int for k, n in counts.items()))  # fmt: skip
 
         value = self.store.get_or_compute(key, compute, valid=valid)
         self._add(value.get("counts") or {})  # entries cached before 0.4.5 hold none

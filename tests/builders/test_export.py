@@ -367,3 +367,28 @@ def test_a_build_killed_while_it_writes_the_parquet_leaves_no_copy_in_the_tempor
     assert not (tmp_path / "out" / "README.md").exists()
     sweep_stale(temporary)  # what the next run's first scratch directory does
     assert list(temporary.iterdir()) == []
+
+
+def test_a_chunk_file_deleted_after_its_run_fails_the_build_naming_the_file_and_what_to_do(tmp_path, monkeypatch):
+    """Found in review: what ``_generate_examples`` raised reached the build's report wrapped by ``datasets``, as
+    "DatasetGenerationError: An error occurred while generating the dataset" alone: a chunk file deleted after its run
+    (a cache cleaned meanwhile) was never named, nor that building again computes it again."""
+    import builders.silver_ner as silver_ner
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "silver"))
+    run_split = silver_ner.SilverNER._run_split
+    deleted = []
+
+    def then_deleted(self, split):
+        files = run_split(self, split)
+        os.unlink(files[1])
+        deleted.append(files[1])
+        return files
+
+    monkeypatch.setattr(silver_ner.SilverNER, "_run_split", then_deleted)
+    result = export(["europarl-ner.de"], tmp_path / "out", data_dir=str(DATA / "europarl-identical"),
+                    cache_dir=str(tmp_path / "ds"), aligner="fastalign.v1", chunk_size=2, progress=False)  # fmt: skip
+    ((name, reason),) = result.failed
+    assert name == "europarl-ner.de" and deleted
+    assert reason.startswith(f"RuntimeError: {deleted[0]}: the chunk file cannot be read since its run wrote it ")
+    assert reason.endswith("build again (its chunk is computed again)")

@@ -403,6 +403,22 @@ def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way
     assert err.endswith(f"(a damaged cache entry: delete {entry}, or run with --no-cache)\n")
 
 
+@pytest.mark.parametrize("counts", ["x", {"truncated": None}, [1]])
+def test_an_alignment_cache_entry_with_damaged_counts_is_computed_again(files, monkeypatch, counts):
+    """Found in review: an entry whose "counts" was no mapping of numbers failed every later run with a traceback
+    (AttributeError / TypeError in AlignStage._add) instead of being computed again as other damage is."""
+    monkeypatch.setenv("SILVER_NER_CACHE", str(files / "cache"))
+    args = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--aligner",
+            "fastalign.v1", "--quiet"]  # fmt: skip
+    assert main([*args, "--out", str(files / "a.conll")]) == 0
+    (entry,) = (files / "cache" / "alignments").rglob("*.json")
+    good = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**good, "counts": counts}))
+    assert main([*args, "--out", str(files / "b.conll")]) == 0
+    assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()
+    assert json.loads(entry.read_text()) == good
+
+
 def test_an_os_error_in_the_cache_or_a_full_disk_says_what_to_do(monkeypatch, tmp_path):
     """Found in review: a read-only cache or a full disk gave only the bare errno line."""
     import errno

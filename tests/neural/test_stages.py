@@ -197,6 +197,31 @@ def test_cache_files_are_whole_json(tmp_path):
     assert fresh.get_many("m", "swa", "fr", ["a"]) == {}
 
 
+@pytest.mark.parametrize("damage", ["no text", "null", "another model", "another language"])
+def test_a_translation_cache_file_that_is_damaged_or_of_another_folder_is_ignored(tmp_path, caplog, damage):
+    """Found in review: a translation that is no text (5, null) failed the run with an AttributeError far from the
+    cache, and a file of another model or language pair copied into this folder gave its translations."""
+    import shutil
+
+    cache = TranslationCache(tmp_path)
+    cache.put_many("m", "swa", "en", {"Habari": "Hello"})
+    cache.put_many("m2", "swa", "fr", {"Asante": "Merci"})
+    (own,) = (tmp_path / cache._folder("m", "swa", "en").name).glob("*.json")
+    data = json.loads(own.read_text(encoding="utf-8"))
+    bad = own.with_name("0" * 16 + ".json")
+    if damage in ("no text", "null"):
+        bad.write_text(json.dumps({**data, "translations": {"Asante": 5 if damage == "no text" else None}}))
+    else:  # a valid file of the other folder (model m2, swa to fr), copied into this one
+        (theirs,) = (tmp_path / cache._folder("m2", "swa", "fr").name).glob("*.json")
+        shutil.copy(theirs, bad)
+        if damage == "another language":  # the same model, another target language
+            bad.write_text(json.dumps({**json.loads(bad.read_text()), "model": "m"}))
+    with caplog.at_level("WARNING", logger="projection.neural.cache"):
+        got = TranslationCache(tmp_path).get_many("m", "swa", "en", ["Habari", "Asante"])
+    assert got == {"Habari": "Hello"}
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [f"ignoring unreadable translation cache file {bad}"]
+
+
 def test_the_cache_keeps_the_first_translation_made(tmp_path):
     """Two runs that translated the same text differently (bf16 batches): a later run reads the one written first,
     as the README says (found in review: the file whose hash sorted last won)."""

@@ -367,6 +367,25 @@ def test_a_damaged_checkpoint_entry_is_computed_again_not_reused(corpus, referen
         f"ignoring a damaged checkpoint entry {path}: its chunk is computed again"]
 
 
+def test_a_checkpoint_entry_copied_over_another_chunks_file_is_not_reused(corpus, reference, tmp_path, caplog):
+    """Found in review: the first chunk's file copied over the second's name (same number of pairs, links that fit
+    their own pairs) was reused, and the run gave the first chunk's 30 pairs twice and lost the second's."""
+    cfg, ref = reference
+    store = Store("chunks", tmp_path / "cache")
+    plan = parallel_plan(*corpus, cfg, cache_dir=tmp_path / "cache")
+    first = run(plan.source, plan.stages, checkpoint=store, chunk_size=30, progress=False)
+    one, two = map(Path, first.chunk_files[:2])
+    two.write_bytes(one.read_bytes())
+    with caplog.at_level("WARNING", logger="projection.runner"):
+        again = run(plan.source, plan.stages, checkpoint=store, chunk_size=30, progress=False)
+    assert again.pairs == ref.pairs and again.stats.count("chunks_cached") == 3
+    assert [r.getMessage() for r in caplog.records] == [
+        f"ignoring the checkpoint entry {two}: it holds another chunk (a file copied or moved there); its chunk is "
+        "computed again"]
+    rewritten = json.loads(two.read_text(encoding="utf-8"))["pairs"]  # the file holds its own chunk again
+    assert [p["id"] for p in rewritten] == [p.id for p in ref.pairs[30:60]]
+
+
 def test_the_signature_is_assembled_from_the_stages_that_ran(corpus):
     pairs = parallel_pairs(*corpus)
     result = run(PairsSource(pairs, (("mode", Part("parallel")),)), [Recorder()], progress=False)
