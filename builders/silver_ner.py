@@ -124,6 +124,47 @@ class SilverNER(datasets.GeneratorBasedBuilder):
                                backtranslation=cfg.back_translation)  # fmt: skip
                 yield Key(k, i), row
 
+    def download_and_prepare(self, output_dir=None, *args, **kwargs):
+        """``datasets``' ``download_and_prepare``, saying first when another process holds the builder's lock."""
+        self._say_if_locked(output_dir)
+        return super().download_and_prepare(output_dir, *args, **kwargs)
+
+    def _say_if_locked(self, output_dir) -> None:
+        """A warning when another process holds the lock ``datasets`` takes on this config's cache folder: it is
+        building the same config into the same ``datasets`` cache, and this run waits for all of its build. Found in
+        review: two builds of one config sharing ``--cache-dir`` started together, and the second waited (its
+        progress at 0, or nothing under ``--quiet``) without a word for the whole build of the first, forever where
+        that one was stopped or hung; the silver-ner cache's own locks say what a run waits for
+        (``projection.cache.lock_or_wait``). A remote cache (no lock) is left alone."""
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): datasets locks otherwise
+            return
+        try:  # datasets' own lock class (a private module: another datasets version may name it otherwise)
+            from datasets.utils._filelock import FileLock
+
+            shorten = FileLock.hash_filename_if_too_long
+        except (ImportError, AttributeError):
+            return
+        folder = os.fspath(output_dir) if output_dir is not None else self._cache_dir
+        if "://" in folder:
+            return
+        try:  # datasets' own lock file (the same name: FileLock shortens a name too long for the disk)
+            path = shorten(folder + "_builder.lock")
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:  # no lock file yet: nobody holds it
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released at once (os.close): only a probe
+        except BlockingIOError:
+            logger.warning("waiting for the datasets cache lock %s: another process is building config %s into the "
+                           "same datasets cache (--cache-dir); this run goes on when that one ends, and then reuses "
+                           "its files (Ctrl-C stops this one)", path, self.config.name)  # fmt: skip
+        except OSError:  # a disk that locks no file: datasets' lock is not held either
+            pass
+        finally:
+            os.close(fd)
+
     # -- metrics into the info ----------------------------------------------------------------------
     def _download_and_prepare(self, dl_manager, verification_mode, **prepare_splits_kwargs):
         self._clear_leftovers()

@@ -132,3 +132,43 @@ def test_builders_api_without_the_hub_extra_gives_the_install_line(name, monkeyp
         getattr(builders, name)
     assert str(err.value) == ("datasets is needed for building dataset configs but is not installed "
                               "(import of datasets halted; None in sys.modules); run: pip install \"silver-ner[hub]\"")
+
+
+def test_a_build_waiting_for_another_build_of_its_config_says_what_it_waits_for(caches, caplog):
+    """Found in review: two builds of one config sharing a datasets cache (``--cache-dir``) started together, and the
+    second waited for ``datasets``' builder lock, i.e. for the whole build of the first, without a word (its progress
+    at 0, nothing under ``--quiet``), forever where that one was stopped or hung."""
+    import fcntl
+    import os
+    import threading
+    import time
+
+    from builders.make import make_config
+
+    options = dict(data_dir=str(DATA / "europarl-identical"), aligner="testdiagonal.v1")
+    builder = SilverNER.from_config(make_config("europarl-ner.de", **options), cache_dir=caches.datasets())
+    lock = builder._cache_dir + "_builder.lock"  # where datasets locks this config's cache folder
+    os.makedirs(os.path.dirname(lock), exist_ok=True)
+    holder = open(lock, "a+b")  # another build's hold on it (flock: per open file, so also within one process)
+    fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+    built = []
+    worker = threading.Thread(target=lambda: built.append(build(
+        "europarl-ner.de", cache_dir=caches.datasets(), silver_cache_dir=caches.alignments, progress=False,
+        **options)))  # fmt: skip
+    with caplog.at_level("WARNING"):
+        worker.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not any("waiting for the datasets cache lock" in r.getMessage() for r in caplog.records):
+                assert time.monotonic() < deadline and worker.is_alive(), "no word about the lock it waits for"
+                time.sleep(0.05)
+            assert not built  # it is waiting
+        finally:
+            holder.close()  # the other build ends
+            worker.join(60)
+    [message] = [r.getMessage() for r in caplog.records if "datasets cache lock" in r.getMessage()]
+    assert message == (f"waiting for the datasets cache lock {lock}: another process is building config "
+                       "europarl-ner.de into the same datasets cache (--cache-dir); this run goes on when that one "
+                       "ends, and then reuses its files (Ctrl-C stops this one)")  # fmt: skip
+    gold = [tags for _, tags in conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")]
+    assert _decode(built[0].splits["test"], "silver_ner_tags") == gold
