@@ -381,15 +381,21 @@ def test_an_output_path_with_a_trailing_slash_names_a_folder(files, capsys):
     assert capsys.readouterr().err == f"silver-ner: error: --out {files / 'new_dir'}/ is a directory; give a file name\n"
 
 
-def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way_out(files, monkeypatch, capsys):
-    """Found in review: an entry whose JSON still parsed but held a number for a line crashed every later run with
-    a traceback, and a bad link stopped every later run without saying it was the cache's file."""
+def _one_cached_alignment(files, monkeypatch) -> tuple[list[str], Path, object]:
+    """A fastalign.v1 run's arguments (without --out), the one alignment cache entry its run to ``a.conll`` wrote,
+    and that entry's JSON."""
     monkeypatch.setenv("SILVER_NER_CACHE", str(files / "cache"))
     args = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--aligner",
             "fastalign.v1", "--quiet"]  # fmt: skip
     assert main([*args, "--out", str(files / "a.conll")]) == 0
     (entry,) = (files / "cache" / "alignments").rglob("*.json")
-    good = json.loads(entry.read_text())
+    return args, entry, json.loads(entry.read_text())
+
+
+def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way_out(files, monkeypatch, capsys):
+    """Found in review: an entry whose JSON still parsed but held a number for a line crashed every later run with
+    a traceback, and a bad link stopped every later run without saying it was the cache's file."""
+    args, entry, good = _one_cached_alignment(files, monkeypatch)
     for damaged in ({**good, "links": [5, None]}, [1, 2]):  # not text, not an entry: computed again
         entry.write_text(json.dumps(damaged))
         assert main([*args, "--out", str(files / "b.conll")]) == 0
@@ -407,12 +413,7 @@ def test_a_damaged_alignment_cache_entry_is_computed_again_or_named_with_the_way
 def test_an_alignment_cache_entry_with_damaged_counts_is_computed_again(files, monkeypatch, counts):
     """Found in review: an entry whose "counts" was no mapping of numbers failed every later run with a traceback
     (AttributeError / TypeError in AlignStage._add) instead of being computed again as other damage is."""
-    monkeypatch.setenv("SILVER_NER_CACHE", str(files / "cache"))
-    args = ["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"), "--aligner",
-            "fastalign.v1", "--quiet"]  # fmt: skip
-    assert main([*args, "--out", str(files / "a.conll")]) == 0
-    (entry,) = (files / "cache" / "alignments").rglob("*.json")
-    good = json.loads(entry.read_text())
+    args, entry, good = _one_cached_alignment(files, monkeypatch)
     entry.write_text(json.dumps({**good, "counts": counts}))
     assert main([*args, "--out", str(files / "b.conll")]) == 0
     assert (files / "b.conll").read_bytes() == (files / "a.conll").read_bytes()

@@ -63,15 +63,7 @@ def test_translator_after_out_of_memory_equals_the_smaller_batch(tiny_models, mo
     texts = ["Nairobi ni mji mkuu .", "Rais wa Tanzania", "Kenya na Uganda .", "jana", "mji mkuu wa Kenya"]
     small = Translator(str(tiny_models["mt"]), progress=False, batch_size=2).translate(texts, "swa", "en")
     mt = Translator(str(tiny_models["mt"]), progress=False, batch_size=8)
-    generate, sizes = mt._generate, []
-
-    def refusing(batch, forced, limit):
-        sizes.append(len(batch))
-        if len(batch) > 2:
-            raise torch.OutOfMemoryError("CUDA out of memory")
-        return generate(batch, forced, limit)
-
-    monkeypatch.setattr(mt, "_generate", refusing)
+    sizes = _out_of_memory_above_two(mt, monkeypatch)
     assert mt.translate(texts, "swa", "en") == small
     assert sizes == [5, 4, 2, 2, 1]  # 5 unique texts: a batch of 5 (size 8), then 4, then 2s
 
@@ -89,16 +81,7 @@ def test_ner_after_out_of_memory_equals_the_smaller_batch(tiny_models, monkeypat
     ]
     small = WordNer(str(tiny_models["ner"]), progress=False, batch_size=1).predict(sentences)
     ner = WordNer(str(tiny_models["ner"]), progress=False, batch_size=4)
-    model, _ = ner._load()
-    forward, rows = model.forward, []
-
-    def refusing(*args, **kwargs):
-        rows.append(len(kwargs["input_ids"]))
-        if len(kwargs["input_ids"]) > 1:
-            raise torch.OutOfMemoryError("CUDA out of memory")
-        return forward(*args, **kwargs)
-
-    monkeypatch.setattr(model, "forward", refusing)
+    rows = _out_of_memory_above_one(ner._load()[0], monkeypatch)
     assert ner.predict(sentences) == small
     assert rows == [4, 2, 1, 1, 1, 1, 1]
 
@@ -189,15 +172,7 @@ def test_a_translators_next_call_starts_at_the_size_that_fitted_and_warns_no_mor
     from projection.neural.translate import Translator
 
     mt = Translator(str(tiny_models["mt"]), progress=False, batch_size=4)
-    generate, sizes = mt._generate, []
-
-    def refusing(batch, forced, limit):
-        sizes.append(len(batch))
-        if len(batch) > 2:
-            raise torch.OutOfMemoryError("CUDA out of memory")
-        return generate(batch, forced, limit)
-
-    monkeypatch.setattr(mt, "_generate", refusing)
+    sizes = _out_of_memory_above_two(mt, monkeypatch)
     with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
         mt.translate(["Nairobi ni mji mkuu .", "Rais wa Tanzania", "Kenya na Uganda ."], "swa", "en")
         mt.translate(["jana", "mji mkuu wa Kenya", "Rais wa Kenya"], "swa", "en")
@@ -211,7 +186,18 @@ def test_an_ner_models_next_call_starts_at_the_size_that_fitted(tiny_models, mon
     from projection.neural.ner import WordNer
 
     ner = WordNer(str(tiny_models["ner"]), progress=False, batch_size=2)
-    model, _ = ner._load()
+    rows = _out_of_memory_above_one(ner._load()[0], monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
+        ner.predict([["Angela", "Merkel"], ["Nairobi"]])
+        ner.predict([["Peter", "Blackburn"], ["Brussels"]])
+    assert rows == [2, 1, 1, 1, 1]
+    assert [r.getMessage() for r in caplog.records] == [
+        "NER ran out of GPU memory; going on with batches of 1 (set --batch-size to choose)"]
+
+
+def _out_of_memory_above_one(model, monkeypatch) -> list[int]:
+    """``model.forward`` runs out of GPU memory on any batch of more than one row; the list of the batch sizes it was
+    given (filled as it is called)."""
     forward, rows = model.forward, []
 
     def refusing(*args, **kwargs):
@@ -221,9 +207,19 @@ def test_an_ner_models_next_call_starts_at_the_size_that_fitted(tiny_models, mon
         return forward(*args, **kwargs)
 
     monkeypatch.setattr(model, "forward", refusing)
-    with caplog.at_level(logging.WARNING, logger="projection.neural.batching"):
-        ner.predict([["Angela", "Merkel"], ["Nairobi"]])
-        ner.predict([["Peter", "Blackburn"], ["Brussels"]])
-    assert rows == [2, 1, 1, 1, 1]
-    assert [r.getMessage() for r in caplog.records] == [
-        "NER ran out of GPU memory; going on with batches of 1 (set --batch-size to choose)"]
+    return rows
+
+
+def _out_of_memory_above_two(translator, monkeypatch) -> list[int]:
+    """``translator``'s generation runs out of GPU memory on any batch of more than two texts; the list of the batch
+    sizes it was given (filled as it is called)."""
+    generate, sizes = translator._generate, []
+
+    def refusing(batch, forced, limit):
+        sizes.append(len(batch))
+        if len(batch) > 2:
+            raise torch.OutOfMemoryError("CUDA out of memory")
+        return generate(batch, forced, limit)
+
+    monkeypatch.setattr(translator, "_generate", refusing)
+    return sizes
