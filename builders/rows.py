@@ -5,7 +5,8 @@ has gold) and ``silver_ner_tags``; the English side (``source_tokens``, ``source
 back-translation the labelled back-translated sentence (``backtranslated_tokens``/``_ner_tags``); the
 ``alignment`` used (Pharaoh ``i-j``, ``ipj`` for a possible link, i = word of the projection source — the
 back-translated sentence when there is one, else the English side —, j = target word); one ``matches`` entry
-per projected entity with its score; entity counts; and the ``signature`` of the run.
+per projected span with its score (one per projected entity, except with the heuristic matcher, which keeps every
+aligned run of an entity, scored by its number of links); entity counts; and the ``signature`` of the run.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from operator import itemgetter
+from operator import lt as _lt
 from typing import Iterable
 
 _first, _second = itemgetter(0), itemgetter(1)
@@ -175,6 +176,19 @@ class Alignment:
                     f"{where}: link {i}{sep}{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
                 )
 
+    def is_canonical(self) -> bool:
+        """Whether the links are held as ``Alignment.of`` holds them: tuples of ``(i, j)`` tuples, each kind sorted and
+        unique, no possible link also sure (the methods find an entity's links by bisection)."""
+        try:  # C-level passes (this runs once per pair projected): a list among tuples fails the comparison
+            for links in (self.pairs, self.possible):
+                if type(links) is not tuple or (links and type(links[0]) is not tuple):
+                    return False
+                if not all(map(_lt, links, links[1:])):
+                    return False
+            return not self.possible or set(self.pairs).isdisjoint(self.possible)
+        except TypeError:
+            return False
+
     def __reduce__(self):  # pickled as a constructor call: about twice as fast as the generated state methods
         return (type(self), (self.pairs, self.possible))
 
@@ -197,6 +211,12 @@ class ProjectionInput:
         if isinstance(self.target_tokens, str):
             raise TypeError(f"ProjectionInput target_tokens must be a sequence of token strings, not the str "
                             f"{self.target_tokens[:40]!r}: split it into words (text.split())")  # fmt: skip
+        if not self.alignment.is_canonical():
+            # found in review: an Alignment built directly with links out of (i, j) order was accepted, and the
+            # methods, which find an entity's links by bisection, projected it onto the links of other words
+            raise ValueError(f"ProjectionInput of sentence {self.source.id!r}: the alignment's links are not sorted, "
+                             f"unique (i, j) tuples with no possible link also sure (sure links as given: {str(self.alignment.pairs)[:80]}); "
+                             "build it with Alignment.of(sure, possible)")  # fmt: skip
         if not self.alignment.fits(len(self.source.tokens), len(self.target_tokens)):  # found once per alignment
             self.alignment.check_bounds(len(self.source.tokens), len(self.target_tokens),
                                         where=f"ProjectionInput of sentence {self.source.id!r}")  # fmt: skip

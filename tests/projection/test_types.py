@@ -300,6 +300,30 @@ def test_a_projection_input_refuses_links_outside_its_pair(matcher, link, shown)
     assert str(info.value) == f"ProjectionInput of sentence 's7': link {shown} is outside a pair of 5 source and 5 target tokens"
 
 
+@pytest.mark.parametrize("matcher", ["greedy", "exact", "heuristic"])
+@pytest.mark.parametrize("links", [
+    Alignment(((4, 2), (0, 4), (1, 3), (2, 0), (3, 1))),  # the right links, out of (i, j) order
+    Alignment(((0, 4), (0, 4), (3, 1), (4, 2))),  # a link twice
+    Alignment(((0, 4), (3, 1), (4, 2)), ((0, 4),)),  # a link both sure and possible
+    Alignment([[0, 4], [3, 1], [4, 2]]),  # lists, not tuples
+])
+def test_a_projection_input_refuses_links_not_as_alignment_of_holds_them(matcher, links):
+    """Found in review: an ``Alignment`` built directly with its links out of order was accepted, and the methods,
+    which find an entity's links by bisection, projected from the wrong links: the heuristic gave John (source word
+    0) the span ``[2, 5)``, ``York lebt John`` (links 4-2 and 0-4 both fell in its slice), and New York none."""
+    from projection.config import ProjectionConfig
+    from projection.types import ProjectionInput
+
+    src, tgt = _input_parts()
+    method = ProjectionConfig(matcher=matcher, refine=()).build_method()
+    with pytest.raises(ValueError, match=r"^ProjectionInput of sentence 's7': the alignment's links are not sorted, "
+                                         r"unique \(i, j\) tuples .*build it with Alignment.of\(sure, possible\)$"):
+        method.project(ProjectionInput(src, tgt, links))
+    # the same links built with Alignment.of: by hand, John -> [4, 5), New York -> [1, 3)
+    fixed = Alignment.of([(0, 4), (1, 3), (2, 0), (3, 1), (4, 2)])
+    assert method.project(ProjectionInput(src, tgt, fixed)).tags(5) == ["O", "B-LOC", "I-LOC", "O", "B-PER"]
+
+
 def test_a_projection_input_refuses_a_str_target_and_projects_what_fits_as_by_hand():
     from projection.config import ProjectionConfig
     from projection.types import ProjectionInput
