@@ -101,6 +101,14 @@ class SilverNER(datasets.GeneratorBasedBuilder):
                 f"{self.config.name}: the run's signature {result.signature.format()} differs from the config's "
                 f"{self.config.signature().format()}; please report this bug"
             )
+        if result.stats.sentences == 0:
+            # found in review: a translate-train split whose every translation was empty (its pairs are dropped)
+            # was written with no rows, and ``as_dataset`` then failed with datasets' 'Instruction "train"
+            # corresponds to no data!' on this build and every later one of the config
+            empty = result.stats.count("empty_translations")
+            why = f": all {empty} of its translations were empty" if empty else ""
+            raise ValueError(f"{self.config.name} {split}: no sentence pair is left to write{why}; a split needs at "
+                             "least one row: check the translation model (mt_model) and the source data")
         self.runs[split] = result
         return list(result.chunk_files)
 

@@ -215,3 +215,22 @@ def test_a_tagger_of_types_the_columns_cannot_hold_is_refused_before_any_work(ti
 
     check_tagger_types(["masakhaner2.swa"], tagger("date", ["O", "B-PER", "I-PER", "B-DATE", "I-DATE"]))  # held
     check_tagger_types(["europarl-ner.de"], other)  # a parallel config tags nothing
+
+
+def test_a_split_whose_every_translation_is_empty_is_a_clear_error(tiny_models, data_dir, tmp_path, monkeypatch):
+    """translate-train drops a pair whose translation is empty; when all of them were, the split was written with no
+    rows and ``as_dataset`` failed with datasets' 'Instruction "train" corresponds to no data!' (found in review)."""
+    from builders import build
+    from projection.neural.translate import Translator
+
+    monkeypatch.setattr(Translator, "translate", lambda self, texts, src, tgt: [""] * len(texts))
+    with pytest.raises(ValueError) as err:
+        build(
+            "translate-train.conll2003.swa", data_dir=str(data_dir / "conll2003"), mt_model=str(tiny_models["mt"]),
+            align_model=str(tiny_models["enc"]), aligner="simalign.v1", aligner_options={"layer": 2},
+            cache_dir=str(tmp_path / "ds"), silver_cache_dir=str(tmp_path / "c"), progress=False,
+        )  # fmt: skip
+    assert str(err.value) == (
+        "translate-train.conll2003.swa train: no sentence pair is left to write: all 4 of its translations were "
+        "empty; a split needs at least one row: check the translation model (mt_model) and the source data"
+    )
