@@ -115,6 +115,16 @@ class Alignment:
     possible: tuple[tuple[int, int], ...] = ()
     #: (1 + the largest source index, 1 + the largest target index), found at the first bounds check
     _extent: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
+    #: made by ``Alignment.of`` or a reader / aligner that holds its links so (``_sorted``): no check needed
+    _canonical: bool = field(default=False, init=False, repr=False, compare=False)
+
+    @classmethod
+    def _sorted(cls, pairs: tuple = (), possible: tuple = ()) -> "Alignment":
+        """An alignment whose caller guarantees ``is_canonical()`` (the readers' and aligners' own, built sorted):
+        ``ProjectionInput`` then skips the check, which costs more than the rest of a pair's bounds checks."""
+        alignment = cls(pairs, possible)
+        object.__setattr__(alignment, "_canonical", True)
+        return alignment
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[int, int]], possible: Iterable[tuple[int, int]] = ()) -> "Alignment":
@@ -127,7 +137,7 @@ class Alignment:
         negative = [link for link in sure | weak if link[0] < 0 or link[1] < 0]
         if negative:
             raise ValueError(f"alignment links are 0-based word indices, got {min(negative)}")
-        return cls(tuple(sorted(sure)), tuple(sorted(weak)))
+        return cls._sorted(tuple(sorted(sure)), tuple(sorted(weak)))
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -190,7 +200,8 @@ class Alignment:
             return False
 
     def __reduce__(self):  # pickled as a constructor call: about twice as fast as the generated state methods
-        return (type(self), (self.pairs, self.possible))
+        # (``_sorted`` for one known canonical: a worker's copy skips the check as the original does)
+        return (type(self)._sorted if self._canonical else type(self), (self.pairs, self.possible))
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +222,7 @@ class ProjectionInput:
         if isinstance(self.target_tokens, str):
             raise TypeError(f"ProjectionInput target_tokens must be a sequence of token strings, not the str "
                             f"{self.target_tokens[:40]!r}: split it into words (text.split())")  # fmt: skip
-        if not self.alignment.is_canonical():
+        if not self.alignment._canonical and not self.alignment.is_canonical():
             # found in review: an Alignment built directly with links out of (i, j) order was accepted, and the
             # methods, which find an entity's links by bisection, projected it onto the links of other words
             raise ValueError(f"ProjectionInput of sentence {self.source.id!r}: the alignment's links are not sorted, "

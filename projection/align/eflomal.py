@@ -229,8 +229,8 @@ class EflomalAligner(StatisticalAligner):
             votes = Counter(p for fwd, rev in per_run for p in fwd.pairs + rev.pairs)
             # Alignment.of's value, built from the samples' own link tuples (shared by the Pharaoh reader's
             # cache) instead of fresh ones: the corpus' links then cost a pointer each
-            out.append(Alignment(tuple(sorted(p for p, n in votes.items() if n > runs)),
-                                 tuple(sorted(p for p, n in votes.items() if least <= n <= runs))))  # fmt: skip
+            out.append(Alignment._sorted(tuple(sorted(p for p, n in votes.items() if n > runs)),
+                                         tuple(sorted(p for p, n in votes.items() if least <= n <= runs))))  # fmt: skip
         return out
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Sequence[tuple[Alignment, Alignment]]:
@@ -248,8 +248,8 @@ class EflomalAligner(StatisticalAligner):
             fwd = Counter(p for f, _ in per_run for p in f.pairs)
             rev = Counter(p for _, r in per_run for p in r.pairs)
             out.append((
-                Alignment(tuple(sorted(p for p, n in fwd.items() if n >= need))),
-                Alignment(tuple(sorted(p for p, n in rev.items() if n >= need))),
+                Alignment._sorted(tuple(sorted(p for p, n in fwd.items() if n >= need))),
+                Alignment._sorted(tuple(sorted(p for p, n in rev.items() if n >= need))),
             ))
         return out
 

@@ -21,7 +21,7 @@ from operator import ge, is_, lt, methodcaller
 from projection.io.lines import CHUNK, InputFileError, OutputFile, check_readable, iter_line_blocks, iter_text_blocks
 from projection.types import Alignment
 
-_EMPTY = Alignment()
+_EMPTY = Alignment._sorted()
 _MAX_CACHED = 1 << 16
 #: "i-j" -> (i, j) for the links seen so far (bounded); a hit also proves the text is a well-formed link
 _LINKS: dict[str, tuple[int, int]] = {}
@@ -62,7 +62,7 @@ def _parse_slow(items: list[str], where: str) -> Alignment:
     for item in items:
         sep, i, j = _link(item, where)
         (sure if sep == "-" else weak).add((i, j))
-    return Alignment(tuple(sorted(sure)), tuple(sorted(weak - sure)))
+    return Alignment._sorted(tuple(sorted(sure)), tuple(sorted(weak - sure)))
 
 
 def _sorted_unique(links: list) -> tuple:
@@ -82,7 +82,7 @@ def parse_pharaoh(line: str, *, where: str = "<string>") -> Alignment:
     if "p" not in line:
         pairs = list(map(cache.get, items))
         if None not in pairs:
-            return Alignment(_sorted_unique(pairs), ())
+            return Alignment._sorted(_sorted_unique(pairs))
     else:  # sure and possible links apart in C-level passes (no text is in both caches); an unknown item, in
         # neither, makes the counts fall short and takes the loop below
         sure = list(filter(None, map(cache.get, items)))
@@ -115,7 +115,7 @@ def _sure_and_possible(sure: list, weak: list) -> Alignment:
         taken = set(sure_t)
         if not taken.isdisjoint(weak_t):
             weak_t = tuple(w for w in weak_t if w not in taken)
-    return Alignment(sure_t, weak_t)
+    return Alignment._sorted(sure_t, weak_t)
 
 
 def iter_alignments(path: str | os.PathLike) -> Iterator[Alignment]:
@@ -162,9 +162,9 @@ def iter_alignments(path: str | os.PathLike) -> Iterator[Alignment]:
             while breaks[next_break] <= start:
                 next_break += 1
             if breaks[next_break] < end:  # out of order or repeated within the line
-                yield Alignment(tuple(sorted(set(pairs[start:end]))), ())
+                yield Alignment._sorted(tuple(sorted(set(pairs[start:end]))))
             else:
-                yield Alignment(tuple(pairs[start:end]), ())
+                yield Alignment._sorted(tuple(pairs[start:end]))
             start = end
         lineno += len(lines)
 

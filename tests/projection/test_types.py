@@ -364,3 +364,17 @@ def test_a_span_takes_numpy_integers_as_ints():
     span = Span(np.int64(1), np.int32(3), "LOC")
     assert type(span.start) is int and type(span.end) is int and span == Span(1, 3, "LOC")
     assert spans_to_bio([span], 4) == ["O", "B-LOC", "I-LOC", "O"]
+
+
+def test_alignments_the_readers_make_skip_the_canonical_check_and_keep_that_through_pickling():
+    """The readers and aligners build their alignments sorted (``Alignment._sorted``): ``ProjectionInput`` checks only
+    an alignment built directly, whose check costs more than the rest of a pair's bounds checks."""
+    import pickle
+
+    from projection.io.pharaoh import parse_pharaoh
+
+    read = parse_pharaoh("1-1 0-0 2p2 1p1")
+    assert read == Alignment(((0, 0), (1, 1)), ((2, 2),)) and read._canonical
+    assert pickle.loads(pickle.dumps(read))._canonical and Alignment.of([(1, 0)])._canonical
+    direct = Alignment(((0, 0), (1, 1)))
+    assert not direct._canonical and direct.is_canonical() and not pickle.loads(pickle.dumps(direct))._canonical
