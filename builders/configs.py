@@ -11,6 +11,7 @@ signature, assembled from the very stages a build runs (with no data), so the ca
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,6 +22,8 @@ from builders.families import TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES, F
 from projection.config import ProjectionConfig, freeze_options
 from projection.options import DEFAULT_METHODS, ModelSettings, check_labels_present, default_config
 from projection.signature import Part, Signature, content_hash
+
+logger = logging.getLogger(__name__)
 
 _SPLITS = ("train", "validation", "test")
 #: builder family kind -> runner mode
@@ -229,6 +232,8 @@ class SilverNERConfig(datasets.BuilderConfig):
             if split not in (None, "test"):
                 raise ValueError(f"{self.name} has only a test split; use splits=('test',) (--splits test)")
             src, tgt = ((), ()) if split is None else _parallel(load_parallel(family.name, lang, self.data_dir, self.limit))
+            if split is not None:  # types outside the schema are O before projection, as in the tag columns
+                src, tgt = _in_schema(src, tgt, family, f"{self.name} {split}")
             extra = plans.default_extra(lang, config)
             return plans.parallel_plan(src, tgt, config, extra=extra, data=data, cache_dir=cache_dir,
                                        models=self.model_settings())  # a neural aligner's encoder
@@ -277,6 +282,38 @@ def _sentences_hash(sentences) -> str:
 
 def _parallel(corpus) -> tuple:
     return corpus.source, corpus.target
+
+
+def _in_schema(source, target, family: Family, where: str) -> tuple:
+    """``source`` and ``target`` with the tags of entity types outside the family's (the English side's
+    ``source_types``, the target's ``target_types``) read as O, and one warning naming what was read so. Found in
+    review: a data_dir file tagging DATE in europarl-ner wrote DATE as O in the tag columns but projected it, so
+    ``matches``, the entity counts and the projection rate counted it."""
+    from collections import Counter
+
+    from projection.tags import bio_to_spans
+
+    lost: Counter = Counter()  # (file, type) -> entities read as O
+    out = []
+    for sentences, types in ((source, family.source_types), (target, family.target_types)):
+        keep, side = set(types), []
+        for s in sentences:
+            outside = [span.label for span in bio_to_spans(s.tags)] if s.tags is not None else []
+            outside = [label for label in outside if label not in keep]
+            if outside:
+                lost.update((s.id.rpartition(":")[0] or s.id, label) for label in outside)
+                tags = tuple("O" if t != "O" and t[2:] not in keep else t for t in s.tags)
+                s = dataclasses.replace(s, tags=tags)
+            side.append(s)
+        out.append(tuple(side))
+    if lost:
+        said = [f"{n} {label} entit{'y' if n == 1 else 'ies'} in {file}" for (file, label), n in lost.items()]
+        verb = "is" if len(said) == 1 and next(iter(lost.values())) == 1 else "are"
+        said = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
+        logger.warning("%s: %s %s outside %s's types (%s) and %s read as O", where, said, verb, family.name,
+                       ", ".join(dict.fromkeys(family.source_types + family.target_types)),
+                       "was" if verb == "is" else "were")  # fmt: skip
+    return out[0], out[1]
 
 
 def _dataset_split(split: str) -> str:

@@ -112,6 +112,47 @@ def test_dropped_labels_are_not_scored_as_missed_gold(caches):
     assert m.ignored_types == ("MISC",) and set(m.per_type) == {"LOC", "ORG", "PER"}
 
 
+def test_types_outside_the_schema_are_read_as_o_before_projection(caches, tmp_path, caplog):
+    """Found in review: a data_dir whose files tag a type outside the family's (DATE in europarl-ner) wrote it as O in
+    the tag columns, but projected it: ``matches``, ``source_entities``/``projected_entities`` and the projection rate
+    counted it. Now it is O on both sides before projection, and the build says so once."""
+    import logging
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for side in ("en", "de"):  # "European Commission" (ORG) becomes a DATE entity on both sides
+        text = (DATA / "europarl-identical" / f"{side}-europarl.test.conll02").read_text(encoding="utf-8")
+        text = text.replace("European\tB-ORG\nCommission\tI-ORG", "European\tB-DATE\nCommission\tI-DATE")
+        assert text.count("B-DATE") == 1
+        (data / f"{side}-europarl.test.conll02").write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="builders"):
+        built = build(
+            "europarl-ner.de", data_dir=str(data), aligner="testdiagonal.v1",
+            cache_dir=caches.datasets(), silver_cache_dir=caches.alignments, progress=False,
+        )  # fmt: skip
+    test = built.splits["test"]
+    first = ["O", "B-PER", "O", "O", "O", "O", "O", "B-LOC", "O"]  # Mr Barroso visited the European Commission in Brussels .
+    expected_tags = [first, ["O", "B-MISC", "O", "O", "O"], ["O", "O", "O"]]
+    for column in ("ner_tags", "source_ner_tags", "silver_ner_tags"):
+        assert _decode(test, column) == expected_tags
+    # identical words on diagonal sure links: align 1 + char 0.5 (the default weights)
+    assert test["matches"] == [
+        [{"source_start": 1, "source_end": 2, "target_start": 1, "target_end": 2, "label": "PER", "score": 1.5},
+         {"source_start": 7, "source_end": 8, "target_start": 7, "target_end": 8, "label": "LOC", "score": 1.5}],
+        [{"source_start": 1, "source_end": 2, "target_start": 1, "target_end": 2, "label": "MISC", "score": 1.5}],
+        [],
+    ]  # fmt: skip
+    assert test["source_entities"] == [2, 1, 0] and test["projected_entities"] == [2, 1, 0]
+    m = built.metrics["test"]
+    assert (m.source_entities, m.projected_entities, m.silver_entities, m.projection_rate) == (3, 3, 3, 1.0)
+    assert (m.precision, m.recall, m.f1) == (1.0, 1.0, 1.0) and set(m.per_type) == {"LOC", "MISC", "PER"}
+    said = [r.getMessage() for r in caplog.records if "outside" in r.getMessage()]
+    assert said == [
+        "europarl-ner.de test: 1 DATE entity in en-europarl.test.conll02 and 1 DATE entity in de-europarl.test.conll02 "
+        "are outside europarl-ner's types (PER, ORG, LOC, MISC) and were read as O"
+    ]
+
+
 def test_uner_pud_needs_a_data_dir(caches):
     with pytest.raises(FileNotFoundError, match="uner-pud needs data_dir"):
         build("uner-pud.de", aligner="fastalign.v1", cache_dir=caches.datasets(), progress=False)
