@@ -468,3 +468,24 @@ def test_a_first_publish_keeps_the_export_cards_own_settings(exported, tmp_path)
     assert got["viewer"] is False
     assert got["configs"] == [{"config_name": "europarl-ner.de", "default": True,
                                "data_files": [{"split": "test", "path": "europarl-ner.de/test-*.parquet"}]}]  # fmt: skip
+
+
+def test_reachable_names_a_refusal_not_the_network():
+    """A 403 from the Hub (a token without read access) is a refusal, not an unreachable Hub (found in review: the
+    pre-flight check said 'cannot reach … check the network')."""
+    from unittest import mock
+
+    from huggingface_hub.errors import HfHubHTTPError
+
+    import push
+
+    class Api:
+        endpoint = "https://huggingface.co"
+
+        def repo_info(self, *args, **kwargs):
+            raise HfHubHTTPError("403 Forbidden: no read access", response=mock.MagicMock(status_code=403, headers={}))
+
+    with pytest.raises(PermissionError) as info:
+        push._reachable("org/name", "hf_x", Api())
+    assert "refused to read org/name" in str(info.value) and "check the token" in str(info.value)
+    assert "network" not in str(info.value)
