@@ -133,7 +133,13 @@ def _os_hint(err: OSError) -> str:
 
     where = str(err.filename or "")
     root = str(cache_root())
-    if where and (where == root or os.path.abspath(where).startswith(os.path.abspath(root) + os.sep)):
+    in_cache = bool(where) and (where == root or os.path.abspath(where).startswith(os.path.abspath(root) + os.sep))
+    target = str(err.filename2 or err.filename or "")
+    if err.errno == errno.EISDIR and target and os.path.isdir(target):  # found in review: a cache entry made a
+        # directory was answered with "point SILVER_NER_CACHE at a writable folder", which does not remove it
+        also = "; project and demo also take --no-cache" if in_cache else ""
+        return f" ({target} is a directory where a file goes: remove it{also})"
+    if in_cache:
         return (f" (in the silver-ner cache {root}: point {ENV_VAR} at a writable folder with free space; project "
                 "and demo also take --no-cache)")  # fmt: skip
     if err.errno == errno.ENOSPC:

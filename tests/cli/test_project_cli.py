@@ -433,6 +433,14 @@ def test_an_os_error_in_the_cache_or_a_full_disk_says_what_to_do(monkeypatch, tm
     assert _os_hint(OSError(errno.ENOSPC, "No space left on device", "/elsewhere/out.conll")) == (
         " (free some space, or write there elsewhere: TMPDIR for scratch files)")
     assert _os_hint(OSError(errno.ENOENT, "No such file or directory", "/elsewhere/x")) == ""
+    # found in review: a cache entry made a directory got the hint above, which does not remove it
+    entry = tmp_path / "c" / "alignments" / "7b" / "7b60.json"
+    entry.mkdir(parents=True)
+    err = OSError(errno.EISDIR, "Is a directory", str(entry.parent / ".7b60.json.tmp"), None, str(entry))
+    assert _os_hint(err) == f" ({entry} is a directory where a file goes: remove it; project and demo also take --no-cache)"
+    (tmp_path / "out.conll").mkdir()
+    err = OSError(errno.EISDIR, "Is a directory", str(tmp_path / "out.conll"))
+    assert _os_hint(err) == f" ({tmp_path / 'out.conll'} is a directory where a file goes: remove it)"
 
 
 @pytest.mark.parametrize("argv, message", [
