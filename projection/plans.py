@@ -246,16 +246,15 @@ def _translations(models: ModelSettings, n: int) -> tuple[list[str], Part] | Non
 def _check_conll_words(words: Sequence[Sequence[str]], path) -> None:
     """A ``ValueError`` naming ``path:line`` for a word of a translations file that the CoNLL output cannot hold
     (found in review: ``-DOCSTART-`` failed the run at writing, after the alignment, naming the English file's line)."""
-    from projection.io.conll_write import BOM_PROBLEM, _token_problem
-    from projection.io.lines import BOM
+    from projection.io.conll_write import unwritable
 
     first = True  # the output's first word: its first sentence is the first non-empty line
     for k, line in enumerate(words):
-        for j, token in enumerate(line):
-            why = _token_problem(token, True) or (BOM_PROBLEM if first and j == 0 and token.startswith(BOM) else "")
-            if why:
-                raise ValueError(f"{path}:{k + 1}: word {token!r} cannot be written to the CoNLL output ({why}); "
-                                 "change or remove it in the translations file")  # fmt: skip
+        found = unwritable(line, first=first)
+        if found is not None:
+            token, why = found
+            raise ValueError(f"{path}:{k + 1}: word {token!r} cannot be written to the CoNLL output ({why}); "
+                             "change or remove it in the translations file")  # fmt: skip
         first = first and not line
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from projection.io.conll import _MAX_TAGS, WS
-from projection.io.lines import OutputFile
+from projection.io.lines import BOM, OutputFile
 from projection.tags import _INSIDE, _PARTS, first_ill_formed, tag_parts
 
 #: valid tag -> its column as written, "\tTAG\n" (a corpus has few tags)
@@ -35,6 +35,18 @@ def _token_problem(token: str, tagged: bool) -> str:
 
 #: why a file's first token may not start with a byte-order mark
 BOM_PROBLEM = "it starts with a byte-order mark, which reading drops at the start of a file"
+
+
+def unwritable(tokens: Sequence[str], *, first: bool) -> tuple[str, str] | None:
+    """The first of a tagged sentence's ``tokens`` that would not read back identically from the CoNLL output, and
+    why; ``first``: the sentence opens the output, so its first token may not start with a byte-order mark."""
+    for k, token in enumerate(tokens):
+        why = _token_problem(token, True)
+        if not why and first and k == 0 and token.startswith(BOM):
+            why = BOM_PROBLEM
+        if why:
+            return token, why
+    return None
 
 
 def _first_token_check(text: str) -> None:

@@ -314,17 +314,14 @@ def _check_conll_tokens(t: Sentence, path: str, *, first: bool) -> None:
     """A ``ValueError`` naming ``path:line`` for a token of a one-sentence-per-line target that the CoNLL output
     cannot hold (found in review: ``-DOCSTART-`` in a plain target failed the run at writing, after the whole
     alignment)."""
-    from projection.io.conll_write import BOM_PROBLEM, _token_problem
-    from projection.io.lines import BOM
+    from projection.io.conll_write import unwritable
 
-    for k, token in enumerate(t.tokens):
-        why = _token_problem(token, True)
-        if not why and first and k == 0 and token.startswith(BOM):
-            why = BOM_PROBLEM
-        if why:
-            line = (t.id or "").rpartition(":")[2]
-            raise ValueError(f"{path}:{line}: token {token!r} cannot be written to the CoNLL output ({why}); change or "
-                             "remove it in the target file")
+    found = unwritable(t.tokens, first=first)
+    if found is not None:
+        token, why = found
+        line = (t.id or "").rpartition(":")[2]
+        raise ValueError(f"{path}:{line}: token {token!r} cannot be written to the CoNLL output ({why}); change or "
+                         "remove it in the target file")
 
 
 def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -> Pair:
