@@ -20,7 +20,14 @@ import datasets
 
 from builders.families import TRANSLATE_TEST_SOURCES, TRANSLATE_TRAIN_SOURCES, Family, parse_config_name
 from projection.config import ProjectionConfig, freeze_options
-from projection.options import DEFAULT_METHODS, ModelSettings, check_labels_present, default_config
+from projection.options import (
+    DEFAULT_METHODS,
+    ModelSettings,
+    check_labels_present,
+    default_config,
+    is_heuristic,
+    refuse_unused_by_heuristic,
+)
 from projection.signature import Part, Signature, content_hash
 
 logger = logging.getLogger(__name__)
@@ -166,16 +173,11 @@ class SilverNERConfig(datasets.BuilderConfig):
         return MODE[self.family.kind]
 
     def projection_config(self) -> ProjectionConfig:
-        matcher = self.matcher if self.matcher is not None else DEFAULT_METHODS[self.mode]["matcher"]
-        if isinstance(matcher, str) and matcher.split(".")[0] == "heuristic":
+        if is_heuristic(self.matcher if self.matcher is not None else DEFAULT_METHODS[self.mode]["matcher"]):
             # as the CLI refuses them (found in review: accepted here, they changed nothing, not even the config id)
-            unused = [f"{name} ({flag})" for name, flag in (("candidates", "--candidates"), ("max_len", "--max-len"),
-                      ("char_weight", "--char-weight"), ("possible_weight", "--possible-weight"))
-                      if getattr(self, name) is not None]  # fmt: skip
-            if unused:
-                verb = "has" if len(unused) == 1 else "have"
-                raise ValueError(f"matcher heuristic projects through the links alone: {', '.join(unused)} {verb} no "
-                                 "effect on it; leave it out")  # fmt: skip
+            refuse_unused_by_heuristic([f"{name} ({flag})" for name, flag in (
+                ("candidates", "--candidates"), ("max_len", "--max-len"), ("char_weight", "--char-weight"),
+                ("possible_weight", "--possible-weight")) if getattr(self, name) is not None])  # fmt: skip
         config = default_config(
             self.mode, self.lang, aligner=self.aligner, aligner_options=self.aligner_options, matcher=self.matcher,
             candidates=self.candidates, score_char=self.char_weight, score_possible=self.possible_weight,

@@ -221,6 +221,20 @@ def check_labels_present(option: str, labels: Sequence[str], types: Sequence[str
                          f"(its types: {', '.join(types) or 'none'})")  # fmt: skip
 
 
+def is_heuristic(matcher: Any) -> bool:
+    """Whether ``matcher`` (a name or alias, any version) is the word-alignment heuristic."""
+    return isinstance(matcher, str) and matcher.split(".")[0] == "heuristic"
+
+
+def refuse_unused_by_heuristic(unused: Sequence[str], matcher: str = "matcher") -> None:
+    """A ``ValueError`` naming the options in ``unused``, given with the heuristic matcher (named as ``matcher``: the
+    field, or ``--matcher``), which projects through the links alone and would ignore them; none when it is empty."""
+    if unused:
+        verb = "has" if len(unused) == 1 else "have"
+        raise ValueError(f"{matcher} heuristic projects through the links alone: {', '.join(unused)} {verb} no effect "
+                         "on it; leave it out")  # fmt: skip
+
+
 def check_weight(name: str, value: float, *, upper: float | None = None) -> float:
     """A finite, non-negative weight (at most ``upper``); NaN and negatives are refused."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
@@ -257,14 +271,10 @@ def default_config(mode: str = "parallel", lang: str | None = None, **changes: A
                 scored.append(key)
     given = {k: v for k, v in changes.items() if v is not None}
     matcher, candidates = given.get("matcher", fields["matcher"]), given.get("candidates", fields["candidates"])
-    if isinstance(matcher, str) and matcher.split(".")[0] == "heuristic":
+    if is_heuristic(matcher):
         # found in review: refused by the CLI (--candidates, --max-len, --char-weight, --possible-weight), accepted
         # here and by a builder config (SilverNERConfig), where they changed nothing
-        unused = [k for k in ("candidates", "max_len", "window") if k in given] + scored
-        if unused:
-            verb = "has" if len(unused) == 1 else "have"
-            raise ValueError(f"matcher heuristic projects through the links alone: {', '.join(unused)} {verb} no "
-                             "effect on it; leave it out")  # fmt: skip
+        refuse_unused_by_heuristic([k for k in ("candidates", "max_len", "window") if k in given] + scored)
     elif isinstance(candidates, str) and candidates.split(".")[0] == "ner" and "max_len" not in given:
         fields["max_len"] = None  # the mode's n-gram length is no setting of the NER model's spans
     if "refine" in given and not isinstance(given["refine"], str):  # a str: ProjectionConfig says so

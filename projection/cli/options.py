@@ -9,7 +9,15 @@ import json
 import math
 from typing import Any
 
-from projection.options import DEFAULT_METHODS, ModelSettings, check_lang, check_weight, default_config
+from projection.options import (
+    DEFAULT_METHODS,
+    ModelSettings,
+    check_lang,
+    check_weight,
+    default_config,
+    is_heuristic,
+    refuse_unused_by_heuristic,
+)
 
 
 def _parse_value(text: str) -> Any:
@@ -106,13 +114,11 @@ def refine_from_args(args: argparse.Namespace) -> tuple[str, ...] | None:
 def check_heuristic_options(args: argparse.Namespace) -> None:
     """``--matcher heuristic`` projects through the links alone: a candidate or score option given with it would
     be accepted and do nothing, so it is refused."""
-    matcher = getattr(args, "matcher", None)
-    if matcher is not None and matcher.split(".")[0] == "heuristic":
-        for flag, dest in (("--candidates", "candidates"), ("--max-len", "max_len"), ("--char-weight", "char_weight"),
-                           ("--possible-weight", "possible_weight")):  # fmt: skip
-            if getattr(args, dest, None) is not None:
-                raise ValueError(f"--matcher heuristic projects through the links alone: {flag} has no effect on it; "
-                                 "leave it out")  # fmt: skip
+    if is_heuristic(getattr(args, "matcher", None)):
+        given = [flag for flag, dest in (("--candidates", "candidates"), ("--max-len", "max_len"),
+                 ("--char-weight", "char_weight"), ("--possible-weight", "possible_weight"))
+                 if getattr(args, dest, None) is not None]  # fmt: skip
+        refuse_unused_by_heuristic(given[:1], "--matcher")  # the first one given, as before
     check_candidate_options(args)
 
 
