@@ -105,13 +105,12 @@ def _reachable(repo_id: str, token: str | None, api) -> None:
         return
     except (*_transport_errors(), OSError, HfHubHTTPError) as err:
         where = getattr(api, "endpoint", "the Hub")
+        cause = " ".join(f"{type(err).__name__}: {err}".split())
         status = getattr(getattr(err, "response", None), "status_code", None)
         if isinstance(err, HfHubHTTPError) and isinstance(status, int) and 400 <= status < 500:
             # the Hub answered and refused (a bad or read-less token, a disabled repo): not the network
-            cause = " ".join(f"{type(err).__name__}: {err}".split())
             raise PermissionError(f"{where} refused to read {repo_id} ({cause}); nothing was built or published: check "
                                   "the token (--token, or hf auth login) and the repo id") from None
-        cause = " ".join(f"{type(err).__name__}: {err}".split())
         raise ConnectionError(f"cannot reach {where} to read {repo_id} ({cause}); nothing was built or published: "
                               "check the network (or HF_ENDPOINT), or pass --dry-run to only export") from None
 

@@ -293,6 +293,7 @@ def _in_schema(source, target, family: Family, where: str) -> tuple:
     ``matches``, the entity counts and the projection rate counted it."""
     from collections import Counter
 
+    from builders.rows import restrict
     from projection.tags import bio_to_spans
 
     lost: Counter = Counter()  # (file, type) -> entities read as O
@@ -304,8 +305,7 @@ def _in_schema(source, target, family: Family, where: str) -> tuple:
             outside = [label for label in outside if label not in keep]
             if outside:
                 lost.update((s.id.rpartition(":")[0] or s.id, label) for label in outside)
-                tags = tuple("O" if t != "O" and t[2:] not in keep else t for t in s.tags)
-                s = dataclasses.replace(s, tags=tags)
+                s = dataclasses.replace(s, tags=tuple(restrict(s.tags, types)[0]))
             side.append(s)
         out.append(tuple(side))
     if lost:
