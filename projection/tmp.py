@@ -152,11 +152,12 @@ def _marker_text() -> str:
     machine = cache._machine_digits()
     if not machine:
         return _pid_namespace()
+    host, start = cache._host_digits(), _start_ticks()  # the start time read from /proc once
     lines = [_pid_namespace(), f"machine:{machine}"]
-    if cache._host_digits():
-        lines.append(f"host:{cache._host_digits()}")
-    if _start_ticks():
-        lines.append(f"start:{_start_ticks()}")
+    if host:
+        lines.append(f"host:{host}")
+    if start:
+        lines.append(f"start:{start}")
     return "\n".join(lines)
 
 
