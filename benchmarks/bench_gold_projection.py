@@ -26,7 +26,10 @@ Methods (``--methods``, default all):
 - ``similar0.5+votes2``: both ``similar_names=0.5`` and ``possible_votes=2``;
 - ``group``: the 0.5.0 default of both targets (de, fr), ``similar0.5+votes2``; ``group+null0.1``: with eflomal's
   ``null_prior`` 0.1; ``group+char1``: with the character-similarity weight 1 (default 0.5); ``group+runs3``: voting
-  over 3 eflomal samples (6 directional alignments: sure from 4, possible from 2);
+  over 3 eflomal samples (6 directional alignments: sure from 4, possible from 2); ``group+hyphens``: the aligner
+  sees a hyphenated word as its pieces (``EU-Bürgern`` -> ``EU`` ``Bürgern``), their links mapped back to the word
+  (``HyphenPieces``, benchmark code); ``group+cldr``: with CLDR's names in English and the target added to the extra
+  text (``cldr_names``: territories, languages, the exemplar cities of time zones; from the ``babel`` package);
 - ``gold-links``: the default method on the gold links (sure links sure, possible links possible).
 
 Within a run, a method whose aligner settings equal an earlier method's projects through that method's
@@ -47,6 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_aer import PAIRS, load_gold, load_ntrex
 from bench_name_prior import ENGLISH_SIDE
 
+from projection.align.base import get_aligner
+from projection.align.eflomal import EflomalAligner
 from projection.options import default_config
 from projection.plans import project_corpus
 from projection.tags import spans_to_bio
@@ -74,6 +79,64 @@ def reference_span(span: tuple[int, int], sure, possible) -> tuple[int, int] | N
     return (hit[0], hit[-1] + 1) if hit else None
 
 
+def hyphen_pieces(tokens) -> tuple[list[str], list[int]]:
+    """The words of ``tokens`` with each hyphenated word cut into its pieces (``EU-Bürgern`` -> ``EU``, ``Bürgern``;
+    the hyphens dropped), and for each piece the index of its word."""
+    pieces, words = [], []
+    for k, token in enumerate(tokens):
+        parts = token.split("-")
+        if len(parts) < 2 or not all(parts):
+            parts = [token]
+        pieces += parts
+        words += [k] * len(parts)
+    return pieces, words
+
+
+class HyphenPieces(EflomalAligner):
+    """eflomal on hyphen pieces (``hyphen_pieces``, the extra text too); each directional link of two pieces is a
+    link of their words."""
+
+    def __init__(self, **options) -> None:
+        extra = options.pop("extra", None)
+        if extra:
+            extra = [(hyphen_pieces(s)[0], hyphen_pieces(t)[0]) for s, t in extra]
+        super().__init__(**options, extra=extra)
+
+    def _directional_once(self, src, tgt):
+        cut_src, cut_tgt = [hyphen_pieces(s) for s in src], [hyphen_pieces(t) for t in tgt]
+        links = super()._directional_once([p for p, _ in cut_src], [p for p, _ in cut_tgt])
+        out = []
+        for (fwd, rev), (_, ws), (_, wt) in zip(links, cut_src, cut_tgt):
+            out.append((Alignment.of({(ws[i], wt[j]) for i, j in fwd.pairs}),
+                        Alignment.of({(ws[i], wt[j]) for i, j in rev.pairs})))  # fmt: skip
+        return out
+
+
+def cldr_names(lang: str) -> list[tuple[list[str], list[str]]]:
+    """(English, ``lang``) token pairs of the names CLDR has in both languages (``babel``): territories, languages
+    and the exemplar cities of time zones, each tokenised as the extra text is."""
+    from babel import Locale
+
+    from projection.align.text import tokenize
+
+    en, other = Locale("en"), Locale(lang)
+    pairs = [(en.territories, other.territories), (en.languages, other.languages)]
+    zones = [({z: d["city"] for z, d in loc.time_zones.items() if "city" in d}) for loc in (en, other)]
+    out = []
+    for names, theirs in pairs + [tuple(zones)]:
+        for key in sorted(names):
+            if key in theirs and names[key] and theirs[key]:
+                out.append((tokenize(names[key]), tokenize(theirs[key])))
+    return out
+
+
+#: the target language of each gold pair
+TARGET_LANG = {"de-en": "de", "en-fr": "fr"}
+
+#: methods whose links come from a benchmark aligner class, with the group default's options
+BENCH_ALIGNERS = {"group+hyphens": HyphenPieces}
+
+
 def methods() -> dict:
     base = default_config("parallel")
     return {
@@ -95,6 +158,8 @@ def methods() -> dict:
         "group+null0.1": (default_config("parallel", "de", aligner_options=(("null_prior", 0.1),)), False),
         "group+char1": (default_config("parallel", "de", score_char=1.0), False),
         "group+runs3": (default_config("parallel", "de", aligner_options=(("runs", 3),)), False),
+        "group+hyphens": (default_config("parallel", "de"), False),
+        "group+cldr": (default_config("parallel", "de"), False),
         "gold-links": (base, True),
     }
 
@@ -149,8 +214,14 @@ def main(argv: list[str] | None = None) -> int:
                 if use_gold and run > 0:
                     continue
                 t0 = time.perf_counter()
-                key = (config.aligner, config.aligner_options)
+                key = (config.aligner, config.aligner_options, name in BENCH_ALIGNERS, name.endswith("+cldr"))
                 given = gold_links if use_gold else aligned.get(key)
+                if given is None and name.endswith("+cldr"):
+                    given = get_aligner(config.aligner, **dict(config.aligner_options),
+                                        extra=extra + cldr_names(TARGET_LANG[pair])).align(
+                                            [s.tokens for s in english], target)  # fmt: skip
+                if given is None and name in BENCH_ALIGNERS:
+                    given = BENCH_ALIGNERS[name](**dict(config.aligner_options), extra=extra).align([s.tokens for s in english], target)
                 result = project_corpus(english, target, config, alignments=given,  # extra: for the aligner
                                         extra=extra if given is None else (), use_cache=False, progress=False)
                 if not use_gold and key not in aligned:
