@@ -232,6 +232,8 @@ class FilePairsSource(Source):
             pair = _file_pair(n, s, t, items[2] if links is not None else None, al_path)
             if self.drop_labels:  # the types are needed only to check --drop-label
                 labels.update(sp.label for sp in s.spans)
+                if isinstance(t, Sentence) and t.tags is not None:  # a type of the target's gold alone: left out
+                    labels.update(sp.label for sp in t.spans)  # of the score (found in review: DATE was refused)
             n += 1
             if pending is not None:
                 yield pending
@@ -241,7 +243,8 @@ class FilePairsSource(Source):
         if self.drop_labels:
             from projection.options import check_labels_present
 
-            check_labels_present("--drop-label", self.drop_labels, sorted(labels), src_path)
+            where = f"{src_path} or {self.paths[1]}" if getattr(self.target, "has_tags", False) else str(src_path)
+            check_labels_present("--drop-label", self.drop_labels, sorted(labels), where)
         self.length = n
         if pending is not None:
             yield pending

@@ -215,6 +215,40 @@ def test_translate_test_leaves_dropped_labels_out_of_its_report(tiny_models, dat
     assert rep["ignored_types"] == ["DATE", "MISC", "PER"] and "PER" not in rep["per_type"]
 
 
+def test_translate_test_names_a_tagger_type_the_gold_lacks(tiny_models, data_dir, tmp_path, caplog):
+    """Found in review: a tagger's type that the gold never has (here PER, against a gold whose PER entities were
+    made O) was scored as false positives without a word. The scores stay; the run says so once."""
+    import logging
+    import re
+    import shutil
+
+    from seqeval.metrics import precision_score
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / "masakhaner2", data)
+    gold_file = data / "swa" / "test.txt"
+    gold_file.write_text(re.sub(r" [BI]-PER$", " O", gold_file.read_text(encoding="utf-8"), flags=re.M),
+                         encoding="utf-8")  # fmt: skip
+    out, report = tmp_path / "o.conll", tmp_path / "r.json"
+    with caplog.at_level(logging.WARNING):
+        assert main(["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir", str(data),
+                     *_model_args(tiny_models, ner="ner_per"), "--candidates", "ner.v1", "--cache-dir",
+                     str(tmp_path / "cache"), "--out", str(out), "--report", str(report)]) == 0  # fmt: skip
+    silver = [s.tags for s in read_conll(out).sentences]
+    n_per = sum(t == "B-PER" for tags in silver for t in tags)
+    assert n_per  # the tagger marks every English word PER: some PER is projected (as in the test above)
+    warned = [m for m in caplog.messages if "the gold has no" in m]
+    assert warned == [f"the projection wrote {n_per} PER span{'s' if n_per > 1 else ''} and the gold has no PER "
+                      f"entity: {'they were' if n_per > 1 else 'it was'} scored as false positive"
+                      f"{'s' if n_per > 1 else ''}; pass --drop-label PER to leave PER out of the projection and "
+                      "the score"]  # fmt: skip
+    rep = json.loads(report.read_text())
+    assert rep["per_type"]["PER"]["support"] == 0 and rep["per_type"]["PER"]["predicted"] == n_per
+    gold = [s.tags for s in load_sentences("masakhaner2", "swa", "test", data_dir=str(data))]
+    keep = lambda tags: ["O" if t[2:] in {"DATE", "MISC"} else t for t in tags]  # noqa: E731
+    assert rep["precision"] == pytest.approx(precision_score([keep(g) for g in gold], [keep(p) for p in silver]))
+
+
 @pytest.mark.parametrize("verb, extra, message", [
     ("translate-test", ["--bt-model", "x"], "--bt-model would do nothing without --back-translation: leave it out"),
     ("translate-train", ["--bt-tokenizer", "x"],
