@@ -24,7 +24,7 @@ def _common(p: argparse.ArgumentParser, mode: str) -> None:
     p.add_argument("--out", required=True, help="output CoNLL file (token<TAB>tag)")
     p.add_argument("--report", help="write a JSON report here")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    add_model_options(p)
+    add_model_options(p, mode)
     add_method_options(p, mode)
 
 

@@ -217,14 +217,18 @@ def config_from_args(args: argparse.Namespace, mode: str = "parallel", lang: str
     return config
 
 
-def add_model_options(p: argparse.ArgumentParser) -> None:
+def add_model_options(p: argparse.ArgumentParser, mode: str = "translate-test") -> None:
     d = ModelSettings()
     g = p.add_argument_group("models: a Hub id, ID@REVISION (a branch, tag or commit), or a local directory")
     g.add_argument("--mt-model", help=f"NLLB / M2M100 translation model (default {d.mt_model})")
     g.add_argument("--mt-lang-code", help="the MT model's code for --lang (for languages NLLB lacks: bbj, pcm)")
     g.add_argument("--translations", metavar="FILE", help="one translation per sentence, in order, instead of MT")
     g.add_argument("--num-beams", type=_positive_int("--num-beams"), help="beam size (default: the model's)")
-    g.add_argument("--ner-model", help=f"English token-classification model (default {d.ner_model})")
+    if mode == "translate-train":  # the English keeps its gold labels: the model only tags the translation (ner.v1)
+        ner_help = f"token-classification model that tags the translation, for --candidates ner.v1 only (default {d.ner_model})"
+    else:
+        ner_help = f"English token-classification model (default {d.ner_model})"
+    g.add_argument("--ner-model", help=ner_help)
     g.add_argument("--align-model", help=f"encoder of simalign.v1 / awesome.v1 (default {d.align_model})")
     g.add_argument("--align-layer", type=int, help="hidden layer of the alignment encoder (default 8)")
     g.add_argument("--align-method", choices=("itermax", "argmax", "match"), help="SimAlign method (default itermax)")

@@ -92,3 +92,24 @@ def test_every_entry_point_takes_its_default_method_from_the_options_table():
     assert config_from_args(train, "translate-train") == default_config("translate-train")
     assert default_config("translate-test").aligner == "simalign.v1"
     assert default_config("parallel").aligner == "eflomal.v1"
+
+
+def _help_of(verb: str, flag: str) -> str:
+    """The help text of ``flag`` in ``silver-ner VERB --help``."""
+    import argparse
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices[verb]
+    return next(a.help for a in sub._actions if flag in a.option_strings)
+
+
+def test_ner_model_help_says_what_each_model_based_verb_does_with_it() -> None:
+    # found in review: translate-train's --help called --ner-model an "English token-classification model", but
+    # translate-train keeps the English gold labels and refuses --ner-model unless --candidates ner.v1, where the
+    # model tags the translation
+    from projection.options import DEFAULT_NER_MODEL
+
+    assert _help_of("translate-test", "--ner-model") == f"English token-classification model (default {DEFAULT_NER_MODEL})"
+    assert _help_of("translate-train", "--ner-model") == (
+        f"token-classification model that tags the translation, for --candidates ner.v1 only (default "
+        f"{DEFAULT_NER_MODEL})"
+    )
