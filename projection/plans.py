@@ -127,8 +127,9 @@ def _check_target_spans(config: ProjectionConfig, given: bool) -> None:
                          "candidates='ner.v1' or leave target_spans out")  # fmt: skip
     if ner and not given:
         raise ValueError("the ner.v1 candidates are spans an NER model found on the target, and the parallel mode "
-                         "runs no model and was given no target_spans: choose candidates linked.v1 (the default), "
-                         "aligned.v1 or ngrams.v1, or translate-test/translate-train, which tag the target")  # fmt: skip
+                         "runs no model and was given no such spans (target_spans=, from Python only): choose "
+                         "candidates linked.v1 (the default), aligned.v1 or ngrams.v1, or translate-test/translate-train, "
+                         "which tag the target")  # fmt: skip
 
 
 def parallel_plan(

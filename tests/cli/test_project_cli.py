@@ -768,3 +768,16 @@ def test_outputs_whose_names_are_not_utf8_are_written(files):
     ]
     assert (files / names["links"]).read_text() == LINKS
     assert json.loads((files / names["report"]).read_text())["f1"] == 1.0
+
+
+def test_ner_candidates_in_the_parallel_mode_are_refused_with_what_the_cli_can_do(files, capsys):
+    """Found in review: the refusal told a CLI user that they gave no ``target_spans``, a Python argument the CLI
+    cannot give; it now says where such spans come from, and what to choose instead."""
+    code, err = run_error(["project", "--source", str(files / "src.conll"), "--target", str(files / "tgt.conll"),
+                           "--alignments", str(files / "links.txt"), "--out", str(files / "o.conll"),
+                           "--candidates", "ner.v1", "--quiet"], capsys)  # fmt: skip
+    assert code == 2
+    assert err[-1] == ("silver-ner: error: the ner.v1 candidates are spans an NER model found on the target, and the "
+                       "parallel mode runs no model and was given no such spans (target_spans=, from Python only): "
+                       "choose candidates linked.v1 (the default), aligned.v1 or ngrams.v1, or "
+                       "translate-test/translate-train, which tag the target")
