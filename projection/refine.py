@@ -52,9 +52,11 @@ FUNCTION_WORDS = frozenset(
 
 def name_keys(words: Sequence[str], min_len: int = 3) -> tuple[str, ...]:
     """The lower-cased words of an entity that can anchor it: capitalised, at least ``min_len`` long and not an
-    English function word (``FUNCTION_WORDS``)."""
-    keys = (fold(w) for w in words if len(w) >= min_len and w[:1].isupper())
-    return tuple(k for k in keys if k not in FUNCTION_WORDS)
+    English function word (``FUNCTION_WORDS``). Its length is counted in NFC, as it is compared (``fold`` keeps one
+    character per NFC character): found in review, a two-letter name written decomposed (``I`` + U+0300 ``o`` +
+    U+0300, four code points) was a key, and the same name composed was not, so the two forms projected apart."""
+    keys = (fold(w) for w in words if w[:1].isupper())
+    return tuple(k for k in keys if len(k) >= min_len and k not in FUNCTION_WORDS)
 
 
 def fold(text: str) -> str:

@@ -77,6 +77,28 @@ def test_name_keys_keep_capitalised_words_of_min_len():
     assert name_keys(("Bank", "of", "England", "EU"), 2) == ("bank", "england", "eu")
 
 
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_name_keys_count_a_word_in_nfc(form):
+    # found in review: the length was counted in code points, so "Ìò" (2 letters) was a key written decomposed
+    # (4 code points) and not composed, and a source in NFD projected otherwise than the same source in NFC
+    import unicodedata
+
+    words = tuple(unicodedata.normalize(form, w) for w in ("Ìò", "Ọ̀yọ́", "Èkó"))
+    nfc = ("\u00ec\u00f2", "\u1ecd\u0300y\u1ecd\u0301", "\u00e8k\u00f3")  # the keys, lower-cased, in NFC
+    assert name_keys(words, 3) == nfc[1:]
+    assert name_keys(words, 2) == nfc
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_anchor_projects_a_decomposed_source_as_the_same_source_composed(form):
+    import unicodedata
+
+    # "Ìò" (2 letters) is shorter than min_len=3, so it anchors nothing in either form: the entity, linked to
+    # nothing in its sentence, stays unprojected
+    x = inp([unicodedata.normalize(form, "Ìò"), "went", "home"], ["B-PER", "O", "O"], ["x", "Ìò", "y"], [(1, 0)])
+    assert anchor_names(x, proj(["PER"], [], 1)).spans == ()
+
+
 def test_name_keys_leave_out_english_function_words():
     """Found in review: ``The`` of ``The Hague`` was a key, so ``Theater`` anchored the entity and took it from the
     aligned ``Den Haag``. A capitalised article, conjunction or preposition is not a name."""
