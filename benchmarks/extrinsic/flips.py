@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev",), default="dev")
-    ap.add_argument("--langs", nargs="+", default=list(LANGS))
+    ap.add_argument("--langs", nargs="+", default=list(LANGS), choices=LANGS)
     ap.add_argument("--method", default="capstem+anchor+names", choices=sorted(METHODS))
     ap.add_argument("--replicates", type=int, default=3)
     ap.add_argument("--top", type=int, nargs="+", default=[1, 3])

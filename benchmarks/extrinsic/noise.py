@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # test: only to measure the spread of a method already fixed (nothing may be chosen on it)
     ap.add_argument("--split", choices=("dev", "test"), default="dev")
-    ap.add_argument("--langs", nargs="+", default=list(LANGS))
+    ap.add_argument("--langs", nargs="+", default=list(LANGS), choices=LANGS)
     ap.add_argument("--method", default="default+anchor", choices=["tprojection", *sorted(METHODS)])
     ap.add_argument("--replicates", type=int, default=3)
     ap.add_argument("--drop", type=int, default=10)
@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/silver-ner-extrinsic"))
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
+    if args.replicates < 1:
+        ap.error("--replicates must be at least 1: the spread (standard deviation) needs a draw beside the run")
     root = shared_data()
     english = english_train(root)
     kind = "resample" if args.resample else f"drop{args.drop}"

@@ -38,7 +38,7 @@ from projection.types import Sentence
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "test"), default="dev")
-    ap.add_argument("--langs", nargs="+", default=list(LANGS))
+    ap.add_argument("--langs", nargs="+", default=list(LANGS), choices=LANGS)
     ap.add_argument("--methods", nargs="+", default=["tprojection", "default", "heuristic"])
     ap.add_argument("--cache", type=Path, default=Path("/tmp/silver-ner-extrinsic"))
     ap.add_argument("--bootstrap", type=int, default=1000)
