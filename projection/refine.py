@@ -54,8 +54,12 @@ def name_keys(words: Sequence[str], min_len: int = 3) -> tuple[str, ...]:
     """The lower-cased words of an entity that can anchor it: capitalised, at least ``min_len`` long and not an
     English function word (``FUNCTION_WORDS``). Its length is counted in NFC, as it is compared (``fold`` keeps one
     character per NFC character): found in review, a two-letter name written decomposed (``I`` + U+0300 ``o`` +
-    U+0300, four code points) was a key, and the same name composed was not, so the two forms projected apart."""
-    keys = (fold(w) for w in words if w[:1].isupper())
+    U+0300, four code points) was a key, and the same name composed was not, so the two forms projected apart.
+    Capitalised: a first character that is upper or title case. A single character's ``istitle()`` is ``isupper()``
+    or title case, at the same cost, and the same for its decomposed form (the refinements below test it on the
+    user's words): found in review, ``isupper()`` read the polytonic Greek capitals with prosgegrammeni (``ᾍδης``,
+    title case) as no capital and their decomposed form (``Α`` + marks) as one, so an NFD text projected otherwise."""
+    keys = (fold(w) for w in words if w[:1].istitle())
     return tuple(k for k in keys if len(k) >= min_len and k not in FUNCTION_WORDS)
 
 
@@ -89,7 +93,7 @@ def contains_name(token: str, key: str) -> bool:
 def _word_start(token: str, p: int) -> bool:
     """Position ``p`` of ``token`` starts a word-like part: the token's start, an upper-case letter, or just
     after a hyphen or apostrophe."""
-    return p == 0 or token[p].isupper() or token[p - 1] in _JOINERS
+    return p == 0 or token[p].istitle() or token[p - 1] in _JOINERS
 
 
 def anchor_groups(keys: Sequence[str], tokens: Sequence[str], lowered: str | None = None) -> list[tuple[int, int]]:
@@ -266,12 +270,12 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
         start, end = m.start, m.end
         ent = entities[m.entity]
         # a one-word name is never widened (a span on a lower-case word would otherwise have a budget of one)
-        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].isupper()) if len(ent) > 1 else 0
+        budget = len(ent) - sum(1 for t in tokens[start:end] if t[:1].istitle()) if len(ent) > 1 else 0
         while (
             budget > 0
             and start >= 2
             and _is_link(tokens[start - 1], max_link_len)
-            and tokens[start - 2][:1].isupper()
+            and tokens[start - 2][:1].istitle()
             and free(start - 1)
             and free(start - 2)
         ):
@@ -281,7 +285,7 @@ def bridge_links(inp: ProjectionInput, projected: ProjectedSentence, *, max_link
             budget > 0
             and end + 1 < len(tokens)
             and _is_link(tokens[end], max_link_len)
-            and tokens[end + 1][:1].isupper()
+            and tokens[end + 1][:1].istitle()
             and free(end)
             and free(end + 1)
         ):
@@ -327,7 +331,7 @@ def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_simila
                 start += 1
             elif (
                 tokens[end - 1][:1].islower()
-                and any(t[:1].isupper() for t in tokens[start : end - 1])
+                and any(t[:1].istitle() for t in tokens[start : end - 1])
                 and all(char_similarity(tokens[end - 1], w) < min_similarity
                         for w in src[entities[m.entity].start : entities[m.entity].end])
             ):  # fmt: skip

@@ -67,11 +67,27 @@ def _line(stems: Sequence[str]) -> str:
 
 
 def _looks_like_name(word: str) -> bool:
-    return word[:1].isupper() or any(map(str.isdigit, word))
+    # istitle(): upper or title case, composed or decomposed alike (``projection.refine.name_keys``)
+    return word[:1].istitle() or any(map(str.isdigit, word))
 
 
 def _starts_upper(word: str, from_name: bool) -> bool:
-    return word[name_start(word) if from_name else 0 :][:1].isupper()
+    # from where the stem starts, so from the NFC word (found in review: ``à`` + U+0300 + ``Brüssel`` written
+    # decomposed had no name start, and similar_cased left it out while the same word composed was compared)
+    if from_name:
+        word = unicodedata.normalize("NFC", word)
+        word = word[name_start(word) :]
+    return word[:1].istitle()
+
+
+def _letters(word: str) -> int:
+    """How many letters ``word`` has when it is all letters, each with its accents or tone marks (0 otherwise): a
+    tone mark on ``ẹ`` or ``ọ`` has no composed form even in NFC (Yoruba ``jẹ́mánì``), and such a word was no
+    word for ``similar_names`` while ``jémánì`` was (found in review)."""
+    if word.isalpha():
+        return len(word)
+    letters = "".join(ch for ch in word if not unicodedata.category(ch).startswith("M"))
+    return len(letters) if letters.isalpha() and not unicodedata.category(word[0]).startswith("M") else 0
 
 
 #: the shortest word (in letters) that ``name_priors`` compares by similarity
@@ -106,10 +122,11 @@ def name_priors(
     words cut to ``n`` characters are one word) linking to itself. Once per pair and name.
 
     ``similar`` > 0: a name with no equal word in the target instead adds ``weight`` for each target word
-    similar to it that is not itself one of the pair's source names, once per pair: both all letters, at least
-    ``SIMILAR_MIN_LETTERS`` long, with a letter-bigram Dice (``bigram_dice``) of at least ``similar``
-    (``Commission`` -> ``Kommission``, ``Parliament`` -> ``Parlamento``). ``cased``: only target words that
-    start upper case (from where a glued name starts, when ``from_name``) are compared."""
+    similar to it that is not itself one of the pair's source names, once per pair: both all letters (with their
+    accents or tone marks, composed or not), at least ``SIMILAR_MIN_LETTERS`` letters long, with a letter-bigram
+    Dice (``bigram_dice``) of at least ``similar`` (``Commission`` -> ``Kommission``, ``Parliament`` ->
+    ``Parlamento``). ``cased``: only target words that start upper case (from where a glued name starts, when
+    ``from_name``) are compared."""
     counts: Counter = Counter()
     for src, tgt in pairs:  # stem(w, None, from_name): the whole word, lower-cased, from its name's start
         names = {stem(w, None, from_name) for w in src if _looks_like_name(w)}
@@ -121,9 +138,9 @@ def name_priors(
             counts[word, word] += 1
         if similar:
             pool = words if not cased else {stem(w, None, from_name) for w in tgt if _starts_upper(w, from_name)}
-            longer = [w for w in pool - names if len(w) >= SIMILAR_MIN_LETTERS and w.isalpha()]
+            longer = [w for w in pool - names if _letters(w) >= SIMILAR_MIN_LETTERS]
             for key in names - words:
-                if len(key) < SIMILAR_MIN_LETTERS or not key.isalpha():
+                if _letters(key) < SIMILAR_MIN_LETTERS:
                     continue
                 for w in longer:
                     if bigram_dice(key, w) >= similar:

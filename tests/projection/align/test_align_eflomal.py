@@ -337,6 +337,31 @@ def test_similar_names_by_hand() -> None:
     assert name_priors(cased, 4, False, 1.0, 0.7, True) == {("comm", "komm"): 1.0}  # laseBrüssel starts lower case
 
 
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_similar_names_read_words_with_tone_marks_and_decomposed_prefixes_as_their_letters(form) -> None:
+    """Found in review: a Yoruba tone mark on ``ẹ``/``ọ`` has no composed form even in NFC, so ``Jẹ́mánì`` was no
+    word for similar_names (``isalpha()``) while ``Jémánì`` was; and similar_cased looked for a glued name in the
+    user's bytes, where a decomposed prefix (``a`` + U+0300) has a mark and no name start, so the NFD word was left
+    out and the same word composed was compared."""
+    import unicodedata
+
+    from projection.align.eflomal import name_priors
+
+    def nf(words):
+        return [unicodedata.normalize(form, w) for w in words]
+
+    def c(w):
+        return unicodedata.normalize("NFC", w)
+
+    # germany/jẹ́mánì and germany/jémánì, diacritics ignored: ge er rm ma an ny / je em ma an ni share 2 -> 4/11
+    pairs = [(["Germany"], nf(["Jẹ́mánì"])), (["Germany"], nf(["Jémánì"]))]
+    assert name_priors(pairs, 4, False, 1.0, 0.3) == {("germ", c("jẹ́m")): 1.0, ("germ", c("jémá")): 1.0}
+    # "Ọ̀yọ́" has 3 letters (5 code points in NFC): shorter than SIMILAR_MIN_LETTERS, never compared
+    assert name_priors([(["Oyo"], nf(["Ọ̀yọ́"])), (["Oyoo"], nf(["Ọ̀yọ́"]))], 4, False, 1.0, 0.1) == {}
+    cased = [(["Brussels"], nf(["àBrüssel"]))]
+    assert name_priors(cased, 4, True, 1.0, 0.7, True) == {("brus", c("brüs")): 1.0}
+
+
 def test_name_prior_is_checked_signed_and_handed_to_eflomal(monkeypatch) -> None:
     """The priors file eflomal reads holds one lexical prior per name word (eflomal's own format: vocabulary
     sizes, then ``source target alpha`` by word index), and ``-p`` names it; no prior, no file."""
