@@ -249,6 +249,37 @@ def test_translate_test_names_a_tagger_type_the_gold_lacks(tiny_models, data_dir
     assert rep["precision"] == pytest.approx(precision_score([keep(g) for g in gold], [keep(p) for p in silver]))
 
 
+def test_translate_test_names_gold_types_the_tagger_lacks_and_takes_them_as_drop_labels(tiny_models, data_dir,
+                                                                                     tmp_path, caplog):
+    """The mirror case: a gold type of which the tagger (here PER only) projects nothing is scored as missed.
+    The run says so once, and ``--drop-label`` takes such a type of the gold (before, a type outside the tagger's
+    was refused), leaving it out of the score."""
+    import logging
+
+    from seqeval.metrics import recall_score
+
+    common = ["translate-test", "--dataset", "masakhaner2", "--lang", "swa", "--data-dir", str(data_dir / "masakhaner2"),
+              *_model_args(tiny_models, ner="ner_per"), "--candidates", "ner.v1", "--cache-dir", str(tmp_path / "cache")]
+    gold = [s.tags for s in load_sentences("masakhaner2", "swa", "test", data_dir=str(data_dir / "masakhaner2"))]
+    n_loc = sum(x == "B-LOC" for tags in gold for x in tags)
+    assert n_loc == 4  # the fixture's gold: PER, LOC and DATE (ignored); the tagger writes PER alone
+    with caplog.at_level(logging.WARNING):
+        assert main([*common, "--out", str(tmp_path / "o.conll"), "--report", str(tmp_path / "r.json")]) == 0
+    assert [m for m in caplog.messages if m.startswith("the gold has")] == [
+        "the gold has 4 LOC entities and the projection wrote no LOC span: they were scored as missed; if the source "
+        "has no LOC, pass --drop-label LOC to leave LOC out of the score"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert main([*common, "--drop-label", "LOC", "--out", str(tmp_path / "o2.conll"), "--report",
+                     str(tmp_path / "r2.json")]) == 0  # fmt: skip
+    assert [m for m in caplog.messages if m.startswith("the gold has")] == []
+    rep = json.loads((tmp_path / "r2.json").read_text())
+    assert rep["ignored_types"] == ["DATE", "LOC", "MISC"] and sorted(rep["per_type"]) == ["PER"]
+    silver = [s.tags for s in read_conll(tmp_path / "o2.conll").sentences]
+    keep = lambda tags: [t if t[2:] == "PER" else "O" for t in tags]  # noqa: E731
+    assert rep["recall"] == pytest.approx(recall_score([keep(g) for g in gold], [keep(p) for p in silver]))
+
+
 @pytest.mark.parametrize("verb, extra, message", [
     ("translate-test", ["--bt-model", "x"], "--bt-model would do nothing without --back-translation: leave it out"),
     ("translate-train", ["--bt-tokenizer", "x"],

@@ -339,7 +339,7 @@ def test_translate_cli_checks_drop_labels_names_the_source_file_and_one_split(ti
     assert main([*train, "--source-file", str(source_file), "--split", "validation"]) == 2  # left alone in 0.4.2
     assert "--source-file is the English data: --split would not be read" in capsys.readouterr().err
     test = ["translate-test", "--dataset", "xtreme", "--lang", "de", "--data-dir", str(data_dir / "xtreme"), *models]
-    assert main([*test, "--drop-label", "DATE", "--out", str(tmp_path / "x.conll")]) == 2
+    assert main([*test, "--split", "dev", "--drop-label", "DATE", "--out", str(tmp_path / "x.conll")]) == 2
     assert "--drop-label DATE: no such entity type in the NER model" in capsys.readouterr().err
     signatures = []
     for split in ("dev", "validation"):
