@@ -2,7 +2,9 @@
 
 * ``tokenize``: a Unicode-aware rule tokenizer for raw lines (e.g. NTREX): runs of letters, digits and
   combining marks form words (keeping inner hyphens/apostrophes, zero-width (non-)joiners and soft hyphens, and
-  digit separators such as ``3.5`` or ``1,000``); every other non-space character is a token of its own.
+  digit separators such as ``3.5`` or ``1,000``); a Chinese character or kana is a word of its own (Chinese and
+  Japanese are written without spaces; PAN-X and the translations into them are tokenised by character), and
+  every other non-space character is a token of its own.
 * ``stem``: NFC-normalise, lowercase and keep the first ``n`` characters; the aligners learn over stems while the link
   indices keep referring to the original tokens. With ``from_name=True`` (the aligners' opt-in
   ``stem_from="name"``) a name glued to a short prefix is stemmed from where the name starts
@@ -35,6 +37,22 @@ def _is_word_char(ch: str) -> bool:
     return ch == "_" or unicodedata.category(ch)[0] in "LNM"
 
 
+def _is_char_word(ch: str) -> bool:
+    """A character that is a word by itself: a CJK ideograph (with ``々`` ``〆`` ``〇``) or kana. Written without
+    spaces, such text was one "word" per clause (``有人提议应将``), which no character-tokenised target shares."""
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= o <= 0x4DBF  # extension A
+        or 0xF900 <= o <= 0xFAFF  # compatibility ideographs
+        or 0x20000 <= o <= 0x323AF  # extensions B-H and compatibility supplement
+        or 0x3040 <= o <= 0x30FF  # hiragana, katakana
+        or 0x31F0 <= o <= 0x31FF  # katakana phonetic extensions
+        or 0xFF66 <= o <= 0xFF9F  # half-width katakana
+        or 0x3005 <= o <= 0x3007  # 々 〆 〇
+    )
+
+
 def tokenize(line: str) -> list[str]:
     """Split a raw line into words and single punctuation/symbol characters."""
     text = unicodedata.normalize("NFC", line)
@@ -45,18 +63,20 @@ def tokenize(line: str) -> list[str]:
         if ch.isspace() or ch == _ZERO_WIDTH_SPACE or ch in _ZERO_WIDTH_JOINERS:
             k += 1
             continue
-        if not _is_word_char(ch):
+        if not _is_word_char(ch) or _is_char_word(ch):
             tokens.append(ch)
             k += 1
             continue
         start = k
         k += 1
         while k < n:
+            if _is_char_word(text[k]):
+                break
             if _is_word_char(text[k]):
                 k += 1
                 continue
             joiner, nxt = text[k], text[k + 1] if k + 1 < n else ""
-            if nxt and _is_word_char(nxt) and (
+            if nxt and _is_word_char(nxt) and not _is_char_word(nxt) and (
                 joiner in _INNER_JOINERS
                 or joiner in _ZERO_WIDTH_JOINERS
                 or (joiner in _DIGIT_JOINERS and text[k - 1].isdigit() and nxt.isdigit())

@@ -80,3 +80,14 @@ def test_tokenize_keeps_zero_width_joiners_inside_words() -> None:
     # a joiner that joins nothing is dropped, and a zero-width space breaks words as a space does
     assert tokenize("a\u200c b \u200d\u200c") == ["a", "b"]
     assert tokenize("one\u200btwo") == ["one", "two"]
+
+
+def test_tokenize_splits_chinese_and_japanese_into_characters() -> None:
+    # written without spaces, a clause was one "word" (NTREX's Chinese ``有人提议应将``), which shares no stem with a
+    # target tokenised by character (PAN-X zh/ja, translate-train's output): --align-corpus text added nothing
+    assert tokenize("有人提议应将AM的头衔改为MWP。") == [
+        "有", "人", "提", "议", "应", "将", "AM", "的", "头", "衔", "改", "为", "MWP", "。",
+    ]
+    assert tokenize("東京々タワーへX-線") == ["東", "京", "々", "タ", "ワ", "ー", "へ", "X", "-", "線"]
+    # Korean is written with spaces: its words stay whole
+    assert tokenize("서울에서 만나요") == ["서울에서", "만나요"]
