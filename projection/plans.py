@@ -24,7 +24,7 @@ from projection.signature import Part, content_hash
 from projection.stages.align import AlignStage, CorpusAlignStage
 from projection.stages.base import Source, Stage
 from projection.stages.project import ProjectStage
-from projection.stages.read import PairsSource, english_pairs, mode_field, parallel_pairs, target_pairs
+from projection.stages.read import PairsSource, english_pairs, mode_field, model_input, parallel_pairs, target_pairs
 from projection.types import Alignment, Sentence
 
 NEURAL_ALIGNERS = ("simalign", "awesome")
@@ -301,6 +301,7 @@ def translate_test_plan(
 
     config = _config(config, "translate-test", lang)
     models = _models(models)
+    sentences = model_input(sentences, "sentences", "target", labelled=False)  # before any work (found in review)
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     fields = [mode_field("translate-test")]
     if data is not None:
@@ -341,6 +342,7 @@ def translate_train_plan(
 
     config = _config(config, "translate-train", lang)
     models = _models(models)
+    english = model_input(english, "english", "English", labelled=True)  # before any work (found in review)
     cache_dir = cache_dir if cache_dir is not None else models.cache_dir
     if models.drop_misc == "before":
         from projection.tags import LabelMap

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from itertools import count
 from typing import Iterable, Iterator, Sequence
 
@@ -50,12 +52,41 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
     """A clear error naming pair ``k`` for a token that is not a str or a source tag that is not IOB2 (found in
     review: they failed deep in the projection, with an ``AttributeError`` or an error naming no sentence)."""
     for side, tokens in (("source", src.tokens), ("target", tgt.tokens)):
-        for j, token in enumerate(tokens):
-            if not isinstance(token, str):
-                raise TypeError(f"{side} sentence {k} token {j} is {token!r} (a {type(token).__name__}): tokens "
-                                "must be strings")  # fmt: skip
+        _check_tokens(tokens, f"{side} sentence {k}")
     if src.tags is not None:  # not `src.tags or ()`: an array of tags has no truth value
         check_tags(src.tags, lambda j: f"source sentence {k} token {j}")
+
+
+def _check_tokens(tokens, where: str) -> None:
+    for j, token in enumerate(tokens):
+        if not isinstance(token, str):
+            raise TypeError(f"{where} token {j} is {token!r} (a {type(token).__name__}): tokens must be strings")
+
+
+def model_input(sentences, name: str, side: str, *, labelled: bool) -> list[Sentence]:
+    """The sentences of a model mode (``translate_test_plan``, ``translate_train_plan``) as tuples, checked as
+    ``parallel_pairs`` checks its own, before any work (found in review: label ids of a datasets ``ClassLabel`` column
+    failed after the translation and the alignment, naming "<tags> token 0" and no sentence; tokens in a numpy array,
+    a ``to_pandas()`` row, failed in the aligner with numpy's "truth value of an array ... is ambiguous"; a list of
+    token lists failed with "'list' object has no attribute 'id'"). ``name``: the parameter, ``side``: what a
+    sentence is called in errors; ``labelled``: the tags are the labels to project
+    (required); else they are gold for the score (optional)."""
+    sized = hasattr(sentences, "__len__") and hasattr(sentences, "__iter__")
+    if isinstance(sentences, (str, Sentence)) or not sized:
+        raise TypeError(f"{name} must be a sequence (a list) of Sentences, got a {type(sentences).__name__}"
+                        + ("; wrap it in list(...)" if hasattr(sentences, "__iter__")
+                           and not isinstance(sentences, (str, Sentence)) else ""))  # fmt: skip
+    out = []
+    for k, s in enumerate(sentences):
+        if not isinstance(s, Sentence):
+            how = "Sentence(tokens, tags) (IOB2 tags)" if labelled else "Sentence(tokens) (gold IOB2 tags optional)"
+            raise TypeError(f"{side} sentence {k} is a {type(s).__name__}, not a Sentence: build it with {how}")
+        s = _tupled(s)
+        _check_tokens(s.tokens, f"{side} sentence {k}")
+        if s.tags is not None:
+            check_tags(s.tags, lambda j: f"{side} sentence {k} token {j}")
+        out.append(s)
+    return out
 
 
 def _tupled(s: Sentence) -> Sentence:
@@ -113,7 +144,10 @@ def parallel_pairs(
         raise ValueError(f"{len(target_spans)} target span lists for {len(targets)} target sentences")
     for k, a in enumerate(alignments or ()):  # Alignment(...) built directly keeps its links as given
         if not isinstance(a, Alignment):
-            raise TypeError(f"alignment {k} is a {type(a).__name__}, not an Alignment (build it with Alignment.of)")
+            # a str is Pharaoh text, as a built dataset's ``alignment`` column holds it (found in review: the advice
+            # was Alignment.of, which refuses a str)
+            how = "Alignment.from_pharaoh" if isinstance(a, str) else "Alignment.of"
+            raise TypeError(f"alignment {k} is a {type(a).__name__}, not an Alignment (build it with {how})")
         if a != Alignment.of(a.pairs, a.possible):
             if not (isinstance(a.pairs, tuple) and isinstance(a.possible, tuple)
                     and all(type(link) is tuple for link in a.pairs + a.possible)):  # fmt: skip
@@ -130,6 +164,11 @@ def parallel_pairs(
         if isinstance(t, str):  # a str is a sequence too: of characters
             raise TypeError(f"target sentence {k} is a str, not a sequence of tokens: split it into words "
                             "(text.split()) or pass a Sentence")  # fmt: skip
+        if isinstance(t, (Mapping, AbstractSet)):  # found in review: a datasets row (a Dataset given as the targets,
+            # or list() of an IterableDataset) was read as its column names, ('tokens', 'ner_tags'), and projected onto
+            raise TypeError(f"target sentence {k} is a {type(t).__name__}, not a sequence of tokens in order: "
+                            + ("pass its token list (row['tokens'], or ds['tokens'] for every target) or a Sentence"
+                               if isinstance(t, Mapping) else "pass a list or a Sentence"))  # fmt: skip
         tgt = _tupled(t) if isinstance(t, Sentence) else Sentence(tuple(t))
         s = _tupled(s)
         _check_sentence(s, tgt, k)

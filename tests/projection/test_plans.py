@@ -142,3 +142,45 @@ def test_mt_settings_with_a_translations_file_are_refused_as_the_cli_does(tmp_pa
             make(english, "de", ProjectionConfig(), models, use_cache=False, progress=False)
         assert str(info.value) == (f"{field} would do nothing with translations_file, which replaces machine "
                                    "translation, and without back_translation: leave it out")  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["translate-train", "translate-test"])
+def test_model_modes_refuse_label_ids_and_token_lists_at_the_call_naming_the_sentence(tmp_path, mode):
+    """Found in review: the label ids of a datasets ``ClassLabel`` column (ints) were refused only by the projection
+    stage, after the machine translation and the alignment of the whole split, as "<tags> token 0: ..." (no sentence
+    named); a list of token lists failed with "'list' object has no attribute 'tags'" (or 'id')."""
+    from projection.plans import translate_test_plan, translate_train_plan
+
+    make = translate_train_plan if mode == "translate-train" else translate_test_plan
+    side = "English" if mode == "translate-train" else "target"
+    (tmp_path / "tr.txt").write_text("Angela Merkel besuchte Paris\nParis\n", encoding="utf-8")
+    models = ModelSettings(translations_file=str(tmp_path / "tr.txt"))
+    good = Sentence(("Merkel", "visited", "Paris"), ("B-PER", "O", "B-LOC"))
+    with pytest.raises(ValueError) as info:
+        make([good, Sentence(("Paris",), (5,))], "de", ProjectionConfig(), models, use_cache=False, progress=False)
+    assert str(info.value) == (f"{side} sentence 1 token 0: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got 5 "
+                               "(a int, not a str: map label ids to their names)")  # fmt: skip
+    with pytest.raises(TypeError) as info:
+        make([good, ["Paris"]], "de", ProjectionConfig(), models, use_cache=False, progress=False)
+    assert str(info.value).startswith(f"{side} sentence 1 is a list, not a Sentence: build it with Sentence(tokens")
+
+
+def test_translate_train_projects_tokens_in_a_numpy_array_as_tuples(tmp_path):
+    """Found in review: English tokens in a numpy array (a ``Dataset.to_pandas()`` row) failed in the aligner with
+    numpy's "truth value of an array ... is ambiguous", after the translation; ``parallel_pairs`` made them tuples."""
+    import numpy as np
+
+    from projection import run
+    from projection.plans import translate_train_plan
+
+    (tmp_path / "tr.txt").write_text("Merkel besuchte Paris\n", encoding="utf-8")
+    models = ModelSettings(translations_file=str(tmp_path / "tr.txt"))
+    config = ProjectionConfig(aligner="fastalign.v1")
+    tokens, tags = ("Merkel", "visited", "Paris"), ("B-PER", "O", "B-LOC")
+    results = []
+    for sentence in (Sentence(tokens, tags), Sentence(np.array(tokens, dtype=object), np.array(tags))):
+        plan = translate_train_plan([sentence], "de", config, models, use_cache=False, progress=False)
+        (pair,) = plan.source.read()
+        assert pair.source == Sentence(tokens, tags) and type(pair.source.tokens) is tuple
+        results.append(run(plan.source, plan.stages, progress=False).tags)
+    assert results[0] == results[1]

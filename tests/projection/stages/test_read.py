@@ -56,3 +56,26 @@ def test_tokens_in_numpy_arrays_project_as_tuples_of_str():
         run = project_corpus([source], [target], config, alignments=links, progress=False)
         assert run.tags == (tags,)
         assert run.pairs[0].source.tokens == src and type(run.pairs[0].source.tokens) is tuple
+
+
+@pytest.mark.parametrize("target", [{"tokens": list(_TGT), "ner_tags": [1, 2, 0, 5]}, set(_TGT)])
+def test_a_target_that_is_a_dataset_row_or_a_set_is_refused_not_read_as_its_keys(target):
+    """Found in review: a ``datasets.Dataset`` given as the targets (its rows are dicts), or ``list()`` of an
+    ``IterableDataset`` as the refusal of one advised, was read as its column names: each target became the sentence
+    ('tokens', 'ner_tags'), and an aligner projected the source's entities onto those words without a word."""
+    with pytest.raises(TypeError) as info:
+        parallel_pairs([_SRC, _SRC], [_TGT, target])
+    kind = type(target).__name__
+    assert str(info.value) == f"target sentence 1 is a {kind}, not a sequence of tokens in order: " + (
+        "pass its token list (row['tokens'], or ds['tokens'] for every target) or a Sentence"
+        if kind == "dict" else "pass a list or a Sentence")  # fmt: skip
+
+
+def test_pharaoh_text_given_as_an_alignment_is_refused_pointing_at_from_pharaoh():
+    """Found in review: a built dataset's ``alignment`` column (Pharaoh text) given as ``alignments=`` was refused with
+    "build it with Alignment.of", which refuses a str in its turn; ``Alignment.from_pharaoh`` reads it."""
+    with pytest.raises(TypeError) as info:
+        parallel_pairs([_SRC], [_TGT], ["0-0 1-1 2-2 3-3"])
+    assert str(info.value) == "alignment 0 is a str, not an Alignment (build it with Alignment.from_pharaoh)"
+    (pair,) = parallel_pairs([_SRC], [_TGT], [Alignment.from_pharaoh("0-0 1-1 2-2 3-3")])
+    assert pair.alignment == _LINKS
