@@ -263,3 +263,15 @@ def test_zero_over_zero_is_zero_as_in_seqeval(gold, pred, micro, per_type):
         report = classification_report(gold, pred, output_dict=True)
     assert {t: (d["precision"], d["recall"], d["f1-score"], d["support"]) for t, d in report.items()
             if not t.endswith(" avg")} == per_type  # fmt: skip
+
+
+def test_a_generator_or_a_string_is_refused_with_what_to_pass():
+    """Found in review: ``evaluate(generator, pred)`` failed with Python's "object of type 'generator' has no
+    len()"; a string of tags would be read as its characters."""
+    pred = [["B-PER", "O"]]
+    with pytest.raises(TypeError, match=r"^evaluate: gold must be a sequence \(a list\) of tag sequences, one per "
+                                        r"sentence, got a generator; wrap it in list\(\.\.\.\)$"):
+        evaluate((t for t in pred), pred)
+    with pytest.raises(TypeError, match=r"^evaluate: pred must be a sequence .* got a str$"):
+        evaluate(pred, "B-PER O")
+    assert evaluate(pred, [("B-PER", "O")]).f1 == 1.0  # a list of tuples is fine
