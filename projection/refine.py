@@ -302,6 +302,22 @@ def _no_word(token: str) -> bool:
     return not any(ch.isalnum() for ch in token)
 
 
+def _one_char(token: str) -> bool:
+    """One letter or digit, with any combining marks on it (``é`` written decomposed is one letter too)."""
+    base = [ch for ch in token if not unicodedata.combining(ch)]
+    return len(base) == 1 and base[0].isalnum()
+
+
+def _spelled(tokens: Sequence[str], start: int, end: int) -> str | None:
+    """The word that a run of at least three one-character tokens ending the span ``tokens[start:end]`` spells,
+    joined (PAN-X zh/ja write a Latin name one letter per token: ``P o r t a b l e``), or None. Two are no such
+    run: an initial and a one-letter word (Tswana ``Nyathi J e``, Italian ``Serie C a``) are two words."""
+    k = end - 1
+    while k >= start and _one_char(tokens[k]):
+        k -= 1
+    return "".join(tokens[k + 1 : end]) if end - 1 - k >= 3 else None
+
+
 def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_similarity: float = 0.2) -> ProjectedSentence:
     """``projected`` with stray words cut from the edges of its multi-word spans: a token with no letter or digit at
     either edge, and a last word that starts lower case, that an upper-case word before it in the span shows to
@@ -312,7 +328,11 @@ def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_simila
     A statistical aligner links each English word of a name somewhere, and when the target writes the name as
     one word (German ``Green Paper`` -> ``Grünbuch``), the second English word takes the next target word,
     often the verb: ``Grünbuch nimmt``, ``Mitgliedstaat erwähnt``. A lower-case adjective that translates a
-    word of the name (``Parlamento europeo``, ``Banca centrale europea``) is like it and stays."""
+    word of the name (``Parlamento europeo``, ``Banca centrale europea``) is like it and stays.
+
+    A text tokenised by character (PAN-X zh/ja) writes a Latin name one letter per token: ``P o r t a b l e``.
+    A one-character last token that ends a run of such tokens stays when the word the run spells, its
+    characters joined (``Portable``), is like a word of the English entity, as a word written whole would."""
     if not 0.0 <= min_similarity <= 1.0:
         raise ValueError(f"min_similarity must be between 0 and 1, got {min_similarity}")
     from projection.scores import char_similarity
@@ -324,6 +344,7 @@ def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_simila
     changed = False
     for m in projected.matches:
         start, end = m.start, m.end
+        english = src[entities[m.entity].start : entities[m.entity].end]
         while end - start >= 2:
             if _no_word(tokens[end - 1]):
                 end -= 1
@@ -332,8 +353,9 @@ def trim_edges(inp: ProjectionInput, projected: ProjectedSentence, *, min_simila
             elif (
                 tokens[end - 1][:1].islower()
                 and any(t[:1].istitle() for t in tokens[start : end - 1])
-                and all(char_similarity(tokens[end - 1], w) < min_similarity
-                        for w in src[entities[m.entity].start : entities[m.entity].end])
+                and all(char_similarity(tokens[end - 1], w) < min_similarity for w in english)
+                and all(char_similarity(word, w) < min_similarity for w in english
+                        for word in (_spelled(tokens, start, end),) if word is not None)
             ):  # fmt: skip
                 end -= 1
             else:

@@ -369,6 +369,39 @@ def test_trim_reads_a_decomposed_last_word_as_the_same_word_composed():
         assert trim_edges(inp(src, tags, tgt), p) is p, tgt
 
 
+# PAN-X zh/ja (and ja/zh silver data made from it) write a Latin name one letter per token, "#" between words
+_SPELLED = tuple("我 玩 P l a y S t a t i o n # P o r t a b l e".split())  # the name is tokens 2-21
+
+
+def test_trim_keeps_a_name_written_one_letter_per_token():
+    """Found in review: each letter of ``P o r t a b l e`` started lower case, came after an upper-case "word"
+    in the span and was unlike ``Portable``, so trim.v1 cut the name letter by letter, down to ``P``."""
+    x = inp(["I", "play", "PlayStation", "Portable"], ["O", "O", "B-MISC", "I-MISC"], _SPELLED)
+    p = proj(["MISC"], [(0, 2, 22, 0.9)], 1)
+    assert trim_edges(x, p) is p
+    # a stray word after the name is still cut, written whole or one letter per token; the name's letters stay
+    for stray in (["online"], ["#", "g", "u", "t"]):
+        y = inp(["I", "play", "PlayStation", "Portable"], ["O", "O", "B-MISC", "I-MISC"], _SPELLED + tuple(stray))
+        out = trim_edges(y, proj(["MISC"], [(0, 2, 22 + len(stray), 0.9)], 1))
+        assert out.matches == (Match(0, 2, 22, 0.9),), stray
+
+
+def test_trim_keeps_a_spelled_name_through_the_default_with_anchor():
+    from projection import ProjectionConfig, project_corpus
+
+    src = Sentence(("I", "play", "PlayStation", "Portable"), ("O", "O", "B-MISC", "I-MISC"))
+    links = [(0, 0), (1, 1)] + [(2, j) for j in range(2, 13)] + [(3, j) for j in range(14, 22)]
+    run = project_corpus([src], [_SPELLED], ProjectionConfig(refine=("anchor.v1", "trim.v1")),
+                         alignments=[Alignment.of(links)], progress=False)  # fmt: skip
+    assert list(run.tags[0]) == ["O", "O", "B-MISC"] + ["I-MISC"] * 19
+
+
+def test_trim_reads_no_initial_and_one_letter_word_as_a_spelled_name():
+    # two one-letter tokens are two words (Tswana "J e": an initial, then "e"); "e" goes as before
+    x = inp(["J.", "Nyathi"], ["B-PER", "I-PER"], ["Nyathi", "J", "e", "a"])
+    assert trim_edges(x, proj(["PER"], [(0, 0, 3, 0.5)], 1)).spans == (Span(0, 2, "PER"),)
+
+
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
 def test_bridge_reads_a_linking_word_with_a_tone_mark_as_its_letters(form):
     # found in review: MasakhaNER2's Yoruba writes "ní" decomposed ("i" + U+0301); the mark is no letter, so the
