@@ -29,8 +29,19 @@ def _split(tag: str, where: str) -> tuple[str, str]:
         return "O", ""
     prefix, sep, label = tag.partition("-")
     if not sep or prefix not in ("B", "I") or not label:
-        raise ValueError(f"{where}: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r}")
+        raise ValueError(f"{where}: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r}{_hint(tag)}")
     return prefix, label
+
+
+def _hint(tag: str) -> str:
+    """How to write a tag of another case or scheme in IOB2 (found in review: ``b-per`` and BIOES's ``E-ORG`` were
+    refused with no word on what to do)."""
+    prefix, sep, label = tag.partition("-")
+    if tag == "o" or (sep and label and prefix in ("b", "i")):
+        return f" (tags are case-sensitive: write {tag.upper()!r} for IOB2)"
+    if sep and label and prefix.upper() in ("S", "E", "U", "L"):
+        return " (a BIOES or BILOU tag: convert the tags to IOB2, S- and U- to B-, E- and L- to I-)"
+    return ""
 
 
 def tag_parts(tag: str, *, where: str = "<tag>") -> tuple[bool, str, str]:

@@ -169,9 +169,10 @@ class Alignment:
             object.__setattr__(self, "_extent", extent)
         return extent[0] <= n_src and extent[1] <= n_tgt
 
-    def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>") -> None:
+    def check_bounds(self, n_src: int, n_tgt: int, *, where: str = "<alignment>", given: bool = False) -> None:
         """Raise a ``ValueError`` naming ``where`` and the first link outside a pair of ``n_src`` source and ``n_tgt``
-        target tokens."""
+        target tokens. ``given``: the links came from the user (a Pharaoh file, ``alignments=``), and the message
+        says when they would fit counted from 1 or written target-source, the two usual mistakes."""
         links = self.pairs + self.possible
         if (
             self.fits(n_src, n_tgt)
@@ -182,8 +183,9 @@ class Alignment:
         for k, (i, j) in enumerate(links):
             if not (0 <= i < n_src and 0 <= j < n_tgt):
                 sep = "-" if k < len(self.pairs) else "p"  # as a Pharaoh file writes it: the user finds it there
+                hint = _bounds_hint(links, n_src, n_tgt) if given else ""
                 raise ValueError(
-                    f"{where}: link {i}{sep}{j} is outside a pair of {n_src} source and {n_tgt} target tokens"
+                    f"{where}: link {i}{sep}{j} is outside a pair of {n_src} source and {n_tgt} target tokens{hint}"
                 )
 
     def is_canonical(self) -> bool:
@@ -202,6 +204,20 @@ class Alignment:
     def __reduce__(self):  # pickled as a constructor call: about twice as fast as the generated state methods
         # (``_sorted`` for one known canonical: a worker's copy skips the check as the original does)
         return (type(self)._sorted if self._canonical else type(self), (self.pairs, self.possible))
+
+
+def _bounds_hint(links, n_src: int, n_tgt: int) -> str:
+    """What a pair's out-of-bounds links given by the user would fit as (found in review: a 1-based or target-source
+    file was refused with no word on why, and the README's direction was easy to miss)."""
+    firsts, seconds = [i for i, _ in links], [j for _, j in links]
+    hints = []
+    if min(firsts) >= 1 and min(seconds) >= 1 and max(firsts) <= n_src and max(seconds) <= n_tgt:
+        hints.append("its links fit counted from 1: indices are 0-based (the first word is 0); if the file counts "
+                     "from 1, subtract 1 from every index")  # fmt: skip
+    if min(firsts) >= 0 and min(seconds) >= 0 and max(seconds) < n_src and max(firsts) < n_tgt:
+        hints.append("its links fit read the other way round: in i-j, i is the source word and j the target word; "
+                     "if the file was written target-source (j-i), swap the two indices of every link")  # fmt: skip
+    return "".join(f"; {h}" for h in hints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +245,7 @@ class ProjectionInput:
                              f"unique (i, j) tuples with no possible link also sure (sure links as given: {str(self.alignment.pairs)[:80]}); "
                              "build it with Alignment.of(sure, possible)")  # fmt: skip
         if not self.alignment.fits(len(self.source.tokens), len(self.target_tokens)):  # found once per alignment
-            self.alignment.check_bounds(len(self.source.tokens), len(self.target_tokens),
+            self.alignment.check_bounds(len(self.source.tokens), len(self.target_tokens), given=True,
                                         where=f"ProjectionInput of sentence {self.source.id!r}")  # fmt: skip
 
     @property

@@ -23,7 +23,7 @@ class FixedAligner(Aligner):
                 f"for {len(src)} sentence pairs"
             )
         for k, (s, t, a) in enumerate(zip(src, tgt, self.alignments)):
-            a.check_bounds(len(s), len(t), where=f"{self.origin or 'alignments'}:{k + 1}")
+            a.check_bounds(len(s), len(t), where=f"{self.origin or 'alignments'}:{k + 1}", given=True)
         return list(self.alignments)
 
     def signature(self) -> str:

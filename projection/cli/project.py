@@ -40,7 +40,8 @@ def add_parser(sub) -> None:
     )  # fmt: skip
     p.add_argument(
         "--alignments", metavar="FILE",
-        help="reuse saved alignments (Pharaoh i-j, one line per pair, 0-based; ipj marks a possible link)",
+        help="reuse saved alignments (Pharaoh i-j, one line per pair: i a SRC token, j a TGT token, both 0-based; "
+             "ipj marks a possible link)",
     )  # fmt: skip
     p.add_argument(
         "--save-alignments", metavar="FILE",

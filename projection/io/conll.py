@@ -470,7 +470,7 @@ class ConllReader:
                     try:
                         p = tag_parts(tag, where=f"{path}:{lineno}")
                     except ValueError as err:
-                        raise ConllError(str(err) + _other_tag_column(cols, tag_col)) from None
+                        raise ConllError(str(err) + _column_hint(cols, tag_col)) from None
                 if p[0] and p[1] != prev:
                     tag = p[2]
                     self.repaired += 1
@@ -496,6 +496,23 @@ class ConllReader:
             if not tokens:
                 first = lineno
             tokens.append(token)
+
+
+def _column_hint(cols: list[str], tag_col: int) -> str:
+    """A hint for a line whose tag column holds no tag: ``_other_tag_column``'s, else one for a tag in the first of
+    two columns, or for a line of several words none of which is a tag (a file of one sentence per line, given where
+    a labelled file is needed: found in review, the error named a word of the sentence as a bad tag and no more)."""
+    hint = _other_tag_column(cols, tag_col)
+    at = tag_col % len(cols)
+    if hint or at != len(cols) - 1:
+        return hint
+    if len(cols) == 2 and _is_tag(cols[0]):
+        return (f"; column 1 holds a tag ({cols[0].strip(WS)!r}) and the tag is read from column 2: put the token "
+                "first and its tag second")  # fmt: skip
+    if len(cols) >= 3 and not any(map(_is_tag, cols)):
+        return (f"; the line has {len(cols)} columns and none is a tag: a file of one sentence per line has no tags "
+                "(a labelled file holds a token and its IOB2 tag on each line)")  # fmt: skip
+    return ""
 
 
 def _other_tag_column(cols: list[str], tag_col: int) -> str:

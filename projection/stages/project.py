@@ -72,7 +72,7 @@ class ProjectStage(Stage):
             if p.alignment is None:
                 raise ValueError(f"pair {p.id!r} reached the projection stage without an alignment")
             if not p.alignment.fits(len(src), len(p.target)):
-                p.alignment.check_bounds(len(src), len(p.target), where=f"alignment of pair {p.id!r}")
+                p.alignment.check_bounds(len(src), len(p.target), where=f"alignment of pair {p.id!r}", given=True)
             if not src.tokens or not p.target.tokens or src.tags is None:
                 n = len(src.spans) if src.tags is not None else 0
                 out.append(replace(p, projected=ProjectedSentence((), (), n)))

@@ -370,7 +370,7 @@ def _file_pair(n: int, s: Sentence, t: Sentence, a: Alignment | None, al_path) -
     """Pair number ``n`` (0-based) of ``FilePairsSource``'s files: its links checked against both sides (errors
     name line ``n + 1`` of the Pharaoh file), its id the target sentence's (``path:line``)."""
     if a is not None and not a.fits(len(s), len(t)):
-        a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}")
+        a.check_bounds(len(s), len(t), where=f"{al_path}:{n + 1}", given=True)
     return Pair(t.id or str(n), s, t, alignment=a)
 
 

@@ -242,7 +242,8 @@ class EvaluationSink(Sink):
         drop = " ".join(f"--drop-label {label}" for label in absent)
         return out + [f"the projection wrote {wrote} span{'' if one else 's'} and the gold has no {types} entity: "
                       f"{'it was' if one else 'they were'} scored as false positive{'' if one else 's'}; pass {drop} to "
-                      f"leave {' and '.join(absent)} out of the projection and the score"]
+                      f"leave {' and '.join(absent)} out of the projection and the score"
+                      ] + _respelled(absent, n_true, n_pred)
 
     @staticmethod
     def _unprojected(n_true: dict, n_pred: dict) -> list[str]:
@@ -259,6 +260,20 @@ class EvaluationSink(Sink):
         return [f"the gold has {has} entit{'y' if one else 'ies'} and the projection wrote no {types} span: "
                 f"{'it was' if one else 'they were'} scored as missed; if the source has no {types}, pass {drop} to "
                 f"leave {' and '.join(missed)} out of the score"]
+
+
+def _respelled(absent: dict, n_true: dict, n_pred: dict) -> list[str]:
+    """A projected type the gold lacks beside a gold type never projected that read as one type spelled two ways
+    (``per``/``PER``, ``PERSON``/``PER``): the two warnings before it advise ``--drop-label``, which would leave the
+    type out of the score altogether (found in review: a source tagged ``B-per`` scored 0 F1 with that advice)."""
+    missed = [label for label, n in sorted(n_true.items()) if n and not n_pred.get(label)]
+    pairs = [(p, g) for p in absent for g in missed
+             if p.upper().startswith(g.upper()) or g.upper().startswith(p.upper())]  # fmt: skip
+    if not pairs:
+        return []
+    both = ", ".join(f"{p} for {g}" for p, g in pairs)
+    return [f"the projection's types and the gold's look spelled two ways ({both}): rename the tags of one side to "
+            "match the other instead of dropping them (type names are compared exactly)"]
 
 
 class ReportSink(_FileSink):

@@ -234,6 +234,23 @@ def test_non_utf8_alignments_name_the_file(tmp_path):
     assert_one_error(code, err, s, str(tmp_path / "al.txt"), "UTF-8")
 
 
+@pytest.mark.parametrize("case", ["one_based", "target_source"])
+def test_an_alignment_file_counted_from_1_or_written_target_source_is_named_as_such(tmp_path, case):
+    """A user's 1-based or j-i alignment file failed with the link and the pair's lengths only."""
+    (tmp_path / "src.conll").write_text("Angela\tB-PER\nMerkel\tI-PER\nspoke\tO\n.\tO\n\n", encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("Angela Merkel sprach\n", encoding="utf-8")
+    links = {"one_based": "1-1 2-2 3-3 4-3\n", "target_source": "0-0 1-1 2-2 2-3\n"}[case]
+    (tmp_path / "al.txt").write_text(links, encoding="utf-8")
+    code, err, s = cli(["project", "--source", str(tmp_path / "src.conll"), "--target", str(tmp_path / "tgt.txt"),
+                        "--alignments", str(tmp_path / "al.txt"), "--out", str(tmp_path / "o.conll")], tmp_path)
+    first, other = "is outside a pair of 4 source and 3 target tokens", {
+        "one_based": ("link 3-3 ", "its links fit counted from 1", "0-based"),
+        "target_source": ("link 2-3 ", "its links fit read the other way round", "i is the source word"),
+    }[case]
+    assert_one_error(code, err, s, f"al.txt:1: {other[0]}{first}", *other[1:])
+    assert not (tmp_path / "o.conll").exists()
+
+
 # -- push.py and silver-ner build ---------------------------------------------------------------------------
 
 

@@ -151,6 +151,21 @@ def test_tag_parts():
         tag_parts("I-", where="f.conll:2")
 
 
+@pytest.mark.parametrize("tag, hint", [
+    ("b-per", " (tags are case-sensitive: write 'B-PER' for IOB2)"),
+    ("o", " (tags are case-sensitive: write 'O' for IOB2)"),
+    ("E-ORG", " (a BIOES or BILOU tag: convert the tags to IOB2, S- and U- to B-, E- and L- to I-)"),
+    ("S-LOC", " (a BIOES or BILOU tag: convert the tags to IOB2, S- and U- to B-, E- and L- to I-)"),
+    ("U-PER", " (a BIOES or BILOU tag: convert the tags to IOB2, S- and U- to B-, E- and L- to I-)"),
+    ("NN", ""), ("I-", ""), ("E", ""),
+])  # fmt: skip
+def test_a_tag_of_another_case_or_scheme_says_how_to_write_it(tag, hint):
+    """Found in review: a lower-case ``b-per`` and BIOES's ``E-ORG`` were refused with no word on what to do."""
+    with pytest.raises(ValueError) as info:
+        tag_parts(tag, where="f.conll:2")
+    assert str(info.value) == f"f.conll:2: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {tag!r}{hint}"
+
+
 @pytest.mark.parametrize("tag, hint", [(3, ": map label ids to their names"), (None, "")])
 def test_a_tag_that_is_not_a_str_is_a_clear_value_error(tag, hint):
     """Found in review: a label id (int) or None where a tag name belongs failed with ``AttributeError: 'int'

@@ -48,6 +48,29 @@ def test_a_possible_link_outside_its_pair_is_named_as_the_pharaoh_file_writes_it
         list(source.read())
 
 
+def test_links_given_by_the_user_that_fit_counted_from_1_or_the_other_way_round_say_so():
+    """A 1-based or target-source alignment file was refused with the link and the pair's lengths only; the message
+    now says which reading the links of that pair fit (and an aligner's own links get no such guess)."""
+    one_based = Alignment.of([(1, 1), (2, 3), (3, 2)])  # 0-based 0-0 1-2 2-1 of a pair of 3 and 3 tokens
+    with pytest.raises(ValueError, match=r"^a:1: link 2-3 is outside a pair of 3 source and 3 target tokens; its links "
+                       r"fit counted from 1: indices are 0-based \(the first word is 0\); if the file counts from 1, "
+                       r"subtract 1 from every index$"):  # fmt: skip
+        one_based.check_bounds(3, 3, where="a:1", given=True)
+    reversed_ = Alignment.of([(0, 0), (1, 1), (2, 3)])  # 0-0 1-1 3-2 of a pair of 4 source and 3 target, as j-i
+    with pytest.raises(ValueError, match=r"^a:2: link 2-3 is outside a pair of 4 source and 3 target tokens; its links "
+                       r"fit read the other way round: in i-j, i is the source word and j the target word; if the "
+                       r"file was written target-source \(j-i\), swap the two indices of every link$"):  # fmt: skip
+        reversed_.check_bounds(4, 3, where="a:2", given=True)
+    both = Alignment.of([(1, 3)])  # 0-2 counted from 1, or 3-1 written j-i, in a pair of 4 source and 3 target tokens
+    with pytest.raises(ValueError, match=r"; its links fit counted from 1: .*; its links fit read the other way round"):
+        both.check_bounds(4, 3, where="a:3", given=True)
+    neither = Alignment.of([(0, 0), (5, 1)])
+    with pytest.raises(ValueError, match=r"^a:4: link 5-1 is outside a pair of 3 source and 3 target tokens$"):
+        neither.check_bounds(3, 3, where="a:4", given=True)
+    with pytest.raises(ValueError, match=r"^a:1: link 2-3 is outside a pair of 3 source and 3 target tokens$"):
+        one_based.check_bounds(3, 3, where="a:1")  # an aligner's links: no guess
+
+
 def test_a_negative_link_fits_no_pair():
     """Only the largest indices were compared, so (0, -1) passed the bounds check that vets an aligner's output
     (found in review); ``Alignment.of`` refuses it outright."""

@@ -804,3 +804,20 @@ def test_write_conll_still_takes_a_row_that_is_an_iterator_of_two(tmp_path):
             write_conll(path, [row])
         assert str(info.value) == (f"row 1 of write_conll is a {kind}: give (tokens, tags) pairs, such as "
                                    "zip(tokens_lists, tags_lists), or Sentences")  # fmt: skip
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("O\tResumption\nO\tof\n", "; column 1 holds a tag ('O') and the tag is read from column 2: put the token first and "
+                                 "its tag second"),
+    ("Wiederaufnahme der Sitzungsperiode\nIch erkläre die Sitzungsperiode für wiederaufgenommen\n",
+     "; the line has 3 columns and none is a tag: a file of one sentence per line has no tags (a labelled file holds "
+     "a token and its IOB2 tag on each line)"),
+])  # fmt: skip
+def test_a_tag_in_the_first_column_or_a_sentence_per_line_says_so(tmp_path, text, hint):
+    """Found in review: a file with the tag before the token, or one sentence per line given as the labelled source
+    (the files swapped), was refused naming a word as a bad tag and no more."""
+    path = write(tmp_path, text)
+    with pytest.raises(ConllError) as info:
+        read_conll(path)
+    got = "Resumption" if text.startswith("O") else "Sitzungsperiode"
+    assert str(info.value) == f"{path}:1: expected an IOB2 tag like 'O', 'B-PER' or 'I-PER', got {got!r}{hint}"

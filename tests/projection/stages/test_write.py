@@ -65,3 +65,15 @@ def test_no_warning_without_gold_tags_or_without_predictions():
     assert _finished(EvaluationSink(), _chunk([], [], missing=2)) == []
     assert _finished(EvaluationSink(), _chunk([["B-PER", "O"]], [["O", "O"]])) == []
     assert _finished(EvaluationSink(), _chunk([["O"]], [["O"]])) == []
+
+
+def test_a_type_spelled_two_ways_says_to_rename_it_rather_than_drop_it():
+    """Found in review: a source tagged ``B-per`` (or ``B-PERSON``) against a gold with ``B-PER`` scored 0 and the
+    only advice was ``--drop-label`` for every type, which leaves nothing to score."""
+    one = _chunk([["B-PER", "O", "B-LOC", "B-ORG"]], [["B-per", "O", "B-LOCATION", "B-MISC"]])
+    assert _finished(EvaluationSink(), one)[-1] == (
+        "the projection's types and the gold's look spelled two ways (LOCATION for LOC, per for PER): rename the tags "
+        "of one side to match the other instead of dropping them (type names are compared exactly)"
+    )
+    unrelated = _chunk([["B-PER", "O"]], [["O", "B-MISC"]])
+    assert not any("spelled two ways" in w for w in _finished(EvaluationSink(), unrelated))
