@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from projection.config import ProjectionConfig
 from projection.match.heuristic import aligned_runs, heuristic_project
 from projection.method import HeuristicMethod
+from projection.plans import project_corpus
+from projection.tags import bio_to_spans
 from projection.types import Alignment, Match, ProjectionInput, Sentence, Span
 
 
@@ -50,6 +55,8 @@ def test_ratio_filter_single_entity(n_words, js, kept):
 def test_ratio_and_gap_parameters():
     assert heuristic_project([[3]], [2], ratio=0.4) == [(0, 3, 4, 1)]  # 0.5 > 0.4
     assert heuristic_project([[3]], [2], ratio=0.5) == []  # 0.5 is not > 0.5
+    assert heuristic_project([[3, 4]], [3], ratio=2 / 3) == []  # 2 of 3 words is not > 2/3 (a hair above its double)
+    assert heuristic_project([[3, 4]], [3], ratio=0.66) == [(0, 3, 5, 2)]
     assert heuristic_project([[0, 3]], [1], merge_distance=2) == [(0, 0, 4, 2)]
     assert heuristic_project([[0, 3]], [1], merge_distance=1) == [(0, 0, 1, 1), (0, 3, 4, 1)]
 
@@ -113,3 +120,94 @@ def test_heuristic_method_validation_and_signature():
             HeuristicMethod(ratio=bad)
     assert HeuristicMethod().signature() == "match:heuristic.v1(gap=1,ratio=0.8)"
     assert HeuristicMethod(2, 0.5).signature() == "match:heuristic.v1(gap=2,ratio=0.5)"
+
+
+# --- randomized comparison with an independent brute-force reading of the module docstring ----------------------
+
+
+def brute_runs(aligned: set[int], n_tgt: int, gap: int) -> list[tuple[int, int]]:
+    """Every span [a, b) whose first and last words are aligned and whose every stretch of words not aligned to the
+    entity is at most ``gap`` long; the maximal ones (contained in no other) are the merged runs."""
+    ok = []
+    for a in range(n_tgt):
+        for b in range(a + 1, n_tgt + 1):
+            if a in aligned and b - 1 in aligned:
+                stretch, longest = 0, 0
+                for p in range(a, b):
+                    stretch = 0 if p in aligned else stretch + 1
+                    longest = max(longest, stretch)
+                if longest <= gap:
+                    ok.append((a, b))
+    return [r for r in ok if not any(o != r and o[0] <= r[0] and r[1] <= o[1] for o in ok)]
+
+
+def brute_project(entities, sure, n_tgt, gap, ratio):
+    """``(entity, start, end, links)`` kept: runs with run length / entity length (in words) > ratio, then a run is
+    kept when no kept run of higher priority (more links, longer, earlier entity, earlier start) overlaps it."""
+    runs = []
+    for k, (s, e) in enumerate(entities):
+        for a, b in brute_runs({j for i, j in sure if s <= i < e}, n_tgt, gap):
+            # as the docstring writes it, in floats: a quotient that rounds to ``ratio`` is not above it, so 4/5 is not
+            # > 0.8 and 2/3 not > 2/3 (whose double is a hair below two thirds)
+            if (b - a) / (e - s) > ratio:
+                runs.append((k, a, b, sum(1 for i, j in sure if s <= i < e and a <= j < b)))
+    kept = []
+    for run in sorted(runs, key=lambda r: (-r[3], r[1] - r[2], r[0], r[1])):
+        if all(run[2] <= o[1] or o[2] <= run[1] for o in kept):
+            kept.append(run)
+    return sorted(kept, key=lambda r: r[1])
+
+
+def random_case(rng):
+    n_src, n_tgt = rng.randint(1, 12), rng.randint(1, 12)
+    tags: list[str] = []
+    while len(tags) < n_src:  # valid IOB2; adjacent entities of one type too
+        if rng.random() < 0.45:
+            label = rng.choice(("PER", "LOC", "ORG"))
+            tags += ["B-" + label] + ["I-" + label] * rng.randint(0, 3)
+        else:
+            tags.append("O")
+    tags = tags[:n_src]
+    density = rng.choice((0.0, 0.05, 0.15, 0.3, 0.6))  # 0: no link at all
+    sure = {(i, j) for i in range(n_src) for j in range(n_tgt) if rng.random() < density}
+    if rng.random() < 0.3:  # several source words linked to one target word
+        j = rng.randrange(n_tgt)
+        sure |= {(i, j) for i in range(n_src) if rng.random() < 0.6}
+    possible = {(i, j) for i in range(n_src) for j in range(n_tgt) if rng.random() < 0.15} - sure
+    return tags, n_tgt, sure, possible
+
+
+def brute_tags(tags, n_tgt, sure, gap, ratio):
+    entities = [(s.start, s.end, s.label) for s in bio_to_spans(tags)]
+    out = ["O"] * n_tgt
+    for k, a, b, _ in brute_project([(s, e) for s, e, _ in entities], sure, n_tgt, gap, ratio):
+        out[a:b] = ["B-" + entities[k][2]] + ["I-" + entities[k][2]] * (b - a - 1)
+    return out
+
+
+SETTINGS = [(1, 0.8), (0, 0.8), (2, 0.8), (1, 0), (1, 0.5), (1, 1), (3, 1.5), (1, 2 / 3), (1, 9.99)]
+
+
+def test_heuristic_project_matches_brute_force_on_random_problems():
+    rng = random.Random(20220)
+    for _ in range(3000):
+        tags, n_tgt, sure, _ = random_case(rng)
+        gap, ratio = rng.choice(SETTINGS)
+        entities = [(s.start, s.end) for s in bio_to_spans(tags)]
+        targets = [[j for i, j in sorted(sure) if s <= i < e] for s, e in entities]
+        want = brute_project(entities, sure, n_tgt, gap, ratio)
+        assert heuristic_project(targets, [e - s for s, e in entities], gap, ratio) == want, (tags, sorted(sure), gap)
+
+
+@pytest.mark.parametrize("gap, ratio", [(1, 0.8), (0, 0.5), (2, 1)])
+def test_project_corpus_heuristic_matches_brute_force(gap, ratio):
+    """The public API: possible links do not count, every kept run is labelled with its entity's type."""
+    rng = random.Random(gap * 100 + int(ratio * 10))
+    cases = [random_case(rng) for _ in range(400)]
+    sources = [Sentence(tuple(f"s{i}" for i in range(len(t))), tuple(t), id=str(k)) for k, (t, *_) in enumerate(cases)]
+    targets = [tuple(f"t{j}" for j in range(n)) for _, n, _, _ in cases]
+    alignments = [Alignment.of(sure, possible) for _, _, sure, possible in cases]
+    config = ProjectionConfig(matcher="heuristic", refine=(), merge_distance=gap, ratio=ratio)
+    run = project_corpus(sources, targets, config, alignments=alignments, progress=False, use_cache=False)
+    for (tags, n_tgt, sure, _), got in zip(cases, run.tags):
+        assert list(got) == brute_tags(tags, n_tgt, sure, gap, ratio), (tags, sorted(sure))
