@@ -198,7 +198,10 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
         meta["license_name"] = "source-terms-see-card"
     meta.update(
         annotations_creators=["machine-generated"],
-        language_creators=["found", "machine-generated"],
+        # machine-translated text only in the model-based configs: a parallel-gold config's both sides are human
+        # translations (found in review: a card of europarl-ner configs alone said machine-generated)
+        language_creators=["found", "machine-generated"] if any(c.kind != "parallel-gold" for c in configs)
+        else ["found"],
         multilinguality=["multilingual"],
         source_datasets=sorted({f"extended|{s}" for c in configs for s in c.source_datasets}),
         task_categories=list(TASK_CATEGORIES),
@@ -249,7 +252,9 @@ def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=
     body = template.substitute(
         pretty_name=PRETTY_NAME,
         n_configs=len(configs),
-        n_languages=len(meta["language"]),
+        # the languages labels were projected into, the config names' last part (found in review: English, the
+        # source side of every config, was counted, so three europarl-ner configs were said to be in 4 languages)
+        n_languages=len({c.name.rpartition(".")[2] for c in configs}),
         signatures="\n".join(f"- `{c.name}`: `{c.signature}`" for c in configs),
         metrics_table=metrics_table(configs),
         repo_id=repo_id,

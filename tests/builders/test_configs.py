@@ -125,6 +125,12 @@ def test_card_licences_and_citations_of_the_families():
                                           "sentences: CC BY-SA 3.0")
     assert FAMILIES["translate-train.panx-en"].citation == FAMILIES["xtreme"].citation
     assert FAMILIES["xtreme"].citation.startswith("@inproceedings{pan-etal-2017-cross,")
+    # found in review: the README asks to cite XTREME (Hu et al. 2020), whose PAN-X the configs read; the cards did not
+    blocks = FAMILIES["xtreme"].citation.split("\n\n")
+    assert [b.split(",")[0] for b in blocks] == ["@inproceedings{pan-etal-2017-cross",
+                                                 "@inproceedings{hu-etal-2020-xtreme"]
+    assert "title={{XTREME}: A Massively Multilingual Multi-task Benchmark for Evaluating Cross-lingual " \
+           "Generalisation}" in blocks[1]
 
 
 def test_model_options_that_would_do_nothing_are_refused_for_model_configs_too():

@@ -94,3 +94,24 @@ def test_a_hand_edited_record_silver_ner_cannot_read_names_the_card(files, error
         records_from_card(f"---\nconfigs:\n- config_name: a.b\n  data_files: {files}\nsilver_ner: {{a.b: {{kind: k}}}}\n"
                           "---\nbody", "org/silver:README.md")  # fmt: skip
     assert str(info.value) == f"org/silver:README.md: {error}; fix or remove the card"
+
+
+def test_card_counts_target_languages_names_the_paper_and_says_who_made_the_text():
+    """Found in review: English, the source side of every config, was counted among the languages the labels are in
+    (three europarl-ner configs: "in 4 language(s)"); the paper's title was given with NER for Named Entity
+    Recognition; a card of parallel-gold configs alone (both sides human text) said its text was machine-generated."""
+    cards = [card(f"europarl-ner.{lang}", lang, "other") for lang in ("de", "es", "it")]
+    meta, body = split_front_matter(render_card("o/n", cards))
+    assert "for 3 dataset configuration(s) in 3 target language(s)" in body
+    assert meta["language"] == ["de", "en", "es", "it"]
+    assert ("*Revisiting Projection-based Data Transfer for Cross-Lingual\nNamed Entity Recognition in Low-Resource "
+            "Languages*") in body
+    assert meta["language_creators"] == ["found"]
+    # the defaults are not the paper's as published (README: --no-refine --char-weight 0 --possible-weight 1 ...)
+    assert "The library's defaults go beyond the paper as published" in body
+    tt = ConfigCard(name="xtreme.en", kind="translate-test", languages=("en",), license="unknown",
+                    source_datasets=("google/xtreme",), signature="s", metrics={"test": METRICS},
+                    data_files={"test": "xtreme.en/test-*.parquet"})  # fmt: skip
+    meta, body = split_front_matter(render_card("o/n", [*cards, tt]))
+    assert "for 4 dataset configuration(s) in 4 target language(s)" in body  # en is a target there
+    assert meta["language_creators"] == ["found", "machine-generated"]
