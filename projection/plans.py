@@ -218,7 +218,8 @@ def _translator(models: ModelSettings, lang: str, cache_dir, progress: bool, *, 
     if bt:
         return Translator(models.bt_model, tokenizer=models.bt_tokenizer, device=models.device,
                           batch_size=models.batch_size, num_beams=models.num_beams, cache=cache, lang_codes=codes,
-                          option="--bt-model", role="back-translation", progress=progress)  # fmt: skip
+                          option="--bt-model", tokenizer_option="--bt-tokenizer", role="back-translation",
+                          progress=progress)  # fmt: skip
     return Translator(models.mt_model, device=models.device, batch_size=models.batch_size,
                       num_beams=models.num_beams, cache=cache, lang_codes=codes, progress=progress)  # fmt: skip
 

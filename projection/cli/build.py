@@ -47,6 +47,8 @@ def add_build_options(p: argparse.ArgumentParser) -> None:
     m.add_argument("--ner-model")
     m.add_argument("--align-model")
     m.add_argument("--back-translation", action="store_true", default=None)
+    m.add_argument("--bt-model", help="back-translation model (with --back-translation; default the translation model's)")
+    m.add_argument("--bt-tokenizer", help="tokenizer of --bt-model (default its own)")
     m.add_argument("--splits", nargs="+", help="train validation test (default: each config's)")
     m.add_argument("--limit", type=int, help="only the first N sentences per split")
     add_executor_options(p)
@@ -122,6 +124,8 @@ def _method(args: argparse.Namespace) -> dict[str, Any]:
         "ner_model": args.ner_model,
         "align_model": args.align_model,
         "back_translation": args.back_translation,
+        "bt_model": args.bt_model,
+        "bt_tokenizer": args.bt_tokenizer,
         "splits": tuple(args.splits) if args.splits else None,
         "limit": args.limit,
         "device": model_device(args),

@@ -70,13 +70,18 @@ class Translator:
         cache: TranslationCache | None = None,
         lang_codes: tuple[tuple[str, str], ...] = (),
         option: str = "--mt-model",
+        tokenizer_option: str | None = None,
         role: str = "translation",
         progress: bool = True,
     ) -> None:
         if batch_size is not None and batch_size < 1:
             raise ValueError(f"batch_size must be ≥ 1, got {batch_size}")
         self.model_name = check_model(model, role=role, option=option)
-        self.tokenizer_name = check_model(tokenizer, role=f"{role} tokenizer", option=option) if tokenizer else None
+        # the tokenizer's own option (found in review: a back-translation tokenizer not available offline said to pass
+        # a local copy with --bt-model)
+        self.tokenizer_option = tokenizer_option or option
+        self.tokenizer_name = (check_model(tokenizer, role=f"{role} tokenizer", option=self.tokenizer_option)
+                               if tokenizer else None)  # fmt: skip
         self.device = device
         self.batch_size = batch_size
         self.num_beams = num_beams
@@ -150,14 +155,15 @@ class Translator:
             precision = self.precision()
             tok_name, tok_kwargs = pretrained_args(pinned(self, self.tokenizer_name or self.model_name))
             name, kwargs = pretrained_args(pinned(self, self.model_name))
-            tok_model = self.tokenizer_name or self.model_name  # each error names the one that failed
+            tok_model = self.tokenizer_name or self.model_name  # each error names the one that failed, and its option
+            tok_option = self.tokenizer_option if self.tokenizer_name else self.option
             try:
                 self._tok = transformers.AutoTokenizer.from_pretrained(tok_name, **tok_kwargs)
             except OSError as err:
-                raise load_error(tok_model, self.role, self.option, err) from err
+                raise load_error(tok_model, self.role, tok_option, err) from err
             except ValueError as err:
-                raise kind_error(tok_model, self.role, self.option, err) from err
-            check_tokenizer(self._tok, tok_model, self.role, self.option)
+                raise kind_error(tok_model, self.role, tok_option, err) from err
+            check_tokenizer(self._tok, tok_model, self.role, tok_option)
             try:
                 dtype = torch.bfloat16 if precision == "bf16" else torch.float32
                 with loading_bars(self.progress):

@@ -487,3 +487,29 @@ def test_no_bar_is_drawn_off_a_terminal_or_with_no_progress(quiet, tiny_models, 
                  "--out", str(tmp_path / "out.conll")])  # fmt: skip
     assert code == 0
     assert capsys.readouterr().err == ""
+
+
+def test_build_takes_the_back_translation_model_and_tokenizer(tiny_models, data_dir, tmp_path):
+    """Found in review: ``build --back-translation`` offline said to pass a local copy with ``--bt-model DIR``, an
+    option ``build`` did not have (the config had the fields). It now takes ``--bt-model`` and ``--bt-tokenizer``."""
+    out = tmp_path / "out"
+    code = main(["build", "--configs", "masakhaner2.swa", "--data-dir", str(data_dir / "masakhaner2"),
+                 "--mt-model", str(tiny_models["mt"]), "--ner-model", str(tiny_models["ner_per"]),
+                 "--align-model", str(tiny_models["enc"]), "--aligner", "simalign.v1", "--aligner-option", "layer=2",
+                 "--back-translation", "--bt-model", str(tiny_models["mt"]), "--bt-tokenizer", str(tiny_models["mt"]),
+                 "--cache-dir", str(tmp_path / "ds"), "--silver-cache", str(tmp_path / "c"), "--out", str(out),
+                 "--quiet"])  # fmt: skip
+    assert code == 0
+    assert "|bt:mt@" in (out / "README.md").read_text(encoding="utf-8")  # the card signs the back-translation
+
+
+def test_a_back_translation_tokenizer_that_cannot_be_found_names_its_own_option(tiny_models, tmp_path):
+    """Found in review: a ``--bt-tokenizer`` folder that does not exist was reported as "fix the path given to
+    --bt-model"."""
+    from projection.neural.hub import ModelUnavailableError
+    from projection.neural.translate import Translator
+
+    missing = tmp_path / "no-such-tokenizer"
+    with pytest.raises(ModelUnavailableError, match=r"--bt-tokenizer$"):
+        Translator(str(tiny_models["mt"]), tokenizer=str(missing), option="--bt-model",
+                   tokenizer_option="--bt-tokenizer", role="back-translation", progress=False)  # fmt: skip
