@@ -356,31 +356,36 @@ def test_dropped_labels_are_left_out_of_the_report(files):
     assert data["ignored_types"] == ["ORG"] and set(data["per_type"]) == {"LOC", "PER"}
 
 
+def _scored_then_dropped(files, source: str, target: str, label: str, caplog) -> tuple:
+    """Run ``project --report`` on ``files/source`` and ``files/target`` (the fixture's links), then again with
+    ``--drop-label label``: each run's report and the warnings it logged that name the gold."""
+    common = ["project", "--source", str(files / source), "--target", str(files / target),
+              "--alignments", str(files / "links.txt"), "--quiet"]
+    out = []
+    for k, extra in enumerate(([], ["--drop-label", label])):
+        caplog.clear()
+        report = files / f"report{k}.json"
+        with caplog.at_level(logging.WARNING):
+            assert main([*common, *extra, "--out", str(files / f"out{k}.conll"), "--report", str(report)]) == 0
+        out.append((json.loads(report.read_text()), [m for m in caplog.messages if "gold" in m]))
+    return tuple(out)
+
+
 def test_a_projected_type_the_gold_lacks_is_named_once_with_the_way_out(files, caplog):
     """Found in review: the source's MISC against a gold without MISC was scored as false positives, which lowered
     precision and F1 without a word. The scores stay; the run says so once, with its count, and the report counts
     the type's predicted entities beside its support."""
     src = SRC.replace("visited\tO", "visited\tB-MISC")  # linked to "besuchte", O in the gold, which has no MISC
     (files / "misc.conll").write_text(src, encoding="utf-8")
-    common = ["project", "--source", str(files / "misc.conll"), "--target", str(files / "tgt.conll"),
-              "--alignments", str(files / "links.txt"), "--quiet"]
-    report = files / "report.json"
-    with caplog.at_level(logging.WARNING):
-        assert main([*common, "--out", str(files / "out.conll"), "--report", str(report)]) == 0
+    (data, warned), (dropped, warned_dropped) = _scored_then_dropped(files, "misc.conll", "tgt.conll", "MISC", caplog)
     # MISC (visited) -> besuchte: 4 predicted, 3 of them gold; precision 3/4, recall 3/3, F1 6/7
-    data = json.loads(report.read_text())
     assert (data["precision"], data["recall"], data["f1"]) == (0.75, 1.0, 2 * 0.75 / 1.75)
     assert data["per_type"]["MISC"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "predicted": 1}
     assert data["per_type"]["PER"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1, "predicted": 1}
-    warned = [m for m in caplog.messages if "gold" in m]
     assert warned == ["the projection wrote 1 MISC span and the gold has no MISC entity: it was scored as false "
                       "positive; pass --drop-label MISC to leave MISC out of the projection and the score"]
-    caplog.clear()
-    with caplog.at_level(logging.WARNING):  # the way out: no MISC projected nor scored, and nothing to say
-        assert main([*common, "--drop-label", "MISC", "--out", str(files / "out2.conll"), "--report",
-                     str(report)]) == 0  # fmt: skip
-    assert [m for m in caplog.messages if "gold" in m] == []
-    assert json.loads(report.read_text())["f1"] == 1.0
+    # the way out: no MISC projected nor scored, and nothing to say
+    assert (warned_dropped, dropped["f1"]) == ([], 1.0)
 
 
 def test_a_gold_type_the_source_lacks_is_named_once_and_can_be_left_out_of_the_score(files, caplog):
@@ -389,26 +394,16 @@ def test_a_gold_type_the_source_lacks_is_named_once_and_can_be_left_out_of_the_s
     so once, and ``--drop-label`` takes a type of the target's gold, left out of the score."""
     tgt = TGT.replace("besuchte\tO", "besuchte\tB-DATE")  # the source has no DATE
     (files / "date.conll").write_text(tgt, encoding="utf-8")
-    common = ["project", "--source", str(files / "src.conll"), "--target", str(files / "date.conll"),
-              "--alignments", str(files / "links.txt"), "--quiet"]
-    report = files / "report.json"
-    with caplog.at_level(logging.WARNING):
-        assert main([*common, "--out", str(files / "out.conll"), "--report", str(report)]) == 0
+    (data, warned), (dropped, warned_dropped) = _scored_then_dropped(files, "src.conll", "date.conll", "DATE", caplog)
     # 3 gold entities of the source's types, all found, and 1 DATE missed: precision 3/3, recall 3/4, F1 6/7
-    data = json.loads(report.read_text())
     assert (data["precision"], data["recall"], data["f1"]) == (1.0, 0.75, 2 * 0.75 / 1.75)
     assert data["per_type"]["DATE"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 0}
-    assert [m for m in caplog.messages if "gold" in m] == [
-        "the gold has 1 DATE entity and the projection wrote no DATE span: it was scored as missed; if the source "
-        "has no DATE, pass --drop-label DATE to leave DATE out of the score"]
-    caplog.clear()
-    with caplog.at_level(logging.WARNING):  # the way out, a type of the target's gold alone: no longer refused
-        assert main([*common, "--drop-label", "DATE", "--out", str(files / "out2.conll"), "--report",
-                     str(report)]) == 0  # fmt: skip
-    assert [m for m in caplog.messages if "gold" in m] == []
-    data = json.loads(report.read_text())
-    assert (data["f1"], data["ignored_types"], sorted(data["per_type"])) == (1.0, ["DATE"], ["LOC", "ORG", "PER"])
-    assert read_tags(files / "out2.conll") == read_tags(files / "out.conll")  # the projection is the same
+    assert warned == ["the gold has 1 DATE entity and the projection wrote no DATE span: it was scored as missed; if "
+                      "the source has no DATE, pass --drop-label DATE to leave DATE out of the score"]
+    # the way out, a type of the target's gold alone: no longer refused, and nothing to say
+    assert warned_dropped == []
+    assert (dropped["f1"], dropped["ignored_types"], sorted(dropped["per_type"])) == (1.0, ["DATE"], ["LOC", "ORG", "PER"])
+    assert read_tags(files / "out1.conll") == read_tags(files / "out0.conll")  # the projection is the same
 
 
 def test_a_drop_label_in_neither_file_names_both(files, capsys):
