@@ -222,7 +222,11 @@ def loading_bars(show: bool = True) -> Iterator[None]:
     from projection.runner import progress_shown
 
     terminal = getattr(sys.stderr, "isatty", None)
-    if (show and progress_shown() and terminal is not None and terminal()) or not hf_logging.is_progress_bar_enabled():
+    if show and progress_shown() and terminal is not None and terminal():
+        with _among_run_bars():
+            yield
+        return
+    if not hf_logging.is_progress_bar_enabled():
         yield
         return
     from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars
@@ -235,6 +239,55 @@ def loading_bars(show: bool = True) -> Iterator[None]:
         hf_logging.enable_progress_bar()
         if hub_off:
             disable_progress_bars()
+
+
+class _AboveBars:
+    """A stream for a logging handler that writes each record with ``tqdm.write`` (the bars cleared, the text
+    written, the bars drawn again below it) into ``stream``."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=self.stream, end="")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _among_run_bars() -> Iterator[None]:
+    """While a model loads under the bars of a run on a terminal: transformers' "Loading weights" bar is cleared when
+    it closes (it was left on the screen, drawn over the run's own bar, one per model loaded), and what transformers
+    logs to the terminal (a model's load report: a checkpoint with a pretraining head loaded as the aligner's
+    encoder) is written above the bars instead of through them. Found in review."""
+    import logging
+    import sys
+
+    from transformers.utils import logging as hf_logging
+
+    set_hook = getattr(hf_logging, "set_tqdm_hook", None)  # transformers' own way to change its bars' arguments
+    previous = None
+
+    def cleared(factory, args, kwargs):
+        kwargs = {**kwargs, "leave": False}
+        return previous(factory, args, kwargs) if previous is not None else factory(*args, **kwargs)
+
+    if set_hook is not None:
+        previous = set_hook(cleared)
+    screens = (sys.stderr, sys.__stderr__)
+    handlers = [h for h in logging.getLogger("transformers").handlers
+                if type(h) is logging.StreamHandler and any(h.stream is s for s in screens)]  # fmt: skip
+    streams = [h.setStream(_AboveBars(h.stream)) for h in handlers]
+    try:
+        yield
+    finally:
+        for handler, stream in zip(handlers, streams):
+            handler.setStream(stream)
+        if set_hook is not None:
+            set_hook(previous)
 
 
 def load_fast_pretrained(auto_model: str, model: str, *, role: str, option: str, device: str,

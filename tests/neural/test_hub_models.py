@@ -224,3 +224,68 @@ def test_a_local_directory_that_cannot_load_is_not_told_to_pass_a_local_copy(tin
     assert str(err.value).startswith(f"cannot load the NER model {path} (")
     assert str(err.value).endswith("); --ner-model needs a directory written by save_pretrained, with the model's "
                                    "weights and its tokenizer")
+
+
+def _screen(text: str) -> list[str]:
+    """The lines a terminal shows after ``text``: ``\\r``, ``\\n``, cursor up (``ESC[A``) and styles (``ESC[…m``,
+    no width) as a terminal takes them, every other character written over what the cursor is on."""
+    import re
+
+    lines: list[list[str]] = [[]]
+    row = col = 0
+    for piece in re.split(r"(\x1b\[[0-9;]*[A-Za-z]|\r|\n)", text):
+        if piece == "\r":
+            col = 0
+        elif piece == "\n":
+            row += 1
+            lines.extend([] for _ in range(row + 1 - len(lines)))
+        elif piece == "\x1b[A":
+            row = max(row - 1, 0)
+        elif piece.startswith("\x1b["):
+            continue
+        else:
+            line = lines[row]
+            for ch in piece:
+                line.extend(" " for _ in range(col + 1 - len(line)))
+                line[col] = ch
+                col += 1
+    return [shown for line in lines if (shown := "".join(line).rstrip())]
+
+
+def test_a_model_loaded_under_the_bars_of_a_run_leaves_no_bar_and_logs_above_them(monkeypatch):
+    """Found in review: under a run's bar on a terminal, transformers' "Loading weights" bar (``leave=True``) was
+    drawn over the run's bar when it closed and stayed on the screen (three such lines after translate-test), and what
+    transformers logs while it loads (a checkpoint with a pretraining head loaded as the aligner's encoder: its load
+    report) went through the bars. Now the loading bar is cleared and the log line is written above the bars."""
+    import io
+    import logging
+    import sys
+
+    from tqdm import tqdm
+    from transformers.utils import logging as hf_logging
+
+    import projection.runner as runner
+    from projection.neural.hub import loading_bars
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    lines = logging.StreamHandler(screen)  # transformers' own handler writes to the terminal's stderr
+    lines.setFormatter(logging.Formatter("%(message)s"))
+    monkeypatch.setattr(logging.getLogger("transformers"), "handlers", [lines])
+    token = runner._SHOW_STEPS.set(True)  # a run that shows its bars
+    try:
+        run_bar = tqdm(total=4, desc="projecting", leave=False, file=screen, mininterval=0)
+        with loading_bars():
+            for _ in hf_logging.tqdm(range(3), desc="Loading weights", mininterval=0):  # as transformers loads
+                pass
+            hf_logging.get_logger("transformers.modeling_utils").warning("BertModel LOAD REPORT")
+        run_bar.update(4)
+        run_bar.close()
+    finally:
+        runner._SHOW_STEPS.reset(token)
+    assert _screen(screen.getvalue()) == ["BertModel LOAD REPORT"]
+    assert logging.getLogger("transformers").handlers[0].stream is screen  # the handler's stream given back
