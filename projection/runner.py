@@ -273,6 +273,7 @@ def run(
     files: list[str] = []
     n = n_src = n_proj = 0
     bar = _progress(source, progress, desc)
+    counted = bar is None or _length(source) is not None  # the bar's total is the source's count (else an estimate)
     shown = _SHOW_STEPS.set(progress)  # a corpus stage's long work (eflomal) shows its steps as the run does
     try:
         for result in results:
@@ -288,8 +289,10 @@ def run(
             if result.key and checkpoint is not None:
                 files.append(str(checkpoint.path(result.key)))
             if bar is not None:
-                if bar.total is None:  # known once the source was read through (before a corpus stage's fit ended)
-                    bar.total = _length(source)
+                if not counted:  # known once the source was read through (before a corpus stage's fit ended)
+                    total = _length(source)
+                    if total is not None:
+                        bar.total, counted = total, True
                 bar.update(size)
         for part in (source, *(s for s in stages if isinstance(s, CorpusStage)), *sinks):
             counts.update(part.counts())
@@ -493,9 +496,13 @@ def _length(source: Source) -> int | None:
 def _progress(source: Source, enabled: bool, desc: str):
     if not enabled:
         return None
-    # without a total yet (a file source counts its pairs as it reads them): given once the source knows it (run);
-    # disable=None: no bar off a terminal
-    return _bar_class()(total=_length(source), desc=desc, unit="sent", leave=False, disable=None)
+    # without a total yet (a file source counts its pairs as it reads them): on a terminal the source's estimate, and
+    # its count once it knows it (run); disable=None: no bar off a terminal
+    bar = _bar_class()(total=_length(source), desc=desc, unit="sent", leave=False, disable=None)
+    if bar.total is None and not bar.disable:
+        bar.total = source.expected_length()
+        bar.refresh()
+    return bar
 
 
 #: whether the run now going on in this process shows progress bars (``run(progress=...)``)

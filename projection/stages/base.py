@@ -77,6 +77,11 @@ class Source(_Common, ABC):
     def __len__(self) -> int:  # pragma: no cover - optional, for progress bars
         raise TypeError(f"{type(self).__name__} does not know its length in advance")
 
+    def expected_length(self) -> int | None:
+        """Optionally, before ``len`` is known, a cheap count of the pairs for a progress bar's total on a terminal
+        (``None``, the default: none); the bar takes ``len`` once the source knows it."""
+        return None
+
 
 class Stage(_Common, ABC):
     #: holds a neural model: runs in the driver process, never in a worker pool

@@ -247,6 +247,19 @@ class FilePairsSource(Source):
             raise TypeError("the number of pairs is known after reading")
         return self.length
 
+    def expected_length(self) -> int | None:
+        """The lines of the Pharaoh file, else the sentences of a plain source file (one pass that builds no
+        sentence), for the bar of a run that reads the files as it goes (``--jobs 1``, a neural aligner): found in
+        review, its bar had no total until the last chunk. ``None`` when neither can be counted that way."""
+        from projection.io.pharaoh import PharaohError
+        from projection.io.shards import count_lines, regular_conll
+
+        src_path, _, al_path = self.paths
+        try:
+            return count_lines(al_path, PharaohError) if al_path is not None else regular_conll(src_path)
+        except (OSError, ValueError):  # an unreadable file: reading names it
+            return None
+
     def read(self) -> Iterator[Pair]:
         from itertools import zip_longest
 

@@ -612,3 +612,44 @@ def test_the_bar_of_a_file_source_gets_its_total_once_the_source_counted_its_pai
     run(FilePairsSource(src, tgt), [CorpusRecorder()], chunk_size=50)
     assert [bar.total for bar in bars] == [N]
     assert f"50/{N}" in text.getvalue()  # drawn with its total from the first chunk on
+
+
+class _Nothing(Stage):
+    """A batch stage that hands its pairs on: the run reads the files as it goes (no corpus stage counts them)."""
+
+    name = "nothing"
+
+    def process(self, pairs):
+        return list(pairs)
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_streamed_file_source_gives_its_bar_a_total_from_the_start(corpus, tmp_path, monkeypatch, links):
+    """Found in review: with no stage that reads the whole split first (``--jobs 1`` with ``--alignments``, a neural
+    aligner), the bar had no total, and so no ETA, until the last chunk. On a terminal the source counts the Pharaoh
+    file's lines, or the plain source file's sentences, before the first chunk."""
+    import io
+
+    from tqdm import tqdm
+
+    import projection.runner as runner
+    from projection.io.conll_write import write_conll
+    from projection.stages.read import FilePairsSource
+
+    src, tgt, al = tmp_path / "en.conll", tmp_path / "de.conll", tmp_path / "links.txt"
+    write_conll(src, corpus[0])
+    write_conll(tgt, corpus[1])
+    al.write_text("0-0\n" * N, encoding="utf-8")
+    bars, text = [], io.StringIO()
+
+    class Bar(tqdm):  # a real tqdm, drawn into a string
+        def __init__(self, **kwargs):
+            super().__init__(**{**kwargs, "disable": False, "file": text, "mininterval": 0})
+            bars.append(self)
+
+    monkeypatch.setattr(runner, "_bar_class", lambda: Bar)
+    source = FilePairsSource(src, tgt, al if links else None)
+    assert source.expected_length() == N
+    run(source, [_Nothing()], chunk_size=50)
+    assert [bar.total for bar in bars] == [N]
+    assert f"50/{N}" in text.getvalue()  # drawn with its total from the first chunk on
