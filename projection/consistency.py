@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from projection.refine import contains_name, one_per_entity
+from projection.refine import contains_name, fold, one_per_entity
 from projection.signature import number
 from projection.types import Match, ProjectedSentence, ProjectionInput, Sentence, Span
 
@@ -70,7 +70,8 @@ def core(word: str) -> str:
     case (``ye-LME``, ``KWE-AUSTRIA``; not ``Coca-Cola``), then from an upper-case letter after a lower-case prefix
     or a one-letter capital one (``saseJalimane``, ``IJalimane``; not ``LinkedIn`` or ``McDonald``, which the
     lexicon then placed on the word ``in`` and on any ``donald``). In NFC: a word written decomposed (``e`` + U+0301, as
-    in MasakhaNER2's Yoruba) has the core of the same word composed."""
+    in MasakhaNER2's Yoruba) has the core of the same word composed, and a Turkish ``İ`` is read as ``I`` as the name
+    search reads it (``İstanbul`` and ``Istanbul`` are one form, ``istanbul``; ``fold``)."""
     word = unicodedata.normalize("NFC", word)
     head, _, tail = word.rpartition("-")
     if tail and (head.islower() or head.isupper()):
@@ -78,9 +79,9 @@ def core(word: str) -> str:
     for k in range(1, len(word)):
         if word[k].isupper():
             if word[:k].islower() or (k == 1 and word[2:3].islower()):
-                return word[k:].lower()
+                return fold(word[k:])
             break
-    return word.lower()
+    return fold(word)
 
 
 def build_lexicon(
@@ -97,8 +98,9 @@ def build_lexicon(
     if not len(sources) == len(targets) == len(projected):
         raise ValueError(f"{len(sources)} sources, {len(targets)} targets, {len(projected)} projections")
     seen: dict[tuple[tuple[str, ...], str], Counter] = defaultdict(Counter)
-    for src, tgt, proj in zip(sources, targets, projected):
+    for k, (src, tgt, proj) in enumerate(zip(sources, targets, projected)):
         spans = src.spans
+        _check_entities(spans, proj, f"sentence {k}")
         for m in proj.matches:
             ent = spans[m.entity]
             key = (_source_key(src.tokens[ent.start : ent.end]), ent.label)
@@ -113,8 +115,24 @@ def build_lexicon(
 
 
 def _source_key(words: Sequence[str]) -> tuple[str, ...]:
-    """An entity's words as the lexicon looks them up: in NFC, lower-cased."""
-    return tuple(unicodedata.normalize("NFC", w).lower() for w in words)
+    """An entity's words as the lexicon looks them up: in NFC, lower-cased, a Turkish ``İ`` as ``I`` (``fold``)."""
+    return tuple(fold(w) for w in words)
+
+
+def _check_entities(entities: Sequence[Span], projected: ProjectedSentence, where: str) -> None:
+    """Each match names one of ``entities`` with its span's label. Found in review: with a run's ``drop_labels``, a
+    match indexes the source *after* those types were made O (``Match``), so the run's own sources put a projection
+    under another English string and ``apply_lexicon`` relabelled its span (``Germany`` LOC written as MISC)."""
+    labels = [s.label for s in projected.spans] if len(projected.spans) == len(projected.matches) else None
+    for k, m in enumerate(projected.matches):
+        if not 0 <= m.entity < len(entities) or (labels is not None and labels[k] != entities[m.entity].label):
+            raise ValueError(
+                f"{where}: the projection's match {k} (entity {m.entity}, label "
+                f"{labels[k] if labels is not None else '?'}) is not an entity of the source given with it "
+                f"({len(entities)} entities: {[e.label for e in entities]}); pass the sentence the projection was made "
+                "from, with the run's drop_labels types made O (projection.tags.LabelMap(frozenset(drop_labels))"
+                ".apply(tags))"
+            )
 
 
 def occurrences(form: Sequence[str], tokens: Sequence[str]) -> list[tuple[int, int]]:
@@ -141,6 +159,7 @@ def apply_lexicon(
 ) -> ProjectedSentence:
     """``projected`` with unprojected entities recovered and short spans extended from ``lexicon``."""
     entities = inp.entities
+    _check_entities(entities, projected, "apply_lexicon")
     tokens = inp.target_tokens
     src = inp.source.tokens
     final, held = one_per_entity(projected.matches)  # held: the spans of entities with several, kept as they are

@@ -136,3 +136,41 @@ def test_build_lexicon_counts_a_word_written_decomposed_as_the_word_composed():
     x = ProjectionInput(sent(["in", "Yoru\u0300ba\u0301"], ["O", "B-LOC"]), ("ní", "Yorùbá"), Alignment.of([]))
     lex = Lexicon((LexiconEntry(("yorùbá",), "LOC", ("yorùbá",), 4, 1.0),))
     assert apply_lexicon(x, ProjectedSentence((), (), 1), lex).matches == (Match(0, 1, 2, LEXICON_SCORE),)
+
+
+def test_build_lexicon_counts_a_turkish_dotted_capital_i_as_the_name_search_reads_it():
+    # found in review: core() lower-cased "İstanbul" to "i" + U+0307 "stanbul", so a corpus writing the name both ways
+    # had two forms of 2 projections each, which min_count=3 both dropped, while the name search reads them as one
+    src = sent(["in", "Istanbul"], ["O", "B-LOC"])
+    targets = [("İstanbul", "da"), ("Istanbul", "da"), ("İstanbul", "da"), ("Istanbul", "da")]
+    lex = build_lexicon([src] * 4, targets, [proj(["LOC"], [(0, 0, 1)], 1)] * 4, min_count=3, min_share=0.3)
+    assert lex.entries == (LexiconEntry(("istanbul",), "LOC", ("istanbul",), 4, 1.0),)
+    assert core("saseİstanbul") == core("İSTANBUL") == "istanbul"
+    # an English entity written with "İ" finds the forms of the same name written with "I"
+    x = ProjectionInput(sent(["in", "İstanbul"], ["O", "B-LOC"]), ("x", "İstanbul'da"), Alignment.of([]))
+    assert apply_lexicon(x, ProjectedSentence((), (), 1), lex).matches == (Match(0, 1, 2, LEXICON_SCORE),)
+
+
+def test_a_projection_is_refused_with_a_source_it_was_not_made_from():
+    """Found in review: with drop_labels=("MISC",) a match indexes the source with MISC made O, so the run's own
+    sources filed Germany's projection under "English" MISC, and apply_lexicon relabelled Ujerumani as MISC."""
+    from projection.config import ProjectionConfig
+    from projection.plans import project_corpus
+
+    src = sent(["English", "Germany", "won"], ["B-MISC", "B-LOC", "O"])
+    tgt = ("Kiingereza", "Ujerumani", "ilishinda")
+    al = Alignment.of([(0, 0), (1, 1)])
+    run = project_corpus([src] * 3, [tgt] * 3, ProjectionConfig(drop_labels=("MISC",)), alignments=[al] * 3,
+                         progress=False, use_cache=False)  # fmt: skip
+    assert run.projected[0].matches[0].entity == 0 and run.projected[0].spans == (Span(1, 2, "LOC"),)
+    with pytest.raises(ValueError, match="sentence 0: .*drop_labels"):
+        build_lexicon([src] * 3, [tgt] * 3, run.projected)
+    with pytest.raises(ValueError, match="apply_lexicon: .*drop_labels"):
+        apply_lexicon(ProjectionInput(src, tgt, al), run.projected[0], Lexicon(()))
+    with pytest.raises(ValueError, match="not an entity of the source"):  # an untagged source: was an IndexError
+        build_lexicon([sent(["x", "y", "z"], ["O", "O", "O"])], [tgt], run.projected[:1])
+    # the source the projection was made from (MISC made O) gives Germany's form, and the span keeps its label
+    dropped = sent(["English", "Germany", "won"], ["O", "B-LOC", "O"])
+    lex = build_lexicon([dropped] * 3, [tgt] * 3, run.projected)
+    assert lex.entries == (LexiconEntry(("germany",), "LOC", ("ujerumani",), 3, 1.0),)
+    assert apply_lexicon(ProjectionInput(dropped, tgt, al), run.projected[0], lex).spans == (Span(1, 2, "LOC"),)
