@@ -587,28 +587,35 @@ def test_a_stage_warns_once_per_run_with_the_total_of_its_chunks(corpus, jobs, c
     assert [r.getMessage() for r in caplog.records] == [f"{expected} long sentences"]
 
 
-def test_the_bar_of_a_file_source_gets_its_total_once_the_source_counted_its_pairs(corpus, tmp_path, monkeypatch):
-    """Found in review: ``project``'s bar showed a count but no total (and so no ETA), although the source had
-    counted its pairs before the first chunk was done (an aligner fits on the whole split first)."""
+def _drawn_bars(monkeypatch):
+    """The run's bars as real tqdm bars drawn into a string, as on a terminal: (the bars made, the text drawn)."""
     import io
 
     from tqdm import tqdm
 
     import projection.runner as runner
+
+    bars, text = [], io.StringIO()
+
+    class Bar(tqdm):
+        def __init__(self, **kwargs):
+            super().__init__(**{**kwargs, "disable": False, "file": text, "mininterval": 0})
+            bars.append(self)
+
+    monkeypatch.setattr(runner, "_bar_class", lambda: Bar)
+    return bars, text
+
+
+def test_the_bar_of_a_file_source_gets_its_total_once_the_source_counted_its_pairs(corpus, tmp_path, monkeypatch):
+    """Found in review: ``project``'s bar showed a count but no total (and so no ETA), although the source had
+    counted its pairs before the first chunk was done (an aligner fits on the whole split first)."""
     from projection.io.conll_write import write_conll
     from projection.stages.read import FilePairsSource
 
     src, tgt = tmp_path / "en.conll", tmp_path / "de.conll"
     write_conll(src, corpus[0])
     write_conll(tgt, corpus[1])
-    bars, text = [], io.StringIO()
-
-    class Bar(tqdm):  # a real tqdm, drawn into a string
-        def __init__(self, **kwargs):
-            super().__init__(**{**kwargs, "disable": False, "file": text, "mininterval": 0})
-            bars.append(self)
-
-    monkeypatch.setattr(runner, "_bar_class", lambda: Bar)
+    bars, text = _drawn_bars(monkeypatch)
     run(FilePairsSource(src, tgt), [CorpusRecorder()], chunk_size=50)
     assert [bar.total for bar in bars] == [N]
     assert f"50/{N}" in text.getvalue()  # drawn with its total from the first chunk on
@@ -628,11 +635,6 @@ def test_a_streamed_file_source_gives_its_bar_a_total_from_the_start(corpus, tmp
     """Found in review: with no stage that reads the whole split first (``--jobs 1`` with ``--alignments``, a neural
     aligner), the bar had no total, and so no ETA, until the last chunk. On a terminal the source counts the Pharaoh
     file's lines, or the plain source file's sentences, before the first chunk."""
-    import io
-
-    from tqdm import tqdm
-
-    import projection.runner as runner
     from projection.io.conll_write import write_conll
     from projection.stages.read import FilePairsSource
 
@@ -640,14 +642,7 @@ def test_a_streamed_file_source_gives_its_bar_a_total_from_the_start(corpus, tmp
     write_conll(src, corpus[0])
     write_conll(tgt, corpus[1])
     al.write_text("0-0\n" * N, encoding="utf-8")
-    bars, text = [], io.StringIO()
-
-    class Bar(tqdm):  # a real tqdm, drawn into a string
-        def __init__(self, **kwargs):
-            super().__init__(**{**kwargs, "disable": False, "file": text, "mininterval": 0})
-            bars.append(self)
-
-    monkeypatch.setattr(runner, "_bar_class", lambda: Bar)
+    bars, text = _drawn_bars(monkeypatch)
     source = FilePairsSource(src, tgt, al if links else None)
     assert source.expected_length() == N
     run(source, [_Nothing()], chunk_size=50)
