@@ -21,7 +21,7 @@ from projection.version import __version__
 
 _RESERVED = "%|,()=:"
 _ESCAPES = {c: f"%{ord(c):02X}" for c in _RESERVED}
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")  # fullmatch: "$" alone let a name end in a newline
 _UNESCAPE = re.compile(r"%([0-9A-F]{2})")
 
 
@@ -36,7 +36,10 @@ def _unescape(text: str) -> str:
 def number(v: float) -> str:
     """A number as a signature writes it: ``0.3``, ``10``, ``1e-05`` (the ``g`` format), or its full ``repr`` when
     ``g``'s 6 significant digits would lose something (``1.3684210`` and ``1.3684211`` both gave ``1.36842``: two
-    settings, one signature, and a cache that answered the second with the first's output)."""
+    settings, one signature, and a cache that answered the second with the first's output). ``-0.0`` is ``0``:
+    the two are one setting (``--aligner-option diagonal_tension=-0.0`` signed ``lam=-0`` and aligned again)."""
+    if v == 0:
+        return "0"
     short = f"{v:g}"
     return short if float(short) == v else repr(float(v))
 
@@ -64,7 +67,7 @@ class Part:
     def __post_init__(self) -> None:
         opts = tuple((str(k), _value(v)) for k, v in self.options)
         for k, _ in opts:
-            if not _KEY.match(k):
+            if not _KEY.fullmatch(k):
                 raise ValueError(f"signature option names are lowercase identifiers, got {k!r}")
         if not self.name and not opts:
             raise ValueError("a signature part needs a name or settings")
@@ -118,7 +121,7 @@ class Signature:
     def __post_init__(self) -> None:
         seen = set()
         for key, part in self.fields:
-            if not _KEY.match(key) or key == "version":
+            if not _KEY.fullmatch(key) or key == "version":
                 raise ValueError(f"signature field names are lowercase identifiers other than 'version', got {key!r}")
             if key in seen:
                 raise ValueError(f"signature field {key!r} appears twice")

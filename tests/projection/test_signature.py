@@ -161,3 +161,29 @@ def test_list_items_holding_a_plus_sign_differently():
     assert pct.format() == "x(labels=5%2525+5)" and escaped.format() == "x(labels=5%252525+5)"
     for part in (one, two, pct, escaped):
         assert Part.parse(part.format()) == part
+
+
+def test_negative_zero_signs_as_zero():
+    """Found in review: ``-0.0`` equals ``0.0`` and sets the same method, but signed ``-0`` (``number`` used ``g``):
+    ``--aligner fastalign --aligner-option diagonal_tension=-0.0`` gave the same links as ``=0`` under
+    ``lam=-0``, so they were aligned and cached again. Zero of any type signs ``0``, as ``0`` and ``0.0`` did."""
+    from projection.config import ProjectionConfig
+    from projection.scores import ScoreConfig
+    from projection.signature import number
+
+    assert [number(x) for x in (-0.0, 0.0, 0)] == ["0", "0", "0"]
+    assert Part.of("x", p=-0.0).format() == "x(p=0)"
+    assert ScoreConfig(align=-0.0, char=0.5).signature() == "score(align=0,char=0.5)"
+    fast = [ProjectionConfig(aligner="fastalign", aligner_options={"diagonal_tension": t}).signature()["aligner"]
+            for t in (-0.0, 0.0)]
+    assert fast[0] == fast[1] and fast[0].get("lam") == "0"
+    heur = [ProjectionConfig(matcher="heuristic", ratio=r).signature()["match"] for r in (-0.0, 0.0)]
+    assert heur[0] == heur[1] == Part("heuristic.v1", (("gap", "1"), ("ratio", "0")))
+
+
+def test_a_field_or_option_name_ending_in_a_newline_is_refused():
+    """Found in review: the name check let a trailing newline through ("$" matches before it)."""
+    with pytest.raises(ValueError, match="signature field names are lowercase identifiers"):
+        Signature((("aligner\n", Part("x")),))
+    with pytest.raises(ValueError, match="signature option names are lowercase identifiers"):
+        Part("x", (("stem\n", 4),))
