@@ -24,7 +24,12 @@ def freeze_options(options: Mapping[str, Any] | tuple | None) -> tuple[tuple[str
         return ()
     items = options.items() if isinstance(options, Mapping) else options
     # a list value (``--aligner-option iterations=[1,1,1]``) becomes a tuple: the config stays hashable
-    return tuple(sorted((str(k), tuple(v) if isinstance(v, list) else v) for k, v in items))
+    frozen = [(str(k), tuple(v) if isinstance(v, list) else v) for k, v in items]
+    names = [k for k, _ in frozen]
+    twice = sorted({k for k in names if names.count(k) > 1})
+    if twice:  # found in review: one was dropped without a word, or sorting them failed with a bare TypeError
+        raise ValueError(f"aligner option {', '.join(twice)} given twice; give each option once")
+    return tuple(sorted(frozen))
 
 
 @dataclass(frozen=True)

@@ -464,3 +464,11 @@ def test_the_heuristic_refuses_a_window_it_would_ignore():
                                "projects through the links alone); got window=2: leave it at 0")  # fmt: skip
     with pytest.raises(ValueError, match="window applies"):
         fixed(matcher="heuristic", candidates="aligned", window=2)
+
+
+@pytest.mark.parametrize("options", [(("iterations", 5), ("iterations", None)), (("stem", 4), ("stem", 5))])
+def test_an_aligner_option_given_twice_is_refused(options):
+    """Found in review: pairs naming an option twice lost one without a word, or failed sorting with a bare
+    TypeError ('<' between NoneType and int)."""
+    with pytest.raises(ValueError, match=r"^aligner option (iterations|stem) given twice; give each option once$"):
+        ProjectionConfig(aligner="fastalign.v1", aligner_options=options)
