@@ -84,11 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra", choices=("none", "ntrex", "both"), default="none")
     ap.add_argument("--out", type=Path, default=None, help="write the results as JSON here")
     args = ap.parse_args(argv)
-
-    stems = [None if s.lower() == "none" else int(s) for s in args.stems.split(",")]
+    # checked before any training: make_aligner read every name but fastalign as eflomal (a misspelled aligner gave
+    # eflomal's rows under that name), and an unknown pair or stem stopped the run with a traceback, after the
+    # earlier pairs' training
+    aligners, pairs = args.aligners.split(","), args.pairs.split(",")
+    unknown = [name for name in aligners if name not in ("fastalign", "eflomal")]
+    if unknown:
+        ap.error(f"unknown --aligners {','.join(unknown)}; valid: fastalign,eflomal")
+    unknown = [pair for pair in pairs if pair not in PAIRS]
+    if unknown:
+        ap.error(f"unknown --pairs {','.join(unknown)}; valid: {','.join(PAIRS)}")
+    try:
+        stems = [None if s.lower() == "none" else int(s) for s in args.stems.split(",")]
+    except ValueError:
+        ap.error(f"--stems takes whole numbers or none, comma-separated (e.g. 4,5,none), got {args.stems!r}")
     extras = {"none": [False], "ntrex": [True], "both": [False, True]}[args.extra]
     rows: list[dict] = []
-    for pair in args.pairs.split(","):
+    for pair in pairs:
         _, _, ntrex_src, ntrex_tgt = PAIRS[pair]
         bitext, gold = load_gold(args.data, pair)
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
@@ -97,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(_row(pair, "diagonal", "-", None, False, [diag], [0.0], "diagonal baseline"))
         for use_extra in extras:
             extra = load_ntrex(args.data, ntrex_src, ntrex_tgt) if use_extra else None
-            for name in args.aligners.split(","):
+            for name in aligners:
                 for stem in stems:
                     aligner = make_aligner(name, stem, extra)
                     runs = 1 if aligner.deterministic else args.runs

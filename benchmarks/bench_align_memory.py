@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--roots", nargs="+", default=[str(REPO)], help="checkouts to compare (PYTHONPATH of each run)")
     ap.add_argument("--out", default="benchmarks/results/align_memory.json")
     args = ap.parse_args(argv)
+    # checked before any run (as bench_instructions.py does): a missing checkout failed with a RuntimeError
+    # traceback only when its turn came, after the earlier roots' eflomal runs
+    for root in args.roots:
+        if not (Path(root) / "projection" / "__init__.py").is_file():
+            ap.error(f"--roots {root}: not a silver-ner checkout (no projection/__init__.py)")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -142,17 +142,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     rows = []
-    methods = args.methods.split(",")
-    if "test" in args.sets:  # read first: a missing --data stops the run before the dev set's minutes of eflomal
+    methods = [m.strip() for m in args.methods.split(",")]
+    sets = [x.strip() for x in args.sets.split(",")]
+    # checked here: an unknown method stopped the run only when reached, after the dev reference's and the earlier
+    # methods' eflomal minutes, writing nothing; an unknown set (tested as a substring) ran nothing and wrote empty
+    # results over --out with exit status 0
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        ap.error(f"unknown --methods {','.join(unknown)}; valid: {','.join(METHODS)}")
+    unknown = [x for x in sets if x not in ("dev", "test")]
+    if unknown:
+        ap.error(f"unknown --sets {','.join(unknown)}; valid: dev,test")
+    if "test" in sets:  # read first: a missing --data stops the run before the dev set's minutes of eflomal
         test_set = load_gold(args.data, "de-en")
-    if "dev" in args.sets:
+    if "dev" in sets:
         en = read_conll(ROOT / "projection/data/europarl/en.conll")
         de = read_conll(ROOT / "projection/data/europarl/de.conll")
         src, tgt = [s.tokens for s in en.sentences], [s.tokens for s in de.sentences]
         parts = groups([len(s) for s in src], args.join)
         reference = join_links(parts, src, tgt, EflomalAligner().align(src, tgt))
         rows += measure("dev", src, tgt, parts, reference, reference, args.runs, methods)
-    if "test" in args.sets:
+    if "test" in sets:
         bitext, gold = test_set
         src, tgt = [s for s, _ in bitext], [t for _, t in bitext]
         parts = groups([len(s) for s in src], args.join)

@@ -44,12 +44,17 @@ def _changes(text: str) -> tuple[tuple[str, object], ...]:
     """``"n_samplers=6,stem=5"`` -> ``(("n_samplers", 6), ("stem", 5))`` (values read as ``--aligner-option``
     reads them); ``"default"`` -> no change."""
     from projection.cli.options import parse_aligner_options
+    from projection.options import check_aligner_options
 
     text = text.strip()
     if text == "default":
         return ()
     try:
-        return tuple(parse_aligner_options([item.strip() for item in text.split(",")]).items())
+        changes = parse_aligner_options([item.strip() for item in text.split(",")])
+        # a misspelled name (or a value of the wrong type) failed only at its first run, with a TypeError from
+        # the aligner, after every earlier setting had trained: refused here, naming the valid options
+        check_aligner_options("eflomal.v1", changes)
+        return tuple(changes.items())
     except ValueError as err:
         raise SystemExit(f"--options: {err}") from None
 
@@ -71,11 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     # each setting compared: (label, the options changed from the parallel default)
     if args.options is not None:
         settings = [(text.strip(), _changes(text)) for text in args.options.split(";")]
-    elif args.similar is None:
-        settings = [(f"name_prior={v}", (("name_prior", float(v)),)) for v in args.priors.split(",")]
     else:
-        settings = [(f"similar_names={v}", (("similar_names", float(v.removesuffix("c"))),
-                                            ("similar_cased", v.endswith("c")))) for v in args.similar.split(",")]  # fmt: skip
+        try:  # a value that is not a number: refused here, not with a traceback
+            if args.similar is None:
+                settings = [(f"name_prior={v}", (("name_prior", float(v)),)) for v in args.priors.split(",")]
+            else:
+                settings = [(f"similar_names={v}", (("similar_names", float(v.removesuffix("c"))),
+                                                    ("similar_cased", v.endswith("c"))))
+                            for v in args.similar.split(",")]  # fmt: skip
+        except ValueError:
+            ap.error(f"--{'priors' if args.similar is None else 'similar'} takes comma-separated numbers, got "
+                     f"{args.priors if args.similar is None else args.similar!r}")
     rows = []
     for pair, (_, _, ntrex_src, ntrex_tgt) in PAIRS.items():
         bitext, gold = load_gold(args.data, pair)

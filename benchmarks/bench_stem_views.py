@@ -62,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    views = {text.strip(): tuple(int(v) for v in text.split(",")) for text in args.views.split(";")}
+    try:
+        views = {text.strip(): tuple(int(v) for v in text.split(",")) for text in args.views.split(";")}
+    except ValueError:
+        ap.error(f'--views takes ";"-separated lists of whole numbers (e.g. "4,4;4,5"), got {args.views!r}')
     options = dict(ALIGNER_DEFAULTS["eflomal.v1"])
     config = default_config("parallel")
     rows = []
