@@ -37,6 +37,10 @@ def _is_word_char(ch: str) -> bool:
     return ch == "_" or unicodedata.category(ch)[0] in "LNM"
 
 
+#: the lowest character ``_is_char_word`` holds: a cheap comparison skips its test for every alphabetic script
+_FIRST_CHAR_WORD = "\u3005"
+
+
 def _is_char_word(ch: str) -> bool:
     """A character that is a word by itself: a CJK ideograph (with ``々`` ``〆`` ``〇``) or kana. Written without
     spaces, such text was one "word" per clause (``有人提议应将``), which no character-tokenised target shares."""
@@ -63,20 +67,20 @@ def tokenize(line: str) -> list[str]:
         if ch.isspace() or ch == _ZERO_WIDTH_SPACE or ch in _ZERO_WIDTH_JOINERS:
             k += 1
             continue
-        if not _is_word_char(ch) or _is_char_word(ch):
+        if not _is_word_char(ch) or (ch >= _FIRST_CHAR_WORD and _is_char_word(ch)):
             tokens.append(ch)
             k += 1
             continue
         start = k
         k += 1
         while k < n:
-            if _is_char_word(text[k]):
+            if text[k] >= _FIRST_CHAR_WORD and _is_char_word(text[k]):
                 break
             if _is_word_char(text[k]):
                 k += 1
                 continue
             joiner, nxt = text[k], text[k + 1] if k + 1 < n else ""
-            if nxt and _is_word_char(nxt) and not _is_char_word(nxt) and (
+            if nxt and _is_word_char(nxt) and not (nxt >= _FIRST_CHAR_WORD and _is_char_word(nxt)) and (
                 joiner in _INNER_JOINERS
                 or joiner in _ZERO_WIDTH_JOINERS
                 or (joiner in _DIGIT_JOINERS and text[k - 1].isdigit() and nxt.isdigit())
