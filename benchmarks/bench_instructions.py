@@ -57,14 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     if not 0 < args.small < args.large:
         raise SystemExit("--small must be a positive number of copies below --large")
+    for root in args.roots:  # every root before any run (found in review: a bad second root came after the first's)
+        if not (root.resolve() / "projection" / "__init__.py").is_file():
+            raise SystemExit(f"{root.resolve()} is not a silver-ner checkout (no projection/__init__.py)")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         inputs = {copies: make_data(folder, copies) for copies in (args.small, args.large)}
         for root in args.roots:
             root = root.resolve()
-            if not (root / "projection" / "__init__.py").is_file():
-                raise SystemExit(f"{root} is not a silver-ner checkout (no projection/__init__.py)")
             counts = {}
             for copies, (src, tgt, al) in inputs.items():
                 cmd = project_cmd(src, tgt, al, folder / f"out.{copies}.conll", "--jobs", "1")

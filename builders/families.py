@@ -60,7 +60,11 @@ _PANX_CITATION = ("@inproceedings{pan-etal-2017-cross, title={Cross-lingual Name
                   "Languages}, author={Pan, Xiaoman and others}, booktitle={ACL}, year={2017}}\n\n"
                   "@inproceedings{hu-etal-2020-xtreme, title={{XTREME}: A Massively Multilingual Multi-task Benchmark "
                   "for Evaluating Cross-lingual Generalisation}, author={Hu, Junjie and Ruder, Sebastian and Siddhant, "
-                  "Aditya and Neubig, Graham and Firat, Orhan and Johnson, Melvin}, booktitle={ICML}, year={2020}}")
+                  "Aditya and Neubig, Graham and Firat, Orhan and Johnson, Melvin}, booktitle={ICML}, year={2020}}\n\n"
+                  # the PAN-X train/dev/test splits that XTREME uses (found in review: not cited)
+                  "@inproceedings{rahimi-etal-2019-massively, title={Massively Multilingual Transfer for {NER}}, "
+                  "author={Rahimi, Afshin and Li, Yuan and Cohn, Trevor}, booktitle={ACL}, year={2019}, "
+                  "pages={151--164}}")
 
 FAMILIES: dict[str, Family] = {
     f.name: f

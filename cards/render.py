@@ -262,6 +262,11 @@ def render_card(repo_id: str, configs: Sequence[ConfigCard], *, foreign_configs=
         example_split=sorted(first.data_files)[0],
         config_list=", ".join(f"`{c.name}`" for c in configs),
         licence_list="; ".join(notes),
+        # the models' own terms, where a config holds a model's output (found in review: not mentioned)
+        model_terms=(" The translate-test and translate-train configurations also hold the output of the models "
+                     "named in their signatures (`mt:`, `ner:`), which come with terms of their own (the default "
+                     "translation model, NLLB-200, is released under CC BY-NC 4.0): check them for your use."
+                     if any(c.kind != "parallel-gold" for c in configs) else ""),
         citations="\n\n".join(citations),
     )
     return f"---\n{front}---\n\n{body}"

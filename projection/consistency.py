@@ -99,6 +99,8 @@ def build_lexicon(
         raise ValueError(f"{len(sources)} sources, {len(targets)} targets, {len(projected)} projections")
     seen: dict[tuple[tuple[str, ...], str], Counter] = defaultdict(Counter)
     for k, (src, tgt, proj) in enumerate(zip(sources, targets, projected)):
+        if isinstance(tgt, str):  # a str is a sequence too: of characters (found in review: forms of letters)
+            raise TypeError(f"target {k} is a str, not a sequence of tokens: split it into words or pass its tokens")
         spans = src.spans
         _check_entities(spans, proj, f"sentence {k}")
         for m in proj.matches:

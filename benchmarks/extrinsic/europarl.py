@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", nargs="+", default=list(methods()), choices=list(methods()))
     ap.add_argument("--paired", nargs="*", default=[], metavar="NAME=REFINE")
     args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
     paired = {}
     for item in args.paired:
         name, sep, refine = item.partition("=")

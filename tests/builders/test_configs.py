@@ -127,8 +127,11 @@ def test_card_licences_and_citations_of_the_families():
     assert FAMILIES["xtreme"].citation.startswith("@inproceedings{pan-etal-2017-cross,")
     # found in review: the README asks to cite XTREME (Hu et al. 2020), whose PAN-X the configs read; the cards did not
     blocks = FAMILIES["xtreme"].citation.split("\n\n")
+    # and Rahimi et al. 2019, whose PAN-X splits XTREME uses
     assert [b.split(",")[0] for b in blocks] == ["@inproceedings{pan-etal-2017-cross",
-                                                 "@inproceedings{hu-etal-2020-xtreme"]
+                                                 "@inproceedings{hu-etal-2020-xtreme",
+                                                 "@inproceedings{rahimi-etal-2019-massively"]
+    assert "title={Massively Multilingual Transfer for {NER}}" in blocks[2] and "pages={151--164}" in blocks[2]
     assert "title={{XTREME}: A Massively Multilingual Multi-task Benchmark for Evaluating Cross-lingual " \
            "Generalisation}" in blocks[1]
 

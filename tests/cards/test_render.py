@@ -115,3 +115,16 @@ def test_card_counts_target_languages_names_the_paper_and_says_who_made_the_text
     meta, body = split_front_matter(render_card("o/n", [*cards, tt]))
     assert "for 4 dataset configuration(s) in 4 target language(s)" in body  # en is a target there
     assert meta["language_creators"] == ["found", "machine-generated"]
+
+
+def test_the_models_terms_are_named_where_a_config_holds_a_models_output():
+    """Found in review: the cards of translate-test and translate-train configs named only the source data's
+    licence, although they hold translations of a model with terms of its own (NLLB-200: CC BY-NC 4.0)."""
+    terms = "which come with terms of their own (the default translation model, NLLB-200, is released under CC BY-NC 4.0)"
+    parallel = [card("europarl-ner.de", "de", "other")]
+    assert terms not in split_front_matter(render_card("o/n", parallel))[1]
+    tt = ConfigCard(name="masakhaner2.hau", kind="translate-test", languages=("en", "hau"), license="cc-by-nc-4.0",
+                    source_datasets=("masakhane/masakhaner2",), signature="s", metrics={"test": METRICS},
+                    data_files={"test": "masakhaner2.hau/test-*.parquet"})  # fmt: skip
+    body = split_front_matter(render_card("o/n", [*parallel, tt]))[1]
+    assert " ".join(body.split()).count(terms) == 1

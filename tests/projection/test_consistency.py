@@ -174,3 +174,11 @@ def test_a_projection_is_refused_with_a_source_it_was_not_made_from():
     lex = build_lexicon([dropped] * 3, [tgt] * 3, run.projected)
     assert lex.entries == (LexiconEntry(("germany",), "LOC", ("ujerumani",), 3, 1.0),)
     assert apply_lexicon(ProjectionInput(dropped, tgt, al), run.projected[0], lex).spans == (Span(1, 2, "LOC"),)
+
+
+def test_an_unsplit_target_is_refused():
+    """Found in review: a target given as one string was read as its characters, and the forms were letters."""
+    src = Sentence(("Fife",), ("B-LOC",))
+    proj = ProjectedSentence((Span(0, 1, "LOC"),), (Match(0, 0, 1, 1.0),), 1)
+    with pytest.raises(TypeError, match=r"^target 0 is a str, not a sequence of tokens"):
+        build_lexicon([src], ["Fife"], [proj], min_count=1)
