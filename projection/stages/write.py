@@ -229,7 +229,8 @@ class EvaluationSink(Sink):
             return []
         n_true, n_pred = self.entity_counts.n_true, self.entity_counts.n_pred
         absent = {label: n for label, n in sorted(n_pred.items()) if n and not n_true.get(label)}
-        out = self._unprojected(n_true, n_pred) if any(n_pred.values()) else []
+        missed = {label: n for label, n in sorted(n_true.items()) if n and not n_pred.get(label)}
+        out = _unprojected(missed) if any(n_pred.values()) else []
         if not absent:
             return out
         one = sum(absent.values()) == 1
@@ -243,30 +244,29 @@ class EvaluationSink(Sink):
         return out + [f"the projection wrote {wrote} span{'' if one else 's'} and the gold has no {types} entity: "
                       f"{'it was' if one else 'they were'} scored as false positive{'' if one else 's'}; pass {drop} to "
                       f"leave {' and '.join(absent)} out of the projection and the score"
-                      ] + _respelled(absent, n_true, n_pred)
-
-    @staticmethod
-    def _unprojected(n_true: dict, n_pred: dict) -> list[str]:
-        """The mirror case: gold types of which the projection wrote no span in the whole run, every one scored as a
-        miss (found in review: a MasakhaNER2 gold's DATE against an English source without DATE lowered recall, and
-        ``--drop-label DATE`` was refused as a type the source lacks)."""
-        missed = {label: n for label, n in sorted(n_true.items()) if n and not n_pred.get(label)}
-        if not missed:
-            return []
-        one = sum(missed.values()) == 1
-        has = " and ".join(f"{n} {label}" for label, n in missed.items())
-        types = " or ".join(missed)
-        drop = " ".join(f"--drop-label {label}" for label in missed)
-        return [f"the gold has {has} entit{'y' if one else 'ies'} and the projection wrote no {types} span: "
-                f"{'it was' if one else 'they were'} scored as missed; if the source has no {types}, pass {drop} to "
-                f"leave {' and '.join(missed)} out of the score"]
+                      ] + _respelled(absent, missed)
 
 
-def _respelled(absent: dict, n_true: dict, n_pred: dict) -> list[str]:
-    """A projected type the gold lacks beside a gold type never projected that read as one type spelled two ways
-    (``per``/``PER``, ``PERSON``/``PER``): the two warnings before it advise ``--drop-label``, which would leave the
-    type out of the score altogether (found in review: a source tagged ``B-per`` scored 0 F1 with that advice)."""
-    missed = [label for label, n in sorted(n_true.items()) if n and not n_pred.get(label)]
+def _unprojected(missed: dict[str, int]) -> list[str]:
+    """The mirror case: gold types of which the projection wrote no span in the whole run (``missed``: their gold
+    counts), every one scored as a miss (found in review: a MasakhaNER2 gold's DATE against an English source without
+    DATE lowered recall, and ``--drop-label DATE`` was refused as a type the source lacks)."""
+    if not missed:
+        return []
+    one = sum(missed.values()) == 1
+    has = " and ".join(f"{n} {label}" for label, n in missed.items())
+    types = " or ".join(missed)
+    drop = " ".join(f"--drop-label {label}" for label in missed)
+    return [f"the gold has {has} entit{'y' if one else 'ies'} and the projection wrote no {types} span: "
+            f"{'it was' if one else 'they were'} scored as missed; if the source has no {types}, pass {drop} to "
+            f"leave {' and '.join(missed)} out of the score"]
+
+
+def _respelled(absent: dict[str, int], missed: dict[str, int]) -> list[str]:
+    """A projected type the gold lacks (``absent``) beside a gold type never projected (``missed``) that read as one
+    type spelled two ways (``per``/``PER``, ``PERSON``/``PER``): the two warnings before it advise ``--drop-label``,
+    which would leave the type out of the score altogether (found in review: a source tagged ``B-per`` scored 0 F1
+    with that advice)."""
     pairs = [(p, g) for p in absent for g in missed
              if p.upper().startswith(g.upper()) or g.upper().startswith(p.upper())]  # fmt: skip
     if not pairs:
