@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from projection.tags import chunks
+from projection.types import check_sequence
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,7 @@ def evaluate(
     With no predicted entities, precision (0/0) is 0.0; with no gold entities, recall (0/0) is 0.0; F1 is then 0.0;
     with neither, all three are 0.0 (see ``Scores``). Each is seqeval's value."""
     for name, value in (("gold", gold), ("pred", pred)):  # found in review: a generator failed in len()
-        if isinstance(value, str) or not hasattr(value, "__len__"):
-            raise TypeError(f"evaluate: {name} must be a sequence (a list) of tag sequences, one per sentence, got a "
-                            f"{type(value).__name__}" + ("; wrap it in list(...)" if hasattr(value, "__iter__")
-                                                         and not isinstance(value, str) else ""))  # fmt: skip
+        check_sequence(value, f"evaluate: {name}", "of tag sequences, one per sentence")
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
     counts = EntityCounts(ignored_types(ignore))

@@ -15,6 +15,17 @@ from typing import Iterable
 _first, _second = itemgetter(0), itemgetter(1)
 
 
+def check_sequence(value, name: str, what: str, *, needs: tuple[str, ...] = ("__len__",),
+                   refuse: tuple[type, ...] = (str,)) -> None:
+    """A ``TypeError`` unless ``value`` is a sized sequence (it has every attribute in ``needs``) and not one of
+    ``refuse`` (a str, or a single ``Sentence``, is a sequence of the wrong things): "``name`` must be a sequence (a
+    list) ``what``", and for an iterable (a generator) how to make one. The one refusal of the API's entry points
+    (``parallel_pairs``, the model plans, ``evaluate``); found in review: a generator failed with "has no len()"."""
+    if isinstance(value, refuse) or not all(hasattr(value, attr) for attr in needs):
+        hint = "; wrap it in list(...)" if hasattr(value, "__iter__") and not isinstance(value, refuse) else ""
+        raise TypeError(f"{name} must be a sequence (a list) {what}, got a {type(value).__name__}{hint}")
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A labelled token span ``[start, end)``."""

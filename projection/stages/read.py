@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Sequence
 from projection.signature import Part
 from projection.stages.base import Fields, Shard, Source
 from projection.tags import check_tags
-from projection.types import Alignment, Pair, Sentence
+from projection.types import Alignment, Pair, Sentence, check_sequence
 
 EMPTY = Sentence(())
 
@@ -71,11 +71,7 @@ def model_input(sentences, name: str, side: str, *, labelled: bool) -> list[Sent
     token lists failed with "'list' object has no attribute 'id'"). ``name``: the parameter, ``side``: what a
     sentence is called in errors; ``labelled``: the tags are the labels to project
     (required); else they are gold for the score (optional)."""
-    sized = hasattr(sentences, "__len__") and hasattr(sentences, "__iter__")
-    if isinstance(sentences, (str, Sentence)) or not sized:
-        raise TypeError(f"{name} must be a sequence (a list) of Sentences, got a {type(sentences).__name__}"
-                        + ("; wrap it in list(...)" if hasattr(sentences, "__iter__")
-                           and not isinstance(sentences, (str, Sentence)) else ""))  # fmt: skip
+    check_sequence(sentences, name, "of Sentences", needs=("__len__", "__iter__"), refuse=(str, Sentence))
     out = []
     for k, s in enumerate(sentences):
         if not isinstance(s, Sentence):
@@ -132,10 +128,8 @@ def parallel_pairs(
                               ("alignments", alignments, "Alignment"), ("target_spans", target_spans, "span list")):
         if value is None and name in ("alignments", "target_spans"):
             continue
-        if isinstance(value, (str, Sentence)) or not hasattr(value, "__len__") or not hasattr(value, "__getitem__"):
-            raise TypeError(f"{name} must be a sequence (a list) with one {what} per sentence pair, got a "
-                            f"{type(value).__name__}" + ("; wrap it in list(...)" if hasattr(value, "__iter__")
-                                                          and not isinstance(value, (str, Sentence)) else ""))
+        check_sequence(value, name, f"with one {what} per sentence pair", needs=("__len__", "__getitem__"),
+                       refuse=(str, Sentence))  # fmt: skip
     if len(sources) != len(targets):
         raise ValueError(f"{len(sources)} source sentences but {len(targets)} target sentences")
     if alignments is not None and len(alignments) != len(sources):
