@@ -32,7 +32,14 @@ from typing import Sequence
 
 from projection.align.base import Aligner, Tokens
 from projection.align.symmetrize import check_symmetrization, symmetrize
-from projection.align.text import check_batch, check_stem, check_stem_from, corpus_digest, stem_tokens
+from projection.align.text import (
+    check_batch,
+    check_stem,
+    check_stem_from,
+    check_tokens,
+    corpus_digest,
+    stem_tokens,
+)
 from projection.io.pharaoh import parse_pharaoh
 from projection.signature import content_hash
 from projection.types import Alignment
@@ -239,6 +246,9 @@ class StatisticalAligner(Aligner):
         if extra is not None:  # checked before list(): a sentence given as a string would become its characters
             extra = list(extra)
             check_batch([s for s, _ in extra], [t for _, t in extra], what="extra corpus")
+            for k, (s, t) in enumerate(extra):
+                check_tokens(s, f"extra corpus: pair {k} source")
+                check_tokens(t, f"extra corpus: pair {k} target")
         self.extra = [(list(s), list(t)) for s, t in extra] if extra is not None else None
         self._extra_digest = corpus_digest(self.extra)  # short hash named in signature()
         from projection.align.cache import extra_marks

@@ -187,6 +187,22 @@ def check_batch(src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]], *, w
             raise TypeError(f"{what}: pair {k} is a string; pass token lists (see projection.align.text.tokenize)")
 
 
+def check_tokens(tokens: Sequence, where: str) -> None:
+    """A clear error naming ``where`` and the token's index for a token that is not a str, or a str that is no
+    Unicode text (a lone surrogate, as ``errors="surrogateescape"`` leaves for undecodable bytes): either failed
+    deep in the aligner or its cache, naming no sentence (found in review)."""
+    for j, token in enumerate(tokens):
+        if not isinstance(token, str):
+            raise TypeError(f"{where} token {j} is {token!r} (a {type(token).__name__}): tokens must be strings")
+        if not token.isascii():
+            try:
+                token.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError(f"{where} token {j} {token!r} is not Unicode text (a lone surrogate, as "
+                                 "errors='surrogateescape' leaves for bytes that are not UTF-8): decode the text "
+                                 "as UTF-8, or replace or drop the token") from None
+
+
 def corpus_digest(pairs: Iterable[tuple[Sequence[str], Sequence[str]]] | None, n: int = 8) -> str:
     """Short hash of a parallel corpus (``"none"`` for no corpus), for aligner signatures."""
     if pairs is None:

@@ -8,6 +8,7 @@ from collections.abc import Set as AbstractSet
 from itertools import count
 from typing import Iterable, Iterator, Sequence
 
+from projection.align.text import check_tokens
 from projection.signature import Part
 from projection.stages.base import Fields, Shard, Source
 from projection.tags import check_tags
@@ -58,9 +59,7 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
 
 
 def _check_tokens(tokens, where: str) -> None:
-    for j, token in enumerate(tokens):
-        if not isinstance(token, str):
-            raise TypeError(f"{where} token {j} is {token!r} (a {type(token).__name__}): tokens must be strings")
+    check_tokens(tokens, where)
 
 
 def model_input(sentences, name: str, side: str, *, labelled: bool) -> list[Sentence]:

@@ -159,3 +159,23 @@ def test_an_extra_corpus_of_strings_is_refused_not_split_into_characters() -> No
     # token lists (and tuples) still train: the digest is that of the same tokens as lists
     assert FastAlignAligner(extra=[(("the", "dog"), ("der", "Hund"))]).signature() == (
         FastAlignAligner(extra=[(["the", "dog"], ["der", "Hund"])]).signature())
+
+
+_NOT_STR = "tokens must be strings"
+
+
+@pytest.mark.parametrize(
+    ("extra", "error", "message"),
+    [
+        ([(["the", None], ["der"])], TypeError, f"extra corpus: pair 0 source token 1 is None (a NoneType): {_NOT_STR}"),
+        ([(["a"], ["b"]), (["the"], ["der", 7])], TypeError, f"extra corpus: pair 1 target token 1 is 7 (a int): {_NOT_STR}"),
+        ([(["the", "x\udcff"], ["der"])], ValueError, "extra corpus: pair 0 source token 1 'x\\udcff' is not Unicode text"),
+    ],
+)
+def test_an_extra_token_that_is_no_text_is_refused_naming_its_pair(extra, error, message) -> None:
+    """Found in review: a token that is not a str failed in the cache marks with "argument of type 'NoneType' is not
+    iterable", and a lone surrogate (``errors="surrogateescape"``) in the digest with a UnicodeEncodeError; neither
+    named the pair."""
+    with pytest.raises(error) as info:
+        FastAlignAligner(extra=extra)
+    assert str(info.value).startswith(message)

@@ -79,3 +79,16 @@ def test_pharaoh_text_given_as_an_alignment_is_refused_pointing_at_from_pharaoh(
     assert str(info.value) == "alignment 0 is a str, not an Alignment (build it with Alignment.from_pharaoh)"
     (pair,) = parallel_pairs([_SRC], [_TGT], [Alignment.from_pharaoh("0-0 1-1 2-2 3-3")])
     assert pair.alignment == _LINKS
+
+
+def test_a_token_with_a_lone_surrogate_is_refused_naming_its_sentence(tmp_path):
+    """Found in review: a token holding a lone surrogate (text read with ``errors="surrogateescape"``) projected with
+    ``use_cache=False`` but failed the default run in the alignment cache's key with "'utf-8' codec can't encode
+    character '\\udcff'", naming no sentence."""
+    target = ("Angela", "Merkel", "besuchte", "Par\udcffis")
+    with pytest.raises(ValueError) as info:
+        project_corpus([_SRC] * 2, [_TGT, target], ProjectionConfig(aligner="fastalign.v1"), cache_dir=tmp_path,
+                       progress=False)  # fmt: skip
+    assert str(info.value).startswith("target sentence 1 token 3 'Par\\udcffis' is not Unicode text")
+    with pytest.raises(ValueError, match="^source sentence 0 token 0 "):
+        parallel_pairs([Sentence(("\udce9",), ("O",))], [("x",)])
