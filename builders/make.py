@@ -56,6 +56,7 @@ def build(
     elif options:
         raise ValueError("pass method options either in the SilverNERConfig or as keywords with a config name")
     check_tagger_types([config.name], config.ner_model)
+    check_languages(config)
     device = executor.model_device() if executor is not None else None
     if device is not None and config.device != device:  # the models run there, so the config signs that dtype
         if config.device is not None:
@@ -73,6 +74,20 @@ def build(
     signature = summary.get("signature", config.signature().format())
     metrics = {name: SplitMetrics.from_dict(m) for name, m in summary.get("metrics", {}).items()}
     return BuiltConfig(builder.config, splits, signature, metrics, builder.cache_dir)
+
+
+def check_languages(config: SilverNERConfig) -> None:
+    """A ``ValueError`` for a config whose translation (or back-translation) model has no code for its language
+    (NLLB-200 and bbj, pcm), saying what a builder config can do about it, before any data is read."""
+    from projection.neural.langs import UnsupportedLanguageError
+
+    for stage in config.plan(None).stages:
+        translator = getattr(stage, "translator", None)
+        if translator is not None:
+            try:
+                translator.check_language(stage.lang)
+            except UnsupportedLanguageError as err:
+                raise ValueError(err.for_config(config.name)) from None
 
 
 def check_tagger_types(names: Sequence[str], ner_model: str | None) -> None:

@@ -40,7 +40,32 @@ ALL_LANGS = tuple(sorted(set(XTREME_NLLB) | set(MASAKHANER2_NLLB)))
 
 
 class UnsupportedLanguageError(ValueError):
-    """The MT model has no code for the language; the message lists the ways out."""
+    """The MT model has no code for the language; the message lists the ways out (of the CLI's translate-test and
+    translate-train; ``for_config`` says those of a builder config)."""
+
+    def __init__(self, lang: str, model: str, role: str = "translation") -> None:
+        super().__init__(missing_language_message(lang, model, role))
+        self.lang, self.model, self.role = lang, model, role
+
+    def __reduce__(self):  # pickled (a Ray task's error) by its own arguments, not the message alone
+        return (type(self), (self.lang, self.model, self.role))
+
+    def for_config(self, config: str) -> str:
+        """The message for the builder config named ``config``, which takes neither a translations file nor a model
+        language code. Found in review: ``build`` repeated the CLI's advice (``--translations FILE``,
+        ``--mt-lang-code``), options that ``build`` and ``SilverNERConfig`` do not have."""
+        name = LANGUAGE_NAMES.get(self.lang, self.lang)
+        if self.role == "back-translation":
+            return (f"config {config}: the back-translation model {self.model} has no language code for {self.lang} "
+                    f"({name}); NLLB-200 lacks bbj and pcm, and a builder config takes no model language code: build "
+                    f"{config} without back-translation (--back-translation), or leave it out of the configs")
+        return (
+            f"config {config}: the {self.role} model {self.model} has no language code for {self.lang} ({name}); "
+            f"NLLB-200 lacks bbj and pcm, and a builder config takes neither a translations file nor a model language "
+            f"code. Leave {config} out of the configs, or make its silver data with silver-ner translate-test or "
+            f"translate-train --lang {self.lang} and --translations FILE (or a model that covers {self.lang} with "
+            f"--mt-lang-code CODE)"
+        )
 
 
 def _check_known(lang: str) -> None:

@@ -2,12 +2,14 @@
 
 - ja, zh, th: tokens are joined without spaces; translations into them are split into single CJK/kana/Thai
   characters (PAN-X tokenises these languages by character), other runs (Latin, digits) by Moses rules.
-- other languages: Moses detokenizer / tokenizer (``escape=False``: no ``&amp;`` entities).
+- other languages: Moses detokenizer / tokenizer (``escape=False``: no ``&amp;`` entities), with combining marks and
+  zero-width (non-)joiners and soft hyphens kept inside the word they are written in.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -41,14 +43,46 @@ def detokenize(tokens: Sequence[str], lang: str) -> str:
     return _detokenizer(lang).detokenize(list(tokens))
 
 
+def _in_word(ch: str) -> bool:
+    """A combining mark (category M), a zero-width (non-)joiner or a soft hyphen: written inside a word, never one
+    of its own."""
+    return unicodedata.category(ch)[0] == "M" or ch in "\u200c\u200d\u00ad"
+
+
+def _moses_words(moses, text: str) -> list[str]:
+    """Moses words of ``text``, with the marks it splits off glued back. Moses pads every character that is not
+    alphanumeric by its tables, and those leave out many combining marks and the joiners: the tone marks of
+    Yoruba, Fon, Ewe or Ghomálá' written decomposed (``Ọlọ́run`` -> ``Ọlọ`` ``́`` ``run``), the Burmese asat, the
+    Russian stress accent, Persian's zero-width non-joiner (``قهوه‌ای``), a soft hyphen. Found in review: translate-train wrote
+    such pieces as words of their own. A piece made of them joins the words it touched in ``text``."""
+    words = moses.tokenize(text, escape=False)
+    out: list[str] = []
+    pos, glue_next = 0, False
+    for word in words:
+        at = text.find(word, pos)
+        if at < 0:  # a word Moses rewrote: kept as it is, and nothing glued across it
+            out.append(word)
+            glue_next = False
+            continue
+        touching = bool(out) and at == pos
+        if touching and (_in_word(word[0]) or (glue_next and unicodedata.category(word[0])[0] in "LN")):
+            out[-1] += word
+        else:
+            out.append(word)
+        glue_next = _in_word(word[-1])  # a letter right after a mark was split off by it
+        pos = at + len(word)
+    return out
+
+
 def split_words(text: str, lang: str) -> list[str]:
-    """Words of a sentence in ``lang`` (English: Moses/Treebank-style rules)."""
+    """Words of a sentence in ``lang`` (English: Moses/Treebank-style rules), combining marks, zero-width
+    (non-)joiners and soft hyphens kept in their word."""
     text = text.strip()
     if not text:
         return []
     moses = _tokenizer(lang)
     if lang not in NO_SPACE_LANGS:
-        return moses.tokenize(text, escape=False)
+        return _moses_words(moses, text)
     words: list[str] = []
     for piece in _CHAR_SCRIPT.split(text):
         if not piece.strip():
@@ -56,7 +90,7 @@ def split_words(text: str, lang: str) -> list[str]:
         if _CHAR_SCRIPT.fullmatch(piece):
             words.append(piece)
         else:
-            words.extend(moses.tokenize(piece.strip(), escape=False))
+            words.extend(_moses_words(moses, piece.strip()))
     return words
 
 

@@ -25,7 +25,7 @@ from projection.neural.hub import (
     pinned,
     pretrained_args,
 )
-from projection.neural.langs import NO_SPACE_LANGS, m2m100_code, missing_language_message, nllb_code
+from projection.neural.langs import NO_SPACE_LANGS, UnsupportedLanguageError, m2m100_code, nllb_code
 from projection.neural.text import split_to_fit
 from projection.options import DEFAULT_MT_MODEL  # noqa: F401  (the one defaults table)
 
@@ -143,7 +143,7 @@ class Translator:
     def check_language(self, lang: str) -> None:
         """Fail before loading anything when the model family is NLLB and NLLB lacks ``lang``."""
         if lang not in self.lang_codes and "m2m100" not in self.model_name.lower() and nllb_code(lang) is None:
-            raise ValueError(missing_language_message(lang, self.model_name, self.role))
+            raise UnsupportedLanguageError(lang, self.model_name, self.role)
 
     # -- lazy loading -------------------------------------------------------------------------------
     def _load(self):
@@ -190,7 +190,7 @@ class Translator:
                 raise ValueError(f"the language code {code!r} given for {lang} (--mt-lang-code) is not a language "
                                  f"token of the tokenizer of {self.tokenizer_name or self.model_name}; give one of "
                                  "its language codes")  # fmt: skip
-            raise ValueError(missing_language_message(lang, self.model_name, self.role))
+            raise UnsupportedLanguageError(lang, self.model_name, self.role)
         return code
 
     def _lang_id(self, code: str) -> int:

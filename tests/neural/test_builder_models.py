@@ -234,3 +234,25 @@ def test_a_split_whose_every_translation_is_empty_is_a_clear_error(tiny_models, 
         "translate-train.conll2003.swa train: no sentence pair is left to write: all 4 of its translations were "
         "empty; a split needs at least one row: check the translation model (mt_model) and the source data"
     )
+
+
+@pytest.mark.parametrize("config", ["masakhaner2.pcm", "translate-train.conll2003.bbj"])
+def test_a_config_nllb_lacks_says_what_a_build_can_do(tiny_models, data_dir, tmp_path, config):
+    """Found in review: ``build`` (and ``silver-ner build --configs all``) failed these configs telling the user to pass
+    ``--translations FILE`` or ``--mt-lang-code``, which neither ``build`` nor ``SilverNERConfig`` takes. NLLB-200 has
+    no Nigerian Pidgin and no Ghomálá' (its language list, FLORES-200, has neither pcm nor bbj)."""
+    from builders import build
+
+    lang = config.rpartition(".")[2]
+    tagger = {"ner_model": str(tiny_models["ner"])} if config.startswith("masakhaner2.") else {}  # translate-test tags
+    name = {"pcm": "Nigerian Pidgin", "bbj": "Ghomálá'"}[lang]
+    with pytest.raises(ValueError) as err:
+        build(config, data_dir=str(data_dir / "masakhaner2"), mt_model=str(tiny_models["mt"]), aligner="fastalign.v1",
+              **tagger, cache_dir=str(tmp_path / "datasets"), silver_cache_dir=str(tmp_path / "silver"), progress=False)
+    assert str(err.value) == (
+        f"config {config}: the translation model {tiny_models['mt']} has no language code for {lang} ({name}); "
+        f"NLLB-200 lacks bbj and pcm, and a builder config takes neither a translations file nor a model language "
+        f"code. Leave {config} out of the configs, or make its silver data with silver-ner translate-test or "
+        f"translate-train --lang {lang} and --translations FILE (or a model that covers {lang} with --mt-lang-code "
+        f"CODE)")
+    assert not (tmp_path / "datasets").exists()  # refused before any data was read or written

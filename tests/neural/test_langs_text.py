@@ -62,3 +62,21 @@ def test_split_to_fit_cuts_at_spaces_then_characters():
     assert split_to_fit("東京は日本の首都", len, 3, joiner="") == ["東京は", "日本の", "首都"]
     # at spaces first, then a word too long for one piece is cut every 6 characters
     assert split_to_fit("one two threeeeeeee four", len, 6) == ["one", "two", "threee", "eeeee", "four"]
+
+
+# Found in review: Moses splits off the combining marks and joiners its tables do not count as alphanumeric, so
+# translate-train wrote "Ọlọ", "́", "run" as three words. The expected words are written as the gold data writes them,
+# one token each: MasakhaNER 2.0 yor/dev.txt ("Iṣẹ́", "akọ̀wé": tone marks decomposed, U+0301/U+0300), XTREME
+# PAN-X dev-fa.tsv ("قهوه‌ای", with U+200C), dev-my.tsv ("ဒယ်လာဝဲပြည်နယ်", with the asat U+103A).
+@pytest.mark.parametrize("lang,text,words", [
+    ("yor", "Iṣẹ\u0301 akọ\u0300wé ni Ọlọ\u0301run .", ["Iṣẹ\u0301", "akọ\u0300wé", "ni", "Ọlọ\u0301run", "."]),
+    ("yo", "fẹ\u0301ràn Èkó.", ["fẹ\u0301ràn", "Èkó", "."]),  # a full stop after a mark is still a word
+    ("fon", "Gbe\u0301 ɖo\u0300.", ["Gbe\u0301", "ɖo\u0300", "."]),
+    ("fa", "لمور قهوه\u200cای سنفورد", ["لمور", "قهوه\u200cای", "سنفورد"]),
+    ("my", "ဒယ\u103aလာဝဲပြည\u103aနယ\u103a မိန\u103aး", ["ဒယ\u103aလာဝဲပြည\u103aနယ\u103a", "မိန\u103aး"]),
+    ("ru", "ру\u0301сский язы\u0301к, да", ["ру\u0301сский", "язы\u0301к", ",", "да"]),
+    ("de", "die Gartenstadt\u00adbewegung", ["die", "Gartenstadt\u00adbewegung"]),
+    ("ja", "東京 Ẹ\u0301kọ\u0301", ["東", "京", "Ẹ\u0301kọ\u0301"]),
+])
+def test_split_words_keeps_combining_marks_and_joiners_in_their_word(lang, text, words):
+    assert split_words(text, lang) == words
