@@ -49,7 +49,8 @@ class ProjectionConfig:
         drop_labels: entity types removed from the source before projection (e.g. ``("MISC",)``).
         refine: refinements applied in order after the matching (``projection.refine.REFINERS``: ``anchor.v1``
             moves an entity onto target words that contain its name; ``()`` with ``ScoreConfig(char=0, possible=1)`` is the
-            paper's method).
+            paper's method, with given alignments; where eflomal.v1 aligns, also with its options ``stem_from="start"``
+            and ``name_prior=0``, which ``default_config`` fills in with the other defaults: README, *Default method*).
         merge_distance, ratio: the heuristic's gap and length-ratio settings.
     """
 

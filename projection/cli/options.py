@@ -92,7 +92,10 @@ def add_method_options(parser: argparse.ArgumentParser, mode: str | None = "para
                    help="refinement after the matching, repeatable: anchor.v1 (names glued into target words), "
                    "bridge.v1, trim.v1 (stray words cut from a span's edges) (default: the mode's; parallel: anchor.v1, and for "
                    "a MasakhaNER2 --lang anchor.v1 then trim.v1)")
-    g.add_argument("--no-refine", action="store_true", help="no refinement (the paper's methods as published with --char-weight 0 --possible-weight 1)")
+    g.add_argument("--no-refine", action="store_true",
+                   help="no refinement (the paper's methods as published with --char-weight 0 --possible-weight 1, "
+                   "and, where eflomal.v1 aligns (not with --alignments), --aligner-option stem_from=start "
+                   "--aligner-option name_prior=0: README, *Default method*)")
     g.add_argument("--drop-label", action="append", default=[], metavar="TYPE",
                    help="entity type removed from the source before projection (e.g. MISC), repeatable; "
                         "a report then leaves it out of the scores (its ignored_types)"

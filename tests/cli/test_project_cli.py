@@ -712,6 +712,26 @@ def test_the_readme_recipe_for_the_papers_method_scores_by_the_alignment_alone(t
     assert tags == ["O", "B-ORG", "O", "O", "O", "O"]
 
 
+
+@pytest.mark.parametrize("verb", ["project", "demo"])
+def test_the_no_refine_help_names_every_option_of_the_readme_recipe(verb, capsys):
+    """Found in review: ``--no-refine``'s help said "the paper's methods as published with --char-weight 0
+    --possible-weight 1", but where eflomal.v1 aligns its default ``stem_from=name`` and ``name_prior=10`` are not the
+    paper's: the README's recipe adds ``--aligner-option stem_from=start --aligner-option name_prior=0``."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    at = readme.index("gives the paper's")
+    start = readme.rindex("`--no-refine", 0, at) + 1
+    flags = readme[start : readme.index("`", start)].split()
+    assert flags == ["--no-refine", "--char-weight", "0", "--possible-weight", "1", "--aligner-option",
+                     "stem_from=start", "--aligner-option", "name_prior=0"]  # fmt: skip
+    with pytest.raises(SystemExit):
+        main([verb, "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    no_refine = help_text[help_text.index("--no-refine no refinement") :]
+    no_refine = no_refine[: no_refine.index("--drop-label")].replace("- ", "-")  # argparse wraps at hyphens
+    for option, value in zip(flags[1::2], flags[2::2]):
+        assert f"{option} {value}" in no_refine, (option, value, no_refine)
+
 class _Terminal(io.StringIO):
     """stderr as a terminal: progress bars are drawn on it."""
 

@@ -184,3 +184,17 @@ def test_translate_train_projects_tokens_in_a_numpy_array_as_tuples(tmp_path):
         assert pair.source == Sentence(tokens, tags) and type(pair.source.tokens) is tuple
         results.append(run(plan.source, plan.stages, progress=False).tags)
     assert results[0] == results[1]
+
+
+def test_the_readme_python_example_prints_what_the_readme_shows(capsys):
+    """README, *Use it from Python*: the first block runs as written and prints the three values its comments show
+    (the example is read from the README, so a change to either side is caught)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "project_corpus(" in b)
+    shown = [line.split("# ", 1)[1] for line in block.splitlines() if line.startswith("print(")]
+    assert len(shown) == 3
+    exec(compile(block, "README.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == shown
