@@ -343,19 +343,35 @@ class FilePairsSource(Source):
         return self._shards(size, layouts)
 
     def _shards(self, size: int, layouts) -> Iterator[FileShard]:
+        from itertools import zip_longest
+
         from projection.io.pharaoh import PharaohError
         from projection.io.shards import conll_chunks, line_chunks
 
         src_path, tgt_path, al_path = self.paths
+        total = self.length  # counted by shards(), before any chunk was cut
         first = 0
-        for (src, src_line, n), (tgt, tgt_line, m), links in zip(
+        for src, tgt, links in zip_longest(
             conll_chunks(src_path, size), conll_chunks(tgt_path, size), line_chunks(al_path, size, PharaohError)
         ):
-            if not n == m == len(links):
-                raise RuntimeError(f"shards of {n}, {m} and {len(links)} pairs at pair {first}")  # a bug, not input
-            yield FileShard(self.source, self.target, al_path, (src, src_line), (tgt, tgt_line), links, layouts,
-                            first, n, conll_out=self.conll_out)  # fmt: skip
-            first += n
+            # found in review: a file rewritten during the run (after its count) lost the pairs past its new end
+            # without a word when it ended at a chunk's edge (exit 0, a shorter --out), or failed with a traceback
+            want = min(size, total - first)
+            for path, got, unit in ((src_path, src and src[2], "sentences"), (tgt_path, tgt and tgt[2], "sentences"),
+                                    (al_path, links and len(links), "lines")):  # fmt: skip
+                if got != want:
+                    raise _changed(path, total, unit)
+            yield FileShard(self.source, self.target, al_path, src[:2], tgt[:2], links, layouts, first, want,
+                            conll_out=self.conll_out)  # fmt: skip
+            first += want
+        if first != total:  # every file ended early, at one chunk's edge
+            raise _changed(src_path, total)
+
+
+def _changed(path: str, counted: int, unit: str = "sentences") -> ValueError:
+    """A file of ``FilePairsSource.shards`` whose chunks do not add up to what was counted before they were cut."""
+    return ValueError(f"{path} changed while it was read (it had {counted} {unit} when the run started); run again "
+                      "once no other process writes it")
 
 
 def _check_conll_tokens(t: Sentence, path: str, *, first: bool) -> None:

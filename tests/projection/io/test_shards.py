@@ -232,3 +232,27 @@ def test_a_non_utf8_alignments_file_is_read_by_the_driver_which_names_an_earlier
     assert FilePairsSource(*paths).shards(1) is None
     paths[1].write_text("x\tO\n\ny\tO\n", encoding="utf-8")  # no other error: the byte is named
     assert sequential(paths)[1].startswith(f"{paths[2]}:2: not UTF-8 text")
+
+
+@pytest.mark.parametrize("keep", [4, 3, 0])
+@pytest.mark.parametrize("which", ["tgt", "all"])
+def test_a_file_cut_short_after_it_was_counted_fails_naming_it(tmp_path, keep, which):
+    """Found in review: a file rewritten during the run, after ``shards()`` counted it, lost the pairs past its new
+    end without a word when it ended at a chunk's edge (4 of 5 sentences, chunks of 2: ``--out`` held 4 sentences,
+    exit 0) and failed with a ``RuntimeError`` traceback elsewhere (3 of 5)."""
+    rng = random.Random(7)
+    src, tgt = sentences(rng, 5), sentences(rng, 5)
+    paths = [tmp_path / "src.conll", tmp_path / "tgt.conll", tmp_path / "links.txt"]
+    paths[0].write_text(conll(src), encoding="utf-8")
+    paths[1].write_text(conll(tgt), encoding="utf-8")
+    paths[2].write_text("0-0\n" * 5, encoding="utf-8")
+    shards = FilePairsSource(*paths).shards(2)
+    assert shards is not None
+    paths[1].write_text(conll(tgt[:keep]), encoding="utf-8")  # another process rewrites the target
+    if which == "all":
+        paths[0].write_text(conll(src[:keep]), encoding="utf-8")
+        paths[2].write_text("0-0\n" * keep, encoding="utf-8")
+    named = "src.conll" if which == "all" else "tgt.conll"
+    with pytest.raises(ValueError, match=rf"{named} changed while it was read \(it had 5 sentences when the run"):
+        for shard in shards:
+            shard.read()
