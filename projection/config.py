@@ -132,6 +132,13 @@ class ProjectionConfig:
                 # found in review: accepted and ignored from the Python API (the CLI refuses --max-len with ner.v1)
                 raise ValueError(f"ner.v1 candidates are the spans the NER model found, whatever their length: max_len "
                                  f"has no effect on them; got max_len={self.max_len}: pass max_len=None")  # fmt: skip
+            if candidates == "linked.v1" and self.score.char_alone:
+                # found in review: accepted and signed '+alone', but every linked.v1 span starts on a word linked to the
+                # entity, so its alignment score is already positive and char_alone changed nothing (an entity with no
+                # link gets no candidate at all)
+                raise ValueError("char_alone=True lets a string-similar span with no alignment link score, but linked.v1 "
+                                 "offers only spans that start and end on words linked to the entity: choose "
+                                 "candidates='ngrams.v1' or 'aligned.v1', or leave char_alone out")  # fmt: skip
 
     @property
     def is_heuristic(self) -> bool:

@@ -75,7 +75,10 @@ def ilp_match(problem: MatchProblem) -> list[Match]:
     with warnings.catch_warnings():  # pulp 3.3 deprecates LpVariable(); the extra pins pulp < 4
         warnings.simplefilter("ignore", DeprecationWarning)
         x = [pulp.LpVariable(f"x{k}", cat="Binary") for k in range(len(pairs))]
-    model += pulp.lpSum(p[3] * v for p, v in zip(pairs, x))
+    # the largest score 1, as exact.v1's HiGHS fallback does: HiGHS' absolute tolerances (mip_abs_gap 1e-6) otherwise
+    # stopped at a worse selection, or none, when every score was small (found in review: --possible-weight 1e-7)
+    top = max(p[3] for p in pairs)
+    model += pulp.lpSum(p[3] / top * v for p, v in zip(pairs, x))
     by_entity: dict[int, list] = {}
     by_word: dict[int, list] = {}
     for p, v in zip(pairs, x):

@@ -455,6 +455,27 @@ def test_ner_candidates_refuse_a_max_len_they_would_ignore():
     assert fixed(candidates="ner").max_len is None
 
 
+
+def test_linked_candidates_refuse_a_char_alone_they_would_ignore():
+    """Found in review: ``char_alone=True`` with linked.v1 (the parallel default) was accepted and signed '+alone', but
+    every linked.v1 span starts on a word linked to the entity, so its alignment score is already positive and the
+    option changed nothing: an entity whose name is written alike on the target but has no link stayed unprojected."""
+    alone = ScoreConfig(possible=0.3, char=0.5, char_alone=True)
+    with pytest.raises(ValueError) as info:
+        fixed(score=alone)
+    assert str(info.value) == ("char_alone=True lets a string-similar span with no alignment link score, but linked.v1 "
+                               "offers only spans that start and end on words linked to the entity: choose "
+                               "candidates='ngrams.v1' or 'aligned.v1', or leave char_alone out")  # fmt: skip
+    with pytest.raises(ValueError, match="leave char_alone out"):
+        fixed(candidates="linked", score=alone)
+    with pytest.raises(ValueError, match="leave char_alone out"):
+        dataclasses.replace(fixed(candidates="ngrams", score=alone), candidates="linked.v1")
+    # where it acts: "Anna" (no link) is projected onto the target's "Anna" by the character term alone
+    from projection.types import Alignment, ProjectionInput, Sentence
+
+    inp = ProjectionInput(Sentence(("Anna", "came"), ("B-PER", "O")), ("Anna", "kam"), Alignment.of([(1, 1)]))
+    assert [(s.start, s.end) for s in fixed(candidates="ngrams", score=alone).build_method().project(inp).spans] == [(0, 1)]
+
 def test_the_heuristic_refuses_a_window_it_would_ignore():
     """Found in review: ``window`` was checked against the candidates only for the other matchers, so the heuristic
     (which uses no candidates) took ``window=2`` and ignored it."""

@@ -95,6 +95,23 @@ def test_exact_is_optimal_at_any_scale_of_scores(matcher):
             assert objective(got) == pytest.approx(brute_force(problem) * scale, rel=1e-9, abs=0), problem
 
 
+
+def test_ilp_is_optimal_at_any_scale_of_scores():
+    """Found in review: ilp.v1 handed HiGHS the scores as they were, and HiGHS' absolute gap (1e-6) let it stop at a
+    worse selection, or none, when every score was small (``--possible-weight 1e-7`` on a pair with possible links
+    only projected one of its two entities)."""
+    ilp = get_matcher("ilp.v1")
+    for scale in (1e-8, 1e-15, 1e6):
+        for problem in PROBLEMS[:40]:
+            scaled = MatchProblem(problem.n_entities, tuple((e, a, b, s * scale) for e, a, b, s in problem.pairs))
+            got = ilp.match(scaled)
+            check_selection(scaled, got)
+            assert objective(got) == pytest.approx(brute_force(problem) * scale, rel=1e-9, abs=0), problem
+    # the hand-made case: {0: [0, 1), 1: [1, 2)} totals 4e-8 (the optimum), {1: [0, 2)} only 1.5e-8
+    s = 1e-8
+    problem = MatchProblem(2, ((0, 0, 1, s), (0, 1, 2, 2 * s), (1, 1, 2, 3 * s), (1, 0, 2, 1.5 * s)))
+    assert [(m.entity, m.start, m.end) for m in ilp.match(problem)] == [(0, 0, 1), (1, 1, 2)]
+
 def test_exact_dp_equals_milp_on_larger_problems():
     rng = random.Random(11)
     dp, milp = ExactMatcher(), ExactMatcher(max_dp_entities=1)
