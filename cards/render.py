@@ -94,7 +94,8 @@ def read_card(text: str, where: str = "README.md") -> tuple[list[ConfigCard], li
     """What writing a card again keeps of an existing one, its front matter parsed once: ``records_from_card``'s
     three parts and its settings (``_settings``)."""
     meta, _ = split_front_matter(text, where)
-    return (*_checked_records(meta, where), _settings(meta))
+    cards, foreign_configs, foreign_infos = _checked_records(meta, where)
+    return cards, foreign_configs, foreign_infos, _settings(meta, cards)
 
 
 def _checked_records(meta: dict[str, Any], where: str) -> tuple[list[ConfigCard], list[dict], list[dict]]:
@@ -152,13 +153,32 @@ WRITTEN_KEYS = frozenset({
 })  # fmt: skip
 
 
-def _settings(meta: dict[str, Any]) -> dict[str, Any]:
+#: the top-level keys that describe the repo's data, made from the configs' records; values an existing card lists
+#: there that none of its silver-ner configs accounts for (a config added by hand: its language, licence, source)
+#: are kept when the card is written again
+DATA_KEYS = ("language", "license", "source_datasets")
+
+
+def _listed(value: Any) -> list[str]:
+    """A front matter value given as one string or a list, as a list of its strings."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _settings(meta: dict[str, Any], cards: Sequence[ConfigCard] = ()) -> dict[str, Any]:
     """What an existing card holds that ``metadata`` does not make, kept when the card is written again: its other
-    top-level keys (``viewer``, ``extra_gated_prompt`` …, under ``"keys"``) and the configs it marks as the default
-    (``default: true``, under ``"defaults"``)."""
+    top-level keys (``viewer``, ``extra_gated_prompt`` …, under ``"keys"``), the configs it marks as the default
+    (``default: true``, under ``"defaults"``) and, under ``"values"``, the ``DATA_KEYS`` values that its silver-ner
+    configs ``cards`` do not account for (found in review: a config added by hand kept its ``configs`` entry, but its
+    language and licence were dropped from the card's ``language`` and ``license``, so the Hub misstated the repo's
+    licence)."""
     defaults = sorted(e["config_name"] for e in meta.get("configs") or []
                       if isinstance(e, dict) and e.get("default") is True and "config_name" in e)  # fmt: skip
-    return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults}
+    ours = metadata(cards) if cards else {}
+    values = {k: [v for v in _listed(meta.get(k)) if v not in _listed(ours.get(k))] for k in DATA_KEYS}
+    return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults,
+            "values": {k: v for k, v in values.items() if v}}  # fmt: skip
 
 
 def merge_cards(existing: Sequence[ConfigCard], new: Sequence[ConfigCard]) -> list[ConfigCard]:
@@ -188,10 +208,11 @@ def metrics_table(configs: Sequence[ConfigCard]) -> str:
 def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=(), settings=None) -> dict[str, Any]:
     """The YAML front matter as a dict (key order is kept when dumped); ``settings``: those of the card it replaces
     (``read_card``): its other keys come after ours, its default config keeps ``default: true``."""
-    licenses = sorted({c.license for c in configs})
+    kept = (settings or {}).get("values") or {}
+    licenses = sorted({c.license for c in configs} | set(kept.get("license", ())))
     meta: dict[str, Any] = {
         "pretty_name": PRETTY_NAME,
-        "language": sorted({lang for c in configs for lang in c.languages}),
+        "language": sorted({lang for c in configs for lang in c.languages} | set(kept.get("language", ()))),
         "license": licenses[0] if len(licenses) == 1 else licenses,
     }
     if "other" in licenses:
@@ -203,7 +224,8 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
         language_creators=["found", "machine-generated"] if any(c.kind != "parallel-gold" for c in configs)
         else ["found"],
         multilinguality=["multilingual"],
-        source_datasets=sorted({f"extended|{s}" for c in configs for s in c.source_datasets}),
+        source_datasets=sorted({f"extended|{s}" for c in configs for s in c.source_datasets}
+                               | set(kept.get("source_datasets", ()))),
         task_categories=list(TASK_CATEGORIES),
         task_ids=list(TASK_IDS),
         tags=["silver-data", "annotation-projection", "cross-lingual", "ner"],

@@ -128,3 +128,38 @@ def test_the_models_terms_are_named_where_a_config_holds_a_models_output():
                     data_files={"test": "masakhaner2.hau/test-*.parquet"})  # fmt: skip
     body = split_front_matter(render_card("o/n", [*parallel, tt]))[1]
     assert " ".join(body.split()).count(terms) == 1
+
+
+def test_a_hand_added_configs_language_licence_and_source_survive_writing_the_card_again():
+    """Found in review: a config added by hand kept its ``configs`` entry when the card was written again (build into
+    the folder, push.py publishing), but the language, licence and source its owner added to the header for it were
+    dropped (``license: [mit, other]`` became ``other``: the Hub misstated the repo's licence). Values the card's own
+    silver-ner configs made are not kept once those configs no longer make them (a record replaced)."""
+    import yaml
+
+    from cards.render import read_card
+
+    handmade = {"config_name": "handmade", "data_files": [{"split": "train", "path": "handmade/*.parquet"}]}
+    old = card("europarl-ner.de", "de", "cc-by-sa-3.0")  # a licence the new record of europarl-ner.de no longer has
+    meta, body = split_front_matter(render_card("o/n", [old], foreign_configs=[handmade]))
+    assert (meta["language"], meta["license"]) == (["de", "en"], "cc-by-sa-3.0")
+    meta["language"].append("fr")
+    meta["license"] = ["cc-by-sa-3.0", "mit"]
+    meta["source_datasets"].append("original")
+    edited = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body
+    cards, foreign_configs, foreign_infos, settings = read_card(edited)
+    new = [card("europarl-ner.de", "de", "other"), card("europarl-ner.es", "es", "other")]
+    text = render_card("o/n", merge_cards(cards, new), foreign_configs=foreign_configs, foreign_infos=foreign_infos,
+                       settings=settings)  # fmt: skip
+    got, _ = split_front_matter(text)
+    assert [c["config_name"] for c in got["configs"]] == ["europarl-ner.de", "europarl-ner.es", "handmade"]
+    assert got["language"] == ["de", "en", "es", "fr"]
+    assert got["license"] == ["mit", "other"]
+    assert got["source_datasets"] == ["extended|src/europarl-ner.de", "extended|src/europarl-ner.es", "original"]
+    # the same card read and written again is the same bytes
+    again = render_card("o/n", *read_card(text)[:1], foreign_configs=read_card(text)[1],
+                        foreign_infos=read_card(text)[2], settings=read_card(text)[3])  # fmt: skip
+    assert again == text
+    # a card without such values is written as before
+    plain = render_card("o/n", new)
+    assert render_card("o/n", read_card(plain)[0], settings=read_card(plain)[3]) == plain
