@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import datasets
 
@@ -68,8 +69,9 @@ def build(
         config, cache_dir=cache_dir, silver_cache_dir=root, progress=progress, executor=executor,
         chunk_size=chunk_size,
     )
-    builder.download_and_prepare(num_proc=num_proc)
-    splits = builder.as_dataset()
+    with _datasets_bars(progress):
+        builder.download_and_prepare(num_proc=num_proc)
+        splits = builder.as_dataset()
     summary = build_summary(builder.info)
     signature = summary.get("signature", config.signature().format())
     metrics = {name: SplitMetrics.from_dict(m) for name, m in summary.get("metrics", {}).items()}
@@ -88,6 +90,21 @@ def check_languages(config: SilverNERConfig) -> None:
                 translator.check_language(stage.lang)
             except UnsupportedLanguageError as err:
                 raise ValueError(err.for_config(config.name)) from None
+
+
+@contextlib.contextmanager
+def _datasets_bars(shown: bool) -> Iterator[None]:
+    """``datasets``' own bars ("Generating test split", "Saving the dataset") off while a build with ``progress=False``
+    goes on, then as they were. Found in review: ``build(..., progress=False)`` in a notebook, or with stderr sent to a
+    file (every frame of the bar), still drew them; ``silver-ner build`` turns them off itself."""
+    if shown or not datasets.is_progress_bar_enabled():
+        yield
+        return
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        datasets.enable_progress_bars()
 
 
 def check_tagger_types(names: Sequence[str], ner_model: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
@@ -36,14 +37,25 @@ class Registry(Generic[T]):
         self._aliases: dict[str, str] = {}
         self._modules = modules
         self._loaded = not modules
+        self._loading = threading.local()  # set in the thread that imports ``modules`` (they call ``register``)
 
     def _load(self) -> None:
-        if not self._loaded:
-            import importlib
+        """Import ``modules`` once. Loaded only once they are all imported: another thread that looks a name up
+        meanwhile imports them too, so Python's import lock makes it wait for the first one's import (found in review:
+        marked loaded before the import, a second thread's first lookup, two ``project_corpus`` calls started together
+        from a thread pool, failed as "unknown aligner 'eflomal.v1'; valid: " with an empty list). In the importing
+        thread, the ``register`` calls of those modules come back here and return at once."""
+        if self._loaded or getattr(self._loading, "busy", False):
+            return
+        import importlib
 
-            self._loaded = True
+        self._loading.busy = True
+        try:
             for module in self._modules:
                 importlib.import_module(module)
+        finally:
+            self._loading.busy = False
+        self._loaded = True
 
     def register(self, name: str, *, alias: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
         if not isinstance(name, str) or not _FULL_NAME.fullmatch(name):

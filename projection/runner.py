@@ -518,7 +518,19 @@ def progress_shown() -> bool:
 def step_bar(total: int, desc: str):
     """A bar of ``total`` steps for long work inside a stage (an aligner's training), shown on a terminal while a
     run with progress bars goes on; a disabled bar otherwise (outside a run, ``--quiet``, ``progress=False``)."""
-    return _bar_class()(total=total, desc=desc, unit="step", leave=False, disable=None if _SHOW_STEPS.get() else True)
+    if not _SHOW_STEPS.get():
+        return quiet_bar(total)
+    return _bar_class()(total=total, desc=desc, unit="step", leave=False, disable=None)
+
+
+def quiet_bar(total: int | None = None):
+    """A bar that draws nothing, made without importing ``tqdm.auto``: in a Jupyter kernel without ``ipywidgets``
+    that import prints tqdm's warning "IProgress not found. Please update jupyter and ipywidgets" on stderr (found in
+    review: ``project_corpus(..., progress=False)``, which imports no model library, printed it from a notebook,
+    through eflomal's step bar)."""
+    from tqdm.std import tqdm
+
+    return tqdm(total=total, disable=True)
 
 
 @functools.cache

@@ -213,3 +213,21 @@ def test_a_build_waiting_for_another_build_of_its_config_says_what_it_waits_for(
                        "ends, and then reuses its files (Ctrl-C stops this one)")  # fmt: skip
     gold = [tags for _, tags in conll_rows(DATA / "europarl-identical" / "de-europarl.test.conll02")]
     assert _decode(built[0].splits["test"], "silver_ner_tags") == gold
+
+
+def test_a_build_without_progress_draws_no_datasets_bar_and_leaves_them_as_they_were(caches, capfd):
+    """Found in review: ``build(..., progress=False)`` (a notebook, a script whose stderr goes to a file) still drew
+    ``datasets``' "Generating test split" bar, every frame of it on a redirected stderr; the CLI turns those bars off
+    itself. They are off during such a build, and as they were after it."""
+    import datasets
+
+    datasets.enable_progress_bars()  # as in a fresh process (the conftest turns them off for the other tests)
+    try:
+        built = build("europarl-ner.de", aligner="fastalign.v1", limit=N, cache_dir=caches.datasets(),
+                      silver_cache_dir=caches.alignments, progress=False)  # fmt: skip
+        assert len(built.splits["test"]) == N
+        assert datasets.is_progress_bar_enabled()
+    finally:
+        datasets.disable_progress_bars()
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")

@@ -114,3 +114,38 @@ def test_a_clash_with_a_built_in_entry_fails_at_register_even_before_the_first_l
     with pytest.raises(RegistryError, match="'gear.v1' is registered twice"):
         holder.REG.register("gear.v1")(lambda: "mine")
     assert holder.REG.create("gear") == "built-in gear" and holder.REG.names() == ["gear", "gear.v1"]
+
+
+def test_a_lookup_from_another_thread_while_the_built_in_entries_load_waits_for_them(tmp_path, monkeypatch):
+    """Found in review: the registry counted as loaded as soon as one thread began to import its modules, so a lookup
+    from a second thread meanwhile (two ``project_corpus`` calls started together from a thread pool) raised
+    "unknown aligner 'eflomal.v1'; valid: " with an empty list; it now waits for the import and finds the entry."""
+    import sys
+    import threading
+    import types
+
+    hooks = types.ModuleType("widgets_race_hooks")
+    hooks.REG = Registry("widget", modules=("widgets_race_builtin",))
+    hooks.importing, hooks.go = threading.Event(), threading.Event()
+    monkeypatch.setitem(sys.modules, "widgets_race_hooks", hooks)
+    (tmp_path / "widgets_race_builtin.py").write_text(
+        "from widgets_race_hooks import REG, importing, go\n"
+        "importing.set()\n"
+        "go.wait(30)\n"
+        "REG.register('gear.v1', alias='gear')(lambda: 'built-in gear')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "widgets_race_builtin", raising=False)
+    first: list = []
+    loader = threading.Thread(target=lambda: first.append(hooks.REG.resolve("gear")))
+    loader.start()
+    assert hooks.importing.wait(30)  # the first thread is inside the import now
+    release = threading.Timer(0.3, hooks.go.set)  # lets the import finish while this thread looks the name up
+    release.start()
+    try:
+        assert hooks.REG.resolve("gear") == "gear.v1"
+    finally:
+        hooks.go.set()
+        release.join()
+        loader.join(30)
+    assert first == ["gear.v1"] and hooks.REG.names() == ["gear", "gear.v1"]

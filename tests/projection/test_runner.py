@@ -648,3 +648,31 @@ def test_a_streamed_file_source_gives_its_bar_a_total_from_the_start(corpus, tmp
     run(source, [_Nothing()], chunk_size=50)
     assert [bar.total for bar in bars] == [N]
     assert f"50/{N}" in text.getvalue()  # drawn with its total from the first chunk on
+
+
+def test_a_quiet_run_with_eflomal_prints_nothing_in_a_jupyter_kernel_without_ipywidgets():
+    """Found in review: ``project_corpus(..., progress=False)`` from a notebook printed tqdm's "TqdmWarning: IProgress
+    not found. Please update jupyter and ipywidgets" on stderr: eflomal's step bar, disabled, was still made by
+    ``tqdm.auto``, whose import warns in a Jupyter kernel without ipywidgets. A quiet run prints nothing there."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, types\n"
+        "class ZMQInteractiveShell:  # what tqdm.auto looks for in a Jupyter kernel (older and newer tqdm)\n"
+        "    config = {'IPKernelApp': {}}\n"
+        "kernel = types.ModuleType('IPython')\n"
+        "kernel.get_ipython = ZMQInteractiveShell\n"
+        "sys.modules['IPython'] = kernel\n"
+        "sys.modules['ipykernel.zmqshell'] = types.ModuleType('ipykernel.zmqshell')\n"
+        "sys.modules['ipywidgets'] = None  # not installed\n"
+        "from projection import Sentence, default_config, project_corpus\n"
+        "src = [Sentence(('Anna', 'saw', 'Rome', '.'), ('B-PER', 'O', 'B-LOC', 'O'))] * 3\n"
+        "run = project_corpus(src, [('Anna', 'sah', 'Rom', '.')] * 3, default_config('parallel'), use_cache=False,\n"
+        "                     progress=False)\n"
+        "assert run.stats.sentences == 3\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
