@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import datasets
 
 from builders.families import Family, label_names
-from projection.evaluate import evaluate
+from projection.evaluate import Scores, evaluate
 from projection.tags import LabelMap, bio_to_spans
 from projection.types import Alignment, Pair, ProjectedSentence, Sentence, Span
 
@@ -118,7 +118,8 @@ def make_row(pair: Pair, family: Family, signature: str, drop_labels: Sequence[s
 
 @dataclass(frozen=True)
 class SplitMetrics:
-    """Quality of one split: seqeval micro P/R/F1 of silver against gold (``None`` without gold) and the
+    """Quality of one split: seqeval micro P/R/F1 of silver against gold (``None`` without gold), ``per_type`` as
+    ``projection.evaluate.Scores`` gives it (P/R/F1, gold ``support`` and ``predicted`` entities per type), and the
     projection rate (share of source entities that received a target span)."""
 
     sentences: int
@@ -148,6 +149,13 @@ class SplitMetrics:
             "per_type": self.per_type,
             "ignored_types": list(self.ignored_types),
         }
+
+    def notes(self) -> list[str]:
+        """``Scores.notes()`` of these scores (none without gold): the types found on one side only, as ``project``
+        and ``translate-test`` name them at the end of a run."""
+        if self.precision is None:
+            return []
+        return Scores(self.precision, self.recall, self.f1, self.per_type).notes()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "SplitMetrics":

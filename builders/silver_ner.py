@@ -223,6 +223,8 @@ class SilverNER(datasets.GeneratorBasedBuilder):
                 tuple(sorted({*family.eval_ignore, *self.config.drop_labels, *(("MISC",) if family.needs_model else ())})),
             )  # fmt: skip
             summary["metrics"][split] = metrics.as_dict()
+            for note in metrics.notes():  # as project and translate-test say them at the end of a run
+                logger.warning("%s %s: %s", self.config.name, split, note)
             signatures.update(table.column("signature").unique().to_pylist())
         expected = self.config.signature().format()
         if signatures - {expected}:

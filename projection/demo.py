@@ -7,6 +7,7 @@ data (``projection/data/europarl``), so this job runs offline on a fresh machine
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -17,6 +18,8 @@ from projection.options import ModelSettings, check_labels_present, default_conf
 from projection.plans import default_extra, parallel_plan
 from projection.runner import Run, run
 from projection.signature import Part
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def run_demo(
         result = run(plan.source, plan.stages, progress=progress, desc=f"projecting {lang}")
         scores = evaluate([t.tags for t in target.sentences], result.tags, ignore=lang_config.drop_labels,
                           projection_rate=result.stats.projection_rate)  # dropped types: not projected, not scored
+        for note in scores.notes():  # once per language at its end, as project and translate-test say them
+            logger.warning("%s: %s", lang, note)
         out.append(DemoResult(lang, scores, result))
     return out
 

@@ -19,8 +19,11 @@ from projection.types import check_sequence
 @dataclass(frozen=True)
 class Scores:
     """Entity-level micro ``precision``, ``recall``, ``f1`` and, per entity type, ``{"precision", "recall", "f1",
-    "support"}`` (``support``: the gold entities of the type); ``per_type`` lists every type found in gold or
-    predictions.
+    "support", "predicted"}`` (``support``: the gold entities of the type, ``predicted``: the predicted ones; a type
+    with support 0 and some predicted is one the gold lacks, whose entities are all false positives); ``per_type``
+    lists every type found in gold or predictions. Every report gives these fields as they are here (``project``,
+    ``translate-test`` and ``demo``'s ``--report``, a build's metrics, the dataset card's records), and ``notes()``
+    the run's end-of-run notes about types found on one side only.
 
     A division 0/0 gives 0.0, never NaN and never 1.0 (as seqeval with its default ``zero_division``):
 
@@ -47,6 +50,61 @@ class Scores:
             "sentences": self.sentences,
             "projection_rate": self.projection_rate,
         }
+
+    def notes(self) -> list[str]:
+        """What the scores alone do not say, as the runs log it once at their end: the predicted types that the gold
+        has none of (all their entities scored as false positives), the gold types of which nothing was predicted
+        (all scored as missed), each with the ``--drop-label`` that leaves it out, and the two read as one type
+        spelled two ways. Only the per-type totals are read (found in review: ``demo`` and the builder said none of
+        this, while ``project`` and ``translate-test`` did)."""
+        n_true = {label: d["support"] for label, d in self.per_type.items()}
+        n_pred = {label: d["predicted"] for label, d in self.per_type.items()}
+        absent = {label: n for label, n in n_pred.items() if n and not n_true[label]}
+        missed = {label: n for label, n in n_true.items() if n and not n_pred[label]}
+        out = _unprojected(missed) if any(n_pred.values()) else []
+        if not absent:
+            return out
+        one = sum(absent.values()) == 1
+        if not any(n_true.values()):  # dropping every type would leave nothing to score: say what the gold is
+            return [f"the gold tags hold no entity of the types scored: the projection's {sum(absent.values())} "
+                    f"entit{'y' if one else 'ies'} ({', '.join(absent)}) {'was' if one else 'were all'} scored as "
+                    f"false positive{'' if one else 's'}"]
+        wrote = " and ".join(f"{n} {label}" for label, n in absent.items())
+        types = " or ".join(absent)
+        drop = " ".join(f"--drop-label {label}" for label in absent)
+        return out + [f"the projection wrote {wrote} span{'' if one else 's'} and the gold has no {types} entity: "
+                      f"{'it was' if one else 'they were'} scored as false positive{'' if one else 's'}; pass {drop} to "
+                      f"leave {' and '.join(absent)} out of the projection and the score"
+                      ] + _respelled(absent, missed)
+
+
+def _unprojected(missed: dict[str, int]) -> list[str]:
+    """The mirror case: gold types of which the projection wrote no span in the whole run (``missed``: their gold
+    counts), every one scored as a miss (found in review: a MasakhaNER2 gold's DATE against an English source without
+    DATE lowered recall, and ``--drop-label DATE`` was refused as a type the source lacks)."""
+    if not missed:
+        return []
+    one = sum(missed.values()) == 1
+    has = " and ".join(f"{n} {label}" for label, n in missed.items())
+    types = " or ".join(missed)
+    drop = " ".join(f"--drop-label {label}" for label in missed)
+    return [f"the gold has {has} entit{'y' if one else 'ies'} and the projection wrote no {types} span: "
+            f"{'it was' if one else 'they were'} scored as missed; if the source has no {types}, pass {drop} to "
+            f"leave {' and '.join(missed)} out of the score"]
+
+
+def _respelled(absent: dict[str, int], missed: dict[str, int]) -> list[str]:
+    """A projected type the gold lacks (``absent``) beside a gold type never projected (``missed``) that read as one
+    type spelled two ways (``per``/``PER``, ``PERSON``/``PER``): the two warnings before it advise ``--drop-label``,
+    which would leave the type out of the score altogether (found in review: a source tagged ``B-per`` scored 0 F1
+    with that advice)."""
+    pairs = [(p, g) for p in absent for g in missed
+             if p.upper().startswith(g.upper()) or g.upper().startswith(p.upper())]  # fmt: skip
+    if not pairs:
+        return []
+    both = ", ".join(f"{p} for {g}" for p, g in pairs)
+    return [f"the projection's types and the gold's look spelled two ways ({both}): rename the tags of one side to "
+            "match the other instead of dropping them (type names are compared exactly)"]
 
 
 def _prf(tp: int, n_pred: int, n_true: int) -> tuple[float, float, float]:
@@ -122,7 +180,8 @@ class EntityCounts:
         per_type = {}
         for label in sorted(n_true.keys() | n_pred.keys()):
             p_, r_, f_ = _prf(n_tp.get(label, 0), n_pred.get(label, 0), n_true.get(label, 0))
-            per_type[label] = {"precision": p_, "recall": r_, "f1": f_, "support": n_true.get(label, 0)}
+            per_type[label] = {"precision": p_, "recall": r_, "f1": f_, "support": n_true.get(label, 0),
+                               "predicted": n_pred.get(label, 0)}
         precision, recall, f1 = _prf(sum(n_tp.values()), sum(n_pred.values()), sum(n_true.values()))
         return Scores(precision, recall, f1, per_type, self.sentences, projection_rate)
 
@@ -142,7 +201,8 @@ def evaluate(
     ignore: Sequence[str] = (),
     projection_rate: float = 0.0,
 ) -> Scores:
-    """Micro P/R/F1 and per-type P/R/F1/support of seqeval's default mode; types in ``ignore`` count as O.
+    """Micro P/R/F1 and per-type P/R/F1/support of seqeval's default mode (and each type's ``predicted`` count);
+    types in ``ignore`` count as O.
 
     With no predicted entities, precision (0/0) is 0.0; with no gold entities, recall (0/0) is 0.0; F1 is then 0.0;
     with neither, all three are 0.0 (see ``Scores``). Each is seqeval's value."""

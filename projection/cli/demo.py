@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             "languages": {
                 r.lang: {
                     **r.scores.as_dict(),
+                    "source_entities": r.run.stats.source_entities,  # as project's report counts them
+                    "projected_entities": r.run.stats.projected_entities,
                     "signature": r.run.signature.format(),
                     "align_seconds": r.run.stats.second("align"),
                     "project_seconds": r.run.stats.second("project"),

@@ -110,7 +110,8 @@ def _base_report(args, result, mode: str) -> dict:
     stats = result.stats
     return {"mode": mode, "lang": args.lang, "sentences": stats.sentences,
             "seconds": {k: round(v, 3) for k, v in stats.seconds},
-            "projection_rate": stats.projection_rate, "counts": dict(stats.counts),
+            "projection_rate": stats.projection_rate, "source_entities": stats.source_entities,
+            "projected_entities": stats.projected_entities, "counts": dict(stats.counts),
             "signature": result.signature.format(), "executor": result.executor}  # fmt: skip
 
 

@@ -212,68 +212,19 @@ class EvaluationSink(Sink):
 
     def score_fields(self) -> dict:
         """The scores as a report's ``precision``, ``recall``, ``f1`` and ``per_type`` (``None`` and ``{}`` without
-        gold tags); each type of ``per_type`` also counts its ``predicted`` entities beside its gold ``support``
+        gold tags): ``Scores``' own fields, each type counting its ``predicted`` entities beside its gold ``support``
         (a type with support 0 and some predicted: one the gold lacks, whose entities are all false positives)."""
         s = self.scores
         if s is None:
             return {"precision": None, "recall": None, "f1": None, "per_type": {}}
-        n_pred = self.entity_counts.n_pred
-        per_type = {label: {**fields, "predicted": n_pred.get(label, 0)} for label, fields in s.per_type.items()}
-        return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "per_type": per_type}
+        return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "per_type": s.per_type}
 
     def count_warnings(self, counts: dict[str, int]) -> list[str]:
-        """Once per run (the runner logs it at the end): the predicted types that the gold has none of in the
-        whole run, whose entities were all scored as false positives (found in review: the source's MISC against a
-        gold without MISC lowered precision and F1 without a word). Only the run's per-type totals are read."""
-        if self.scores is None:
-            return []
-        n_true, n_pred = self.entity_counts.n_true, self.entity_counts.n_pred
-        absent = {label: n for label, n in sorted(n_pred.items()) if n and not n_true.get(label)}
-        missed = {label: n for label, n in sorted(n_true.items()) if n and not n_pred.get(label)}
-        out = _unprojected(missed) if any(n_pred.values()) else []
-        if not absent:
-            return out
-        one = sum(absent.values()) == 1
-        if not any(n_true.values()):  # dropping every type would leave nothing to score: say what the gold is
-            return [f"the gold tags hold no entity of the types scored: the projection's {sum(absent.values())} "
-                    f"entit{'y' if one else 'ies'} ({', '.join(absent)}) {'was' if one else 'were all'} scored as "
-                    f"false positive{'' if one else 's'}"]
-        wrote = " and ".join(f"{n} {label}" for label, n in absent.items())
-        types = " or ".join(absent)
-        drop = " ".join(f"--drop-label {label}" for label in absent)
-        return out + [f"the projection wrote {wrote} span{'' if one else 's'} and the gold has no {types} entity: "
-                      f"{'it was' if one else 'they were'} scored as false positive{'' if one else 's'}; pass {drop} to "
-                      f"leave {' and '.join(absent)} out of the projection and the score"
-                      ] + _respelled(absent, missed)
-
-
-def _unprojected(missed: dict[str, int]) -> list[str]:
-    """The mirror case: gold types of which the projection wrote no span in the whole run (``missed``: their gold
-    counts), every one scored as a miss (found in review: a MasakhaNER2 gold's DATE against an English source without
-    DATE lowered recall, and ``--drop-label DATE`` was refused as a type the source lacks)."""
-    if not missed:
-        return []
-    one = sum(missed.values()) == 1
-    has = " and ".join(f"{n} {label}" for label, n in missed.items())
-    types = " or ".join(missed)
-    drop = " ".join(f"--drop-label {label}" for label in missed)
-    return [f"the gold has {has} entit{'y' if one else 'ies'} and the projection wrote no {types} span: "
-            f"{'it was' if one else 'they were'} scored as missed; if the source has no {types}, pass {drop} to "
-            f"leave {' and '.join(missed)} out of the score"]
-
-
-def _respelled(absent: dict[str, int], missed: dict[str, int]) -> list[str]:
-    """A projected type the gold lacks (``absent``) beside a gold type never projected (``missed``) that read as one
-    type spelled two ways (``per``/``PER``, ``PERSON``/``PER``): the two warnings before it advise ``--drop-label``,
-    which would leave the type out of the score altogether (found in review: a source tagged ``B-per`` scored 0 F1
-    with that advice)."""
-    pairs = [(p, g) for p in absent for g in missed
-             if p.upper().startswith(g.upper()) or g.upper().startswith(p.upper())]  # fmt: skip
-    if not pairs:
-        return []
-    both = ", ".join(f"{p} for {g}" for p, g in pairs)
-    return [f"the projection's types and the gold's look spelled two ways ({both}): rename the tags of one side to "
-            "match the other instead of dropping them (type names are compared exactly)"]
+        """Once per run (the runner logs it at the end): ``Scores.notes()``, the predicted types that the gold has
+        none of in the whole run, whose entities were all scored as false positives (found in review: the source's
+        MISC against a gold without MISC lowered precision and F1 without a word), and the gold types of which
+        nothing was projected. Only the run's per-type totals are read."""
+        return [] if self.scores is None else self.scores.notes()
 
 
 class ReportSink(_FileSink):

@@ -231,3 +231,30 @@ def test_a_build_without_progress_draws_no_datasets_bar_and_leaves_them_as_they_
         datasets.disable_progress_bars()
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_metrics_count_predicted_entities_and_the_build_names_a_gold_type_never_projected(caches, tmp_path, caplog):
+    """Found in review: a build's ``metrics.per_type`` (so the card's records) had no ``predicted`` count, which
+    ``project --report`` gives, and the build did not say, as ``project`` does, that a gold type was never projected.
+    Here the English side's one MISC entity (``euro``) is O: the German gold MISC is missed; PER, ORG and LOC are
+    projected onto the identical sentences word for word (1 predicted, 1 gold each)."""
+    import logging
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for side in ("en", "de"):
+        text = (DATA / "europarl-identical" / f"{side}-europarl.test.conll02").read_text(encoding="utf-8")
+        if side == "en":
+            text = text.replace("euro\tB-MISC", "euro\tO")
+        (data / f"{side}-europarl.test.conll02").write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="builders"):
+        built = build("europarl-ner.de", data_dir=str(data), aligner="testdiagonal.v1", cache_dir=caches.datasets(),
+                      silver_cache_dir=caches.alignments, progress=False)  # fmt: skip
+    m = built.metrics["test"]
+    right = {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1, "predicted": 1}
+    assert m.per_type == {"LOC": right, "ORG": right, "PER": right,
+                          "MISC": {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 0}}
+    assert (m.precision, m.recall, m.f1) == (1.0, 0.75, 2 * 0.75 / 1.75)
+    assert [r.getMessage() for r in caplog.records if "gold has" in r.getMessage()] == [
+        "europarl-ner.de test: the gold has 1 MISC entity and the projection wrote no MISC span: it was scored as "
+        "missed; if the source has no MISC, pass --drop-label MISC to leave MISC out of the score"]

@@ -113,3 +113,100 @@ def test_ner_model_help_says_what_each_model_based_verb_does_with_it() -> None:
         f"token-classification model that tags the translation, for --candidates ner.v1 only (default "
         f"{DEFAULT_NER_MODEL})"
     )
+
+
+def test_every_place_gives_the_same_scores_for_one_projection(tmp_path, monkeypatch):
+    """Found in review: ``demo --report`` and a build's ``metrics`` (so the dataset card's records) had no ``predicted``
+    count per type and no entity counts beside them where ``project``'s report had, and said nothing at the end of a
+    run about a type found on one side only. One projection (Europarl-NER en->de, fastalign: deterministic, the demo's
+    extra text, MISC dropped) now gives the same fields and numbers in ``project --report``, ``demo --report`` and
+    ``builders.build(...).metrics`` and its card record, each equal to seqeval on the sequences written."""
+    import json
+    from collections import Counter
+
+    from seqeval.metrics import classification_report
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    from builders import build
+    from builders.export import export_built
+    from projection.io.conll import read_conll
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    data = REPO / "projection" / "data"
+    common = ["--aligner", "fastalign.v1", "--drop-label", "MISC", "--quiet"]
+    out, project_report, demo_report = tmp_path / "de.conll", tmp_path / "p.json", tmp_path / "d.json"
+    assert main(["project", "--source", str(data / "europarl" / "en.conll"), "--target",
+                 str(data / "europarl" / "de.conll"), "--lang", "de", "--align-corpus", str(data / "ntrex" / "eng.txt"),
+                 str(data / "ntrex" / "deu.txt"), *common, "--out", str(out), "--report", str(project_report)]) == 0
+    assert main(["demo", "--langs", "de", *common, "--report", str(demo_report)]) == 0
+    built = build("europarl-ner.de", aligner="fastalign.v1", drop_labels=("MISC",), cache_dir=str(tmp_path / "ds"),
+                  progress=False)  # fmt: skip
+    card, _ = export_built(built, tmp_path / "export")
+    fields = ("precision", "recall", "f1", "per_type", "source_entities", "projected_entities", "ignored_types")
+    project = json.loads(project_report.read_text())
+    demo = json.loads(demo_report.read_text())
+    places = {
+        "project": {k: project[k] for k in fields},
+        "demo": {**{k: demo["languages"]["de"][k] for k in fields if k != "ignored_types"},
+                 "ignored_types": demo["ignored_types"]},
+        "build": {k: getattr(built.metrics["test"], k) for k in fields},
+        "card": {k: card.metrics["test"][k] for k in fields},
+    }
+    places["build"]["ignored_types"] = list(places["build"]["ignored_types"])
+    # the reference: seqeval on the gold and the silver written, MISC read as O in both
+    gold = [["O" if t.endswith("MISC") else t for t in s.tags] for s in read_conll(data / "europarl" / "de.conll").sentences]
+    silver = [list(s.tags) for s in read_conll(out).sentences]
+    assert [list(r) for r in built.splits["test"].to_dict()["tokens"]] == [list(s.tokens) for s in read_conll(out).sentences]
+    names = built.splits["test"].features["silver_ner_tags"].feature.names
+    assert [[names[k] for k in row] for row in built.splits["test"]["silver_ner_tags"]] == silver  # one projection
+    report = classification_report(gold, silver, output_dict=True, zero_division=0)
+    predicted = Counter(label for tags in silver for label, _, _ in get_entities(tags))
+    want_per_type = {label: {"precision": v["precision"], "recall": v["recall"], "f1": v["f1-score"],
+                             "support": v["support"], "predicted": predicted[label]}
+                     for label, v in report.items() if not label.endswith(" avg")}  # fmt: skip
+    micro = report["micro avg"]
+    n_source = sum(t.startswith("B-") and not t.endswith("MISC")
+                   for s in read_conll(data / "europarl" / "en.conll").sentences for t in s.tags)  # fmt: skip
+    for place, got in places.items():
+        assert (got["precision"], got["recall"], got["f1"]) == (micro["precision"], micro["recall"],
+                                                                micro["f1-score"]), place  # fmt: skip
+        assert got["per_type"] == want_per_type, place
+        assert got["ignored_types"] == ["MISC"] and got["source_entities"] == n_source, place
+    assert len({json.dumps(p, sort_keys=True) for p in places.values()}) == 1
+
+
+def test_demo_says_what_project_says_about_a_type_on_one_side_only(tmp_path, monkeypatch, caplog):
+    """Found in review: ``project`` and ``translate-test`` name, once, a projected type the gold never has and a gold
+    type never projected; ``demo`` said neither. Here the German gold's MISC is spelled EVENT, a type the English
+    lacks: the projected MISC are all false positives and the gold EVENT all missed."""
+    import logging
+    from types import SimpleNamespace
+
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    import projection.demo as demo
+    from projection.options import default_config
+    from projection.types import Sentence
+
+    monkeypatch.setenv("SILVER_NER_CACHE", str(tmp_path / "cache"))
+    real = demo.europarl
+
+    def edited(lang):
+        corpus = real(lang)
+        if lang != "de":
+            return corpus
+        return SimpleNamespace(sentences=[Sentence(s.tokens, tuple(t.replace("MISC", "EVENT") for t in s.tags), s.id)
+                                          for s in corpus.sentences])  # fmt: skip
+
+    monkeypatch.setattr(demo, "europarl", edited)
+    with caplog.at_level(logging.WARNING, logger="projection.demo"):
+        (result,) = demo.run_demo(["de"], default_config("parallel", "de", aligner="fastalign.v1"), progress=False)
+    n_event = sum(t == "B-MISC" for s in real("de").sentences for t in s.tags)
+    n_misc = sum(label == "MISC" for tags in result.run.tags for label, _, _ in get_entities(list(tags)))
+    assert n_event == 191 and n_misc > 1  # Europarl-NER's German MISC; the source's MISC, projected
+    assert caplog.messages == [
+        f"de: the gold has {n_event} EVENT entities and the projection wrote no EVENT span: they were scored as "
+        "missed; if the source has no EVENT, pass --drop-label EVENT to leave EVENT out of the score",
+        f"de: the projection wrote {n_misc} MISC spans and the gold has no MISC entity: they were scored as false "
+        "positives; pass --drop-label MISC to leave MISC out of the projection and the score",
+    ]

@@ -48,6 +48,15 @@ def test_translate_test_keeps_tokens_and_scores(tiny_models, data_dir, tmp_path,
     assert rep["precision"] == pytest.approx(precision_score(gold_tags, silver))
     assert rep["recall"] == pytest.approx(recall_score(gold_tags, silver))
     assert rep["f1"] == pytest.approx(f1_score(gold_tags, silver))
+    # each type's predicted entities as seqeval reads the output, and the entity counts project's report has
+    from collections import Counter
+
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    predicted = Counter(label for tags in silver for label, _, _ in get_entities(tags))
+    assert {t: d["predicted"] for t, d in rep["per_type"].items()} == {t: predicted[t] for t in rep["per_type"]}
+    assert rep["projection_rate"] == (rep["projected_entities"] / rep["source_entities"] if rep["source_entities"]
+                                      else 1.0)  # fmt: skip
     assert "mode:translate-test" in rep["signature"] and "aligner:simalign.v1" in rep["signature"]
     assert "mt:mt@" in rep["signature"] and "ner:ner@" in rep["signature"]
 

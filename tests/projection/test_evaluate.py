@@ -17,8 +17,8 @@ def test_partial_boundary_match_counts_as_wrong():
     pred = [["B-PER", "O", "O", "B-LOC"]]  # PER cut short: wrong; LOC right
     s = evaluate(gold, pred)
     assert (s.precision, s.recall, s.f1) == pytest.approx((0.5, 0.5, 0.5))
-    assert s.per_type["PER"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
-    assert s.per_type["LOC"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    assert s.per_type["PER"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 1}
+    assert s.per_type["LOC"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1, "predicted": 1}
 
 
 def test_wrong_type_and_micro_average_over_sentences():
@@ -113,8 +113,12 @@ def test_as_dict_and_projection_rate():
 
 
 def seqeval_reference(gold, pred, ignore=()):
-    """The old evaluate(): seqeval's classification_report (default mode) on LabelMap-ed tags."""
+    """The old evaluate(): seqeval's classification_report (default mode) on LabelMap-ed tags, and each type's
+    predicted entities as seqeval's ``get_entities`` reads them."""
+    from collections import Counter
+
     from seqeval.metrics import classification_report
+    from seqeval.metrics.sequence_labeling import get_entities
 
     from projection.tags import LabelMap
 
@@ -123,6 +127,7 @@ def seqeval_reference(gold, pred, ignore=()):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
+    predicted = Counter(label for p in y_pred for label, _, _ in get_entities(p))
     micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0})
     per_type = {
         label: {
@@ -130,6 +135,7 @@ def seqeval_reference(gold, pred, ignore=()):
             "recall": float(v["recall"]),
             "f1": float(v["f1-score"]),
             "support": int(v["support"]),
+            "predicted": predicted[label],
         }
         for label, v in sorted(report.items())
         if not label.endswith(" avg")
