@@ -91,7 +91,9 @@ def ilp_match(problem: MatchProblem) -> list[Match]:
     for w, vs in sorted(by_word.items()):
         if len(vs) > 1:
             model += pulp.lpSum(vs) <= 1, f"word_{w}"
-    status = model.solve(pulp.HiGHS(msg=False, gapRel=0.0))
+    # output_flag as well as msg: pulp < 2.9 (the extra allows 2.8) ignores msg=False for the in-process HiGHS, which
+    # then wrote its whole log for every sentence to standard output (file descriptor 1)
+    status = model.solve(pulp.HiGHS(msg=False, gapRel=0.0, output_flag=False))
     if pulp.LpStatus[status] != "Optimal":
         raise RuntimeError(f"HiGHS did not solve a matching problem to optimality: {pulp.LpStatus[status]}")
     out = [Match(p[0], p[1], p[2], p[3]) for p, v in zip(pairs, x) if (v.value() or 0) > 0.5]

@@ -264,6 +264,30 @@ def test_ilp_writes_nothing_to_standard_output():
     assert done.stderr.decode() == "[(0, 0, 1), (1, 1, 2)]"
 
 
+def test_ilp_keeps_the_solver_log_off_standard_output_with_pulp_2_8(monkeypatch, capfd):
+    """Found in review: pulp 2.8 (allowed by the ilp extra, ``pulp>=2.8``) ignores ``msg=False`` for its in-process
+    HiGHS and passes only its options on, so HiGHS wrote its whole log ("Coefficient ranges:", "Presolving model",
+    "Solving report" ...) to file descriptor 1 for every sentence: ``silver-ner demo --matcher ilp`` printed 12,699
+    lines of it among the results. pulp 2.8's ``createAndConfigureSolver`` is replayed here."""
+    pulp = pytest.importorskip("pulp")
+    highspy = pytest.importorskip("highspy")
+
+    def pulp_2_8(self, lp):
+        lp.solverModel = highspy.Highs()
+        if self.gapRel is not None:
+            lp.solverModel.setOptionValue("mip_rel_gap", self.gapRel)
+        for key, value in self.optionsDict.items():
+            lp.solverModel.setOptionValue(key, value)
+
+    monkeypatch.setattr(pulp.HiGHS, "createAndConfigureSolver", pulp_2_8)
+    problem = MatchProblem(2, ((0, 0, 1, 1.0), (1, 0, 2, 0.5), (1, 1, 2, 0.3)))
+    get_matcher("ilp.v1").match(problem)  # this process's first solver: its banner is kept off separately
+    capfd.readouterr()
+    found = get_matcher("ilp.v1").match(problem)
+    assert [(m.entity, m.start, m.end) for m in found] == [(0, 0, 1), (1, 1, 2)]
+    assert capfd.readouterr().out == ""
+
+
 @pytest.mark.parametrize("stdout", ["closed", "closed_python_file"])
 def test_ilp_runs_without_a_standard_output(stdout: str):
     """Found in review: keeping HiGHS's banner off standard output flushed ``sys.stdout`` first, which is ``None`` in a
