@@ -36,6 +36,31 @@ def test_hub_location_maps_dev_to_validation():
     assert hub_location("conll2003", "en", "train") == ("eriktks/conll2003", "conll2003", "train")
 
 
+
+def test_hub_facts_are_the_published_ones():
+    """Pinned against the Hub's own pages (HUB_LABELS also makes the fake Hub's files, so a slip there would pass
+    every other test): repo, config, split and the ClassLabel order a Parquet file without metadata falls back on."""
+    # https://huggingface.co/datasets/masakhane/masakhaner2 (card: "The NER tags correspond to this list")
+    assert HUB_LABELS["masakhaner2"] == ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-DATE", "I-DATE")
+    # https://huggingface.co/datasets/eriktks/conll2003 (card: {'O': 0, 'B-PER': 1, ..., 'B-MISC': 7, 'I-MISC': 8})
+    assert HUB_LABELS["conll2003"] == ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+    # https://huggingface.co/datasets/google/xtreme/commit/6d98a07a7b825ee0e3a3a06f14aa4390956eba06 (xtreme.py, PAN-X)
+    assert HUB_LABELS["xtreme"] == ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+    # configs ``PAN-X.<lang>`` on main: https://huggingface.co/datasets/google/xtreme/tree/main/PAN-X.af
+    assert hub_location("xtreme", "af", "dev") == ("google/xtreme", "PAN-X.af", "validation")
+    assert data_files(["PAN-X.af/test-00000-of-00001.parquet", "PAN-X.af/train-00000-of-00001.parquet",
+                       "PAN-X.af/validation-00000-of-00001.parquet"], "PAN-X.af", "validation") == [
+        "PAN-X.af/validation-00000-of-00001.parquet"]
+    # the converter's layouts: ``sna/masakhaner2-test.parquet`` (https://huggingface.co/datasets/masakhane/
+    # masakhaner2/commit/e7200e23e246db84e930e390abe727dc011ebb17) and ``conll2003/<split>/0000.parquet`` (its
+    # refs/convert/parquet branch, as read by public code: .../conll2003/resolve/refs%2Fconvert%2Fparquet/conll2003)
+    assert hub_location("masakhaner2", "sna", "test") == ("masakhane/masakhaner2", "sna", "test")
+    assert data_files(["sna/masakhaner2-test.parquet", "sna/masakhaner2-validation.parquet"], "sna", "test") == [
+        "sna/masakhaner2-test.parquet"]
+    assert hub_location("conll2003", "en", "dev") == ("eriktks/conll2003", "conll2003", "validation")
+    assert data_files(["conll2003/train/0000.parquet", "conll2003/validation/0000.parquet"], "conll2003",
+                      "validation") == ["conll2003/validation/0000.parquet"]
+
 def _schema(features=None):
     """A real pyarrow schema of a converted split, with the ``huggingface`` metadata when ``features`` are given."""
     import pyarrow as pa
