@@ -125,7 +125,9 @@ class SubwordEncoder:
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             words = [list(sentences[k]) for k in idx]
-            full = tok(words, is_split_into_words=True, add_special_tokens=False)
+            # verbose=False: only counted (the input is truncated below, and the truncation warned about by
+            # count): transformers' "will result in indexing errors" warning was false for it (found in review)
+            full = tok(words, is_split_into_words=True, add_special_tokens=False, verbose=False)
             enc = tok(words, is_split_into_words=True, truncation=True, max_length=limit, padding=True,
                       return_tensors="pt")
             ids = enc["input_ids"].numpy()

@@ -151,7 +151,9 @@ class WordNer:
         for s, words in enumerate(sentences):
             if not words:
                 continue
-            enc = tok([list(words)], is_split_into_words=True, add_special_tokens=False)
+            # verbose=False: counting a sentence over the model's limit is what windows it; transformers' warning
+            # ("will result in indexing errors") was false for it (found in review)
+            enc = tok([list(words)], is_split_into_words=True, add_special_tokens=False, verbose=False)
             counts = [0] * len(words)
             for w in enc.word_ids(0):
                 if w is not None:

@@ -74,3 +74,30 @@ def test_a_tagger_device_torch_cannot_use_is_an_error(tmp_path, monkeypatch):
         tagger.predict([["Paris"]])
     assert str(info.value) == ("--device cuda: this torch sees no CUDA GPU (torch.cuda.is_available() is False); "
                                "give cpu or leave --device out")
+
+
+@pytest.mark.neural
+def test_a_sentence_over_the_tokenizers_limit_is_windowed_without_transformers_indexing_warning(tmp_path):
+    """Found in review: counting the sub-words of a sentence longer than the tokenizer's ``model_max_length`` (512)
+    made transformers warn "Running this sequence through the model will result in indexing errors", in every
+    translate-test run with such a sentence; the sentence is labelled in windows, never run whole."""
+    import logging
+
+    import tiny_models as tm
+
+    tagger = WordNer(str(tm.build_ner(tmp_path / "ner", favour="I-PER")), device="cpu", progress=False)
+    words = WORDS * 40  # 600 words
+    messages = []  # transformers' own logger does not propagate to the root logger: caplog does not see it
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    hf = logging.getLogger("transformers")
+    hf.addHandler(handler)
+    try:
+        tags = tagger.predict([words])[0]
+    finally:
+        hf.removeHandler(handler)
+    assert sum(len(tagger._tok.tokenize(w)) for w in words) > tagger._tok.model_max_length == 512
+    assert tagger.windowed == 1
+    assert [m for m in messages if "indexing errors" in m] == []
+    # every word I-PER: one entity, repaired to begin with B-PER
+    assert tags == ["B-PER"] + ["I-PER"] * (len(words) - 1)

@@ -316,3 +316,29 @@ def test_a_run_warns_once_about_the_sentences_its_chunks_truncated(tiny_models, 
         assert result.stats.count("align_truncated") == 3
         assert [r.getMessage() for r in caplog.records] == [
             "3 sentences were longer than the alignment model's limit: their tail is unaligned"]
+
+
+@pytest.mark.neural
+def test_a_sentence_over_the_tokenizers_limit_gives_no_transformers_indexing_warning(tiny_models):
+    """Found in review: the encoder counts each sentence's sub-words untruncated, and for one over the tokenizer's
+    ``model_max_length`` (512: mBERT's) transformers warned "Running this sequence through the model will result in
+    indexing errors"; the sentence is truncated, and silver-ner's own warning says so."""
+    import logging
+
+    from projection.neural.encoder import SubwordEncoder
+
+    encoder = SubwordEncoder(str(tiny_models["enc"]), layer=2, device="cpu")
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    hf = logging.getLogger("transformers")
+    hf.addHandler(handler)
+    try:
+        (encoded,) = encoder.encode([("Paris",) * 600])
+    finally:
+        hf.removeHandler(handler)
+    assert encoder._tok.model_max_length == 512
+    assert [m for m in messages if "indexing errors" in m] == []
+    # the tiny encoder's 128 positions: [CLS] + 126 sub-words + [SEP], one a word
+    assert encoded.word_of.tolist() == list(range(126))
+    assert encoder.truncated == 1
