@@ -197,6 +197,15 @@ def kind_error(model: str, role: str, option: str, err: ValueError) -> ValueErro
                       "tokenizer")
 
 
+def tokenizer_files_error(model: str, role: str, option: str, err: TypeError) -> ValueError:
+    """A model saved without its tokenizer files whose tokenizer class reads a SentencePiece file (M2M100): with
+    ``sentencepiece`` installed, transformers picks that class and fails on the missing file's path, ``None``, with a
+    bare ``TypeError`` naming no file and no option."""
+    return ValueError(f"the {role} model {model} has no tokenizer files that its tokenizer class can read ({err}); "
+                      f"save the model's tokenizer beside it (tokenizer.save_pretrained) or give {option} a model "
+                      "that has one")
+
+
 def check_tokenizer(tok, model: str, role: str, option: str) -> None:
     """A ``ValueError`` for a tokenizer that knows its special tokens only: transformers makes one for a model saved
     without its tokenizer files (found in review: an NER or alignment model directory without them ran, every word

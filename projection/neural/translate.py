@@ -24,6 +24,7 @@ from projection.neural.hub import (
     pick_device,
     pinned,
     pretrained_args,
+    tokenizer_files_error,
 )
 from projection.neural.langs import NO_SPACE_LANGS, UnsupportedLanguageError, m2m100_code, nllb_code
 from projection.neural.text import split_to_fit
@@ -163,6 +164,8 @@ class Translator:
                 raise load_error(tok_model, self.role, tok_option, err) from err
             except ValueError as err:
                 raise kind_error(tok_model, self.role, tok_option, err) from err
+            except TypeError as err:
+                raise tokenizer_files_error(tok_model, self.role, tok_option, err) from err
             check_tokenizer(self._tok, tok_model, self.role, tok_option)
             try:
                 dtype = torch.bfloat16 if precision == "bf16" else torch.float32
