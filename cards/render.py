@@ -176,7 +176,11 @@ def _settings(meta: dict[str, Any], cards: Sequence[ConfigCard] = ()) -> dict[st
     defaults = sorted(e["config_name"] for e in meta.get("configs") or []
                       if isinstance(e, dict) and e.get("default") is True and "config_name" in e)  # fmt: skip
     ours = metadata(cards) if cards else {}
-    values = {k: [v for v in _listed(meta.get(k)) if v not in _listed(ours.get(k))] for k in DATA_KEYS}
+    values: dict[str, Any] = {k: [v for v in _listed(meta.get(k)) if v not in _listed(ours.get(k))] for k in DATA_KEYS}
+    if "other" in values["license"] and isinstance(meta.get("license_name"), str):
+        # the name of that "other" licence, which the Hub shows for it (found in review: replaced by our own
+        # "source-terms-see-card", which names the terms of silver-ner's configs, not the hand-added one's)
+        values["license_name"] = meta["license_name"]
     return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults,
             "values": {k: v for k, v in values.items() if v}}  # fmt: skip
 
@@ -215,8 +219,9 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
         "language": sorted({lang for c in configs for lang in c.languages} | set(kept.get("language", ()))),
         "license": licenses[0] if len(licenses) == 1 else licenses,
     }
-    if "other" in licenses:
-        meta["license_name"] = "source-terms-see-card"
+    if "other" in licenses:  # the name of a hand-added config's "other" licence where none of ours is "other"
+        mine = any(c.license == "other" for c in configs)
+        meta["license_name"] = "source-terms-see-card" if mine else kept.get("license_name", "source-terms-see-card")
     meta.update(
         annotations_creators=["machine-generated"],
         # machine-translated text only in the model-based configs: a parallel-gold config's both sides are human

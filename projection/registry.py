@@ -38,6 +38,9 @@ class Registry(Generic[T]):
         self._modules = modules
         self._loaded = not modules
         self._loading = threading.local()  # set in the thread that imports ``modules`` (they call ``register``)
+        #: names registered while an import of ``modules`` failed: the failed modules left ``sys.modules``, so the next
+        #: lookup imports them again, and their ``register`` calls replace these entries
+        self._stale: set[str] = set()
 
     def _load(self) -> None:
         """Import ``modules`` once. Loaded only once they are all imported: another thread that looks a name up
@@ -49,12 +52,17 @@ class Registry(Generic[T]):
             return
         import importlib
 
+        before = set(self._factories)
         self._loading.busy = True
         try:
             for module in self._modules:
                 importlib.import_module(module)
+        except BaseException:  # found in review: the next lookup's import failed as "'x.v1' is registered twice"
+            self._stale |= set(self._factories) - before
+            raise
         finally:
             self._loading.busy = False
+        self._stale.clear()
         self._loaded = True
 
     def register(self, name: str, *, alias: str | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -68,6 +76,11 @@ class Registry(Generic[T]):
         self._load()
 
         def deco(factory: Callable[..., T]) -> Callable[..., T]:
+            if name in self._stale and getattr(self._loading, "busy", False):  # a failed module imported again
+                self._stale.discard(name)
+                del self._factories[name]
+                for short in [a for a, full in self._aliases.items() if full == name]:
+                    del self._aliases[short]
             if name in self._factories or name in self._aliases:
                 raise RegistryError(f"{self.namespace}: {name!r} is registered twice")
             if alias is not None and (alias in self._factories or not _newer(name, self._aliases.get(alias))):

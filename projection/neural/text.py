@@ -66,9 +66,11 @@ _ATTACHED_AFTER = {
     "my": "\u104a\u104b",  # ၊ ။
 }  # fmt: skip
 #: MasakhaNER 2.0 languages. Their gold data writes every full stop as a token of its own: after an abbreviation
-#: or initial (``Dr .``, ``M .``), and each stop of an ellipsis (``. . .``); Moses keeps ``Dr.``, ``M.``, ``...`` whole
+#: or initial (``Dr .``, ``M .``), after a number (``Desemba 2020 . kendo``: none of its tokens ends in a digit and a
+#: stop), and each stop of an ellipsis (``. . .``); Moses keeps ``Dr.``, ``M.``, ``...`` whole, and ``2020.`` before
+#: a lower-case word
 _MASAKHANER2 = frozenset(MASAKHANER2_NLLB)
-_LETTER_THEN_STOP = re.compile(r"(.*[^\W\d_].*)\.")
+_WORD_THEN_STOP = re.compile(r"(.*[^\W_].*)\.")
 
 
 def _letter(ch: str) -> bool:
@@ -150,7 +152,7 @@ def _moses_words(moses, text: str, lang: str = "en") -> list[str]:
 def _stops_apart(word: str) -> list[str]:
     if len(word) > 1 and word == "." * len(word):
         return list(word)
-    match = _LETTER_THEN_STOP.fullmatch(word)
+    match = _WORD_THEN_STOP.fullmatch(word)
     return [match.group(1), "."] if match else [word]
 
 

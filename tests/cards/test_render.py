@@ -173,3 +173,30 @@ def test_a_hand_added_configs_language_licence_and_source_survive_writing_the_ca
     # a card without such values is written as before
     plain = render_card("o/n", new)
     assert render_card("o/n", read_card(plain)[0], settings=read_card(plain)[3]) == plain
+
+
+def test_a_hand_added_configs_other_licence_keeps_its_name_when_the_card_is_written_again():
+    """Found in review: the card's ``license: other`` that a config added by hand brought was kept, but its
+    ``license_name`` became silver-ner's own ``source-terms-see-card`` although none of the silver-ner configs has an
+    "other" licence: the Hub named terms that are not the hand-added config's. Where one of ours is "other", ours
+    names it, as before."""
+    import yaml
+
+    from cards.render import read_card
+
+    handmade = {"config_name": "handmade", "data_files": [{"split": "train", "path": "handmade/*.parquet"}]}
+    meta, body = split_front_matter(render_card("o/n", [card("europarl-ner.de", "de", "cc-by-4.0")],
+                                                foreign_configs=[handmade]))  # fmt: skip
+    meta["license"], meta["license_name"] = ["cc-by-4.0", "other"], "acme-research-terms"
+    edited = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body
+    cards, foreign_configs, foreign_infos, settings = read_card(edited)
+    new = merge_cards(cards, [card("europarl-ner.es", "es", "cc-by-4.0")])
+    text = render_card("o/n", new, foreign_configs=foreign_configs, foreign_infos=foreign_infos, settings=settings)
+    got, _ = split_front_matter(text)
+    assert (got["license"], got["license_name"]) == (["cc-by-4.0", "other"], "acme-research-terms")
+    again = render_card("o/n", *read_card(text)[:1], foreign_configs=read_card(text)[1],
+                        foreign_infos=read_card(text)[2], settings=read_card(text)[3])  # fmt: skip
+    assert again == text
+    ours = render_card("o/n", merge_cards(cards, [card("europarl-ner.es", "es", "other")]),
+                       foreign_configs=foreign_configs, foreign_infos=foreign_infos, settings=settings)  # fmt: skip
+    assert split_front_matter(ours)[0]["license_name"] == "source-terms-see-card"

@@ -149,3 +149,38 @@ def test_a_lookup_from_another_thread_while_the_built_in_entries_load_waits_for_
         release.join()
         loader.join(30)
     assert first == ["gear.v1"] and hooks.REG.names() == ["gear", "gear.v1"]
+
+
+def test_a_lookup_after_an_import_of_the_built_in_entries_failed_imports_them_again(tmp_path, monkeypatch):
+    """Found in review: a built-in module that had registered an entry when its import failed (an error in it, or
+    Ctrl-C in a notebook) is out of ``sys.modules``, so the next lookup imports it again; its first ``register`` then
+    failed as "'gear.v1' is registered twice", at that lookup and at every later one, naming no real mistake. The
+    retry now works, and the entries of a module that was imported whole are kept."""
+    import sys
+    import types
+
+    holder = types.ModuleType("widgets_flaky_holder")
+    holder.REG = Registry("widget", modules=("widgets_flaky_whole", "widgets_flaky_builtin"))
+    holder.fail = True
+    monkeypatch.setitem(sys.modules, "widgets_flaky_holder", holder)
+    (tmp_path / "widgets_flaky_whole.py").write_text(
+        "from widgets_flaky_holder import REG\nREG.register('cog.v1', alias='cog')(lambda: 'built-in cog')\n"
+    )
+    (tmp_path / "widgets_flaky_builtin.py").write_text(
+        "import widgets_flaky_holder as h\n"
+        "h.REG.register('gear.v1', alias='gear')(lambda: 'built-in gear')\n"
+        "if h.fail:\n"
+        "    h.fail = False\n"
+        "    raise ImportError('the second half of the module is missing')\n"
+        "h.REG.register('wheel.v1')(lambda: 'built-in wheel')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("widgets_flaky_whole", "widgets_flaky_builtin"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    with pytest.raises(ImportError, match="the second half of the module is missing"):
+        holder.REG.resolve("gear")
+    assert holder.REG.names() == ["cog", "cog.v1", "gear", "gear.v1", "wheel.v1"]  # the retry
+    assert [holder.REG.create(n) for n in ("cog", "gear", "wheel.v1")] == ["built-in cog", "built-in gear",
+                                                                          "built-in wheel"]
+    with pytest.raises(RegistryError, match="'gear.v1' is registered twice"):  # a user's clash is still refused
+        holder.REG.register("gear.v1")(lambda: "mine")
