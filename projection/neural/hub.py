@@ -30,11 +30,15 @@ def is_offline() -> bool:
 
 
 def hub_cache_dir() -> Path:
-    """The Hub cache as the environment says now (read at call time, not at import time)."""
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    """The Hub cache as the environment says now (read at call time, not at import time), found as huggingface_hub
+    finds it: ``HF_HUB_CACHE``, else the legacy ``HUGGINGFACE_HUB_CACHE`` (which huggingface_hub, and so transformers,
+    still reads: found in review, a model in that cache was refused offline as "not in the Hugging Face cache"), else
+    ``HF_HOME/hub``; ``$VAR`` and ``~`` expanded."""
+    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        if os.environ.get(name):
+            return Path(os.path.expandvars(os.environ[name])).expanduser()
     home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
-    return Path(home).expanduser() / "hub"
+    return Path(os.path.expandvars(home)).expanduser() / "hub"
 
 
 def _looks_like_path(model: str) -> bool:

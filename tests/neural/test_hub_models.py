@@ -291,3 +291,15 @@ def test_a_model_loaded_under_the_bars_of_a_run_leaves_no_bar_and_logs_above_the
         runner._SHOW_STEPS.reset(token)
     assert _screen(screen.getvalue()) == ["BertModel LOAD REPORT"]
     assert logging.getLogger("transformers").handlers[0].stream is screen  # the handler's stream given back
+
+
+def test_offline_models_are_found_in_the_legacy_hub_cache_variable(cache, monkeypatch):
+    """huggingface_hub (and so transformers) still reads HUGGINGFACE_HUB_CACHE when HF_HUB_CACHE is not set; a model
+    there was refused offline as "not in the Hugging Face cache (~/.cache/huggingface/hub)" (found in review)."""
+    from projection.neural.hub import check_model
+
+    monkeypatch.delenv("HF_HUB_CACHE")
+    monkeypatch.setenv("HUGGINGFACE_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HOME", str(cache.parent / "elsewhere"))
+    assert check_model("org/tiny", role="alignment", option="--align-model") == "org/tiny"
+    assert model_revision("org/tiny") == SHA_MAIN
