@@ -99,7 +99,8 @@ class SilverNER(datasets.GeneratorBasedBuilder):
         if result.signature != self.config.signature():
             raise RuntimeError(
                 f"{self.config.name}: the run's signature {result.signature.format()} differs from the config's "
-                f"{self.config.signature().format()}; please report this bug"
+                f"{self.config.signature().format()}: a model or data file it names may have changed while the build "
+                f"ran (build again once nothing writes them); if none did, please report this bug"
             )
         if result.stats.sentences == 0:
             # found in review: a translate-train split whose every translation was empty (its pairs are dropped)
