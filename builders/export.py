@@ -76,6 +76,9 @@ class ExportResult:
     failed: tuple[tuple[str, str], ...] = ()
     outcomes: tuple[ConfigOutcome, ...] = ()
     executor: str = "local"
+    #: ``(config, reason)`` of every config a family, glob or ``all`` named that the models cannot build (NLLB-200:
+    #: bbj, pcm): left out, not failed (``select_configs``)
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 # -- config names ---------------------------------------------------------------------------------------
@@ -108,11 +111,18 @@ def check_export_dir(path: str | os.PathLike) -> None:
 def resolve_configs(patterns: Sequence[str]) -> list[str]:
     """Config names for ``patterns``: a name (``europarl-ner.de``), a family (``masakhaner2``), a glob
     (``masakhaner2.*``, ``*.de``) or ``all``; in the order given, each name once."""
+    return [name for name, _ in _resolve(patterns)]
+
+
+def _resolve(patterns: Sequence[str]) -> list[tuple[str, bool]]:
+    """``resolve_configs`` with, per name, whether a pattern named it on its own (not through a family, a glob or
+    ``all``)."""
     from builders.families import FAMILIES, all_config_names, parse_config_name
 
     names = all_config_names()
-    out: list[str] = []
+    out: dict[str, bool] = {}
     for pattern in patterns:
+        explicit = False
         if pattern == "all":
             found = names
         elif pattern in FAMILIES:
@@ -122,15 +132,91 @@ def resolve_configs(patterns: Sequence[str]) -> list[str]:
             if not found:
                 raise ValueError(
                     f"config pattern {pattern!r} matches no config; valid forms: a name (europarl-ner.de), a family "
-                    f"({', '.join(FAMILIES)}), a glob (masakhaner2.*) or all"
+                    f"({', '.join(FAMILIES)}), a glob (masakhaner2.*) or all{_did_you_mean(pattern)}"
                 )
         else:
-            parse_config_name(pattern)  # raises with the valid forms
-            found = [pattern]
-        out.extend(n for n in found if n not in out)
+            try:
+                parse_config_name(pattern)  # raises with the valid forms
+            except ValueError as err:
+                raise ValueError(f"{err}; --configs also takes a family ({', '.join(FAMILIES)}), a glob "
+                                 f"(masakhaner2.*) or all{_did_you_mean(pattern)}") from None  # fmt: skip
+            found, explicit = [pattern], True
+        for n in found:
+            out[n] = out.get(n, False) or explicit
     if not out:
         raise ValueError("no configs given; pick some of builders.all_config_names(), e.g. europarl-ner.de")
-    return out
+    return list(out.items())
+
+
+def _did_you_mean(pattern: str) -> str:
+    """``; did you mean X?`` for a config pattern that names nothing but is close to a name, family, glob or ``all``
+    (a typo: ``masakhaner``, ``masakhaner2.hua``, ``xtreme.DE``, ``europarl.*``); ``""`` when nothing is close."""
+    import difflib
+
+    from builders.families import FAMILIES, all_config_names
+
+    family, dot, lang = pattern.rpartition(".")
+    if dot and family in FAMILIES:  # a known family: its languages alone are compared (xx is close to no name)
+        langs = FAMILIES[family].langs
+        close = [n for n in langs if n.lower() == lang.lower()] or difflib.get_close_matches(lang, langs, 3, 0.6)
+        close = [f"{family}.{n}" for n in close]
+    else:
+        langs = sorted({n.rpartition(".")[2] for n in all_config_names()})
+        if any(c in pattern for c in "*?["):
+            forms = [*(f"{f}.*" for f in FAMILIES), *(f"*.{n}" for n in langs)]
+        else:
+            forms = [*FAMILIES, "all", *all_config_names()]
+        close = [f for f in forms if f.lower() == pattern.lower()]
+        if not close:  # the closest (masakhaner: masakhaner2; masakhaner.hau: masakhaner2.hau), and any as close
+            scored = [(difflib.SequenceMatcher(None, pattern.lower(), f.lower()).ratio(), f) for f in forms]
+            best = max(score for score, _ in scored)
+            close = [f for score, f in sorted(scored, key=lambda x: -x[0]) if score >= max(0.75, best - 0.05)][:2]
+    if not close:
+        return ""
+    return f"; did you mean {' or '.join(close)}?"
+
+
+def select_configs(patterns: Sequence[str], *, data_dir: str | os.PathLike | None = None,
+                   **method: Any) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """The configs of ``patterns`` to build, validated with the method options (``SilverNERConfig`` fields), and
+    ``(name, reason)`` of the configs left out: those a family, a glob or ``all`` named whose translation (or
+    back-translation) model has no code for their language (NLLB-200 lacks bbj and pcm), so that
+    ``--configs all`` builds everything else and succeeds. A config named on its own that cannot be built, or
+    patterns that leave nothing to build, raise ``ValueError`` before any work, as does a ``data_dir`` that is not
+    a folder (every config would fail reading it)."""
+    from builders.make import language_error, make_config
+    from projection.neural.langs import LANGUAGE_NAMES
+
+    entries = _resolve(patterns)
+    if data_dir is not None and not os.path.isdir(data_dir):
+        what = "is not a folder" if os.path.exists(data_dir) else "does not exist"
+        raise ValueError(f"data_dir (--data-dir) {data_dir} {what}; give the folder that holds the family's files in "
+                         "its published layout (masakhaner2: DIR/<lang>/test.txt; xtreme: DIR/test-<lang>.tsv), or "
+                         "leave it out to read the Hub")  # fmt: skip
+    names, skipped = [], []
+    for name, explicit in entries:
+        cfg = make_config(name, data_dir=data_dir, **method)  # validates the name and the options
+        err = language_error(cfg)
+        if err is None:
+            names.append(name)
+        elif explicit:
+            raise ValueError(err.for_config(name))
+        else:
+            lang = LANGUAGE_NAMES.get(err.lang, err.lang)
+            skipped.append((name, f"the {err.role} model {err.model} has no language code for {err.lang} ({lang})"))
+    if not names:
+        raise ValueError(f"nothing to build: {skipped_note(tuple(skipped))}")
+    return names, tuple(skipped)
+
+
+def skipped_note(skipped: Sequence[tuple[str, str]]) -> str:
+    """One line for the configs ``select_configs`` left out: their names grouped by reason, and what to do."""
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in skipped:
+        by_reason.setdefault(reason, []).append(name)
+    groups = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in by_reason.items())
+    return (f"left out {len(skipped)} config(s) that these models cannot build ({groups}); name one of them in "
+            "--configs to see the ways out")
 
 
 # -- one config -----------------------------------------------------------------------------------------
@@ -377,11 +463,15 @@ def export(
     ``matcher``, ``limit`` … see ``SilverNERConfig``) on ``executor`` (default: local, one process) and write
     them with a card into ``export_dir`` (configs already exported there are kept in the card). Bad options
     or names raise ``ValueError`` before any work; a config that fails while building is listed in
-    ``ExportResult.failed``. ``progress``: a callable receiving ``Progress`` events (``True``: none here;
-    the CLI draws them)."""
+    ``ExportResult.failed``. A config that a family, glob or ``all`` named and the models cannot build (NLLB-200:
+    bbj, pcm) is left out (``ExportResult.skipped``); one named on its own is refused before any work.
+    ``progress``: a callable receiving ``Progress`` events (``True``: none here; the CLI draws them)."""
     from projection.executors import LocalExecutor
 
-    names = resolve_configs(configs)
+    # validates every config (names, options) before any work; leaves out what a family, glob or all named that the
+    # models cannot build (found in review: --configs all failed bbj and pcm every time, exit 1, and push.py then
+    # published nothing; a config named on its own failed only after the others were built)
+    names, skipped = select_configs(configs, data_dir=data_dir, **method)
     if repo_id != DEFAULT_REPO_ID:
         check_repo_id(repo_id)
     check_export_dir(export_dir)
@@ -401,8 +491,6 @@ def export(
     executor = executor if executor is not None else LocalExecutor(1)
     task = BuildTask(data_dir=data_dir, method=method, cache_dir=cache_dir, num_proc=num_proc, silver_cache_dir=root,
                      executor=executor, chunk_size=chunk_size)  # fmt: skip
-    for name in names:  # validate every config (names, options) before any work
-        task.config(name)
     from builders.make import check_tagger_types
 
     check_tagger_types(names, method.get("ner_model"))
@@ -428,7 +516,7 @@ def export(
         # Parquet bytes were held until the last config was built, ~340 MB for the 57-language plan)
         outcomes.append(replace(outcome, files=tuple(ExportedFile(f.path, None) for f in outcome.files)))
     return ExportResult(out, tuple(cards), ("README.md", *files) if cards else (), tuple(failed), tuple(outcomes),
-                        executor.describe())  # fmt: skip
+                        executor.describe(), skipped)  # fmt: skip
 
 
 def _commit(out: Path, outcome: ConfigOutcome, repo_id: str, lock_root) -> str:

@@ -81,6 +81,14 @@ def build(
 def check_languages(config: SilverNERConfig) -> None:
     """A ``ValueError`` for a config whose translation (or back-translation) model has no code for its language
     (NLLB-200 and bbj, pcm), saying what a builder config can do about it, before any data is read."""
+    err = language_error(config)
+    if err is not None:
+        raise ValueError(err.for_config(config.name))
+
+
+def language_error(config: SilverNERConfig):
+    """The ``UnsupportedLanguageError`` of the first of ``config``'s translation models that has no code for its
+    language, else ``None`` (read from the models' names alone: no model is loaded)."""
     from projection.neural.langs import UnsupportedLanguageError
 
     for stage in config.plan(None).stages:
@@ -89,7 +97,8 @@ def check_languages(config: SilverNERConfig) -> None:
             try:
                 translator.check_language(stage.lang)
             except UnsupportedLanguageError as err:
-                raise ValueError(err.for_config(config.name)) from None
+                return err
+    return None
 
 
 @contextlib.contextmanager

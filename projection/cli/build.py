@@ -5,7 +5,8 @@ machine or on a Ray cluster, same bytes either way.
     silver-ner build --configs masakhaner2.* --data-dir DATA --out export --executor ray --ray-address auto
 
 Exit codes: 0 every config written; 1 some config failed (one line each, the others are written);
-2 bad input (unknown config or option), before any work.
+2 bad input (unknown config or option, a config named on its own that its models cannot build), before any work.
+A family, glob or ``all`` leaves out the configs its models cannot build (NLLB-200: bbj, pcm), with one note.
 """
 
 from __future__ import annotations
@@ -225,18 +226,22 @@ class JobDisplay:
 
 
 def run(args: argparse.Namespace) -> int:
-    from builders.export import DEFAULT_REPO_ID, export, resolve_configs
+    from builders.export import DEFAULT_REPO_ID, export, resolve_configs, select_configs, skipped_note
     from projection.extras import require_extra
 
     start = time.perf_counter()
     require_extra("hub", purpose="building dataset configs")  # the install line, not "No module named 'datasets'"
-    names = resolve_configs(args.configs)
+    resolve_configs(args.configs)  # a bad name before a bad option
     method = _method(args)
     from builders.export import check_export_dir, check_repo_id
 
     if args.repo_id is not None:  # an empty one too (found in review: --repo-id '' was taken as none)
         check_repo_id(args.repo_id)
     check_export_dir(args.out)
+    # what a family, glob or all named that the models cannot build (bbj, pcm) is left out, with one note
+    names, skipped = select_configs(args.configs, data_dir=args.data_dir, **method)
+    if skipped:
+        print(f"silver-ner: note: {skipped_note(skipped)}", file=sys.stderr)
     executor = make_executor(args)
     if not sys.stderr.isatty() and not args.quiet:  # log lines stand in for the display; --quiet wants neither
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -263,8 +268,9 @@ def run(args: argparse.Namespace) -> int:
         if close is not None:
             close()
     seconds = time.perf_counter() - start
+    left_out = f" ({len(skipped)} left out, see the note above)" if skipped else ""
     print(f"built {len(result.configs)} of {len(names)} config(s) on {result.executor} in {seconds:.1f} s "
-          f"-> {result.export_dir}")  # fmt: skip
+          f"-> {result.export_dir}{left_out}")  # fmt: skip
     failed = {name for name, _ in result.failed}  # also a config built whose files could not be written
     for o in result.outcomes:
         if o.name not in failed:
