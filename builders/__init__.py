@@ -4,7 +4,17 @@
 users ``load_dataset`` the Parquet files and card that ``push.py`` publishes.
 """
 
+from typing import TYPE_CHECKING
+
 from builders.families import FAMILIES, MASAKHANER2_LANGS, XTREME_LANGS, all_config_names, parse_config_name
+
+if TYPE_CHECKING:  # what type checkers and IDEs see: __getattr__ imports these on first use (found in review: they
+    # were Any to mypy and pyright)
+    from builders.configs import SilverNERConfig as SilverNERConfig
+    from builders.make import BuiltConfig as BuiltConfig
+    from builders.make import build as build
+    from builders.make import make_config as make_config
+    from builders.silver_ner import SilverNER as SilverNER
 
 __all__ = [
     "FAMILIES",

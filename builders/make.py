@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -33,11 +34,11 @@ def make_config(name: str, **options: Any) -> SilverNERConfig:
 def build(
     config: SilverNERConfig | str,
     *,
-    cache_dir: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
     num_proc: int | None = None,
-    silver_cache_dir: str | None = None,
-    alignment_cache_dir: str | None = None,
-    work_dir: str | None = None,
+    silver_cache_dir: str | os.PathLike | None = None,
+    alignment_cache_dir: str | os.PathLike | None = None,
+    work_dir: str | os.PathLike | None = None,
     progress: bool = True,
     executor=None,
     chunk_size: int | None = None,

@@ -8,7 +8,7 @@ stays hashable and its signature stable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from projection.options import DEFAULT_METHODS, check_aligner_options, default_aligner_options
 from projection.scores import ScoreConfig
@@ -38,7 +38,8 @@ class ProjectionConfig:
 
     Args:
         aligner: registry name of the word aligner (``eflomal.v1``, ``fastalign.v1``, ``simalign.v1`` …).
-        aligner_options: constructor options of the aligner, e.g. ``(("stem", 4),)``.
+        aligner_options: constructor options of the aligner, e.g. ``{"stem": 4}`` or ``(("stem", 4),)`` (kept as the
+            sorted tuple of pairs).
         matcher: ``heuristic`` | ``greedy`` | ``exact`` | ``ilp`` (or their ``.v1`` names).
         candidates: ``linked.v1`` | ``aligned.v1`` | ``ngrams.v1`` | ``ner.v1`` (ignored by ``heuristic``).
         max_len: longest candidate span in words (``None``: unbounded); must be ``None`` with ``ner.v1``, whose
@@ -56,16 +57,18 @@ class ProjectionConfig:
 
     aligner: str = _PARALLEL["aligner"]
     #: ``None``: the default options of ``aligner`` (eflomal's for the default aligner, none for fastalign.v1)
-    aligner_options: tuple[tuple[str, Any], ...] | None = None
+    # the annotations say what the constructor takes (found in review: a type checker refused the mapping and the
+    # lists that it accepts); after __post_init__ the three are tuples
+    aligner_options: Mapping[str, Any] | tuple[tuple[str, Any], ...] | None = None
     matcher: str = _PARALLEL["matcher"]
     candidates: str = _PARALLEL["candidates"]
     max_len: int | None = _PARALLEL["max_len"]
     window: int = 0
     score: ScoreConfig = field(default=ScoreConfig(**_PARALLEL["score"]))
-    drop_labels: tuple[str, ...] = ()
+    drop_labels: Sequence[str] = ()
     merge_distance: int = 1
     ratio: float = 0.8
-    refine: tuple[str, ...] = tuple(_PARALLEL["refine"])
+    refine: Sequence[str] = tuple(_PARALLEL["refine"])
 
     def __post_init__(self) -> None:
         from projection.align.base import ALIGNERS

@@ -493,3 +493,19 @@ def test_an_aligner_option_given_twice_is_refused(options):
     TypeError ('<' between NoneType and int)."""
     with pytest.raises(ValueError, match=r"^aligner option (iterations|stem) given twice; give each option once$"):
         ProjectionConfig(aligner="fastalign.v1", aligner_options=options)
+
+
+def test_annotations_admit_what_the_constructor_takes() -> None:
+    # found in review: aligner_options was annotated as a tuple of pairs and drop_labels / refine as tuples, so a
+    # user's type checker refused ProjectionConfig(aligner_options={"stem": 4}, drop_labels=["MISC"]), which the
+    # constructor takes (and its own error message offers the mapping)
+    import typing
+    from typing import Any, Mapping, Sequence
+
+    hints = typing.get_type_hints(ProjectionConfig)
+    assert hints["aligner_options"] == Mapping[str, Any] | tuple[tuple[str, Any], ...] | None
+    assert hints["drop_labels"] == Sequence[str]
+    assert hints["refine"] == Sequence[str]
+    cfg = ProjectionConfig(aligner="fastalign.v1", aligner_options={"stem": 4}, drop_labels=["MISC"],
+                           refine=["anchor.v1"])  # fmt: skip
+    assert (cfg.aligner_options, cfg.drop_labels, cfg.refine) == ((("stem", 4),), ("MISC",), ("anchor.v1",))

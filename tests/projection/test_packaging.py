@@ -44,3 +44,15 @@ def test_setuptools_floor_reads_the_license_expression() -> None:
 )
 def test_setuptools_floor_parsing(requires: list[str], floor: tuple[int, ...] | None) -> None:
     assert _setuptools_floor(requires) == floor
+
+
+def test_every_package_ships_py_typed() -> None:
+    # found in review: only projection had a py.typed marker, so a user's mypy stopped `from builders import build`
+    # (the README's) with 'module is installed, but missing library stubs or py.typed marker' [import-untyped]
+    data = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    setuptools = data["tool"]["setuptools"]
+    packages = [p.rstrip("*") for p in setuptools["packages"]["find"]["include"]]
+    assert sorted(packages) == ["builders", "cards", "projection"]
+    for package in packages:
+        assert (PYPROJECT.parent / package / "py.typed").is_file(), package
+        assert "py.typed" in setuptools["package-data"].get(package, []), package
