@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Iterable, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from projection.align.base import ALIGNERS, Tokens
 from projection.align.statistical import (
@@ -230,25 +230,27 @@ class EflomalAligner(StatisticalAligner):
             + f"extra={self._extra_digest})"
         )
 
-    def align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
+    def iter_align(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Iterator[Alignment]:
         if self.runs > 1 and self.symmetrize == "soft":
             return self._soft_vote(src, tgt)
-        return super().align(src, tgt)
+        return super().iter_align(src, tgt)
 
-    def _soft_vote(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> list[Alignment]:
+    def _soft_vote(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Iterator[Alignment]:
         """``runs`` samples, both directions each: a link found by more than half of the 2·runs directional
         alignments is sure, any other link found by at least ``possible_votes`` of them is possible. One sample
-        that settles a frequent word pair on a wrong alignment is outvoted (measured in benchmarks/README.md)."""
+        that settles a frequent word pair on a wrong alignment is outvoted (measured in benchmarks/README.md).
+        The samples are sampled first (eflomal runs now); then each pair's vote is made as it is asked for."""
         samples = [self._directional_once(src, tgt) for _ in range(self.runs)]
-        out = []
+        return self._votes(samples)
+
+    def _votes(self, samples: list[DirectionalLinks]) -> Iterator[Alignment]:
         runs, least = self.runs, self.possible_votes
         for per_run in zip(*samples):
             votes = Counter(p for fwd, rev in per_run for p in fwd.pairs + rev.pairs)
             # Alignment.of's value, built from the samples' own link tuples (shared by the Pharaoh reader's
             # cache) instead of fresh ones: the corpus' links then cost a pointer each
-            out.append(Alignment._sorted(tuple(sorted(p for p, n in votes.items() if n > runs)),
-                                         tuple(sorted(p for p, n in votes.items() if least <= n <= runs))))  # fmt: skip
-        return out
+            yield Alignment._sorted(tuple(sorted(p for p, n in votes.items() if n > runs)),
+                                    tuple(sorted(p for p, n in votes.items() if least <= n <= runs)))  # fmt: skip
 
     def directional(self, src: Sequence[Tokens], tgt: Sequence[Tokens]) -> Sequence[tuple[Alignment, Alignment]]:
         """Per pair, eflomal's (forward, reverse) links before symmetrisation, both as (source, target).

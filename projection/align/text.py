@@ -255,3 +255,30 @@ class TokenCorpus(SequenceABC):
         words, ids, ends = self._words, self._ids, self._ends
         for k in range(len(ends) - 1):
             yield tuple([words[i] for i in ids[ends[k] : ends[k + 1]]])
+
+
+class TokenPairs(SequenceABC):
+    """A parallel corpus of ``(source tokens, target tokens)`` pairs kept as two ``TokenCorpus`` (ids, 4 bytes a
+    token), read back as pairs of tuples of the same strings: what an aligner's extra training text is held as
+    instead of a list of two lists of strings per pair (found in review: 48k pairs of ``--align-corpus`` text cost
+    ~220 MB so, against ~30 MB as ids)."""
+
+    def __init__(self, pairs: Iterable[tuple[Sequence[str], Sequence[str]]] = ()) -> None:
+        self.src, self.tgt = TokenCorpus(), TokenCorpus()
+        for s, t in pairs:
+            self.append(s, t)
+
+    def append(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+        self.src.append(src)
+        self.tgt.append(tgt)
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return self.src[k], self.tgt[k]
+
+    def __iter__(self):
+        return zip(self.src, self.tgt)

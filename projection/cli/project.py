@@ -67,10 +67,12 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
-    from projection.align.text import tokenize
+def read_bitexts(pairs: list[list[str]]):
+    """The pairs of the ``--align-corpus`` files (``TokenPairs``: tokens kept as ids), pairs with an empty side left
+    out."""
+    from projection.align.text import TokenPairs, tokenize
 
-    extra = []
+    extra = TokenPairs()
     for src_path, tgt_path in pairs:
         src_lines, tgt_lines = _lines(src_path), _lines(tgt_path)
         if len(src_lines) != len(tgt_lines):
@@ -80,7 +82,7 @@ def read_bitexts(pairs: list[list[str]]) -> list[tuple[list[str], list[str]]]:
         for s, t in zip(src_lines, tgt_lines):
             s_tok, t_tok = tokenize(s), tokenize(t)
             if s_tok and t_tok:
-                extra.append((s_tok, t_tok))
+                extra.append(s_tok, t_tok)
     return extra
 
 

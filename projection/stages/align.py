@@ -65,12 +65,15 @@ class _Aligning:
 
         return [TRUNCATED_WARNING % n]
 
-    def _aligned(self, src, tgt) -> tuple[list[Alignment], dict[str, int]]:
-        """The aligner's checked links, and how much each counter of its encoder (a neural aligner's: sentences
-        truncated, words without sub-words) grew meanwhile: kept with the links, so a cache hit reports them too."""
+    def _aligned(self, src, tgt) -> tuple[list[str], dict[str, int]]:
+        """The aligner's checked links as Pharaoh lines, and how much each counter of its encoder (a neural aligner's:
+        sentences truncated, words without sub-words) grew meanwhile: kept with the links, so a cache hit reports them
+        too. A statistical aligner's alignments are taken one at a time (``iter_align``): only their lines are kept."""
         encoder = getattr(self.aligner, "encoder", None)
         before = {name: getattr(encoder, name, 0) for name in _ENCODER_COUNTERS}
-        links = _checked(self.aligner.align(src, tgt), src, tgt, self._signature)
+        iter_align = getattr(self.aligner, "iter_align", None)
+        links = _checked_lines(iter_align(src, tgt) if iter_align is not None else self.aligner.align(src, tgt),
+                               src, tgt, self._signature)  # fmt: skip
         grew = {name: getattr(encoder, name, 0) - n for name, n in before.items()}
         return links, {name: n for name, n in grew.items() if isinstance(n, int) and n}
 
@@ -90,14 +93,14 @@ class _Aligning:
         if self.store is None:
             links, counts = self._aligned(src, tgt)
             self._add(counts)
-            return [a.to_pharaoh() for a in links], ""
+            return links, ""
         from projection.align.cache import cache_key
 
         key = cache_key(self._signature, src, tgt)
 
         def compute():
             links, counts = self._aligned(src, tgt)
-            value = {"format": _FORMAT, "signature": self._signature, "links": [a.to_pharaoh() for a in links]}
+            value = {"format": _FORMAT, "signature": self._signature, "links": links}
             return {**value, "counts": counts} if counts else value  # links of other aligners cache as before
 
         def valid(v) -> bool:  # a line that is no text is damage: computed again (a bad link is named in _parse)
@@ -173,9 +176,17 @@ class CorpusAlignStage(_Aligning, CorpusStage):
         return fill
 
 
-def _checked(alignments, src, tgt, who: str) -> list[Alignment]:
-    if len(alignments) != len(src):
+def _checked_lines(alignments, src, tgt, who: str) -> list[str]:
+    """The Pharaoh line of each of ``alignments`` (a list, or an iterator read once), each checked against its pair."""
+    if hasattr(alignments, "__len__") and len(alignments) != len(src):
         raise ValueError(f"{who} returned {len(alignments)} alignments for {len(src)} sentence pairs")
-    for k, (a, s, t) in enumerate(zip(alignments, src, tgt)):
-        a.check_bounds(len(s), len(t), where=f"{who}, pair {k}")
-    return list(alignments)
+    lines: list[str] = []
+    for a in alignments:  # (no enumerate: its reused result tuple would keep the last alignment alive)
+        k = len(lines)
+        if k < len(src):
+            a.check_bounds(len(src[k]), len(tgt[k]), where=f"{who}, pair {k}")
+        lines.append(a.to_pharaoh())
+        del a  # not kept alive while the aligner makes the next one
+    if len(lines) != len(src):
+        raise ValueError(f"{who} returned {len(lines)} alignments for {len(src)} sentence pairs")
+    return lines

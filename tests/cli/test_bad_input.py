@@ -404,8 +404,8 @@ def test_align_corpus_lines_end_at_line_feeds_and_a_byte_order_mark_is_no_word(t
     src, tgt = tmp_path / "s.txt", tmp_path / "t.txt"
     src.write_bytes("\ufeffRome is\rbig\r\nParis\n".encode())
     tgt.write_bytes("Rom ist groß\nParis\n".encode())
-    assert read_bitexts([[str(src), str(tgt)]]) == [(["Rome", "is", "big"], ["Rom", "ist", "groß"]),
-                                                    (["Paris"], ["Paris"])]  # fmt: skip
+    assert list(read_bitexts([[str(src), str(tgt)]])) == [(("Rome", "is", "big"), ("Rom", "ist", "groß")),
+                                                          (("Paris",), ("Paris",))]  # fmt: skip
 
 
 def test_two_outputs_on_one_file_are_refused(tmp_path):
