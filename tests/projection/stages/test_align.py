@@ -14,7 +14,7 @@ B = 977  # links of pair k start at B + k: no other test's alignment is counted
 
 def _live_links(k: int) -> int:
     """How many alignments of the single link ``(B + j, B + j)``, j < ``k``, are alive (earlier pairs' results)."""
-    return sum(isinstance(o, Alignment) and len(o.pairs) == 1 and B <= o.pairs[0][0] == o.pairs[0][1] < B + k
+    return sum(type(o) is Alignment and len(o.pairs) == 1 and B <= o.pairs[0][0] == o.pairs[0][1] < B + k
                for o in gc.get_objects())  # fmt: skip
 
 
