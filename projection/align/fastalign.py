@@ -99,6 +99,8 @@ class _Cells:
 
 
 def _build_cells(e_sents: Sequence[np.ndarray], f_sents: Sequence[np.ndarray], n_e_vocab: int) -> _Cells:
+    # Per-cell arrays dominate the memory of a big batch: they are built in int32 when the values fit, from
+    # per-row quantities repeated over each row's cells, and each temporary is freed as soon as it is used.
     n = np.array([len(s) for s in e_sents], dtype=np.int64)
     m = np.array([len(s) for s in f_sents], dtype=np.int64)
     null_id = n_e_vocab
@@ -112,34 +114,75 @@ def _build_cells(e_sents: Sequence[np.ndarray], f_sents: Sequence[np.ndarray], n
     per_row = n[row_sent] + 1
     row_start = np.concatenate(([0], np.cumsum(per_row)[:-1]))
     n_cells = int(per_row.sum())
-    row = np.repeat(np.arange(n_rows), per_row)
-    pos = np.arange(n_cells) - row_start[row]
-    sent = row_sent[row]
-    cell_e = ext_e[ext_start[sent] + pos]
     n_f_vocab = int(f_flat.max()) + 1
-    keys, param = np.unique(cell_e * n_f_vocab + f_flat[row], return_inverse=True)
-    h = np.abs(pos / n[sent] - row_j[row] / m[sent])
+    # every index below is < n_cells + len(ext_e), every key < (null_id + 1) * n_f_vocab
+    fits = max(n_cells + len(ext_e), (null_id + 1) * n_f_vocab) < 2**31
+    work = np.int32 if fits else np.int64
+    row = np.repeat(np.arange(n_rows, dtype=work), per_row)
+    pos = np.arange(n_cells, dtype=work)
+    pos -= np.repeat(row_start.astype(work), per_row)
+    at = np.repeat((ext_start[row_sent]).astype(work), per_row)  # where each cell's sentence starts in ext_e
+    at += pos
+    key = ext_e.astype(work)[at]  # the cell's generating word
+    del at
+    key *= n_f_vocab
+    key += f_flat.astype(work)[row]
+    keys = np.unique(key)
+    index = np.int32 if max(n_cells, len(keys)) < 2**31 else np.int64  # halves the memory of big batches
+    param = np.empty(n_cells, dtype=index)  # what np.unique's return_inverse gives, without its n_cells sort
+    step = 1 << 20
+    for lo in range(0, n_cells, step):
+        param[lo : lo + step] = np.searchsorted(keys, key[lo : lo + step])
+    del key
+    h = np.empty(n_cells)  # the same quotients and differences as pos / n[sent] - row_j[row] / m[sent]
+    _gathered(np.divide, pos, n[row_sent].astype(np.float64), row, out=h)
+    _gathered(np.subtract, h, row_j / m[row_sent], row)
+    np.abs(h, out=h)
     nonnull = pos > 0
     h[~nonnull] = 0.0
-    index = np.int32 if max(n_cells, len(keys)) < 2**31 else np.int64  # halves the memory of big batches
     return _Cells(
-        row.astype(index), pos.astype(index), param.ravel().astype(index), keys // n_f_vocab, h, nonnull,
-        row_start, n_rows,
+        row.astype(index, copy=False), pos.astype(index, copy=False), param,
+        keys.astype(np.int64) // n_f_vocab, h, nonnull, row_start, n_rows,
     )
+
+
+_BLOCK = 1 << 20  # cells per block of an in-place gathered operation
+
+
+def _gathered(
+    op: np.ufunc, a: np.ndarray, values: np.ndarray, index: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """``op(a, values[index])`` into ``out`` (default: ``a``, in place), one block at a time: the same bits
+    without a cell-sized gather."""
+    out = a if out is None else out
+    for lo in range(0, len(a), _BLOCK):
+        op(a[lo : lo + _BLOCK], values[index[lo : lo + _BLOCK]], out=out[lo : lo + _BLOCK])
+    return out
+
+
+def _sums(index: np.ndarray, weights: np.ndarray, length: int) -> np.ndarray:
+    """``np.bincount(index, weights, minlength=length)`` for ``index < length``, without the intp copy of a
+    cell-sized ``index`` that ``np.bincount`` makes: ``np.add.at`` adds in the same order, so the same bits."""
+    out = np.zeros(length)
+    for lo in range(0, len(index), _BLOCK):
+        np.add.at(out, index[lo : lo + _BLOCK], weights[lo : lo + _BLOCK])
+    return out
 
 
 def _diagonal_weights(cells: _Cells, lam: float) -> tuple[np.ndarray, np.ndarray]:
     """exp(-λ·h) per cell (0 for null cells) and its sum per row. A row whose weights all underflow to 0 (a large
     λ and no position near the diagonal) takes them relative to its smallest h instead: the same prior once
     normalised, and every other row keeps its bits."""
-    weight = np.where(cells.nonnull, np.exp(-lam * cells.h), 0.0)
-    z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+    weight = np.multiply(cells.h, -lam)  # in place from here on: one cell-sized array instead of three
+    np.exp(weight, out=weight)
+    weight[~cells.nonnull] = 0.0
+    z = _sums(cells.row, weight, cells.n_rows)
     if not z.all():
         h_min = np.minimum.reduceat(np.where(cells.nonnull, cells.h, np.inf), cells.row_start)
         rel = np.where(cells.nonnull, cells.h - h_min[cells.row], 0.0)
         under = (z == 0.0)[cells.row]
         weight = np.where(under, np.where(cells.nonnull, np.exp(-lam * rel), 0.0), weight)
-        z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+        z = _sums(cells.row, weight, cells.n_rows)
     return weight, z
 
 
@@ -147,21 +190,24 @@ def _prior(cells: _Cells, lam: float | None, p0: float) -> np.ndarray:
     """p(a_j = i): uniform over the n words when ``lam`` is None (IBM1), else the diagonal prior."""
     if lam is None:
         weight = np.where(cells.nonnull, 1.0, 0.0)
-        z = np.bincount(cells.row, weight, minlength=cells.n_rows)
+        z = _sums(cells.row, weight, cells.n_rows)
     else:
         weight, z = _diagonal_weights(cells, lam)
-    return np.where(cells.nonnull, (1.0 - p0) * weight / z[cells.row], p0)
+    weight *= 1.0 - p0  # in place, the same bits as np.where(nonnull, (1 - p0) * weight / z[row], p0)
+    _gathered(np.divide, weight, z, cells.row)
+    weight[~cells.nonnull] = p0
+    return weight
 
 
 def _tune_lambda(cells: _Cells, post: np.ndarray, lam: float, steps: int = 6) -> float:
     """Maximise Σ post·log p_λ over λ with Newton steps (the objective is concave in λ)."""
     post_nn = np.where(cells.nonnull, post, 0.0)
-    mass = np.bincount(cells.row, post_nn, minlength=cells.n_rows)
+    mass = _sums(cells.row, post_nn, cells.n_rows)
     emp = float(post_nn @ cells.h)
     for _ in range(steps):
         w, z = _diagonal_weights(cells, lam)
-        eh = np.bincount(cells.row, w * cells.h, minlength=cells.n_rows) / z
-        eh2 = np.bincount(cells.row, w * cells.h * cells.h, minlength=cells.n_rows) / z
+        eh = _sums(cells.row, w * cells.h, cells.n_rows) / z
+        eh2 = _sums(cells.row, w * cells.h * cells.h, cells.n_rows) / z
         grad = float(mass @ eh) - emp
         curv = float(mass @ (eh2 - eh * eh))
         if curv <= 1e-12:
@@ -196,17 +242,21 @@ def train_direction(
     lam = config.diagonal_tension
     schedule = [None] * config.ibm1_iterations + ["diag"] * config.iterations
     for it, kind in enumerate(schedule):
-        prior = _prior(cells, None if kind is None else lam, config.p0)
-        w = prior * t[cells.param]
-        post = w / np.bincount(cells.row, w, minlength=cells.n_rows)[cells.row]
+        # in place, each product and quotient as before (so the same bits): one cell-sized array, w then post
+        w = _prior(cells, None if kind is None else lam, config.p0)
+        _gathered(np.multiply, w, t, cells.param)
+        post = _gathered(np.divide, w, _sums(cells.row, w, cells.n_rows), cells.row)
+        del w
         if kind is not None and config.tune_diagonal:
             lam = _tune_lambda(cells, post, lam)
-        t = _m_step(cells, np.bincount(cells.param, post, minlength=len(t)), config.vb_alpha)
+        t = _m_step(cells, _sums(cells.param, post, len(t)), config.vb_alpha)
+        del post
         logger.debug("iteration %d (%s): lambda=%.3f", it + 1, kind or "ibm1", lam)
     use_diag = config.iterations > 0
-    score = _prior(cells, lam if use_diag else None, config.p0) * t[cells.param]
+    score = _prior(cells, lam if use_diag else None, config.p0)
+    _gathered(np.multiply, score, t, cells.param)
     best = np.maximum.reduceat(score, cells.row_start)
-    hits = np.flatnonzero(score == best[cells.row])
+    hits = np.flatnonzero(_gathered(np.equal, score, best, cells.row, out=np.empty(len(score), dtype=bool)))
     first = np.concatenate(([True], cells.row[hits][1:] != cells.row[hits][:-1]))
     links = cells.pos[hits[first]] - 1
     bounds = np.cumsum([len(f) for f in f_sents])[:-1]

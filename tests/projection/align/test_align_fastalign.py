@@ -179,3 +179,61 @@ def test_an_extra_token_that_is_no_text_is_refused_naming_its_pair(extra, error,
     with pytest.raises(error) as info:
         FastAlignAligner(extra=extra)
     assert str(info.value).startswith(message)
+
+
+def _reference_cells(e_sents, f_sents, n_e_vocab):
+    """The int64 layout of 0.6.5 (np.unique's inverse, every temporary per cell), kept as the reference."""
+    n = np.array([len(s) for s in e_sents], dtype=np.int64)
+    m = np.array([len(s) for s in f_sents], dtype=np.int64)
+    ext_e = np.concatenate([np.concatenate(([n_e_vocab], s)) for s in e_sents]).astype(np.int64)
+    ext_start = np.concatenate(([0], np.cumsum(n + 1)[:-1]))
+    f_flat = np.concatenate(f_sents).astype(np.int64)
+    f_start = np.concatenate(([0], np.cumsum(m)[:-1]))
+    n_rows = int(m.sum())
+    row_sent = np.repeat(np.arange(len(m)), m)
+    row_j = np.arange(n_rows) - f_start[row_sent] + 1
+    per_row = n[row_sent] + 1
+    row_start = np.concatenate(([0], np.cumsum(per_row)[:-1]))
+    row = np.repeat(np.arange(n_rows), per_row)
+    pos = np.arange(int(per_row.sum())) - row_start[row]
+    sent = row_sent[row]
+    cell_e = ext_e[ext_start[sent] + pos]
+    n_f_vocab = int(f_flat.max()) + 1
+    keys, param = np.unique(cell_e * n_f_vocab + f_flat[row], return_inverse=True)
+    h = np.abs(pos / n[sent] - row_j[row] / m[sent])
+    h[pos == 0] = 0.0
+    return row, pos, param.ravel(), keys // n_f_vocab, h, pos > 0, row_start, n_rows
+
+
+@pytest.mark.parametrize("n_e_vocab", [40, 2**30])  # 2**30: keys past int32, so the int64 path
+def test_the_cell_layout_keeps_every_bit_of_the_int64_one(n_e_vocab) -> None:
+    from projection.align.fastalign import _build_cells
+
+    rng = np.random.default_rng(7)
+    lens = rng.integers(1, 25, size=(300, 2))
+    e = [rng.integers(0, 40, size=a) for a, _ in lens]
+    f = [rng.integers(0, 35, size=b) for _, b in lens]
+    cells = _build_cells(e, f, n_e_vocab)
+    got = (cells.row, cells.pos, cells.param, cells.param_e, cells.h, cells.nonnull, cells.row_start, cells.n_rows)
+    for name, mine, ref in zip(("row", "pos", "param", "param_e", "h", "nonnull", "row_start", "n_rows"), got,
+                               _reference_cells(e, f, n_e_vocab)):
+        assert np.array_equal(mine, ref), name
+        if name == "h":
+            assert mine.tobytes() == ref.tobytes()
+    assert cells.row.dtype == cells.pos.dtype == cells.param.dtype == np.int32
+    assert cells.param_e.dtype == np.int64 and cells.param_e.max() == n_e_vocab  # the null word's parameters
+
+
+def test_the_blocked_sums_and_gathers_keep_every_bit(monkeypatch) -> None:
+    import projection.align.fastalign as fa
+
+    monkeypatch.setattr(fa, "_BLOCK", 7)  # many blocks, the last one short
+    rng = np.random.default_rng(3)
+    index = rng.integers(0, 11, size=100).astype(np.int32)
+    weights = rng.random(100) * 10.0 ** rng.integers(-8, 8, size=100)  # sums that depend on their order
+    values = rng.random(11) + 0.1
+    assert fa._sums(index, weights, 13).tobytes() == np.bincount(index, weights, minlength=13).tobytes()
+    for op in (np.multiply, np.divide, np.subtract):
+        assert fa._gathered(op, weights.copy(), values, index).tobytes() == op(weights, values[index]).tobytes()
+    same = fa._gathered(np.equal, weights, weights[::9], index, out=np.empty(100, dtype=bool))
+    assert np.array_equal(same, weights == weights[::9][index])
