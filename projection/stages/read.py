@@ -53,13 +53,9 @@ def _check_sentence(src: Sentence, tgt: Sentence, k: int) -> None:
     """A clear error naming pair ``k`` for a token that is not a str or a source tag that is not IOB2 (found in
     review: they failed deep in the projection, with an ``AttributeError`` or an error naming no sentence)."""
     for side, tokens in (("source", src.tokens), ("target", tgt.tokens)):
-        _check_tokens(tokens, f"{side} sentence {k}")
+        check_tokens(tokens, f"{side} sentence {k}")
     if src.tags is not None:  # not `src.tags or ()`: an array of tags has no truth value
         check_tags(src.tags, lambda j: f"source sentence {k} token {j}")
-
-
-def _check_tokens(tokens, where: str) -> None:
-    check_tokens(tokens, where)
 
 
 def model_input(sentences, name: str, side: str, *, labelled: bool) -> list[Sentence]:
@@ -77,7 +73,7 @@ def model_input(sentences, name: str, side: str, *, labelled: bool) -> list[Sent
             how = "Sentence(tokens, tags) (IOB2 tags)" if labelled else "Sentence(tokens) (gold IOB2 tags optional)"
             raise TypeError(f"{side} sentence {k} is a {type(s).__name__}, not a Sentence: build it with {how}")
         s = _tupled(s)
-        _check_tokens(s.tokens, f"{side} sentence {k}")
+        check_tokens(s.tokens, f"{side} sentence {k}")
         if s.tags is not None:
             check_tags(s.tags, lambda j: f"{side} sentence {k} token {j}")
         out.append(s)
