@@ -175,14 +175,23 @@ def _settings(meta: dict[str, Any], cards: Sequence[ConfigCard] = ()) -> dict[st
     licence)."""
     defaults = sorted(e["config_name"] for e in meta.get("configs") or []
                       if isinstance(e, dict) and e.get("default") is True and "config_name" in e)  # fmt: skip
-    ours = metadata(cards) if cards else {}
-    values: dict[str, Any] = {k: [v for v in _listed(meta.get(k)) if v not in _listed(ours.get(k))] for k in DATA_KEYS}
+    ours = _data_values(cards)
+    values: dict[str, Any] = {k: [v for v in _listed(meta.get(k)) if v not in ours[k]] for k in DATA_KEYS}
     if "other" in values["license"] and isinstance(meta.get("license_name"), str):
         # the name of that "other" licence, which the Hub shows for it (found in review: replaced by our own
         # "source-terms-see-card", which names the terms of silver-ner's configs, not the hand-added one's)
         values["license_name"] = meta["license_name"]
     return {"keys": {k: v for k, v in meta.items() if k not in WRITTEN_KEYS}, "defaults": defaults,
             "values": {k: v for k, v in values.items() if v}}  # fmt: skip
+
+
+def _data_values(configs: Sequence[ConfigCard]) -> dict[str, list[str]]:
+    """The ``DATA_KEYS`` values that ``configs`` make, sorted: their languages, licences and source datasets."""
+    return {
+        "language": sorted({lang for c in configs for lang in c.languages}),
+        "license": sorted({c.license for c in configs}),
+        "source_datasets": sorted({f"extended|{s}" for c in configs for s in c.source_datasets}),
+    }
 
 
 def merge_cards(existing: Sequence[ConfigCard], new: Sequence[ConfigCard]) -> list[ConfigCard]:
@@ -213,10 +222,11 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
     """The YAML front matter as a dict (key order is kept when dumped); ``settings``: those of the card it replaces
     (``read_card``): its other keys come after ours, its default config keeps ``default: true``."""
     kept = (settings or {}).get("values") or {}
-    licenses = sorted({c.license for c in configs} | set(kept.get("license", ())))
+    derived = {k: sorted({*values, *kept.get(k, ())}) for k, values in _data_values(configs).items()}
+    licenses = derived["license"]
     meta: dict[str, Any] = {
         "pretty_name": PRETTY_NAME,
-        "language": sorted({lang for c in configs for lang in c.languages} | set(kept.get("language", ()))),
+        "language": derived["language"],
         "license": licenses[0] if len(licenses) == 1 else licenses,
     }
     if "other" in licenses:  # the name of a hand-added config's "other" licence where none of ours is "other"
@@ -229,8 +239,7 @@ def metadata(configs: Sequence[ConfigCard], foreign_configs=(), foreign_infos=()
         language_creators=["found", "machine-generated"] if any(c.kind != "parallel-gold" for c in configs)
         else ["found"],
         multilinguality=["multilingual"],
-        source_datasets=sorted({f"extended|{s}" for c in configs for s in c.source_datasets}
-                               | set(kept.get("source_datasets", ()))),
+        source_datasets=derived["source_datasets"],
         task_categories=list(TASK_CATEGORIES),
         task_ids=list(TASK_IDS),
         tags=["silver-data", "annotation-projection", "cross-lingual", "ner"],
